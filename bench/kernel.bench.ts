@@ -1,0 +1,81 @@
+import { fileURLToPath } from 'node:url';
+import { mm1 } from '../src/examples/mm1.js';
+import { bareQueue, callbacks, processes } from './hold.js';
+import type { HoldModel } from './hold.js';
+import { machine, measure, measureInChild, rate, requestedGroup } from './harness.js';
+import type { Measurement } from './harness.js';
+
+/**
+ * Kernel speed on the hold model (N pending events, each firing schedules one more at
+ * now + Exp(1)), as events per second and as a ratio to a bare fastpriorityqueue loop over
+ * event times measured in the same run, in its own process.
+ */
+
+const SIZES = [1_000, 100_000];
+const EVENTS_PER_ITERATION = 200_000;
+const MM1_CUSTOMERS = 1_000_000;
+
+const groups: Record<string, () => Promise<Measurement[]>> = {
+  reference: () => holdGroup('reference', bareQueue),
+  callbacks: () => holdGroup('callbacks', callbacks),
+  'processes/timeout': () => holdGroup('processes/timeout', (n) => processes(n, 'timeout')),
+  'processes/hold': () => holdGroup('processes/hold', (n) => processes(n, 'hold')),
+  mm1: async () => {
+    let eventsPerCustomer = 0;
+    const events = await measure('mm1', () => undefined, () => {
+      const result = mm1(0.5, 1, MM1_CUSTOMERS, 1);
+      eventsPerCustomer = result.events / result.customers;
+      return result.events;
+    }, { timeMs: 1, iterations: 3 });
+    return [events, { ...events, name: 'mm1 customers', perSecond: events.perSecond / eventsPerCustomer }];
+  },
+};
+
+// Targets from the kernel issue: a share of the reference's events/s, per size.
+const targets: Record<string, Record<number, number>> = {
+  callbacks: { 1000: 0.6, 100000: 0.6 },
+  'processes/timeout': { 1000: 0.4, 100000: 0.25 },
+  'processes/hold': { 1000: 0.4, 100000: 0.25 },
+};
+
+async function holdGroup(group: string, build: (pending: number) => HoldModel): Promise<Measurement[]> {
+  const results: Measurement[] = [];
+  for (const n of SIZES) {
+    results.push(await measure(`${group} N=${n}`, () => build(n), (model) => model.advance(EVENTS_PER_ITERATION)));
+  }
+  return results;
+}
+
+async function main(): Promise<void> {
+  const group = requestedGroup();
+  if (group !== undefined) {
+    const run = groups[group];
+    if (run === undefined) throw new Error(`unknown group ${group}`);
+    process.stdout.write(JSON.stringify(await run()));
+    return;
+  }
+  const file = fileURLToPath(import.meta.url);
+  console.log(`kernel benchmark on ${machine()}`);
+  console.log('hold model, events/s (ratio to the bare-queue reference of the same run; target in brackets)');
+  const measured = new Map<string, Measurement>();
+  for (const name of Object.keys(groups)) for (const m of measureInChild(file, name)) measured.set(m.name, m);
+  for (const n of SIZES) {
+    const reference = measured.get(`reference N=${n}`)!;
+    const cells = [`N=${n}`.padEnd(9), `reference ${rate(reference.perSecond)} ±${reference.rmePercent.toFixed(1)}%`];
+    for (const group of Object.keys(targets)) {
+      const m = measured.get(`${group} N=${n}`)!;
+      const ratio = m.perSecond / reference.perSecond;
+      const target = targets[group]![n]!;
+      cells.push(`${group} ${rate(m.perSecond)} ${ratio.toFixed(2)} [${target}${ratio >= target ? ' met' : ' MISSED'}]`);
+    }
+    console.log(cells.join(' | '));
+  }
+  const events = measured.get('mm1')!.perSecond;
+  const customers = measured.get('mm1 customers')!.perSecond;
+  console.log(
+    `M/M/1 (processes + Resource), ${MM1_CUSTOMERS.toLocaleString('en')} customers per run: ` +
+      `${rate(events)} events/s, ${rate(customers)} customers/s, ${(MM1_CUSTOMERS / customers).toFixed(2)} s per run`,
+  );
+}
+
+await main();

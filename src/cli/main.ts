@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { createRequire } from 'node:module';
+import { mm1 } from '../examples/mm1.js';
+import { EXIT_BAD_INPUT, UsageError } from './errors.js';
+
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+/** Builds the `computerace` command; `main` runs it. */
+export function buildProgram(): Command {
+  const program = new Command('computerace')
+    .description('A discrete-event simulation engine for the AI compute arms race')
+    .version(version)
+    .option('--debug', 'show stack traces of errors')
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'computerace: ')) });
+
+  program
+    .command('example')
+    .description('run a built-in example model and print its results as JSON')
+    .argument('<name>', 'the example: mm1 (an M/M/1 queue)')
+    .option('--lambda <rate>', 'arrival rate', positiveNumber, 0.5)
+    .option('--mu <rate>', 'service rate', positiveNumber, 1)
+    .option('--customers <n>', 'number of customers', positiveInteger, 1_000_000)
+    .option('--seed <seed>', 'master seed', integer, 1)
+    .action((name: string, options: { lambda: number; mu: number; customers: number; seed: number }) => {
+      if (name !== 'mm1') throw new UsageError(`unknown example '${name}'; expected one of: mm1`);
+      if (options.lambda >= options.mu) {
+        throw new UsageError(`--lambda (${options.lambda}) must be below --mu (${options.mu}) for the queue to be stable`);
+      }
+      const started = performance.now();
+      const result = mm1(options.lambda, options.mu, options.customers, options.seed);
+      const seconds = (performance.now() - started) / 1000;
+      const theory = { meanTimeInSystem: 1 / (options.mu - options.lambda), utilisation: options.lambda / options.mu };
+      console.log(JSON.stringify({ example: 'mm1', ...options, result, theory, eventsPerSecond: Math.round(result.events / seconds) }, null, 2));
+    });
+
+  return program;
+}
+
+function positiveNumber(text: string): number {
+  const value = Number(text);
+  if (!(value > 0 && Number.isFinite(value))) throw new InvalidArgumentError(`expected a positive number, got '${text}'`);
+  return value;
+}
+
+function positiveInteger(text: string): number {
+  const value = Number(text);
+  if (!(Number.isSafeInteger(value) && value > 0)) throw new InvalidArgumentError(`expected a positive integer, got '${text}'`);
+  return value;
+}
+
+function integer(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value)) throw new InvalidArgumentError(`expected an integer, got '${text}'`);
+  return value;
+}
+
+/** Runs the command line; bad input ends with one line on stderr and exit code 2. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has printed its message; help and version are not failures.
+      return error.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`computerace: ${error.message}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    if (argv.includes('--debug')) throw error;
+    process.stderr.write(`computerace: internal error: ${error instanceof Error ? error.message : String(error)} (run with --debug for the stack trace)\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,338 @@
+import FastPriorityQueue from 'fastpriorityqueue';
+import { AllOf, AnyOf, Process, SimEvent, Timeout } from './events.js';
+import type { EventOptions, ProcessGenerator } from './events.js';
+import { LOWEST, NORMAL, URGENT } from './priority.js';
+
+/** The clock and agenda of a discrete-event simulation: schedule, cancel, step and run. */
+
+/** Identifies a scheduled callback so it can be cancelled; an opaque number. */
+export type Handle = number;
+
+/** Options of `schedule` and `at`. */
+export interface ScheduleOptions {
+  /** Lower runs first among events at the same time; an integer in [-2047, 2047], default 0. */
+  priority?: number;
+  /** Shown in traces; defaults to the callback's name. */
+  label?: string;
+}
+
+/** One fired event, as the trace hook receives it. */
+export interface TraceRecord {
+  time: number;
+  kind: string;
+  label: string;
+}
+
+/** Receives every event as it fires. */
+export type Tracer = (record: TraceRecord) => void;
+
+/** Options of `new Simulation()`. */
+export interface SimulationOptions {
+  /** The clock's initial time; default 0. */
+  start?: number;
+  /** Called for every event as it fires, for golden traces and debugging. */
+  trace?: Tracer;
+}
+
+/** Options of `run`: stop at a time (exclusive: events at that time do not run) or when an event is processed. */
+export interface RunOptions {
+  until?: number | SimEvent<unknown>;
+}
+
+/** An action on the agenda: called with the argument stored beside it. */
+type Action = (arg: any) => void;
+/** An internal action may name its own trace kind. */
+type TracedAction = Action & { traceKind?: string };
+
+// Priority and sequence number share one float64 key, so the comparator reads two arrays, not three.
+const PRIORITY_OFFSET = -URGENT;
+const SEQ_SPACE = 2 ** 40;
+// A handle packs the slot with the low bits of the sequence number, so a stale handle
+// (its event fired and the slot was reused) is recognised and ignored.
+const SLOT_SPACE = 2 ** 23;
+const TAG_SPACE = 2 ** 30;
+const INITIAL_SLOTS = 1024;
+
+const cancelled: Action = () => {};
+
+/** A FastPriorityQueue of slot ids whose comparator reads times and keys from typed arrays. */
+class Agenda extends FastPriorityQueue<number> {
+  times = new Float64Array(INITIAL_SLOTS);
+  keys = new Float64Array(INITIAL_SLOTS);
+  constructor() {
+    super(earlier);
+  }
+}
+
+// One comparator for every Agenda, reading `this`: a single function keeps the heap's call site monomorphic.
+function earlier(this: Agenda, a: number, b: number): boolean {
+  const times = this.times;
+  const ta = times[a]!;
+  const tb = times[b]!;
+  return ta < tb || (ta === tb && this.keys[a]! < this.keys[b]!);
+}
+
+/** A discrete-event simulation: a clock and an agenda ordered by (time, priority, sequence number). */
+export class Simulation {
+  /** The current simulated time. */
+  now: number;
+  /** The number of events fired so far (cancelled ones excluded). */
+  eventsFired = 0;
+  private readonly agenda = new Agenda();
+  private actions: (Action | undefined)[] = [];
+  private args: unknown[] = [];
+  private labels: (string | undefined)[] = [];
+  private readonly freeSlots: number[] = [];
+  private slotsUsed = 0;
+  private seq = 0;
+  private tombstones = 0;
+  // The firing event stays on top of the heap until the callback schedules its successor,
+  // which then replaces it in one sift (replaceTop) instead of a pop and a push.
+  private topPending = false;
+  private running = false;
+  private stopRequested = false;
+  private readonly tracer: Tracer | undefined;
+
+  constructor(options: SimulationOptions = {}) {
+    this.now = options.start ?? 0;
+    if (!Number.isFinite(this.now)) throw new RangeError(`start must be a finite number, got ${this.now}`);
+    this.tracer = options.trace;
+  }
+
+  /** Runs `callback` after `delay` time units; returns a handle for `cancel`. */
+  schedule(delay: number, callback: () => void, options?: ScheduleOptions): Handle {
+    if (!(delay >= 0) || delay === Infinity) throw new RangeError(`delay must be a finite number >= 0, got ${delay}`);
+    return this.enqueue(this.now + delay, checkPriority(options?.priority), callback, undefined, options?.label);
+  }
+
+  /** Runs `callback` at absolute time `time` (>= now); returns a handle for `cancel`. */
+  at(time: number, callback: () => void, options?: ScheduleOptions): Handle {
+    if (!(time >= this.now) || time === Infinity) {
+      throw new RangeError(`time must be finite and >= now (${this.now}), got ${time}`);
+    }
+    return this.enqueue(time, checkPriority(options?.priority), callback, undefined, options?.label);
+  }
+
+  /** A new pending event, to be triggered by `succeed` or `fail`. */
+  event<T = unknown>(options?: EventOptions): SimEvent<T> {
+    return new SimEvent<T>(this, options);
+  }
+
+  /** An event that succeeds with `value` after `delay`. */
+  timeout<T = undefined>(delay: number, value?: T, options?: EventOptions): Timeout<T> {
+    return new Timeout<T>(this, delay, value, options);
+  }
+
+  /** Starts a generator (or generator function) as a process, which is itself an event. */
+  process<T>(body: ProcessGenerator<T> | (() => ProcessGenerator<T>), options?: EventOptions): Process<T> {
+    if (typeof body === 'function') {
+      return new Process<T>(this, body(), { label: options?.label ?? body.name });
+    }
+    return new Process<T>(this, body, options);
+  }
+
+  /** An event that succeeds when all `events` have succeeded (with their values in order), or fails with the first failure. */
+  allOf(events: readonly SimEvent<any>[], options?: EventOptions): AllOf {
+    return new AllOf(this, events, options);
+  }
+
+  /** An event that succeeds when any of `events` has succeeded (with a map of the processed events to their values). */
+  anyOf(events: readonly SimEvent<any>[], options?: EventOptions): AnyOf {
+    return new AnyOf(this, events, options);
+  }
+
+  /** Cancels a scheduled callback; it will never fire. Returns false if it already fired or was cancelled. */
+  cancel(handle: Handle): boolean {
+    const slot = handle % SLOT_SPACE;
+    const tag = (handle - slot) / SLOT_SPACE;
+    const action = this.actions[slot];
+    if (action === undefined || action === cancelled) return false;
+    if ((this.agenda.keys[slot]! % SEQ_SPACE) % TAG_SPACE !== tag) return false;
+    // A tombstone: left in the heap and skipped when popped, so cancelling costs O(1).
+    this.actions[slot] = cancelled;
+    this.args[slot] = undefined;
+    this.tombstones++;
+    return true;
+  }
+
+  /** The number of events waiting on the agenda (cancelled ones excluded). */
+  get pending(): number {
+    return this.agenda.size - this.tombstones - (this.topPending ? 1 : 0);
+  }
+
+  /** The time of the next event, or Infinity when nothing is scheduled. */
+  peek(): number {
+    this.settleTop();
+    const agenda = this.agenda;
+    while (agenda.size > 0) {
+      const slot = agenda.peek()!;
+      if (this.actions[slot] !== cancelled) return agenda.times[slot]!;
+      this.discardTop(slot);
+    }
+    return Infinity;
+  }
+
+  /** Fires the next event; returns false when the agenda is empty. */
+  step(): boolean {
+    if (this.running) throw new Error('step() called from inside a running simulation');
+    this.running = true;
+    try {
+      return this.fireNext();
+    } finally {
+      this.settleTop();
+      this.running = false;
+    }
+  }
+
+  /** Runs until the agenda is empty, until a time (exclusive), or until an event is processed (returning its value). */
+  run(options: RunOptions | number = {}): unknown {
+    if (this.running) throw new Error('run() called from inside a running simulation');
+    const until = typeof options === 'number' ? options : options.until;
+    if (until === undefined) return this.loop();
+    if (typeof until === 'number') {
+      if (!(until >= this.now)) throw new RangeError(`until must be >= now (${this.now}), got ${until}`);
+      const handle = this.enqueue(until, URGENT, requestStop, this, 'until');
+      try {
+        this.loop();
+      } finally {
+        this.cancel(handle);
+      }
+      return undefined;
+    }
+    if (!until.processed) {
+      until.addCallback(() => this.requestStop());
+      this.loop();
+      if (!until.processed) {
+        throw new Error(`run ended at time ${this.now}: no events left and the until event was never processed`);
+      }
+    }
+    if (!until.ok) {
+      until.defused = true;
+      throw until.value;
+    }
+    return until.value;
+  }
+
+  /** Asks a running loop to return after the current event. */
+  requestStop(): void {
+    this.stopRequested = true;
+  }
+
+  /** Puts an internal action on the agenda; the building block of events and processes. */
+  enqueue(time: number, priority: number, action: Action, arg: unknown, label?: string): Handle {
+    const seq = this.seq++;
+    if (seq >= SEQ_SPACE) throw new RangeError('more than 2^40 events scheduled in one simulation');
+    const slot = this.allocateSlot();
+    const agenda = this.agenda;
+    agenda.times[slot] = time;
+    agenda.keys[slot] = (priority + PRIORITY_OFFSET) * SEQ_SPACE + seq;
+    this.actions[slot] = action;
+    this.args[slot] = arg;
+    if (this.tracer !== undefined) this.labels[slot] = label;
+    if (this.topPending) {
+      this.topPending = false;
+      agenda.replaceTop(slot);
+    } else {
+      agenda.add(slot);
+    }
+    return slot + SLOT_SPACE * (seq % TAG_SPACE);
+  }
+
+  private loop(): undefined {
+    this.running = true;
+    this.stopRequested = false;
+    // One try around the whole loop: an exception leaves at most the firing event parked on top.
+    try {
+      while (!this.stopRequested && this.fireNext());
+    } finally {
+      this.settleTop();
+      this.running = false;
+      this.stopRequested = false;
+    }
+    return undefined;
+  }
+
+  // The hot path: leaves the fired event parked on top of the heap for the callback's first schedule.
+  private fireNext(): boolean {
+    this.settleTop();
+    const agenda = this.agenda;
+    while (agenda.size > 0) {
+      const slot = agenda.peek()!;
+      const action = this.actions[slot]!;
+      if (action === cancelled) {
+        this.discardTop(slot);
+        continue;
+      }
+      const arg = this.args[slot];
+      // Release the slot before firing: the callback's first schedule reuses it in place.
+      this.actions[slot] = undefined;
+      this.args[slot] = undefined;
+      this.freeSlots.push(slot);
+      this.now = agenda.times[slot]!;
+      this.eventsFired++;
+      if (this.tracer !== undefined) this.traceFiring(slot, action, arg);
+      this.topPending = true;
+      action(arg);
+      return true;
+    }
+    return false;
+  }
+
+  private allocateSlot(): number {
+    const free = this.freeSlots.pop();
+    if (free !== undefined) return free;
+    const slot = this.slotsUsed++;
+    if (slot >= SLOT_SPACE) throw new RangeError(`more than ${SLOT_SPACE} events pending at once`);
+    const agenda = this.agenda;
+    if (slot === agenda.times.length) {
+      agenda.times = grow(agenda.times);
+      agenda.keys = grow(agenda.keys);
+    }
+    return slot;
+  }
+
+  // Removes the fired event still parked on top of the heap, if its callback scheduled nothing.
+  private settleTop(): void {
+    if (this.topPending) {
+      this.topPending = false;
+      this.agenda.poll();
+    }
+  }
+
+  private discardTop(slot: number): void {
+    this.agenda.poll();
+    this.actions[slot] = undefined;
+    this.freeSlots.push(slot);
+    this.tombstones--;
+  }
+
+  private traceFiring(slot: number, action: TracedAction, arg: unknown): void {
+    const label = this.labels[slot];
+    this.labels[slot] = undefined;
+    const subject = arg as { kind?: string; label?: string } | undefined;
+    if (action.traceKind !== undefined) {
+      this.tracer!({ time: this.now, kind: action.traceKind, label: label ?? subject?.label ?? '' });
+    } else if (subject !== undefined && subject !== null && typeof subject.kind === 'string') {
+      this.tracer!({ time: this.now, kind: subject.kind, label: label ?? subject.label ?? '' });
+    } else {
+      this.tracer!({ time: this.now, kind: 'callback', label: label ?? action.name });
+    }
+  }
+}
+
+const requestStop: TracedAction = (sim: Simulation) => sim.requestStop();
+requestStop.traceKind = 'stop';
+
+function checkPriority(priority: number | undefined): number {
+  if (priority === undefined) return NORMAL;
+  if (!Number.isInteger(priority) || priority <= URGENT || priority > LOWEST) {
+    throw new RangeError(`priority must be an integer in [${URGENT + 1}, ${LOWEST}], got ${priority}`);
+  }
+  return priority;
+}
+
+function grow(array: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
+  const bigger = new Float64Array(array.length * 2);
+  bigger.set(array);
+  return bigger;
+}
