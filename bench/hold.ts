@@ -28,6 +28,44 @@ export function bareQueue(pending: number): HoldModel {
   };
 }
 
+/** The bare queue popping and pushing separately (two sifts per event), as a loop without `replaceTop` would. */
+export function bareQueuePollAdd(pending: number): HoldModel {
+  const rng = seedrandom.alea('hold');
+  const queue = new FastPriorityQueue<number>((a, b) => a < b);
+  for (let i = 0; i < pending; i++) queue.add(exponential(rng, rate));
+  return {
+    advance(events) {
+      for (let i = 0; i < events; i++) queue.add(queue.poll()! + exponential(rng, rate));
+      return events;
+    },
+  };
+}
+
+/**
+ * The ceiling of the kernel's design: the queue holds integer slot ids and the comparator reads
+ * their times from a typed array (no callbacks, no tie-breaking). The extra indirection per
+ * comparison is what separates an agenda of events from a heap of bare numbers.
+ */
+export function slotQueue(pending: number): HoldModel {
+  const rng = seedrandom.alea('hold');
+  const times = new Float64Array(pending);
+  const queue = new FastPriorityQueue<number>((a, b) => times[a]! < times[b]!);
+  for (let slot = 0; slot < pending; slot++) {
+    times[slot] = exponential(rng, rate);
+    queue.add(slot);
+  }
+  return {
+    advance(events) {
+      for (let i = 0; i < events; i++) {
+        const slot = queue.peek()!;
+        times[slot] = times[slot]! + exponential(rng, rate);
+        queue.replaceTop(slot);
+      }
+      return events;
+    },
+  };
+}
+
 /** The kernel's callback API: `sim.schedule(delay, callback)`. */
 export function callbacks(pending: number): HoldModel {
   const rng = seedrandom.alea('hold');

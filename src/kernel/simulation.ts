@@ -86,9 +86,9 @@ export class Simulation {
   private slotsUsed = 0;
   private seq = 0;
   private tombstones = 0;
-  // The firing event stays on top of the heap until the callback schedules its successor,
-  // which then replaces it in one sift (replaceTop) instead of a pop and a push.
-  private topPending = false;
+  // The slot of the event being fired, still parked on top of the heap (else -1): the callback's
+  // first schedule takes over that slot and replaces it in one sift (replaceTop) instead of a pop and a push.
+  private parked = -1;
   private running = false;
   private stopRequested = false;
   private readonly tracer: Tracer | undefined;
@@ -147,7 +147,7 @@ export class Simulation {
     const tag = (handle - slot) / SLOT_SPACE;
     const action = this.actions[slot];
     if (action === undefined || action === cancelled) return false;
-    if ((this.agenda.keys[slot]! % SEQ_SPACE) % TAG_SPACE !== tag) return false;
+    if (tagOf(this.agenda.keys[slot]! % SEQ_SPACE) !== tag) return false;
     // A tombstone: left in the heap and skipped when popped, so cancelling costs O(1).
     this.actions[slot] = cancelled;
     this.args[slot] = undefined;
@@ -157,7 +157,7 @@ export class Simulation {
 
   /** The number of events waiting on the agenda (cancelled ones excluded). */
   get pending(): number {
-    return this.agenda.size - this.tombstones - (this.topPending ? 1 : 0);
+    return this.agenda.size - this.tombstones - (this.parked >= 0 ? 1 : 0);
   }
 
   /** The time of the next event, or Infinity when nothing is scheduled. */
@@ -222,20 +222,21 @@ export class Simulation {
   enqueue(time: number, priority: number, action: Action, arg: unknown, label?: string): Handle {
     const seq = this.seq++;
     if (seq >= SEQ_SPACE) throw new RangeError('more than 2^40 events scheduled in one simulation');
-    const slot = this.allocateSlot();
+    const parked = this.parked;
+    const slot = parked >= 0 ? parked : this.allocateSlot();
     const agenda = this.agenda;
     agenda.times[slot] = time;
     agenda.keys[slot] = (priority + PRIORITY_OFFSET) * SEQ_SPACE + seq;
     this.actions[slot] = action;
     this.args[slot] = arg;
     if (this.tracer !== undefined) this.labels[slot] = label;
-    if (this.topPending) {
-      this.topPending = false;
+    if (parked >= 0) {
+      this.parked = -1;
       agenda.replaceTop(slot);
     } else {
       agenda.add(slot);
     }
-    return slot + SLOT_SPACE * (seq % TAG_SPACE);
+    return slot + SLOT_SPACE * tagOf(seq);
   }
 
   private loop(): undefined {
@@ -267,11 +268,10 @@ export class Simulation {
       // Release the slot before firing: the callback's first schedule reuses it in place.
       this.actions[slot] = undefined;
       this.args[slot] = undefined;
-      this.freeSlots.push(slot);
       this.now = agenda.times[slot]!;
       this.eventsFired++;
       if (this.tracer !== undefined) this.traceFiring(slot, action, arg);
-      this.topPending = true;
+      this.parked = slot;
       action(arg);
       return true;
     }
@@ -293,9 +293,11 @@ export class Simulation {
 
   // Removes the fired event still parked on top of the heap, if its callback scheduled nothing.
   private settleTop(): void {
-    if (this.topPending) {
-      this.topPending = false;
+    const parked = this.parked;
+    if (parked >= 0) {
+      this.parked = -1;
       this.agenda.poll();
+      this.freeSlots.push(parked);
     }
   }
 
@@ -329,6 +331,11 @@ function checkPriority(priority: number | undefined): number {
     throw new RangeError(`priority must be an integer in [${URGENT + 1}, ${LOWEST}], got ${priority}`);
   }
   return priority;
+}
+
+// The low 30 bits of a sequence number (ToUint32 is exact modulo 2^32 and avoids a slow float modulo).
+function tagOf(seq: number): number {
+  return (seq >>> 0) & (TAG_SPACE - 1);
 }
 
 function grow(array: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {

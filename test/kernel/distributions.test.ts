@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import jStatModule from 'jstat';
 import { describe, expect, it } from 'vitest';
 import {
@@ -403,7 +404,7 @@ describe('validateDistribution', () => {
   ];
 
   for (const [dist, message] of invalid) {
-    it(`rejects ${JSON.stringify(dist)}`, () => {
+    it(`rejects ${inspect(dist, { breakLength: Infinity })}`, () => {
       expect(validateDistribution(dist)).toMatch(message);
     });
   }

@@ -77,6 +77,10 @@ describe('RandomStreams', () => {
     expect(streams.runIndex).toBe(9);
   });
 
+  it('treats a numeric seed and its decimal string as the same seed, so CLI and config seeds agree', () => {
+    expect(streamNumbers(42, 1, 'demand')).toEqual(streamNumbers('42', 1, 'demand'));
+  });
+
   it('encodes (seed, run, name) unambiguously', () => {
     expect(deriveStreamSeed('a', 1, 'b')).not.toBe(deriveStreamSeed('a,1', 1, 'b'));
     expect(deriveStreamSeed('1', 12, '3')).not.toBe(deriveStreamSeed('11', 2, '3'));

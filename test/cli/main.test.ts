@@ -1,0 +1,48 @@
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+// The built executable, as users run it (npm test builds first, through its pretest script).
+const bin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'cli', 'bin.js');
+
+function computerace(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('the computerace command', () => {
+  it('runs the M/M/1 example and prints JSON results next to the theory', () => {
+    const { status, stdout } = computerace('example', 'mm1', '--customers', '20000', '--seed', '3');
+    expect(status).toBe(0);
+    const printed = JSON.parse(stdout);
+    expect(printed.result.customers).toBe(20_000);
+    expect(printed.theory.meanTimeInSystem).toBe(2);
+    expect(Math.abs(printed.result.meanTimeInSystem - 2)).toBeLessThan(0.3);
+  });
+
+  it('prints the version', () => {
+    const { status, stdout } = computerace('--version');
+    expect(status).toBe(0);
+    expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  const badInputs: [string, string[], RegExp][] = [
+    ['an unknown command', ['bogus'], /unknown command 'bogus'/],
+    ['an unknown example', ['example', 'mm9'], /unknown example 'mm9'; expected one of: mm1/],
+    ['a non-numeric option', ['example', 'mm1', '--lambda', 'fast'], /--lambda.*expected a positive number, got 'fast'/],
+    ['an impossible parameter', ['example', 'mm1', '--lambda', '2', '--mu', '1'], /--lambda \(2\) must be below --mu \(1\)/],
+    ['a negative count', ['example', 'mm1', '--customers', '-5'], /expected a positive integer, got '-5'/],
+  ];
+  for (const [what, args, message] of badInputs) {
+    it(`rejects ${what} with one line, exit code 2 and no stack trace`, () => {
+      const { status, stdout, stderr } = computerace(...args);
+      expect(status).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(message);
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+      expect(stderr).toMatch(/^computerace: /);
+      expect(stderr).not.toMatch(/\bat .*\.js:\d+/);
+    });
+  }
+});

@@ -1,0 +1,56 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { describe, expect, it, vi } from 'vitest';
+import { mm1 } from '../../src/examples/mm1.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The code block that follows `<!-- readme-example: NAME -->` in the README. */
+function readmeExample(name: string): string {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const marker = `<!-- readme-example: ${name} -->`;
+  const start = readme.indexOf(marker);
+  if (start < 0) throw new Error(`README has no ${marker}`);
+  const block = /```ts\n([\s\S]*?)```/.exec(readme.slice(start));
+  if (block === null) throw new Error(`no ts code block after ${marker}`);
+  return block[1]!;
+}
+
+describe('the README example', () => {
+  it('is about twenty lines and runs as written, giving the M/M/1 mean time in system', async () => {
+    const code = readmeExample('mm1');
+    expect(code.trim().split('\n').length).toBeLessThanOrEqual(30);
+    const dir = join(root, 'test', '.tmp');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `readme-mm1-${process.pid}.ts`);
+    writeFileSync(file, code.replace("from 'computerace'", `from ${JSON.stringify(join(root, 'src', 'index.ts'))}`));
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      await import(pathToFileURL(file).href);
+      expect(log).toHaveBeenCalledTimes(1);
+      const summary = log.mock.calls[0]![0] as { count: number; mean: number };
+      expect(summary.count).toBeGreaterThan(45_000);
+      // About 50,000 correlated customers: the estimate of W = 2 is good to a few per cent.
+      expect(summary.mean).toBeGreaterThan(1.85);
+      expect(summary.mean).toBeLessThan(2.15);
+    } finally {
+      log.mockRestore();
+      rmSync(file, { force: true });
+    }
+  });
+});
+
+describe('the mm1 example behind npm start', () => {
+  it('reports the theoretical mean time in system and utilisation', () => {
+    const result = mm1(0.5, 1, 200_000, 7);
+    expect(result.customers).toBe(200_000);
+    expect(Math.abs(result.meanTimeInSystem - 2)).toBeLessThan(0.1);
+    expect(Math.abs(result.utilisation - 0.5)).toBeLessThan(0.01);
+  });
+
+  it('gives the same numbers for the same seed and different ones for another', () => {
+    expect(mm1(0.5, 1, 5_000, 3)).toEqual(mm1(0.5, 1, 5_000, 3));
+    expect(mm1(0.5, 1, 5_000, 3).meanTimeInSystem).not.toBe(mm1(0.5, 1, 5_000, 4).meanTimeInSystem);
+  });
+});
