@@ -1,4 +1,4 @@
-import { NORMAL, URGENT } from './priority.js';
+import { NORMAL, URGENT, checkPriority } from './priority.js';
 import type { Simulation } from './simulation.js';
 
 /** Events, generator processes, conditions and interrupts, in SimPy's semantics. */
@@ -61,14 +61,14 @@ export class SimEvent<T = unknown> {
   }
 
   /** Triggers the event with a value; callbacks run at the current time, after events already due. */
-  succeed(value?: T, priority = NORMAL): this {
-    this.trigger(true, value, priority, 0);
+  succeed(value?: T, priority?: number): this {
+    this.trigger(true, value, priority === undefined ? NORMAL : checkPriority(priority), 0);
     return this;
   }
 
   /** Triggers the event with an error; if nobody handles it, `run` stops with that error. */
-  fail(error: unknown, priority = NORMAL): this {
-    this.trigger(false, error, priority, 0);
+  fail(error: unknown, priority?: number): this {
+    this.trigger(false, error, priority === undefined ? NORMAL : checkPriority(priority), 0);
     return this;
   }
 
@@ -178,6 +178,7 @@ export class Process<T = unknown> extends SimEvent<T> {
   /** Throws an `Interrupt(cause)` into the process at its current yield, before other events at this time. */
   interrupt(cause?: unknown): void {
     if (!this.isAlive) throw new Error(`${describe(this)} has terminated and cannot be interrupted`);
+    if (this.sim.activeProcess === this) throw new Error(`${describe(this)} cannot interrupt itself`);
     this.sim.enqueue(this.sim.now, URGENT, deliverInterrupt, { process: this, cause, label: this.label });
   }
 
@@ -190,6 +191,15 @@ export class Process<T = unknown> extends SimEvent<T> {
   /** Advances the generator with a value (or throws an error into it) until it waits or ends. */
   resume(ok: boolean, value: unknown): void {
     this.target = undefined;
+    this.sim.activeProcess = this;
+    try {
+      this.advance(ok, value);
+    } finally {
+      this.sim.activeProcess = undefined;
+    }
+  }
+
+  private advance(ok: boolean, value: unknown): void {
     for (;;) {
       let step: IteratorResult<SimEvent<any> | number, T>;
       try {
@@ -273,7 +283,7 @@ export abstract class Condition<V> extends SimEvent<V> {
     }
     this.check = (event) => this.onMember(event);
     if (events.length === 0) {
-      this.succeed(this.result());
+      this.succeed();
       return;
     }
     for (const event of events) {
@@ -298,8 +308,14 @@ export abstract class Condition<V> extends SimEvent<V> {
     this.done++;
     if (this.satisfied()) {
       this.detach();
-      this.succeed(this.result());
+      this.succeed();
     }
+  }
+
+  /** The value is built when the condition is processed, as in SimPy: it sees every member processed by then. */
+  override process(): void {
+    if (this.ok) this.value = this.result();
+    super.process();
   }
 
   // Members still pending stop reporting to a settled condition, so a late failure is not swallowed.

@@ -1,7 +1,7 @@
 import FastPriorityQueue from 'fastpriorityqueue';
 import { AllOf, AnyOf, Process, SimEvent, Timeout } from './events.js';
 import type { EventOptions, ProcessGenerator } from './events.js';
-import { LOWEST, NORMAL, URGENT } from './priority.js';
+import { URGENT, checkPriority } from './priority.js';
 
 /** The clock and agenda of a discrete-event simulation: schedule, cancel, step and run. */
 
@@ -78,6 +78,8 @@ export class Simulation {
   now: number;
   /** The number of events fired so far (cancelled ones excluded). */
   eventsFired = 0;
+  /** The process whose generator is running, if any. */
+  activeProcess: Process<unknown> | undefined = undefined;
   private readonly agenda = new Agenda();
   private actions: (Action | undefined)[] = [];
   private args: unknown[] = [];
@@ -86,6 +88,8 @@ export class Simulation {
   private slotsUsed = 0;
   private seq = 0;
   private tombstones = 0;
+  // Stop markers of run({ until: time }) on the agenda: not model events, so not counted in pending.
+  private stopMarkers = 0;
   // The slot of the event being fired, still parked on top of the heap (else -1): the callback's
   // first schedule takes over that slot and replaces it in one sift (replaceTop) instead of a pop and a push.
   private parked = -1;
@@ -157,7 +161,7 @@ export class Simulation {
 
   /** The number of events waiting on the agenda (cancelled ones excluded). */
   get pending(): number {
-    return this.agenda.size - this.tombstones - (this.parked >= 0 ? 1 : 0);
+    return this.agenda.size - this.tombstones - this.stopMarkers - (this.parked >= 0 ? 1 : 0);
   }
 
   /** The time of the next event, or Infinity when nothing is scheduled. */
@@ -184,24 +188,24 @@ export class Simulation {
     }
   }
 
-  /** Runs until the agenda is empty, until a time (exclusive), or until an event is processed (returning its value). */
+  /**
+   * Runs until the agenda is empty; or until a time, stopping before the events at that time
+   * (all but urgent ones already due, such as process starts), with `now` set to it; or until an
+   * event is processed, returning its value or throwing its error.
+   */
   run(options: RunOptions | number = {}): unknown {
     if (this.running) throw new Error('run() called from inside a running simulation');
     const until = typeof options === 'number' ? options : options.until;
     if (until === undefined) return this.loop();
-    if (typeof until === 'number') {
-      if (!(until >= this.now)) throw new RangeError(`until must be >= now (${this.now}), got ${until}`);
-      const handle = this.enqueue(until, URGENT, requestStop, this, 'until');
+    if (typeof until === 'number') return this.runUntilTime(until);
+    if (!until.processed) {
+      const stop = (): void => this.requestStop();
+      until.addCallback(stop);
       try {
         this.loop();
       } finally {
-        this.cancel(handle);
+        until.removeCallback(stop);
       }
-      return undefined;
-    }
-    if (!until.processed) {
-      until.addCallback(() => this.requestStop());
-      this.loop();
       if (!until.processed) {
         throw new Error(`run ended at time ${this.now}: no events left and the until event was never processed`);
       }
@@ -237,6 +241,20 @@ export class Simulation {
       agenda.add(slot);
     }
     return slot + SLOT_SPACE * tagOf(seq);
+  }
+
+  // "Stop at time t" is an ordinary urgent event, as in SimPy, not a test in the hot loop.
+  private runUntilTime(until: number): undefined {
+    if (!(until >= this.now) || until === Infinity) throw new RangeError(`until must be a finite time >= now (${this.now}), got ${until}`);
+    const handle = this.enqueue(until, URGENT, requestStop, this, 'until');
+    this.stopMarkers++;
+    try {
+      this.loop();
+    } finally {
+      this.cancel(handle);
+      this.stopMarkers--;
+    }
+    return undefined;
   }
 
   private loop(): undefined {
@@ -322,16 +340,11 @@ export class Simulation {
   }
 }
 
-const requestStop: TracedAction = (sim: Simulation) => sim.requestStop();
+const requestStop: TracedAction = (sim: Simulation) => {
+  sim.eventsFired--; // the stop marker is not a model event
+  sim.requestStop();
+};
 requestStop.traceKind = 'stop';
-
-function checkPriority(priority: number | undefined): number {
-  if (priority === undefined) return NORMAL;
-  if (!Number.isInteger(priority) || priority <= URGENT || priority > LOWEST) {
-    throw new RangeError(`priority must be an integer in [${URGENT + 1}, ${LOWEST}], got ${priority}`);
-  }
-  return priority;
-}
 
 // The low 30 bits of a sequence number (ToUint32 is exact modulo 2^32 and avoids a slow float modulo).
 function tagOf(seq: number): number {

@@ -192,11 +192,8 @@ describe('anyOf', () => {
     expect(sim.now).toBe(1);
   });
 
-  // Questionable semantic, see report: the value is built when the condition is triggered,
-  // whereas SimPy builds it when the condition is processed. The member processed at the same
-  // time between those two moments is processed when the waiting process resumes, yet is missing
-  // from the map. SimPy's ConditionValue would contain both timeouts.
-  // FAILS against src/kernel/events.ts (Condition.onMember computes result() at succeed time).
+  // As in SimPy, the value is built when the condition is processed, not when it is triggered:
+  // a member processed at the same time in between is already processed when the waiter resumes.
   it('includes every member processed by the time the condition is processed (SimPy semantics)', () => {
     const sim = new Simulation();
     const a = sim.timeout(1, 'a');

@@ -379,3 +379,21 @@ describe('interrupt', () => {
     expect(second.value).toBe('finished with go');
   });
 });
+
+describe('self-interruption', () => {
+  it('is refused, as in SimPy: a process cannot interrupt itself', () => {
+    const sim = new Simulation();
+    let error: unknown;
+    const proc: Process<void> = sim.process(function* selfish() {
+      try {
+        proc.interrupt('me');
+      } catch (e) {
+        error = e;
+      }
+      yield sim.timeout(1);
+    });
+    sim.run();
+    expect(String(error)).toMatch(/cannot interrupt itself/);
+    expect(sim.activeProcess).toBeUndefined();
+  });
+});

@@ -242,7 +242,7 @@ describe('process', () => {
 
   it('takes its label from the generator function name unless one is given', () => {
     const sim = new Simulation();
-    function* customer(): ProcessGenerator {}
+    function* customer(): ProcessGenerator<void> {}
     expect(sim.process(customer).label).toBe('customer');
     expect(sim.process(customer, { label: 'vip' }).label).toBe('vip');
     expect(sim.process(customer(), { label: 'from-object' }).label).toBe('from-object');
