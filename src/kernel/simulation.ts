@@ -1,7 +1,7 @@
 import FastPriorityQueue from 'fastpriorityqueue';
 import { AllOf, AnyOf, Process, SimEvent, Timeout } from './events.js';
 import type { EventOptions, ProcessGenerator } from './events.js';
-import { URGENT, checkPriority } from './priority.js';
+import { NORMAL, URGENT, checkPriority } from './priority.js';
 
 /** The clock and agenda of a discrete-event simulation: schedule, cancel, step and run. */
 
@@ -105,16 +105,16 @@ export class Simulation {
 
   /** Runs `callback` after `delay` time units; returns a handle for `cancel`. */
   schedule(delay: number, callback: () => void, options?: ScheduleOptions): Handle {
-    if (!(delay >= 0) || delay === Infinity) throw new RangeError(`delay must be a finite number >= 0, got ${delay}`);
-    return this.enqueue(this.now + delay, checkPriority(options?.priority), callback, undefined, options?.label);
+    if (!(delay >= 0 && delay < Infinity)) throw new RangeError(`delay must be a finite number >= 0, got ${delay}`);
+    if (options === undefined) return this.enqueue(this.now + delay, NORMAL, callback, undefined, undefined);
+    return this.enqueue(this.now + delay, checkPriority(options.priority), callback, undefined, options.label);
   }
 
   /** Runs `callback` at absolute time `time` (>= now); returns a handle for `cancel`. */
   at(time: number, callback: () => void, options?: ScheduleOptions): Handle {
-    if (!(time >= this.now) || time === Infinity) {
-      throw new RangeError(`time must be finite and >= now (${this.now}), got ${time}`);
-    }
-    return this.enqueue(time, checkPriority(options?.priority), callback, undefined, options?.label);
+    if (!(time >= this.now && time < Infinity)) throw new RangeError(`time must be finite and >= now (${this.now}), got ${time}`);
+    if (options === undefined) return this.enqueue(time, NORMAL, callback, undefined, undefined);
+    return this.enqueue(time, checkPriority(options.priority), callback, undefined, options.label);
   }
 
   /** A new pending event, to be triggered by `succeed` or `fail`. */
