@@ -1,0 +1,282 @@
+import { z } from 'zod';
+
+/**
+ * The scenario file format: one zod schema drives validation, the TypeScript types (z.infer) and
+ * the JSON Schema that editors use (`computerace schema`). Every field carries a description, a
+ * unit where it has one, and an example. Time is days; compute is H100-equivalents (H100e);
+ * prices are USD per H100e-hour; money is USD; power is MW.
+ */
+
+/** Field metadata: shown in the JSON Schema and in error messages. */
+type FieldMeta = {
+  description: string;
+  unit?: string;
+  examples?: unknown[];
+};
+
+function field<T extends z.ZodType>(schema: T, meta: FieldMeta): T {
+  return schema.meta(meta);
+}
+
+/** An actor id: lower-case letters, digits and dashes, so it can appear in paths like `labs.openai.budget`. */
+export const Id = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]*$/, 'an id is lower-case letters, digits and dashes, starting with a letter')
+  .meta({ description: 'Identifier of an actor, used in references and `--set` paths.', examples: ['openai', 'google-cloud'] });
+
+/** A real calendar date, YYYY-MM-DD. */
+export const IsoDate = z.iso.date('expected a real date as YYYY-MM-DD').meta({ description: 'A calendar date.', examples: ['2025-07-16'] });
+
+const finite = z.number().refine(Number.isFinite, 'expected a finite number');
+const positive = finite.refine((x) => x > 0, 'expected a number > 0');
+const nonNegative = finite.refine((x) => x >= 0, 'expected a number >= 0');
+const share = finite.refine((x) => x >= 0 && x <= 1, 'expected a share in [0, 1]');
+
+// Distributions in scenario files are written `{ kind: { parameters } }`; sampling maps them to the kernel's Distribution.
+const Lognormal = z.strictObject({
+  lognormal: z.strictObject({
+    median: positive.meta({ description: 'The median (exp of mu).' }),
+    sigma: positive.meta({ description: 'The standard deviation of the logarithm.' }),
+  }),
+});
+const Normal = z.strictObject({ normal: z.strictObject({ mean: finite, sd: positive }) });
+const Uniform = z
+  .strictObject({ uniform: z.strictObject({ min: finite, max: finite }) })
+  .refine((d) => d.uniform.min < d.uniform.max, { message: 'uniform needs min < max', path: ['uniform'] });
+const Triangular = z
+  .strictObject({ triangular: z.strictObject({ min: finite, mode: finite, max: finite }) })
+  .refine((d) => d.triangular.min <= d.triangular.mode && d.triangular.mode <= d.triangular.max && d.triangular.min < d.triangular.max, {
+    message: 'triangular needs min <= mode <= max and min < max',
+    path: ['triangular'],
+  });
+const Pert = z
+  .strictObject({ pert: z.strictObject({ min: finite, mode: finite, max: finite }) })
+  .refine((d) => d.pert.min <= d.pert.mode && d.pert.mode <= d.pert.max && d.pert.min < d.pert.max, {
+    message: 'pert needs min <= mode <= max and min < max',
+    path: ['pert'],
+  });
+
+/** A distribution written in a scenario file. */
+export const DistributionSpec = z.union([Lognormal, Normal, Uniform, Triangular, Pert]).meta({
+  description: 'A distribution: the value is drawn once per run from that run\'s own named stream.',
+  examples: [{ lognormal: { median: 3.5, sigma: 0.3 } }, { triangular: { min: 60, mode: 90, max: 180 } }],
+});
+
+/** A number that may be uncertain: a plain number, or a distribution sampled once per run. */
+function uncertain(meta: FieldMeta, range: z.ZodType<number> = finite) {
+  return z.union([range, DistributionSpec]).meta(meta);
+}
+
+/** A formula: a mathjs expression over the variables its field documents, compiled when the file is loaded. */
+function formula(meta: FieldMeta & { variables: readonly string[] }) {
+  const { variables, ...rest } = meta;
+  return z
+    .string()
+    .min(1)
+    .meta({ ...rest, description: `${rest.description} A formula over: ${variables.join(', ')}.`, variables: [...variables] });
+}
+
+/** The variables a time curve may use: `t` in years since the scenario's start, and the calendar `year`. */
+export const TIME_VARIABLES = ['t', 'year'] as const;
+
+/** An accelerator generation. */
+export const Chip = z.strictObject({
+  id: Id,
+  name: z.string().optional().meta({ description: 'Display name.', examples: ['NVIDIA H100 SXM'] }),
+  release: field(IsoDate, { description: 'First date the chip can be produced and delivered.', examples: ['2022-10-01'] }),
+  perfH100e: field(positive, { description: 'Throughput relative to an H100.', unit: 'H100e per chip', examples: [1, 2.5] }),
+  powerKw: field(positive, { description: 'All-in power per chip, including its share of the server and cooling.', unit: 'kW', examples: [1.4] }),
+  unitCostUsd: field(positive, { description: 'Price a provider pays per chip, installed.', unit: 'USD', examples: [30000] }),
+  lifeYears: field(positive, { description: 'Useful life; chips retire at its end.', unit: 'years', examples: [5] }),
+});
+
+/** A chip a supplier makes, from and until a date. */
+const SupplierProduct = z.strictObject({
+  chip: field(Id, { description: 'A chip id.', examples: ['h100'] }),
+  from: field(IsoDate.optional(), { description: 'First production date (default: the chip\'s release).' }),
+  until: field(IsoDate.optional(), { description: 'Last production date (default: the end of the scenario).' }),
+});
+
+/** A chip maker (or packager): capacity over time, lead time, allocation of scarce output. */
+export const Supplier = z.strictObject({
+  id: Id,
+  name: z.string().optional(),
+  products: field(z.array(SupplierProduct).min(1), {
+    description: 'Chips made over time; output goes to the newest chip in production.',
+  }),
+  capacityUnitsPerMonth: z
+    .union([positive, formula({ description: 'Production capacity.', variables: TIME_VARIABLES })])
+    .meta({ description: 'Production capacity, a number or a formula of time.', unit: 'chips per month', examples: [300000, '300000 * 1.25^t'] }),
+  leadTimeDays: uncertain({ description: 'Time from allocation of an order to delivery.', unit: 'days', examples: [90, { triangular: { min: 60, mode: 90, max: 180 } }] }, positive),
+  allocation: z
+    .enum(['firstCome', 'proRata', 'priority'])
+    .default('proRata')
+    .meta({ description: 'How scarce output is shared among outstanding orders (or a registered allocation policy).' }),
+  priority: field(z.array(Id).optional(), { description: 'With `priority` allocation: provider ids served first, in order.' }),
+});
+
+const CostPlus = z.strictObject({
+  policy: z.literal('costPlus'),
+  margin: uncertain({ description: 'Markup over cost.', unit: 'fraction of cost', examples: [0.4] }, nonNegative),
+});
+const Utilization = z.strictObject({
+  policy: z.literal('utilization'),
+  margin: uncertain({ description: 'Markup over cost at or below the target utilisation.', unit: 'fraction of cost', examples: [0.3] }, nonNegative),
+  scarcityMarkup: uncertain({ description: 'Extra markup as utilisation goes from the target to full.', unit: 'fraction of cost', examples: [1.5] }, nonNegative),
+});
+const Competitive = z.strictObject({
+  policy: z.literal('competitive'),
+  margin: uncertain({ description: 'Markup over cost when bidding alone.', unit: 'fraction of cost', examples: [0.6] }, nonNegative),
+  elasticity: uncertain({ description: 'How fast the markup falls with the number of bidders: margin / bidders^elasticity.', examples: [0.7] }, nonNegative),
+});
+/** The variables a pricing formula may use. */
+export const PRICING_VARIABLES = ['cost', 'utilization', 'bidders', 'spot', 't', 'year'] as const;
+const Formula = z.strictObject({
+  policy: z.literal('formula'),
+  expression: formula({ description: 'Price in USD per H100e-hour.', variables: PRICING_VARIABLES, examples: ['cost * (1 + 0.5 * utilization) / sqrt(bidders)'] }),
+});
+const CustomPricing = z.strictObject({
+  policy: z.string().regex(/^custom:[A-Za-z][\w-]*$/, 'a registered policy is named `custom:NAME`'),
+  params: z.record(z.string(), finite).default({}).meta({ description: 'Numeric parameters handed to the registered policy.' }),
+});
+
+/** How a provider prices capacity. */
+export const Pricing = z
+  .union([CostPlus, Utilization, Competitive, Formula, CustomPricing])
+  .meta({ description: 'Pricing policy: costPlus, utilization, competitive, formula, or a policy registered through the library as custom:NAME.' });
+
+/** A cloud: fleet, power, growth, internal demand and pricing. */
+export const Provider = z.strictObject({
+  id: Id,
+  name: z.string().optional(),
+  fleet: field(z.record(Id, nonNegative), { description: 'Chips installed at the start, by chip id.', unit: 'chips', examples: [{ h100: 400000 }] }),
+  powerMw: field(nonNegative, { description: 'Power available at the start.', unit: 'MW', examples: [900] }),
+  powerBuildMwPerYear: uncertain({ description: 'Power capacity the provider starts building each year.', unit: 'MW per year', examples: [600] }, nonNegative),
+  powerLeadTimeDays: uncertain({ description: 'Time from starting a build to power online.', unit: 'days', examples: [{ triangular: { min: 365, mode: 540, max: 900 } }] }, positive),
+  capexUsdPerYear: uncertain({ description: 'Budget for chips and power build-out.', unit: 'USD per year', examples: [60e9] }, nonNegative),
+  capexUsdPerMw: field(positive.default(12e6), { description: 'Cost of building one MW of data-centre power.', unit: 'USD per MW' }),
+  opexUsdPerGpuHour: field(nonNegative.default(0.35), { description: 'Power, colocation and operations per H100e-hour.', unit: 'USD per H100e-hour' }),
+  internalDemandH100e: z
+    .union([nonNegative, formula({ description: 'Capacity the provider keeps for its own models.', variables: TIME_VARIABLES })])
+    .default(0)
+    .meta({ description: 'Capacity reserved for the provider\'s own models: served first.', unit: 'H100e', examples: [0, '200000 * 1.6^t'] }),
+  targetUtilization: field(share.default(0.85), { description: 'Utilisation the provider plans for when ordering chips.' }),
+  suppliers: field(z.array(Id).min(1), { description: 'Supplier ids the provider orders chips from.', examples: [['nvidia']] }),
+  pricing: Pricing,
+});
+
+/** How a lab buys compute. */
+export const Procurement = z.strictObject({
+  strategy: z
+    .enum(['exclusive', 'rightOfFirstRefusal', 'multi'])
+    .meta({ description: 'exclusive: one provider only; rightOfFirstRefusal: the incumbent may match the best competing offer; multi: open multi-cloud.' }),
+  providers: field(z.array(Id).min(1), { description: 'Provider ids the lab may buy from (the incumbent first).', examples: [['azure', 'oracle']] }),
+  incumbent: field(Id.optional(), { description: 'The provider with exclusivity or the right of first refusal.', examples: ['azure'] }),
+  maxShare: field(share.default(1), { description: 'With multi: the most of the lab\'s compute one provider may hold.', examples: [0.5] }),
+  priceCeilingUsdPerGpuHour: field(positive.optional(), { description: 'The most the lab pays.', unit: 'USD per H100e-hour', examples: [4] }),
+  intervalDays: field(positive.default(90), { description: 'Time between procurement rounds.', unit: 'days' }),
+  contractMonths: field(positive.default(24), { description: 'Length of the contracts the lab signs.', unit: 'months' }),
+  coverage: field(share.default(0.9), { description: 'Share of the forecast need the lab covers with reserved contracts; the rest goes to spot.' }),
+});
+
+/** The variables a demand formula may use. */
+export const DEMAND_VARIABLES = ['t', 'year', 'initial', 'growth'] as const;
+
+/** An AI lab: growing, uncertain demand; a budget; a procurement policy. */
+export const Lab = z.strictObject({
+  id: Id,
+  name: z.string().optional(),
+  demand: z.strictObject({
+    initialH100e: uncertain({ description: 'Compute needed at the start (training and inference).', unit: 'H100e', examples: [1.2e6] }, positive),
+    growthPerYear: uncertain({ description: 'Multiplicative growth of demand per year.', unit: 'factor per year', examples: [{ lognormal: { median: 2.5, sigma: 0.3 } }] }, positive),
+    volatility: field(nonNegative.default(0.1), { description: 'Sigma of the monthly lognormal noise around the trend.' }),
+    formula: formula({ description: 'Overrides the exponential trend.', variables: DEMAND_VARIABLES, examples: ['initial * growth^t'] }).optional(),
+  }),
+  budgetUsdPerYear: uncertain({ description: 'The most the lab spends on compute in a year.', unit: 'USD per year', examples: [30e9] }, positive),
+  procurement: Procurement,
+});
+
+/** A contract in force at the start. */
+export const Contract = z.strictObject({
+  lab: Id,
+  provider: Id,
+  kind: z.enum(['reserved']).default('reserved').meta({ description: 'reserved: take-or-pay for the whole term (spot is not a contract).' }),
+  volumeH100e: field(positive, { description: 'Capacity reserved.', unit: 'H100e', examples: [400000] }),
+  priceUsdPerGpuHour: field(positive, { description: 'Price paid per reserved H100e-hour, used or not.', unit: 'USD per H100e-hour', examples: [2.4] }),
+  start: IsoDate,
+  end: IsoDate,
+});
+
+/** A dated change to any field, by path. */
+export const TimelineEntry = z.strictObject({
+  date: IsoDate,
+  set: field(z.record(z.string(), z.unknown()), {
+    description: 'Fields to change, by path with actor ids: `labs.openai.procurement.strategy: rightOfFirstRefusal`.',
+    examples: [{ 'labs.openai.procurement.strategy': 'rightOfFirstRefusal' }],
+  }),
+  note: z.string().optional().meta({ description: 'Why: shown in the run\'s events of note.' }),
+});
+
+/** A supply or demand disruption. */
+export const Shock = z.strictObject({
+  id: Id,
+  kind: z.string().optional().meta({ description: 'A label for reports.', examples: ['packaging', 'export-controls', 'power'] }),
+  target: z
+    .union([
+      z.strictObject({ supplier: Id }).meta({ description: 'Cuts a supplier\'s output by the magnitude.' }),
+      z.strictObject({ provider: Id }).meta({ description: 'Cuts a provider\'s power coming online by the magnitude.' }),
+      z.strictObject({ lab: Id }).meta({ description: 'Multiplies a lab\'s demand by 1 + magnitude.' }),
+    ])
+    .meta({ description: 'What the shock hits.' }),
+  arrival: z
+    .union([
+      z.strictObject({ ratePerYear: uncertain({ description: 'Poisson arrival rate.', unit: 'per year', examples: [0.3] }, nonNegative) }),
+      z.strictObject({ date: IsoDate }),
+    ])
+    .meta({ description: 'Random arrivals at a rate, or one dated occurrence.' }),
+  magnitude: uncertain({ description: 'Share of output or power lost (supplier, provider), or extra demand (lab).', examples: [{ triangular: { min: 0.1, mode: 0.3, max: 0.6 } }] }, nonNegative),
+  durationDays: uncertain({ description: 'How long each occurrence lasts.', unit: 'days', examples: [{ lognormal: { median: 120, sigma: 0.5 } }] }, positive),
+});
+
+/** Which time series a run keeps. */
+export const Outputs = z.strictObject({
+  timeseries: z
+    .array(z.enum(['labs', 'providers', 'suppliers', 'market']))
+    .default(['labs', 'providers', 'suppliers', 'market'])
+    .meta({ description: 'Monthly series to keep, by actor kind.' }),
+});
+
+/** A whole scenario file, before `extends` is resolved and uncertain values are sampled. */
+export const Scenario = z
+  .strictObject({
+    $schema: z.string().optional(),
+    extends: z
+      .union([z.string(), z.array(z.string())])
+      .optional()
+      .meta({ description: 'Files this one builds on (paths relative to it), applied in order.' }),
+    name: z.string().min(1).meta({ description: 'A short name for reports.', examples: ['openai-multicloud-2025'] }),
+    description: z.string().optional(),
+    start: field(IsoDate, { description: 'First simulated day.', examples: ['2025-01-01'] }),
+    end: field(IsoDate, { description: 'Last simulated day.', examples: ['2030-12-31'] }),
+    chips: z.array(Chip).min(1),
+    suppliers: z.array(Supplier).min(1),
+    providers: z.array(Provider).min(1),
+    labs: z.array(Lab).min(1),
+    contracts: z.array(Contract).default([]),
+    timeline: z.array(TimelineEntry).default([]),
+    shocks: z.array(Shock).default([]),
+    outputs: Outputs.default({ timeseries: ['labs', 'providers', 'suppliers', 'market'] }),
+  })
+  .meta({ title: 'computerace scenario', description: 'A world of the compute market: its actors, policies, contracts, timeline and shocks.' });
+
+/** A scenario as written (after defaults), before sampling. */
+export type ScenarioSpec = z.infer<typeof Scenario>;
+/** A number or a distribution, as written. */
+export type UncertainSpec = number | z.infer<typeof DistributionSpec>;
+/** A provider's pricing as written. */
+export type PricingSpec = z.infer<typeof Pricing>;
+
+/** The JSON Schema of scenario files, for editors (yaml-language-server) and `computerace schema`. */
+export function scenarioJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(Scenario, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}
