@@ -18,6 +18,9 @@ function field<T extends z.ZodType>(schema: T, meta: FieldMeta): T {
   return schema.meta(meta);
 }
 
+/** A policy registered through the library (`registerPolicy`), named in a scenario as `custom:NAME`. */
+const CustomPolicyName = z.string().regex(/^custom:[A-Za-z][\w-]*$/, 'a registered policy is named `custom:NAME`');
+
 /** An actor id: lower-case letters, digits and dashes, so it can appear in paths like `labs.openai.budget`. */
 export const Id = z
   .string()
@@ -109,7 +112,7 @@ export const Supplier = z.strictObject({
     .meta({ description: 'Production capacity, a number or a formula of time.', unit: 'chips per month', examples: [300000, '300000 * 1.25^t'] }),
   leadTimeDays: uncertain({ description: 'Time from allocation of an order to delivery.', unit: 'days', examples: [90, { triangular: { min: 60, mode: 90, max: 180 } }] }, positive),
   allocation: z
-    .enum(['firstCome', 'proRata', 'priority'])
+    .union([z.enum(['firstCome', 'proRata', 'priority']), CustomPolicyName])
     .default('proRata')
     .meta({ description: 'How scarce output is shared among outstanding orders (or a registered allocation policy).' }),
   priority: field(z.array(Id).optional(), { description: 'With `priority` allocation: provider ids served first, in order.' }),
@@ -136,7 +139,7 @@ const Formula = z.strictObject({
   expression: formula({ description: 'Price in USD per H100e-hour.', variables: PRICING_VARIABLES, examples: ['cost * (1 + 0.5 * utilization) / sqrt(bidders)'] }),
 });
 const CustomPricing = z.strictObject({
-  policy: z.string().regex(/^custom:[A-Za-z][\w-]*$/, 'a registered policy is named `custom:NAME`'),
+  policy: CustomPolicyName,
   params: z.record(z.string(), finite).default({}).meta({ description: 'Numeric parameters handed to the registered policy.' }),
 });
 
@@ -161,6 +164,10 @@ export const Provider = z.strictObject({
     .default(0)
     .meta({ description: 'Capacity reserved for the provider\'s own models: served first.', unit: 'H100e', examples: [0, '200000 * 1.6^t'] }),
   targetUtilization: field(share.default(0.85), { description: 'Utilisation the provider plans for when ordering chips.' }),
+  ordering: z
+    .union([z.literal('targetUtilization'), CustomPolicyName])
+    .default('targetUtilization')
+    .meta({ description: 'How the provider decides how many chips to order (or a registered ordering policy).' }),
   suppliers: field(z.array(Id).min(1), { description: 'Supplier ids the provider orders chips from.', examples: [['nvidia']] }),
   pricing: Pricing,
 });
@@ -168,8 +175,11 @@ export const Provider = z.strictObject({
 /** How a lab buys compute. */
 export const Procurement = z.strictObject({
   strategy: z
-    .enum(['exclusive', 'rightOfFirstRefusal', 'multi'])
-    .meta({ description: 'exclusive: one provider only; rightOfFirstRefusal: the incumbent may match the best competing offer; multi: open multi-cloud.' }),
+    .union([z.enum(['exclusive', 'rightOfFirstRefusal', 'multi']), CustomPolicyName])
+    .meta({
+      description:
+        'exclusive: one provider only; rightOfFirstRefusal: the incumbent may match the best competing offer; multi: open multi-cloud; or a registered procurement policy.',
+    }),
   providers: field(z.array(Id).min(1), { description: 'Provider ids the lab may buy from (the incumbent first).', examples: [['azure', 'oracle']] }),
   incumbent: field(Id.optional(), { description: 'The provider with exclusivity or the right of first refusal.', examples: ['azure'] }),
   maxShare: field(share.default(1), { description: 'With multi: the most of the lab\'s compute one provider may hold.', examples: [0.5] }),

@@ -1,0 +1,313 @@
+import type { Simulation } from '../kernel/simulation.js';
+import { HOURS_PER_DAY } from './calendar.js';
+import type { AllocationPolicy, OrderingPolicy, PricingPolicy, ProcurementPolicy } from './policies.js';
+
+/** The actors of the compute market and the state they carry through a run. */
+
+/** A curve over time: `t` in years since the start and the calendar `year`. */
+export type Curve = (t: number, year: number) => number;
+
+/** An accelerator generation. */
+export class ChipType {
+  /** Chip capital per H100e-hour over the chip's life. */
+  readonly capitalUsdPerGpuHour: number;
+
+  constructor(
+    readonly id: string,
+    readonly perfH100e: number,
+    readonly powerKw: number,
+    readonly unitCostUsd: number,
+    readonly lifeDays: number,
+    readonly releaseDay: number,
+  ) {
+    this.capitalUsdPerGpuHour = unitCostUsd / perfH100e / (lifeDays * HOURS_PER_DAY);
+  }
+}
+
+/** Chips of one type installed together, retiring together. */
+export interface Cohort {
+  chip: ChipType;
+  units: number;
+  retireDay: number;
+}
+
+/** A reserved take-or-pay contract. */
+export interface Contract {
+  lab: Lab;
+  provider: Provider;
+  volumeH100e: number;
+  priceUsdPerGpuHour: number;
+  startDay: number;
+  endDay: number;
+  /** Paid over the run: equals what the provider earned from it (money is conserved contract by contract). */
+  paidUsd: number;
+  earnedUsd: number;
+}
+
+/** An order for chips, in H100e, waiting for a supplier's output. */
+export interface Order {
+  provider: Provider;
+  remainingH100e: number;
+  day: number;
+}
+
+/** A multiplicative effect of the shocks hitting an actor, integrated over each month. */
+export class ShockExposure {
+  private readonly active = new Map<number, number>();
+  private factor = 1;
+  private area = 0;
+  private lastChange = 0;
+
+  constructor(
+    private readonly sim: Simulation,
+    // Supply shocks cut (1 - m); demand shocks add (1 + m).
+    private readonly sign: -1 | 1,
+  ) {}
+
+  /** Starts occurrence `id` with magnitude m. */
+  start(id: number, magnitude: number): void {
+    this.accumulate();
+    this.active.set(id, magnitude);
+    this.recompute();
+  }
+
+  /** Ends occurrence `id`. */
+  end(id: number): void {
+    this.accumulate();
+    this.active.delete(id);
+    this.recompute();
+  }
+
+  /** The factor now. */
+  get current(): number {
+    return this.factor;
+  }
+
+  /** The average factor since the last call (a month), and starts the next period. */
+  takeAverage(periodDays: number): number {
+    this.accumulate();
+    const average = periodDays > 0 ? this.area / periodDays : this.factor;
+    this.area = 0;
+    return average;
+  }
+
+  private accumulate(): void {
+    const now = this.sim.now;
+    this.area += this.factor * (now - this.lastChange);
+    this.lastChange = now;
+  }
+
+  private recompute(): void {
+    let factor = 1;
+    for (const m of this.active.values()) factor *= this.sign < 0 ? Math.max(0, 1 - m) : 1 + m;
+    this.factor = factor;
+  }
+}
+
+/** A chip maker: capacity over time, a lead time, and a rule for sharing scarce output. */
+export class Supplier {
+  readonly orders: Order[] = [];
+  producedUnits = 0;
+  deliveredUnits = 0;
+  inTransitUnits = 0;
+
+  constructor(
+    readonly id: string,
+    readonly products: readonly { chip: ChipType; fromDay: number; untilDay: number }[],
+    readonly capacityUnitsPerMonth: Curve,
+    readonly leadTimeDays: number,
+    public allocation: AllocationPolicy,
+    public priority: readonly string[],
+    readonly exposure: ShockExposure,
+  ) {}
+
+  /** The newest chip in production on `day`, if any. */
+  productOn(day: number): ChipType | undefined {
+    let newest: ChipType | undefined;
+    for (const p of this.products) {
+      if (p.fromDay <= day && day <= p.untilDay && p.chip.releaseDay <= day && (newest === undefined || p.chip.releaseDay >= newest.releaseDay)) {
+        newest = p.chip;
+      }
+    }
+    return newest;
+  }
+
+  /** H100e ordered and not yet allocated. */
+  get backlogH100e(): number {
+    let total = 0;
+    for (const order of this.orders) total += order.remainingH100e;
+    return total;
+  }
+}
+
+/** A cloud: a fleet limited by power, a build-out, internal demand and a pricing policy. */
+export class Provider {
+  readonly cohorts: Cohort[] = [];
+  readonly contracts: Contract[] = [];
+  fleetH100e = 0;
+  powerNeededMw = 0;
+  /** Chip capital per hour of the whole fleet, so cost per H100e-hour is one division. */
+  private capitalUsdPerHour = 0;
+  /** Ordered and not yet delivered. */
+  backlogH100e = 0;
+  /** Shipped and on the way, with arrival days. */
+  readonly arrivals: { day: number; h100e: number }[] = [];
+  /** Power under construction. */
+  powerBuildingMw = 0;
+  capexSpentUsd = 0;
+  capexYear = -1;
+  private usableArea = 0;
+  private lastChange = 0;
+
+  constructor(
+    private readonly sim: Simulation,
+    readonly id: string,
+    public powerMw: number,
+    public powerBuildMwPerYear: number,
+    public powerLeadTimeDays: number,
+    public capexUsdPerYear: number,
+    public capexUsdPerMw: number,
+    public opexUsdPerGpuHour: number,
+    public internalDemandH100e: Curve,
+    public targetUtilization: number,
+    public suppliers: Supplier[],
+    public pricing: PricingPolicy,
+    public ordering: OrderingPolicy,
+    readonly powerExposure: ShockExposure,
+  ) {}
+
+  /** Compute the fleet can run on the power it has. */
+  get usableH100e(): number {
+    return this.powerNeededMw <= this.powerMw || this.powerNeededMw === 0 ? this.fleetH100e : (this.fleetH100e * this.powerMw) / this.powerNeededMw;
+  }
+
+  /** Cost per H100e-hour: the fleet's chip capital plus operations. */
+  get costUsdPerGpuHour(): number {
+    return (this.fleetH100e > 0 ? this.capitalUsdPerHour / this.fleetH100e : 0) + this.opexUsdPerGpuHour;
+  }
+
+  /** Installs chips. */
+  install(chip: ChipType, units: number, retireDay: number): void {
+    if (units <= 0) return;
+    this.accumulate();
+    this.cohorts.push({ chip, units, retireDay });
+    this.fleetH100e += units * chip.perfH100e;
+    this.powerNeededMw += (units * chip.powerKw) / 1000;
+    this.capitalUsdPerHour += (units * chip.unitCostUsd) / (chip.lifeDays * HOURS_PER_DAY);
+  }
+
+  /** Retires the cohorts at the end of their life. */
+  retire(day: number): void {
+    for (let i = this.cohorts.length - 1; i >= 0; i--) {
+      const cohort = this.cohorts[i]!;
+      if (cohort.retireDay > day) continue;
+      this.accumulate();
+      const { chip, units } = cohort;
+      this.fleetH100e = Math.max(0, this.fleetH100e - units * chip.perfH100e);
+      this.powerNeededMw = Math.max(0, this.powerNeededMw - (units * chip.powerKw) / 1000);
+      this.capitalUsdPerHour = Math.max(0, this.capitalUsdPerHour - (units * chip.unitCostUsd) / (chip.lifeDays * HOURS_PER_DAY));
+      this.cohorts.splice(i, 1);
+    }
+  }
+
+  /** Removes a shipment that has arrived from the list of arrivals. */
+  arrived(day: number, h100e: number): void {
+    const index = this.arrivals.findIndex((a) => a.day === day && a.h100e === h100e);
+    if (index >= 0) this.arrivals.splice(index, 1);
+  }
+
+  /** Compute arriving by `day`. */
+  arrivingBy(day: number): number {
+    let total = 0;
+    for (const a of this.arrivals) if (a.day <= day) total += a.h100e;
+    return total;
+  }
+
+  /** Brings power online. */
+  addPower(mw: number): void {
+    this.accumulate();
+    this.powerMw += mw;
+  }
+
+  /** The fleet still in service on `day` (what retires before then excluded). */
+  fleetOn(day: number): number {
+    let total = 0;
+    for (const cohort of this.cohorts) if (cohort.retireDay > day) total += cohort.units * cohort.chip.perfH100e;
+    return total;
+  }
+
+  /** Reserved volume in force on `day`. */
+  committedOn(day: number): number {
+    let total = 0;
+    for (const c of this.contracts) if (c.startDay <= day && day < c.endDay) total += c.volumeH100e;
+    return total;
+  }
+
+  /** Capex left in the calendar year of `year`. */
+  capexLeft(year: number): number {
+    if (year !== this.capexYear) {
+      this.capexYear = year;
+      this.capexSpentUsd = 0;
+    }
+    return Math.max(0, this.capexUsdPerYear - this.capexSpentUsd);
+  }
+
+  /** The average usable capacity since the last call (a month), and starts the next period. */
+  takeAverageUsable(periodDays: number): number {
+    this.accumulate();
+    const average = periodDays > 0 ? this.usableArea / periodDays : this.usableH100e;
+    this.usableArea = 0;
+    return average;
+  }
+
+  private accumulate(): void {
+    const now = this.sim.now;
+    this.usableArea += this.usableH100e * (now - this.lastChange);
+    this.lastChange = now;
+  }
+}
+
+/** What a lab buys with, and how. */
+export interface ProcurementTerms {
+  strategy: string;
+  providers: string[];
+  incumbent: string | undefined;
+  maxShare: number;
+  priceCeilingUsdPerGpuHour: number;
+  intervalDays: number;
+  contractMonths: number;
+  coverage: number;
+}
+
+/** An AI lab: growing, uncertain demand, a budget, and procurement terms that the timeline may change. */
+export class Lab {
+  readonly contracts: Contract[] = [];
+  nextRoundDay = 0;
+  spendThisYearUsd = 0;
+  spendYear = -1;
+
+  constructor(
+    readonly id: string,
+    readonly demandTrend: Curve,
+    readonly volatility: number,
+    public budgetUsdPerYear: number,
+    public procurement: ProcurementTerms,
+    public procurementPolicy: ProcurementPolicy,
+    readonly exposure: ShockExposure,
+  ) {}
+
+  /** Reserved volume in force on `day`, by provider id. */
+  heldOn(day: number): Record<string, number> {
+    const held: Record<string, number> = {};
+    for (const c of this.contracts) {
+      if (c.startDay <= day && day < c.endDay) held[c.provider.id] = (held[c.provider.id] ?? 0) + c.volumeH100e;
+    }
+    return held;
+  }
+
+  /** Providers this lab may buy from now (under exclusivity, the incumbent alone). */
+  get eligibleProviders(): string[] {
+    const { strategy, incumbent, providers } = this.procurement;
+    return strategy === 'exclusive' && incumbent !== undefined ? [incumbent] : providers;
+  }
+}

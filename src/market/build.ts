@@ -1,0 +1,174 @@
+import type { Simulation } from '../kernel/simulation.js';
+import type { CompiledScenario } from '../scenario/compile.js';
+import type { ParameterSampler } from '../scenario/sample.js';
+import type { PricingSpec, ScenarioSpec, UncertainSpec } from '../scenario/schema.js';
+import { ChipType, Lab, Provider, ShockExposure, Supplier } from './actors.js';
+import type { Curve } from './actors.js';
+import { DAYS_PER_YEAR, daysBetween } from './calendar.js';
+import { lookupPolicy } from './policies.js';
+import type { PricingPolicy } from './policies.js';
+
+/** Builds one run's actors from a compiled scenario, drawing its uncertain parameters. */
+
+/** The actors of one run, by id, in the scenario's order. */
+export interface World {
+  chips: Map<string, ChipType>;
+  suppliers: Supplier[];
+  providers: Provider[];
+  labs: Lab[];
+  supplierById: Map<string, Supplier>;
+  providerById: Map<string, Provider>;
+  labById: Map<string, Lab>;
+  /** Each provider's pricing as written, so the timeline can change one parameter of it. */
+  pricingSpecs: Map<string, PricingSpec>;
+}
+
+// Initial fleets were bought between the chip's release (at most a life ago) and the start:
+// they retire spread over as many monthly cohorts, not all on one day.
+const INITIAL_COHORTS = 12;
+
+/** Creates the world of a run at the scenario's start. */
+export function buildWorld(sim: Simulation, compiled: CompiledScenario, sampler: ParameterSampler): World {
+  const { spec } = compiled;
+  const day = (date: string): number => daysBetween(spec.start, date);
+  const endDay = day(spec.end);
+  const chips = new Map(
+    spec.chips.map((c) => [c.id, new ChipType(c.id, c.perfH100e, c.powerKw, c.unitCostUsd, c.lifeYears * DAYS_PER_YEAR, day(c.release))]),
+  );
+  const chip = (id: string): ChipType => chips.get(id)!;
+
+  const suppliers = spec.suppliers.map((s, i) => {
+    const capacity = curve(compiled, `suppliers[${i}].capacityUnitsPerMonth`, s.capacityUnitsPerMonth);
+    const products = s.products.map((p) => ({
+      chip: chip(p.chip),
+      fromDay: p.from === undefined ? day(spec.chips.find((c) => c.id === p.chip)!.release) : day(p.from),
+      untilDay: p.until === undefined ? endDay : day(p.until),
+    }));
+    const leadTime = sampler.bounded(s.leadTimeDays, `suppliers.${s.id}.leadTimeDays`, 1);
+    return new Supplier(s.id, products, capacity, leadTime, lookupPolicy('allocation', s.allocation), s.priority ?? [], new ShockExposure(sim, -1));
+  });
+  const supplierById = new Map(suppliers.map((s) => [s.id, s]));
+
+  const providers = spec.providers.map((p, i) => {
+    const path = `providers.${p.id}`;
+    const provider = new Provider(
+      sim,
+      p.id,
+      p.powerMw,
+      sampler.bounded(p.powerBuildMwPerYear, `${path}.powerBuildMwPerYear`, 0),
+      sampler.bounded(p.powerLeadTimeDays, `${path}.powerLeadTimeDays`, 1),
+      sampler.bounded(p.capexUsdPerYear, `${path}.capexUsdPerYear`, 0),
+      p.capexUsdPerMw,
+      p.opexUsdPerGpuHour,
+      curve(compiled, `providers[${i}].internalDemandH100e`, p.internalDemandH100e),
+      p.targetUtilization,
+      p.suppliers.map((id) => supplierById.get(id)!),
+      pricingPolicy(compiled, p.pricing, `providers[${i}].pricing`, `${path}.pricing`, sampler),
+      lookupPolicy('ordering', p.ordering),
+      new ShockExposure(sim, -1),
+    );
+    for (const [chipId, units] of Object.entries(p.fleet)) installInitialFleet(provider, chip(chipId), units);
+    return provider;
+  });
+
+  const labs = spec.labs.map((l, i) => {
+    const path = `labs.${l.id}`;
+    const initial = sampler.bounded(l.demand.initialH100e, `${path}.demand.initialH100e`, 0);
+    const growth = sampler.bounded(l.demand.growthPerYear, `${path}.demand.growthPerYear`, 0);
+    const trend: Curve =
+      l.demand.formula === undefined
+        ? (t) => initial * Math.pow(growth, t)
+        : scoped(compiled.formula(`labs[${i}].demand.formula`), { t: 0, year: 0, initial, growth });
+    const p = l.procurement;
+    return new Lab(
+      l.id,
+      trend,
+      l.demand.volatility,
+      sampler.bounded(l.budgetUsdPerYear, `${path}.budgetUsdPerYear`, 0),
+      {
+        strategy: p.strategy,
+        providers: [...p.providers],
+        incumbent: p.incumbent,
+        maxShare: p.maxShare,
+        priceCeilingUsdPerGpuHour: p.priceCeilingUsdPerGpuHour ?? Infinity,
+        intervalDays: p.intervalDays,
+        contractMonths: p.contractMonths,
+        coverage: p.coverage,
+      },
+      lookupPolicy('procurement', p.strategy),
+      new ShockExposure(sim, 1),
+    );
+  });
+
+  return {
+    chips,
+    suppliers,
+    providers,
+    labs,
+    supplierById,
+    providerById: new Map(providers.map((p) => [p.id, p])),
+    labById: new Map(labs.map((l) => [l.id, l])),
+    pricingSpecs: new Map(spec.providers.map((p) => [p.id, p.pricing])),
+  };
+}
+
+function installInitialFleet(provider: Provider, chip: ChipType, units: number): void {
+  const firstRetirement = Math.max(chip.releaseDay + chip.lifeDays, 30);
+  const lastRetirement = Math.max(chip.lifeDays, firstRetirement);
+  for (let k = 0; k < INITIAL_COHORTS; k++) {
+    const retireDay = firstRetirement + ((lastRetirement - firstRetirement) * (k + 0.5)) / INITIAL_COHORTS;
+    provider.install(chip, units / INITIAL_COHORTS, retireDay);
+  }
+}
+
+/** A pricing policy from its spec; `formulaPath` is where its formula was compiled. */
+export function pricingPolicy(
+  compiled: CompiledScenario,
+  spec: PricingSpec,
+  formulaPath: string,
+  paramPath: string,
+  sampler: ParameterSampler,
+): PricingPolicy {
+  if (spec.policy === 'formula' && 'expression' in spec) {
+    const expression = compiled.formula(`${formulaPath}.expression`);
+    const scope = { cost: 0, utilization: 0, bidders: 1, spot: 0, t: 0, year: 0 };
+    return {
+      price(context) {
+        scope.cost = context.costUsdPerGpuHour;
+        scope.utilization = context.utilization;
+        scope.bidders = context.bidders;
+        scope.spot = context.spotUsdPerGpuHour;
+        scope.t = context.t;
+        scope.year = context.year;
+        return expression.evaluate(scope);
+      },
+    };
+  }
+  const params: Record<string, number> = {};
+  const raw = 'params' in spec ? spec.params : spec;
+  for (const [name, value] of Object.entries(raw)) {
+    if (name === 'policy') continue;
+    params[name] = sampler.value(value as UncertainSpec, `${paramPath}.${name}`);
+  }
+  return lookupPolicy('pricing', spec.policy)(params);
+}
+
+/** A number or a compiled formula of time as a curve. */
+function curve(compiled: CompiledScenario, path: string, value: number | string): Curve {
+  if (typeof value === 'number') return () => value;
+  return scoped(compiled.formula(path), { t: 0, year: 0 });
+}
+
+// One scope object per curve, reused for every evaluation: formulas run in the monthly loop.
+function scoped(expression: { evaluate(scope: Record<string, number>): number }, scope: Record<string, number>): Curve {
+  return (t, year) => {
+    scope.t = t;
+    scope.year = year;
+    return expression.evaluate(scope);
+  };
+}
+
+/** The scenario's start year, to turn `t` into a calendar year. */
+export function startYear(spec: ScenarioSpec): number {
+  return Number(spec.start.slice(0, 4));
+}

@@ -1,0 +1,114 @@
+import type { Contract, Lab, Provider } from './actors.js';
+import { DAYS_PER_YEAR, HOURS_PER_DAY } from './calendar.js';
+import type { Award, Offer } from './policies.js';
+
+/** A procurement round: a lab asks eligible providers for quotes and signs reserved contracts. */
+
+const AVERAGE_MONTH_DAYS = DAYS_PER_YEAR / 12;
+const HOURS_PER_YEAR = DAYS_PER_YEAR * HOURS_PER_DAY;
+
+/** What the round needs from the rest of the market. */
+export interface RoundContext {
+  day: number;
+  t: number;
+  year: number;
+  spotUsdPerGpuHour: number;
+  providerById: Map<string, Provider>;
+}
+
+/** Runs one round for `lab`; returns the contracts signed, with whether an incumbent matched. */
+export function procurementRound(lab: Lab, context: RoundContext): { contract: Contract; matched: boolean }[] {
+  const terms = lab.procurement;
+  const { day } = context;
+  const horizon = day + terms.intervalDays;
+  const tHorizon = horizon / DAYS_PER_YEAR;
+  const heldH100e = lab.heldOn(horizon);
+  const held = Object.values(heldH100e).reduce((a, b) => a + b, 0);
+  const forecast = lab.demandTrend(tHorizon, context.year + (horizon - day) / DAYS_PER_YEAR) * lab.exposure.current;
+  const need = forecast * terms.coverage - held;
+  if (!(need > 0)) return [];
+
+  const providers = lab.eligibleProviders.map((id) => context.providerById.get(id)).filter((p): p is Provider => p !== undefined);
+  const capacities = providers.map((p) => availableFor(p, horizon, tHorizon, context.year));
+  const bidders = capacities.filter((c) => c.available > 0).length;
+  const offers: Offer[] = [];
+  providers.forEach((provider, i) => {
+    const { available, capacity, load } = capacities[i]!;
+    if (!(available > 0)) return;
+    const utilization = capacity > 0 ? Math.min(1, (load + Math.min(need, available)) / capacity) : 1;
+    const price = provider.pricing.price({
+      costUsdPerGpuHour: provider.costUsdPerGpuHour,
+      utilization,
+      targetUtilization: provider.targetUtilization,
+      bidders,
+      spotUsdPerGpuHour: context.spotUsdPerGpuHour,
+      t: context.t,
+      year: context.year,
+    });
+    offers.push({ provider: provider.id, volumeH100e: available, priceUsdPerGpuHour: price, floorUsdPerGpuHour: provider.costUsdPerGpuHour });
+  });
+  if (offers.length === 0) return [];
+
+  const committedUsdPerYear = annualContractCost(lab, horizon);
+  const awards = lab.procurementPolicy.award(
+    {
+      lab: lab.id,
+      needH100e: need,
+      heldH100e,
+      incumbent: terms.incumbent,
+      maxShare: terms.maxShare,
+      priceCeilingUsdPerGpuHour: terms.priceCeilingUsdPerGpuHour,
+      affordableH100e: (price) => Math.max(0, (lab.budgetUsdPerYear - committedUsdPerYear) / (price * HOURS_PER_YEAR)),
+    },
+    offers,
+  );
+  return sign(lab, awards, offers, day, terms.contractMonths, context.providerById);
+}
+
+// A provider offers what it expects to have at the horizon, after its own models and its contracts.
+function availableFor(provider: Provider, horizon: number, tHorizon: number, year: number): { available: number; capacity: number; load: number } {
+  const fleet = provider.fleetOn(horizon) + provider.arrivingBy(horizon);
+  const powerRatio = provider.fleetH100e > 0 ? provider.usableH100e / provider.fleetH100e : 1;
+  const capacity = fleet * powerRatio;
+  const load = provider.internalDemandH100e(tHorizon, year + tHorizon) + provider.committedOn(horizon);
+  return { available: Math.max(0, capacity - load), capacity, load };
+}
+
+function annualContractCost(lab: Lab, day: number): number {
+  let total = 0;
+  for (const c of lab.contracts) if (c.startDay <= day && day < c.endDay) total += c.volumeH100e * c.priceUsdPerGpuHour * HOURS_PER_YEAR;
+  return total;
+}
+
+function sign(
+  lab: Lab,
+  awards: Award[],
+  offers: readonly Offer[],
+  day: number,
+  contractMonths: number,
+  providerById: Map<string, Provider>,
+): { contract: Contract; matched: boolean }[] {
+  const signed: { contract: Contract; matched: boolean }[] = [];
+  for (const award of awards) {
+    const provider = providerById.get(award.provider);
+    const offer = offers.find((o) => o.provider === award.provider);
+    // A policy may not award more than was offered, to a provider that did not bid.
+    if (provider === undefined || offer === undefined) continue;
+    const volume = Math.min(award.volumeH100e, offer.volumeH100e);
+    if (!(volume > 0) || !(award.priceUsdPerGpuHour > 0)) continue;
+    const contract: Contract = {
+      lab,
+      provider,
+      volumeH100e: volume,
+      priceUsdPerGpuHour: award.priceUsdPerGpuHour,
+      startDay: day,
+      endDay: day + contractMonths * AVERAGE_MONTH_DAYS,
+      paidUsd: 0,
+      earnedUsd: 0,
+    };
+    lab.contracts.push(contract);
+    provider.contracts.push(contract);
+    signed.push({ contract, matched: award.matched });
+  }
+  return signed;
+}

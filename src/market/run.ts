@@ -1,0 +1,311 @@
+import { exponential, normal, sample } from '../kernel/distributions.js';
+import { RandomStreams } from '../kernel/random.js';
+import { Simulation } from '../kernel/simulation.js';
+import type { CompiledScenario } from '../scenario/compile.js';
+import { ParameterSampler, toDistribution } from '../scenario/sample.js';
+import type { ScenarioSpec, UncertainSpec } from '../scenario/schema.js';
+import type { Lab, ShockExposure } from './actors.js';
+import { buildWorld, startYear } from './build.js';
+import type { World } from './build.js';
+import { calendarMonths, DAYS_PER_YEAR, dateAfter, daysBetween } from './calendar.js';
+import type { Months } from './calendar.js';
+import { clearMonth } from './clearing.js';
+import { procurementRound } from './procurement.js';
+import type { LabMonth, LabSummary, MarketMonth, NotableEvent, ProviderMonth, RunResult, SupplierMonth } from './results.js';
+import { buildPower, orderChips, produce } from './supply.js';
+import { applyTimelineChange } from './timeline.js';
+
+/**
+ * One run of the compute market: (compiled scenario, seed, run index) -> plain records. Each month
+ * closes at its last instant: suppliers produce and ship, the market clears, and the records are
+ * kept; then, the same day, dated changes and shocks apply and the actors decide for the next
+ * month: labs run their procurement rounds, providers order chips and build power.
+ */
+export function runScenario(compiled: CompiledScenario, seed: number | string, runIndex: number): RunResult {
+  const sim = new Simulation();
+  const streams = new RandomStreams(seed, runIndex);
+  const sampler = new ParameterSampler(streams);
+  const world = buildWorld(sim, compiled, sampler);
+  const run = new MarketRun(sim, compiled, world, streams, sampler);
+  run.schedule();
+  // Past the last month's close nothing is recorded: deliveries and shock ends beyond it never fire.
+  sim.run({ until: daysBetween(compiled.spec.start, compiled.spec.end) + 2 });
+  return run.result(seed, runIndex);
+}
+
+// Same-day order: the month closes first, then dated changes and shocks, then decisions.
+const CLOSE = -10;
+const DECIDE = 10;
+
+class MarketRun {
+  private readonly spec: ScenarioSpec;
+  private readonly months: Months;
+  private readonly firstYear: number;
+  private readonly labs: LabMonth[] = [];
+  private readonly providers: ProviderMonth[] = [];
+  private readonly suppliers: SupplierMonth[] = [];
+  private readonly market: MarketMonth[] = [];
+  private readonly events: NotableEvent[] = [];
+  private spotIndex = 0;
+  private activeShocks = 0;
+  private shocksStarted = 0;
+  private contractsSigned = 0;
+  private occurrences = 0;
+  /** Last month's demand each provider could have served but did not (for ordering). */
+  private unmetByProvider = new Map<string, number>();
+  private spotByProvider = new Map<string, number>();
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly compiled: CompiledScenario,
+    private readonly world: World,
+    private readonly streams: RandomStreams,
+    private readonly sampler: ParameterSampler,
+  ) {
+    this.spec = compiled.spec;
+    this.months = calendarMonths(this.spec.start, this.spec.end);
+    this.firstYear = startYear(this.spec);
+    this.signInitialContracts();
+  }
+
+  schedule(): void {
+    const { startDay, days } = this.months;
+    this.decide(0);
+    for (let m = 0; m < startDay.length; m++) {
+      const closing = startDay[m]! + days[m]!;
+      this.sim.at(closing, () => this.close(m), { priority: CLOSE, label: `close ${this.months.date[m]}` });
+      if (m + 1 < startDay.length) this.sim.at(closing, () => this.decide(closing), { priority: DECIDE, label: 'decide' });
+    }
+    this.spec.timeline.forEach((entry, i) => {
+      const day = this.day(entry.date);
+      this.sim.at(day, () => this.applyTimeline(i), { label: `timeline ${entry.date}` });
+    });
+    this.spec.shocks.forEach((shock, i) => this.scheduleShock(i));
+  }
+
+  result(seed: number | string, runIndex: number): RunResult {
+    return {
+      seed,
+      runIndex,
+      sampled: this.sampler.sampled,
+      labs: this.labs,
+      providers: this.providers,
+      suppliers: this.suppliers,
+      market: this.market,
+      events: this.events,
+      summary: {
+        labs: this.world.labs.map((lab) => this.labSummary(lab.id)),
+        providerShares: Object.fromEntries(this.providers.slice(-this.world.providers.length).map((p) => [p.provider, p.marketShare])),
+        avgSpotPriceUsdPerGpuHour: mean(this.market.map((m) => m.spotPriceUsdPerGpuHour)),
+        avgContractPriceUsdPerGpuHour: mean(this.market.filter((m) => m.contractPriceUsdPerGpuHour > 0).map((m) => m.contractPriceUsdPerGpuHour)),
+        shocks: this.shocksStarted,
+        contractsSigned: this.contractsSigned,
+        events: this.events.length,
+      },
+      audit: {
+        suppliers: this.world.suppliers.map((s) => ({
+          supplier: s.id,
+          producedUnits: s.producedUnits,
+          deliveredUnits: s.deliveredUnits,
+          inTransitUnits: s.inTransitUnits,
+        })),
+        contracts: this.world.labs.flatMap((lab) =>
+          lab.contracts.map((c) => ({
+            lab: lab.id,
+            provider: c.provider.id,
+            volumeH100e: c.volumeH100e,
+            priceUsdPerGpuHour: c.priceUsdPerGpuHour,
+            startDay: c.startDay,
+            endDay: c.endDay,
+            paidUsd: c.paidUsd,
+            earnedUsd: c.earnedUsd,
+          })),
+        ),
+        eventsFired: this.sim.eventsFired,
+      },
+    };
+  }
+
+  private close(m: number): void {
+    const { world } = this;
+    const startDay = this.months.startDay[m]!;
+    const days = this.months.days[m]!;
+    const t = (startDay + days / 2) / DAYS_PER_YEAR;
+    const year = this.firstYear + t;
+    for (const supplier of world.suppliers) this.suppliers.push(produce(this.sim, supplier, m, startDay, days, t, year));
+    const demand = world.labs.map((lab) => this.demandOf(lab, t, year, days));
+    const usable = world.providers.map((p) => p.takeAverageUsable(days));
+    const cleared = clearMonth(world.labs, world.providers, demand, usable, {
+      month: m,
+      date: this.months.date[m]!,
+      startDay,
+      days,
+      t,
+      year,
+      spotUsdPerGpuHour: this.spotIndex,
+      activeShocks: this.activeShocks,
+    });
+    this.spotIndex = cleared.market.spotPriceUsdPerGpuHour;
+    this.labs.push(...cleared.labs);
+    this.providers.push(...cleared.providers);
+    this.market.push(cleared.market);
+    this.rememberSignals(cleared.labs, cleared.providers);
+  }
+
+  private decide(day: number): void {
+    const t = day / DAYS_PER_YEAR;
+    const year = this.firstYear + t;
+    const calendarYear = Math.floor(year);
+    const monthDays = DAYS_PER_YEAR / 12;
+    for (const provider of this.world.providers) provider.retire(day);
+    for (const lab of this.world.labs) {
+      if (day < lab.nextRoundDay) continue;
+      lab.nextRoundDay = day + lab.procurement.intervalDays;
+      const signed = procurementRound(lab, { day, t, year, spotUsdPerGpuHour: this.spotIndex, providerById: this.world.providerById });
+      for (const { contract, matched } of signed) {
+        this.contractsSigned++;
+        this.note(day, matched ? 'matched' : 'contract', `${lab.id}:${contract.provider.id}`, contract.volumeH100e, `${contract.volumeH100e.toFixed(0)} H100e at ${contract.priceUsdPerGpuHour.toFixed(3)} USD/h`);
+      }
+    }
+    for (const provider of this.world.providers) {
+      const horizonT = t + 0.25;
+      const expected =
+        provider.internalDemandH100e(horizonT, year + 0.25) +
+        provider.committedOn(day + DAYS_PER_YEAR / 4) +
+        (this.spotByProvider.get(provider.id) ?? 0) +
+        (this.unmetByProvider.get(provider.id) ?? 0);
+      orderChips(provider, day, expected, calendarYear);
+      buildPower(this.sim, provider, monthDays, calendarYear);
+    }
+  }
+
+  // A lab's demand this month: trend, mean-one lognormal noise from its own stream, and demand shocks.
+  private demandOf(lab: Lab, t: number, year: number, days: number): number {
+    const trend = Math.max(0, lab.demandTrend(t, year));
+    const sigma = lab.volatility;
+    const noise = sigma > 0 ? Math.exp(normal(this.streams.get(`demand:${lab.id}`), -sigma * sigma / 2, sigma)) : 1;
+    return trend * noise * lab.exposure.takeAverage(days);
+  }
+
+  // Providers learn where demand went unmet (split over the providers each short lab may buy from) and what spot sold.
+  private rememberSignals(labs: LabMonth[], providers: ProviderMonth[]): void {
+    this.unmetByProvider = new Map();
+    labs.forEach((record, i) => {
+      const eligible = this.world.labs[i]!.eligibleProviders;
+      for (const id of eligible) this.unmetByProvider.set(id, (this.unmetByProvider.get(id) ?? 0) + record.shortfallH100e / eligible.length);
+    });
+    this.spotByProvider = new Map(providers.map((p) => [p.provider, p.spotH100e]));
+  }
+
+  private signInitialContracts(): void {
+    for (const c of this.spec.contracts) {
+      const lab = this.world.labById.get(c.lab)!;
+      const provider = this.world.providerById.get(c.provider)!;
+      const contract = {
+        lab,
+        provider,
+        volumeH100e: c.volumeH100e,
+        priceUsdPerGpuHour: c.priceUsdPerGpuHour,
+        startDay: this.day(c.start),
+        endDay: this.day(c.end),
+        paidUsd: 0,
+        earnedUsd: 0,
+      };
+      lab.contracts.push(contract);
+      provider.contracts.push(contract);
+    }
+  }
+
+  private applyTimeline(index: number): void {
+    const entry = this.spec.timeline[index]!;
+    for (const [path, value] of Object.entries(entry.set)) {
+      applyTimelineChange(this.world, this.compiled, this.sampler, index, path, value);
+      this.note(this.sim.now, 'policy', path.split('.').slice(0, 2).join('.'), 0, `${path} = ${JSON.stringify(value)}${entry.note ? ` (${entry.note})` : ''}`);
+    }
+  }
+
+  private scheduleShock(index: number): void {
+    const shock = this.spec.shocks[index]!;
+    const stream = this.streams.get(`shock:${shock.id}`);
+    const exposure = this.exposureOf(shock.target);
+    const endDay = this.day(this.spec.end) + 1;
+    const occur = (day: number): void => {
+      const magnitude = Math.max(0, this.draw(shock.magnitude, stream));
+      const duration = Math.max(1, this.draw(shock.durationDays, stream));
+      const id = this.occurrences++;
+      this.sim.at(day, () => {
+        exposure.start(id, magnitude);
+        this.activeShocks++;
+        this.shocksStarted++;
+        this.note(day, 'shock-start', shock.id, magnitude, `${shock.kind ?? 'shock'} for ${duration.toFixed(0)} days`);
+      }, { label: `shock ${shock.id}` });
+      this.sim.at(day + duration, () => {
+        exposure.end(id);
+        this.activeShocks--;
+        this.note(day + duration, 'shock-end', shock.id, magnitude, shock.kind ?? 'shock');
+      }, { label: `shock end ${shock.id}` });
+    };
+    if ('date' in shock.arrival) {
+      occur(this.day(shock.arrival.date));
+      return;
+    }
+    // Poisson arrivals over the whole span, drawn from the shock's own stream.
+    const ratePerDay = this.sampler.bounded(shock.arrival.ratePerYear, `shocks.${shock.id}.arrival.ratePerYear`, 0) / DAYS_PER_YEAR;
+    if (!(ratePerDay > 0)) return;
+    for (let day = exponential(stream, ratePerDay); day < endDay; day += exponential(stream, ratePerDay)) occur(day);
+  }
+
+  private exposureOf(target: ScenarioSpec['shocks'][number]['target']): ShockExposure {
+    if ('supplier' in target) return this.world.supplierById.get(target.supplier)!.exposure;
+    if ('provider' in target) return this.world.providerById.get(target.provider)!.powerExposure;
+    return this.world.labById.get(target.lab)!.exposure;
+  }
+
+  // Each occurrence of a shock draws its own magnitude and duration.
+  private draw(spec: UncertainSpec, stream: () => number): number {
+    return typeof spec === 'number' ? spec : sample(toDistribution(spec), stream);
+  }
+
+  private labSummary(id: string): LabSummary {
+    const records = this.labs.filter((r) => r.lab === id);
+    const days = this.months.days;
+    let demand = 0;
+    let shortfall = 0;
+    let spend = 0;
+    let hours = 0;
+    const byYear = new Map<string, { demand: number; shortfall: number }>();
+    for (const r of records) {
+      const d = days[r.month]!;
+      demand += r.demandH100e * d;
+      shortfall += r.shortfallH100e * d;
+      spend += r.spendUsd;
+      hours += (r.contractedH100e + r.spotH100e) * d * 24;
+      const year = this.months.date[r.month]!.slice(0, 4);
+      const y = byYear.get(year) ?? { demand: 0, shortfall: 0 };
+      y.demand += r.demandH100e * d;
+      y.shortfall += r.shortfallH100e * d;
+      byYear.set(year, y);
+    }
+    const yearly = [...byYear.values()].map((y) => (y.demand > 0 ? y.shortfall / y.demand : 0));
+    return {
+      lab: id,
+      shortfallShare: demand > 0 ? shortfall / demand : 0,
+      worstYearShortfallShare: yearly.length > 0 ? Math.max(...yearly) : 0,
+      totalSpendUsd: spend,
+      avgPriceUsdPerGpuHour: hours > 0 ? spend / hours : 0,
+      finalShares: records.at(-1)?.shares ?? {},
+    };
+  }
+
+  private note(day: number, kind: NotableEvent['kind'], actor: string, magnitude: number, detail: string): void {
+    this.events.push({ day, date: dateAfter(this.spec.start, day), kind, actor, magnitude, detail });
+  }
+
+  private day(date: string): number {
+    return daysBetween(this.spec.start, date);
+  }
+}
+
+function mean(values: number[]): number {
+  return values.length > 0 ? values.reduce((a, b) => a + b, 0) / values.length : 0;
+}

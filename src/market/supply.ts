@@ -1,0 +1,122 @@
+import type { Simulation } from '../kernel/simulation.js';
+import type { Provider, Supplier } from './actors.js';
+import { DAYS_PER_YEAR } from './calendar.js';
+import type { SupplierMonth } from './results.js';
+
+/** The supply side: suppliers produce against capacity and orders; providers order chips and build power. */
+
+const AVERAGE_MONTH_DAYS = DAYS_PER_YEAR / 12;
+
+/**
+ * One month of a supplier: capacity (times the month's shock factor) is allocated among the
+ * outstanding orders by the supplier's policy; only what is allocated is made, and it reaches each
+ * provider after the lead time.
+ */
+export function produce(sim: Simulation, supplier: Supplier, month: number, monthStartDay: number, monthDays: number, t: number, year: number): SupplierMonth {
+  const capacityFactor = supplier.exposure.takeAverage(monthDays);
+  const chip = supplier.productOn(monthStartDay);
+  const record: SupplierMonth = {
+    month,
+    supplier: supplier.id,
+    productionUnits: 0,
+    productionH100e: 0,
+    backlogH100e: 0,
+    leadTimeDays: 0,
+    capacityFactor,
+  };
+  if (chip !== undefined && supplier.orders.length > 0) {
+    const capacityUnits = Math.max(0, supplier.capacityUnitsPerMonth(t, year)) * (monthDays / AVERAGE_MONTH_DAYS) * capacityFactor;
+    const views = supplier.orders.map((o) => ({ provider: o.provider.id, remainingH100e: o.remainingH100e, day: o.day }));
+    const given = supplier.allocation.allocate(capacityUnits * chip.perfH100e, views, supplier.priority);
+    const byProvider = new Map<Provider, number>();
+    let waitWeighted = 0;
+    supplier.orders.forEach((order, i) => {
+      const h100e = Math.max(0, Math.min(given[i] ?? 0, order.remainingH100e));
+      if (h100e <= 0) return;
+      order.remainingH100e -= h100e;
+      byProvider.set(order.provider, (byProvider.get(order.provider) ?? 0) + h100e);
+      record.productionH100e += h100e;
+      waitWeighted += h100e * (sim.now - order.day + supplier.leadTimeDays);
+    });
+    // Orders fully served leave the book; tiny remainders from float division count as served.
+    for (let i = supplier.orders.length - 1; i >= 0; i--) if (supplier.orders[i]!.remainingH100e <= 1e-9) supplier.orders.splice(i, 1);
+    record.productionUnits = record.productionH100e / chip.perfH100e;
+    record.leadTimeDays = record.productionH100e > 0 ? waitWeighted / record.productionH100e : 0;
+    supplier.producedUnits += record.productionUnits;
+    for (const [provider, h100e] of byProvider) ship(sim, supplier, provider, chip, h100e);
+  }
+  record.backlogH100e = supplier.backlogH100e;
+  return record;
+}
+
+function ship(sim: Simulation, supplier: Supplier, provider: Provider, chip: NonNullable<ReturnType<Supplier['productOn']>>, h100e: number): void {
+  const units = h100e / chip.perfH100e;
+  supplier.inTransitUnits += units;
+  const arrival = sim.now + supplier.leadTimeDays;
+  provider.arrivals.push({ day: arrival, h100e });
+  sim.at(
+    arrival,
+    () => {
+      supplier.inTransitUnits -= units;
+      supplier.deliveredUnits += units;
+      provider.backlogH100e = Math.max(0, provider.backlogH100e - h100e);
+      provider.arrived(arrival, h100e);
+      provider.install(chip, units, arrival + chip.lifeDays);
+    },
+    { label: `delivery ${supplier.id}->${provider.id}` },
+  );
+}
+
+/** What a provider orders this month, given the load it expects at the delivery horizon. */
+export function orderChips(provider: Provider, day: number, expectedLoadH100e: number, year: number): void {
+  const horizon = day + averageLeadTime(provider) + AVERAGE_MONTH_DAYS;
+  const want = provider.ordering.order({
+    expectedLoadH100e,
+    targetUtilization: provider.targetUtilization,
+    pipelineH100e: provider.fleetOn(horizon) + provider.backlogH100e,
+  });
+  const sources = provider.suppliers.map((s) => ({ supplier: s, chip: s.productOn(day) })).filter((s) => s.chip !== undefined);
+  if (want <= 0 || sources.length === 0) return;
+  // Budget and power bound the order: chips cost capex, and need power to run.
+  const usdPerH100e = average(sources.map((s) => s.chip!.unitCostUsd / s.chip!.perfH100e));
+  const mwPerH100e = average(sources.map((s) => s.chip!.powerKw / s.chip!.perfH100e / 1000));
+  const powerRoomMw = provider.powerMw + provider.powerBuildingMw - provider.powerNeededMw - provider.backlogH100e * mwPerH100e;
+  const order = Math.min(want, provider.capexLeft(year) / usdPerH100e, Math.max(0, powerRoomMw) / mwPerH100e);
+  if (!(order > 0)) return;
+  provider.capexSpentUsd += order * usdPerH100e;
+  provider.backlogH100e += order;
+  for (const { supplier } of sources) supplier.orders.push({ provider, remainingH100e: order / sources.length, day });
+}
+
+/** Starts this month's share of the provider's yearly power build-out, within its capex. */
+export function buildPower(sim: Simulation, provider: Provider, monthDays: number, year: number): void {
+  const wanted = (provider.powerBuildMwPerYear * monthDays) / DAYS_PER_YEAR;
+  const mw = Math.min(wanted, provider.capexLeft(year) / provider.capexUsdPerMw);
+  if (!(mw > 0)) return;
+  provider.capexSpentUsd += mw * provider.capexUsdPerMw;
+  provider.powerBuildingMw += mw;
+  bringOnline(sim, provider, mw, sim.now + provider.powerLeadTimeDays);
+}
+
+// Grid and construction shocks hold back the share they cut; it is retried a month later.
+function bringOnline(sim: Simulation, provider: Provider, mw: number, day: number): void {
+  sim.at(
+    day,
+    () => {
+      const online = mw * provider.powerExposure.current;
+      provider.powerBuildingMw -= online;
+      provider.addPower(online);
+      const held = mw - online;
+      if (held > 1e-9) bringOnline(sim, provider, held, day + AVERAGE_MONTH_DAYS);
+    },
+    { label: `power ${provider.id}` },
+  );
+}
+
+function averageLeadTime(provider: Provider): number {
+  return average(provider.suppliers.map((s) => s.leadTimeDays));
+}
+
+function average(values: number[]): number {
+  return values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
+}

@@ -1,0 +1,59 @@
+/** Problems found in scenario files, each located at a file, line and column. */
+
+/** A path into a scenario: map keys and array indices. */
+export type Path = readonly (string | number)[];
+
+/** One problem with a scenario file, where it was written. Lines and columns are 1-based. */
+export interface Problem {
+  file: string;
+  line: number;
+  column: number;
+  /** The field, like `providers[2].pricing.margin`; `(root)` for the whole file. */
+  path: string;
+  message: string;
+}
+
+const IDENTIFIER = /^[A-Za-z_$][\w$-]*$/;
+
+/** A path as people write it: `providers[2].pricing.margin`, `timeline[0].set["labs.openai.budget"]`, `(root)`. */
+export function formatPath(path: Path): string {
+  let text = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') text += `[${segment}]`;
+    else if (IDENTIFIER.test(segment)) text += text === '' ? segment : `.${segment}`;
+    else text += `[${JSON.stringify(segment)}]`;
+  }
+  return text === '' ? '(root)' : text;
+}
+
+/** `file:line:col: path: message`, the form editors and terminals link to. */
+export function formatProblem(problem: Problem): string {
+  return `${problem.file}:${problem.line}:${problem.column}: ${problem.path}: ${problem.message}`;
+}
+
+/** Problems sorted by file, then line and column, keeping the order of equal positions. */
+export function sortProblems(problems: readonly Problem[]): Problem[] {
+  const files = new Map<string, number>();
+  for (const problem of problems) if (!files.has(problem.file)) files.set(problem.file, files.size);
+  return problems
+    .map((problem, index) => ({ problem, index }))
+    .sort(
+      (a, b) =>
+        files.get(a.problem.file)! - files.get(b.problem.file)! ||
+        a.problem.line - b.problem.line ||
+        a.problem.column - b.problem.column ||
+        a.index - b.index,
+    )
+    .map(({ problem }) => problem);
+}
+
+/** A scenario that cannot be loaded; its message lists every problem, one per line. */
+export class ScenarioError extends Error {
+  readonly problems: Problem[];
+
+  constructor(problems: readonly Problem[]) {
+    super(problems.map(formatProblem).join('\n'));
+    this.name = 'ScenarioError';
+    this.problems = [...problems];
+  }
+}

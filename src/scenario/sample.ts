@@ -1,0 +1,39 @@
+import { sample } from '../kernel/distributions.js';
+import type { Distribution } from '../kernel/distributions.js';
+import type { RandomStreams } from '../kernel/random.js';
+import type { UncertainSpec } from './schema.js';
+
+/** Uncertain parameters: a scenario's distributions become numbers, once per run, each from its own stream. */
+
+/** The kernel distribution a scenario's `{ kind: { ... } }` form describes. */
+export function toDistribution(spec: Exclude<UncertainSpec, number>): Distribution {
+  if ('lognormal' in spec) return { kind: 'lognormal', median: spec.lognormal.median, sigma: spec.lognormal.sigma };
+  if ('normal' in spec) return { kind: 'normal', mean: spec.normal.mean, sd: spec.normal.sd };
+  if ('uniform' in spec) return { kind: 'uniform', min: spec.uniform.min, max: spec.uniform.max };
+  if ('triangular' in spec) return { kind: 'triangular', ...spec.triangular };
+  return { kind: 'pert', ...spec.pert };
+}
+
+/** Draws a run's values for uncertain parameters and remembers them by path, for the run's result. */
+export class ParameterSampler {
+  /** The values drawn so far, by parameter path. */
+  readonly sampled: Record<string, number> = {};
+
+  constructor(private readonly streams: RandomStreams) {}
+
+  /**
+   * The value of `spec` in this run: a number as written, or a draw from the stream named after
+   * `path`, so adding a parameter to a scenario never changes the draws of the others.
+   */
+  value(spec: UncertainSpec, path: string): number {
+    if (typeof spec === 'number') return spec;
+    const value = sample(toDistribution(spec), this.streams.get(`param:${path}`));
+    this.sampled[path] = value;
+    return value;
+  }
+
+  /** Like `value`, clamped to a range where the model needs one (a normal can go negative). */
+  bounded(spec: UncertainSpec, path: string, min: number, max = Infinity): number {
+    return Math.min(max, Math.max(min, this.value(spec, path)));
+  }
+}

@@ -1,0 +1,171 @@
+import { Document, LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
+import type { Node, YAMLError } from 'yaml';
+import { formatPath } from './problems.js';
+import type { Path, Problem } from './problems.js';
+
+/** Scenario files as YAML (or JSON, which is YAML) documents that remember where each value was written. */
+
+/** A parsed scenario file. */
+export interface SourceFile {
+  file: string;
+  text: string;
+  document: Document;
+  lineCounter: LineCounter;
+  /** YAML syntax errors and warnings, located. */
+  problems: Problem[];
+}
+
+/** A 1-based position in a file. */
+export interface Position {
+  line: number;
+  column: number;
+}
+
+/**
+ * Parses a scenario file's text: YAML 1.2 with the core schema (so dates stay strings), duplicate keys
+ * and tab indentation are errors, and every YAML error or warning becomes a located Problem.
+ */
+export function parseSource(file: string, text: string): SourceFile {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, {
+    version: '1.2',
+    schema: 'core',
+    uniqueKeys: true,
+    prettyErrors: false,
+    lineCounter,
+    logLevel: 'error',
+  });
+  const problems: Problem[] = [];
+  const lines = new Set<number>();
+  for (const error of [...document.errors, ...document.warnings]) {
+    const offset = error.pos[0];
+    const { line, col } = lineCounter.linePos(offset);
+    // A single mistake often confuses the parser into several errors on the same line: keep the first.
+    if (lines.has(line)) continue;
+    lines.add(line);
+    const path = pathAt(document, offset);
+    problems.push({ file, line, column: col, path: formatPath(path), message: yamlMessage(error, text, path) });
+  }
+  return { file, text, document, lineCounter, problems };
+}
+
+function yamlMessage(error: YAMLError, text: string, path: Path): string {
+  switch (error.code) {
+    case 'DUPLICATE_KEY': {
+      const key = path[path.length - 1] ?? text.slice(error.pos[0]).split(/[:\n]/)[0]!.trim();
+      return `duplicate key '${key}'; each key may appear once in a map`;
+    }
+    case 'TAB_AS_INDENT':
+      return 'tabs are not allowed as indentation; indent with spaces';
+    case 'MULTIPLE_DOCS':
+      return 'a scenario file holds one YAML document; remove the `---` separator';
+    default: {
+      const message = error.message.split('\n')[0]!.replace(/\.$/, '');
+      return `YAML: ${message.charAt(0).toLowerCase()}${message.slice(1)}`;
+    }
+  }
+}
+
+/** The path of the deepest map key or sequence item whose source contains `offset`. */
+export function pathAt(document: Document, offset: number): (string | number)[] {
+  const path: (string | number)[] = [];
+  let node: unknown = document.contents;
+  for (;;) {
+    if (isMap(node)) {
+      const pair = node.items.find((item) => {
+        const start = rangeOf(item.key)?.[0];
+        const end = rangeOf(item.value)?.[2] ?? rangeOf(item.key)?.[2];
+        return start !== undefined && end !== undefined && start <= offset && offset < end;
+      });
+      if (!pair) return path;
+      path.push(keyOf(pair.key));
+      node = pair.value;
+    } else if (isSeq(node)) {
+      const index = node.items.findIndex((item) => {
+        const range = rangeOf(item);
+        return range !== undefined && range[0] <= offset && offset < range[2];
+      });
+      if (index < 0) return path;
+      path.push(index);
+      node = node.items[index];
+    } else {
+      return path;
+    }
+  }
+}
+
+function rangeOf(node: unknown): [number, number, number] | undefined {
+  if (node && typeof node === 'object' && 'range' in node) {
+    const range = (node as { range?: [number, number, number] | null }).range;
+    return range ?? undefined;
+  }
+  return undefined;
+}
+
+function keyOf(key: unknown): string {
+  if (isScalar(key)) return String(key.value);
+  return String(key);
+}
+
+/**
+ * The position of the node at `path` in a document, or of its deepest existing ancestor (so a missing
+ * key points at the map that lacks it). With `key`, the last segment's map key is located instead of its
+ * value: that is where an unknown key was written. An empty value (`name:`) is located at its key.
+ */
+export function locate(document: Document, lineCounter: LineCounter, path: Path, options: { key?: boolean } = {}): Position {
+  let node: unknown = document.contents;
+  let found: unknown = node;
+  for (let i = 0; i < path.length; i++) {
+    const segment = path[i]!;
+    if (isAlias(node)) node = node.resolve(document);
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isPair(item) && String(keyOf(item.key)) === String(segment));
+      if (!pair) break;
+      if ((options.key && i === path.length - 1) || isEmpty(pair.value)) {
+        found = pair.key;
+        break;
+      }
+      node = pair.value;
+    } else if (isSeq(node) && typeof segment === 'number' && segment < node.items.length) {
+      node = node.items[segment];
+    } else {
+      break;
+    }
+    found = node;
+  }
+  return positionOf(found as Node | null, lineCounter);
+}
+
+/** A value left empty (`name:`), which has no position of its own. */
+function isEmpty(value: unknown): boolean {
+  if (value === null || value === undefined) return true;
+  if (!isScalar(value) || value.value !== null) return false;
+  const range = rangeOf(value);
+  return range === undefined || range[0] === range[1];
+}
+
+/** The position where a node starts (1:1 for an empty document). */
+export function positionOf(node: Node | null | undefined, lineCounter: LineCounter): Position {
+  const range = rangeOf(node);
+  if (!range) return { line: 1, column: 1 };
+  const { line, col } = lineCounter.linePos(range[0]);
+  return { line, column: col };
+}
+
+/** The YAML node at `path`, if every segment exists. */
+export function nodeAt(document: Document, path: Path): unknown {
+  let node: unknown = document.contents;
+  for (const segment of path) {
+    if (isAlias(node)) node = node.resolve(document);
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isPair(item) && String(keyOf(item.key)) === String(segment));
+      if (!pair) return undefined;
+      node = pair.value;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      node = node.items[segment];
+    } else {
+      return undefined;
+    }
+  }
+  return node;
+}
