@@ -31,6 +31,11 @@ export interface Cohort {
   retireDay: number;
 }
 
+/** Keeps the contracts that have not ended by `day`. */
+export function dropEnded(contracts: Contract[], day: number): Contract[] {
+  return contracts.some((c) => c.endDay <= day) ? contracts.filter((c) => c.endDay > day) : contracts;
+}
+
 /** A reserved take-or-pay contract. */
 export interface Contract {
   lab: Lab;
@@ -142,8 +147,10 @@ export class Supplier {
 
 /** A cloud: a fleet limited by power, a build-out, internal demand and a pricing policy. */
 export class Provider {
+  /** Installed chips, oldest retirement first: retiring and looking ahead stop at the first cohort still in service. */
   readonly cohorts: Cohort[] = [];
-  readonly contracts: Contract[] = [];
+  /** Contracts in force or still to start (ended ones are dropped each month). */
+  contracts: Contract[] = [];
   fleetH100e = 0;
   powerNeededMw = 0;
   /** Chip capital per hour of the whole fleet, so cost per H100e-hour is one division. */
@@ -190,7 +197,9 @@ export class Provider {
   install(chip: ChipType, units: number, retireDay: number): void {
     if (units <= 0) return;
     this.accumulate();
-    this.cohorts.push({ chip, units, retireDay });
+    let at = this.cohorts.length;
+    while (at > 0 && this.cohorts[at - 1]!.retireDay > retireDay) at--;
+    this.cohorts.splice(at, 0, { chip, units, retireDay });
     this.fleetH100e += units * chip.perfH100e;
     this.powerNeededMw += (units * chip.powerKw) / 1000;
     this.capitalUsdPerHour += (units * chip.unitCostUsd) / (chip.lifeDays * HOURS_PER_DAY);
@@ -198,15 +207,14 @@ export class Provider {
 
   /** Retires the cohorts at the end of their life. */
   retire(day: number): void {
-    for (let i = this.cohorts.length - 1; i >= 0; i--) {
-      const cohort = this.cohorts[i]!;
-      if (cohort.retireDay > day) continue;
-      this.accumulate();
-      const { chip, units } = cohort;
+    let retired = 0;
+    while (retired < this.cohorts.length && this.cohorts[retired]!.retireDay <= day) retired++;
+    if (retired === 0) return;
+    this.accumulate();
+    for (const { chip, units } of this.cohorts.splice(0, retired)) {
       this.fleetH100e = Math.max(0, this.fleetH100e - units * chip.perfH100e);
       this.powerNeededMw = Math.max(0, this.powerNeededMw - (units * chip.powerKw) / 1000);
       this.capitalUsdPerHour = Math.max(0, this.capitalUsdPerHour - (units * chip.unitCostUsd) / (chip.lifeDays * HOURS_PER_DAY));
-      this.cohorts.splice(i, 1);
     }
   }
 
@@ -231,9 +239,12 @@ export class Provider {
 
   /** The fleet still in service on `day` (what retires before then excluded). */
   fleetOn(day: number): number {
-    let total = 0;
-    for (const cohort of this.cohorts) if (cohort.retireDay > day) total += cohort.units * cohort.chip.perfH100e;
-    return total;
+    let retiring = 0;
+    for (const cohort of this.cohorts) {
+      if (cohort.retireDay > day) break;
+      retiring += cohort.units * cohort.chip.perfH100e;
+    }
+    return Math.max(0, this.fleetH100e - retiring);
   }
 
   /** Reserved volume in force on `day`. */
@@ -281,7 +292,8 @@ export interface ProcurementTerms {
 
 /** An AI lab: growing, uncertain demand, a budget, and procurement terms that the timeline may change. */
 export class Lab {
-  readonly contracts: Contract[] = [];
+  /** Contracts in force or still to start (ended ones are dropped each month). */
+  contracts: Contract[] = [];
   nextRoundDay = 0;
   spendThisYearUsd = 0;
   spendYear = -1;

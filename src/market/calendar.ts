@@ -9,7 +9,22 @@ export function daysBetween(from: string, to: string): number {
 
 /** The ISO date `days` after `start`. */
 export function dateAfter(start: string, days: number): string {
-  return new Date(Date.parse(`${start}T00:00:00Z`) + Math.floor(days) * MS_PER_DAY).toISOString().slice(0, 10);
+  return civilDate(Date.parse(`${start}T00:00:00Z`) / MS_PER_DAY + Math.floor(days));
+}
+
+// Days since 1970-01-01 to YYYY-MM-DD by Howard Hinnant's civil_from_days: events of note are
+// dated in the run's inner loop, where building Date objects showed in profiles.
+function civilDate(epochDays: number): string {
+  const z = epochDays + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  return `${year}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`;
 }
 
 /** The calendar months a scenario covers: their first days (offsets from start) and labels. */

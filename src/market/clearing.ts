@@ -149,7 +149,8 @@ function sellSpot(labs: readonly Lab[], records: LabMonth[], positions: Position
   const need = records.map((r) => Math.max(0, r.demandH100e - r.contractedH100e));
   const totalNeed = need.reduce((a, b) => a + b, 0);
   const totalUsable = positions.reduce((sum, p) => sum + p.usable, 0);
-  const bidders = positions.filter((p) => p.idle > 0).length;
+  // A provider pricing spot competes at least with itself, whoever else has idle capacity.
+  const bidders = Math.max(1, positions.filter((p) => p.idle > 0).length);
   for (const p of positions) {
     const expectedSpot = totalUsable > 0 ? (totalNeed * p.usable) / totalUsable : 0;
     const utilization = p.usable > 0 ? Math.min(1, (p.internal + p.contracted * p.deliveryRatio + Math.min(p.idle, expectedSpot)) / p.usable) : 1;

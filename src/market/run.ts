@@ -4,7 +4,8 @@ import { Simulation } from '../kernel/simulation.js';
 import type { CompiledScenario } from '../scenario/compile.js';
 import { ParameterSampler, toDistribution } from '../scenario/sample.js';
 import type { ScenarioSpec, UncertainSpec } from '../scenario/schema.js';
-import type { Lab, ShockExposure } from './actors.js';
+import { dropEnded } from './actors.js';
+import type { Contract, Lab, ShockExposure } from './actors.js';
 import { buildWorld, startYear } from './build.js';
 import type { World } from './build.js';
 import { calendarMonths, DAYS_PER_YEAR, dateAfter, daysBetween } from './calendar.js';
@@ -49,7 +50,8 @@ class MarketRun {
   private spotIndex = 0;
   private activeShocks = 0;
   private shocksStarted = 0;
-  private contractsSigned = 0;
+  /** Every contract of the run, for the audit; actors keep only those in force or to come. */
+  private readonly contracts: Contract[] = [];
   private occurrences = 0;
   /** Last month's demand each provider could have served but did not (for ordering). */
   private unmetByProvider = new Map<string, number>();
@@ -99,7 +101,7 @@ class MarketRun {
         avgSpotPriceUsdPerGpuHour: mean(this.market.map((m) => m.spotPriceUsdPerGpuHour)),
         avgContractPriceUsdPerGpuHour: mean(this.market.filter((m) => m.contractPriceUsdPerGpuHour > 0).map((m) => m.contractPriceUsdPerGpuHour)),
         shocks: this.shocksStarted,
-        contractsSigned: this.contractsSigned,
+        contractsSigned: this.contracts.length - this.spec.contracts.length,
         events: this.events.length,
       },
       audit: {
@@ -109,9 +111,8 @@ class MarketRun {
           deliveredUnits: s.deliveredUnits,
           inTransitUnits: s.inTransitUnits,
         })),
-        contracts: this.world.labs.flatMap((lab) =>
-          lab.contracts.map((c) => ({
-            lab: lab.id,
+        contracts: this.contracts.map((c) => ({
+            lab: c.lab.id,
             provider: c.provider.id,
             volumeH100e: c.volumeH100e,
             priceUsdPerGpuHour: c.priceUsdPerGpuHour,
@@ -120,7 +121,6 @@ class MarketRun {
             paidUsd: c.paidUsd,
             earnedUsd: c.earnedUsd,
           })),
-        ),
         eventsFired: this.sim.eventsFired,
       },
     };
@@ -157,13 +157,18 @@ class MarketRun {
     const year = this.firstYear + t;
     const calendarYear = Math.floor(year);
     const monthDays = DAYS_PER_YEAR / 12;
-    for (const provider of this.world.providers) provider.retire(day);
+    for (const provider of this.world.providers) {
+      provider.retire(day);
+      // A contract that ended before this month cannot matter again: the monthly loops skip it.
+      provider.contracts = dropEnded(provider.contracts, day - DAYS_PER_YEAR / 12);
+    }
     for (const lab of this.world.labs) {
+      lab.contracts = dropEnded(lab.contracts, day - DAYS_PER_YEAR / 12);
       if (day < lab.nextRoundDay) continue;
       lab.nextRoundDay = day + lab.procurement.intervalDays;
       const signed = procurementRound(lab, { day, t, year, spotUsdPerGpuHour: this.spotIndex, providerById: this.world.providerById });
       for (const { contract, matched } of signed) {
-        this.contractsSigned++;
+        this.contracts.push(contract);
         this.note(day, matched ? 'matched' : 'contract', `${lab.id}:${contract.provider.id}`, contract.volumeH100e, `${contract.volumeH100e.toFixed(0)} H100e at ${contract.priceUsdPerGpuHour.toFixed(3)} USD/h`);
       }
     }
@@ -213,6 +218,7 @@ class MarketRun {
       };
       lab.contracts.push(contract);
       provider.contracts.push(contract);
+      this.contracts.push(contract);
     }
   }
 

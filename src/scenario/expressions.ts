@@ -119,7 +119,9 @@ const CONSTANT_VALUES = new Map<string, number>([
   ['pi', Math.PI],
 ]);
 // Words the mathjs grammar reads as operators or literals, so a variable with one of these names could never be written.
-const RESERVED_WORDS = new Set(['and', 'or', 'not', 'xor', 'mod', 'to', 'in', 'true', 'false', 'null', 'undefined', 'Infinity', 'NaN', 'end']);
+const RESERVED_WORDS = new Set([
+  'and', 'or', 'not', 'xor', 'mod', 'to', 'in', 'true', 'false', 'null', 'undefined', 'Infinity', 'NaN', 'end',
+]);
 
 // Arity per function; mathjs accepts more forms (cbrt's all-roots flag) that would not return one number.
 const FUNCTION_ARITY = new Map<string, readonly [min: number, max: number]>(
@@ -244,7 +246,9 @@ function checkConstant(value: unknown, source: string): void {
   if (typeof value === 'string') {
     throw new ExpressionError('text in quotes is not allowed; formulas work on numbers', source, columnOfQuote(source));
   }
-  if (typeof value === 'boolean') throw new ExpressionError(`'${value}' is not allowed; write 1 or 0`, source, columnOfIdentifier(source, String(value)));
+  if (typeof value === 'boolean') {
+    throw new ExpressionError(`'${value}' is not allowed; write 1 or 0`, source, columnOfIdentifier(source, String(value)));
+  }
   throw new ExpressionError(`'${String(value)}' is not allowed; formulas work on numbers`, source);
 }
 
@@ -300,7 +304,8 @@ function checkCall(node: MathNode & { fn: MathNode; args: MathNode[] }, source: 
   const [min, max] = arity;
   if (node.args.length < min || node.args.length > max) {
     const expected = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} or ${max}`;
-    throw new ExpressionError(`${name} takes ${expected} argument(s), got ${node.args.length}`, source, columnOfIdentifier(source, name));
+    const message = `${name} takes ${expected} argument(s), got ${node.args.length}`;
+    throw new ExpressionError(message, source, columnOfIdentifier(source, name));
   }
 }
 
