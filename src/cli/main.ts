@@ -2,6 +2,9 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { createRequire } from 'node:module';
 import { mm1 } from '../examples/mm1.js';
 import { EXIT_BAD_INPUT, UsageError } from './errors.js';
+import { ScenarioError } from '../scenario/problems.js';
+import type { Problem } from '../scenario/problems.js';
+import { scenarioJsonSchema } from '../scenario/schema.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -32,6 +35,33 @@ export function buildProgram(): Command {
       const seconds = (performance.now() - started) / 1000;
       const theory = { meanTimeInSystem: 1 / (options.mu - options.lambda), utilisation: options.lambda / options.mu };
       console.log(JSON.stringify({ example: 'mm1', ...options, result, theory, eventsPerSecond: Math.round(result.events / seconds) }, null, 2));
+    });
+
+  program
+    .command('validate')
+    .description('check scenario files; print every problem as file:line:col: path: message')
+    .argument('<files...>', 'scenario files (YAML or JSON)')
+    .action(async (files: string[]) => {
+      // Loaded on demand: formulas bring in mathjs, which takes most of a second to start.
+      const { loadScenario } = await import('../scenario/load.js');
+      const problems: Problem[] = [];
+      for (const file of files) {
+        try {
+          loadScenario(file);
+          console.log(`${file}: ok`);
+        } catch (error) {
+          if (!(error instanceof ScenarioError)) throw error;
+          problems.push(...error.problems);
+        }
+      }
+      if (problems.length > 0) throw new ScenarioError(problems);
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of scenario files (for editors)')
+    .action(() => {
+      console.log(JSON.stringify(scenarioJsonSchema(), null, 2));
     });
 
   return program;
@@ -65,6 +95,11 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) {
       // Commander has printed its message; help and version are not failures.
       return error.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
+    }
+    if (error instanceof ScenarioError) {
+      // One problem a line, file:line:col first, so editors and terminals link to each.
+      process.stderr.write(`${error.message}\n`);
+      return EXIT_BAD_INPUT;
     }
     if (error instanceof UsageError) {
       process.stderr.write(`computerace: ${error.message}\n`);

@@ -31,9 +31,10 @@ export function formatProblem(problem: Problem): string {
   return `${problem.file}:${problem.line}:${problem.column}: ${problem.path}: ${problem.message}`;
 }
 
-/** Problems sorted by file, then line and column, keeping the order of equal positions. */
-export function sortProblems(problems: readonly Problem[]): Problem[] {
+/** Problems sorted by file (in the order given, then as they first appear), line and column; equal positions keep their order. */
+export function sortProblems(problems: readonly Problem[], fileOrder: readonly string[] = []): Problem[] {
   const files = new Map<string, number>();
+  for (const file of fileOrder) if (!files.has(file)) files.set(file, files.size);
   for (const problem of problems) if (!files.has(problem.file)) files.set(problem.file, files.size);
   return problems
     .map((problem, index) => ({ problem, index }))

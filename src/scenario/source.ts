@@ -1,4 +1,4 @@
-import { Document, LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
+import { Document, LineCounter, YAMLParseError, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Node, YAMLError } from 'yaml';
 import { formatPath } from './problems.js';
 import type { Path, Problem } from './problems.js';
@@ -36,17 +36,29 @@ export function parseSource(file: string, text: string): SourceFile {
     logLevel: 'error',
   });
   const problems: Problem[] = [];
-  const lines = new Set<number>();
-  for (const error of [...document.errors, ...document.warnings]) {
+  // After a syntax error the parser guesses, and its later errors are mostly echoes of the first: keep the
+  // first one. Duplicate keys and warnings do not derail parsing, so all of them are real.
+  let syntax: YAMLError | undefined = document.errors.find((error) => error.code !== 'DUPLICATE_KEY');
+  // A tab in the indentation confuses the parser in many ways, not all of which it names: say what it is.
+  const tab = syntax && syntax.code !== 'TAB_AS_INDENT' ? tabIndentBefore(text, syntax.pos[0]) : undefined;
+  if (syntax && tab !== undefined) syntax = new YAMLParseError([tab, tab + 1], 'TAB_AS_INDENT', 'Tabs are not allowed as indentation');
+  const reported = [...document.errors.filter((error) => error.code === 'DUPLICATE_KEY'), ...(syntax ? [syntax] : []), ...document.warnings];
+  reported.sort((a, b) => a.pos[0] - b.pos[0]);
+  for (const error of reported) {
     const offset = error.pos[0];
     const { line, col } = lineCounter.linePos(offset);
-    // A single mistake often confuses the parser into several errors on the same line: keep the first.
-    if (lines.has(line)) continue;
-    lines.add(line);
     const path = pathAt(document, offset);
     problems.push({ file, line, column: col, path: formatPath(path), message: yamlMessage(error, text, path) });
   }
   return { file, text, document, lineCounter, problems };
+}
+
+/** The offset of the first tab in a line's indentation, up to the line holding `offset`. */
+function tabIndentBefore(text: string, offset: number): number | undefined {
+  const end = text.indexOf('\n', offset);
+  const pattern = /^[ ]*\t/gm;
+  for (const match of text.slice(0, end < 0 ? text.length : end).matchAll(pattern)) return match.index + match[0].length - 1;
+  return undefined;
 }
 
 function yamlMessage(error: YAMLError, text: string, path: Path): string {

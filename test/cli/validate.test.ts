@@ -1,0 +1,98 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+// The built executable, as users run it (npm test builds first, through its pretest script).
+const bin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'cli', 'bin.js');
+const dir = mkdtempSync(join(tmpdir(), 'computerace-validate-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs the command in the fixture directory, so file names print as given. */
+function computerace(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: dir });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const GOOD = `name: tiny
+start: 2025-01-01
+end: 2026-12-31
+chips:
+  - { id: h100, release: 2022-10-01, perfH100e: 1, powerKw: 1.4, unitCostUsd: 30000, lifeYears: 5 }
+suppliers:
+  - { id: nvidia, products: [{ chip: h100 }], capacityUnitsPerMonth: 100000, leadTimeDays: 90 }
+providers:
+  - id: azure
+    fleet: { h100: 100000 }
+    powerMw: 200
+    powerBuildMwPerYear: 100
+    powerLeadTimeDays: 540
+    capexUsdPerYear: 1e10
+    suppliers: [nvidia]
+    pricing: { policy: costPlus, margin: 0.4 }
+labs:
+  - id: openai
+    demand: { initialH100e: 100000, growthPerYear: { lognormal: { median: 2.5, sigma: 0.3 } } }
+    budgetUsdPerYear: 1e10
+    procurement: { strategy: multi, providers: [azure] }
+`;
+
+writeFileSync(join(dir, 'good.yaml'), GOOD);
+writeFileSync(join(dir, 'also-good.json'), JSON.stringify({ extends: 'good.yaml', name: 'from json' }));
+writeFileSync(
+  join(dir, 'bad.yaml'),
+  GOOD.replace('start: 2025-01-01', 'start: 2025-02-30')
+    .replace('    powerMw: 200', '    powerMW: 200')
+    .replace('providers: [azure] }', 'providers: [azuer] }')
+    .replace('capacityUnitsPerMonth: 100000', 'capacityUnitsPerMonth: 1000 * z'),
+);
+writeFileSync(join(dir, 'broken.yaml'), 'name: a\nname: b\n');
+
+describe('computerace validate', () => {
+  it('prints FILE: ok for each valid file and exits 0', () => {
+    const { status, stdout, stderr } = computerace('validate', 'good.yaml', 'also-good.json');
+    expect(stderr).toBe('');
+    expect(stdout).toBe('good.yaml: ok\nalso-good.json: ok\n');
+    expect(status).toBe(0);
+  });
+
+  it('prints every problem, one per line as file:line:col: path: message, exits 2 and shows no stack trace', () => {
+    const { status, stdout, stderr } = computerace('validate', 'bad.yaml');
+    expect(status).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trimEnd().split('\n')).toEqual([
+      "bad.yaml:2:8: start: expected a real date as YYYY-MM-DD, got '2025-02-30'",
+      "bad.yaml:7:77: suppliers[0].capacityUnitsPerMonth: unknown variable 'z'; this formula may use: t, year",
+      "bad.yaml:11:5: providers[0].powerMW: 'powerMW' is not a field of providers[0]; did you mean 'powerMw'?",
+      "bad.yaml:21:49: labs[0].procurement.providers[0]: unknown provider 'azuer'; expected one of: azure",
+    ]);
+    expect(stderr).not.toMatch(/\bat .*\.js:\d+/);
+  });
+
+  it('checks every file given, reporting the valid ones on stdout and the problems of the others on stderr', () => {
+    const { status, stdout, stderr } = computerace('validate', 'good.yaml', 'broken.yaml', 'missing.yaml');
+    expect(status).toBe(2);
+    expect(stdout).toBe('good.yaml: ok\n');
+    expect(stderr).toBe("broken.yaml:2:1: name: duplicate key 'name'; each key may appear once in a map\nmissing.yaml:1:1: (root): no such file\n");
+  });
+
+  it('needs at least one file', () => {
+    const { status, stderr } = computerace('validate');
+    expect(status).toBe(2);
+    expect(stderr).toMatch(/^computerace: missing required argument 'files'/);
+  });
+});
+
+describe('computerace schema', () => {
+  it('prints the JSON Schema of scenario files as pretty JSON', () => {
+    const { status, stdout, stderr } = computerace('schema');
+    expect(status).toBe(0);
+    expect(stderr).toBe('');
+    const schema = JSON.parse(stdout);
+    expect(schema.title).toBe('computerace scenario');
+    expect(schema.properties.providers.items.properties.powerMw.unit).toBe('MW');
+    expect(stdout).toMatch(/^\{\n {2}"/);
+  });
+});

@@ -1,0 +1,460 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadScenario, resolveSetPath } from '../../src/scenario/load.js';
+import { ScenarioError, formatPath, formatProblem } from '../../src/scenario/problems.js';
+import { locate, parseSource } from '../../src/scenario/source.js';
+
+// A valid scenario; tests change single lines, so the line numbers in expected messages refer to this listing.
+const BASE = [
+  /*  1 */ 'name: tiny',
+  /*  2 */ 'start: 2025-01-01',
+  /*  3 */ 'end: 2026-12-31',
+  /*  4 */ 'chips:',
+  /*  5 */ '  - { id: h100, release: 2022-10-01, perfH100e: 1, powerKw: 1.4, unitCostUsd: 30000, lifeYears: 5 }',
+  /*  6 */ 'suppliers:',
+  /*  7 */ '  - id: nvidia',
+  /*  8 */ '    products: [{ chip: h100 }]',
+  /*  9 */ '    capacityUnitsPerMonth: 100000 * 1.2^t',
+  /* 10 */ '    leadTimeDays: { triangular: { min: 60, mode: 90, max: 180 } }',
+  /* 11 */ 'providers:',
+  /* 12 */ '  - id: azure',
+  /* 13 */ '    fleet: { h100: 100000 }',
+  /* 14 */ '    powerMw: 200',
+  /* 15 */ '    powerBuildMwPerYear: 100',
+  /* 16 */ '    powerLeadTimeDays: 540',
+  /* 17 */ '    capexUsdPerYear: 1e10',
+  /* 18 */ '    suppliers: [nvidia]',
+  /* 19 */ '    pricing: { policy: costPlus, margin: 0.4 }',
+  /* 20 */ '  - id: oracle',
+  /* 21 */ '    fleet: {}',
+  /* 22 */ '    powerMw: 50',
+  /* 23 */ '    powerBuildMwPerYear: 50',
+  /* 24 */ '    powerLeadTimeDays: 400',
+  /* 25 */ '    capexUsdPerYear: 5e9',
+  /* 26 */ '    suppliers: [nvidia]',
+  /* 27 */ "    pricing: { policy: formula, expression: 'cost * (1 + utilization)' }",
+  /* 28 */ 'labs:',
+  /* 29 */ '  - id: openai',
+  /* 30 */ '    demand: { initialH100e: 100000, growthPerYear: { lognormal: { median: 2.5, sigma: 0.3 } } }',
+  /* 31 */ '    budgetUsdPerYear: 1e10',
+  /* 32 */ '    procurement: { strategy: multi, providers: [azure, oracle] }',
+];
+
+/** BASE with lines replaced (1-based; null deletes the line, keeping the numbers of the lines above). */
+function scenario(changes: Record<number, string | null> = {}, extra: string[] = []): string {
+  const lines = BASE.flatMap((line, index) => {
+    const change = changes[index + 1];
+    return change === undefined ? [line] : change === null ? [] : [change];
+  });
+  return [...lines, ...extra].join('\n') + '\n';
+}
+
+const root = mkdtempSync(join(tmpdir(), 'computerace-load-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+let cases = 0;
+
+/** Writes files into a fresh directory and loads the first; returns the problems as printed, paths relative to that directory. */
+function problems(files: Record<string, string>): string[] {
+  const dir = join(root, `case-${++cases}`);
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  const main = join(dir, Object.keys(files)[0]!);
+  try {
+    loadScenario(main);
+  } catch (error) {
+    if (!(error instanceof ScenarioError)) throw error;
+    expect(error.message).toBe(error.problems.map(formatProblem).join('\n'));
+    return error.problems.map((problem) => formatProblem(problem).replaceAll(`${dir}/`, ''));
+  }
+  return [];
+}
+
+function load(files: Record<string, string>) {
+  const dir = join(root, `case-${++cases}`);
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return { dir, loaded: loadScenario(join(dir, Object.keys(files)[0]!)) };
+}
+
+describe('problems', () => {
+  it('formats paths as people write them', () => {
+    expect(formatPath([])).toBe('(root)');
+    expect(formatPath(['providers', 2, 'pricing', 'margin'])).toBe('providers[2].pricing.margin');
+    expect(formatPath(['timeline', 0, 'set', 'labs.openai.budgetUsdPerYear'])).toBe('timeline[0].set["labs.openai.budgetUsdPerYear"]');
+    expect(formatPath(['providers', 0, 'fleet', 'h100-sxm'])).toBe('providers[0].fleet.h100-sxm');
+  });
+
+  it('formats a problem as file:line:col: path: message and lists all in the error message', () => {
+    const problem = { file: 'a.yaml', line: 3, column: 5, path: 'providers[0]', message: 'bad' };
+    expect(formatProblem(problem)).toBe('a.yaml:3:5: providers[0]: bad');
+    const error = new ScenarioError([problem, { ...problem, line: 4 }]);
+    expect(error.message).toBe('a.yaml:3:5: providers[0]: bad\na.yaml:4:5: providers[0]: bad');
+    expect(error.problems).toHaveLength(2);
+  });
+});
+
+describe('YAML sources', () => {
+  it('locates nodes, the deepest existing ancestor of a missing one, and keys', () => {
+    const source = parseSource('x.yaml', 'a:\n  b: [1, { c: 2 }]\n  d:\n');
+    const at = (path: (string | number)[], key = false) => locate(source.document, source.lineCounter, path, { key });
+    expect(at(['a', 'b', 1, 'c'])).toEqual({ line: 2, column: 15 });
+    expect(at(['a', 'b', 1, 'missing'])).toEqual({ line: 2, column: 10 });
+    expect(at(['a', 'b'], true)).toEqual({ line: 2, column: 3 });
+    expect(at(['a', 'd'])).toEqual({ line: 3, column: 3 });
+    expect(at([])).toEqual({ line: 1, column: 1 });
+  });
+
+  it('keeps dates as strings (YAML 1.2 core schema) and reads JSON', () => {
+    const { loaded } = load({ 'x.json': JSON.stringify(parseSource('x', scenario()).document.toJS()) });
+    expect(loaded.spec.start).toBe('2025-01-01');
+    expect(loaded.spec.chips[0]!.release).toBe('2022-10-01');
+  });
+});
+
+describe('loadScenario', () => {
+  it('loads a valid scenario with defaults filled in and can say where each value was written', () => {
+    const { dir, loaded } = load({ 'ok.yaml': scenario() });
+    expect(loaded.spec.name).toBe('tiny');
+    expect(loaded.spec.contracts).toEqual([]);
+    expect(loaded.spec.labs[0]!.procurement.maxShare).toBe(1);
+    expect(loaded.files).toEqual([join(dir, 'ok.yaml')]);
+    expect(loaded.locate(['providers', 1, 'pricing', 'expression'])).toEqual({ file: join(dir, 'ok.yaml'), line: 27, column: 45 });
+    // A default value was written nowhere: its deepest written ancestor stands in.
+    expect(loaded.locate(['providers', 0, 'targetUtilization'])).toEqual({ file: join(dir, 'ok.yaml'), line: 12, column: 5 });
+  });
+
+  it('reports an unknown key at the key, with a suggestion, and not the missing field it misspells', () => {
+    expect(problems({ 's.yaml': scenario({ 14: '    powerMW: 200' }) })).toEqual([
+      "s.yaml:14:5: providers[0].powerMW: 'powerMW' is not a field of providers[0]; did you mean 'powerMw'?",
+    ]);
+  });
+
+  it('lists the fields when an unknown key resembles none', () => {
+    expect(problems({ 's.yaml': scenario({ 8: '    products: [{ chip: h100, colour: green }]' }) })).toEqual([
+      "s.yaml:8:30: suppliers[0].products[0].colour: 'colour' is not a field of suppliers[0].products[0] (fields: chip, from, until)",
+    ]);
+  });
+
+  it('reports an impossible date', () => {
+    expect(problems({ 's.yaml': scenario({ 2: 'start: 2025-02-30' }) })).toEqual([
+      "s.yaml:2:8: start: expected a real date as YYYY-MM-DD, got '2025-02-30'",
+    ]);
+  });
+
+  it('reports values out of range', () => {
+    expect(
+      problems({
+        's.yaml': scenario({ 15: '    powerBuildMwPerYear: -100', 32: '    procurement: { strategy: multi, providers: [azure, oracle], maxShare: 1.5 }' }),
+      }),
+    ).toEqual([
+      's.yaml:15:26: providers[0].powerBuildMwPerYear: expected a number >= 0, got -100',
+      's.yaml:32:75: labs[0].procurement.maxShare: expected a share in [0, 1], got 1.5',
+    ]);
+  });
+
+  it('reports bad distributions: a bad parameter, parameters out of order, an unknown kind', () => {
+    expect(
+      problems({
+        's.yaml': scenario({
+          10: '    leadTimeDays: { triangular: { min: 60, mode: 200, max: 180 } }',
+          16: '    powerLeadTimeDays: { lognormal: { median: 540, sigma: 0 } }',
+          24: '    powerLeadTimeDays: { gamma: { k: 2 } }',
+        }),
+      }),
+    ).toEqual([
+      's.yaml:10:33: suppliers[0].leadTimeDays.triangular: triangular needs min <= mode <= max and min < max',
+      's.yaml:16:59: providers[0].powerLeadTimeDays.lognormal.sigma: expected a number > 0, got 0',
+      "s.yaml:24:26: providers[1].powerLeadTimeDays.gamma: unknown distribution 'gamma'; expected one of: lognormal, normal, uniform, triangular, pert",
+    ]);
+  });
+
+  it('reports wrong types in words', () => {
+    expect(problems({ 's.yaml': scenario({ 14: '    powerMw: lots', 17: '    capexUsdPerYear: [1, 2]', 18: '    suppliers: nvidia' }) })).toEqual([
+      "s.yaml:14:14: providers[0].powerMw: expected a number, got 'lots'",
+      's.yaml:17:22: providers[0].capexUsdPerYear: expected a number or a distribution such as { lognormal: { median, sigma } }, got a list',
+      "s.yaml:18:16: providers[0].suppliers: expected a list, got 'nvidia'",
+    ]);
+  });
+
+  it('reports unknown choices with the valid ones', () => {
+    expect(problems({ 's.yaml': scenario({ 19: '    pricing: { policy: costplus, margin: 0.4 }', 32: '    procurement: { strategy: multy, providers: [azure] }' }) })).toEqual([
+      "s.yaml:19:24: providers[0].pricing.policy: unknown policy 'costplus'; expected one of: costPlus, utilization, competitive, formula, custom:NAME; did you mean 'costPlus'?",
+      "s.yaml:32:30: labs[0].procurement.strategy: unknown strategy 'multy'; expected one of: exclusive, rightOfFirstRefusal, multi, custom:NAME; did you mean 'multi'?",
+    ]);
+  });
+
+  it('reports shocks that name none or several of the fields of which exactly one is expected', () => {
+    const extra = [
+      'outputs: { timeseries: [lab] }',
+      'shocks:',
+      '  - { id: a, target: {}, arrival: { ratePerYear: 0.2 }, magnitude: 0.3, durationDays: 30 }',
+      '  - { id: b, target: { lab: openai }, arrival: { ratePerYear: 0.2, date: 2025-06-01 }, magnitude: 0.3, durationDays: 30 }',
+    ];
+    expect(problems({ 's.yaml': scenario({ 32: '    procurement: { strategy: 3, providers: [azure] }' }, extra) })).toEqual([
+      's.yaml:32:30: labs[0].procurement.strategy: expected one of: exclusive, rightOfFirstRefusal, multi, custom:NAME, got 3',
+      "s.yaml:33:25: outputs.timeseries[0]: unknown timeseries 'lab'; expected one of: labs, providers, suppliers, market; did you mean 'labs'?",
+      's.yaml:35:22: shocks[0].target: expected exactly one of the fields: supplier, provider, lab',
+      's.yaml:36:48: shocks[1].arrival: expected exactly one of the fields: ratePerYear, date',
+    ]);
+  });
+
+  it('reports a missing required field at the map that lacks it, also inside a union branch', () => {
+    expect(problems({ 's.yaml': scenario({ 14: null, 19: '    pricing: { policy: costPlus }' }) })).toEqual([
+      "s.yaml:12:5: providers[0].powerMw: missing required field 'powerMw'",
+      "s.yaml:18:14: providers[0].pricing.margin: missing required field 'margin'",
+    ]);
+  });
+
+  it('reports a duplicate YAML key', () => {
+    expect(problems({ 's.yaml': scenario({ 3: 'end: 2026-12-31\nstart: 2025-06-01' }) })).toEqual([
+      "s.yaml:4:1: start: duplicate key 'start'; each key may appear once in a map",
+    ]);
+  });
+
+  it('reports tabs used for indentation', () => {
+    expect(problems({ 's.yaml': scenario({ 14: '\tpowerMw: 200' }) })).toEqual([
+      's.yaml:14:1: (root): tabs are not allowed as indentation; indent with spaces',
+    ]);
+  });
+
+  it('names a tab as the cause of the syntax errors it leads to', () => {
+    expect(problems({ 's.yaml': scenario({ 18: '    suppliers: [', 19: '\tnvidia]' }) })).toEqual([
+      's.yaml:19:1: providers[0].suppliers: tabs are not allowed as indentation; indent with spaces',
+    ]);
+  });
+
+  it('reports a YAML syntax error', () => {
+    expect(problems({ 's.yaml': scenario({ 18: '    suppliers: [nvidia' }) })).toEqual([
+      's.yaml:19:5: providers[0].pricing: YAML: flow sequence in block collection must be sufficiently indented and end with a ]',
+    ]);
+  });
+
+  it('reports an unknown reference naming the valid ids', () => {
+    expect(
+      problems({
+        's.yaml': scenario({ 8: '    products: [{ chip: h200 }]', 13: '    fleet: { h100: 100000, b200: 10 }', 32: '    procurement: { strategy: multi, providers: [azuer, oracle] }' }),
+      }),
+    ).toEqual([
+      "s.yaml:8:24: suppliers[0].products[0].chip: unknown chip 'h200'; expected one of: h100",
+      "s.yaml:13:28: providers[0].fleet.b200: unknown chip 'b200'; expected one of: h100",
+      "s.yaml:32:49: labs[0].procurement.providers[0]: unknown provider 'azuer'; expected one of: azure, oracle",
+    ]);
+  });
+
+  it('reports a duplicate id at the second one', () => {
+    expect(problems({ 's.yaml': scenario({ 20: '  - id: azure' }) })).toEqual([
+      "s.yaml:20:9: providers[1].id: duplicate provider id 'azure'; providers[0] has it already",
+      // Renaming oracle leaves the lab's reference to it dangling.
+      "s.yaml:32:56: labs[0].procurement.providers[1]: unknown provider 'oracle'; expected one of: azure",
+    ]);
+  });
+
+  it('checks what the schema cannot: dates in order, incumbents, contracts, shocks', () => {
+    const extra = [
+      'contracts:',
+      '  - { lab: openai, provider: coreweave, volumeH100e: 5, priceUsdPerGpuHour: 2, start: 2025-06-01, end: 2025-01-01 }',
+      'shocks:',
+      '  - { id: cowos, target: { supplier: tsmc }, arrival: { date: 2027-03-01 }, magnitude: 0.3, durationDays: 30 }',
+    ];
+    expect(problems({ 's.yaml': scenario({ 3: 'end: 2024-12-31', 32: '    procurement: { strategy: exclusive, providers: [azure] }' }, extra) })).toEqual([
+      's.yaml:3:6: end: end (2024-12-31) must be after start (2025-01-01)',
+      "s.yaml:32:30: labs[0].procurement.strategy: strategy 'exclusive' needs an incumbent: set procurement.incumbent to one of this lab's providers (azure)",
+      "s.yaml:34:30: contracts[0].provider: unknown provider 'coreweave'; expected one of: azure, oracle",
+      's.yaml:34:104: contracts[0].end: end (2025-01-01) must be after start (2025-06-01)',
+      "s.yaml:36:38: shocks[0].target.supplier: unknown supplier 'tsmc'; expected one of: nvidia",
+      "s.yaml:36:63: shocks[0].arrival.date: 2027-03-01 is after the scenario's end (2024-12-31)",
+    ]);
+  });
+
+  it('reports an incumbent that is not among the lab\'s providers', () => {
+    expect(problems({ 's.yaml': scenario({ 32: '    procurement: { strategy: rightOfFirstRefusal, providers: [azure], incumbent: oracle }' }) })).toEqual([
+      "s.yaml:32:82: labs[0].procurement.incumbent: incumbent 'oracle' is not one of this lab's providers: azure",
+    ]);
+  });
+
+  it('locates a formula error at its line and column, in plain and quoted scalars', () => {
+    expect(
+      problems({
+        's.yaml': scenario({ 9: '    capacityUnitsPerMonth: 100000 * 1.2^x', 27: "    pricing: { policy: formula, expression: 'cost * (1 + utilisation)' }" }),
+      }),
+    ).toEqual([
+      "s.yaml:9:41: suppliers[0].capacityUnitsPerMonth: unknown variable 'x'; this formula may use: t, year",
+      "s.yaml:27:58: providers[1].pricing.expression: unknown variable 'utilisation'; this formula may use: cost, utilization, bidders, spot, t, year; did you mean 'utilization'?",
+    ]);
+  });
+
+  it('checks demand and internal-demand formulas with their own variables', () => {
+    expect(
+      problems({
+        's.yaml': scenario({
+          17: '    capexUsdPerYear: 1e10\n    internalDemandH100e: 1000 * growth^t',
+          30: "    demand: { initialH100e: 100000, growthPerYear: 2, formula: 'initial * growth^t + cost' }",
+        }),
+      }),
+    ).toEqual([
+      "s.yaml:18:33: providers[0].internalDemandH100e: unknown variable 'growth'; this formula may use: t, year",
+      "s.yaml:31:86: labs[0].demand.formula: unknown variable 'cost'; this formula may use: t, year, initial, growth",
+    ]);
+  });
+
+  it('checks timeline dates, set paths and the values they set', () => {
+    const timeline = [
+      'timeline:',
+      '  - date: 2026-01-01',
+      '    set:',
+      '      labs.openai.procurement.strategy: rofr',
+      '      labs.opnai.budgetUsdPerYear: 3',
+      '      lab.openai.budgetUsdPerYear: 3',
+      '      labs.openai.budget: 3',
+      '      providers.azure.pricing.margin: -1',
+      '      providers.azure.pricing: { policy: formula, expression: 5 * q }',
+      '  - date: 2027-06-01',
+      '    set: { labs.openai.budgetUsdPerYear: 2e10 }',
+    ];
+    expect(problems({ 's.yaml': scenario({}, timeline) })).toEqual([
+      "s.yaml:36:41: timeline[0].set[\"labs.openai.procurement.strategy\"]: unknown strategy 'rofr'; expected one of: exclusive, rightOfFirstRefusal, multi, custom:NAME",
+      "s.yaml:37:7: timeline[0].set[\"labs.opnai.budgetUsdPerYear\"]: unknown lab 'opnai'; expected one of: openai",
+      "s.yaml:38:7: timeline[0].set[\"lab.openai.budgetUsdPerYear\"]: unknown actor kind 'lab' in 'lab.openai.budgetUsdPerYear'; expected one of: chips, suppliers, providers, labs, shocks; did you mean 'labs'?",
+      "s.yaml:39:7: timeline[0].set[\"labs.openai.budget\"]: 'budget' is not a field of labs.openai (fields: id, name, demand, budgetUsdPerYear, procurement)",
+      's.yaml:40:39: timeline[0].set["providers.azure.pricing.margin"]: expected a number >= 0, got -1',
+      "s.yaml:41:32: timeline[0].set[\"providers.azure.pricing\"]: providers.azure.pricing.expression: unknown variable 'q'; this formula may use: cost, utilization, bidders, spot, t, year",
+      "s.yaml:42:11: timeline[1].date: 2027-06-01 is after the scenario's end (2026-12-31)",
+    ]);
+  });
+
+  it('applies timeline changes in date order, so a later change may rely on an earlier one', () => {
+    const timeline = [
+      'timeline:',
+      '  - date: 2026-06-01',
+      '    set: { providers.azure.pricing.scarcityMarkup: 2 }',
+      '  - date: 2026-01-01',
+      '    set: { providers.azure.pricing: { policy: utilization, margin: 0.3, scarcityMarkup: 1 } }',
+    ];
+    expect(problems({ 's.yaml': scenario({}, timeline) })).toEqual([]);
+  });
+
+  it('resolves set paths written with actor ids', () => {
+    const data = parseSource('x', scenario()).document.toJS();
+    expect(resolveSetPath(data, 'labs.openai.procurement.strategy')).toEqual({ path: ['labs', 0, 'procurement', 'strategy'] });
+    expect(resolveSetPath(data, 'providers.oracle.fleet.h100')).toEqual({
+      error:
+        "'providers.oracle.fleet.h100' cannot change during a run; the timeline can change providers.oracle.{pricing, pricing.*, targetUtilization, capexUsdPerYear, capexUsdPerMw, opexUsdPerGpuHour, powerBuildMwPerYear, powerLeadTimeDays}",
+    });
+    expect(resolveSetPath(data, 'providers.oracle.pricing.expression')).toEqual({ path: ['providers', 1, 'pricing', 'expression'] });
+    expect(resolveSetPath(data, 'labs.openai.id')).toEqual({ error: "an actor's id cannot change" });
+    expect(resolveSetPath(data, 'labs.openai.budgetUsdPerYear.x')).toEqual({ error: 'labs.openai.budgetUsdPerYear has no fields' });
+  });
+
+  it('reports every problem of a file at once, in file order', () => {
+    const found = problems({
+      's.yaml': scenario({ 2: 'start: 2025-02-30', 14: '    powerMw: lots', 20: '  - id: azure', 32: '    procurement: { strategy: multi, providers: [azuer] }' }),
+    });
+    expect(found.map((line) => line.split(':').slice(0, 3).join(':'))).toEqual(['s.yaml:2:8', 's.yaml:14:14', 's.yaml:20:9', 's.yaml:32:49']);
+  });
+
+  it('reports a missing file, a directory, an empty file and a file that is not a map', () => {
+    const dir = join(root, `case-${++cases}`);
+    mkdirSync(dir);
+    const attempt = (name: string): string[] => {
+      try {
+        loadScenario(join(dir, name));
+        return [];
+      } catch (error) {
+        return (error as ScenarioError).problems.map((problem) => formatProblem(problem).replaceAll(`${dir}/`, ''));
+      }
+    };
+    expect(attempt('nope.yaml')).toEqual(['nope.yaml:1:1: (root): no such file']);
+    mkdirSync(join(dir, 'folder.yaml'));
+    expect(attempt('folder.yaml')).toEqual(['folder.yaml:1:1: (root): is a directory, not a scenario file']);
+    writeFileSync(join(dir, 'empty.yaml'), '# nothing yet\n');
+    expect(attempt('empty.yaml')).toEqual(['empty.yaml:1:1: (root): the file is empty; a scenario is a map of fields (name, start, end, chips, suppliers, providers, labs, ...)']);
+    writeFileSync(join(dir, 'list.yaml'), '- a\n- b\n');
+    expect(attempt('list.yaml')).toEqual(['list.yaml:1:1: (root): a scenario is a map of fields (name, start, end, chips, ...), not a list']);
+  });
+});
+
+describe('extends', () => {
+  const child = [
+    'extends: base.yaml',
+    'name: child',
+    'description: null',
+    'providers:',
+    '  - id: oracle',
+    '    powerMw: 999',
+    '    suppliers: [nvidia, amd]',
+    '  - id: coreweave',
+    '    fleet: { h100: 5000 }',
+    '    powerMw: 10',
+    '    powerBuildMwPerYear: 10',
+    '    powerLeadTimeDays: 300',
+    '    capexUsdPerYear: 1e9',
+    '    suppliers: [nvidia]',
+    '    pricing: { policy: costPlus, margin: 0.2 }',
+    'suppliers:',
+    '  - id: amd',
+    '    products: [{ chip: h100 }]',
+    '    capacityUnitsPerMonth: 1000',
+    '    leadTimeDays: 120',
+    'labs:',
+    '  - id: openai',
+    '    procurement: { maxShare: 0.5 }',
+    'outputs: { timeseries: [labs] }',
+  ].join('\n');
+  const base = scenario({ 1: 'name: tiny\ndescription: the base', 32: '    procurement: { strategy: multi, providers: [azure, oracle] }' }, ['outputs: { timeseries: [labs, market] }']);
+
+  it('merges maps deeply, actors by id, replaces other lists, and removes fields set to null', () => {
+    const { dir, loaded } = load({ 'child.yaml': child, 'base.yaml': base });
+    const { spec } = loaded;
+    expect(spec.name).toBe('child');
+    expect(spec.description).toBeUndefined();
+    expect(spec.extends).toBeUndefined();
+    expect(spec.providers.map((p) => p.id)).toEqual(['azure', 'oracle', 'coreweave']);
+    expect(spec.providers[1]).toMatchObject({ powerMw: 999, powerBuildMwPerYear: 50, suppliers: ['nvidia', 'amd'], pricing: { policy: 'formula' } });
+    expect(spec.suppliers.map((s) => s.id)).toEqual(['nvidia', 'amd']);
+    expect(spec.labs[0]!.procurement).toMatchObject({ strategy: 'multi', providers: ['azure', 'oracle'], maxShare: 0.5 });
+    expect(spec.outputs.timeseries).toEqual(['labs']);
+    expect(loaded.files).toEqual([join(dir, 'child.yaml'), join(dir, 'base.yaml')]);
+    // Each value is located in the file that wrote it.
+    expect(loaded.locate(['providers', 1, 'powerMw'])).toEqual({ file: join(dir, 'child.yaml'), line: 6, column: 14 });
+    expect(loaded.locate(['providers', 1, 'powerBuildMwPerYear'])).toEqual({ file: join(dir, 'base.yaml'), line: 24, column: 26 });
+  });
+
+  it('applies a list of bases in order, paths relative to the file', () => {
+    const { spec } = load({
+      'scenarios/run.yaml': 'extends: [../bases/world.yaml, ../bases/cheap.yaml]\nname: run\n',
+      'bases/world.yaml': base,
+      'bases/cheap.yaml': 'name: cheap\nproviders:\n  - { id: azure, pricing: { margin: 0.1 } }\n',
+    }).loaded;
+    expect(spec.name).toBe('run');
+    expect(spec.providers[0]!.pricing).toEqual({ policy: 'costPlus', margin: 0.1 });
+  });
+
+  it('points at the base file for a mistake written there, and at the child for one written there', () => {
+    const badBase = base.replace('margin: 0.4', 'margin: -0.4');
+    expect(problems({ 'child.yaml': child.replace('powerMw: 999', 'powerMw: -1'), 'base.yaml': badBase })).toEqual([
+      'child.yaml:6:14: providers[1].powerMw: expected a number >= 0, got -1',
+      'base.yaml:20:42: providers[0].pricing.margin: expected a number >= 0, got -0.4',
+    ]);
+  });
+
+  it('reports a cycle, naming it', () => {
+    expect(problems({ 'a.yaml': 'extends: b.yaml\nname: a\n', 'b.yaml': 'extends: [base.yaml, a.yaml]\n', 'base.yaml': base })).toEqual([
+      'b.yaml:1:22: extends[1]: extends cycle: a.yaml -> b.yaml -> a.yaml',
+    ]);
+  });
+
+  it('reports a missing base at the extends that names it, and a malformed extends', () => {
+    expect(problems({ 'a.yaml': 'name: a\nextends: [nowhere.yaml]\n' })).toEqual(["a.yaml:2:11: extends[0]: cannot extend 'nowhere.yaml': no such file"]);
+    expect(problems({ 'a.yaml': 'name: a\nextends: { file: b.yaml }\n' })).toEqual(['a.yaml:2:10: extends: expected a file path or a list of file paths, got a map']);
+  });
+
+  it('reports YAML errors in a base file in that file', () => {
+    expect(problems({ 'a.yaml': 'extends: b.yaml\n', 'b.yaml': 'name: a\nname: b\n' })).toEqual(["b.yaml:2:1: name: duplicate key 'name'; each key may appear once in a map"]);
+  });
+});
