@@ -5,40 +5,9 @@ import type { ProcurementTerms } from './actors.js';
 import { pricingPolicy } from './build.js';
 import type { World } from './build.js';
 import { lookupPolicy } from './policies.js';
+import { isChangeable } from '../scenario/changeable.js';
 
 /** Dated policy changes: the timeline sets a field of a live actor, by path with actor ids. */
-
-/** The fields the timeline may change during a run, as `kind.*.field` patterns. */
-export const CHANGEABLE_FIELDS = [
-  'labs.*.budgetUsdPerYear',
-  'labs.*.procurement.strategy',
-  'labs.*.procurement.providers',
-  'labs.*.procurement.incumbent',
-  'labs.*.procurement.maxShare',
-  'labs.*.procurement.priceCeilingUsdPerGpuHour',
-  'labs.*.procurement.intervalDays',
-  'labs.*.procurement.contractMonths',
-  'labs.*.procurement.coverage',
-  'providers.*.pricing',
-  'providers.*.pricing.*',
-  'providers.*.targetUtilization',
-  'providers.*.capexUsdPerYear',
-  'providers.*.capexUsdPerMw',
-  'providers.*.opexUsdPerGpuHour',
-  'providers.*.powerBuildMwPerYear',
-  'providers.*.powerLeadTimeDays',
-  'suppliers.*.allocation',
-  'suppliers.*.priority',
-] as const;
-
-/** Whether the timeline may change the field at `path` during a run. */
-export function isChangeable(path: string): boolean {
-  const parts = path.split('.');
-  return CHANGEABLE_FIELDS.some((pattern) => {
-    const p = pattern.split('.');
-    return p.length === parts.length && p.every((segment, i) => segment === '*' || segment === parts[i]);
-  });
-}
 
 /** Applies one `set` entry of timeline entry `index` to the world. */
 export function applyTimelineChange(world: World, compiled: CompiledScenario, sampler: ParameterSampler, index: number, path: string, value: unknown): void {

@@ -313,7 +313,7 @@ describe('loadScenario', () => {
       '      lab.openai.budgetUsdPerYear: 3',
       '      labs.openai.budget: 3',
       '      providers.azure.pricing.margin: -1',
-      '      providers.azure.pricing: { policy: formula, expression: 5 * q }',
+      '      providers.oracle.pricing: { policy: formula, expression: 5 * q }',
       '  - date: 2027-06-01',
       '    set: { labs.openai.budgetUsdPerYear: 2e10 }',
     ];
@@ -323,7 +323,7 @@ describe('loadScenario', () => {
       "s.yaml:38:7: timeline[0].set[\"lab.openai.budgetUsdPerYear\"]: unknown actor kind 'lab' in 'lab.openai.budgetUsdPerYear'; expected one of: chips, suppliers, providers, labs, shocks; did you mean 'labs'?",
       "s.yaml:39:7: timeline[0].set[\"labs.openai.budget\"]: 'budget' is not a field of labs.openai (fields: id, name, demand, budgetUsdPerYear, procurement)",
       's.yaml:40:39: timeline[0].set["providers.azure.pricing.margin"]: expected a number >= 0, got -1',
-      "s.yaml:41:32: timeline[0].set[\"providers.azure.pricing\"]: providers.azure.pricing.expression: unknown variable 'q'; this formula may use: cost, utilization, bidders, spot, t, year",
+      "s.yaml:41:33: timeline[0].set[\"providers.oracle.pricing\"]: providers.oracle.pricing.expression: unknown variable 'q'; this formula may use: cost, utilization, bidders, spot, t, year",
       "s.yaml:42:11: timeline[1].date: 2027-06-01 is after the scenario's end (2026-12-31)",
     ]);
   });
