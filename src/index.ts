@@ -34,3 +34,42 @@ export {
 export type { Distribution } from './kernel/distributions.js';
 export { mm1 } from './examples/mm1.js';
 export type { MM1Result } from './examples/mm1.js';
+
+// The compute market and its scenario files.
+export { Scenario, scenarioJsonSchema } from './scenario/schema.js';
+export type { ScenarioSpec, UncertainSpec, PricingSpec } from './scenario/schema.js';
+export { loadScenario } from './scenario/load.js';
+export type { LoadedScenario, LoadOptions } from './scenario/load.js';
+export { ScenarioError, formatProblem } from './scenario/problems.js';
+export type { Problem } from './scenario/problems.js';
+export { compileExpression, ExpressionError } from './scenario/expressions.js';
+export type { CompiledExpression } from './scenario/expressions.js';
+export { compileScenario } from './scenario/compile.js';
+export type { CompiledScenario } from './scenario/compile.js';
+export { CHANGEABLE_FIELDS } from './scenario/changeable.js';
+export { runScenario } from './market/run.js';
+export { registerPolicy, lookupPolicy } from './market/policies.js';
+export type {
+  AllocationPolicy,
+  Award,
+  Offer,
+  OrderingContext,
+  OrderingPolicy,
+  OrderView,
+  PricingFactory,
+  PricingPolicy,
+  ProcurementPolicy,
+  ProcurementRequest,
+  QuoteContext,
+} from './market/policies.js';
+export type {
+  LabMonth,
+  LabSummary,
+  MarketMonth,
+  NotableEvent,
+  ProviderMonth,
+  RunAudit,
+  RunResult,
+  RunSummary,
+  SupplierMonth,
+} from './market/results.js';

@@ -58,6 +58,25 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('run')
+    .description('run one replication of a scenario and print its summary')
+    .argument('<scenario>', 'a scenario file (YAML or JSON)')
+    .option('--seed <seed>', 'master seed: run i draws only from streams derived from (seed, i)', '1')
+    .option('--run-index <i>', 'which replication of the seed to run', nonNegativeInteger, 0)
+    .option('--json', 'print the whole result (monthly records, events, summary) as JSON')
+    .action(async (file: string, options: { seed: string; runIndex: number; json?: boolean }) => {
+      const [{ loadScenario }, { compileScenario }, { runScenario }, { formatRunSummary }] = await Promise.all([
+        import('../scenario/load.js'),
+        import('../scenario/compile.js'),
+        import('../market/run.js'),
+        import('./summary.js'),
+      ]);
+      const loaded = loadScenario(file);
+      const result = runScenario(compileScenario(loaded.spec), options.seed, options.runIndex);
+      console.log(options.json ? JSON.stringify(result) : formatRunSummary(loaded.spec.name, result));
+    });
+
+  program
     .command('schema')
     .description('print the JSON Schema of scenario files (for editors)')
     .action(() => {
@@ -76,6 +95,12 @@ function positiveNumber(text: string): number {
 function positiveInteger(text: string): number {
   const value = Number(text);
   if (!(Number.isSafeInteger(value) && value > 0)) throw new InvalidArgumentError(`expected a positive integer, got '${text}'`);
+  return value;
+}
+
+function nonNegativeInteger(text: string): number {
+  const value = Number(text);
+  if (!(Number.isSafeInteger(value) && value >= 0)) throw new InvalidArgumentError(`expected an integer >= 0, got '${text}'`);
   return value;
 }
 
