@@ -295,8 +295,6 @@ export class Lab {
   /** Contracts in force or still to start (ended ones are dropped each month). */
   contracts: Contract[] = [];
   nextRoundDay = 0;
-  spendThisYearUsd = 0;
-  spendYear = -1;
 
   constructor(
     readonly id: string,

@@ -21,6 +21,8 @@ export interface World {
   labById: Map<string, Lab>;
   /** Each provider's pricing as written, so the timeline can change one parameter of it. */
   pricingSpecs: Map<string, PricingSpec>;
+  /** Where each provider's current pricing formula was compiled, once the timeline has replaced it. */
+  pricingFormulaPaths: Map<string, string>;
 }
 
 // Initial fleets were bought between the chip's release (at most a life ago) and the start:
@@ -109,6 +111,7 @@ export function buildWorld(sim: Simulation, compiled: CompiledScenario, sampler:
     providerById: new Map(providers.map((p) => [p.id, p])),
     labById: new Map(labs.map((l) => [l.id, l])),
     pricingSpecs: new Map(spec.providers.map((p) => [p.id, p.pricing])),
+    pricingFormulaPaths: new Map(),
   };
 }
 
@@ -168,7 +171,8 @@ function scoped(expression: { evaluate(scope: Record<string, number>): number },
   };
 }
 
-/** The scenario's start year, to turn `t` into a calendar year. */
+/** The scenario's start as a fractional calendar year (2025-07-02 is about 2025.5), to turn `t` into `year`. */
 export function startYear(spec: ScenarioSpec): number {
-  return Number(spec.start.slice(0, 4));
+  const year = Number(spec.start.slice(0, 4));
+  return year + daysBetween(`${year}-01-01`, spec.start) / DAYS_PER_YEAR;
 }

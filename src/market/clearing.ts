@@ -33,6 +33,8 @@ interface Position {
   idle: number;
   spotPrice: number;
   spotSold: number;
+  /** Earned from contracts this month (kept apart from spot so the contract price index needs no subtraction). */
+  contractRevenue: number;
   revenue: number;
   hoursSold: number;
 }
@@ -129,6 +131,7 @@ function openPosition(provider: Provider, usable: number, month: MonthContext, e
     idle: Math.max(0, usable - internal - deliverable),
     spotPrice: 0,
     spotSold: 0,
+    contractRevenue: revenue,
     revenue,
     hoursSold,
   };
@@ -220,10 +223,9 @@ function marketMonth(labs: LabMonth[], providers: ProviderMonth[], positions: Po
   let contractRevenue = 0;
   let contractHours = 0;
   for (const p of positions) {
-    const spotPaid = p.spotSold * p.spotPrice * hours;
-    spotRevenue += spotPaid;
+    spotRevenue += p.spotSold * p.spotPrice * hours;
     spotHours += p.spotSold * hours;
-    contractRevenue += p.revenue - spotPaid;
+    contractRevenue += p.contractRevenue;
     contractHours += p.contracted * p.deliveryRatio * hours;
   }
   const quotes = positions.filter((p) => p.idle > 0 && p.spotPrice > 0).map((p) => p.spotPrice);

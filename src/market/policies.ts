@@ -48,7 +48,7 @@ export interface ProcurementRequest {
   incumbent: string | undefined;
   maxShare: number;
   priceCeilingUsdPerGpuHour: number;
-  /** The most the lab can add at a given price within its budget. */
+  /** The most the lab can add at a given price within its budget, before this round's awards. */
   affordableH100e(priceUsdPerGpuHour: number): number;
 }
 
@@ -109,6 +109,13 @@ const competitive: PricingFactory = ({ margin = 0, elasticity = 0 }) => ({
   price: ({ costUsdPerGpuHour, bidders }) => costUsdPerGpuHour * (1 + margin / Math.pow(Math.max(1, bidders), elasticity)),
 });
 
+/** What the budget still affords at `price` once `awards` of the same round are paid for. */
+export function affordableAfter(request: ProcurementRequest, price: number, awards: readonly Award[]): number {
+  let committedUsdPerHour = 0;
+  for (const award of awards) committedUsdPerHour += award.volumeH100e * award.priceUsdPerGpuHour;
+  return Math.max(0, request.affordableH100e(price) - committedUsdPerHour / price);
+}
+
 /** Cheapest first, each provider capped at the lab's maximum share, within ceiling and budget. */
 const multi: ProcurementPolicy = {
   award(request, offers) {
@@ -119,7 +126,7 @@ const multi: ProcurementPolicy = {
       if (need <= 0) break;
       if (offer.priceUsdPerGpuHour > request.priceCeilingUsdPerGpuHour) continue;
       const cap = request.maxShare * total - (request.heldH100e[offer.provider] ?? 0);
-      const volume = Math.min(need, offer.volumeH100e, cap, request.affordableH100e(offer.priceUsdPerGpuHour));
+      const volume = Math.min(need, offer.volumeH100e, cap, affordableAfter(request, offer.priceUsdPerGpuHour, awards));
       if (volume <= 0) continue;
       awards.push({ provider: offer.provider, volumeH100e: volume, priceUsdPerGpuHour: offer.priceUsdPerGpuHour, matched: false });
       need -= volume;
@@ -166,7 +173,8 @@ const rightOfFirstRefusal: ProcurementPolicy = {
     if (need <= 0) return awards;
     const heldH100e = { ...request.heldH100e };
     for (const award of awards) heldH100e[award.provider] = (heldH100e[award.provider] ?? 0) + award.volumeH100e;
-    return awards.concat(multi.award({ ...request, needH100e: need, heldH100e, maxShare: 1 }, others));
+    const rest: ProcurementRequest = { ...request, needH100e: need, heldH100e, affordableH100e: (price) => affordableAfter(request, price, awards) };
+    return awards.concat(multi.award(rest, others));
   },
 };
 

@@ -29,7 +29,8 @@ export function procurementRound(lab: Lab, context: RoundContext): { contract: C
   if (!(need > 0)) return [];
 
   const providers = lab.eligibleProviders.map((id) => context.providerById.get(id)).filter((p): p is Provider => p !== undefined);
-  const capacities = providers.map((p) => availableFor(p, horizon, tHorizon, context.year));
+  const yearAtHorizon = context.year + terms.intervalDays / DAYS_PER_YEAR;
+  const capacities = providers.map((p) => availableFor(p, day, horizon, context.t, context.year, tHorizon, yearAtHorizon));
   const bidders = capacities.filter((c) => c.available > 0).length;
   const offers: Offer[] = [];
   providers.forEach((provider, i) => {
@@ -62,16 +63,27 @@ export function procurementRound(lab: Lab, context: RoundContext): { contract: C
     },
     offers,
   );
-  return sign(lab, awards, offers, day, terms.contractMonths, context.providerById);
+  const budgetUsdPerHour = Math.max(0, (lab.budgetUsdPerYear - committedUsdPerYear) / HOURS_PER_YEAR);
+  return sign(lab, awards, offers, day, terms.contractMonths, budgetUsdPerHour, context.providerById);
 }
 
-// A provider offers what it expects to have at the horizon, after its own models and its contracts.
-function availableFor(provider: Provider, horizon: number, tHorizon: number, year: number): { available: number; capacity: number; load: number } {
-  const fleet = provider.fleetOn(horizon) + provider.arrivingBy(horizon);
+// A contract starts on the round's day and runs past the horizon: a provider offers the lesser of
+// what is free now and what it expects to be free at the horizon, after its own models and contracts.
+function availableFor(
+  provider: Provider,
+  day: number,
+  horizon: number,
+  t: number,
+  year: number,
+  tHorizon: number,
+  yearAtHorizon: number,
+): { available: number; capacity: number; load: number } {
   const powerRatio = provider.fleetH100e > 0 ? provider.usableH100e / provider.fleetH100e : 1;
-  const capacity = fleet * powerRatio;
-  const load = provider.internalDemandH100e(tHorizon, year + tHorizon) + provider.committedOn(horizon);
-  return { available: Math.max(0, capacity - load), capacity, load };
+  const capacityNow = provider.usableH100e;
+  const freeNow = capacityNow - provider.internalDemandH100e(t, year) - provider.committedOn(day);
+  const capacity = (provider.fleetOn(horizon) + provider.arrivingBy(horizon)) * powerRatio;
+  const load = provider.internalDemandH100e(tHorizon, yearAtHorizon) + provider.committedOn(horizon);
+  return { available: Math.max(0, Math.min(freeNow, capacity - load)), capacity, load };
 }
 
 function annualContractCost(lab: Lab, day: number): number {
@@ -86,16 +98,21 @@ function sign(
   offers: readonly Offer[],
   day: number,
   contractMonths: number,
+  budgetUsdPerHour: number,
   providerById: Map<string, Provider>,
 ): { contract: Contract; matched: boolean }[] {
   const signed: { contract: Contract; matched: boolean }[] = [];
+  // Whatever a (custom) policy awards, a lab signs no more than its budget and the offers allow.
+  let budgetLeft = budgetUsdPerHour;
   for (const award of awards) {
     const provider = providerById.get(award.provider);
     const offer = offers.find((o) => o.provider === award.provider);
     // A policy may not award more than was offered, to a provider that did not bid.
     if (provider === undefined || offer === undefined) continue;
-    const volume = Math.min(award.volumeH100e, offer.volumeH100e);
-    if (!(volume > 0) || !(award.priceUsdPerGpuHour > 0)) continue;
+    if (!(award.priceUsdPerGpuHour > 0)) continue;
+    const volume = Math.min(award.volumeH100e, offer.volumeH100e, budgetLeft / award.priceUsdPerGpuHour);
+    if (!(volume > 0)) continue;
+    budgetLeft -= volume * award.priceUsdPerGpuHour;
     const contract: Contract = {
       lab,
       provider,

@@ -68,11 +68,14 @@ class MarketRun {
     this.months = calendarMonths(this.spec.start, this.spec.end);
     this.firstYear = startYear(this.spec);
     this.signInitialContracts();
+    // Before any trade the spot index stands at the providers' average cost, not at zero.
+    this.spotIndex = world.providers.reduce((sum, p) => sum + p.costUsdPerGpuHour, 0) / world.providers.length;
   }
 
   schedule(): void {
     const { startDay, days } = this.months;
-    this.decide(0);
+    // The first decisions come after the start day's dated changes and shocks, like every month's.
+    this.sim.at(0, () => this.decide(0), { priority: DECIDE, label: 'decide' });
     for (let m = 0; m < startDay.length; m++) {
       const closing = startDay[m]! + days[m]!;
       this.sim.at(closing, () => this.close(m), { priority: CLOSE, label: `close ${this.months.date[m]}` });
@@ -155,7 +158,6 @@ class MarketRun {
   private decide(day: number): void {
     const t = day / DAYS_PER_YEAR;
     const year = this.firstYear + t;
-    const calendarYear = Math.floor(year);
     const monthDays = DAYS_PER_YEAR / 12;
     for (const provider of this.world.providers) {
       provider.retire(day);
@@ -164,7 +166,9 @@ class MarketRun {
     }
     for (const lab of this.world.labs) {
       lab.contracts = dropEnded(lab.contracts, day - DAYS_PER_YEAR / 12);
-      if (day < lab.nextRoundDay) continue;
+      // Rounds happen at month ends: a round due within half a month is held now, so that an
+      // interval of 30 days means every month rather than every other one.
+      if (day + monthDays / 2 < lab.nextRoundDay) continue;
       lab.nextRoundDay = day + lab.procurement.intervalDays;
       const signed = procurementRound(lab, { day, t, year, spotUsdPerGpuHour: this.spotIndex, providerById: this.world.providerById });
       for (const { contract, matched } of signed) {
@@ -179,8 +183,8 @@ class MarketRun {
         provider.committedOn(day + DAYS_PER_YEAR / 4) +
         (this.spotByProvider.get(provider.id) ?? 0) +
         (this.unmetByProvider.get(provider.id) ?? 0);
-      orderChips(provider, day, expected, calendarYear);
-      buildPower(this.sim, provider, monthDays, calendarYear);
+      orderChips(provider, day, t, year, expected);
+      buildPower(this.sim, provider, monthDays, year);
     }
   }
 

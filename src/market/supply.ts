@@ -67,8 +67,8 @@ function ship(sim: Simulation, supplier: Supplier, provider: Provider, chip: Non
   );
 }
 
-/** What a provider orders this month, given the load it expects at the delivery horizon. */
-export function orderChips(provider: Provider, day: number, expectedLoadH100e: number, year: number): void {
+/** What a provider orders this month, given the load it expects at the delivery horizon; `year` is fractional. */
+export function orderChips(provider: Provider, day: number, t: number, year: number, expectedLoadH100e: number): void {
   const horizon = day + averageLeadTime(provider) + AVERAGE_MONTH_DAYS;
   const want = provider.ordering.order({
     expectedLoadH100e,
@@ -81,17 +81,23 @@ export function orderChips(provider: Provider, day: number, expectedLoadH100e: n
   const usdPerH100e = average(sources.map((s) => s.chip!.unitCostUsd / s.chip!.perfH100e));
   const mwPerH100e = average(sources.map((s) => s.chip!.powerKw / s.chip!.perfH100e / 1000));
   const powerRoomMw = provider.powerMw + provider.powerBuildingMw - provider.powerNeededMw - provider.backlogH100e * mwPerH100e;
-  const order = Math.min(want, provider.capexLeft(year) / usdPerH100e, Math.max(0, powerRoomMw) / mwPerH100e);
+  const order = Math.min(want, provider.capexLeft(Math.floor(year)) / usdPerH100e, Math.max(0, powerRoomMw) / mwPerH100e);
   if (!(order > 0)) return;
   provider.capexSpentUsd += order * usdPerH100e;
   provider.backlogH100e += order;
-  for (const { supplier } of sources) supplier.orders.push({ provider, remainingH100e: order / sources.length, day });
+  // Orders go to suppliers in proportion to what each can make now (in H100e).
+  const capacities = sources.map((s) => Math.max(0, s.supplier.capacityUnitsPerMonth(t, year)) * s.chip!.perfH100e);
+  const total = capacities.reduce((a, b) => a + b, 0);
+  sources.forEach(({ supplier }, i) => {
+    const share = total > 0 ? capacities[i]! / total : 1 / sources.length;
+    if (share > 0) supplier.orders.push({ provider, remainingH100e: order * share, day });
+  });
 }
 
-/** Starts this month's share of the provider's yearly power build-out, within its capex. */
+/** Starts this month's share of the provider's yearly power build-out, within its capex; `year` is fractional. */
 export function buildPower(sim: Simulation, provider: Provider, monthDays: number, year: number): void {
   const wanted = (provider.powerBuildMwPerYear * monthDays) / DAYS_PER_YEAR;
-  const mw = Math.min(wanted, provider.capexLeft(year) / provider.capexUsdPerMw);
+  const mw = Math.min(wanted, provider.capexLeft(Math.floor(year)) / provider.capexUsdPerMw);
   if (!(mw > 0)) return;
   provider.capexSpentUsd += mw * provider.capexUsdPerMw;
   provider.powerBuildingMw += mw;

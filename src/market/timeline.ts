@@ -1,7 +1,6 @@
 import type { CompiledScenario } from '../scenario/compile.js';
 import type { ParameterSampler } from '../scenario/sample.js';
 import type { PricingSpec, UncertainSpec } from '../scenario/schema.js';
-import type { ProcurementTerms } from './actors.js';
 import { pricingPolicy } from './build.js';
 import type { World } from './build.js';
 import { lookupPolicy } from './policies.js';
@@ -16,22 +15,26 @@ export function applyTimelineChange(world: World, compiled: CompiledScenario, sa
   const number = (): number => sampler.value(value as UncertainSpec, `timeline[${index}].${path}`);
   if (kind === 'labs') {
     const lab = world.labById.get(id)!;
+    const terms = lab.procurement;
     if (field === 'budgetUsdPerYear') lab.budgetUsdPerYear = number();
-    else {
-      const terms = lab.procurement as unknown as Record<string, unknown>;
-      terms[sub!] = sub === 'providers' ? [...(value as string[])] : sub === 'strategy' || sub === 'incumbent' ? value : number();
-      if (sub === 'priceCeilingUsdPerGpuHour' && value === null) lab.procurement.priceCeilingUsdPerGpuHour = Infinity;
-      if (sub === 'strategy') lab.procurementPolicy = lookupPolicy('procurement', value as ProcurementTerms['strategy']);
-    }
+    else if (sub === 'strategy') {
+      terms.strategy = value as string;
+      lab.procurementPolicy = lookupPolicy('procurement', terms.strategy);
+    } else if (sub === 'providers') terms.providers = [...(value as string[])];
+    else if (sub === 'incumbent') terms.incumbent = value === null ? undefined : (value as string);
+    // null lifts the ceiling.
+    else if (sub === 'priceCeilingUsdPerGpuHour') terms.priceCeilingUsdPerGpuHour = value === null ? Infinity : number();
+    else (terms as unknown as Record<string, number>)[sub!] = number();
     return;
   }
   if (kind === 'providers') {
     const provider = world.providerById.get(id)!;
-    const providerIndex = world.providers.indexOf(provider);
     if (field === 'pricing') {
       const spec: PricingSpec = sub === undefined ? (value as PricingSpec) : ({ ...world.pricingSpecs.get(id)!, [sub]: value } as PricingSpec);
       world.pricingSpecs.set(id, spec);
-      const formulaPath = sub === undefined ? `timeline[${index}].set.${path}` : `providers[${providerIndex}].pricing`;
+      // A formula is compiled where it was written: in this entry when it sets one, else where the current one came from.
+      if (sub === undefined || sub === 'expression') world.pricingFormulaPaths.set(id, `timeline[${index}].set.${sub === undefined ? path : path.slice(0, -'.expression'.length)}`);
+      const formulaPath = world.pricingFormulaPaths.get(id) ?? `providers[${world.providers.indexOf(provider)}].pricing`;
       provider.pricing = pricingPolicy(compiled, spec, formulaPath, `timeline[${index}].${path}`, sampler);
       return;
     }
