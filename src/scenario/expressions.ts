@@ -15,6 +15,7 @@ import {
   isSymbolNode,
   type MathNode,
 } from 'mathjs';
+import { closest } from './suggest.js';
 
 /** Longest formula accepted, in characters; real formulas are a line, and the cap bounds parsing work. */
 export const MAX_EXPRESSION_LENGTH = 500;
@@ -309,33 +310,9 @@ function checkCall(node: MathNode & { fn: MathNode; args: MathNode[] }, source: 
   }
 }
 
-/** The candidate within a few edits of `name` (case ignored), if any: typos deserve a hint, guesses do not. */
+/** The candidate within a few edits of `name` (case ignored), if any; fewer edits than letters, so `x` never suggests `e`. */
 function closestName(name: string, candidates: readonly string[]): string | undefined {
-  const limit = name.length <= 3 ? 1 : name.length <= 6 ? 2 : 3;
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (distance <= limit && distance < name.length && distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
-/** Levenshtein distance, one row at a time. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
+  return closest(name, candidates, Math.min(name.length <= 3 ? 1 : name.length <= 6 ? 2 : 3, name.length - 1));
 }
 
 // mathjs nodes carry no positions, so semantic errors locate the first identifier token with that name.

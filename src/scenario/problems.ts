@@ -13,6 +13,20 @@ export interface Problem {
   message: string;
 }
 
+/** A problem before it is located: checks work on paths, and only the loader knows which file wrote each one. */
+export interface Finding {
+  path: Path;
+  message: string;
+  /** Point at the map key of `path` (an unknown or invalid key) rather than its value. */
+  key?: boolean;
+  /** 1-based column within the formula at `path`. */
+  formulaColumn?: number;
+  /** For an unknown key: the field it is probably a misspelling of. */
+  suggested?: string;
+  /** A required field that is missing. */
+  missing?: boolean;
+}
+
 const IDENTIFIER = /^[A-Za-z_$][\w$-]*$/;
 
 /** A path as people write it: `providers[2].pricing.margin`, `timeline[0].set["labs.openai.budget"]`, `(root)`. */

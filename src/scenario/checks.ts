@@ -1,0 +1,106 @@
+import { ACTOR_KINDS, SINGULAR, dateOf, field, isPlainObject, list } from './data.js';
+import type { ActorKind, Data } from './data.js';
+import { formulaFindings } from './formulas.js';
+import type { Finding, Path } from './problems.js';
+import { SCENARIO } from './schema-walk.js';
+import { checkTimeline } from './timeline-checks.js';
+
+/**
+ * What the schema cannot check: it sees one value at a time, so ids unique within a list, references to
+ * other actors, dates in order and within the scenario, formulas and the timeline are checked here.
+ */
+
+/** Problems the schema cannot see. Works on unvalidated data (skipping what is malformed); `valid` enables the timeline's re-validation. */
+export function checkSemantics(data: Data, valid: boolean): Finding[] {
+  const findings: Finding[] = [];
+  const ids = {} as Record<ActorKind, string[]>;
+  for (const kind of ACTOR_KINDS) {
+    ids[kind] = [];
+    const firstAt = new Map<string, number>();
+    list(data[kind]).forEach((actor, index) => {
+      const id = field(actor, 'id');
+      if (typeof id !== 'string') return;
+      const first = firstAt.get(id);
+      if (first !== undefined) {
+        findings.push({ path: [kind, index, 'id'], message: `duplicate ${SINGULAR[kind]} id '${id}'; ${kind}[${first}] has it already` });
+      } else {
+        firstAt.set(id, index);
+        ids[kind].push(id);
+      }
+    });
+  }
+  const reference = (kind: ActorKind, value: unknown, path: Path, options: { key?: boolean } = {}): void => {
+    if (typeof value !== 'string') return;
+    if (ids[kind].includes(value)) return;
+    const expected = ids[kind].length > 0 ? `expected one of: ${ids[kind].join(', ')}` : `no ${kind} are defined`;
+    findings.push({ path, key: options.key, message: `unknown ${SINGULAR[kind]} '${value}'; ${expected}` });
+  };
+
+  const start = dateOf(data.start);
+  const end = dateOf(data.end);
+  if (start && end && end <= start) findings.push({ path: ['end'], message: `end (${end}) must be after start (${start})` });
+  const inScenario = (value: unknown, path: Path): void => {
+    const date = dateOf(value);
+    if (!date) return;
+    if (start && date < start) findings.push({ path, message: `${date} is before the scenario's start (${start})` });
+    else if (end && date > end) findings.push({ path, message: `${date} is after the scenario's end (${end})` });
+  };
+
+  list(data.suppliers).forEach((supplier, s) => {
+    list(field(supplier, 'products')).forEach((product, p) => {
+      reference('chips', field(product, 'chip'), ['suppliers', s, 'products', p, 'chip']);
+      const from = dateOf(field(product, 'from'));
+      const until = dateOf(field(product, 'until'));
+      if (from && until && until < from) findings.push({ path: ['suppliers', s, 'products', p, 'until'], message: `until (${until}) is before from (${from})` });
+    });
+    list(field(supplier, 'priority')).forEach((provider, p) => reference('providers', provider, ['suppliers', s, 'priority', p]));
+  });
+
+  list(data.providers).forEach((provider, p) => {
+    const fleet = field(provider, 'fleet');
+    if (isPlainObject(fleet)) for (const chip of Object.keys(fleet)) reference('chips', chip, ['providers', p, 'fleet', chip], { key: true });
+    list(field(provider, 'suppliers')).forEach((supplier, s) => reference('suppliers', supplier, ['providers', p, 'suppliers', s]));
+  });
+
+  list(data.labs).forEach((lab, l) => {
+    const procurement = field(lab, 'procurement');
+    const at = ['labs', l, 'procurement'];
+    const providers = list(field(procurement, 'providers'));
+    providers.forEach((provider, p) => reference('providers', provider, [...at, 'providers', p]));
+    const named = providers.filter((provider): provider is string => typeof provider === 'string');
+    const incumbent = field(procurement, 'incumbent');
+    if (typeof incumbent === 'string') {
+      if (!ids.providers.includes(incumbent)) reference('providers', incumbent, [...at, 'incumbent']);
+      else if (!named.includes(incumbent)) {
+        findings.push({ path: [...at, 'incumbent'], message: `incumbent '${incumbent}' is not one of this lab's providers: ${named.join(', ')}` });
+      }
+    }
+    const strategy = field(procurement, 'strategy');
+    if ((strategy === 'exclusive' || strategy === 'rightOfFirstRefusal') && incumbent === undefined) {
+      findings.push({
+        path: [...at, 'strategy'],
+        message: `strategy '${strategy}' needs an incumbent: set procurement.incumbent to one of this lab's providers (${named.join(', ')})`,
+      });
+    }
+  });
+
+  list(data.contracts).forEach((contract, c) => {
+    reference('labs', field(contract, 'lab'), ['contracts', c, 'lab']);
+    reference('providers', field(contract, 'provider'), ['contracts', c, 'provider']);
+    const from = dateOf(field(contract, 'start'));
+    const until = dateOf(field(contract, 'end'));
+    if (from && until && until <= from) findings.push({ path: ['contracts', c, 'end'], message: `end (${until}) must be after start (${from})` });
+  });
+
+  list(data.shocks).forEach((shock, s) => {
+    const target = field(shock, 'target');
+    for (const kind of ['supplier', 'provider', 'lab'] as const) {
+      reference(`${kind}s`, field(target, kind), ['shocks', s, 'target', kind]);
+    }
+    inScenario(field(field(shock, 'arrival'), 'date'), ['shocks', s, 'arrival', 'date']);
+  });
+
+  findings.push(...formulaFindings(SCENARIO, data));
+  findings.push(...checkTimeline(data, valid, inScenario));
+  return findings;
+}

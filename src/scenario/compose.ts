@@ -1,0 +1,167 @@
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { describeValue, isPlainObject } from './data.js';
+import { originOf } from './origins.js';
+import type { Origin } from './origins.js';
+import { formatPath } from './problems.js';
+import type { Problem } from './problems.js';
+import { locate, parseSource } from './source.js';
+import type { SourceFile } from './source.js';
+
+/**
+ * Reading a scenario file and the files it `extends`, merged into one value. Each value remembers the
+ * file that wrote it, and a missing or cyclic base is reported at the `extends` entry that names it.
+ */
+
+/** What one load collects across every file it reads. */
+export interface LoadContext {
+  readFile: (file: string) => string;
+  problems: Problem[];
+  files: string[];
+}
+
+/** A value with the origins of everything in it. */
+export interface Tracked {
+  value: unknown;
+  origin: Origin;
+}
+
+/** The file that names a base file, and where: a missing or cyclic base is reported there. */
+interface Referrer {
+  source: SourceFile;
+  path: (string | number)[];
+}
+
+interface StackEntry {
+  absolute: string;
+  file: string;
+}
+
+/** Reads `file` with its bases merged under it; undefined (with the reasons in `context.problems`) when any of them cannot be read. */
+export function loadTracked(file: string, stack: StackEntry[], context: LoadContext, referrer: Referrer | undefined): Tracked | undefined {
+  const report = (message: string): undefined => {
+    if (referrer) {
+      const position = locate(referrer.source.document, referrer.source.lineCounter, referrer.path);
+      context.problems.push({ file: referrer.source.file, ...position, path: formatPath(referrer.path), message });
+    } else {
+      context.problems.push({ file, line: 1, column: 1, path: '(root)', message });
+    }
+    return undefined;
+  };
+  let text: string;
+  try {
+    text = context.readFile(file);
+  } catch (error) {
+    return report(readFailure(error, referrer ? file : undefined));
+  }
+  if (!context.files.includes(file)) context.files.push(file);
+  const source = parseSource(file, text);
+  context.problems.push(...source.problems);
+  if (source.document.errors.length > 0) return undefined;
+  const value: unknown = source.document.toJS({ maxAliasCount: 1000 });
+  if (!isPlainObject(value)) {
+    const position = locate(source.document, source.lineCounter, []);
+    const message =
+      value === null || value === undefined
+        ? 'the file is empty; a scenario is a map of fields (name, start, end, chips, suppliers, providers, labs, ...)'
+        : `a scenario is a map of fields (name, start, end, chips, ...), not ${describeValue(value)}`;
+    context.problems.push({ file, ...position, path: '(root)', message });
+    return undefined;
+  }
+  const own: Tracked = { value, origin: originOf(value, source, []) };
+  if (!('extends' in value)) return own;
+
+  const bases = value.extends;
+  delete value.extends;
+  own.origin.children.delete('extends');
+  const references: { file: string; path: (string | number)[] }[] = [];
+  if (typeof bases === 'string') references.push({ file: bases, path: ['extends'] });
+  else if (Array.isArray(bases) && bases.every((entry) => typeof entry === 'string')) {
+    bases.forEach((entry: string, index) => references.push({ file: entry, path: ['extends', index] }));
+  } else {
+    const position = locate(source.document, source.lineCounter, ['extends']);
+    context.problems.push({ file, ...position, path: 'extends', message: `expected a file path or a list of file paths, got ${describeValue(bases)}` });
+    return undefined;
+  }
+
+  const here: StackEntry = { absolute: resolve(file), file };
+  let merged: Tracked | undefined;
+  let failed = false;
+  for (const reference of references) {
+    const target = isAbsolute(reference.file) ? reference.file : join(dirname(file), reference.file);
+    const chain = [...stack, here];
+    const cycleStart = chain.findIndex((entry) => entry.absolute === resolve(target));
+    if (cycleStart >= 0) {
+      const cycle = [...chain.slice(cycleStart).map((entry) => entry.file), target].join(' -> ');
+      const position = locate(source.document, source.lineCounter, reference.path);
+      context.problems.push({ file, ...position, path: formatPath(reference.path), message: `extends cycle: ${cycle}` });
+      failed = true;
+      continue;
+    }
+    const base = loadTracked(target, chain, context, { source, path: reference.path });
+    if (!base) {
+      failed = true;
+      continue;
+    }
+    merged = merged ? merge(merged, base) : base;
+  }
+  if (failed || !merged) return undefined;
+  return merge(merged, own);
+}
+
+function readFailure(error: unknown, base: string | undefined): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  const what = base === undefined ? '' : ` '${base}'`;
+  if (code === 'ENOENT') return base === undefined ? 'no such file' : `cannot extend${what}: no such file`;
+  if (code === 'EISDIR') return base === undefined ? 'is a directory, not a scenario file' : `cannot extend${what}: it is a directory`;
+  if (code === 'EACCES' || code === 'EPERM') return base === undefined ? 'permission denied' : `cannot extend${what}: permission denied`;
+  const reason = error instanceof Error ? error.message : String(error);
+  return base === undefined ? `cannot read the file: ${reason}` : `cannot extend${what}: ${reason}`;
+}
+
+/**
+ * `over` applied on top of `base`: maps merge deeply, lists of actors (objects with an `id`) merge by id,
+ * other lists and values are replaced, and a `null` removes the field.
+ */
+function merge(base: Tracked, over: Tracked): Tracked {
+  if (isPlainObject(base.value) && isPlainObject(over.value)) {
+    const value: Record<string, unknown> = { ...base.value };
+    const origin: Origin = { ...over.origin, children: new Map(base.origin.children) };
+    for (const [key, item] of Object.entries(over.value)) {
+      const itemOrigin = over.origin.children.get(key)!;
+      if (item === null) {
+        delete value[key];
+        origin.children.delete(key);
+      } else if (Object.hasOwn(value, key)) {
+        const merged = merge({ value: value[key], origin: base.origin.children.get(key)! }, { value: item, origin: itemOrigin });
+        value[key] = merged.value;
+        origin.children.set(key, merged.origin);
+      } else {
+        value[key] = item;
+        origin.children.set(key, itemOrigin);
+      }
+    }
+    return { value, origin };
+  }
+  if (isActorList(base.value) && isActorList(over.value)) {
+    const value = [...base.value];
+    const origin: Origin = { ...over.origin, children: new Map(base.origin.children) };
+    over.value.forEach((item, index) => {
+      const itemOrigin = over.origin.children.get(String(index))!;
+      const at = value.findIndex((existing) => existing.id === item.id);
+      if (at < 0) {
+        origin.children.set(String(value.length), itemOrigin);
+        value.push(item);
+      } else {
+        const merged = merge({ value: value[at], origin: base.origin.children.get(String(at))! }, { value: item, origin: itemOrigin });
+        value[at] = merged.value as Record<string, unknown> & { id: string };
+        origin.children.set(String(at), merged.origin);
+      }
+    });
+    return { value, origin };
+  }
+  return over;
+}
+
+function isActorList(value: unknown): value is (Record<string, unknown> & { id: string })[] {
+  return Array.isArray(value) && value.length > 0 && value.every((item) => isPlainObject(item) && typeof item.id === 'string');
+}

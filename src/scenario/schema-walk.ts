@@ -1,0 +1,101 @@
+import type { z } from 'zod';
+import { DistributionSpec, Scenario } from './schema.js';
+
+/**
+ * Looking inside zod schemas. The schema is walked beside the data so that a message can say what a place
+ * expects, find the formulas, and resolve timeline paths; zod keeps these details in its internal `def`.
+ */
+
+/** Any zod schema, typed by zod's core so that every kind of schema can be walked. */
+export type Schema = z.core.$ZodType;
+
+/** The scenario schema, as the walkers take it. */
+export const SCENARIO = Scenario as unknown as Schema;
+
+/** A schema's internal definition; its fields differ by type, so they are read loosely. */
+export function def(schema: Schema): Record<string, any> {
+  return schema._zod.def as unknown as Record<string, any>;
+}
+
+/** The schema inside optional, default and similar wrappers. */
+export function unwrap(schema: Schema): Schema {
+  let current = schema;
+  for (let i = 0; i < 20; i++) {
+    const d = def(current);
+    if (['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional', 'success'].includes(d.type)) current = d.innerType;
+    else if (d.type === 'pipe') current = d.in;
+    else if (d.type === 'lazy') current = d.getter();
+    else return current;
+  }
+  return current;
+}
+
+/** The schema of `segment` inside `schema` (an object field, an array item, a record value), if known. */
+export function childSchema(schema: Schema, segment: string | number): Schema | undefined {
+  const d = def(unwrap(schema));
+  if (d.type === 'object') return (d.shape as Record<string, Schema>)[String(segment)] ?? undefined;
+  if (d.type === 'array') return d.element;
+  if (d.type === 'record') return d.valueType;
+  return undefined;
+}
+
+/** The fields of an object schema; none for any other, so unions can gather their branches' fields. */
+export function objectKeys(schema: Schema): string[] {
+  const d = def(unwrap(schema));
+  return d.type === 'object' ? Object.keys(d.shape as object) : [];
+}
+
+/** The branches of a union schema; none for any other. */
+export function unionOptions(schema: Schema): Schema[] {
+  const d = def(unwrap(schema));
+  return d.type === 'union' ? (d.options as Schema[]) : [];
+}
+
+/** The variables of a formula field, if `schema` is one. */
+export function formulaVariables(schema: Schema): string[] | undefined {
+  // The metadata may sit on the wrapper (an optional formula) or on the string inside it.
+  for (const candidate of [schema, unwrap(schema)]) {
+    const variables = metaOf(candidate)?.variables;
+    if (Array.isArray(variables) && def(unwrap(candidate)).type === 'string') return variables as string[];
+  }
+  return undefined;
+}
+
+function metaOf(schema: Schema): Record<string, unknown> | undefined {
+  return (schema as unknown as { meta?: () => Record<string, unknown> | undefined }).meta?.();
+}
+
+/** Whether a string schema takes `custom:NAME` policy names, which no list of choices can enumerate. */
+export function isCustomPolicyName(schema: Schema): boolean {
+  const d = def(unwrap(schema));
+  if (d.type !== 'string') return false;
+  const checks = (d.checks ?? []) as Schema[];
+  return checks.some((check) => {
+    const pattern = def(check).pattern;
+    return pattern instanceof RegExp && pattern.source.startsWith('^custom:');
+  });
+}
+
+/** Whether a schema is the distribution union, which messages describe by its written form rather than its branches. */
+export function isDistribution(schema: Schema): boolean {
+  return unwrap(schema) === (DistributionSpec as unknown as Schema);
+}
+
+/** The values a choice field accepts (enum values, literals, `custom:NAME`), or undefined if it is not a choice. */
+export function choices(schema: Schema): string[] | undefined {
+  const inner = unwrap(schema);
+  const d = def(inner);
+  if (d.type === 'enum') return Object.values(d.entries as Record<string, string>).map(String);
+  if (d.type === 'literal') return (d.values as unknown[]).map(String);
+  if (isCustomPolicyName(inner)) return ['custom:NAME'];
+  if (d.type === 'union') {
+    const all: string[] = [];
+    for (const option of d.options as Schema[]) {
+      const some = choices(option);
+      if (!some) return undefined;
+      all.push(...some);
+    }
+    return all;
+  }
+  return undefined;
+}
