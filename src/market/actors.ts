@@ -161,6 +161,8 @@ export class Provider {
   readonly arrivals: { day: number; h100e: number }[] = [];
   /** Power under construction. */
   powerBuildingMw = 0;
+  /** Position in the world's provider list, for per-provider arrays. */
+  index = -1;
   capexSpentUsd = 0;
   capexYear = -1;
   private usableArea = 0;

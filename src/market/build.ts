@@ -70,6 +70,7 @@ export function buildWorld(sim: Simulation, compiled: CompiledScenario, sampler:
       new ShockExposure(sim, -1),
     );
     for (const [chipId, units] of Object.entries(p.fleet)) installInitialFleet(provider, chip(chipId), units);
+    provider.index = i;
     return provider;
   });
 

@@ -51,7 +51,6 @@ export function clearMonth(labs: readonly Lab[], providers: readonly Provider[],
   const hours = month.days * HOURS_PER_DAY;
   const endDay = month.startDay + month.days;
   const positions = providers.map((provider, i) => openPosition(provider, usable[i]!, month, endDay));
-  const byProvider = new Map(positions.map((p) => [p.provider, p]));
 
   const labRecords: LabMonth[] = labs.map((lab, i) => ({
     month: month.month,
@@ -66,7 +65,8 @@ export function clearMonth(labs: readonly Lab[], providers: readonly Provider[],
     providers: 0,
     shares: {},
   }));
-  const delivered = labs.map(() => new Map<string, number>());
+  // Compute delivered to each lab by each provider, indexed by the provider's position in the world.
+  const delivered = labs.map(() => new Float64Array(providers.length));
 
   // Reserved contracts: delivered pro rata to what each provider can serve, and paid as delivered.
   labs.forEach((lab, i) => {
@@ -74,13 +74,13 @@ export function clearMonth(labs: readonly Lab[], providers: readonly Provider[],
     for (const contract of lab.contracts) {
       const volume = effectiveVolume(contract, month.startDay, endDay, month.days);
       if (volume <= 0) continue;
-      const position = byProvider.get(contract.provider)!;
+      const position = positions[contract.provider.index]!;
       const h100e = volume * position.deliveryRatio;
       const payment = h100e * contract.priceUsdPerGpuHour * hours;
       contract.paidUsd += payment;
       record.spendUsd += payment;
       record.contractedH100e += h100e;
-      add(delivered[i]!, contract.provider.id, h100e);
+      delivered[i]![contract.provider.index]! += h100e;
     }
   });
 
@@ -91,11 +91,11 @@ export function clearMonth(labs: readonly Lab[], providers: readonly Provider[],
     record.shortfallH100e = Math.max(0, record.demandH100e - record.usedH100e);
     const total = record.contractedH100e + record.spotH100e;
     record.avgPriceUsdPerGpuHour = total > 0 ? record.spendUsd / (total * hours) : 0;
-    for (const [provider, h100e] of delivered[i]!) {
-      if (h100e <= 0) continue;
-      record.shares[provider] = total > 0 ? h100e / total : 0;
+    delivered[i]!.forEach((h100e, p) => {
+      if (h100e <= 0) return;
+      record.shares[providers[p]!.id] = h100e / total;
       record.providers++;
-    }
+    });
   });
 
   const sold = positions.reduce((sum, p) => sum + p.contracted * p.deliveryRatio + p.spotSold, 0);
@@ -148,9 +148,10 @@ function effectiveVolume(contract: Contract, startDay: number, endDay: number, d
  * the spot demand were spread over the market by capacity; labs buy cheapest first, sharing a
  * provider's idle capacity in proportion to what they still need, within their monthly budget.
  */
-function sellSpot(labs: readonly Lab[], records: LabMonth[], positions: Position[], delivered: Map<string, number>[], month: MonthContext, hours: number): void {
-  const need = records.map((r) => Math.max(0, r.demandH100e - r.contractedH100e));
-  const totalNeed = need.reduce((a, b) => a + b, 0);
+function sellSpot(labs: readonly Lab[], records: LabMonth[], positions: Position[], delivered: Float64Array[], month: MonthContext, hours: number): void {
+  const need = Float64Array.from(records, (r) => Math.max(0, r.demandH100e - r.contractedH100e));
+  let totalNeed = 0;
+  for (const n of need) totalNeed += n;
   const totalUsable = positions.reduce((sum, p) => sum + p.usable, 0);
   // A provider pricing spot competes at least with itself, whoever else has idle capacity.
   const bidders = Math.max(1, positions.filter((p) => p.idle > 0).length);
@@ -168,31 +169,34 @@ function sellSpot(labs: readonly Lab[], records: LabMonth[], positions: Position
     });
   }
   if (totalNeed <= 0) return;
-  const budgetLeft = labs.map((lab, i) => Math.max(0, (lab.budgetUsdPerYear * month.days) / DAYS_PER_YEAR - records[i]!.spendUsd));
+  const budgetLeft = Float64Array.from(labs, (lab, i) => Math.max(0, (lab.budgetUsdPerYear * month.days) / DAYS_PER_YEAR - records[i]!.spendUsd));
+  const wants = new Float64Array(labs.length);
   const byPrice = [...positions].sort((a, b) => a.spotPrice - b.spotPrice || (a.provider.id < b.provider.id ? -1 : 1));
   for (const p of byPrice) {
     if (p.idle <= 0 || !(p.spotPrice > 0)) continue;
-    const wants = labs.map((lab, i) => {
+    let wanted = 0;
+    for (let i = 0; i < labs.length; i++) {
+      const lab = labs[i]!;
       const eligible = lab.eligibleProviders.includes(p.provider.id) && p.spotPrice <= lab.procurement.priceCeilingUsdPerGpuHour;
-      return eligible ? Math.min(need[i]!, budgetLeft[i]! / (p.spotPrice * hours)) : 0;
-    });
-    const wanted = wants.reduce((a, b) => a + b, 0);
+      wants[i] = eligible ? Math.min(need[i]!, budgetLeft[i]! / (p.spotPrice * hours)) : 0;
+      wanted += wants[i]!;
+    }
     if (wanted <= 0) continue;
     const ratio = Math.min(1, p.idle / wanted);
-    wants.forEach((want, i) => {
-      const h100e = want * ratio;
-      if (h100e <= 0) return;
+    for (let i = 0; i < labs.length; i++) {
+      const h100e = wants[i]! * ratio;
+      if (h100e <= 0) continue;
       const payment = h100e * p.spotPrice * hours;
       need[i]! -= h100e;
       budgetLeft[i]! -= payment;
       records[i]!.spotH100e += h100e;
       records[i]!.spendUsd += payment;
-      add(delivered[i]!, p.provider.id, h100e);
+      delivered[i]![p.provider.index]! += h100e;
       p.idle -= h100e;
       p.spotSold += h100e;
       p.revenue += payment;
       p.hoursSold += h100e * hours;
-    });
+    }
   }
 }
 
@@ -240,8 +244,4 @@ function marketMonth(labs: LabMonth[], providers: ProviderMonth[], positions: Po
     shortfallH100e: labs.reduce((sum, l) => sum + l.shortfallH100e, 0),
     activeShocks: month.activeShocks,
   };
-}
-
-function add(map: Map<string, number>, key: string, value: number): void {
-  map.set(key, (map.get(key) ?? 0) + value);
 }

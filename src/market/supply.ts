@@ -75,23 +75,43 @@ export function orderChips(provider: Provider, day: number, t: number, year: num
     targetUtilization: provider.targetUtilization,
     pipelineH100e: provider.fleetOn(horizon) + provider.backlogH100e,
   });
-  const sources = provider.suppliers.map((s) => ({ supplier: s, chip: s.productOn(day) })).filter((s) => s.chip !== undefined);
-  if (want <= 0 || sources.length === 0) return;
+  if (!(want > 0)) return;
+  // Orders go to suppliers in proportion to what each can make now (in H100e), so the order's
+  // cost and power per H100e are those averages too. Plain loops: this runs per provider per month.
+  const suppliers = provider.suppliers;
+  const weights = scratch(suppliers.length);
+  let total = 0;
+  let usdPerH100e = 0;
+  let mwPerH100e = 0;
+  for (let i = 0; i < suppliers.length; i++) {
+    const supplier = suppliers[i]!;
+    const chip = supplier.productOn(day);
+    const weight = chip === undefined ? 0 : Math.max(0, supplier.capacityUnitsPerMonth(t, year)) * chip.perfH100e;
+    weights[i] = weight;
+    if (weight <= 0) continue;
+    total += weight;
+    usdPerH100e += (weight * chip!.unitCostUsd) / chip!.perfH100e;
+    mwPerH100e += (weight * chip!.powerKw) / chip!.perfH100e / 1000;
+  }
+  if (!(total > 0)) return;
+  usdPerH100e /= total;
+  mwPerH100e /= total;
   // Budget and power bound the order: chips cost capex, and need power to run.
-  const usdPerH100e = average(sources.map((s) => s.chip!.unitCostUsd / s.chip!.perfH100e));
-  const mwPerH100e = average(sources.map((s) => s.chip!.powerKw / s.chip!.perfH100e / 1000));
   const powerRoomMw = provider.powerMw + provider.powerBuildingMw - provider.powerNeededMw - provider.backlogH100e * mwPerH100e;
   const order = Math.min(want, provider.capexLeft(Math.floor(year)) / usdPerH100e, Math.max(0, powerRoomMw) / mwPerH100e);
   if (!(order > 0)) return;
   provider.capexSpentUsd += order * usdPerH100e;
   provider.backlogH100e += order;
-  // Orders go to suppliers in proportion to what each can make now (in H100e).
-  const capacities = sources.map((s) => Math.max(0, s.supplier.capacityUnitsPerMonth(t, year)) * s.chip!.perfH100e);
-  const total = capacities.reduce((a, b) => a + b, 0);
-  sources.forEach(({ supplier }, i) => {
-    const share = total > 0 ? capacities[i]! / total : 1 / sources.length;
-    if (share > 0) supplier.orders.push({ provider, remainingH100e: order * share, day });
-  });
+  for (let i = 0; i < suppliers.length; i++) {
+    if (weights[i]! > 0) suppliers[i]!.orders.push({ provider, remainingH100e: (order * weights[i]!) / total, day });
+  }
+}
+
+let scratchWeights = new Float64Array(8);
+// One reusable buffer for per-supplier weights (a run is single-threaded and orderChips is not re-entrant).
+function scratch(size: number): Float64Array {
+  if (scratchWeights.length < size) scratchWeights = new Float64Array(size * 2);
+  return scratchWeights;
 }
 
 /** Starts this month's share of the provider's yearly power build-out, within its capex; `year` is fractional. */
@@ -120,9 +140,7 @@ function bringOnline(sim: Simulation, provider: Provider, mw: number, day: numbe
 }
 
 function averageLeadTime(provider: Provider): number {
-  return average(provider.suppliers.map((s) => s.leadTimeDays));
-}
-
-function average(values: number[]): number {
-  return values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
+  let total = 0;
+  for (const supplier of provider.suppliers) total += supplier.leadTimeDays;
+  return provider.suppliers.length > 0 ? total / provider.suppliers.length : 0;
 }
