@@ -51,7 +51,9 @@ export interface Contract {
 
 /** An order for chips, in H100e, waiting for a supplier's output. */
 export interface Order {
-  provider: Provider;
+  /** The buyer's id: an Order is the OrderView allocation policies see, without a copy. */
+  provider: string;
+  buyer: Provider;
   remainingH100e: number;
   day: number;
 }
@@ -163,6 +165,9 @@ export class Provider {
   powerBuildingMw = 0;
   /** Position in the world's provider list, for per-provider arrays. */
   index = -1;
+  /** What last month's market says this provider could sell: its spot sales and its share of unmet demand. */
+  lastSpotH100e = 0;
+  lastUnmetH100e = 0;
   capexSpentUsd = 0;
   capexYear = -1;
   private usableArea = 0;
@@ -296,6 +301,8 @@ export interface ProcurementTerms {
 export class Lab {
   /** Contracts in force or still to start (ended ones are dropped each month). */
   contracts: Contract[] = [];
+  /** The stream of the lab's monthly demand noise (set when the run starts). */
+  noise: () => number = () => 0.5;
   nextRoundDay = 0;
 
   constructor(

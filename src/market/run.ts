@@ -53,9 +53,8 @@ class MarketRun {
   /** Every contract of the run, for the audit; actors keep only those in force or to come. */
   private readonly contracts: Contract[] = [];
   private occurrences = 0;
-  /** Last month's demand each provider could have served but did not (for ordering). */
-  private unmetByProvider = new Map<string, number>();
-  private spotByProvider = new Map<string, number>();
+  private readonly demand: number[];
+  private readonly usable: number[];
 
   constructor(
     private readonly sim: Simulation,
@@ -68,6 +67,9 @@ class MarketRun {
     this.months = calendarMonths(this.spec.start, this.spec.end);
     this.firstYear = startYear(this.spec);
     this.signInitialContracts();
+    this.demand = world.labs.map(() => 0);
+    this.usable = world.providers.map(() => 0);
+    for (const lab of world.labs) lab.noise = streams.get(`demand:${lab.id}`);
     // Before any trade the spot index stands at the providers' average cost, not at zero.
     this.spotIndex = world.providers.reduce((sum, p) => sum + p.costUsdPerGpuHour, 0) / world.providers.length;
   }
@@ -136,8 +138,9 @@ class MarketRun {
     const t = (startDay + days / 2) / DAYS_PER_YEAR;
     const year = this.firstYear + t;
     for (const supplier of world.suppliers) this.suppliers.push(produce(this.sim, supplier, m, startDay, days, t, year));
-    const demand = world.labs.map((lab) => this.demandOf(lab, t, year, days));
-    const usable = world.providers.map((p) => p.takeAverageUsable(days));
+    const { demand, usable } = this;
+    world.labs.forEach((lab, i) => (demand[i] = this.demandOf(lab, t, year, days)));
+    world.providers.forEach((p, i) => (usable[i] = p.takeAverageUsable(days)));
     const cleared = clearMonth(world.labs, world.providers, demand, usable, {
       month: m,
       date: this.months.date[m]!,
@@ -181,8 +184,8 @@ class MarketRun {
       const expected =
         provider.internalDemandH100e(horizonT, year + 0.25) +
         provider.committedOn(day + DAYS_PER_YEAR / 4) +
-        (this.spotByProvider.get(provider.id) ?? 0) +
-        (this.unmetByProvider.get(provider.id) ?? 0);
+        provider.lastSpotH100e +
+        provider.lastUnmetH100e;
       orderChips(provider, day, t, year, expected);
       buildPower(this.sim, provider, monthDays, year);
     }
@@ -192,18 +195,25 @@ class MarketRun {
   private demandOf(lab: Lab, t: number, year: number, days: number): number {
     const trend = Math.max(0, lab.demandTrend(t, year));
     const sigma = lab.volatility;
-    const noise = sigma > 0 ? Math.exp(normal(this.streams.get(`demand:${lab.id}`), -sigma * sigma / 2, sigma)) : 1;
+    const noise = sigma > 0 ? Math.exp(normal(lab.noise, -sigma * sigma / 2, sigma)) : 1;
     return trend * noise * lab.exposure.takeAverage(days);
   }
 
   // Providers learn where demand went unmet (split over the providers each short lab may buy from) and what spot sold.
   private rememberSignals(labs: LabMonth[], providers: ProviderMonth[]): void {
-    this.unmetByProvider = new Map();
+    const { providerById } = this.world;
+    providers.forEach((record, i) => {
+      const provider = this.world.providers[i]!;
+      provider.lastSpotH100e = record.spotH100e;
+      provider.lastUnmetH100e = 0;
+    });
     labs.forEach((record, i) => {
       const eligible = this.world.labs[i]!.eligibleProviders;
-      for (const id of eligible) this.unmetByProvider.set(id, (this.unmetByProvider.get(id) ?? 0) + record.shortfallH100e / eligible.length);
+      for (const id of eligible) {
+        const provider = providerById.get(id);
+        if (provider !== undefined) provider.lastUnmetH100e += record.shortfallH100e / eligible.length;
+      }
     });
-    this.spotByProvider = new Map(providers.map((p) => [p.provider, p.spotH100e]));
   }
 
   private signInitialContracts(): void {

@@ -26,15 +26,14 @@ export function produce(sim: Simulation, supplier: Supplier, month: number, mont
   };
   if (chip !== undefined && supplier.orders.length > 0) {
     const capacityUnits = Math.max(0, supplier.capacityUnitsPerMonth(t, year)) * (monthDays / AVERAGE_MONTH_DAYS) * capacityFactor;
-    const views = supplier.orders.map((o) => ({ provider: o.provider.id, remainingH100e: o.remainingH100e, day: o.day }));
-    const given = supplier.allocation.allocate(capacityUnits * chip.perfH100e, views, supplier.priority);
+    const given = supplier.allocation.allocate(capacityUnits * chip.perfH100e, supplier.orders, supplier.priority);
     const byProvider = new Map<Provider, number>();
     let waitWeighted = 0;
     supplier.orders.forEach((order, i) => {
       const h100e = Math.max(0, Math.min(given[i] ?? 0, order.remainingH100e));
       if (h100e <= 0) return;
       order.remainingH100e -= h100e;
-      byProvider.set(order.provider, (byProvider.get(order.provider) ?? 0) + h100e);
+      byProvider.set(order.buyer, (byProvider.get(order.buyer) ?? 0) + h100e);
       record.productionH100e += h100e;
       waitWeighted += h100e * (sim.now - order.day + supplier.leadTimeDays);
     });
@@ -63,7 +62,7 @@ function ship(sim: Simulation, supplier: Supplier, provider: Provider, chip: Non
       provider.arrived(arrival, h100e);
       provider.install(chip, units, arrival + chip.lifeDays);
     },
-    { label: `delivery ${supplier.id}->${provider.id}` },
+    sim.tracing ? { label: `delivery ${supplier.id}->${provider.id}` } : undefined,
   );
 }
 
@@ -103,7 +102,7 @@ export function orderChips(provider: Provider, day: number, t: number, year: num
   provider.capexSpentUsd += order * usdPerH100e;
   provider.backlogH100e += order;
   for (let i = 0; i < suppliers.length; i++) {
-    if (weights[i]! > 0) suppliers[i]!.orders.push({ provider, remainingH100e: (order * weights[i]!) / total, day });
+    if (weights[i]! > 0) suppliers[i]!.orders.push({ provider: provider.id, buyer: provider, remainingH100e: (order * weights[i]!) / total, day });
   }
 }
 
@@ -135,7 +134,7 @@ function bringOnline(sim: Simulation, provider: Provider, mw: number, day: numbe
       const held = mw - online;
       if (held > 1e-9) bringOnline(sim, provider, held, day + AVERAGE_MONTH_DAYS);
     },
-    { label: `power ${provider.id}` },
+    sim.tracing ? { label: `power ${provider.id}` } : undefined,
   );
 }
 
