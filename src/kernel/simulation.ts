@@ -159,6 +159,11 @@ export class Simulation {
     return true;
   }
 
+  /** True when a trace hook is set: models can skip building labels nobody will read. */
+  get tracing(): boolean {
+    return this.tracer !== undefined;
+  }
+
   /** The number of events waiting on the agenda (cancelled ones excluded). */
   get pending(): number {
     return this.agenda.size - this.tombstones - this.stopMarkers - (this.parked >= 0 ? 1 : 0);

@@ -1,5 +1,5 @@
 import type { Simulation } from '../kernel/simulation.js';
-import type { Provider, Supplier } from './actors.js';
+import type { ChipType, Provider, Supplier } from './actors.js';
 import { DAYS_PER_YEAR } from './calendar.js';
 import type { SupplierMonth } from './results.js';
 
@@ -42,27 +42,33 @@ export function produce(sim: Simulation, supplier: Supplier, month: number, mont
     record.productionUnits = record.productionH100e / chip.perfH100e;
     record.leadTimeDays = record.productionH100e > 0 ? waitWeighted / record.productionH100e : 0;
     supplier.producedUnits += record.productionUnits;
-    for (const [provider, h100e] of byProvider) ship(sim, supplier, provider, chip, h100e);
+    ship(sim, supplier, chip, byProvider);
   }
   record.backlogH100e = supplier.backlogH100e;
   return record;
 }
 
-function ship(sim: Simulation, supplier: Supplier, provider: Provider, chip: NonNullable<ReturnType<Supplier['productOn']>>, h100e: number): void {
-  const units = h100e / chip.perfH100e;
-  supplier.inTransitUnits += units;
+// A month's allocation leaves together and arrives together, after the lead time: one event per
+// supplier and month, whatever the number of buyers.
+function ship(sim: Simulation, supplier: Supplier, chip: ChipType, byProvider: Map<Provider, number>): void {
   const arrival = sim.now + supplier.leadTimeDays;
-  provider.arrivals.push({ day: arrival, h100e });
+  for (const [provider, h100e] of byProvider) {
+    supplier.inTransitUnits += h100e / chip.perfH100e;
+    provider.arrivals.push({ day: arrival, h100e });
+  }
   sim.at(
     arrival,
     () => {
-      supplier.inTransitUnits -= units;
-      supplier.deliveredUnits += units;
-      provider.backlogH100e = Math.max(0, provider.backlogH100e - h100e);
-      provider.arrived(arrival, h100e);
-      provider.install(chip, units, arrival + chip.lifeDays);
+      for (const [provider, h100e] of byProvider) {
+        const units = h100e / chip.perfH100e;
+        supplier.inTransitUnits -= units;
+        supplier.deliveredUnits += units;
+        provider.backlogH100e = Math.max(0, provider.backlogH100e - h100e);
+        provider.arrived(arrival, h100e);
+        provider.install(chip, units, arrival + chip.lifeDays);
+      }
     },
-    sim.tracing ? { label: `delivery ${supplier.id}->${provider.id}` } : undefined,
+    sim.tracing ? { label: `delivery ${supplier.id}` } : undefined,
   );
 }
 

@@ -435,22 +435,53 @@ function binaryOperator(fn: string, a: Evaluator, b: Evaluator): Evaluator {
     case 'xor':
       return (scope) => (!a(scope) !== !b(scope) ? 1 : 0);
     case 'pow':
-      return mathjsCall('pow', numberImplementation('pow', 2), [a, b]);
+      return power(a, b);
     case 'mod':
       return mathjsCall('mod', numberImplementation('mod', 2), [a, b]);
     default:
-      // Comparisons: mathjs treats numbers within its relative tolerance (1e-12) as equal, so reuse its code.
-      return comparison(numberImplementation(fn, 2), a, b);
+      return comparison(COMPARISONS.get(fn)!, a, b);
   }
 }
 
-function comparison(compare: NumberFunction, a: Evaluator, b: Evaluator): Evaluator {
+// mathjs's comparisons treat numbers within its tolerance (relative 1e-12, absolute 1e-15) as equal;
+// written out here because they run in the monthly loop, where typed dispatch cost more than the test.
+const REL_TOL = 1e-12;
+const ABS_TOL = 1e-15;
+function nearlyEqual(x: number, y: number): boolean {
+  if (x === y) return true;
+  if (Number.isNaN(x) || Number.isNaN(y) || !Number.isFinite(x) || !Number.isFinite(y)) return false;
+  return Math.abs(x - y) <= Math.max(REL_TOL * Math.max(Math.abs(x), Math.abs(y)), ABS_TOL);
+}
+const COMPARISONS = new Map<string, (x: number, y: number) => boolean>([
+  ['equal', (x, y) => nearlyEqual(x, y)],
+  ['unequal', (x, y) => !nearlyEqual(x, y)],
+  ['smaller', (x, y) => x < y && !nearlyEqual(x, y)],
+  ['larger', (x, y) => x > y && !nearlyEqual(x, y)],
+  ['smallerEq', (x, y) => x <= y || nearlyEqual(x, y)],
+  ['largerEq', (x, y) => x >= y || nearlyEqual(x, y)],
+]);
+
+// mathjs's pow for real numbers, written out: growth curves (`1.3^t`) sit in the monthly loop, where
+// mathjs's typed dispatch cost more than the arithmetic. A negative base with a fractional exponent
+// has no real value (mathjs would return a Complex).
+function power(a: Evaluator, b: Evaluator): Evaluator {
+  return (scope) => {
+    const x = a(scope);
+    const y = b(scope);
+    if ((x * x < 1 && y === Infinity) || (x * x > 1 && y === -Infinity)) return 0;
+    if (x < 0 && !Number.isInteger(y)) return notReal('pow', [x, y], 'a complex number');
+    return Math.pow(x, y);
+  };
+}
+
+function comparison(compare: (x: number, y: number) => boolean, a: Evaluator, b: Evaluator): Evaluator {
   return (scope) => (compare(a(scope), b(scope)) ? 1 : 0);
 }
 
 function call(name: string, args: Evaluator[]): Evaluator {
   if (name === 'min' || name === 'max') return extremum(name, args);
   if (name === 'log' && args.length === 2) return logarithmInBase(args);
+  if (name === 'pow' && args.length === 2) return power(args[0]!, args[1]!);
   return mathjsCall(name, numberImplementation(name, args.length), args);
 }
 
@@ -494,7 +525,7 @@ function logarithmInBase(args: Evaluator[]): Evaluator {
 // Mirrors mathjs's min/max: a NaN argument wins (it flags bad input), and a value within mathjs's
 // tolerance of the current best does not replace it, so the first of two near-equal values is kept.
 function extremum(name: 'min' | 'max', args: Evaluator[]): Evaluator {
-  const better = numberImplementation(name === 'max' ? 'larger' : 'smaller', 2);
+  const better = COMPARISONS.get(name === 'max' ? 'larger' : 'smaller')!;
   const pick = (best: number, value: number): number => (Number.isNaN(value) || better(value, best) ? value : best);
   const [first, second] = args;
   if (first === undefined) throw new Error(`${name} needs an argument`);

@@ -11,9 +11,9 @@ const SRC_DIR = join(PROJECT_ROOT, 'src');
 
 // Computed once from seed 42, run 0, stream 'arrivals'. If these change, every recorded result changes.
 const PINNED_ARRIVALS = [
-  0.21115147951059043, 0.23502557910978794, 0.3945005175191909, 0.6696376325562596, 0.6673664478585124,
+  0.835705452831462, 0.07475065416656435, 0.8328886446543038, 0.11789623671211302, 0.38393728504888713,
 ];
-const PINNED_ARRIVALS_SEED = '0c2c10fb489faa294aa370e9d76d385e41cffae6691add1aca745dd6839e84da';
+const PINNED_ARRIVALS_SEED = '0c2c10fb489faa294aa370e9d76d385e';
 
 function take(rng: Rng, count: number): number[] {
   return Array.from({ length: count }, () => rng());
@@ -84,7 +84,7 @@ describe('RandomStreams', () => {
   it('encodes (seed, run, name) unambiguously', () => {
     expect(deriveStreamSeed('a', 1, 'b')).not.toBe(deriveStreamSeed('a,1', 1, 'b'));
     expect(deriveStreamSeed('1', 12, '3')).not.toBe(deriveStreamSeed('11', 2, '3'));
-    expect(deriveStreamSeed(42, 0, 'x')).toMatch(/^[0-9a-f]{64}$/);
+    expect(deriveStreamSeed(42, 0, 'x')).toMatch(/^[0-9a-f]{32}$/);
   });
 
   it('rejects invalid seeds, run indices and names with clear errors', () => {
@@ -113,7 +113,7 @@ describe('reproducibility across processes', () => {
     const child = `
       import { createHash } from 'node:crypto';
       import seedrandom from 'seedrandom';
-      const seedString = createHash('sha256').update(JSON.stringify(['42', 0, 'arrivals']), 'utf8').digest('hex');
+      const seedString = createHash('sha256').update(JSON.stringify(['42', 0, 'arrivals']), 'utf8').digest('hex').slice(0, 32);
       const rng = seedrandom.alea(seedString);
       const numbers = Array.from({ length: ${PINNED_ARRIVALS.length} }, () => rng());
       process.stdout.write(JSON.stringify({ seedString, numbers }));
