@@ -1,0 +1,96 @@
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runScenario } from '../../src/market/run.js';
+import type { RunResult } from '../../src/market/results.js';
+import { compileScenario } from '../../src/scenario/compile.js';
+import { loadScenario } from '../../src/scenario/load.js';
+
+const directory = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'scenarios');
+const shipped = readdirSync(directory).filter((name) => name.endsWith('.yaml'));
+
+// Public figures for 2025, copied from the project's calibration sheet (shared/research/calibration.json),
+// in USD per H100e-hour: the lowest is a 3-year H100 contract (SemiAnalysis, Aug 2025: 1.20-1.60),
+// the highest hyperscaler on-demand list after AWS's June 2025 cut (3.00-7.00).
+const PRICE_FLOOR_2025 = 1.2;
+const PRICE_CEILING_2025 = 7.0;
+// NVIDIA data-centre output in 2025 (Epoch AI chip sales model): 7.57M-10.48M H100e; the scenario's
+// providers are a subset of NVIDIA's buyers, so their orders can take at most that.
+const NVIDIA_H100E_2025_HIGH = 10.48e6;
+
+function runs(file: string, count: number): RunResult[] {
+  const compiled = compileScenario(loadScenario(join(directory, file)).spec);
+  return Array.from({ length: count }, (_, i) => runScenario(compiled, 2025, i));
+}
+
+function mean(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+describe('the shipped scenarios', () => {
+  it('include the four the market issue names', () => {
+    expect(shipped).toEqual(
+      expect.arrayContaining(['openai-multicloud-2025.yaml', 'exclusive-azure.yaml', 'packaging-shock.yaml', 'price-war.yaml']),
+    );
+  });
+
+  for (const file of shipped) {
+    it(`${file} validates and runs, with finite figures`, () => {
+      const [result] = runs(file, 1);
+      expect(result!.market.length).toBeGreaterThan(12);
+      const numbers = JSON.stringify(result);
+      expect(numbers).not.toMatch(/null|NaN|Infinity/);
+    });
+  }
+
+  describe('openai-multicloud-2025.yaml against the calibration sheet', () => {
+    const results = runs('openai-multicloud-2025.yaml', 10);
+    const in2025 = (r: RunResult) => r.market.filter((m) => m.date.startsWith('2025'));
+
+    it('prices 2025 contracts and spot within public H100-class ranges', () => {
+      const contract = mean(results.map((r) => mean(in2025(r).map((m) => m.contractPriceUsdPerGpuHour))));
+      const spot = mean(results.map((r) => mean(in2025(r).map((m) => m.spotPriceUsdPerGpuHour))));
+      expect(contract).toBeGreaterThan(PRICE_FLOOR_2025);
+      expect(contract).toBeLessThan(PRICE_CEILING_2025);
+      expect(spot).toBeGreaterThan(PRICE_FLOOR_2025);
+      expect(spot).toBeLessThan(PRICE_CEILING_2025);
+    });
+
+    it('takes no more of NVIDIA 2025 output than NVIDIA made', () => {
+      for (const r of results) {
+        const nvidia = r.suppliers.filter((s) => s.supplier === 'nvidia' && s.month < 12).reduce((sum, s) => sum + s.productionH100e, 0);
+        expect(nvidia).toBeGreaterThan(0);
+        expect(nvidia).toBeLessThan(NVIDIA_H100E_2025_HIGH);
+      }
+    });
+
+    it('tells the seed story: Azure exclusivity ends, Google Cloud joins OpenAI, the right of first refusal ends', () => {
+      const policy = results[0]!.events.filter((e) => e.kind === 'policy').map((e) => `${e.date} ${e.detail}`);
+      expect(policy.some((p) => p.startsWith('2025-01-21') && p.includes('rightOfFirstRefusal'))).toBe(true);
+      expect(policy.some((p) => p.startsWith('2025-07-16') && p.includes('google-cloud'))).toBe(true);
+      expect(policy.some((p) => p.includes('"multi"'))).toBe(true);
+    });
+  });
+
+  it('exclusive-azure.yaml keeps OpenAI with Azure alone, and costs it more than multi-cloud', () => {
+    const exclusive = runs('exclusive-azure.yaml', 10);
+    const multi = runs('openai-multicloud-2025.yaml', 10);
+    const openai = (r: RunResult) => r.summary.labs.find((l) => l.lab === 'openai')!;
+    const price = (rs: RunResult[]) => mean(rs.map((r) => openai(r).avgPriceUsdPerGpuHour));
+    expect(price(exclusive)).toBeGreaterThan(price(multi));
+    for (const r of exclusive) {
+      const signed = r.events.filter((e) => (e.kind === 'contract' || e.kind === 'matched') && e.actor.startsWith('openai:'));
+      expect(signed.every((e) => e.actor === 'openai:azure')).toBe(true);
+    }
+  });
+
+  it('packaging-shock.yaml raises spot prices and shortfall against the same seeds without it', () => {
+    const shocked = runs('packaging-shock.yaml', 10);
+    const base = runs('openai-multicloud-2025.yaml', 10);
+    const spot = (rs: RunResult[]) => mean(rs.map((r) => r.summary.avgSpotPriceUsdPerGpuHour));
+    const shortfall = (rs: RunResult[]) => mean(rs.flatMap((r) => r.summary.labs.map((l) => l.shortfallShare)));
+    expect(spot(shocked)).toBeGreaterThan(spot(base));
+    expect(shortfall(shocked)).toBeGreaterThan(shortfall(base));
+  });
+});
