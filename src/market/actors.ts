@@ -206,7 +206,9 @@ export class Provider {
     this.accumulate();
     let at = this.cohorts.length;
     while (at > 0 && this.cohorts[at - 1]!.retireDay > retireDay) at--;
-    this.cohorts.splice(at, 0, { chip, units, retireDay });
+    // New chips retire last as a rule: appending then allocates no array of removed elements.
+    if (at === this.cohorts.length) this.cohorts.push({ chip, units, retireDay });
+    else this.cohorts.splice(at, 0, { chip, units, retireDay });
     this.fleetH100e += units * chip.perfH100e;
     this.powerNeededMw += (units * chip.powerKw) / 1000;
     this.capitalUsdPerHour += (units * chip.unitCostUsd) / (chip.lifeDays * HOURS_PER_DAY);
@@ -227,8 +229,12 @@ export class Provider {
 
   /** Removes a shipment that has arrived from the list of arrivals. */
   arrived(day: number, h100e: number): void {
-    const index = this.arrivals.findIndex((a) => a.day === day && a.h100e === h100e);
-    if (index >= 0) this.arrivals.splice(index, 1);
+    const arrivals = this.arrivals;
+    const index = arrivals.findIndex((a) => a.day === day && a.h100e === h100e);
+    if (index < 0) return;
+    // Shifted down in place: splice would allocate an array of the removed element.
+    arrivals.copyWithin(index, index + 1);
+    arrivals.pop();
   }
 
   /** Compute arriving by `day`. */

@@ -160,7 +160,38 @@ export function pricingPolicy(
 /** A number or a compiled formula of time as a curve. */
 function curve(compiled: CompiledScenario, path: string, value: number | string): Curve {
   if (typeof value === 'number') return () => value;
-  return scoped(compiled.formula(path), { t: 0, year: 0 });
+  const expression = compiled.formula(path);
+  let points = pointsOf.get(expression);
+  if (points === undefined) {
+    points = new Map();
+    pointsOf.set(expression, points);
+  }
+  return remembered(scoped(expression, { t: 0, year: 0 }), points);
+}
+
+// A formula of time alone (a supplier's capacity, a provider's own demand) has the same value at a
+// point in every run of a scenario, and every run asks for the same points (month middles, decision
+// days, horizons): its values are kept with the compiled formula, by t then year, across runs.
+const pointsOf = new WeakMap<object, Map<number, Map<number, number>>>();
+// A bound on the times kept per formula, should a model ever ask at ever new times (a run asks at a few hundred).
+const MAX_REMEMBERED_TIMES = 10_000;
+
+function remembered(evaluate: Curve, points: Map<number, Map<number, number>>): Curve {
+  return (t, year) => {
+    // Map keys do not tell 0 from -0, which a formula could; a start-of-run point is not kept.
+    if (t === 0 || year === 0) return evaluate(t, year);
+    let byYear = points.get(t);
+    const known = byYear?.get(year);
+    if (known !== undefined) return known;
+    const value = evaluate(t, year);
+    if (byYear === undefined) {
+      if (points.size >= MAX_REMEMBERED_TIMES) return value;
+      byYear = new Map();
+      points.set(t, byYear);
+    }
+    byYear.set(year, value);
+    return value;
+  };
 }
 
 // One scope object per curve, reused for every evaluation: formulas run in the monthly loop.

@@ -9,7 +9,17 @@ export function daysBetween(from: string, to: string): number {
 
 /** The ISO date `days` after `start`. */
 export function dateAfter(start: string, days: number): string {
-  return civilDate(Date.parse(`${start}T00:00:00Z`) / MS_PER_DAY + Math.floor(days));
+  return dateAfterEpochDay(epochDay(start), days);
+}
+
+/** Days from 1970-01-01 to the ISO date `date`. */
+export function epochDay(date: string): number {
+  return Date.parse(`${date}T00:00:00Z`) / MS_PER_DAY;
+}
+
+/** `dateAfter` for a start given as `epochDay(start)`: a run dates its events without parsing its start each time. */
+export function dateAfterEpochDay(startEpochDay: number, days: number): string {
+  return civilDate(startEpochDay + Math.floor(days));
 }
 
 // Days since 1970-01-01 to YYYY-MM-DD by Howard Hinnant's civil_from_days: events of note are

@@ -1,6 +1,7 @@
 import type { Contract, Lab, Provider } from './actors.js';
 import { DAYS_PER_YEAR, HOURS_PER_DAY } from './calendar.js';
 import type { LabMonth, MarketMonth, ProviderMonth } from './results.js';
+import { sortByPrice } from './sorting.js';
 
 /**
  * The monthly market: providers serve their own models first, then their reserved contracts (pro
@@ -39,73 +40,230 @@ interface Position {
   hoursSold: number;
 }
 
-/** What clearing returns: the month's records. */
-export interface ClearedMonth {
+/** Where clearing appends the month's records (the run's record lists). */
+export interface ClearingRecords {
   labs: LabMonth[];
   providers: ProviderMonth[];
-  market: MarketMonth;
+  market: MarketMonth[];
 }
 
-/** Clears one month. `demand` is each lab's demand this month (trend, noise and shocks applied); `usable` each provider's average usable capacity. */
-export function clearMonth(labs: readonly Lab[], providers: readonly Provider[], demand: readonly number[], usable: readonly number[], month: MonthContext): ClearedMonth {
-  const hours = month.days * HOURS_PER_DAY;
-  const endDay = month.startDay + month.days;
-  const positions = providers.map((provider, i) => openPosition(provider, usable[i]!, month, endDay));
+/**
+ * A run's market for clearing: its actors and the working arrays clearing fills anew each month,
+ * allocated once per run so that a month allocates only the records it keeps.
+ */
+export class Market {
+  /** One position per provider, in the world's order, overwritten each month. */
+  private readonly positions: Position[];
+  /** Compute delivered to each lab by each provider this month: row `lab`, column `provider.index`. */
+  private readonly delivered: Float64Array;
+  // Spot buying, per lab: what it still needs, what its budget still allows, and what it asks of one provider.
+  private readonly need: Float64Array;
+  private readonly budgetLeft: Float64Array;
+  private readonly wants: Float64Array;
+  /** The positions cheapest first (sorted in place each month). */
+  private readonly byPrice: Position[];
 
-  const labRecords: LabMonth[] = labs.map((lab, i) => ({
-    month: month.month,
-    lab: lab.id,
-    demandH100e: demand[i]!,
-    contractedH100e: 0,
-    spotH100e: 0,
-    usedH100e: 0,
-    shortfallH100e: 0,
-    spendUsd: 0,
-    avgPriceUsdPerGpuHour: 0,
-    providers: 0,
-    shares: {},
-  }));
-  // Compute delivered to each lab by each provider, indexed by the provider's position in the world.
-  const delivered = labs.map(() => new Float64Array(providers.length));
+  constructor(
+    readonly labs: readonly Lab[],
+    readonly providers: readonly Provider[],
+  ) {
+    this.positions = providers.map((provider) => emptyPosition(provider));
+    this.delivered = new Float64Array(labs.length * providers.length);
+    this.need = new Float64Array(labs.length);
+    this.budgetLeft = new Float64Array(labs.length);
+    this.wants = new Float64Array(labs.length);
+    this.byPrice = this.positions.slice();
+  }
 
-  // Reserved contracts: delivered pro rata to what each provider can serve, and paid as delivered.
-  labs.forEach((lab, i) => {
-    const record = labRecords[i]!;
-    for (const contract of lab.contracts) {
-      const volume = effectiveVolume(contract, month.startDay, endDay, month.days);
-      if (volume <= 0) continue;
-      const position = positions[contract.provider.index]!;
-      const h100e = volume * position.deliveryRatio;
-      const payment = h100e * contract.priceUsdPerGpuHour * hours;
-      contract.paidUsd += payment;
-      record.spendUsd += payment;
-      record.contractedH100e += h100e;
-      delivered[i]![contract.provider.index]! += h100e;
+  /**
+   * Clears one month and appends its records to `records`; returns the month's market record.
+   * `demand` is each lab's demand this month (trend, noise and shocks applied); `usable` each
+   * provider's average usable capacity.
+   */
+  clear(demand: ArrayLike<number>, usable: ArrayLike<number>, month: MonthContext, records: ClearingRecords): MarketMonth {
+    const { labs, providers, positions, delivered } = this;
+    const hours = month.days * HOURS_PER_DAY;
+    const endDay = month.startDay + month.days;
+    for (let p = 0; p < positions.length; p++) openPosition(positions[p]!, usable[p]!, month, endDay);
+    delivered.fill(0);
+
+    const firstLabRecord = records.labs.length;
+    for (let i = 0; i < labs.length; i++) records.labs.push(emptyLabMonth(month.month, labs[i]!.id, demand[i]!));
+    const labRecords = records.labs;
+
+    // Reserved contracts: delivered pro rata to what each provider can serve, and paid as delivered.
+    for (let i = 0; i < labs.length; i++) {
+      const record = labRecords[firstLabRecord + i]!;
+      const row = i * providers.length;
+      for (const contract of labs[i]!.contracts) {
+        const volume = effectiveVolume(contract, month.startDay, endDay, month.days);
+        if (volume <= 0) continue;
+        const position = positions[contract.provider.index]!;
+        const h100e = volume * position.deliveryRatio;
+        const payment = h100e * contract.priceUsdPerGpuHour * hours;
+        contract.paidUsd += payment;
+        record.spendUsd += payment;
+        record.contractedH100e += h100e;
+        delivered[row + contract.provider.index]! += h100e;
+      }
     }
-  });
 
-  sellSpot(labs, labRecords, positions, delivered, month, hours);
+    this.sellSpot(labRecords, firstLabRecord, month, hours);
 
-  labRecords.forEach((record, i) => {
-    record.usedH100e = Math.min(record.demandH100e, record.contractedH100e) + record.spotH100e;
-    record.shortfallH100e = Math.max(0, record.demandH100e - record.usedH100e);
-    const total = record.contractedH100e + record.spotH100e;
-    record.avgPriceUsdPerGpuHour = total > 0 ? record.spendUsd / (total * hours) : 0;
-    delivered[i]!.forEach((h100e, p) => {
-      if (h100e <= 0) return;
-      record.shares[providers[p]!.id] = h100e / total;
-      record.providers++;
-    });
-  });
+    for (let i = 0; i < labs.length; i++) {
+      const record = labRecords[firstLabRecord + i]!;
+      record.usedH100e = Math.min(record.demandH100e, record.contractedH100e) + record.spotH100e;
+      record.shortfallH100e = Math.max(0, record.demandH100e - record.usedH100e);
+      const total = record.contractedH100e + record.spotH100e;
+      record.avgPriceUsdPerGpuHour = total > 0 ? record.spendUsd / (total * hours) : 0;
+      const row = i * providers.length;
+      for (let p = 0; p < providers.length; p++) {
+        const h100e = delivered[row + p]!;
+        if (h100e <= 0) continue;
+        record.shares[providers[p]!.id] = h100e / total;
+        record.providers++;
+      }
+    }
 
-  const sold = positions.reduce((sum, p) => sum + p.contracted * p.deliveryRatio + p.spotSold, 0);
-  const providerRecords = positions.map((p) => providerMonth(p, month, sold));
-  return { labs: labRecords, providers: providerRecords, market: marketMonth(labRecords, providerRecords, positions, month, hours) };
+    let sold = 0;
+    // Written out as (sum + contracted) + spot, the order in which these have always been added.
+    for (const p of positions) sold = sold + p.contracted * p.deliveryRatio + p.spotSold;
+    const firstProviderRecord = records.providers.length;
+    for (const p of positions) records.providers.push(providerMonth(p, month, sold));
+    const market = marketMonth(labRecords, firstLabRecord, records.providers, firstProviderRecord, positions, month, hours);
+    records.market.push(market);
+    return market;
+  }
+
+  /**
+   * Spot: each provider prices idle capacity with its policy at the utilisation it would reach if
+   * the spot demand were spread over the market by capacity; labs buy cheapest first, sharing a
+   * provider's idle capacity in proportion to what they still need, within their monthly budget.
+   */
+  private sellSpot(records: LabMonth[], first: number, month: MonthContext, hours: number): void {
+    const { labs, positions, delivered, need, budgetLeft, wants } = this;
+    const providerCount = positions.length;
+    let totalNeed = 0;
+    for (let i = 0; i < labs.length; i++) {
+      const record = records[first + i]!;
+      need[i] = Math.max(0, record.demandH100e - record.contractedH100e);
+      totalNeed += need[i]!;
+    }
+    let totalUsable = 0;
+    let idleProviders = 0;
+    for (const p of positions) {
+      totalUsable += p.usable;
+      if (p.idle > 0) idleProviders++;
+    }
+    // A provider pricing spot competes at least with itself, whoever else has idle capacity.
+    const bidders = Math.max(1, idleProviders);
+    for (const p of positions) {
+      const expectedSpot = totalUsable > 0 ? (totalNeed * p.usable) / totalUsable : 0;
+      const utilization = p.usable > 0 ? Math.min(1, (p.internal + p.contracted * p.deliveryRatio + Math.min(p.idle, expectedSpot)) / p.usable) : 1;
+      p.spotPrice = p.provider.pricing.price({
+        costUsdPerGpuHour: p.provider.costUsdPerGpuHour,
+        utilization,
+        targetUtilization: p.provider.targetUtilization,
+        bidders,
+        spotUsdPerGpuHour: month.spotUsdPerGpuHour,
+        t: month.t,
+        year: month.year,
+      });
+    }
+    if (totalNeed <= 0) return;
+    for (let i = 0; i < labs.length; i++) {
+      budgetLeft[i] = Math.max(0, (labs[i]!.budgetUsdPerYear * month.days) / DAYS_PER_YEAR - records[first + i]!.spendUsd);
+    }
+    // Sorted from the world's order every month, as a fresh copy of the positions would be.
+    const byPrice = this.byPrice;
+    for (let p = 0; p < providerCount; p++) byPrice[p] = positions[p]!;
+    sortByPrice(byPrice, spotPriceOf, cheaperSpot);
+    for (const p of byPrice) {
+      if (p.idle <= 0 || !(p.spotPrice > 0)) continue;
+      let wanted = 0;
+      for (let i = 0; i < labs.length; i++) {
+        const lab = labs[i]!;
+        const eligible = lab.eligibleProviders.includes(p.provider.id) && p.spotPrice <= lab.procurement.priceCeilingUsdPerGpuHour;
+        wants[i] = eligible ? Math.min(need[i]!, budgetLeft[i]! / (p.spotPrice * hours)) : 0;
+        wanted += wants[i]!;
+      }
+      if (wanted <= 0) continue;
+      const ratio = Math.min(1, p.idle / wanted);
+      for (let i = 0; i < labs.length; i++) {
+        const h100e = wants[i]! * ratio;
+        if (h100e <= 0) continue;
+        const payment = h100e * p.spotPrice * hours;
+        const record = records[first + i]!;
+        need[i]! -= h100e;
+        budgetLeft[i]! -= payment;
+        record.spotH100e += h100e;
+        record.spendUsd += payment;
+        delivered[i * providerCount + p.provider.index]! += h100e;
+        p.idle -= h100e;
+        p.spotSold += h100e;
+        p.revenue += payment;
+        p.hoursSold += h100e * hours;
+      }
+    }
+  }
+}
+
+function spotPriceOf(p: Position): number {
+  return p.spotPrice;
+}
+
+function cheaperSpot(a: Position, b: Position): number {
+  return a.spotPrice - b.spotPrice || (a.provider.id < b.provider.id ? -1 : 1);
+}
+
+function emptyPosition(provider: Provider): Position {
+  return { provider, usable: 0, internal: 0, contracted: 0, deliveryRatio: 1, idle: 0, spotPrice: 0, spotSold: 0, contractRevenue: 0, revenue: 0, hoursSold: 0 };
+}
+
+// The monthly records are plain objects spread from a template rather than bare object literals:
+// V8 allocates the objects of a literal in the old generation once most of them outlive a
+// young-generation collection, as a run's records do, and building and collecting them there cost
+// about a tenth of a run; a spread copy is not tracked that way. Each template lists the fields in
+// the record's order, so the records and their JSON are the same.
+const LAB_MONTH: LabMonth = {
+  month: 0,
+  lab: '',
+  demandH100e: 0,
+  contractedH100e: 0,
+  spotH100e: 0,
+  usedH100e: 0,
+  shortfallH100e: 0,
+  spendUsd: 0,
+  avgPriceUsdPerGpuHour: 0,
+  providers: 0,
+  shares: {},
+};
+
+const PROVIDER_MONTH: ProviderMonth = {
+  month: 0,
+  provider: '',
+  fleetH100e: 0,
+  usableH100e: 0,
+  internalH100e: 0,
+  contractedH100e: 0,
+  spotH100e: 0,
+  utilization: 0,
+  revenueUsd: 0,
+  avgPriceUsdPerGpuHour: 0,
+  costUsdPerGpuHour: 0,
+  backlogH100e: 0,
+  powerMw: 0,
+  marketShare: 0,
+};
+
+function emptyLabMonth(month: number, lab: string, demand: number): LabMonth {
+  return { ...LAB_MONTH, month, lab, demandH100e: demand, shares: {} };
 }
 
 // The provider's side of the books is kept from its own contract list, apart from what labs pay:
 // the invariant "paid = earned, contract by contract" then checks two computations, not one.
-function openPosition(provider: Provider, usable: number, month: MonthContext, endDay: number): Position {
+function openPosition(position: Position, usable: number, month: MonthContext, endDay: number): void {
+  const provider = position.provider;
   const internal = Math.min(usable, Math.max(0, provider.internalDemandH100e(month.t, month.year)));
   let contracted = 0;
   for (const contract of provider.contracts) contracted += effectiveVolume(contract, month.startDay, endDay, month.days);
@@ -122,19 +280,16 @@ function openPosition(provider: Provider, usable: number, month: MonthContext, e
     revenue += earned;
     hoursSold += h100e * hours;
   }
-  return {
-    provider,
-    usable,
-    internal,
-    contracted,
-    deliveryRatio,
-    idle: Math.max(0, usable - internal - deliverable),
-    spotPrice: 0,
-    spotSold: 0,
-    contractRevenue: revenue,
-    revenue,
-    hoursSold,
-  };
+  position.usable = usable;
+  position.internal = internal;
+  position.contracted = contracted;
+  position.deliveryRatio = deliveryRatio;
+  position.idle = Math.max(0, usable - internal - deliverable);
+  position.spotPrice = 0;
+  position.spotSold = 0;
+  position.contractRevenue = revenue;
+  position.revenue = revenue;
+  position.hoursSold = hoursSold;
 }
 
 // A contract counts for the share of the month it is in force.
@@ -143,67 +298,11 @@ function effectiveVolume(contract: Contract, startDay: number, endDay: number, d
   return overlap > 0 ? (contract.volumeH100e * overlap) / days : 0;
 }
 
-/**
- * Spot: each provider prices idle capacity with its policy at the utilisation it would reach if
- * the spot demand were spread over the market by capacity; labs buy cheapest first, sharing a
- * provider's idle capacity in proportion to what they still need, within their monthly budget.
- */
-function sellSpot(labs: readonly Lab[], records: LabMonth[], positions: Position[], delivered: Float64Array[], month: MonthContext, hours: number): void {
-  const need = Float64Array.from(records, (r) => Math.max(0, r.demandH100e - r.contractedH100e));
-  let totalNeed = 0;
-  for (const n of need) totalNeed += n;
-  const totalUsable = positions.reduce((sum, p) => sum + p.usable, 0);
-  // A provider pricing spot competes at least with itself, whoever else has idle capacity.
-  const bidders = Math.max(1, positions.filter((p) => p.idle > 0).length);
-  for (const p of positions) {
-    const expectedSpot = totalUsable > 0 ? (totalNeed * p.usable) / totalUsable : 0;
-    const utilization = p.usable > 0 ? Math.min(1, (p.internal + p.contracted * p.deliveryRatio + Math.min(p.idle, expectedSpot)) / p.usable) : 1;
-    p.spotPrice = p.provider.pricing.price({
-      costUsdPerGpuHour: p.provider.costUsdPerGpuHour,
-      utilization,
-      targetUtilization: p.provider.targetUtilization,
-      bidders,
-      spotUsdPerGpuHour: month.spotUsdPerGpuHour,
-      t: month.t,
-      year: month.year,
-    });
-  }
-  if (totalNeed <= 0) return;
-  const budgetLeft = Float64Array.from(labs, (lab, i) => Math.max(0, (lab.budgetUsdPerYear * month.days) / DAYS_PER_YEAR - records[i]!.spendUsd));
-  const wants = new Float64Array(labs.length);
-  const byPrice = [...positions].sort((a, b) => a.spotPrice - b.spotPrice || (a.provider.id < b.provider.id ? -1 : 1));
-  for (const p of byPrice) {
-    if (p.idle <= 0 || !(p.spotPrice > 0)) continue;
-    let wanted = 0;
-    for (let i = 0; i < labs.length; i++) {
-      const lab = labs[i]!;
-      const eligible = lab.eligibleProviders.includes(p.provider.id) && p.spotPrice <= lab.procurement.priceCeilingUsdPerGpuHour;
-      wants[i] = eligible ? Math.min(need[i]!, budgetLeft[i]! / (p.spotPrice * hours)) : 0;
-      wanted += wants[i]!;
-    }
-    if (wanted <= 0) continue;
-    const ratio = Math.min(1, p.idle / wanted);
-    for (let i = 0; i < labs.length; i++) {
-      const h100e = wants[i]! * ratio;
-      if (h100e <= 0) continue;
-      const payment = h100e * p.spotPrice * hours;
-      need[i]! -= h100e;
-      budgetLeft[i]! -= payment;
-      records[i]!.spotH100e += h100e;
-      records[i]!.spendUsd += payment;
-      delivered[i]![p.provider.index]! += h100e;
-      p.idle -= h100e;
-      p.spotSold += h100e;
-      p.revenue += payment;
-      p.hoursSold += h100e * hours;
-    }
-  }
-}
-
 function providerMonth(p: Position, month: MonthContext, sold: number): ProviderMonth {
   const contracted = p.contracted * p.deliveryRatio;
   const used = p.internal + contracted + p.spotSold;
   return {
+    ...PROVIDER_MONTH,
     month: month.month,
     provider: p.provider.id,
     fleetH100e: p.provider.fleetH100e,
@@ -221,27 +320,50 @@ function providerMonth(p: Position, month: MonthContext, sold: number): Provider
   };
 }
 
-function marketMonth(labs: LabMonth[], providers: ProviderMonth[], positions: Position[], month: MonthContext, hours: number): MarketMonth {
+// The month's records are the last ones appended, from `firstLab` and `firstProvider` on.
+function marketMonth(
+  labs: readonly LabMonth[],
+  firstLab: number,
+  providers: readonly ProviderMonth[],
+  firstProvider: number,
+  positions: readonly Position[],
+  month: MonthContext,
+  hours: number,
+): MarketMonth {
   let spotRevenue = 0;
   let spotHours = 0;
   let contractRevenue = 0;
   let contractHours = 0;
+  // The cheapest quote of a provider with idle capacity, for a month without spot trades.
+  let quoted = false;
+  let cheapestQuote = Infinity;
   for (const p of positions) {
     spotRevenue += p.spotSold * p.spotPrice * hours;
     spotHours += p.spotSold * hours;
     contractRevenue += p.contractRevenue;
     contractHours += p.contracted * p.deliveryRatio * hours;
+    if (p.idle > 0 && p.spotPrice > 0) {
+      quoted = true;
+      cheapestQuote = Math.min(cheapestQuote, p.spotPrice);
+    }
   }
-  const quotes = positions.filter((p) => p.idle > 0 && p.spotPrice > 0).map((p) => p.spotPrice);
-  const spot = spotHours > 0 ? spotRevenue / spotHours : quotes.length > 0 ? Math.min(...quotes) : month.spotUsdPerGpuHour;
+  const spot = spotHours > 0 ? spotRevenue / spotHours : quoted ? cheapestQuote : month.spotUsdPerGpuHour;
+  let hhi = 0;
+  for (let p = firstProvider; p < providers.length; p++) hhi += providers[p]!.marketShare * providers[p]!.marketShare;
+  let demand = 0;
+  let shortfall = 0;
+  for (let i = firstLab; i < labs.length; i++) {
+    demand += labs[i]!.demandH100e;
+    shortfall += labs[i]!.shortfallH100e;
+  }
   return {
     month: month.month,
     date: month.date,
     spotPriceUsdPerGpuHour: spot,
     contractPriceUsdPerGpuHour: contractHours > 0 ? contractRevenue / contractHours : 0,
-    hhi: providers.reduce((sum, p) => sum + p.marketShare * p.marketShare, 0),
-    demandH100e: labs.reduce((sum, l) => sum + l.demandH100e, 0),
-    shortfallH100e: labs.reduce((sum, l) => sum + l.shortfallH100e, 0),
+    hhi,
+    demandH100e: demand,
+    shortfallH100e: shortfall,
     activeShocks: month.activeShocks,
   };
 }

@@ -5,6 +5,8 @@
  * file) and names it in a scenario as `custom:NAME`.
  */
 
+import { sortByPrice } from './sorting.js';
+
 /** What a provider knows when it quotes a price. */
 export interface QuoteContext {
   /** The provider's cost: chip capital spread over the chips' life, plus operations. */
@@ -122,7 +124,7 @@ const multi: ProcurementPolicy = {
     const awards: Award[] = [];
     let need = request.needH100e;
     const total = Object.values(request.heldH100e).reduce((a, b) => a + b, 0) + need;
-    for (const offer of [...offers].sort(byPrice)) {
+    for (const offer of sortByPrice(offers.slice(), priceOf, byPrice)) {
       if (need <= 0) break;
       if (offer.priceUsdPerGpuHour > request.priceCeilingUsdPerGpuHour) continue;
       const cap = request.maxShare * total - (request.heldH100e[offer.provider] ?? 0);
@@ -218,6 +220,10 @@ function fillInOrder(output: number, orders: readonly OrderView[], sequence: rea
 const targetUtilization: OrderingPolicy = {
   order: ({ expectedLoadH100e, targetUtilization: target, pipelineH100e }) => Math.max(0, expectedLoadH100e / Math.max(target, 0.01) - pipelineH100e),
 };
+
+function priceOf(offer: Offer): number {
+  return offer.priceUsdPerGpuHour;
+}
 
 function byPrice(a: Offer, b: Offer): number {
   return a.priceUsdPerGpuHour - b.priceUsdPerGpuHour || (a.provider < b.provider ? -1 : a.provider > b.provider ? 1 : 0);

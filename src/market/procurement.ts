@@ -16,26 +16,48 @@ export interface RoundContext {
   providerById: Map<string, Provider>;
 }
 
+/** A contract a round signed, and whether an incumbent matched a competitor's price to win it. */
+export interface Signed {
+  contract: Contract;
+  matched: boolean;
+}
+
+/** What a provider could commit in a round, with the capacity and load its utilisation is priced at. */
+interface Bid {
+  provider: Provider;
+  available: number;
+  capacity: number;
+  load: number;
+}
+
+const NOTHING_SIGNED: readonly Signed[] = [];
+
 /** Runs one round for `lab`; returns the contracts signed, with whether an incumbent matched. */
-export function procurementRound(lab: Lab, context: RoundContext): { contract: Contract; matched: boolean }[] {
+export function procurementRound(lab: Lab, context: RoundContext): readonly Signed[] {
   const terms = lab.procurement;
   const { day } = context;
   const horizon = day + terms.intervalDays;
   const tHorizon = horizon / DAYS_PER_YEAR;
   const heldH100e = lab.heldOn(horizon);
-  const held = Object.values(heldH100e).reduce((a, b) => a + b, 0);
+  const held = total(heldH100e);
   const forecast = lab.demandTrend(tHorizon, context.year + (horizon - day) / DAYS_PER_YEAR) * lab.exposure.current;
   const need = forecast * terms.coverage - held;
-  if (!(need > 0)) return [];
+  if (!(need > 0)) return NOTHING_SIGNED;
 
-  const providers = lab.eligibleProviders.map((id) => context.providerById.get(id)).filter((p): p is Provider => p !== undefined);
+  // What each eligible provider could commit, in the order the lab lists them.
   const yearAtHorizon = context.year + terms.intervalDays / DAYS_PER_YEAR;
-  const capacities = providers.map((p) => availableFor(p, day, horizon, context.t, context.year, tHorizon, yearAtHorizon));
-  const bidders = capacities.filter((c) => c.available > 0).length;
+  const bids: Bid[] = [];
+  let bidders = 0;
+  for (const id of lab.eligibleProviders) {
+    const provider = context.providerById.get(id);
+    if (provider === undefined) continue;
+    const bid = availableFor(provider, day, horizon, context.t, context.year, tHorizon, yearAtHorizon);
+    bids.push(bid);
+    if (bid.available > 0) bidders++;
+  }
   const offers: Offer[] = [];
-  providers.forEach((provider, i) => {
-    const { available, capacity, load } = capacities[i]!;
-    if (!(available > 0)) return;
+  for (const { provider, available, capacity, load } of bids) {
+    if (!(available > 0)) continue;
     const utilization = capacity > 0 ? Math.min(1, (load + Math.min(need, available)) / capacity) : 1;
     const price = provider.pricing.price({
       costUsdPerGpuHour: provider.costUsdPerGpuHour,
@@ -47,8 +69,8 @@ export function procurementRound(lab: Lab, context: RoundContext): { contract: C
       year: context.year,
     });
     offers.push({ provider: provider.id, volumeH100e: available, priceUsdPerGpuHour: price, floorUsdPerGpuHour: provider.costUsdPerGpuHour });
-  });
-  if (offers.length === 0) return [];
+  }
+  if (offers.length === 0) return NOTHING_SIGNED;
 
   const committedUsdPerYear = annualContractCost(lab, horizon);
   const awards = lab.procurementPolicy.award(
@@ -67,6 +89,13 @@ export function procurementRound(lab: Lab, context: RoundContext): { contract: C
   return sign(lab, awards, offers, day, terms.contractMonths, budgetUsdPerHour, context.providerById);
 }
 
+// The sum of the volumes held, provider by provider in the record's order.
+function total(heldH100e: Record<string, number>): number {
+  let sum = 0;
+  for (const provider in heldH100e) sum += heldH100e[provider]!;
+  return sum;
+}
+
 // A contract starts on the round's day and runs past the horizon: a provider offers the lesser of
 // what is free now and what it expects to be free at the horizon, after its own models and contracts.
 function availableFor(
@@ -77,13 +106,13 @@ function availableFor(
   year: number,
   tHorizon: number,
   yearAtHorizon: number,
-): { available: number; capacity: number; load: number } {
+): Bid {
   const powerRatio = provider.fleetH100e > 0 ? provider.usableH100e / provider.fleetH100e : 1;
   const capacityNow = provider.usableH100e;
   const freeNow = capacityNow - provider.internalDemandH100e(t, year) - provider.committedOn(day);
   const capacity = (provider.fleetOn(horizon) + provider.arrivingBy(horizon)) * powerRatio;
   const load = provider.internalDemandH100e(tHorizon, yearAtHorizon) + provider.committedOn(horizon);
-  return { available: Math.max(0, Math.min(freeNow, capacity - load)), capacity, load };
+  return { provider, available: Math.max(0, Math.min(freeNow, capacity - load)), capacity, load };
 }
 
 function annualContractCost(lab: Lab, day: number): number {
@@ -100,13 +129,13 @@ function sign(
   contractMonths: number,
   budgetUsdPerHour: number,
   providerById: Map<string, Provider>,
-): { contract: Contract; matched: boolean }[] {
-  const signed: { contract: Contract; matched: boolean }[] = [];
+): Signed[] {
+  const signed: Signed[] = [];
   // Whatever a (custom) policy awards, a lab signs no more than its budget and the offers allow.
   let budgetLeft = budgetUsdPerHour;
   for (const award of awards) {
     const provider = providerById.get(award.provider);
-    const offer = offers.find((o) => o.provider === award.provider);
+    const offer = offerOf(offers, award.provider);
     // A policy may not award more than was offered, to a provider that did not bid.
     if (provider === undefined || offer === undefined) continue;
     if (!(award.priceUsdPerGpuHour > 0)) continue;
@@ -128,4 +157,10 @@ function sign(
     signed.push({ contract, matched: award.matched });
   }
   return signed;
+}
+
+// The first offer of `provider` (a provider bids once per round).
+function offerOf(offers: readonly Offer[], provider: string): Offer | undefined {
+  for (const offer of offers) if (offer.provider === provider) return offer;
+  return undefined;
 }

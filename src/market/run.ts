@@ -8,9 +8,10 @@ import { dropEnded } from './actors.js';
 import type { Contract, Lab, ShockExposure } from './actors.js';
 import { buildWorld, startYear } from './build.js';
 import type { World } from './build.js';
-import { calendarMonths, DAYS_PER_YEAR, dateAfter, daysBetween } from './calendar.js';
+import { calendarMonths, DAYS_PER_YEAR, dateAfterEpochDay, daysBetween, epochDay } from './calendar.js';
 import type { Months } from './calendar.js';
-import { clearMonth } from './clearing.js';
+import { Market } from './clearing.js';
+import type { ClearingRecords } from './clearing.js';
 import { procurementRound } from './procurement.js';
 import type { LabMonth, LabSummary, MarketMonth, NotableEvent, ProviderMonth, RunResult, SupplierMonth } from './results.js';
 import { buildPower, orderChips, produce } from './supply.js';
@@ -40,7 +41,10 @@ const DECIDE = 10;
 
 class MarketRun {
   private readonly spec: ScenarioSpec;
+  private readonly calendar: Calendar;
   private readonly months: Months;
+  /** The start as days since 1970-01-01, for dating events of note. */
+  private readonly startEpochDay: number;
   private readonly firstYear: number;
   private readonly labs: LabMonth[] = [];
   private readonly providers: ProviderMonth[] = [];
@@ -55,6 +59,9 @@ class MarketRun {
   private occurrences = 0;
   private readonly demand: number[];
   private readonly usable: number[];
+  private readonly clearing: Market;
+  /** The record lists clearing appends to. */
+  private readonly records: ClearingRecords;
 
   constructor(
     private readonly sim: Simulation,
@@ -64,11 +71,15 @@ class MarketRun {
     private readonly sampler: ParameterSampler,
   ) {
     this.spec = compiled.spec;
-    this.months = calendarMonths(this.spec.start, this.spec.end);
+    this.calendar = calendarOf(this.spec);
+    this.months = this.calendar.months;
+    this.startEpochDay = epochDay(this.spec.start);
     this.firstYear = startYear(this.spec);
     this.signInitialContracts();
     this.demand = world.labs.map(() => 0);
     this.usable = world.providers.map(() => 0);
+    this.clearing = new Market(world.labs, world.providers);
+    this.records = { labs: this.labs, providers: this.providers, market: this.market };
     for (const lab of world.labs) lab.noise = streams.get(`demand:${lab.id}`);
     // Before any trade the spot index stands at the providers' average cost, not at zero.
     this.spotIndex = world.providers.reduce((sum, p) => sum + p.costUsdPerGpuHour, 0) / world.providers.length;
@@ -77,11 +88,15 @@ class MarketRun {
   schedule(): void {
     const { startDay, days } = this.months;
     // The first decisions come after the start day's dated changes and shocks, like every month's.
-    this.sim.at(0, () => this.decide(0), { priority: DECIDE, label: 'decide' });
+    // Labels are for traces: without a tracer, every month shares the same options.
+    const tracing = this.sim.tracing;
+    const decide = { priority: DECIDE, label: 'decide' };
+    const close = { priority: CLOSE };
+    this.sim.at(0, () => this.decide(0), decide);
     for (let m = 0; m < startDay.length; m++) {
       const closing = startDay[m]! + days[m]!;
-      this.sim.at(closing, () => this.close(m), { priority: CLOSE, label: `close ${this.months.date[m]}` });
-      if (m + 1 < startDay.length) this.sim.at(closing, () => this.decide(closing), { priority: DECIDE, label: 'decide' });
+      this.sim.at(closing, () => this.close(m), tracing ? { priority: CLOSE, label: `close ${this.months.date[m]}` } : close);
+      if (m + 1 < startDay.length) this.sim.at(closing, () => this.decide(closing), decide);
     }
     this.spec.timeline.forEach((entry, i) => {
       const day = this.day(entry.date);
@@ -101,7 +116,7 @@ class MarketRun {
       market: this.market,
       events: this.events,
       summary: {
-        labs: this.world.labs.map((lab) => this.labSummary(lab.id)),
+        labs: this.world.labs.map((_, i) => this.labSummary(i)),
         providerShares: Object.fromEntries(this.providers.slice(-this.world.providers.length).map((p) => [p.provider, p.marketShare])),
         avgSpotPriceUsdPerGpuHour: mean(this.market.map((m) => m.spotPriceUsdPerGpuHour)),
         avgContractPriceUsdPerGpuHour: mean(this.market.filter((m) => m.contractPriceUsdPerGpuHour > 0).map((m) => m.contractPriceUsdPerGpuHour)),
@@ -132,16 +147,17 @@ class MarketRun {
   }
 
   private close(m: number): void {
-    const { world } = this;
+    const { world, demand, usable } = this;
     const startDay = this.months.startDay[m]!;
     const days = this.months.days[m]!;
     const t = (startDay + days / 2) / DAYS_PER_YEAR;
     const year = this.firstYear + t;
     for (const supplier of world.suppliers) this.suppliers.push(produce(this.sim, supplier, m, startDay, days, t, year));
-    const { demand, usable } = this;
-    world.labs.forEach((lab, i) => (demand[i] = this.demandOf(lab, t, year, days)));
-    world.providers.forEach((p, i) => (usable[i] = p.takeAverageUsable(days)));
-    const cleared = clearMonth(world.labs, world.providers, demand, usable, {
+    for (let i = 0; i < world.labs.length; i++) demand[i] = this.demandOf(world.labs[i]!, t, year, days);
+    for (let i = 0; i < world.providers.length; i++) usable[i] = world.providers[i]!.takeAverageUsable(days);
+    const firstLab = this.labs.length;
+    const firstProvider = this.providers.length;
+    const market = this.clearing.clear(demand, usable, {
       month: m,
       date: this.months.date[m]!,
       startDay,
@@ -150,12 +166,9 @@ class MarketRun {
       year,
       spotUsdPerGpuHour: this.spotIndex,
       activeShocks: this.activeShocks,
-    });
-    this.spotIndex = cleared.market.spotPriceUsdPerGpuHour;
-    this.labs.push(...cleared.labs);
-    this.providers.push(...cleared.providers);
-    this.market.push(cleared.market);
-    this.rememberSignals(cleared.labs, cleared.providers);
+    }, this.records);
+    this.spotIndex = market.spotPriceUsdPerGpuHour;
+    this.rememberSignals(firstLab, firstProvider);
   }
 
   private decide(day: number): void {
@@ -167,13 +180,14 @@ class MarketRun {
       // A contract that ended before this month cannot matter again: the monthly loops skip it.
       provider.contracts = dropEnded(provider.contracts, day - DAYS_PER_YEAR / 12);
     }
+    const round = { day, t, year, spotUsdPerGpuHour: this.spotIndex, providerById: this.world.providerById };
     for (const lab of this.world.labs) {
       lab.contracts = dropEnded(lab.contracts, day - DAYS_PER_YEAR / 12);
       // Rounds happen at month ends: a round due within half a month is held now, so that an
       // interval of 30 days means every month rather than every other one.
       if (day + monthDays / 2 < lab.nextRoundDay) continue;
       lab.nextRoundDay = day + lab.procurement.intervalDays;
-      const signed = procurementRound(lab, { day, t, year, spotUsdPerGpuHour: this.spotIndex, providerById: this.world.providerById });
+      const signed = procurementRound(lab, round);
       for (const { contract, matched } of signed) {
         this.contracts.push(contract);
         this.note(day, matched ? 'matched' : 'contract', `${lab.id}:${contract.provider.id}`, contract.volumeH100e, `${contract.volumeH100e.toFixed(0)} H100e at ${contract.priceUsdPerGpuHour.toFixed(3)} USD/h`);
@@ -199,21 +213,23 @@ class MarketRun {
     return trend * noise * lab.exposure.takeAverage(days);
   }
 
-  // Providers learn where demand went unmet (split over the providers each short lab may buy from) and what spot sold.
-  private rememberSignals(labs: LabMonth[], providers: ProviderMonth[]): void {
-    const { providerById } = this.world;
-    providers.forEach((record, i) => {
-      const provider = this.world.providers[i]!;
-      provider.lastSpotH100e = record.spotH100e;
+  // Providers learn where demand went unmet (split over the providers each short lab may buy from)
+  // and what spot sold: from this month's records, the last ones, from `firstLab` and `firstProvider` on.
+  private rememberSignals(firstLab: number, firstProvider: number): void {
+    const { providerById, providers, labs } = this.world;
+    for (let i = 0; i < providers.length; i++) {
+      const provider = providers[i]!;
+      provider.lastSpotH100e = this.providers[firstProvider + i]!.spotH100e;
       provider.lastUnmetH100e = 0;
-    });
-    labs.forEach((record, i) => {
-      const eligible = this.world.labs[i]!.eligibleProviders;
+    }
+    for (let i = 0; i < labs.length; i++) {
+      const shortfall = this.labs[firstLab + i]!.shortfallH100e;
+      const eligible = labs[i]!.eligibleProviders;
       for (const id of eligible) {
         const provider = providerById.get(id);
-        if (provider !== undefined) provider.lastUnmetH100e += record.shortfallH100e / eligible.length;
+        if (provider !== undefined) provider.lastUnmetH100e += shortfall / eligible.length;
       }
-    });
+    }
   }
 
   private signInitialContracts(): void {
@@ -286,44 +302,76 @@ class MarketRun {
     return typeof spec === 'number' ? spec : sample(toDistribution(spec), stream);
   }
 
-  private labSummary(id: string): LabSummary {
-    const records = this.labs.filter((r) => r.lab === id);
+  // A lab's records are every labs.length-th one, in month order, from its place in the world on;
+  // months run in order, so each calendar year's records come together.
+  private labSummary(index: number): LabSummary {
+    const stride = this.world.labs.length;
     const days = this.months.days;
     let demand = 0;
     let shortfall = 0;
     let spend = 0;
     let hours = 0;
-    const byYear = new Map<string, { demand: number; shortfall: number }>();
-    for (const r of records) {
+    let last: LabMonth | undefined;
+    let year = '';
+    let yearDemand = 0;
+    let yearShortfall = 0;
+    let worstYear = 0;
+    const closeYear = (): void => {
+      if (year !== '') worstYear = Math.max(worstYear, yearDemand > 0 ? yearShortfall / yearDemand : 0);
+    };
+    for (let k = index; k < this.labs.length; k += stride) {
+      const r = this.labs[k]!;
       const d = days[r.month]!;
       demand += r.demandH100e * d;
       shortfall += r.shortfallH100e * d;
       spend += r.spendUsd;
       hours += (r.contractedH100e + r.spotH100e) * d * 24;
-      const year = this.months.date[r.month]!.slice(0, 4);
-      const y = byYear.get(year) ?? { demand: 0, shortfall: 0 };
-      y.demand += r.demandH100e * d;
-      y.shortfall += r.shortfallH100e * d;
-      byYear.set(year, y);
+      if (this.calendar.year[r.month] !== year) {
+        closeYear();
+        year = this.calendar.year[r.month]!;
+        yearDemand = 0;
+        yearShortfall = 0;
+      }
+      yearDemand += r.demandH100e * d;
+      yearShortfall += r.shortfallH100e * d;
+      last = r;
     }
-    const yearly = [...byYear.values()].map((y) => (y.demand > 0 ? y.shortfall / y.demand : 0));
+    closeYear();
     return {
-      lab: id,
+      lab: this.world.labs[index]!.id,
       shortfallShare: demand > 0 ? shortfall / demand : 0,
-      worstYearShortfallShare: yearly.length > 0 ? Math.max(...yearly) : 0,
+      worstYearShortfallShare: worstYear,
       totalSpendUsd: spend,
       avgPriceUsdPerGpuHour: hours > 0 ? spend / hours : 0,
-      finalShares: records.at(-1)?.shares ?? {},
+      finalShares: last?.shares ?? {},
     };
   }
 
   private note(day: number, kind: NotableEvent['kind'], actor: string, magnitude: number, detail: string): void {
-    this.events.push({ day, date: dateAfter(this.spec.start, day), kind, actor, magnitude, detail });
+    this.events.push({ day, date: dateAfterEpochDay(this.startEpochDay, day), kind, actor, magnitude, detail });
   }
 
   private day(date: string): number {
     return daysBetween(this.spec.start, date);
   }
+}
+
+/** A run's calendar months, with each month's calendar year (YYYY) for yearly summaries. */
+interface Calendar {
+  months: Months;
+  year: string[];
+}
+
+// The calendar is the scenario's, the same in every run: worked out once per spec (and again if its dates change).
+const calendars = new WeakMap<ScenarioSpec, { start: string; end: string; calendar: Calendar }>();
+
+function calendarOf(spec: ScenarioSpec): Calendar {
+  const known = calendars.get(spec);
+  if (known !== undefined && known.start === spec.start && known.end === spec.end) return known.calendar;
+  const months = calendarMonths(spec.start, spec.end);
+  const calendar = { months, year: months.date.map((date) => date.slice(0, 4)) };
+  calendars.set(spec, { start: spec.start, end: spec.end, calendar });
+  return calendar;
 }
 
 function mean(values: number[]): number {

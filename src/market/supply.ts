@@ -27,39 +27,62 @@ export function produce(sim: Simulation, supplier: Supplier, month: number, mont
   if (chip !== undefined && supplier.orders.length > 0) {
     const capacityUnits = Math.max(0, supplier.capacityUnitsPerMonth(t, year)) * (monthDays / AVERAGE_MONTH_DAYS) * capacityFactor;
     const given = supplier.allocation.allocate(capacityUnits * chip.perfH100e, supplier.orders, supplier.priority);
-    const byProvider = new Map<Provider, number>();
+    const shipment: Shipment = { buyers: [], h100e: [] };
     let waitWeighted = 0;
-    supplier.orders.forEach((order, i) => {
+    const orders = supplier.orders;
+    for (let i = 0; i < orders.length; i++) {
+      const order = orders[i]!;
       const h100e = Math.max(0, Math.min(given[i] ?? 0, order.remainingH100e));
-      if (h100e <= 0) return;
+      if (h100e <= 0) continue;
       order.remainingH100e -= h100e;
-      byProvider.set(order.buyer, (byProvider.get(order.buyer) ?? 0) + h100e);
+      addTo(shipment, order.buyer, h100e);
       record.productionH100e += h100e;
       waitWeighted += h100e * (sim.now - order.day + supplier.leadTimeDays);
-    });
+    }
     // Orders fully served leave the book; tiny remainders from float division count as served.
-    for (let i = supplier.orders.length - 1; i >= 0; i--) if (supplier.orders[i]!.remainingH100e <= 1e-9) supplier.orders.splice(i, 1);
+    let kept = 0;
+    for (const order of orders) if (!(order.remainingH100e <= 1e-9)) orders[kept++] = order;
+    orders.length = kept;
     record.productionUnits = record.productionH100e / chip.perfH100e;
     record.leadTimeDays = record.productionH100e > 0 ? waitWeighted / record.productionH100e : 0;
     supplier.producedUnits += record.productionUnits;
-    ship(sim, supplier, chip, byProvider);
+    ship(sim, supplier, chip, shipment);
   }
   record.backlogH100e = supplier.backlogH100e;
   return record;
 }
 
+/** A month's output of one supplier: its buyers in the order their orders were first served, and the H100e of each. */
+interface Shipment {
+  buyers: Provider[];
+  h100e: number[];
+}
+
+function addTo(shipment: Shipment, buyer: Provider, h100e: number): void {
+  const at = shipment.buyers.indexOf(buyer);
+  if (at >= 0) {
+    shipment.h100e[at]! += h100e;
+    return;
+  }
+  shipment.buyers.push(buyer);
+  shipment.h100e.push(h100e);
+}
+
 // A month's allocation leaves together and arrives together, after the lead time: one event per
 // supplier and month, whatever the number of buyers.
-function ship(sim: Simulation, supplier: Supplier, chip: ChipType, byProvider: Map<Provider, number>): void {
+function ship(sim: Simulation, supplier: Supplier, chip: ChipType, shipment: Shipment): void {
   const arrival = sim.now + supplier.leadTimeDays;
-  for (const [provider, h100e] of byProvider) {
-    supplier.inTransitUnits += h100e / chip.perfH100e;
-    provider.arrivals.push({ day: arrival, h100e });
+  const { buyers } = shipment;
+  for (let i = 0; i < buyers.length; i++) {
+    supplier.inTransitUnits += shipment.h100e[i]! / chip.perfH100e;
+    buyers[i]!.arrivals.push({ day: arrival, h100e: shipment.h100e[i]! });
   }
   sim.at(
     arrival,
     () => {
-      for (const [provider, h100e] of byProvider) {
+      for (let i = 0; i < buyers.length; i++) {
+        const provider = buyers[i]!;
+        const h100e = shipment.h100e[i]!;
         const units = h100e / chip.perfH100e;
         supplier.inTransitUnits -= units;
         supplier.deliveredUnits += units;
@@ -129,19 +152,23 @@ export function buildPower(sim: Simulation, provider: Provider, monthDays: numbe
   bringOnline(sim, provider, mw, sim.now + provider.powerLeadTimeDays);
 }
 
-// Grid and construction shocks hold back the share they cut; it is retried a month later.
+// Grid and construction shocks hold back the share they cut; it is retried a month later. The
+// retries reuse the build's one callback (power events are most of a run's events).
 function bringOnline(sim: Simulation, provider: Provider, mw: number, day: number): void {
-  sim.at(
-    day,
-    () => {
-      const online = mw * provider.powerExposure.current;
-      provider.powerBuildingMw -= online;
-      provider.addPower(online);
-      const held = mw - online;
-      if (held > 1e-9) bringOnline(sim, provider, held, day + AVERAGE_MONTH_DAYS);
-    },
-    sim.tracing ? { label: `power ${provider.id}` } : undefined,
-  );
+  let pendingMw = mw;
+  let due = day;
+  const options = sim.tracing ? { label: `power ${provider.id}` } : undefined;
+  const arrive = (): void => {
+    const online = pendingMw * provider.powerExposure.current;
+    provider.powerBuildingMw -= online;
+    provider.addPower(online);
+    const held = pendingMw - online;
+    if (!(held > 1e-9)) return;
+    pendingMw = held;
+    due += AVERAGE_MONTH_DAYS;
+    sim.at(due, arrive, options);
+  };
+  sim.at(due, arrive, options);
 }
 
 function averageLeadTime(provider: Provider): number {
