@@ -58,18 +58,45 @@ export interface Order {
   day: number;
 }
 
+/**
+ * The average of a level over a period (a month), for levels that change at events in between:
+ * the level held since the last change is added to the area before every change.
+ */
+export class PeriodAverage {
+  private area = 0;
+  private lastChange = 0;
+
+  constructor(private readonly sim: Simulation) {}
+
+  /** Records that `level` held from the last change until now; call before changing it. */
+  accumulate(level: number): void {
+    const now = this.sim.now;
+    this.area += level * (now - this.lastChange);
+    this.lastChange = now;
+  }
+
+  /** The average since the last call (`level` is the current one), and starts the next period. */
+  take(level: number, periodDays: number): number {
+    this.accumulate(level);
+    const average = periodDays > 0 ? this.area / periodDays : level;
+    this.area = 0;
+    return average;
+  }
+}
+
 /** A multiplicative effect of the shocks hitting an actor, integrated over each month. */
 export class ShockExposure {
   private readonly active = new Map<number, number>();
   private factor = 1;
-  private area = 0;
-  private lastChange = 0;
+  private readonly average: PeriodAverage;
 
   constructor(
-    private readonly sim: Simulation,
+    sim: Simulation,
     // Supply shocks cut (1 - m); demand shocks add (1 + m).
     private readonly sign: -1 | 1,
-  ) {}
+  ) {
+    this.average = new PeriodAverage(sim);
+  }
 
   /** Starts occurrence `id` with magnitude m. */
   start(id: number, magnitude: number): void {
@@ -92,16 +119,11 @@ export class ShockExposure {
 
   /** The average factor since the last call (a month), and starts the next period. */
   takeAverage(periodDays: number): number {
-    this.accumulate();
-    const average = periodDays > 0 ? this.area / periodDays : this.factor;
-    this.area = 0;
-    return average;
+    return this.average.take(this.factor, periodDays);
   }
 
   private accumulate(): void {
-    const now = this.sim.now;
-    this.area += this.factor * (now - this.lastChange);
-    this.lastChange = now;
+    this.average.accumulate(this.factor);
   }
 
   private recompute(): void {
@@ -170,11 +192,10 @@ export class Provider {
   lastUnmetH100e = 0;
   capexSpentUsd = 0;
   capexYear = -1;
-  private usableArea = 0;
-  private lastChange = 0;
+  private readonly usable: PeriodAverage;
 
   constructor(
-    private readonly sim: Simulation,
+    sim: Simulation,
     readonly id: string,
     public powerMw: number,
     public powerBuildMwPerYear: number,
@@ -188,7 +209,9 @@ export class Provider {
     public pricing: PricingPolicy,
     public ordering: OrderingPolicy,
     readonly powerExposure: ShockExposure,
-  ) {}
+  ) {
+    this.usable = new PeriodAverage(sim);
+  }
 
   /** Compute the fleet can run on the power it has. */
   get usableH100e(): number {
@@ -278,16 +301,11 @@ export class Provider {
 
   /** The average usable capacity since the last call (a month), and starts the next period. */
   takeAverageUsable(periodDays: number): number {
-    this.accumulate();
-    const average = periodDays > 0 ? this.usableArea / periodDays : this.usableH100e;
-    this.usableArea = 0;
-    return average;
+    return this.usable.take(this.usableH100e, periodDays);
   }
 
   private accumulate(): void {
-    const now = this.sim.now;
-    this.usableArea += this.usableH100e * (now - this.lastChange);
-    this.lastChange = now;
+    this.usable.accumulate(this.usableH100e);
   }
 }
 

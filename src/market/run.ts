@@ -102,7 +102,7 @@ class MarketRun {
       const day = this.day(entry.date);
       this.sim.at(day, () => this.applyTimeline(i), { label: `timeline ${entry.date}` });
     });
-    this.spec.shocks.forEach((shock, i) => this.scheduleShock(i));
+    this.spec.shocks.forEach((_, i) => this.scheduleShock(i));
   }
 
   result(seed: number | string, runIndex: number): RunResult {
