@@ -43,7 +43,7 @@ export async function measure<S>(
  * a class's type feedback (one FastPriorityQueue with two comparators is ~25% slower).
  */
 export function measureInChild(file: string, group: string): Measurement[] {
-  const child = spawnSync(process.execPath, [file, '--group', group], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawnSync(process.execPath, [...process.execArgv, file, '--group', group], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (child.status !== 0) throw new Error(`benchmark group ${group} failed with exit code ${child.status}`);
   return JSON.parse(child.stdout) as Measurement[];
 }

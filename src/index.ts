@@ -38,8 +38,9 @@ export type { MM1Result } from './examples/mm1.js';
 // The compute market and its scenario files.
 export { Scenario, scenarioJsonSchema } from './scenario/schema.js';
 export type { ScenarioSpec, UncertainSpec, PricingSpec } from './scenario/schema.js';
-export { loadScenario } from './scenario/load.js';
-export type { LoadedScenario, LoadOptions } from './scenario/load.js';
+export { loadScenario, resolveOverridePath } from './scenario/load.js';
+export type { LoadedScenario, LoadOptions, ScenarioVariant } from './scenario/load.js';
+export { canonicalJson, scenarioHash } from './scenario/hash.js';
 export { ScenarioError, formatProblem } from './scenario/problems.js';
 export type { Problem } from './scenario/problems.js';
 export { compileExpression, ExpressionError } from './scenario/expressions.js';
@@ -73,3 +74,14 @@ export type {
   RunSummary,
   SupplierMonth,
 } from './market/results.js';
+
+// Monte Carlo batches and their outputs.
+export { runBatch, DEFAULT_BLOCK_SIZE } from './experiment/batch.js';
+export type { BatchOptions, BatchOutcome } from './experiment/batch.js';
+export type { BatchSummary, Convergence, LabRisk, MetricSummary, Probability } from './experiment/summary.js';
+export { RunFailure } from './experiment/replicate.js';
+export { keyMetrics } from './experiment/metrics.js';
+export { TIMESERIES_MODES } from './io/layout.js';
+export type { BatchDescription, TimeseriesMode } from './io/layout.js';
+export type { Manifest, Provenance } from './io/outputs.js';
+export { ENGINE_VERSION } from './version.js';

@@ -1,8 +1,12 @@
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { mm1 } from '../examples/mm1.js';
 import { EXIT_BAD_INPUT, UsageError } from './errors.js';
-import { ScenarioError } from '../scenario/problems.js';
+import { addRunCommand } from './run.js';
+import { addResolveCommand } from './resolve.js';
+import { addInitCommand } from './init.js';
+import { collect, integer, positiveInteger, positiveNumber } from './arguments.js';
+import { ScenarioError, formatProblem } from '../scenario/problems.js';
 import type { Problem } from '../scenario/problems.js';
 import { scenarioJsonSchema } from '../scenario/schema.js';
 
@@ -41,40 +45,27 @@ export function buildProgram(): Command {
     .command('validate')
     .description('check scenario files; print every problem as file:line:col: path: message')
     .argument('<files...>', 'scenario files (YAML or JSON)')
-    .action(async (files: string[]) => {
+    .option('--set <path=value>', 'override a field after composition, e.g. providers.azure.pricing.margin=0.3 (repeatable)', collect, [])
+    .action(async (files: string[], options: { set: string[] }) => {
       // Loaded on demand: formulas bring in mathjs, which takes most of a second to start.
       const { loadScenario } = await import('../scenario/load.js');
       const problems: Problem[] = [];
       for (const file of files) {
         try {
-          loadScenario(file);
+          loadScenario(file, { set: options.set });
           console.log(`${file}: ok`);
         } catch (error) {
           if (!(error instanceof ScenarioError)) throw error;
-          problems.push(...error.problems);
+          // A malformed --set is reported by every file: once is enough.
+          problems.push(...error.problems.filter((problem) => !problems.some((known) => formatProblem(known) === formatProblem(problem))));
         }
       }
       if (problems.length > 0) throw new ScenarioError(problems);
     });
 
-  program
-    .command('run')
-    .description('run one replication of a scenario and print its summary')
-    .argument('<scenario>', 'a scenario file (YAML or JSON)')
-    .option('--seed <seed>', 'master seed: run i draws only from streams derived from (seed, i)', '1')
-    .option('--run-index <i>', 'which replication of the seed to run', nonNegativeInteger, 0)
-    .option('--json', 'print the whole result (monthly records, events, summary) as JSON')
-    .action(async (file: string, options: { seed: string; runIndex: number; json?: boolean }) => {
-      const [{ loadScenario }, { compileScenario }, { runScenario }, { formatRunSummary }] = await Promise.all([
-        import('../scenario/load.js'),
-        import('../scenario/compile.js'),
-        import('../market/run.js'),
-        import('./summary.js'),
-      ]);
-      const loaded = loadScenario(file);
-      const result = runScenario(compileScenario(loaded.spec), options.seed, options.runIndex);
-      console.log(options.json ? JSON.stringify(result) : formatRunSummary(loaded.spec.name, result));
-    });
+  addRunCommand(program);
+  addResolveCommand(program);
+  addInitCommand(program);
 
   program
     .command('schema')
@@ -84,30 +75,6 @@ export function buildProgram(): Command {
     });
 
   return program;
-}
-
-function positiveNumber(text: string): number {
-  const value = Number(text);
-  if (!(value > 0 && Number.isFinite(value))) throw new InvalidArgumentError(`expected a positive number, got '${text}'`);
-  return value;
-}
-
-function positiveInteger(text: string): number {
-  const value = Number(text);
-  if (!(Number.isSafeInteger(value) && value > 0)) throw new InvalidArgumentError(`expected a positive integer, got '${text}'`);
-  return value;
-}
-
-function nonNegativeInteger(text: string): number {
-  const value = Number(text);
-  if (!(Number.isSafeInteger(value) && value >= 0)) throw new InvalidArgumentError(`expected an integer >= 0, got '${text}'`);
-  return value;
-}
-
-function integer(text: string): number {
-  const value = Number(text);
-  if (!Number.isSafeInteger(value)) throw new InvalidArgumentError(`expected an integer, got '${text}'`);
-  return value;
 }
 
 /** Runs the command line; bad input ends with one line on stderr and exit code 2. */
@@ -128,7 +95,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (error instanceof UsageError) {
       process.stderr.write(`computerace: ${error.message}\n`);
-      return EXIT_BAD_INPUT;
+      if (argv.includes('--debug') && error.cause instanceof Error) process.stderr.write(`${error.cause.stack}\n`);
+      return error.exitCode;
     }
     if (argv.includes('--debug')) throw error;
     process.stderr.write(`computerace: internal error: ${error instanceof Error ? error.message : String(error)} (run with --debug for the stack trace)\n`);

@@ -39,11 +39,13 @@ export function formatRunSummary(name: string, result: RunResult): string {
   return lines.join('\n');
 }
 
-function percent(share: number): string {
+/** A share as a percentage with one decimal. */
+export function percent(share: number): string {
   return `${(100 * share).toFixed(1)}%`;
 }
 
-function table(header: string[], rows: string[][]): string {
+/** Columns padded to their widest cell, two spaces apart. */
+export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   return [line(header), ...rows.map(line)].join('\n');

@@ -7,6 +7,7 @@ import type { Curve } from './actors.js';
 import { DAYS_PER_YEAR, daysBetween } from './calendar.js';
 import { lookupPolicy } from './policies.js';
 import type { PricingPolicy } from './policies.js';
+import { PointTable } from './points.js';
 
 /** Builds one run's actors from a compiled scenario, drawing its uncertain parameters. */
 
@@ -163,7 +164,7 @@ function curve(compiled: CompiledScenario, path: string, value: number | string)
   const expression = compiled.formula(path);
   let points = pointsOf.get(expression);
   if (points === undefined) {
-    points = new Map();
+    points = new PointTable(MAX_REMEMBERED_POINTS);
     pointsOf.set(expression, points);
   }
   return remembered(scoped(expression, { t: 0, year: 0 }), points);
@@ -171,25 +172,19 @@ function curve(compiled: CompiledScenario, path: string, value: number | string)
 
 // A formula of time alone (a supplier's capacity, a provider's own demand) has the same value at a
 // point in every run of a scenario, and every run asks for the same points (month middles, decision
-// days, horizons): its values are kept with the compiled formula, by t then year, across runs.
-const pointsOf = new WeakMap<object, Map<number, Map<number, number>>>();
-// A bound on the times kept per formula, should a model ever ask at ever new times (a run asks at a few hundred).
-const MAX_REMEMBERED_TIMES = 10_000;
+// days, horizons): its values are kept with the compiled formula, by t and year, across runs.
+const pointsOf = new WeakMap<object, PointTable>();
+// A bound on the points kept per formula, should a model ever ask at ever new times (a run asks at a few hundred).
+const MAX_REMEMBERED_POINTS = 10_000;
 
-function remembered(evaluate: Curve, points: Map<number, Map<number, number>>): Curve {
+function remembered(evaluate: Curve, points: PointTable): Curve {
   return (t, year) => {
-    // Map keys do not tell 0 from -0, which a formula could; a start-of-run point is not kept.
+    // The table does not tell 0 from -0, which a formula could; a start-of-run point is not kept.
     if (t === 0 || year === 0) return evaluate(t, year);
-    let byYear = points.get(t);
-    const known = byYear?.get(year);
+    const known = points.get(t, year);
     if (known !== undefined) return known;
     const value = evaluate(t, year);
-    if (byYear === undefined) {
-      if (points.size >= MAX_REMEMBERED_TIMES) return value;
-      byYear = new Map();
-      points.set(t, byYear);
-    }
-    byYear.set(year, value);
+    points.remember(t, year, value);
     return value;
   };
 }

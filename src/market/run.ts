@@ -17,16 +17,22 @@ import type { LabMonth, LabSummary, MarketMonth, NotableEvent, ProviderMonth, Ru
 import { buildPower, orderChips, produce } from './supply.js';
 import { applyTimelineChange } from './timeline.js';
 
+/** How a run draws its uncertain parameters. */
+export interface RunOptions {
+  /** The uniform in (0, 1) of each parameter (by path) in this run, from a batch's design such as a Latin hypercube; by default each parameter draws from its own stream. */
+  design?: (path: string) => number;
+}
+
 /**
  * One run of the compute market: (compiled scenario, seed, run index) -> plain records. Each month
  * closes at its last instant: suppliers produce and ship, the market clears, and the records are
  * kept; then, the same day, dated changes and shocks apply and the actors decide for the next
  * month: labs run their procurement rounds, providers order chips and build power.
  */
-export function runScenario(compiled: CompiledScenario, seed: number | string, runIndex: number): RunResult {
+export function runScenario(compiled: CompiledScenario, seed: number | string, runIndex: number, options: RunOptions = {}): RunResult {
   const sim = new Simulation();
   const streams = new RandomStreams(seed, runIndex);
-  const sampler = new ParameterSampler(streams);
+  const sampler = new ParameterSampler(streams, options.design);
   const world = buildWorld(sim, compiled, sampler);
   const run = new MarketRun(sim, compiled, world, streams, sampler);
   run.schedule();

@@ -4,7 +4,7 @@ import { originOf } from './origins.js';
 import type { Origin } from './origins.js';
 import { formatPath } from './problems.js';
 import type { Problem } from './problems.js';
-import { locate, parseSource } from './source.js';
+import { documentValue, locate, parseSource } from './source.js';
 import type { SourceFile } from './source.js';
 
 /**
@@ -57,7 +57,12 @@ export function loadTracked(file: string, stack: StackEntry[], context: LoadCont
   const source = parseSource(file, text);
   context.problems.push(...source.problems);
   if (source.document.errors.length > 0) return undefined;
-  const value: unknown = source.document.toJS({ maxAliasCount: 1000 });
+  const data = documentValue(source);
+  if ('problem' in data) {
+    context.problems.push(data.problem);
+    return undefined;
+  }
+  const { value } = data;
   if (!isPlainObject(value)) {
     const position = locate(source.document, source.lineCounter, []);
     const message =
@@ -82,6 +87,8 @@ export function loadTracked(file: string, stack: StackEntry[], context: LoadCont
     context.problems.push({ file, ...position, path: 'extends', message: `expected a file path or a list of file paths, got ${describeValue(bases)}` });
     return undefined;
   }
+  // `extends: []` builds on nothing.
+  if (references.length === 0) return own;
 
   const here: StackEntry = { absolute: resolve(file), file };
   let merged: Tracked | undefined;
@@ -143,11 +150,15 @@ function merge(base: Tracked, over: Tracked): Tracked {
     return { value, origin };
   }
   if (isActorList(base.value) && isActorList(over.value)) {
-    const value = [...base.value];
+    const baseItems = base.value;
+    const value = [...baseItems];
     const origin: Origin = { ...over.origin, children: new Map(base.origin.children) };
+    const written = new Set<string>();
     over.value.forEach((item, index) => {
       const itemOrigin = over.origin.children.get(String(index))!;
-      const at = value.findIndex((existing) => existing.id === item.id);
+      // An item merges with the base's item of its id; an id written twice in this list stays twice, for the duplicate-id check.
+      const at = written.has(item.id) ? -1 : baseItems.findIndex((existing) => existing.id === item.id);
+      written.add(item.id);
       if (at < 0) {
         origin.children.set(String(value.length), itemOrigin);
         value.push(item);

@@ -4,6 +4,20 @@
 // tree of small closures. Each closure either does plain arithmetic or calls mathjs's own number
 // implementation of a function, so results match mathjs exactly, without its per-call scope wrapping and
 // type dispatch. No code is generated: there is no eval and no `new Function`.
+//
+// The defences, in the order a formula meets them:
+//   1. length: at most MAX_EXPRESSION_LENGTH characters, checked before anything else reads the text;
+//   2. brackets: fewer than MAX_EXPRESSION_DEPTH open at once, counted by a flat scan before mathjs's
+//      recursive-descent parser sees the text, so parsing recurses a bounded amount;
+//   3. tree depth: the parsed tree no deeper than MAX_EXPRESSION_DEPTH (unary minus and ^ chains nest
+//      without brackets), so validation, translation and evaluation recurse a bounded amount;
+//   4. whitelist: only numbers, the context's variables, e and pi, arithmetic, comparison and logic
+//      operators, `a ? b : c`, and calls of EXPRESSION_FUNCTIONS by name; no property access, indexing,
+//      assignment, function definition, strings, units, matrices, ranges, objects, or any other function
+//      (so nothing a formula can name reaches the parser, the mathjs instance or JavaScript);
+//   5. constants: every part of the formula that reads no variable is computed once at load time and
+//      must be a finite real number (`1e400`, `9^9^9`, `1/0`, `sqrt(-1)` are errors in the file);
+//   6. at run time, evaluate() throws an ExpressionError for a result that is not a finite number.
 import {
   all,
   create,
@@ -20,8 +34,22 @@ import { closest } from './suggest.js';
 /** Longest formula accepted, in characters; real formulas are a line, and the cap bounds parsing work. */
 export const MAX_EXPRESSION_LENGTH = 500;
 
-/** Deepest syntax tree accepted; bounds the recursion of validation, translation and evaluation. */
+/**
+ * Deepest nesting accepted: fewer brackets than this open at once (counted before parsing, which bounds the
+ * parser's recursion) and a syntax tree no deeper (which bounds validation, translation and evaluation).
+ */
 export const MAX_EXPRESSION_DEPTH = 50;
+
+/**
+ * mathjs functions disabled on the instance that parses formulas, after mathjs's security guidance: those
+ * that change the instance (import, createUnit, config) or parse and evaluate new text. The whitelist
+ * already keeps every one of them out of formulas; disabling them is the second lock. (`typed` stays: the
+ * instance's own functions dispatch through it, and no formula can name it.)
+ */
+export const DISABLED_FUNCTIONS: readonly string[] = [
+  'import', 'createUnit', 'config', 'evaluate', 'parse', 'compile', 'parser', 'Parser', 'simplify', 'simplifyConstant',
+  'simplifyCore', 'derivative', 'rationalize', 'resolve', 'reviver', 'replacer', 'symbolicEqual', 'leafCount', 'chain', 'help',
+];
 
 /** Functions a formula may call: pure math on numbers, nothing that parses, imports or builds units. */
 export const EXPRESSION_FUNCTIONS: readonly string[] = [
@@ -87,7 +115,7 @@ const parseFormula = math.parse;
 // functions that alter the instance or parse new input, so a gap in the walk cannot reach them.
 math.import(
   Object.fromEntries(
-    ['import', 'createUnit', 'evaluate', 'parse', 'simplify', 'derivative', 'resolve', 'reviver', 'compile'].map((name) => [
+    DISABLED_FUNCTIONS.map((name) => [
       name,
       () => {
         throw new Error(`function ${name} is disabled in scenario formulas`);
@@ -179,11 +207,36 @@ function checkedTree(source: string, policy: VariablePolicy): CheckedTree {
   if (source.length > MAX_EXPRESSION_LENGTH) {
     throw new ExpressionError(`formula is ${source.length} characters long; the limit is ${MAX_EXPRESSION_LENGTH}`, source);
   }
+  assertBracketsShallow(source);
   const root = parseOrExplain(source);
   assertShallow(root, source);
   const variables = new Set<string>();
   root.traverse((node, path, parent) => checkNode(node, path, parent, { source, policy, variables }));
+  checkConstantParts(root, source);
   return { root, variables: [...variables].sort() };
+}
+
+/**
+ * Rejects text with more than the depth limit of brackets open at once, before mathjs's recursive-descent
+ * parser (a few stack frames per bracket) sees it. Quoted text and comments are skipped, as the parser would.
+ */
+function assertBracketsShallow(source: string): void {
+  let depth = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '"' || c === "'") {
+      // To the closing quote; a backslash escapes the next character. The parser reports an unclosed one.
+      for (i++; i < source.length && source[i] !== c; i++) if (source[i] === '\\') i++;
+    } else if (c === '#') {
+      while (i < source.length && source[i] !== '\n') i++;
+    } else if (c === '(' || c === '[' || c === '{') {
+      if (++depth >= MAX_EXPRESSION_DEPTH) {
+        throw new ExpressionError(`formula is nested more than ${MAX_EXPRESSION_DEPTH} levels deep`, source, i + 1);
+      }
+    } else if (c === ')' || c === ']' || c === '}') {
+      depth = Math.max(0, depth - 1);
+    }
+  }
 }
 
 function parseOrExplain(source: string): MathNode {
@@ -193,6 +246,8 @@ function parseOrExplain(source: string): MathNode {
   try {
     return parseFormula(text);
   } catch (error) {
+    // The bracket scan keeps the parser's recursion bounded; should a small stack still overflow, say so plainly.
+    if (error instanceof RangeError) throw new ExpressionError('formula is nested too deeply to parse', source);
     const message = error instanceof Error ? error.message : String(error);
     // mathjs ends its syntax messages with "(char N)", N being 1-based: the column is ours to report separately.
     const position = /\s*\(char (\d+)\)\s*$/.exec(message);
@@ -243,7 +298,12 @@ function checkConstant(value: unknown, source: string): void {
     if (Number.isFinite(value)) return;
     throw new ExpressionError(`the number ${value} is not allowed; formulas use finite numbers`, source);
   }
-  if (value === undefined) throw new ExpressionError('formula is empty', source);
+  if (value === undefined) {
+    // mathjs reads both an empty formula and the word `undefined` as this constant.
+    const column = columnOfIdentifier(source, 'undefined');
+    if (column === undefined) throw new ExpressionError('formula is empty', source);
+    throw new ExpressionError("'undefined' is not allowed; formulas work on numbers", source, column);
+  }
   if (typeof value === 'string') {
     throw new ExpressionError('text in quotes is not allowed; formulas work on numbers', source, columnOfQuote(source));
   }
@@ -326,6 +386,42 @@ function columnOfIdentifier(source: string, name: string): number | undefined {
 function columnOfQuote(source: string): number | undefined {
   const index = source.search(/["']/);
   return index < 0 ? undefined : index + 1;
+}
+
+/**
+ * Computes, once, every part of a validated tree that reads no variable, and rejects one that is not a finite
+ * real number: `9^9^9` or `1e308 * 10` overflow, `1/0`, `log(0)` and `sqrt(-1)` have no finite real value.
+ * Such a part would make the formula fail or mislead wherever it is evaluated, so it is an error in the file.
+ */
+function checkConstantParts(root: MathNode, source: string): void {
+  // Whether `node` reads no variable; children are checked before their parent, so the innermost bad part is named.
+  const isConstant = (node: MathNode): boolean => {
+    let constant = !isSymbolNode(node) || CONSTANT_VALUES.has(node.name);
+    node.forEach((child, path) => {
+      // A call's name is a SymbolNode too, but not a variable.
+      if (path === 'fn' && isFunctionNode(node)) return;
+      if (!isConstant(child)) constant = false;
+    });
+    if (constant && !isConstantNode(node) && !isSymbolNode(node) && !isParenthesisNode(node)) {
+      let value: number;
+      try {
+        value = translate(node)({});
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new ExpressionError(`${describePart(node)} has no real value (${reason})`, source);
+      }
+      if (!Number.isFinite(value)) {
+        throw new ExpressionError(`${describePart(node)} is ${value}; formulas must stay within finite numbers (magnitude below about 1.8e308)`, source);
+      }
+    }
+    return constant;
+  };
+  isConstant(root);
+}
+
+function describePart(node: MathNode): string {
+  const text = node.toString();
+  return `the constant part '${text.length > 60 ? `${text.slice(0, 57)}...` : text}'`;
 }
 
 // ---------------------------------------------------------------------------------------------------

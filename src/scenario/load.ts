@@ -1,60 +1,177 @@
 import { readFileSync } from 'node:fs';
-import { checkSemantics } from './checks.js';
 import { loadTracked } from './compose.js';
 import type { LoadContext } from './compose.js';
+import { field, isPlainObject } from './data.js';
 import type { Data } from './data.js';
-import { explain } from './issues.js';
+import { scenarioHash } from './hash.js';
 import { formulaPosition, locateOrigin } from './origins.js';
-import { ScenarioError, formatPath, sortProblems } from './problems.js';
+import { applyLayer, findingKey, locateWithOverrides, parseSetFlags, parseSweepFlags, validate, variantOverrides } from './overrides.js';
+import type { LayerResult, Override, Sweep } from './overrides.js';
+import { ScenarioError, formatPath, formatProblem, sortProblems } from './problems.js';
 import type { Finding, Path, Problem } from './problems.js';
 import { Scenario } from './schema.js';
 import type { ScenarioSpec } from './schema.js';
-import { SCENARIO } from './schema-walk.js';
 
 export { resolveSetPath } from './timeline-checks.js';
 export type { ResolvedSetPath } from './timeline-checks.js';
+export { resolveOverridePath } from './paths.js';
 
 /**
- * Loading a scenario file: read it, resolve `extends` (compose.ts), validate with the schema (issues.ts),
- * then check what the schema cannot (checks.ts). Every problem is located in the file where the offending
- * value was written (origins.ts); all are reported at once.
+ * Loading a scenario file: read it, resolve `extends` (compose.ts), apply `--set` overrides, validate with
+ * the schema (issues.ts), then check what the schema cannot (checks.ts); then apply each variant and each
+ * point of the sweep grid on top and check those too (overrides.ts). Every problem is located where the
+ * offending value was written: in a file (origins.ts), or in the text of a `--set` or `--sweep` flag;
+ * all are reported at once.
  */
+
+/** One variant of a loaded scenario: a name, the overrides that make it, and the scenario it makes. */
+export interface ScenarioVariant {
+  /**
+   * `baseline` (the scenario with `--set` applied), or a name declared under `variants:`. With `--sweep`,
+   * each of those crossed with each point of the grid: `NAME|path=value|path=value`, one `path=value`
+   * for each `--sweep` in the order given, each value as written (`baseline|providers.azure.pricing.margin=0.3`).
+   */
+  name: string;
+  /** Every override that makes this variant from the files, by path as written: `--set`'s, then the variant's, then the sweep's (a later one wins). */
+  overrides: Record<string, unknown>;
+  /** The scenario of this variant, validated, with defaults filled in (its `variants` field is the file's, as in `LoadedScenario.spec`). */
+  spec: ScenarioSpec;
+}
 
 /** A scenario file, loaded and valid. */
 export interface LoadedScenario {
   /** The file as given. */
   file: string;
-  /** The scenario with `extends` resolved and defaults filled in (`extends` itself is removed). */
+  /** The scenario with `extends` resolved, `--set` applied and defaults filled in (`extends` itself is removed). */
   spec: ScenarioSpec;
   /** Every file read: the scenario first, then the files it extends, depth first. */
   files: string[];
-  /** Where the value at a path of `spec` was written (its deepest written ancestor for a default). */
+  /** Where the value at a path of `spec` was written (its deepest written ancestor for a default): in a file, or in a `--set` flag. */
   locate(path: Path): { file: string; line: number; column: number };
+  /**
+   * The variants to run, never empty: `baseline` first (its spec is `spec`), then each variant declared in
+   * the file, in file order. Each applies on top of the baseline (after `--set`). With `--sweep`, each of
+   * those crossed with every point of the grid (the first sweep varying slowest); the sweep's values apply
+   * last, and `baseline|...` then no longer equals `spec`.
+   */
+  variants: ScenarioVariant[];
+  /**
+   * The scenario fully composed, as plain data: `extends` resolved and `--set` applied, `variants` kept,
+   * defaults not filled in (so it says only what the files and flags say). Written to a file, it loads to
+   * the same `spec`. Sweeps are not part of it: they are recorded in each variant's `overrides`.
+   */
+  resolved: Record<string, unknown>;
+  /** The content hash of `resolved` (`scenarioHash`): SHA-256 hex, unchanged by key order and formatting. */
+  hash: string;
 }
 
+/** How `loadScenario` reads files, and the overrides and sweeps it applies. */
 export interface LoadOptions {
   /** Reads a file's text (default: from disk as UTF-8); throw an error with a `code` like ENOENT when it cannot. */
   readFile?: (file: string) => string;
+  /**
+   * Overrides, as `path=value` texts (the `--set` flag): the path as the timeline's `set` writes it, with
+   * actor ids (`labs.openai.procurement.strategy`, `end`), the value a YAML flow value (`0.3`, `multi`,
+   * `{ lognormal: { median: 3, sigma: 0.2 } }`, `[a, b]`; `null` removes the field). Applied in order, after
+   * `extends` and before validation. A problem one causes is located at file `--set`, line N for the Nth.
+   */
+  set?: readonly string[];
+  /**
+   * Sweeps, as `path=value1,value2,...` texts (the `--sweep` flag; commas inside brackets, braces or quotes
+   * do not separate values): the variants are crossed with every combination of the values. Problems are
+   * located at file `--sweep`, line N for the Nth.
+   */
+  sweep?: readonly string[];
 }
 
 /** Loads and checks a scenario file; throws a ScenarioError listing every problem, each located. */
 export function loadScenario(file: string, options: LoadOptions = {}): LoadedScenario {
   const context: LoadContext = { readFile: options.readFile ?? ((name) => readFileSync(name, 'utf8')), problems: [], files: [] };
+  const flagProblems: Problem[] = [];
+  const sets = parseSetFlags(options.set ?? [], flagProblems);
+  const sweeps = parseSweepFlags(options.sweep ?? [], flagProblems);
   const tracked = loadTracked(file, [], context, undefined);
-  if (!tracked) throw new ScenarioError(sortProblems(context.problems, context.files));
-  const locateAt = (path: Path, key = false) => locateOrigin(tracked.origin, path, key);
+  if (!tracked) throw new ScenarioError(sortProblems([...context.problems, ...flagProblems], [...context.files, '--set', '--sweep']));
   const toProblem = (finding: Finding): Problem => {
     const position = finding.formulaColumn !== undefined ? formulaPosition(tracked.origin, finding.path, finding.formulaColumn) : undefined;
-    return { ...(position ?? locateAt(finding.path, finding.key)), path: formatPath(finding.path), message: finding.message };
+    return { ...(position ?? locateOrigin(tracked.origin, finding.path, finding.key)), path: formatPath(finding.path), message: finding.message };
   };
 
-  const schemaFindings = explain(SCENARIO, tracked.value);
-  // A value the schema rejected is reported once, as the schema explains it.
-  const seen = new Set(schemaFindings.map((finding) => formatPath(finding.path)));
-  const semantic = checkSemantics(tracked.value as Data, schemaFindings.length === 0).filter((finding) => !seen.has(formatPath(finding.path)));
-  const problems = [...context.problems, ...[...schemaFindings, ...semantic].map(toProblem)];
-  if (problems.length > 0) throw new ScenarioError(sortProblems(problems, context.files));
+  // The files as composed, then `--set`: a problem of the files that `--set` does not remove is reported in the files.
+  const composed = tracked.value as Data;
+  const fileFindings = validate(composed);
+  const problems: Problem[] = [...context.problems, ...flagProblems];
+  let base: LayerResult;
+  if (sets.length > 0) {
+    base = applyLayer(composed, new Set(fileFindings.map(findingKey)), sets, '--set');
+    problems.push(...fileFindings.filter((finding) => base.keys.has(findingKey(finding))).map(toProblem), ...base.problems);
+  } else {
+    base = { data: composed, keys: new Set(fileFindings.map(findingKey)), problems: [], applied: [] };
+    problems.push(...fileFindings.map(toProblem));
+  }
 
-  const spec = Scenario.parse(tracked.value);
-  return { file, spec, files: context.files, locate: (path) => locateAt(path) };
+  // Each variant on top of the baseline, each reported at its entries in the file.
+  const layers: { name: string; overrides: Override[]; result: LayerResult }[] = [{ name: 'baseline', overrides: [], result: base }];
+  const declared = field(base.data, 'variants');
+  if (isPlainObject(declared)) {
+    for (const [name, entries] of Object.entries(declared)) {
+      // A variant that is not a map, or is named `baseline`, is a schema problem, reported above.
+      if (!isPlainObject(entries) || name === 'baseline') continue;
+      const overrides = variantOverrides(name, entries, tracked.origin);
+      const result = Object.keys(entries).length > 0 ? applyLayer(base.data, base.keys, overrides, 'variant') : { ...base, problems: [] };
+      problems.push(...result.problems);
+      layers.push({ name, overrides, result });
+    }
+  }
+
+  // Each variant crossed with each point of the sweep grid.
+  const combinations = sweeps.length === 0 ? layers.map((layer) => ({ ...layer, data: layer.result.data })) : sweepGrid(layers, sweeps, problems);
+  if (problems.length > 0) throw new ScenarioError(sortProblems(unique(problems), [...context.files, '--set', '--sweep']));
+
+  const spec = Scenario.parse(base.data);
+  const variants = combinations.map(({ name, overrides, data }) => ({
+    name,
+    overrides: Object.fromEntries([...sets, ...overrides].map((override) => [override.key, structuredClone(override.value)])),
+    spec: data === base.data ? spec : Scenario.parse(data),
+  }));
+  const resolved = structuredClone(base.data);
+  return { file, spec, files: context.files, locate: (path) => locateWithOverrides(tracked.origin, base.applied, path), variants, resolved, hash: scenarioHash(resolved) };
+}
+
+/**
+ * The variants crossed with every combination of the swept values, the first sweep varying slowest. A
+ * problem a sweep value causes is reported once at that value; one that only a declared variant shows
+ * names the variant.
+ */
+function sweepGrid(layers: { name: string; overrides: Override[]; result: LayerResult }[], sweeps: readonly Sweep[], problems: Problem[]) {
+  let points: Override[][] = [[]];
+  for (const sweep of sweeps) points = points.flatMap((point) => sweep.values.map((value) => [...point, value]));
+  const reported = new Set<string>();
+  return layers.flatMap((layer) =>
+    points.map((point) => {
+      const result = applyLayer(layer.result.data, layer.result.keys, point, '--sweep');
+      for (const problem of result.problems) {
+        const text = formatProblem(problem);
+        if (reported.has(text)) continue;
+        reported.add(text);
+        problems.push(layer.name === 'baseline' ? problem : { ...problem, message: `${problem.message} (with variant '${layer.name}')` });
+      }
+      return {
+        name: [layer.name, ...point.map((value) => `${value.key}=${value.text}`)].join('|'),
+        overrides: [...layer.overrides, ...point],
+        data: result.data,
+      };
+    }),
+  );
+}
+
+/** Problems without repeats, in the order first found. */
+function unique(problems: readonly Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((problem) => {
+    const text = formatProblem(problem);
+    if (seen.has(text)) return false;
+    seen.add(text);
+    return true;
+  });
 }

@@ -1,4 +1,4 @@
-import { sample } from '../kernel/distributions.js';
+import { quantile, sample } from '../kernel/distributions.js';
 import type { Distribution } from '../kernel/distributions.js';
 import type { RandomStreams } from '../kernel/random.js';
 import type { UncertainSpec } from './schema.js';
@@ -19,7 +19,14 @@ export class ParameterSampler {
   /** The values drawn so far, by parameter path. */
   readonly sampled: Record<string, number> = {};
 
-  constructor(private readonly streams: RandomStreams) {}
+  /**
+   * `design`, when given, supplies each parameter's uniform in (0, 1) for this run (a Latin
+   * hypercube across a batch's runs), turned into a value by the distribution's quantile function.
+   */
+  constructor(
+    private readonly streams: RandomStreams,
+    private readonly design?: (path: string) => number,
+  ) {}
 
   /**
    * The value of `spec` in this run: a number as written, or a draw from the stream named after
@@ -27,7 +34,8 @@ export class ParameterSampler {
    */
   value(spec: UncertainSpec, path: string): number {
     if (typeof spec === 'number') return spec;
-    const value = sample(toDistribution(spec), this.streams.get(`param:${path}`));
+    const distribution = toDistribution(spec);
+    const value = this.design ? quantile(distribution, this.design(path)) : sample(distribution, this.streams.get(`param:${path}`));
     this.sampled[path] = value;
     return value;
   }

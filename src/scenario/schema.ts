@@ -227,6 +227,21 @@ export const TimelineEntry = z.strictObject({
   note: z.string().optional().meta({ description: 'Why: shown in the run\'s events of note.' }),
 });
 
+/** The name of a variant: `baseline` is the scenario itself, and commas and `|` separate names in lists and sweep names. */
+export const VariantName = z
+  .string()
+  .min(1, 'a variant name is not empty')
+  .regex(/^[^,|]*$/, 'a variant name may not contain a comma or |')
+  .refine((name) => name !== 'baseline', "'baseline' is the name of the scenario without variants; choose another name")
+  .meta({ description: 'A variant\'s name, for reports: no commas, no |, not `baseline`.', examples: ['exclusive', 'cheap-power'] });
+
+/** Named alternatives to the scenario: each a set of overrides by path, applied on top of the scenario. */
+export const Variants = z.record(VariantName, z.record(z.string(), z.unknown())).meta({
+  description:
+    'Named variants of the scenario, run side by side with it (the baseline): each maps paths with actor ids, as the timeline\'s `set` writes them, to the values it overrides (`null` removes a field).',
+  examples: [{ exclusive: { 'labs.openai.procurement.strategy': 'exclusive' }, 'cheap-azure': { 'providers.azure.pricing.margin': 0.2 } }],
+});
+
 /** A supply or demand disruption. */
 export const Shock = z.strictObject({
   id: Id,
@@ -276,6 +291,7 @@ export const Scenario = z
     timeline: z.array(TimelineEntry).default([]),
     shocks: z.array(Shock).default([]),
     outputs: Outputs.default({ timeseries: ['labs', 'providers', 'suppliers', 'market'] }),
+    variants: Variants.optional(),
   })
   .meta({ title: 'computerace scenario', description: 'A world of the compute market: its actors, policies, contracts, timeline and shocks.' });
 

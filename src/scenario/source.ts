@@ -1,5 +1,5 @@
-import { Document, LineCounter, YAMLParseError, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
-import type { Node, YAMLError } from 'yaml';
+import { Document, LineCounter, YAMLParseError, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit } from 'yaml';
+import type { Alias, Node, Pair, YAMLError, YAMLMap } from 'yaml';
 import { formatPath } from './problems.js';
 import type { Path, Problem } from './problems.js';
 
@@ -51,6 +51,45 @@ export function parseSource(file: string, text: string): SourceFile {
     problems.push({ file, line, column: col, path: formatPath(path), message: yamlMessage(error, text, path) });
   }
   return { file, text, document, lineCounter, problems };
+}
+
+/** How many values aliases may expand to, in all: enough for any scenario, too few for a "billion laughs" file. */
+const MAX_ALIAS_COUNT = 1000;
+
+/**
+ * The file's value as plain data, or the problem that prevents it: an alias inside the node it names (which
+ * would make the data recursive) or aliases that expand into too much data. Call on a document without errors.
+ */
+export function documentValue(source: SourceFile): { value: unknown } | { problem: Problem } {
+  const { document, lineCounter, file } = source;
+  const at = (node: Node | null | undefined, message: string): { problem: Problem } => {
+    const offset = node?.range?.[0] ?? 0;
+    const { line, col } = lineCounter.linePos(offset);
+    return { problem: { file, line, column: col, path: formatPath(pathAt(document, offset)), message } };
+  };
+  let recursive: Alias | undefined;
+  let firstAlias: Alias | undefined;
+  visit(document, {
+    Alias(_key, alias, ancestors) {
+      firstAlias ??= alias;
+      const target = alias.resolve(document);
+      if (target !== undefined && ancestors.includes(target)) {
+        recursive = alias;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  if (recursive) return at(recursive, `YAML: alias *${recursive.source} is inside the node it names, which would make the data endless`);
+  try {
+    return { value: document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (/alias count/i.test(reason)) {
+      return at(firstAlias, `YAML: aliases expand to too much data (more than ${MAX_ALIAS_COUNT} values); write the values out instead`);
+    }
+    return at(firstAlias, `YAML: ${reason}`);
+  }
 }
 
 /** The offset of the first tab in a line's indentation, up to the line holding `offset`. */
@@ -131,7 +170,7 @@ export function locate(document: Document, lineCounter: LineCounter, path: Path,
     const segment = path[i]!;
     if (isAlias(node)) node = node.resolve(document);
     if (isMap(node)) {
-      const pair = node.items.find((item) => isPair(item) && String(keyOf(item.key)) === String(segment));
+      const pair = pairOf(node, segment);
       if (!pair) break;
       if ((options.key && i === path.length - 1) || isEmpty(pair.value)) {
         found = pair.key;
@@ -146,6 +185,23 @@ export function locate(document: Document, lineCounter: LineCounter, path: Path,
     found = node;
   }
   return positionOf(found as Node | null, lineCounter);
+}
+
+// A map's pairs by key, built once per map: a file with thousands of problems locates each in constant time per level.
+const pairsByKey = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+/** The first pair of `map` whose key is `segment`. */
+function pairOf(map: YAMLMap, segment: string | number): Pair | undefined {
+  let pairs = pairsByKey.get(map);
+  if (pairs === undefined) {
+    pairs = new Map();
+    for (const item of map.items) {
+      const key = isPair(item) ? String(keyOf(item.key)) : undefined;
+      if (key !== undefined && !pairs.has(key)) pairs.set(key, item);
+    }
+    pairsByKey.set(map, pairs);
+  }
+  return pairs.get(String(segment));
 }
 
 /** A value left empty (`name:`), which has no position of its own. */
@@ -170,7 +226,7 @@ export function nodeAt(document: Document, path: Path): unknown {
   for (const segment of path) {
     if (isAlias(node)) node = node.resolve(document);
     if (isMap(node)) {
-      const pair = node.items.find((item) => isPair(item) && String(keyOf(item.key)) === String(segment));
+      const pair = pairOf(node, segment);
       if (!pair) return undefined;
       node = pair.value;
     } else if (isSeq(node) && typeof segment === 'number') {

@@ -1,13 +1,14 @@
-import { changeableFieldsOf, isChangeable } from './changeable.js';
-import { ACTOR_KINDS, SINGULAR, dateOf, field, isPlainObject, list } from './data.js';
-import type { ActorKind, Data } from './data.js';
+import { dateOf, field, isPlainObject, list } from './data.js';
+import type { Data } from './data.js';
 import { formulaFindings } from './formulas.js';
 import { explain } from './issues.js';
+import { idPath, resolveSetPath, setAt, startsWith } from './paths.js';
 import { formatPath } from './problems.js';
 import type { Finding, Path } from './problems.js';
-import { SCENARIO, childSchema, def, objectKeys, unwrap } from './schema-walk.js';
-import type { Schema } from './schema-walk.js';
-import { notAField, suggestion } from './suggest.js';
+import { SCENARIO } from './schema-walk.js';
+
+export { resolveSetPath } from './paths.js';
+export type { ResolvedSetPath } from './paths.js';
 
 /**
  * The timeline: its `set` paths are written with actor ids, which the schema cannot resolve, and each
@@ -58,95 +59,4 @@ export function checkTimeline(data: Data, valid: boolean, inScenario: (value: un
     }
   }
   return findings;
-}
-
-/** A `set` path of the timeline (`labs.openai.procurement.strategy`), resolved to a path into the scenario. */
-export type ResolvedSetPath = { path: (string | number)[] } | { error: string };
-
-/**
- * Resolves a timeline `set` path, written with actor ids (`labs.openai.procurement.strategy`), to the
- * path of that field in the scenario (`['labs', 0, 'procurement', 'strategy']`), checking that the
- * actor kind, the id and each field name exist.
- */
-export function resolveSetPath(scenario: unknown, text: string): ResolvedSetPath {
-  const segments = text.split('.');
-  const [kind, id, ...fields] = segments;
-  if (kind === undefined || !(ACTOR_KINDS as readonly string[]).includes(kind)) {
-    return { error: `unknown actor kind '${kind ?? ''}' in '${text}'; expected one of: ${ACTOR_KINDS.join(', ')}${suggestion(kind ?? '', ACTOR_KINDS)}` };
-  }
-  const actorKind = kind as ActorKind;
-  const example = `${actorKind}.ID.FIELD`;
-  if (id === undefined || id === '') return { error: `a path names an actor's field, as in ${example}` };
-  const actors = list(field(scenario, actorKind));
-  const index = actors.findIndex((actor) => field(actor, 'id') === id);
-  if (index < 0) {
-    const known = actors.map((actor) => field(actor, 'id')).filter((name): name is string => typeof name === 'string');
-    return { error: `unknown ${SINGULAR[actorKind]} '${id}'; expected one of: ${known.join(', ')}` };
-  }
-  if (fields.length === 0) return { error: `a path names an actor's field, as in ${example}; '${text}' names the whole ${SINGULAR[actorKind]}` };
-  if (fields[0] === 'id') return { error: `an actor's id cannot change` };
-  const path: (string | number)[] = [actorKind, index];
-  let schema: Schema | undefined = childSchema(SCENARIO, actorKind);
-  schema = schema && childSchema(schema, 0);
-  for (const name of fields) {
-    if (schema === undefined) return { error: `'${formatPath(path)}' has no fields` };
-    const inner = unwrap(schema);
-    const d = def(inner);
-    const here = segments.slice(0, path.length).join('.');
-    if (d.type === 'object') {
-      const keys = objectKeys(inner);
-      if (!keys.includes(name)) return { error: notAField(name, here, keys) };
-      schema = childSchema(inner, name);
-      path.push(name);
-    } else if (d.type === 'record') {
-      schema = d.valueType;
-      path.push(name);
-    } else if (d.type === 'array') {
-      if (!/^\d+$/.test(name)) return { error: `${here} is a list: expected an item number, got '${name}'` };
-      schema = d.element;
-      path.push(Number(name));
-    } else if (d.type === 'union') {
-      const branches = (d.options as Schema[]).filter((option) => objectKeys(option).includes(name));
-      if (branches.length === 0) {
-        const keys = [...new Set((d.options as Schema[]).flatMap(objectKeys))];
-        return { error: keys.length > 0 ? notAField(name, here, keys) : `${here} has no fields` };
-      }
-      schema = childSchema(branches[0]!, name);
-      path.push(name);
-    } else {
-      return { error: `${here} has no fields` };
-    }
-  }
-  if (!isChangeable(text)) {
-    const changeable = changeableFieldsOf(actorKind);
-    return {
-      error: `'${text}' cannot change during a run; ${changeable.length > 0 ? `the timeline can change ${actorKind}.${id}.{${changeable.join(', ')}}` : `nothing of ${actorKind} can change`}`,
-    };
-  }
-  return { path };
-}
-
-function setAt(target: unknown, path: Path, value: unknown): void {
-  let current = target;
-  for (let i = 0; i < path.length - 1; i++) {
-    const segment = path[i]!;
-    const container = current as Record<string | number, unknown>;
-    if (container[segment] === undefined || container[segment] === null || typeof container[segment] !== 'object') container[segment] = {};
-    current = container[segment];
-  }
-  const last = path[path.length - 1]!;
-  if (value === null) delete (current as Record<string | number, unknown>)[last];
-  else (current as Record<string | number, unknown>)[last] = structuredClone(value);
-}
-
-function startsWith(path: Path, prefix: Path): boolean {
-  return prefix.length <= path.length && prefix.every((segment, index) => String(segment) === String(path[index]));
-}
-
-/** A scenario path written with actor ids, as the timeline writes it: `labs.openai.procurement.strategy`. */
-function idPath(data: unknown, path: Path): string {
-  const [kind, index, ...rest] = path;
-  const id = typeof kind === 'string' && typeof index === 'number' ? field(list(field(data, kind))[index], 'id') : undefined;
-  if (typeof id !== 'string') return formatPath(path);
-  return [kind, id, ...rest].join('.');
 }

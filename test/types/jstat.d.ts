@@ -10,6 +10,7 @@ declare module 'jstat' {
     gamma: { cdf(x: number, shape: number, scale: number): number };
     weibull: { cdf(x: number, scale: number, shape: number): number };
     chisquare: { inv(p: number, dof: number): number };
+    studentt: { inv(p: number, dof: number): number; cdf(t: number, dof: number): number };
     gammaln(x: number): number;
   }
   const jStat: JStat & { jStat: JStat };

@@ -1,0 +1,46 @@
+import type { BatchOutcome } from '../experiment/batch.js';
+import type { MetricSummary } from '../experiment/summary.js';
+import { percent, table } from './summary.js';
+
+/** The end of a batch on the terminal: variants as columns, key metrics as rows, each a mean with its 95% CI. */
+export function formatBatchSummary(name: string, outcome: BatchOutcome, seconds: number): string {
+  const { summary, description } = outcome;
+  const variants = summary.variants;
+  const lines = [`${name}: ${outcome.runs} runs x ${variants.length} variant(s) in ${seconds.toFixed(1)} s (${(outcome.runs * variants.length / seconds).toFixed(0)} runs/s); mean [95% CI]`, ''];
+  const rows: [string, string, (value: number) => string][] = [
+    ...description.labs.flatMap((lab): [string, string, (value: number) => string][] => [
+      [`${lab} shortfall`, `labs.${lab}.shortfallShare`, percent],
+      [`${lab} spend (USD bn)`, `labs.${lab}.totalSpendUsd`, (v) => (v / 1e9).toFixed(1)],
+      [`${lab} price (USD/h)`, `labs.${lab}.avgPriceUsdPerGpuHour`, (v) => v.toFixed(2)],
+    ]),
+    ['spot price (USD/h)', 'market.avgSpotPriceUsdPerGpuHour', (v) => v.toFixed(2)],
+    ['contract price (USD/h)', 'market.avgContractPriceUsdPerGpuHour', (v) => v.toFixed(2)],
+  ];
+  const cell = (m: MetricSummary | undefined, format: (value: number) => string): string =>
+    m === undefined ? '' : `${format(m.mean)} [${format(m.ci95[0])}, ${format(m.ci95[1])}]`;
+  lines.push(table(['metric', ...variants], rows.map(([label, metric, format]) => [label, ...variants.map((v) => cell(summary.metrics[v]?.[metric], format))])));
+  lines.push('');
+  lines.push(table(
+    ['P(shortfall > 10% in some year)', ...variants],
+    description.labs.map((lab) => [lab, ...variants.map((v) => {
+      const risk = summary.risks[v]?.[lab]?.shortfallOver10PercentInAnyYear;
+      return risk ? `${percent(risk.p)} [${percent(risk.ci95[0])}, ${percent(risk.ci95[1])}]` : '';
+    })]),
+  ));
+  if (variants.length > 1) {
+    lines.push('');
+    lines.push(`paired differences against ${variants[0]} (same runs, common random numbers): mean [95% CI]`);
+    const others = variants.slice(1);
+    lines.push(table(['metric', ...others], rows.map(([label, metric, format]) => [label, ...others.map((v) => cell(summary.differences[v]?.[metric], format))])));
+  }
+  if (outcome.convergence) {
+    const c = outcome.convergence;
+    lines.push('');
+    lines.push(
+      c.converged
+        ? `converged after ${c.runs} runs: every key metric's 95% CI half-width is under ${percent(c.precision)} of its mean; last to converge: ${c.limiting} (${percent(c.relativeHalfWidth)})`
+        : `NOT converged after ${c.runs} runs (the run limit): ${c.limiting} is still at ${percent(c.relativeHalfWidth)} (target ${percent(c.precision)})`,
+    );
+  }
+  return lines.join('\n');
+}

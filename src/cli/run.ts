@@ -1,0 +1,152 @@
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Command, Option } from 'commander';
+import type { TimeseriesMode } from '../io/layout.js';
+import { TIMESERIES_MODES } from '../io/layout.js';
+import { collect, nonNegativeInteger, positiveInteger, share } from './arguments.js';
+import { UsageError } from './errors.js';
+
+/**
+ * `computerace run`: a Monte Carlo batch of a scenario into a directory of Arrow files, or with
+ * `--only-run i` one replication printed (the way to reproduce a run that failed in a batch).
+ */
+
+interface RunFlags {
+  runs?: number;
+  seed: string;
+  out?: string;
+  workers?: number;
+  set: string[];
+  sweep: string[];
+  timeseries: TimeseriesMode;
+  blockSize: number;
+  untilPrecision?: number;
+  maxRuns?: number;
+  quiet?: boolean;
+  design: 'independent' | 'lhs';
+  onlyRun?: number;
+  json?: boolean;
+  import: string[];
+}
+
+/** Adds the `run` command to the program. */
+export function addRunCommand(program: Command): void {
+  program
+    .command('run')
+    .description('run a Monte Carlo batch of a scenario into Arrow files, and print its summary')
+    .argument('<scenario>', 'a scenario file (YAML or JSON)')
+    .option('--runs <n>', 'runs per variant (default 1000)', positiveInteger)
+    .option('--seed <seed>', 'master seed: run i draws only from streams derived from (seed, i)', '1')
+    .option('--out <dir>', 'directory for runs.arrow, timeseries.arrow, events.arrow, summary.json, manifest.json (default results/<scenario name>)')
+    .option('--workers <w>', `worker threads (default: the ${availableParallelism()} available cores; 0 runs in this thread)`, nonNegativeInteger)
+    .option('--set <path=value>', 'override a field after composition (repeatable)', collect, [])
+    .option('--sweep <path=v1,v2,...>', 'run a variant for each value; several sweeps make a grid (repeatable)', collect, [])
+    .addOption(new Option('--timeseries <mode>', 'monthly series to keep: none, summary (market and labs) or all').choices(TIMESERIES_MODES).default('summary'))
+    .option('--block-size <n>', 'runs per record batch and per check of --until-precision', positiveInteger, 100)
+    .option('--until-precision <share>', 'run until every key metric\'s 95% CI half-width is under this share of its mean (e.g. 0.01)', share)
+    .option('--max-runs <n>', 'with --until-precision: the most runs to do (default 100000)', positiveInteger)
+    .addOption(new Option('--design <design>', 'how uncertain parameters are sampled: independent draws, or a Latin hypercube over the runs').choices(['independent', 'lhs']).default('independent'))
+    .option('--quiet', 'no progress bar')
+    .option('--only-run <i>', 'run only replication i (of every variant) and print its summary', nonNegativeInteger)
+    .option('--json', 'with --only-run: print the whole result (monthly records, events, summary) as JSON')
+    .option('--import <module>', 'a JavaScript module that registers custom policies (registerPolicy), loaded here and in every worker (repeatable)', collect, [])
+    .action(async (file: string, flags: RunFlags, command: Command) => {
+      flags.import = await importModules(flags.import);
+      if (flags.onlyRun !== undefined) return onlyRun(file, flags);
+      return batch(file, flags, command);
+    });
+}
+
+async function onlyRun(file: string, flags: RunFlags): Promise<void> {
+  const [{ loadScenario }, { compileScenario }, { runScenario }, { formatRunSummary }] = await Promise.all([
+    import('../scenario/load.js'),
+    import('../scenario/compile.js'),
+    import('../market/run.js'),
+    import('./summary.js'),
+  ]);
+  const loaded = loadScenario(file, { set: flags.set, sweep: flags.sweep });
+  const results = loaded.variants.map((variant) => ({ variant: variant.name, result: runScenario(compileScenario(variant.spec), flags.seed, flags.onlyRun!) }));
+  if (flags.json) console.log(JSON.stringify(results.length === 1 ? results[0]!.result : results));
+  else console.log(results.map(({ variant, result }) => formatRunSummary(`${loaded.spec.name} (${variant})`, result)).join('\n\n'));
+}
+
+async function batch(file: string, flags: RunFlags, command: Command): Promise<void> {
+  if (flags.json) throw new UsageError('--json goes with --only-run; a batch writes Arrow files to --out');
+  if (flags.untilPrecision === undefined && flags.maxRuns !== undefined) throw new UsageError('--max-runs goes with --until-precision; without it, use --runs');
+  if (flags.untilPrecision !== undefined && flags.design === 'lhs') throw new UsageError('--design lhs stratifies a fixed number of runs; it cannot go with --until-precision');
+  if (flags.untilPrecision !== undefined && command.getOptionValueSource('runs') === 'cli') throw new UsageError('--until-precision decides the number of runs; give the most with --max-runs, not --runs');
+  const [{ loadScenario }, { runBatch }, { formatBatchSummary }, { progressBar }] = await Promise.all([
+    import('../scenario/load.js'),
+    import('../experiment/batch.js'),
+    import('./batch-summary.js'),
+    import('./progress.js'),
+  ]);
+  const loaded = loadScenario(file, { set: flags.set, sweep: flags.sweep });
+  const out = flags.out ?? join('results', loaded.spec.name);
+  prepareOutputDirectory(out);
+  const runs = flags.untilPrecision !== undefined ? (flags.maxRuns ?? 100_000) : (flags.runs ?? 1000);
+  const progress = progressBar(!flags.quiet && process.stderr.isTTY === true, runs, loaded.variants.length);
+  const started = performance.now();
+  try {
+    const outcome = await runBatch({
+      scenario: loaded,
+      runs,
+      seed: flags.seed,
+      out,
+      workers: flags.workers,
+      timeseries: flags.timeseries,
+      blockSize: flags.blockSize,
+      untilPrecision: flags.untilPrecision,
+      design: flags.design,
+      commandLine: process.argv.slice(2),
+      modules: flags.import,
+      onProgress: (done) => progress.update(done.runs),
+    });
+    progress.stop();
+    console.log(formatBatchSummary(loaded.spec.name, outcome, (performance.now() - started) / 1000));
+    console.log(`\nwrote ${out}/: runs.arrow (${outcome.rows.runs} rows), timeseries.arrow (${outcome.rows.timeseries}), events.arrow (${outcome.rows.events}), summary.json, manifest.json`);
+  } catch (error) {
+    progress.stop();
+    const { RunFailure } = await import('../experiment/replicate.js');
+    if (error instanceof RunFailure) {
+      throw new UsageError(`${error.message}\nreproduce it with: computerace run ${file} --seed ${error.seed} --only-run ${error.runIndex} --debug`, 1);
+    }
+    throw error;
+  }
+}
+
+/** Imports the policy modules, and returns them as URLs a worker thread can import too. */
+async function importModules(modules: readonly string[]): Promise<string[]> {
+  const urls: string[] = [];
+  for (const module of modules) {
+    const url = pathToFileURL(resolve(module)).href;
+    try {
+      await import(url);
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' ? 'not found' : (error as Error).message;
+      throw new UsageError(`--import ${module}: cannot load the module: ${reason}`);
+    }
+    urls.push(url);
+  }
+  return urls;
+}
+
+/** Creates the output directory, or says in one line why it cannot be written. */
+function prepareOutputDirectory(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new UsageError(`cannot write to output directory '${dir}': ${REASONS[reason] ?? reason}`);
+  }
+}
+
+const REASONS: Record<string, string> = {
+  ENOTDIR: 'a part of the path is a file, not a directory',
+  EEXIST: 'a file of that name exists',
+  EACCES: 'permission denied',
+  EROFS: 'read-only file system',
+};

@@ -1,0 +1,218 @@
+import { availableParallelism } from 'node:os';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Table } from 'apache-arrow';
+import { ArrowFileWriter, ArrowTable } from '../io/arrow.js';
+import type { TableBlock } from '../io/columns.js';
+import { eventsLayout, runsLayout, timeseriesLayout } from '../io/layout.js';
+import type { BatchDescription, TimeseriesMode } from '../io/layout.js';
+import { inlineExecutor, poolExecutor } from './executor.js';
+import type { Executor } from './executor.js';
+import { MetricSeries } from './metrics.js';
+import { arrowMetadata, writeJsonFile } from '../io/outputs.js';
+import type { Manifest, Provenance } from '../io/outputs.js';
+import { loadScenario } from '../scenario/load.js';
+import type { LoadedScenario } from '../scenario/load.js';
+import { ENGINE_VERSION } from '../version.js';
+import type { BlockOutput, ReplicationPlan } from './replicate.js';
+import { stoppingRule, summariseBatch } from './summary.js';
+import type { BatchSummary, Convergence } from './summary.js';
+
+/**
+ * A Monte Carlo batch: runs 0..N-1 of every variant, on a pool of workers, written as Arrow files
+ * in run order while runs complete. Blocks of runs are handed out ahead of the writer and written
+ * in order as they come back (the queue of pending blocks is the reorder buffer), so memory is
+ * bounded by the number of blocks in flight and the bytes never depend on which worker ran what.
+ */
+
+/** A batch, as the library takes it. */
+export interface BatchOptions {
+  /** A scenario file, or one already loaded (its variants are run). */
+  scenario: string | LoadedScenario;
+  /** With a file: `path=value` overrides and `path=v1,v2` sweeps, as on the command line. */
+  set?: readonly string[];
+  sweep?: readonly string[];
+  /** Runs per variant; with `untilPrecision`, the most runs to do. */
+  runs: number;
+  /** Master seed: run i draws only from streams of (seed, i). */
+  seed?: string | number;
+  /** Worker threads (default: the available cores); 0 runs in this thread. */
+  workers?: number;
+  /** Monthly series to keep (default `summary`: the market and the labs). */
+  timeseries?: TimeseriesMode;
+  /** Runs per record batch, and per check of the stopping rule (default 100). */
+  blockSize?: number;
+  /** Stop once every key metric's 95% CI half-width is under this share of its mean. */
+  untilPrecision?: number;
+  /** How uncertain parameters are sampled: `independent` draws (default) or a Latin hypercube over the runs (`lhs`). */
+  design?: 'independent' | 'lhs';
+  /** Write everything into this directory (Arrow tables, summary.json, manifest.json) instead of returning the tables. */
+  out?: string;
+  /** The command that started the batch, for the manifest. */
+  commandLine?: readonly string[];
+  /** Modules each worker imports before running (to register custom policies). */
+  modules?: readonly string[];
+  /** Called after each block is written. */
+  onProgress?: (progress: { runs: number; total: number }) => void;
+}
+
+/** What a batch produced. */
+export interface BatchOutcome {
+  description: BatchDescription;
+  /** Runs done per variant. */
+  runs: number;
+  summary: BatchSummary;
+  /** Rows written per table. */
+  rows: { runs: number; timeseries: number; events: number };
+  /** The tables, when no files were asked for. */
+  tables?: { runs: Table; timeseries: Table; events: Table };
+  convergence?: Convergence;
+}
+
+/** The default runs per record batch. */
+export const DEFAULT_BLOCK_SIZE = 100;
+
+/** Runs a batch; writes its tables as they fill, or returns them. */
+export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
+  const startedAt = new Date();
+  const loaded = typeof options.scenario === 'string' ? loadScenario(options.scenario, { set: options.set, sweep: options.sweep }) : options.scenario;
+  const seed = String(options.seed ?? 1);
+  const blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
+  const workers = options.workers ?? availableParallelism();
+  const plan: ReplicationPlan = {
+    variants: loaded.variants.map(({ name, spec }) => ({ name, spec })),
+    seed,
+    timeseries: options.timeseries ?? 'summary',
+    design: options.design === 'lhs' ? { kind: 'lhs', runs: options.runs } : { kind: 'independent' },
+  };
+  // A hypercube stratifies a known number of runs; a stopping rule does not know it in advance.
+  if (options.design === 'lhs' && options.untilPrecision !== undefined) throw new RangeError('a Latin hypercube design needs a fixed number of runs, not a stopping rule');
+  const provenance: Provenance = {
+    engineVersion: ENGINE_VERSION,
+    scenarioName: loaded.spec.name,
+    scenarioHash: loaded.hash,
+    scenario: loaded.resolved,
+    seed,
+    runs: options.runs,
+    variants: plan.variants.map((variant) => variant.name),
+    design: plan.design!.kind,
+    timeseries: plan.timeseries,
+    blockSize,
+    ...(options.untilPrecision !== undefined ? { untilPrecision: options.untilPrecision } : {}),
+  };
+  const executor: Executor = workers === 0 ? inlineExecutor(plan) : poolExecutor(plan, workers, options.modules);
+  let sinks: Sinks | undefined;
+  try {
+    if (options.out !== undefined) await mkdir(options.out, { recursive: true });
+    const description = await executor.describe();
+    sinks = new Sinks(description, options.out, arrowMetadata(provenance));
+    const metrics = new MetricSeries(description, sinks.runs.table.layout);
+    const total = options.runs;
+    const inFlight: Promise<BlockOutput>[] = [];
+    let next = 0;
+    const submit = (): void => {
+      const count = Math.min(blockSize, total - next);
+      inFlight.push(executor.block(next, count));
+      next += count;
+    };
+    const window = Math.max(2, 2 * workers);
+    let convergence: Convergence | undefined;
+    while (metrics.runs < total) {
+      while (next < total && inFlight.length < window) submit();
+      const output = await inFlight.shift()!;
+      sinks.write(output);
+      metrics.add(output.runs);
+      options.onProgress?.({ runs: metrics.runs, total });
+      if (options.untilPrecision !== undefined) {
+        convergence = stoppingRule(metrics, description.variants, options.untilPrecision);
+        if (convergence.converged) break;
+      }
+    }
+    // Blocks computed past the stopping point are dropped unwritten.
+    await Promise.allSettled(inFlight);
+    const rows = await sinks.close();
+    const summary = summariseBatch(description, metrics);
+    if (options.out !== undefined) {
+      await writeJsonFile(options.out, 'summary.json', { scenarioName: provenance.scenarioName, scenarioHash: provenance.scenarioHash, seed, ...(convergence ? { convergence } : {}), ...summary });
+      const manifest: Manifest = {
+        ...provenance,
+        commandLine: [...(options.commandLine ?? [])],
+        workers,
+        startedAt: startedAt.toISOString(),
+        finishedAt: new Date().toISOString(),
+        runsDone: metrics.runs,
+        files: { 'runs.arrow': { rows: rows.runs }, 'timeseries.arrow': { rows: rows.timeseries }, 'events.arrow': { rows: rows.events } },
+        node: process.version,
+        platform: `${process.platform}-${process.arch}`,
+      };
+      // Last: a directory with a manifest holds a finished batch.
+      await writeJsonFile(options.out, 'manifest.json', manifest);
+    }
+    return { description, runs: metrics.runs, summary, rows, tables: sinks.tables(), convergence };
+  } catch (error) {
+    await sinks?.abort();
+    throw error;
+  } finally {
+    await executor.close();
+  }
+}
+
+/** The three tables of a batch: files being written, or blocks kept for in-memory tables. */
+class Sinks {
+  readonly runs: Sink;
+  readonly timeseries: Sink;
+  readonly events: Sink;
+
+  constructor(description: BatchDescription, dir: string | undefined, metadata: Record<string, string>) {
+    const sink = (name: string, table: ArrowTable): Sink => new Sink(table, dir !== undefined ? new ArrowFileWriter(join(dir, `${name}.arrow`), table) : undefined);
+    this.runs = sink('runs', new ArrowTable(runsLayout(description), metadata));
+    this.timeseries = sink('timeseries', new ArrowTable(timeseriesLayout(description), metadata));
+    this.events = sink('events', new ArrowTable(eventsLayout(description), metadata));
+  }
+
+  write(output: BlockOutput): void {
+    this.runs.write(output.runs);
+    if (output.timeseries) this.timeseries.write(output.timeseries);
+    this.events.write(output.events);
+  }
+
+  async close(): Promise<BatchOutcome['rows']> {
+    await Promise.all([this.runs.close(), this.timeseries.close(), this.events.close()]);
+    return { runs: this.runs.rows, timeseries: this.timeseries.rows, events: this.events.rows };
+  }
+
+  async abort(): Promise<void> {
+    await Promise.all([this.runs.abort(), this.timeseries.abort(), this.events.abort()]);
+  }
+
+  tables(): BatchOutcome['tables'] {
+    if (this.runs.file) return undefined;
+    return { runs: this.runs.toTable(), timeseries: this.timeseries.toTable(), events: this.events.toTable() };
+  }
+}
+
+/** One table's destination. */
+class Sink {
+  private readonly blocks: TableBlock[] = [];
+  rows = 0;
+
+  constructor(readonly table: ArrowTable, readonly file: ArrowFileWriter | undefined) {}
+
+  write(block: TableBlock): void {
+    this.rows += block.rows;
+    if (this.file) this.file.write(block);
+    else this.blocks.push(block);
+  }
+
+  close(): Promise<void> {
+    return this.file?.close() ?? Promise.resolve();
+  }
+
+  abort(): Promise<void> {
+    return this.file?.abort() ?? Promise.resolve();
+  }
+
+  toTable(): Table {
+    return this.table.table(this.blocks);
+  }
+}

@@ -1,0 +1,72 @@
+import type { TableBlock } from '../io/columns.js';
+import { LAB_FIGURES } from '../io/layout.js';
+import type { BatchDescription, ColumnSpec } from '../io/layout.js';
+
+/**
+ * The key metrics of a batch: the run-level figures that summaries, stopping rules and variant
+ * comparisons are about, kept per variant in run order (8 bytes a run and metric, so a 100,000-run
+ * batch keeps a few MB however long its series are).
+ */
+
+/** The names of a batch's key metrics, as columns of the runs table. */
+export function keyMetrics(description: BatchDescription): string[] {
+  return [
+    ...description.labs.flatMap((lab) => LAB_FIGURES.map((figure) => `labs.${lab}.${figure}`)),
+    ...description.providers.map((provider) => `providers.${provider}.finalMarketShare`),
+    'market.avgSpotPriceUsdPerGpuHour',
+    'market.avgContractPriceUsdPerGpuHour',
+    'market.shocks',
+  ];
+}
+
+/** Values of each key metric by variant, appended block by block. */
+export class MetricSeries {
+  readonly names: string[];
+  private readonly columns: number[];
+  private readonly values: Float64Array[][];
+  private length = 0;
+
+  constructor(description: BatchDescription, layout: readonly ColumnSpec[]) {
+    this.names = keyMetrics(description);
+    this.columns = this.names.map((name) => layout.findIndex((column) => column.name === name));
+    this.values = description.variants.map(() => this.names.map(() => new Float64Array(1024)));
+  }
+
+  /** Runs recorded per variant. */
+  get runs(): number {
+    return this.length;
+  }
+
+  /** Appends a block of the runs table, whose rows are in (run, variant) order. */
+  add(block: TableBlock): void {
+    const variants = this.values.length;
+    const runs = block.rows / variants;
+    this.reserve(this.length + runs);
+    this.columns.forEach((column, m) => {
+      const data = block.columns[column]!;
+      if (data.type !== 'float64') throw new Error(`key metric ${this.names[m]} is not a number column`);
+      for (let row = 0; row < block.rows; row++) this.values[row % variants]![m]![this.length + Math.floor(row / variants)] = data.values[row]!;
+    });
+    this.length += runs;
+  }
+
+  /** The values of metric `name` in variant `variant`, one per run. */
+  of(variant: number, name: string): Float64Array {
+    const m = this.names.indexOf(name);
+    if (m < 0) throw new Error(`no key metric ${name}`);
+    return this.values[variant]![m]!.subarray(0, this.length);
+  }
+
+  private reserve(length: number): void {
+    const capacity = this.values[0]![0]!.length;
+    if (length <= capacity) return;
+    const grown = Math.max(length, capacity * 2);
+    for (const variant of this.values) {
+      variant.forEach((values, m) => {
+        const bigger = new Float64Array(grown);
+        bigger.set(values);
+        variant[m] = bigger;
+      });
+    }
+  }
+}

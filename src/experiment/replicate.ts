@@ -1,0 +1,109 @@
+import { runScenario } from '../market/run.js';
+import type { RunResult } from '../market/results.js';
+import { compileScenario } from '../scenario/compile.js';
+import type { CompiledScenario } from '../scenario/compile.js';
+import type { ScenarioSpec } from '../scenario/schema.js';
+import { eventsAppender, runsAppender, timeseriesAppender } from '../io/columns.js';
+import type { TableBlock } from '../io/columns.js';
+import type { ActorKind, BatchDescription, TimeseriesMode } from '../io/layout.js';
+import { latinHypercube } from './lhs.js';
+import type { LatinHypercube } from './lhs.js';
+
+/**
+ * The work of one process of a batch, in a worker thread or in the caller's: compile the variants
+ * once, then turn blocks of run indices into columns. Everything here is a function of the plan and
+ * the run indices, so any process computes the same bytes for the same runs.
+ */
+
+/** What every process of a batch is given: plain data, so it crosses to worker threads. */
+export interface ReplicationPlan {
+  /** The variants' resolved scenarios; the first is the baseline. */
+  variants: { name: string; spec: ScenarioSpec }[];
+  seed: string;
+  timeseries: TimeseriesMode;
+  /** How uncertain parameters are drawn: each from its own stream, or by a Latin hypercube over `runs` runs. */
+  design?: { kind: 'independent' } | { kind: 'lhs'; runs: number };
+}
+
+/** The tables' rows for a block of runs: every variant of each run, in (run, variant) order. */
+export interface BlockOutput {
+  first: number;
+  count: number;
+  runs: TableBlock;
+  timeseries: TableBlock | undefined;
+  events: TableBlock;
+}
+
+/** A run that threw: the run index and seed reproduce it. */
+export class RunFailure extends Error {
+  constructor(readonly runIndex: number, readonly variant: string, readonly seed: string, cause: unknown) {
+    super(`run ${runIndex} (variant ${variant}, seed ${seed}) failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'RunFailure';
+  }
+}
+
+const KIND_OF_OUTPUT: Record<'market' | 'labs' | 'providers' | 'suppliers', ActorKind> = { market: 'market', labs: 'lab', providers: 'provider', suppliers: 'supplier' };
+
+/** Runs blocks of a batch's runs in this process. */
+export class Replicator {
+  private readonly compiled: CompiledScenario[];
+  private readonly hypercube: LatinHypercube | undefined;
+  private described: BatchDescription | undefined;
+
+  constructor(readonly plan: ReplicationPlan) {
+    this.compiled = plan.variants.map((variant) => compileScenario(variant.spec));
+    if (plan.design?.kind === 'lhs') this.hypercube = latinHypercube(plan.seed, plan.design.runs);
+  }
+
+  /** One run of one variant, as the market returns it. */
+  run(runIndex: number, variant: number): RunResult {
+    const hypercube = this.hypercube;
+    const options = hypercube ? { design: (path: string) => hypercube.uniform(path, runIndex) } : {};
+    try {
+      return runScenario(this.compiled[variant]!, this.plan.seed, runIndex, options);
+    } catch (error) {
+      throw new RunFailure(runIndex, this.plan.variants[variant]!.name, this.plan.seed, error);
+    }
+  }
+
+  /** The batch's names and columns, from the specs and run 0 of each variant (which samples every uncertain parameter the scenario has). */
+  describe(): BatchDescription {
+    if (this.described) return this.described;
+    const union = (lists: string[][]): string[] => [...new Set(lists.flat())];
+    const specs = this.plan.variants.map((variant) => variant.spec);
+    const baseline = specs[0]!;
+    const kept = baseline.outputs.timeseries.map((kind) => KIND_OF_OUTPUT[kind]);
+    const wanted: ActorKind[] = this.plan.timeseries === 'all' ? ['market', 'lab', 'provider', 'supplier'] : this.plan.timeseries === 'summary' ? ['market', 'lab'] : [];
+    this.described = {
+      variants: this.plan.variants.map((variant) => variant.name),
+      labs: union(specs.map((spec) => spec.labs.map((lab) => lab.id))),
+      providers: union(specs.map((spec) => spec.providers.map((provider) => provider.id))),
+      suppliers: union(specs.map((spec) => spec.suppliers.map((supplier) => supplier.id))),
+      parameters: union(specs.map((_, v) => Object.keys(this.run(0, v).sampled))),
+      timeseriesKinds: wanted.filter((kind) => kept.includes(kind)),
+    };
+    return this.described;
+  }
+
+  /** Runs `count` runs from `first`, every variant of each, and returns their rows. */
+  block(first: number, count: number): BlockOutput {
+    const description = this.describe();
+    const known = new Set(description.parameters);
+    const runs = runsAppender(description);
+    const timeseries = description.timeseriesKinds.length > 0 ? timeseriesAppender(description) : undefined;
+    const events = eventsAppender(description);
+    for (let runIndex = first; runIndex < first + count; runIndex++) {
+      for (let variant = 0; variant < this.compiled.length; variant++) {
+        const result = this.run(runIndex, variant);
+        for (const path in result.sampled) {
+          // The runs table's columns were fixed from run 0; a parameter only some runs draw would be lost.
+          if (!known.has(path)) throw new RunFailure(runIndex, this.plan.variants[variant]!.name, this.plan.seed, new Error(`parameter ${path} was not sampled in run 0, so the runs table has no column for it`));
+        }
+        runs.append(variant, result);
+        timeseries?.append(variant, result);
+        events.append(variant, result);
+      }
+    }
+    return { first, count, runs: runs.finish(), timeseries: timeseries?.finish(), events: events.finish() };
+  }
+}

@@ -1,0 +1,118 @@
+import type { BatchDescription } from '../io/layout.js';
+import type { MetricSeries } from './metrics.js';
+import type { Summary } from './statistics.js';
+import { ciHalfWidthRelative, describe, expectedShortfallWorst, pairedDifference, probabilityAbove } from './statistics.js';
+
+/**
+ * What `summary.json` says about a batch: per variant and key metric, the distribution over runs
+ * and the precision of its mean; the probabilities users ask for; and each variant against the
+ * baseline as paired differences (common random numbers make them far tighter than the difference
+ * of two means). It depends only on the runs' values, so any number of workers gives the same file.
+ */
+
+/** A metric over runs. */
+export interface MetricSummary {
+  runs: number;
+  mean: number;
+  sd: number;
+  /** 95% confidence interval of the mean (Student's t). */
+  ci95: [number, number];
+  p5: number;
+  p50: number;
+  p95: number;
+  min: number;
+  max: number;
+}
+
+/** A probability estimated from the runs, with its 95% Wilson interval. */
+export interface Probability {
+  p: number;
+  ci95: [number, number];
+}
+
+/** The risks of one lab in one variant. */
+export interface LabRisk {
+  /** Probability that the lab's shortfall exceeds 10% of its demand in some calendar year. */
+  shortfallOver10PercentInAnyYear: Probability;
+  /** Mean shortfall share of the worst 5% of runs (expected shortfall). */
+  expectedShortfallShareWorst5Percent: number;
+}
+
+/** The whole summary. */
+export interface BatchSummary {
+  runs: number;
+  variants: string[];
+  /** By variant, then key metric. */
+  metrics: Record<string, Record<string, MetricSummary>>;
+  /** By variant, then lab. */
+  risks: Record<string, Record<string, LabRisk>>;
+  /** By variant other than the baseline, then key metric: variant minus baseline, run by run. */
+  differences: Record<string, Record<string, MetricSummary>>;
+}
+
+/** Summarises the key metrics of a batch. */
+export function summariseBatch(description: BatchDescription, series: MetricSeries): BatchSummary {
+  const variants = description.variants;
+  const perVariant = <T>(each: (variant: number) => T, from = 0): Record<string, T> =>
+    Object.fromEntries(variants.slice(from).map((name, i) => [name, each(i + from)]));
+  const eachMetric = (summary: (name: string) => MetricSummary): Record<string, MetricSummary> =>
+    Object.fromEntries(series.names.map((name) => [name, summary(name)]));
+  return {
+    runs: series.runs,
+    variants,
+    metrics: perVariant((v) => eachMetric((name) => metricSummary(describe(series.of(v, name))))),
+    risks: perVariant((v) =>
+      Object.fromEntries(
+        description.labs.map((lab) => [
+          lab,
+          {
+            shortfallOver10PercentInAnyYear: probability(series.of(v, `labs.${lab}.worstYearShortfallShare`), 0.1),
+            expectedShortfallShareWorst5Percent: expectedShortfallWorst(series.of(v, `labs.${lab}.shortfallShare`), 0.05),
+          },
+        ]),
+      ),
+    ),
+    differences: perVariant((v) => eachMetric((name) => metricSummary(pairedDifference(series.of(0, name), series.of(v, name)))), 1),
+  };
+}
+
+/** Where a batch run until a precision stands: converged, and which metric held it back longest. */
+export interface Convergence {
+  converged: boolean;
+  runs: number;
+  precision: number;
+  /** The metric (`variant: metric`) that converged last, or the least precise one if the batch stopped at its run limit. */
+  limiting: string;
+  /** Its 95% CI half-width relative to its mean. */
+  relativeHalfWidth: number;
+}
+
+/** Runs before the stopping rule is consulted: a CI from a handful of runs is itself too noisy to trust. */
+export const MIN_RUNS_TO_STOP = 30;
+
+/** The stopping rule: every key metric's 95% CI half-width under `precision` times its mean. */
+export function stoppingRule(series: MetricSeries, variants: readonly string[], precision: number): Convergence {
+  let limiting = '';
+  let worst = -1;
+  for (let v = 0; v < variants.length; v++) {
+    for (const name of series.names) {
+      const values = series.of(v, name);
+      // A metric that never varies is known exactly, whatever its mean.
+      const relative = values.every((value) => value === values[0]) ? 0 : ciHalfWidthRelative(values);
+      if (relative > worst) {
+        worst = relative;
+        limiting = `${variants[v]}: ${name}`;
+      }
+    }
+  }
+  return { converged: series.runs >= MIN_RUNS_TO_STOP && worst < precision, runs: series.runs, precision, limiting, relativeHalfWidth: worst };
+}
+
+function metricSummary(d: Summary): MetricSummary {
+  return { runs: d.count, mean: d.mean, sd: d.sd, ci95: [d.ciLow, d.ciHigh], p5: d.p5, p50: d.p50, p95: d.p95, min: d.min, max: d.max };
+}
+
+function probability(values: Float64Array, threshold: number): Probability {
+  const estimate = probabilityAbove(values, threshold);
+  return { p: estimate.p, ci95: [estimate.low, estimate.high] };
+}

@@ -1,0 +1,130 @@
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { finished } from 'node:stream/promises';
+import {
+  DateDay,
+  Dictionary,
+  Field,
+  Float64,
+  Int32,
+  RecordBatch,
+  RecordBatchFileWriter,
+  Schema,
+  Struct,
+  Table,
+  Utf8,
+  makeData,
+  vectorFromArray,
+} from 'apache-arrow';
+import type { Data, DataType, Vector } from 'apache-arrow';
+import type { ColumnData, TableBlock } from './columns.js';
+import type { ColumnSpec } from './layout.js';
+
+/**
+ * Arrow IPC files written batch by batch. A file is written under a temporary name and renamed
+ * when complete, so an interrupted batch never leaves a file that looks finished.
+ */
+
+/** Turns blocks of columns into Arrow record batches of one schema. */
+export class ArrowTable {
+  readonly schema: Schema;
+  private readonly dictionaries: (Vector | undefined)[];
+
+  constructor(readonly layout: readonly ColumnSpec[], metadata: Record<string, string> = {}) {
+    let dictionaryId = 0;
+    const fields = layout.map((column) => {
+      const type = arrowType(column, dictionaryId);
+      if (column.type === 'dictionary') dictionaryId++;
+      return new Field(column.name, type, column.nullable ?? false, new Map([['description', column.description]]));
+    });
+    this.schema = new Schema(fields, new Map(Object.entries(metadata)));
+    // One dictionary vector per column for the whole file: the file format allows no replacement.
+    this.dictionaries = layout.map((column) => (column.dictionary ? vectorFromArray([...column.dictionary], new Utf8()) : undefined));
+  }
+
+  /** A block as a record batch. */
+  batch(block: TableBlock): RecordBatch {
+    const children = block.columns.map((column, i) => this.data(column, i, block.rows));
+    const struct = makeData({ type: new Struct(this.schema.fields), length: block.rows, nullCount: 0, children });
+    return new RecordBatch(this.schema, struct);
+  }
+
+  /** Blocks as one in-memory table (for small batches returned to a script). */
+  table(blocks: readonly TableBlock[]): Table {
+    return blocks.length === 0 ? new Table(this.schema) : new Table(blocks.map((block) => this.batch(block)));
+  }
+
+  private data(column: ColumnData, i: number, length: number): Data {
+    const type = this.schema.fields[i]!.type as DataType;
+    switch (column.type) {
+      case 'float64':
+        return makeData({ type: type as Float64, length, data: column.values, nullBitmap: column.valid, nullCount: column.valid ? column.nulls : 0 });
+      case 'utf8':
+        return makeData({ type: type as Utf8, length, valueOffsets: column.offsets, data: column.bytes, nullCount: 0 });
+      case 'dictionary':
+        return makeData({ type: type as Dictionary<Utf8, Int32>, length, data: column.values, dictionary: this.dictionaries[i]!, nullCount: 0 });
+      case 'date':
+        return makeData({ type: type as DateDay, length, data: column.values, nullCount: 0 });
+      default:
+        return makeData({ type: type as Int32, length, data: column.values, nullCount: 0 });
+    }
+  }
+}
+
+/** Streams record batches into an Arrow IPC file at `path`, by way of `path.partial`. */
+export class ArrowFileWriter {
+  private readonly partial: string;
+  private readonly writer = new RecordBatchFileWriter();
+  private readonly file;
+  private readonly done: Promise<void>;
+  /** Rows written so far. */
+  rows = 0;
+
+  constructor(readonly path: string, readonly table: ArrowTable) {
+    this.partial = `${path}.partial`;
+    this.file = createWriteStream(this.partial);
+    this.writer.toNodeStream().pipe(this.file);
+    this.done = finished(this.file);
+    // A failure to open or write is reported by close() (or made moot by abort()), never left unhandled.
+    this.done.catch(() => undefined);
+    // The schema goes first, so a table with no rows is still a valid file.
+    this.writer.reset(undefined, table.schema);
+  }
+
+  /** Appends a block as one record batch. */
+  write(block: TableBlock): void {
+    if (block.rows === 0) return;
+    this.writer.write(this.table.batch(block));
+    this.rows += block.rows;
+  }
+
+  /** Writes the footer, waits for the bytes to reach the disk and gives the file its final name. */
+  async close(): Promise<void> {
+    this.writer.finish();
+    await this.done;
+    await rename(this.partial, this.path);
+  }
+
+  /** Stops writing and removes the partial file. */
+  async abort(): Promise<void> {
+    // The writer is left to the garbage collector: aborting it rejects promises nobody awaits.
+    this.file.destroy();
+    await this.done.catch(() => undefined);
+    await rm(this.partial, { force: true });
+  }
+}
+
+function arrowType(column: ColumnSpec, dictionaryId: number): DataType {
+  switch (column.type) {
+    case 'float64':
+      return new Float64();
+    case 'utf8':
+      return new Utf8();
+    case 'date':
+      return new DateDay();
+    case 'dictionary':
+      return new Dictionary(new Utf8(), new Int32(), dictionaryId, false);
+    default:
+      return new Int32();
+  }
+}

@@ -1,0 +1,149 @@
+import type { LabMonth, MarketMonth, NotableEvent, ProviderMonth, SupplierMonth } from '../market/results.js';
+
+/**
+ * The three tables a batch writes, as column lists. Workers fill columns in this order and the
+ * writer turns them into Arrow types, so both sides derive the layout from the same description
+ * of the batch and never disagree about a column.
+ */
+
+/** How much of the monthly series a batch keeps. */
+export type TimeseriesMode = 'none' | 'summary' | 'all';
+
+/** The timeseries modes, in order of size. */
+export const TIMESERIES_MODES: readonly TimeseriesMode[] = ['none', 'summary', 'all'];
+
+/** An actor kind as the timeseries table names it. */
+export type ActorKind = 'market' | 'lab' | 'provider' | 'supplier';
+
+/** What every process of a batch agrees on before the first run: names, actors, parameters. */
+export interface BatchDescription {
+  /** Variant names; the first is the baseline. */
+  variants: string[];
+  labs: string[];
+  providers: string[];
+  suppliers: string[];
+  /** Uncertain parameters sampled in run 0 of any variant, in first-seen order. */
+  parameters: string[];
+  /** Actor kinds whose monthly rows `timeseries.arrow` keeps. */
+  timeseriesKinds: ActorKind[];
+}
+
+/** The physical type of a column. */
+export type ColumnType = 'int32' | 'float64' | 'utf8' | 'date' | 'dictionary';
+
+/** One column of a table. */
+export interface ColumnSpec {
+  name: string;
+  type: ColumnType;
+  /** For a dictionary column: its values, fixed for the whole batch (the Arrow file format cannot replace a dictionary). */
+  dictionary?: readonly string[];
+  /** Rows may have no value (null). */
+  nullable?: boolean;
+  /** One-line description, kept in the Arrow field's metadata. */
+  description: string;
+}
+
+/** The monthly metrics of each actor kind, as written in the timeseries table. */
+export const LAB_METRICS = ['demandH100e', 'contractedH100e', 'spotH100e', 'usedH100e', 'shortfallH100e', 'spendUsd', 'avgPriceUsdPerGpuHour', 'providers'] as const satisfies readonly (keyof LabMonth)[];
+/** A provider's monthly metrics. */
+export const PROVIDER_METRICS = [
+  'fleetH100e', 'usableH100e', 'internalH100e', 'contractedH100e', 'spotH100e', 'utilization',
+  'revenueUsd', 'avgPriceUsdPerGpuHour', 'costUsdPerGpuHour', 'backlogH100e', 'powerMw', 'marketShare',
+] as const satisfies readonly (keyof ProviderMonth)[];
+/** A supplier's monthly metrics. */
+export const SUPPLIER_METRICS = ['productionUnits', 'productionH100e', 'backlogH100e', 'leadTimeDays', 'capacityFactor'] as const satisfies readonly (keyof SupplierMonth)[];
+/** The market's monthly metrics. */
+export const MARKET_METRICS = ['spotPriceUsdPerGpuHour', 'contractPriceUsdPerGpuHour', 'hhi', 'demandH100e', 'shortfallH100e', 'activeShocks'] as const satisfies readonly (keyof MarketMonth)[];
+
+/** Each kind's metrics; a metric shared by kinds (demand, backlog, ...) is one column. */
+export const METRICS_OF: Record<ActorKind, readonly string[]> = {
+  market: MARKET_METRICS,
+  lab: LAB_METRICS,
+  provider: PROVIDER_METRICS,
+  supplier: SUPPLIER_METRICS,
+};
+
+/** The kinds of events of note. */
+export const EVENT_KINDS: readonly NotableEvent['kind'][] = ['shock-start', 'shock-end', 'contract', 'policy', 'matched'];
+
+const ACTOR_KINDS: readonly ActorKind[] = ['market', 'lab', 'provider', 'supplier'];
+
+/** The per-lab figures of the runs table, by column suffix. */
+export const LAB_FIGURES = ['shortfallShare', 'worstYearShortfallShare', 'totalSpendUsd', 'avgPriceUsdPerGpuHour'] as const;
+/** The market-wide figures of the runs table. */
+export const MARKET_FIGURES = ['avgSpotPriceUsdPerGpuHour', 'avgContractPriceUsdPerGpuHour', 'shocks', 'contractsSigned', 'events'] as const;
+
+/** Column name of a sampled parameter in the runs table. */
+export const parameterColumn = (path: string): string => `param.${path}`;
+
+/** Columns of `runs.arrow`: one row per (run, variant). */
+export function runsLayout(description: BatchDescription): ColumnSpec[] {
+  const { labs, providers } = description;
+  return [
+    { name: 'run', type: 'int32', description: 'run index i: its draws come only from streams of (seed, i)' },
+    { name: 'seed', type: 'utf8', description: 'the master seed of the batch' },
+    { name: 'variant', type: 'dictionary', dictionary: description.variants, description: 'the variant (common random numbers across variants)' },
+    ...description.parameters.map((path): ColumnSpec => ({ name: parameterColumn(path), type: 'float64', nullable: true, description: `value drawn for ${path} (null when the variant does not sample it)` })),
+    ...labs.flatMap((lab) => [
+      ...LAB_FIGURES.map((figure): ColumnSpec => ({ name: `labs.${lab}.${figure}`, type: 'float64', description: LAB_FIGURE_DESCRIPTIONS[figure] })),
+      ...providers.map((provider): ColumnSpec => ({ name: `labs.${lab}.finalShare.${provider}`, type: 'float64', description: `share of ${lab}'s compute held by ${provider} in the last month` })),
+    ]),
+    ...providers.map((provider): ColumnSpec => ({ name: `providers.${provider}.finalMarketShare`, type: 'float64', description: `${provider}'s share of compute sold to labs in the last month` })),
+    ...MARKET_FIGURES.map((figure): ColumnSpec => ({ name: `market.${figure}`, type: 'float64', description: MARKET_FIGURE_DESCRIPTIONS[figure] })),
+  ];
+}
+
+/** Columns of `timeseries.arrow`: one row per (run, variant, month, actor). */
+export function timeseriesLayout(description: BatchDescription): ColumnSpec[] {
+  const kinds = description.timeseriesKinds;
+  const metrics: string[] = [];
+  for (const kind of kinds) for (const metric of METRICS_OF[kind]) if (!metrics.includes(metric)) metrics.push(metric);
+  return [
+    { name: 'run', type: 'int32', description: 'run index' },
+    { name: 'variant', type: 'dictionary', dictionary: description.variants, description: 'the variant' },
+    { name: 'month', type: 'int32', description: 'month index from the scenario start (0-based)' },
+    { name: 'date', type: 'date', description: 'first day of the month' },
+    { name: 'kind', type: 'dictionary', dictionary: ACTOR_KINDS, description: 'actor kind: market, lab, provider or supplier' },
+    { name: 'actor', type: 'dictionary', dictionary: actorIds(description), description: 'actor id (market for market-wide rows)' },
+    ...metrics.map((metric): ColumnSpec => ({
+      name: metric,
+      type: 'float64',
+      nullable: kinds.some((kind) => !METRICS_OF[kind].includes(metric)),
+      description: `monthly ${metric} (null for actor kinds without it)`,
+    })),
+  ];
+}
+
+/** Columns of `events.arrow`: one row per event of note. */
+export function eventsLayout(description: BatchDescription): ColumnSpec[] {
+  return [
+    { name: 'run', type: 'int32', description: 'run index' },
+    { name: 'variant', type: 'dictionary', dictionary: description.variants, description: 'the variant' },
+    { name: 'day', type: 'int32', description: 'days since the scenario start' },
+    { name: 'date', type: 'date', description: 'the date of the event' },
+    { name: 'kind', type: 'dictionary', dictionary: EVENT_KINDS, description: 'shock-start, shock-end, contract, policy or matched' },
+    { name: 'actor', type: 'utf8', description: 'the actor concerned (lab:provider for a contract)' },
+    { name: 'magnitude', type: 'float64', description: 'shock multiplier, contract volume (H100e), ...' },
+    { name: 'detail', type: 'utf8', description: 'a readable description' },
+  ];
+}
+
+/** The actor ids of the timeseries dictionary: `market`, then labs, providers and suppliers. */
+export function actorIds(description: BatchDescription): string[] {
+  return [...new Set(['market', ...description.labs, ...description.providers, ...description.suppliers])];
+}
+
+const LAB_FIGURE_DESCRIPTIONS: Record<(typeof LAB_FIGURES)[number], string> = {
+  shortfallShare: 'share of the lab\'s demand (H100e-days) not served over the run',
+  worstYearShortfallShare: 'largest share of demand unmet in any calendar year',
+  totalSpendUsd: 'total spend on contracts and spot (USD)',
+  avgPriceUsdPerGpuHour: 'spend per H100e-hour delivered (USD)',
+};
+
+const MARKET_FIGURE_DESCRIPTIONS: Record<(typeof MARKET_FIGURES)[number], string> = {
+  avgSpotPriceUsdPerGpuHour: 'mean monthly spot price index (USD per H100e-hour)',
+  avgContractPriceUsdPerGpuHour: 'mean monthly price of reserved contracts in force (USD per H100e-hour)',
+  shocks: 'shocks that started during the run',
+  contractsSigned: 'contracts signed during the run',
+  events: 'events of note',
+};

@@ -1,0 +1,55 @@
+import { rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/**
+ * The JSON files beside a batch's Arrow tables, and the provenance every output carries. What
+ * goes into the Arrow files' metadata is only what determines their contents (never a time, a
+ * command line or a worker count), so the same batch gives the same bytes on any machine.
+ */
+
+/** What determines a batch's results. */
+export interface Provenance {
+  engineVersion: string;
+  scenarioName: string;
+  /** Content hash of the resolved scenario: the scenario's identity. */
+  scenarioHash: string;
+  /** The resolved scenario as plain data. */
+  scenario: unknown;
+  seed: string;
+  /** Runs asked for (the most, when a stopping rule may end the batch sooner). */
+  runs: number;
+  variants: string[];
+  design: string;
+  timeseries: string;
+  blockSize: number;
+  /** The stopping rule, when there is one. */
+  untilPrecision?: number;
+}
+
+/** The provenance as Arrow schema metadata (string values, keys prefixed `computerace.`). */
+export function arrowMetadata(provenance: Provenance): Record<string, string> {
+  const { scenario, ...rest } = provenance;
+  const entries = Object.entries(rest).map(([key, value]) => [`computerace.${key}`, typeof value === 'string' ? value : JSON.stringify(value)]);
+  return Object.fromEntries([...entries, ['computerace.scenario', JSON.stringify(scenario)]]);
+}
+
+/** Everything about a finished batch, for `manifest.json`. */
+export interface Manifest extends Provenance {
+  commandLine: string[];
+  workers: number;
+  startedAt: string;
+  finishedAt: string;
+  /** Runs done per variant. */
+  runsDone: number;
+  /** Rows per output file. */
+  files: Record<string, { rows: number }>;
+  node: string;
+  platform: string;
+}
+
+/** Writes JSON to `dir/name` under a temporary name first, so a reader never sees half a file. */
+export async function writeJsonFile(dir: string, name: string, value: unknown): Promise<void> {
+  const path = join(dir, name);
+  await writeFile(`${path}.partial`, `${JSON.stringify(value, null, 2)}\n`);
+  await rename(`${path}.partial`, path);
+}

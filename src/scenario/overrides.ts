@@ -1,0 +1,353 @@
+import { checkSemantics } from './checks.js';
+import type { Data } from './data.js';
+import { canonicalJson } from './hash.js';
+import { explain } from './issues.js';
+import { formulaPosition, locateOrigin, originOf } from './origins.js';
+import type { Origin } from './origins.js';
+import { idPath, resolveOverridePath, setAt, startsWith } from './paths.js';
+import { formatPath } from './problems.js';
+import type { Finding, Path, Problem } from './problems.js';
+import { SCENARIO } from './schema-walk.js';
+import { documentValue, parseSource } from './source.js';
+import type { SourceFile } from './source.js';
+
+/**
+ * Overrides: values set by path on top of a composed scenario, from `--set` and `--sweep` flags or from
+ * the scenario's `variants`. Each layer of overrides is applied to a copy of the scenario below it, the
+ * result is validated like a file, and a problem that the layer brings (one the scenario below it does
+ * not have) is reported where the override was written: in the flag's text, or at the variant's entry.
+ */
+
+/** A place in a file or in a flag's text. */
+export interface Located {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** One value to set at a path, and where it was written. */
+export interface Override {
+  /** The path as written, with actor ids: `providers.azure.pricing.margin`. */
+  key: string;
+  /** The value, as YAML read it; `null` removes the field. */
+  value: unknown;
+  /** The value as written, trimmed (for the names of sweep variants). */
+  text: string;
+  /** The path of the problems it causes: the flag's path, or the variant's entry (`variants.cheap["providers.azure.pricing.margin"]`). */
+  at: string;
+  /** Where the path is written. */
+  locateKey(): Located;
+  /** Where the part `inner` of the value is written (its key, with `key`); a column in a formula when given. */
+  locateValue(inner: Path, key: boolean, formulaColumn?: number): Located;
+}
+
+/** A `--sweep` flag: one path and the values it takes. */
+export interface Sweep {
+  key: string;
+  values: Override[];
+}
+
+/** What kind of layer an override belongs to: it decides what it may change. */
+export type Layer = '--set' | 'variant' | '--sweep';
+
+/** An override applied, with the path it resolved to. */
+export interface Applied {
+  override: Override;
+  path: (string | number)[];
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Flags
+
+/**
+ * Parses `--set` texts (`path=value`) into overrides; a malformed one becomes a problem located in the
+ * flag (file `--set`, line N for the Nth flag, the column in its text) and is skipped.
+ */
+export function parseSetFlags(texts: readonly string[], problems: Problem[]): Override[] {
+  const overrides: Override[] = [];
+  texts.forEach((text, index) => {
+    const parsed = parseFlag('--set', index + 1, text, false, problems);
+    if (parsed) overrides.push(...parsed.values);
+  });
+  return overrides;
+}
+
+/**
+ * Parses `--sweep` texts (`path=v1,v2,...`; commas inside brackets, braces or quotes do not separate
+ * values) into sweeps; malformed ones become problems (file `--sweep`) and are skipped.
+ */
+export function parseSweepFlags(texts: readonly string[], problems: Problem[]): Sweep[] {
+  const sweeps: Sweep[] = [];
+  const swept = new Set<string>();
+  texts.forEach((text, index) => {
+    const parsed = parseFlag('--sweep', index + 1, text, true, problems);
+    if (!parsed) return;
+    if (swept.has(parsed.key)) {
+      problems.push({ ...parsed.values[0]!.locateKey(), path: parsed.key, message: `'${parsed.key}' is swept by an earlier --sweep already; give all its values in one --sweep` });
+      return;
+    }
+    swept.add(parsed.key);
+    const seen = new Map<string, string>();
+    const values = parsed.values.filter((value) => {
+      const canonical = canonicalJson(value.value);
+      const earlier = seen.get(canonical);
+      if (earlier === undefined) {
+        seen.set(canonical, value.text);
+        return true;
+      }
+      const as = earlier === value.text ? '' : ` (as ${earlier})`;
+      problems.push({ ...value.locateValue([], false), path: parsed.key, message: `the value ${value.text} is given twice${as}` });
+      return false;
+    });
+    sweeps.push({ key: parsed.key, values });
+  });
+  return sweeps;
+}
+
+function parseFlag(flag: string, line: number, text: string, sweep: boolean, problems: Problem[]): Sweep | undefined {
+  const example = sweep ? 'providers.azure.pricing.margin=0.2,0.3,0.4' : 'providers.azure.pricing.margin=0.3';
+  const form = sweep ? 'path=value1,value2,...' : 'path=value';
+  const equals = text.indexOf('=');
+  const keyStart = text.length - text.trimStart().length;
+  const at = (column: number): Located => ({ file: flag, line, column });
+  if (equals < 0) {
+    problems.push({ ...at(1), path: text.trim() || '(root)', message: `expected ${form}, as in ${example}; got no '='` });
+    return undefined;
+  }
+  const key = text.slice(0, equals).trim();
+  if (key === '') {
+    problems.push({ ...at(1), path: '(root)', message: `expected ${form}, as in ${example}; got no path before '='` });
+    return undefined;
+  }
+  const locateKey = (): Located => at(Math.min(keyStart, equals) + 1);
+  const pieces = sweep ? splitValues(text, equals + 1) : [{ start: equals + 1, end: text.length }];
+  const values: Override[] = [];
+  let failed = false;
+  for (const piece of pieces) {
+    const written = text.slice(piece.start, piece.end);
+    const lead = written.length - written.trimStart().length;
+    const offset = piece.start + lead;
+    const valueText = written.trim();
+    if (valueText === '') {
+      const what = sweep ? `an empty value in the list after '='; write null to remove the field` : `no value after '='; write null to remove the field`;
+      problems.push({ ...at(offset + 1), path: key, message: `expected ${form}; got ${what}` });
+      failed = true;
+      continue;
+    }
+    const source = parseSource(flag, valueText);
+    const toFlag = (position: { line: number; column: number }): Located => {
+      const start = source.lineCounter.lineStarts[position.line - 1] ?? 0;
+      return at(offset + start + position.column);
+    };
+    if (source.problems.length > 0 || source.document.errors.length > 0) {
+      for (const problem of source.problems) problems.push({ ...toFlag(problem), path: key, message: problem.message });
+      failed = true;
+      continue;
+    }
+    const read = documentValue(source);
+    if ('problem' in read) {
+      problems.push({ ...toFlag(read.problem), path: key, message: read.problem.message });
+      failed = true;
+      continue;
+    }
+    values.push(flagOverride(key, read.value, valueText, source, locateKey, toFlag));
+  }
+  return failed ? undefined : { key, values };
+}
+
+function flagOverride(
+  key: string,
+  value: unknown,
+  text: string,
+  source: SourceFile,
+  locateKey: () => Located,
+  toFlag: (position: { line: number; column: number }) => Located,
+): Override {
+  let origin: Origin | undefined;
+  return {
+    key,
+    value,
+    text,
+    at: key,
+    locateKey,
+    locateValue(inner, isKey, formulaColumn) {
+      origin ??= originOf(value, source, []);
+      const inFormula = formulaColumn === undefined ? undefined : formulaPosition(origin, inner, formulaColumn);
+      return toFlag(inFormula ?? locateOrigin(origin, inner, isKey));
+    },
+  };
+}
+
+/**
+ * The values of a sweep, as ranges of `text` from `start`: split at commas outside brackets, braces and
+ * quoted strings (a quote opens a string only where a YAML scalar can start, so `it's` is plain text).
+ */
+function splitValues(text: string, start: number): { start: number; end: number }[] {
+  const pieces: { start: number; end: number }[] = [];
+  let depth = 0;
+  let quote: string | undefined;
+  let from = start;
+  let previous = ','; // the last character that is not a space, outside strings
+  for (let i = start; i < text.length; i++) {
+    const char = text[i]!;
+    if (quote) {
+      if (char === "'" && quote === "'" && text[i + 1] === "'") i++; // '' is a quote inside a single-quoted string
+      else if (char === quote) quote = undefined;
+      else if (char === '\\' && quote === '"') i++;
+      continue;
+    }
+    const opens = ',[{:'.includes(previous);
+    if (char !== ' ' && char !== '\t') previous = char;
+    if ((char === '"' || char === "'") && opens) quote = char;
+    else if (char === '[' || char === '{') depth++;
+    else if ((char === ']' || char === '}') && depth > 0) depth--;
+    else if (char === ',' && depth === 0) {
+      pieces.push({ start: from, end: i });
+      from = i + 1;
+    }
+  }
+  pieces.push({ start: from, end: text.length });
+  return pieces;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Variants written in the file
+
+/**
+ * The entries of a variant declared in the file, as overrides located at their entry. They apply parents
+ * before children (fewer path segments first), so their order in the file does not change the result.
+ */
+export function variantOverrides(name: string, entries: Record<string, unknown>, origin: Origin): Override[] {
+  return Object.entries(entries)
+    .map(([key, value]): Override => {
+      const base = ['variants', name, key];
+      return {
+        key,
+        value,
+        text: typeof value === 'string' ? value : JSON.stringify(value) ?? String(value),
+        at: formatPath(base),
+        locateKey: () => locateOrigin(origin, base, true),
+        locateValue(inner, isKey, formulaColumn) {
+          const inFormula = formulaColumn === undefined ? undefined : formulaPosition(origin, [...base, ...inner], formulaColumn);
+          return inFormula ?? locateOrigin(origin, [...base, ...inner], isKey);
+        },
+      };
+    })
+    .sort((a, b) => a.key.split('.').length - b.key.split('.').length);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Applying and checking
+
+/** Every problem of a scenario's data, as the loader reports them: the schema's, then those it cannot see. */
+export function validate(data: Data): Finding[] {
+  const schemaFindings = explain(SCENARIO, data);
+  // A value the schema rejected is reported once, as the schema explains it.
+  const seen = new Set(schemaFindings.map((finding) => formatPath(finding.path)));
+  const semantic = checkSemantics(data, schemaFindings.length === 0).filter((finding) => !seen.has(formatPath(finding.path)));
+  return [...schemaFindings, ...semantic];
+}
+
+/** A finding's identity across layers: the same problem at the same place. */
+export function findingKey(finding: Finding): string {
+  return `${formatPath(finding.path)}: ${finding.message}`;
+}
+
+/** A layer of overrides, applied to a copy of a scenario and checked. */
+export interface LayerResult {
+  /** The scenario with the overrides applied. */
+  data: Data;
+  /** Every problem of `data`, by `findingKey`. */
+  keys: Set<string>;
+  /** Problems the layer brings: paths that do not resolve, and problems the scenario below did not have. */
+  problems: Problem[];
+  /** The overrides applied, with their resolved paths, in order. */
+  applied: Applied[];
+}
+
+/**
+ * Applies `overrides` in order to a copy of `data` (each path resolved on the scenario as the earlier ones
+ * left it), validates the result, and reports each problem that `below` (the keys of the problems of
+ * `data`) does not have at the override that most likely caused it.
+ */
+export function applyLayer(data: Data, below: ReadonlySet<string>, overrides: readonly Override[], layer: Layer): LayerResult {
+  const working = structuredClone(data);
+  const problems: Problem[] = [];
+  const applied: Applied[] = [];
+  for (const override of overrides) {
+    const resolved = resolveOverridePath(working, override.key);
+    const refuse = (message: string): void => {
+      problems.push({ ...override.locateKey(), path: override.at, message });
+    };
+    if ('error' in resolved) {
+      refuse(resolved.error);
+      continue;
+    }
+    const { path } = resolved;
+    if (path[0] === 'variants' && layer !== '--set') {
+      refuse(`${layer === 'variant' ? 'a variant' : '--sweep'} cannot change the variants`);
+      continue;
+    }
+    if (path[0] === 'variants' && (path.length > 1 || override.value !== null)) {
+      refuse('variants are declared in the scenario file; --set can only remove them all (variants=null)');
+      continue;
+    }
+    if (override.value === null && typeof path[path.length - 1] === 'number') {
+      refuse('a list item cannot be removed with null; set the whole list instead');
+      continue;
+    }
+    applied.push({ override, path });
+    setAt(working, path, override.value);
+  }
+  const findings = validate(working);
+  const keys = new Set(findings.map(findingKey));
+  const reported = new Set<string>();
+  // A problem away from every field set (a date after a new `end`) is blamed on the override that brings it
+  // when applied alone; those solo checks are made only when needed.
+  const alone = new Map<Applied, Set<string>>();
+  const soloKeys = (change: Applied): Set<string> => {
+    let found = alone.get(change);
+    if (!found) {
+      const copy = structuredClone(data);
+      setAt(copy, change.path, change.override.value);
+      found = new Set(validate(copy).map(findingKey));
+      alone.set(change, found);
+    }
+    return found;
+  };
+  const culprit = (finding: Finding): Applied | undefined =>
+    applied.length > 1 ? applied.find((change) => soloKeys(change).has(findingKey(finding))) : undefined;
+  for (const finding of findings) {
+    const key = findingKey(finding);
+    if (below.has(key) || reported.has(key)) continue;
+    reported.add(key);
+    problems.push(attribute(finding, applied, working, culprit, overrides[0]!));
+  }
+  return { data: working, keys, problems, applied };
+}
+
+/**
+ * A problem an override brought, at that override: the last one that set the field or a field around it;
+ * else the one that brings it alone; else the first.
+ */
+function attribute(finding: Finding, applied: readonly Applied[], working: Data, culprit: (finding: Finding) => Applied | undefined, fallback: Override): Problem {
+  const last = (match: (change: Applied) => boolean): Applied | undefined => [...applied].reverse().find(match);
+  const inside = last((change) => startsWith(finding.path, change.path));
+  // With nothing applied the data is unchanged and no problem is new; the fallback only keeps this total.
+  const change = inside ?? last((change) => startsWith(change.path, finding.path)) ?? culprit(finding) ?? applied[0] ?? { override: fallback, path: [] };
+  const { override } = change;
+  const exact = formatPath(finding.path) === formatPath(change.path);
+  const where = exact ? '' : `${idPath(working, finding.path)}: `;
+  const position =
+    exact && finding.key
+      ? override.locateKey()
+      : override.locateValue(inside ? finding.path.slice(change.path.length) : [], inside !== undefined && !exact && finding.key === true, inside ? finding.formulaColumn : undefined);
+  return { ...position, path: override.at, message: `${where}${finding.message}` };
+}
+
+/** Where a value of a scenario with overrides was written: in the override that set it or a field around it, else in the files. */
+export function locateWithOverrides(origin: Origin, applied: readonly Applied[], path: Path): Located {
+  const change = [...applied].reverse().find((candidate) => startsWith(path, candidate.path));
+  if (change) return change.override.locateValue(path.slice(change.path.length), false);
+  return locateOrigin(origin, path);
+}

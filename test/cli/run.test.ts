@@ -1,0 +1,87 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+// The built executable, as users run it (npm test builds first, through its pretest script).
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const bin = join(root, 'dist', 'cli', 'bin.js');
+const scenario = join(root, 'scenarios', 'openai-multicloud-2025.yaml');
+const fragile = join(root, 'test', 'fixtures', 'fragile-pricing.mjs');
+
+function computerace(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('computerace run', () => {
+  const temp = mkdtempSync(join(tmpdir(), 'computerace-run-'));
+  afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+  it('runs a batch into a directory and prints a summary table with confidence intervals', () => {
+    const out = join(temp, 'batch');
+    const { status, stdout, stderr } = computerace('run', scenario, '--runs', '12', '--seed', '7', '--out', out, '--workers', '2');
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/openai shortfall\s+\d+\.\d%\s+\[\d+\.\d%, \d+\.\d%\]/);
+    expect(stdout).toContain('P(shortfall > 10% in some year)');
+    expect(readdirSync(out).sort()).toEqual(['events.arrow', 'manifest.json', 'runs.arrow', 'summary.json', 'timeseries.arrow']);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.commandLine).toEqual(['run', scenario, '--runs', '12', '--seed', '7', '--out', out, '--workers', '2']);
+  });
+
+  it('compares variants from --sweep with paired differences', () => {
+    const out = join(temp, 'sweep');
+    const { status, stdout } = computerace('run', scenario, '--runs', '8', '--out', out, '--workers', '1', '--sweep', 'providers.azure.pricing.margin=0.5,1.5', '--timeseries', 'none');
+    expect(status).toBe(0);
+    expect(stdout).toContain('paired differences against');
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.variants).toHaveLength(2);
+  });
+
+  it('runs one replication with --only-run, the same as that run in a batch', () => {
+    const { status, stdout } = computerace('run', scenario, '--seed', '7', '--only-run', '3', '--json');
+    expect(status).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(result.runIndex).toBe(3);
+    const batch = JSON.parse(readFileSync(join(temp, 'batch', 'summary.json'), 'utf8'));
+    expect(batch.seed).toBe('7');
+  });
+
+  it('names the run and seed that reproduce a failure, and leaves no output files behind', () => {
+    const base = join(temp, 'fragile.yaml');
+    writeFileSync(base, `extends: ${scenario}\nproviders:\n  - id: azure\n    pricing: { policy: 'custom:fragile', params: { failAboveSpot: 3.8 }, margin: null, scarcityMarkup: null }\n`);
+    const out = join(temp, 'failed');
+    const { status, stdout, stderr } = computerace('run', base, '--runs', '12', '--seed', '42', '--out', out, '--workers', '2', '--import', fragile);
+    expect(stdout).toBe('');
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/^computerace: run 8 \(variant baseline, seed 42\) failed: spot price 3\.\d+ is above 3\.8\n/);
+    expect(stderr).toContain(`reproduce it with: computerace run ${base} --seed 42 --only-run 8`);
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
+    const replay = computerace('run', base, '--seed', '42', '--only-run', '8', '--import', fragile);
+    expect(replay.status).toBe(1);
+    expect(replay.stderr).toMatch(/spot price 3\.\d+ is above 3\.8/);
+    expect(computerace('run', base, '--seed', '42', '--only-run', '7', '--import', fragile).status).toBe(0);
+  });
+
+  const badInputs: [string, string[], RegExp][] = [
+    ['a missing scenario file', ['run', 'nowhere.yaml', '--runs', '2'], /nowhere\.yaml:1:1: \(root\): .*(not found|no such file)/i],
+    ['a runs count that is not a positive integer', ['run', scenario, '--runs', '0'], /--runs.*expected a positive integer, got '0'/],
+    ['an unknown timeseries mode', ['run', scenario, '--timeseries', 'some'], /--timeseries.*some.*none, summary, all/],
+    ['a precision outside (0, 1)', ['run', scenario, '--until-precision', '5'], /expected a share between 0 and 1/],
+    ['--runs with --until-precision', ['run', scenario, '--until-precision', '0.01', '--runs', '10'], /give the most with --max-runs/],
+    ['a bad --set', ['run', scenario, '--set', 'labs.openia.budgetUsdPerYear=1'], /--set.*openia/],
+    ['an output directory inside a file', ['run', scenario, '--runs', '2', '--out', join(scenario, 'out')], /cannot write to output directory .*a part of the path is a file/],
+  ];
+  for (const [what, args, message] of badInputs) {
+    it(`rejects ${what} with one line, exit code 2 and no stack trace`, () => {
+      const { status, stderr } = computerace(...args);
+      expect(stderr).toMatch(message);
+      expect(status).toBe(2);
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+    });
+  }
+});

@@ -1,0 +1,140 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { tableFromIPC } from 'apache-arrow';
+import pl from 'nodejs-polars';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBatch } from '../../src/experiment/batch.js';
+import type { BatchOutcome } from '../../src/experiment/batch.js';
+import { runScenario } from '../../src/market/run.js';
+import { compileScenario } from '../../src/scenario/compile.js';
+import { loadScenario } from '../../src/scenario/load.js';
+
+// The batch runner imports its worker from dist/ only when built; tests run the pool from the build.
+const SCENARIO = fileURLToPath(new URL('../../scenarios/openai-multicloud-2025.yaml', import.meta.url));
+const FILES = ['runs.arrow', 'timeseries.arrow', 'events.arrow'] as const;
+const RUNS = 24;
+
+/** Reads an Arrow file with polars: an independent implementation of the format. */
+function readWithPolars(path: string): pl.DataFrame {
+  // nodejs-polars 0.24.1 misreads a path argument as the file's contents; hand it the bytes.
+  return pl.readIPC(readFileSync(path));
+}
+
+describe('a Monte Carlo batch', () => {
+  const dirs: Record<string, string> = {};
+  const outcomes: Record<string, BatchOutcome> = {};
+  const root = mkdtempSync(join(tmpdir(), 'computerace-batch-'));
+
+  beforeAll(async () => {
+    for (const [name, workers] of [['inline', 0], ['one', 1], ['two', 2]] as const) {
+      dirs[name] = join(root, name);
+      outcomes[name] = await runBatch({ scenario: SCENARIO, runs: RUNS, seed: 42, workers, blockSize: 5, timeseries: 'all', out: dirs[name] });
+    }
+  }, 120_000);
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('writes the same bytes whatever the number of workers (0 = this thread, 1, 2)', () => {
+    for (const file of [...FILES, 'summary.json']) {
+      const one = readFileSync(join(dirs.one!, file));
+      expect(readFileSync(join(dirs.two!, file)).equals(one), file).toBe(true);
+      expect(readFileSync(join(dirs.inline!, file)).equals(one), file).toBe(true);
+    }
+  });
+
+  it('leaves only finished files: no partial file remains', () => {
+    expect(readdirSync(dirs.two!).sort()).toEqual(['events.arrow', 'manifest.json', 'runs.arrow', 'summary.json', 'timeseries.arrow']);
+  });
+
+  it('writes one runs row per run, in run order, that polars reads back as the engine computed it', () => {
+    const runs = readWithPolars(join(dirs.two!, 'runs.arrow'));
+    expect(runs.height).toBe(RUNS);
+    expect(runs.getColumn('run').toArray()).toEqual(Array.from({ length: RUNS }, (_, i) => i));
+    const compiled = compileScenario(loadScenario(SCENARIO).spec);
+    for (const runIndex of [0, 7, 23]) {
+      const expected = runScenario(compiled, '42', runIndex);
+      const row = runs.filter(pl.col('run').eq(runIndex)).toRecords()[0] as Record<string, unknown>;
+      expect(row.seed).toBe('42');
+      expect(row.variant).toBe('baseline');
+      for (const [path, value] of Object.entries(expected.sampled)) expect(row[`param.${path}`]).toBe(value);
+      for (const lab of expected.summary.labs) {
+        expect(row[`labs.${lab.lab}.shortfallShare`]).toBe(lab.shortfallShare);
+        expect(row[`labs.${lab.lab}.totalSpendUsd`]).toBe(lab.totalSpendUsd);
+        for (const [provider, share] of Object.entries(lab.finalShares)) expect(row[`labs.${lab.lab}.finalShare.${provider}`]).toBe(share);
+      }
+      expect(row['market.shocks']).toBe(expected.summary.shocks);
+      expect(row['market.avgSpotPriceUsdPerGpuHour']).toBe(expected.summary.avgSpotPriceUsdPerGpuHour);
+    }
+  });
+
+  it('writes every actor\'s monthly metrics to the timeseries, with nulls where a kind has no such metric', () => {
+    const series = readWithPolars(join(dirs.one!, 'timeseries.arrow'));
+    const expected = runScenario(compileScenario(loadScenario(SCENARIO).spec), '42', 5);
+    const months = expected.market.length;
+    const actors = expected.labs.length / months + expected.providers.length / months + expected.suppliers.length / months + 1;
+    expect(series.height).toBe(RUNS * months * actors);
+    const run5 = series.filter(pl.col('run').eq(5));
+    const lab = expected.labs.find((record) => record.month === 17 && record.lab === 'anthropic')!;
+    const row = run5.filter(pl.col('actor').cast(pl.Utf8).eq(pl.lit('anthropic')).and(pl.col('month').eq(17))).toRecords()[0] as Record<string, unknown>;
+    expect(row.kind).toBe('lab');
+    expect(row.demandH100e).toBe(lab.demandH100e);
+    expect(row.shortfallH100e).toBe(lab.shortfallH100e);
+    expect(row.fleetH100e).toBeNull();
+    const supplier = expected.suppliers.find((record) => record.month === 40 && record.supplier === 'nvidia')!;
+    const supplierRow = run5.filter(pl.col('actor').cast(pl.Utf8).eq(pl.lit('nvidia')).and(pl.col('month').eq(40))).toRecords()[0] as Record<string, unknown>;
+    expect(supplierRow.productionUnits).toBe(supplier.productionUnits);
+    expect(supplierRow.demandH100e).toBeNull();
+    const market = run5.filter(pl.col('kind').cast(pl.Utf8).eq(pl.lit('market'))).sort('month');
+    expect(market.getColumn('spotPriceUsdPerGpuHour').toArray()).toEqual(expected.market.map((m) => m.spotPriceUsdPerGpuHour));
+    expect(String(market.getColumn('date').toArray()[12])).toContain('2026');
+  });
+
+  it('writes every event of note', () => {
+    const events = readWithPolars(join(dirs.one!, 'events.arrow'));
+    const expected = runScenario(compileScenario(loadScenario(SCENARIO).spec), '42', 11);
+    const run11 = events.filter(pl.col('run').eq(11));
+    expect(run11.height).toBe(expected.events.length);
+    expect(run11.getColumn('detail').toArray()).toEqual(expected.events.map((event) => event.detail));
+    expect(run11.getColumn('kind').cast(pl.Utf8).toArray()).toEqual(expected.events.map((event) => event.kind));
+    expect(run11.getColumn('magnitude').toArray()).toEqual(expected.events.map((event) => event.magnitude));
+  });
+
+  it('records its provenance in the manifest and in every Arrow file\'s schema metadata', () => {
+    const manifest = JSON.parse(readFileSync(join(dirs.two!, 'manifest.json'), 'utf8'));
+    const loaded = loadScenario(SCENARIO);
+    expect(manifest).toMatchObject({ seed: '42', runs: RUNS, runsDone: RUNS, variants: ['baseline'], workers: 2, scenarioHash: loaded.hash, timeseries: 'all' });
+    expect(manifest.scenario).toEqual(loaded.resolved);
+    expect(Date.parse(manifest.finishedAt)).toBeGreaterThanOrEqual(Date.parse(manifest.startedAt));
+    for (const file of FILES) {
+      expect(manifest.files[file].rows).toBe(readWithPolars(join(dirs.two!, file)).height);
+      const metadata = tableFromIPC(readFileSync(join(dirs.two!, file))).schema.metadata;
+      expect(metadata.get('computerace.scenarioHash')).toBe(loaded.hash);
+      expect(metadata.get('computerace.seed')).toBe('42');
+      expect(JSON.parse(metadata.get('computerace.scenario')!)).toEqual(loaded.resolved);
+    }
+  });
+
+  it('summarises each key metric from the runs table', () => {
+    const summary = JSON.parse(readFileSync(join(dirs.one!, 'summary.json'), 'utf8'));
+    const values = readWithPolars(join(dirs.one!, 'runs.arrow')).getColumn('labs.openai.avgPriceUsdPerGpuHour').toArray() as number[];
+    const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
+    const metric = summary.metrics.baseline['labs.openai.avgPriceUsdPerGpuHour'];
+    expect(metric.runs).toBe(RUNS);
+    expect(metric.mean).toBeCloseTo(mean, 12);
+    expect(metric.ci95[0]).toBeLessThan(mean);
+    expect(metric.ci95[1]).toBeGreaterThan(mean);
+    expect(metric.p5).toBeLessThanOrEqual(metric.p50);
+    expect(metric.p50).toBeLessThanOrEqual(metric.p95);
+    const worstYears = readWithPolars(join(dirs.one!, 'runs.arrow')).getColumn('labs.meta.worstYearShortfallShare').toArray() as number[];
+    expect(summary.risks.baseline.meta.shortfallOver10PercentInAnyYear.p).toBeCloseTo(worstYears.filter((share) => share > 0.1).length / RUNS, 12);
+  });
+
+  it('returns Arrow tables instead of files when no directory is given', async () => {
+    const outcome = await runBatch({ scenario: SCENARIO, runs: 3, seed: 42, workers: 0, timeseries: 'none' });
+    expect(outcome.tables!.runs.numRows).toBe(3);
+    expect(outcome.tables!.timeseries.numRows).toBe(0);
+    expect(outcome.tables!.runs.getChild('labs.openai.shortfallShare')!.get(2)).toBe(outcomes.one!.tables === undefined ? readWithPolars(join(dirs.one!, 'runs.arrow')).getColumn('labs.openai.shortfallShare').toArray()[2] : NaN);
+    expect(existsSync(join(root, 'results'))).toBe(false);
+  });
+});

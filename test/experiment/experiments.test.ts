@@ -1,0 +1,83 @@
+import { fileURLToPath } from 'node:url';
+import jStat from 'jstat';
+import { describe, expect, it } from 'vitest';
+import { runBatch } from '../../src/experiment/batch.js';
+import { cdf } from '../../src/kernel/distributions.js';
+import { loadScenario } from '../../src/scenario/load.js';
+import { toDistribution } from '../../src/scenario/sample.js';
+import type { UncertainSpec } from '../../src/scenario/schema.js';
+
+const SCENARIO = fileURLToPath(new URL('../../scenarios/openai-multicloud-2025.yaml', import.meta.url));
+
+/** A column of an Arrow table as numbers. */
+function column(table: { getChild(name: string): { toArray(): ArrayLike<number> } | null }, name: string): number[] {
+  return Array.from(table.getChild(name)!.toArray());
+}
+
+describe('variants', () => {
+  it('run the same run indices with the same streams, and are compared by paired differences', async () => {
+    const outcome = await runBatch({ scenario: SCENARIO, sweep: ['providers.azure.pricing.margin=0.5,1.5'], runs: 12, seed: 3, workers: 0, timeseries: 'none' });
+    const runs = outcome.tables!.runs;
+    const variants = outcome.summary.variants;
+    expect(variants).toHaveLength(2);
+    // Rows come in (run, variant) order; both variants of a run drew the same demand (common random numbers).
+    const demand = column(runs, 'param.labs.openai.demand.initialH100e');
+    for (let run = 0; run < 12; run++) expect(demand[2 * run]).toBe(demand[2 * run + 1]);
+    const price = column(runs, 'labs.openai.avgPriceUsdPerGpuHour');
+    const differences = Array.from({ length: 12 }, (_, run) => price[2 * run + 1]! - price[2 * run]!);
+    const mean = differences.reduce((sum, d) => sum + d, 0) / 12;
+    const sd = Math.sqrt(differences.reduce((sum, d) => sum + (d - mean) ** 2, 0) / 11);
+    const halfWidth = (jStat.studentt.inv(0.975, 11) * sd) / Math.sqrt(12);
+    const reported = outcome.summary.differences[variants[1]!]!['labs.openai.avgPriceUsdPerGpuHour']!;
+    expect(reported.runs).toBe(12);
+    expect(reported.mean).toBeCloseTo(mean, 12);
+    expect(reported.sd).toBeCloseTo(sd, 12);
+    expect(reported.ci95[0]).toBeCloseTo(mean - halfWidth, 9);
+    expect(reported.ci95[1]).toBeCloseTo(mean + halfWidth, 9);
+    // A higher Azure margin cannot make OpenAI's compute cheaper in every run.
+    expect(reported.mean).toBeGreaterThan(0);
+  });
+});
+
+describe('a Latin hypercube design', () => {
+  it('puts exactly one run in each of N equal-probability strata of every uncertain parameter', async () => {
+    const runs = 40;
+    const outcome = await runBatch({ scenario: SCENARIO, runs, seed: 9, workers: 0, timeseries: 'none', design: 'lhs' });
+    const spec = loadScenario(SCENARIO).spec;
+    const parameters: [string, UncertainSpec][] = [
+      ['labs.openai.demand.growthPerYear', spec.labs[0]!.demand.growthPerYear],
+      ['suppliers.nvidia.leadTimeDays', spec.suppliers[0]!.leadTimeDays],
+    ];
+    for (const [path, uncertain] of parameters) {
+      expect(typeof uncertain).toBe('object');
+      const distribution = toDistribution(uncertain as Exclude<UncertainSpec, number>);
+      const strata = column(outcome.tables!.runs, `param.${path}`).map((value) => Math.floor(cdf(distribution, value) * runs));
+      expect(strata.sort((a, b) => a - b)).toEqual(Array.from({ length: runs }, (_, k) => k));
+    }
+  });
+
+  it('is refused with a stopping rule, which does not know the number of runs in advance', async () => {
+    await expect(runBatch({ scenario: SCENARIO, runs: 100, workers: 0, design: 'lhs', untilPrecision: 0.01 })).rejects.toThrow(/fixed number of runs/);
+  });
+});
+
+describe('running until a precision', () => {
+  it('stops once every key metric is precise enough, and writes the same runs whatever the block size', async () => {
+    const options = { scenario: SCENARIO, runs: 400, seed: 5, workers: 0, timeseries: 'none' as const, untilPrecision: 0.25 };
+    const small = await runBatch({ ...options, blockSize: 10 });
+    const large = await runBatch({ ...options, blockSize: 25 });
+    for (const outcome of [small, large]) {
+      expect(outcome.convergence!.converged).toBe(true);
+      expect(outcome.convergence!.relativeHalfWidth).toBeLessThan(0.25);
+      expect(outcome.convergence!.limiting).toMatch(/^baseline: /);
+      expect(outcome.runs).toBeLessThan(400);
+    }
+    // Each stops at the first check (a multiple of its block) where the rule holds.
+    expect(small.runs % 10).toBe(0);
+    expect(large.runs % 25).toBe(0);
+    const common = Math.min(small.runs, large.runs);
+    for (const name of ['run', 'labs.openai.shortfallShare', 'param.labs.xai.budgetUsdPerYear', 'market.shocks']) {
+      expect(column(small.tables!.runs, name).slice(0, common)).toEqual(column(large.tables!.runs, name).slice(0, common));
+    }
+  });
+});

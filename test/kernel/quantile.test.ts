@@ -1,0 +1,332 @@
+import jStatModule from 'jstat';
+import { describe, expect, it } from 'vitest';
+import { cdf, type Distribution, quantile } from '../../src/kernel/distributions.js';
+import {
+  inverseRegularizedBeta,
+  inverseRegularizedGammaP,
+  logBeta,
+  normalCdf,
+  normalQuantile,
+  regularizedBeta,
+  regularizedBetaComplement,
+  regularizedGammaP,
+  regularizedGammaQ,
+  studentTCdf,
+  studentTQuantile,
+} from '../../src/kernel/special.js';
+
+// jStat's inverse CDFs are an independent implementation, though a looser one (Numerical Recipes style,
+// stopping at 1e-8 relative steps), so agreement with them is checked at 1e-7 and exactness is checked
+// separately: against high-precision reference values and by round trips through our own CDFs.
+
+/** The inverse CDFs of jStat these tests use (test/types/jstat.d.ts types only its CDFs). */
+interface JStatInverses {
+  uniform: { inv(p: number, min: number, max: number): number };
+  exponential: { inv(p: number, rate: number): number };
+  normal: { inv(p: number, mean: number, sd: number): number };
+  lognormal: { inv(p: number, mu: number, sigma: number): number };
+  triangular: { inv(p: number, min: number, max: number, mode: number): number };
+  beta: { inv(p: number, alpha: number, beta: number): number };
+  gamma: { inv(p: number, shape: number, scale: number): number };
+  weibull: { inv(p: number, scale: number, shape: number): number };
+  studentt: { inv(p: number, dof: number): number };
+  poisson: { cdf(k: number, mean: number): number };
+}
+const jStat = jStatModule.jStat as unknown as JStatInverses;
+
+/** 1e-6 .. 1 − 1e-6, dense in both tails. */
+const P_GRID = [
+  1e-6, 1e-5, 1e-4, 1e-3, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.975, 0.99, 0.999,
+  1 - 1e-4, 1 - 1e-5, 1 - 1e-6,
+];
+
+const pertInverse = (min: number, mode: number, max: number, lambda: number) => (p: number) => {
+  const range = max - min;
+  return min + range * jStat.beta.inv(p, 1 + (lambda * (mode - min)) / range, 1 + (lambda * (max - mode)) / range);
+};
+
+const lognormalMeanSdInverse = (mean: number, sd: number) => (p: number) => {
+  const sigma2 = Math.log(1 + (sd * sd) / (mean * mean));
+  return jStat.lognormal.inv(p, Math.log(mean) - sigma2 / 2, Math.sqrt(sigma2));
+};
+
+interface Case {
+  label: string;
+  dist: Distribution;
+  inverse: (p: number) => number;
+}
+
+const CONTINUOUS: Case[] = [
+  { label: 'uniform(-2, 5)', dist: { kind: 'uniform', min: -2, max: 5 }, inverse: (p) => jStat.uniform.inv(p, -2, 5) },
+  { label: 'exponential(0.25)', dist: { kind: 'exponential', rate: 0.25 }, inverse: (p) => jStat.exponential.inv(p, 0.25) },
+  { label: 'normal(0, 1)', dist: { kind: 'normal', mean: 0, sd: 1 }, inverse: (p) => jStat.normal.inv(p, 0, 1) },
+  { label: 'normal(10, 3)', dist: { kind: 'normal', mean: 10, sd: 3 }, inverse: (p) => jStat.normal.inv(p, 10, 3) },
+  {
+    label: 'lognormal(median 2, sigma 0.75)',
+    dist: { kind: 'lognormal', median: 2, sigma: 0.75 },
+    inverse: (p) => jStat.lognormal.inv(p, Math.log(2), 0.75),
+  },
+  {
+    label: 'lognormalMeanSd(100, 40)',
+    dist: { kind: 'lognormalMeanSd', mean: 100, sd: 40 },
+    inverse: lognormalMeanSdInverse(100, 40),
+  },
+  {
+    label: 'triangular(1, 2, 5)',
+    dist: { kind: 'triangular', min: 1, mode: 2, max: 5 },
+    inverse: (p) => jStat.triangular.inv(p, 1, 5, 2),
+  },
+  {
+    label: 'triangular(0, 0, 1) (mode at min)',
+    dist: { kind: 'triangular', min: 0, mode: 0, max: 1 },
+    inverse: (p) => jStat.triangular.inv(p, 0, 1, 0),
+  },
+  {
+    label: 'triangular(0, 1, 1) (mode at max)',
+    dist: { kind: 'triangular', min: 0, mode: 1, max: 1 },
+    inverse: (p) => jStat.triangular.inv(p, 0, 1, 1),
+  },
+  { label: 'pert(10, 14, 30)', dist: { kind: 'pert', min: 10, mode: 14, max: 30 }, inverse: pertInverse(10, 14, 30, 4) },
+  {
+    label: 'pert(0, 1, 1, lambda 6) (mode at max)',
+    dist: { kind: 'pert', min: 0, mode: 1, max: 1, lambda: 6 },
+    inverse: pertInverse(0, 1, 1, 6),
+  },
+  { label: 'gamma(0.5, 2)', dist: { kind: 'gamma', shape: 0.5, scale: 2 }, inverse: (p) => jStat.gamma.inv(p, 0.5, 2) },
+  { label: 'gamma(3, 1.5)', dist: { kind: 'gamma', shape: 3, scale: 1.5 }, inverse: (p) => jStat.gamma.inv(p, 3, 1.5) },
+  { label: 'gamma(40, 0.1)', dist: { kind: 'gamma', shape: 40, scale: 0.1 }, inverse: (p) => jStat.gamma.inv(p, 40, 0.1) },
+  { label: 'beta(0.5, 0.5)', dist: { kind: 'beta', a: 0.5, b: 0.5 }, inverse: (p) => jStat.beta.inv(p, 0.5, 0.5) },
+  { label: 'beta(2, 5)', dist: { kind: 'beta', a: 2, b: 5 }, inverse: (p) => jStat.beta.inv(p, 2, 5) },
+  { label: 'beta(0.2, 3)', dist: { kind: 'beta', a: 0.2, b: 3 }, inverse: (p) => jStat.beta.inv(p, 0.2, 3) },
+  { label: 'beta(30, 70)', dist: { kind: 'beta', a: 30, b: 70 }, inverse: (p) => jStat.beta.inv(p, 30, 70) },
+  { label: 'weibull(1.5, 2)', dist: { kind: 'weibull', shape: 1.5, scale: 2 }, inverse: (p) => jStat.weibull.inv(p, 2, 1.5) },
+  { label: 'weibull(0.6, 10)', dist: { kind: 'weibull', shape: 0.6, scale: 10 }, inverse: (p) => jStat.weibull.inv(p, 10, 0.6) },
+];
+
+/** |actual − expected| relative to the larger of |expected| and `floor` (quantiles cross zero for some laws). */
+function relativeError(actual: number, expected: number, floor = 1e-300): number {
+  return Math.abs(actual - expected) / Math.max(Math.abs(expected), floor);
+}
+
+describe('quantile agrees with jStat inverse CDFs over 1e-6 .. 1 − 1e-6', () => {
+  for (const { label, dist, inverse } of CONTINUOUS) {
+    it(label, () => {
+      const worst = Math.max(...P_GRID.map((p) => relativeError(quantile(dist, p), inverse(p), 1e-3)));
+      expect(worst).toBeLessThan(1e-7);
+    });
+  }
+});
+
+/** How much the CDF moves across ±2 ulps of x: the resolution any x-valued answer can achieve near x. */
+function cdfResolution(dist: Distribution, x: number): number {
+  const step = 2 * Number.EPSILON * Math.max(Math.abs(x), Number.MIN_VALUE);
+  return cdf(dist, x + step) - cdf(dist, x - step);
+}
+
+describe('quantile round-trips through cdf', () => {
+  for (const { label, dist } of CONTINUOUS) {
+    it(label, () => {
+      for (const p of P_GRID) {
+        // Within 1e-12 of the smaller tail, so tail probabilities come back to ~12 digits, give or take the
+        // spacing of doubles: of the CDF's value (an ulp of p) and of x itself (x = −2 + 7e-6 for uniform(−2, 5)
+        // at 1e-6 is only known to an ulp of 2, which is 6e-11 of the tail).
+        const x = quantile(dist, p);
+        const allowed = 1e-12 * Math.min(p, 1 - p) + Number.EPSILON * p + cdfResolution(dist, x);
+        expect(Math.abs(cdf(dist, x) - p), `p = ${p}`).toBeLessThanOrEqual(allowed);
+      }
+    });
+  }
+
+  it('cdf of a quantile of a cdf returns the point (continuous laws, interior points)', () => {
+    for (const { dist } of CONTINUOUS) {
+      for (const p of [0.01, 0.3, 0.77, 0.99]) {
+        const x = quantile(dist, p);
+        expect(relativeError(quantile(dist, cdf(dist, x)), x, 1e-9)).toBeLessThan(1e-10);
+      }
+    }
+  });
+});
+
+describe('special functions against high-precision references', () => {
+  // Solved at 50 digits with mpmath (started from SciPy's ndtri, gammaincinv, betaincinv and stdtrit),
+  // for the double nearest each p, then rounded to 17 significant digits.
+  it('normalQuantile (AS241) matches to ~1e-15', () => {
+    const references: Array<[number, number]> = [
+      [1e-300, -37.047096299361199],
+      [1e-20, -9.2623400897984076],
+      [1e-6, -4.7534243088228989],
+      [0.025, -1.9599639845400542],
+      [0.3, -0.52440051270804078],
+      [0.5, 0],
+      [0.975, 1.9599639845400542],
+      [1 - 1e-12, 7.0344869100478352],
+    ];
+    for (const [p, z] of references) expect(relativeError(normalQuantile(p), z), `p = ${p}`).toBeLessThan(2e-15);
+  });
+
+  it('inverseRegularizedGammaP matches to ~1e-13', () => {
+    const references: Array<[number, number, number]> = [
+      [0.1, 1e-6, 6.0730483624079264e-61],
+      [0.5, 0.3, 0.074235930916272719],
+      [2.5, 0.95, 5.5352488467581759],
+      [37.3, 1e-6, 15.069693619750501],
+      [1000, 0.975, 1062.9211512248877],
+      [1000, 1 - 1e-12, 1238.8645816054106],
+    ];
+    for (const [a, p, x] of references) expect(relativeError(inverseRegularizedGammaP(a, p), x), `a = ${a}, p = ${p}`).toBeLessThan(1e-13);
+  });
+
+  it('inverseRegularizedBeta matches to ~1e-13', () => {
+    const references: Array<[number, number, number, number]> = [
+      [0.1, 0.1, 0.2, 9.0814685585496439e-5],
+      [0.5, 0.5, 0.999, 0.99999753260092908],
+      [2, 3, 0.5, 0.38572756813238955],
+      [5, 1.2, 1e-6, 0.058009108990569117],
+      [50, 70, 0.95, 0.49121446985979433],
+      [0.5, 500, 1 - 1e-6, 0.023655779820805787],
+    ];
+    for (const [a, b, p, x] of references) {
+      expect(relativeError(inverseRegularizedBeta(p, a, b), x), `a = ${a}, b = ${b}, p = ${p}`).toBeLessThan(1e-13);
+    }
+  });
+
+  it('studentTQuantile matches to ~1e-13 from 1 to 10^7 degrees of freedom', () => {
+    const references: Array<[number, number, number]> = [
+      [1, 0.975, 12.706204736174693],
+      [2, 0.025, -4.3026527297494637],
+      [9, 0.975, 2.262157162798205],
+      [29, 0.995, 2.7563859036706051],
+      [99, 1e-6, -5.051973998252516],
+      [999, 0.975, 1.9623414611334496],
+      [99999, 0.975, 1.9599877077718444],
+      [1e7, 0.975, 1.9599642217672051],
+    ];
+    for (const [dof, p, t] of references) expect(relativeError(studentTQuantile(p, dof), t), `dof = ${dof}, p = ${p}`).toBeLessThan(1e-13);
+  });
+
+  it('studentTQuantile agrees with jStat.studentt.inv', () => {
+    for (const dof of [1, 2, 3, 5, 10, 30, 100, 1000]) {
+      for (const p of P_GRID) {
+        expect(relativeError(studentTQuantile(p, dof), jStat.studentt.inv(p, dof), 1e-3), `dof = ${dof}, p = ${p}`).toBeLessThan(1e-7);
+      }
+    }
+  });
+
+  it('studentTCdf inverts studentTQuantile', () => {
+    for (const dof of [1, 2.5, 7, 40, 1000]) {
+      for (const p of P_GRID) {
+        expect(Math.abs(studentTCdf(studentTQuantile(p, dof), dof) - p) / Math.min(p, 1 - p)).toBeLessThan(1e-12);
+      }
+    }
+  });
+
+  it('incomplete functions are complementary, bounded and exact at the ends', () => {
+    for (const [a, x] of [[0.3, 0.01], [2, 1.5], [50, 60], [1e4, 9900]] as const) {
+      expect(regularizedGammaP(a, x) + regularizedGammaQ(a, x)).toBeCloseTo(1, 15);
+    }
+    for (const [a, b, x] of [[0.5, 0.5, 0.2], [2, 9, 0.7], [300, 200, 0.6]] as const) {
+      expect(regularizedBeta(x, a, b) + regularizedBetaComplement(x, a, b)).toBeCloseTo(1, 15);
+    }
+    expect(regularizedGammaP(3, 0)).toBe(0);
+    expect(regularizedGammaQ(3, Infinity)).toBe(0);
+    expect(regularizedBeta(0, 2, 3)).toBe(0);
+    expect(regularizedBeta(1, 2, 3)).toBe(1);
+    // Exponential: P(1, x) = 1 − e^(−x); uniform: I_x(1, 1) = x.
+    expect(relativeError(regularizedGammaP(1, 0.3), -Math.expm1(-0.3))).toBeLessThan(4e-15);
+    expect(relativeError(regularizedBeta(0.3, 1, 1), 0.3)).toBeLessThan(4e-15);
+    expect(normalCdf(0)).toBe(0.5);
+    expect(relativeError(normalCdf(-10), 7.6198530241605261e-24)).toBeLessThan(1e-14);
+    // ln B(0.5, 5e5) from mpmath: the Stirling form keeps all digits where ln Γ differences would lose seven.
+    expect(relativeError(logBeta(0.5, 5e5), -5.988816495777464)).toBeLessThan(1e-15);
+  });
+
+  it('inverse functions give the boundary values and NaN outside their domain', () => {
+    expect(normalQuantile(0)).toBe(-Infinity);
+    expect(normalQuantile(1)).toBe(Infinity);
+    expect(normalQuantile(1.5)).toBeNaN();
+    expect(inverseRegularizedGammaP(2, 0)).toBe(0);
+    expect(inverseRegularizedGammaP(2, 1)).toBe(Infinity);
+    expect(inverseRegularizedGammaP(-1, 0.5)).toBeNaN();
+    expect(inverseRegularizedBeta(0, 2, 3)).toBe(0);
+    expect(inverseRegularizedBeta(1, 2, 3)).toBe(1);
+    expect(inverseRegularizedBeta(0.5, 0, 3)).toBeNaN();
+    expect(studentTQuantile(0.5, 7)).toBe(0);
+    expect(studentTQuantile(0.5, 0)).toBeNaN();
+  });
+});
+
+describe('discrete quantiles are the smallest k with CDF(k) >= p', () => {
+  for (const mean of [0.3, 4, 29.5, 60]) {
+    it(`poisson(${mean}) against jStat.poisson.cdf`, () => {
+      const dist: Distribution = { kind: 'poisson', mean };
+      for (const p of P_GRID) {
+        const k = quantile(dist, p);
+        expect(Number.isInteger(k)).toBe(true);
+        // Our own CDF decides exactly; jStat's summed pmf agrees except within rounding of a boundary.
+        expect(cdf(dist, k)).toBeGreaterThanOrEqual(p);
+        if (k > 0) expect(cdf(dist, k - 1)).toBeLessThan(p);
+        expect(jStat.poisson.cdf(k, mean)).toBeGreaterThanOrEqual(p * (1 - 1e-12));
+        if (k > 0) expect(jStat.poisson.cdf(k - 1, mean)).toBeLessThan(p * (1 + 1e-12));
+      }
+    });
+  }
+
+  it('poisson with a large mean and in the far tails', () => {
+    const dist: Distribution = { kind: 'poisson', mean: 1e6 };
+    for (const p of [1e-12, 1e-6, 0.5, 1 - 1e-6, 1 - 1e-12]) {
+      const k = quantile(dist, p);
+      expect(cdf(dist, k)).toBeGreaterThanOrEqual(p);
+      expect(cdf(dist, k - 1)).toBeLessThan(p);
+    }
+    expect(quantile({ kind: 'poisson', mean: 0 }, 0.999)).toBe(0);
+  });
+
+  it('bernoulli', () => {
+    const dist: Distribution = { kind: 'bernoulli', p: 0.3 };
+    expect(quantile(dist, 0.1)).toBe(0);
+    expect(quantile(dist, 0.7)).toBe(0);
+    expect(quantile(dist, 0.70001)).toBe(1);
+    expect(quantile({ kind: 'bernoulli', p: 0 }, 0.999)).toBe(0);
+    expect(quantile({ kind: 'bernoulli', p: 1 }, 0.001)).toBe(1);
+    expect(cdf(dist, -0.5)).toBe(0);
+    expect(cdf(dist, 0)).toBeCloseTo(0.7, 15);
+    expect(cdf(dist, 1)).toBe(1);
+  });
+
+  it('empirical: the step inverse of the weighted distribution that sample() draws from', () => {
+    // Unsorted values with a tie and a zero weight: sorted, the masses are 1:0.1, 2:0.3 (0.2 + 0.1), 3:0, 5:0.6.
+    const dist: Distribution = { kind: 'empirical', values: [5, 1, 2, 3, 2], weights: [6, 1, 2, 0, 1] };
+    expect(quantile(dist, 0.05)).toBe(1);
+    expect(quantile(dist, 0.1)).toBe(1);
+    expect(quantile(dist, 0.11)).toBe(2);
+    expect(quantile(dist, 0.4)).toBe(2);
+    expect(quantile(dist, 0.41)).toBe(5);
+    expect(quantile(dist, 0.999999)).toBe(5);
+    expect(cdf(dist, 4)).toBeCloseTo(0.4, 15);
+    const unweighted: Distribution = { kind: 'empirical', values: [40, 10, 30, 20] };
+    expect([0.1, 0.25, 0.26, 0.5, 0.75, 0.9].map((p) => quantile(unweighted, p))).toEqual([10, 10, 20, 20, 30, 40]);
+  });
+});
+
+describe('quantile arguments', () => {
+  const dist: Distribution = { kind: 'normal', mean: 0, sd: 1 };
+
+  it('throws RangeError for p outside (0, 1)', () => {
+    for (const p of [0, 1, -0.1, 1.1, Number.NaN, Infinity]) {
+      expect(() => quantile(dist, p), `p = ${p}`).toThrow(RangeError);
+    }
+    expect(() => quantile(dist, 0)).toThrow(/p must lie strictly between 0 and 1 \(got 0\)/);
+  });
+
+  it('throws RangeError for an invalid distribution', () => {
+    expect(() => quantile({ kind: 'normal', mean: 0, sd: -1 }, 0.5)).toThrow(/normal: sd must be > 0/);
+    expect(() => cdf({ kind: 'beta', a: 0, b: 1 }, 0.5)).toThrow(RangeError);
+  });
+
+  it('is monotone in p', () => {
+    for (const { dist: d } of CONTINUOUS) {
+      const values = P_GRID.map((p) => quantile(d, p));
+      for (let i = 1; i < values.length; i++) expect(values[i]).toBeGreaterThanOrEqual(values[i - 1] as number);
+    }
+  });
+});
