@@ -2,6 +2,7 @@ import type { Simulation } from '../kernel/simulation.js';
 import type { CompiledScenario } from '../scenario/compile.js';
 import type { ParameterSampler } from '../scenario/sample.js';
 import type { PricingSpec, ScenarioSpec, UncertainSpec } from '../scenario/schema.js';
+import { mapped } from './arrays.js';
 import { ChipType, Lab, Provider, ShockExposure, Supplier } from './actors.js';
 import type { Curve } from './actors.js';
 import { DAYS_PER_YEAR, daysBetween } from './calendar.js';
@@ -36,13 +37,13 @@ export function buildWorld(sim: Simulation, compiled: CompiledScenario, sampler:
   const day = (date: string): number => daysBetween(spec.start, date);
   const endDay = day(spec.end);
   const chips = new Map(
-    spec.chips.map((c) => [c.id, new ChipType(c.id, c.perfH100e, c.powerKw, c.unitCostUsd, c.lifeYears * DAYS_PER_YEAR, day(c.release))]),
+    mapped(spec.chips, (c) => [c.id, new ChipType(c.id, c.perfH100e, c.powerKw, c.unitCostUsd, c.lifeYears * DAYS_PER_YEAR, day(c.release))]),
   );
   const chip = (id: string): ChipType => chips.get(id)!;
 
-  const suppliers = spec.suppliers.map((s, i) => {
+  const suppliers = mapped(spec.suppliers, (s, i) => {
     const capacity = curve(compiled, `suppliers[${i}].capacityUnitsPerMonth`, s.capacityUnitsPerMonth);
-    const products = s.products.map((p) => ({
+    const products = mapped(s.products, (p) => ({
       chip: chip(p.chip),
       fromDay: p.from === undefined ? day(spec.chips.find((c) => c.id === p.chip)!.release) : day(p.from),
       untilDay: p.until === undefined ? endDay : day(p.until),
@@ -50,9 +51,9 @@ export function buildWorld(sim: Simulation, compiled: CompiledScenario, sampler:
     const leadTime = sampler.bounded(s.leadTimeDays, `suppliers.${s.id}.leadTimeDays`, 1);
     return new Supplier(s.id, products, capacity, leadTime, lookupPolicy('allocation', s.allocation), s.priority ?? [], new ShockExposure(sim, -1));
   });
-  const supplierById = new Map(suppliers.map((s) => [s.id, s]));
+  const supplierById = new Map(mapped(suppliers, (s) => [s.id, s]));
 
-  const providers = spec.providers.map((p, i) => {
+  const providers = mapped(spec.providers, (p, i) => {
     const path = `providers.${p.id}`;
     const provider = new Provider(
       sim,
@@ -65,7 +66,7 @@ export function buildWorld(sim: Simulation, compiled: CompiledScenario, sampler:
       p.opexUsdPerGpuHour,
       curve(compiled, `providers[${i}].internalDemandH100e`, p.internalDemandH100e),
       p.targetUtilization,
-      p.suppliers.map((id) => supplierById.get(id)!),
+      mapped(p.suppliers, (id) => supplierById.get(id)!),
       pricingPolicy(compiled, p.pricing, `providers[${i}].pricing`, `${path}.pricing`, sampler),
       lookupPolicy('ordering', p.ordering),
       new ShockExposure(sim, -1),
@@ -75,7 +76,7 @@ export function buildWorld(sim: Simulation, compiled: CompiledScenario, sampler:
     return provider;
   });
 
-  const labs = spec.labs.map((l, i) => {
+  const labs = mapped(spec.labs, (l, i) => {
     const path = `labs.${l.id}`;
     const initial = sampler.bounded(l.demand.initialH100e, `${path}.demand.initialH100e`, 0);
     const growth = sampler.bounded(l.demand.growthPerYear, `${path}.demand.growthPerYear`, 0);
@@ -110,9 +111,9 @@ export function buildWorld(sim: Simulation, compiled: CompiledScenario, sampler:
     providers,
     labs,
     supplierById,
-    providerById: new Map(providers.map((p) => [p.id, p])),
-    labById: new Map(labs.map((l) => [l.id, l])),
-    pricingSpecs: new Map(spec.providers.map((p) => [p.id, p.pricing])),
+    providerById: new Map(mapped(providers, (p) => [p.id, p])),
+    labById: new Map(mapped(labs, (l) => [l.id, l])),
+    pricingSpecs: new Map(mapped(spec.providers, (p) => [p.id, p.pricing])),
     pricingFormulaPaths: new Map(),
   };
 }

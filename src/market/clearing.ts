@@ -1,3 +1,4 @@
+import { mapped } from './arrays.js';
 import type { Contract, Lab, Provider } from './actors.js';
 import { DAYS_PER_YEAR, HOURS_PER_DAY } from './calendar.js';
 import type { LabMonth, MarketMonth, ProviderMonth } from './results.js';
@@ -67,7 +68,7 @@ export class Market {
     readonly labs: readonly Lab[],
     readonly providers: readonly Provider[],
   ) {
-    this.positions = providers.map((provider) => emptyPosition(provider));
+    this.positions = mapped(providers, (provider) => emptyPosition(provider));
     this.delivered = new Float64Array(labs.length * providers.length);
     this.need = new Float64Array(labs.length);
     this.budgetLeft = new Float64Array(labs.length);

@@ -5,6 +5,7 @@
  * file) and names it in a scenario as `custom:NAME`.
  */
 
+import { mapped } from './arrays.js';
 import { sortByPrice } from './sorting.js';
 
 /** What a provider knows when it quotes a price. */
@@ -182,7 +183,7 @@ const rightOfFirstRefusal: ProcurementPolicy = {
 
 const firstCome: AllocationPolicy = {
   allocate(output, orders) {
-    return fillInOrder(output, orders, orders.map((_, i) => i));
+    return fillInOrder(output, orders, mapped(orders, (_, i) => i));
   },
 };
 
@@ -190,7 +191,7 @@ const proRata: AllocationPolicy = {
   allocate(output, orders) {
     const total = orders.reduce((sum, o) => sum + o.remainingH100e, 0);
     const share = total > 0 ? Math.min(1, output / total) : 0;
-    return orders.map((o) => o.remainingH100e * share);
+    return mapped(orders, (o) => o.remainingH100e * share);
   },
 };
 
@@ -200,13 +201,13 @@ const priority: AllocationPolicy = {
       const index = ranking.indexOf(provider);
       return index < 0 ? ranking.length : index;
     };
-    const order = orders.map((_, i) => i).sort((a, b) => rank(orders[a]!.provider) - rank(orders[b]!.provider) || a - b);
+    const order = mapped(orders, (_, i) => i).sort((a, b) => rank(orders[a]!.provider) - rank(orders[b]!.provider) || a - b);
     return fillInOrder(output, orders, order);
   },
 };
 
 function fillInOrder(output: number, orders: readonly OrderView[], sequence: readonly number[]): number[] {
-  const given = orders.map(() => 0);
+  const given = mapped(orders, () => 0);
   let left = output;
   for (const i of sequence) {
     const take = Math.min(left, orders[i]!.remainingH100e);

@@ -4,6 +4,7 @@ import { Simulation } from '../kernel/simulation.js';
 import type { CompiledScenario } from '../scenario/compile.js';
 import { ParameterSampler, toDistribution } from '../scenario/sample.js';
 import type { ScenarioSpec, UncertainSpec } from '../scenario/schema.js';
+import { mapped } from './arrays.js';
 import { dropEnded } from './actors.js';
 import type { Contract, Lab, ShockExposure } from './actors.js';
 import { buildWorld, startYear } from './build.js';
@@ -82,8 +83,8 @@ class MarketRun {
     this.startEpochDay = epochDay(this.spec.start);
     this.firstYear = startYear(this.spec);
     this.signInitialContracts();
-    this.demand = world.labs.map(() => 0);
-    this.usable = world.providers.map(() => 0);
+    this.demand = mapped(world.labs, () => 0);
+    this.usable = mapped(world.providers, () => 0);
     this.clearing = new Market(world.labs, world.providers);
     this.records = { labs: this.labs, providers: this.providers, market: this.market };
     for (const lab of world.labs) lab.noise = streams.get(`demand:${lab.id}`);
@@ -122,22 +123,22 @@ class MarketRun {
       market: this.market,
       events: this.events,
       summary: {
-        labs: this.world.labs.map((_, i) => this.labSummary(i)),
-        providerShares: Object.fromEntries(this.providers.slice(-this.world.providers.length).map((p) => [p.provider, p.marketShare])),
-        avgSpotPriceUsdPerGpuHour: mean(this.market.map((m) => m.spotPriceUsdPerGpuHour)),
-        avgContractPriceUsdPerGpuHour: mean(this.market.filter((m) => m.contractPriceUsdPerGpuHour > 0).map((m) => m.contractPriceUsdPerGpuHour)),
+        labs: mapped(this.world.labs, (_, i) => this.labSummary(i)),
+        providerShares: Object.fromEntries(mapped(this.providers.slice(-this.world.providers.length), (p) => [p.provider, p.marketShare])),
+        avgSpotPriceUsdPerGpuHour: mean(mapped(this.market, (m) => m.spotPriceUsdPerGpuHour)),
+        avgContractPriceUsdPerGpuHour: mean(mapped(this.market.filter((m) => m.contractPriceUsdPerGpuHour > 0), (m) => m.contractPriceUsdPerGpuHour)),
         shocks: this.shocksStarted,
         contractsSigned: this.contracts.length - this.spec.contracts.length,
         events: this.events.length,
       },
       audit: {
-        suppliers: this.world.suppliers.map((s) => ({
+        suppliers: mapped(this.world.suppliers, (s) => ({
           supplier: s.id,
           producedUnits: s.producedUnits,
           deliveredUnits: s.deliveredUnits,
           inTransitUnits: s.inTransitUnits,
         })),
-        contracts: this.contracts.map((c) => ({
+        contracts: mapped(this.contracts, (c) => ({
             lab: c.lab.id,
             provider: c.provider.id,
             volumeH100e: c.volumeH100e,

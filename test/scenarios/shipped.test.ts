@@ -85,6 +85,17 @@ describe('the shipped scenarios', () => {
     }
   });
 
+  it('multicloud-vs-exclusive.yaml: its exclusive variant is exclusive-azure.yaml, run by run', () => {
+    const loaded = loadScenario(join(directory, 'multicloud-vs-exclusive.yaml'));
+    expect(loaded.variants.map((v) => v.name)).toEqual(['baseline', 'exclusive-azure']);
+    const variant = compileScenario(loaded.variants[1]!.spec);
+    const exclusive = compileScenario(loadScenario(join(directory, 'exclusive-azure.yaml')).spec);
+    for (const i of [0, 1, 2]) {
+      // Same world, same streams: only the name differs.
+      expect(runScenario(variant, 2025, i).summary).toEqual(runScenario(exclusive, 2025, i).summary);
+    }
+  });
+
   it('packaging-shock.yaml raises spot prices and shortfall against the same seeds without it', () => {
     const shocked = runs('packaging-shock.yaml', 10);
     const base = runs('openai-multicloud-2025.yaml', 10);
