@@ -1,5 +1,5 @@
-import { mapped } from './arrays.js';
 import type { Contract, Lab, Provider } from './actors.js';
+import { mapped } from './arrays.js';
 import { DAYS_PER_YEAR, HOURS_PER_DAY } from './calendar.js';
 import type { LabMonth, MarketMonth, ProviderMonth } from './results.js';
 import { sortByPrice } from './sorting.js';
