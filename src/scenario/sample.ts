@@ -36,6 +36,8 @@ export class ParameterSampler {
     if (typeof spec === 'number') return spec;
     const distribution = toDistribution(spec);
     const value = this.design ? quantile(distribution, this.design(path)) : sample(distribution, this.streams.get(`param:${path}`));
+    // A heavy tail can overflow (a lognormal with a huge sigma); the model must never see it.
+    if (!Number.isFinite(value)) throw new RangeError(`${path}: its distribution drew ${value}; narrow the distribution`);
     this.sampled[path] = value;
     return value;
   }

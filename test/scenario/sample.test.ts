@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { RandomStreams } from '../../src/kernel/random.js';
+import { cdf } from '../../src/kernel/distributions.js';
+import { ParameterSampler, toDistribution } from '../../src/scenario/sample.js';
+
+describe('sampling uncertain parameters', () => {
+  it('draws each parameter from its own stream, so the same run draws the same value', () => {
+    const spec = { lognormal: { median: 3, sigma: 0.3 } };
+    const a = new ParameterSampler(new RandomStreams(1, 4)).value(spec, 'labs.openai.demand.growthPerYear');
+    const sampler = new ParameterSampler(new RandomStreams(1, 4));
+    sampler.value({ uniform: { min: 0, max: 1 } }, 'another.parameter');
+    expect(sampler.value(spec, 'labs.openai.demand.growthPerYear')).toBe(a);
+    expect(sampler.sampled).toEqual({ 'another.parameter': expect.any(Number), 'labs.openai.demand.growthPerYear': a });
+  });
+
+  it('takes a design\'s uniform through the quantile function instead of drawing', () => {
+    const spec = { triangular: { min: 1, mode: 2, max: 5 } };
+    const value = new ParameterSampler(new RandomStreams(1, 0), () => 0.8).value(spec, 'x');
+    expect(cdf(toDistribution(spec), value)).toBeCloseTo(0.8, 12);
+  });
+
+  it('refuses a draw that overflowed, naming the parameter, so no non-finite number reaches the model', () => {
+    const spec = { lognormal: { median: 1e300, sigma: 50 } };
+    const draw = (run: number) => new ParameterSampler(new RandomStreams(1, run)).value(spec, 'labs.openai.demand.initialH100e');
+    const outcomes = Array.from({ length: 20 }, (_, run) => {
+      try {
+        return Number.isFinite(draw(run)) ? 'finite' : 'non-finite';
+      } catch (error) {
+        expect((error as Error).message).toMatch(/^labs\.openai\.demand\.initialH100e: its distribution drew Infinity/);
+        return 'refused';
+      }
+    });
+    expect(outcomes).toContain('refused');
+    expect(outcomes).not.toContain('non-finite');
+  });
+});
