@@ -341,10 +341,24 @@ export class Lab {
 
   /** Reserved volume in force on `day`, by provider id. */
   heldOn(day: number): Record<string, number> {
-    const held: Record<string, number> = {};
+    // Summed in small arrays, then written to the record once per provider: a keyed store into a
+    // fresh record takes V8's slow megamorphic path, and a lab has dozens of contracts with a
+    // handful of providers. Each sum adds its volumes in contract order, and the ids go in in order
+    // of first appearance, so the record is the one a store per contract would build.
+    const ids: string[] = [];
+    const sums: number[] = [];
     for (const c of this.contracts) {
-      if (c.startDay <= day && day < c.endDay) held[c.provider.id] = (held[c.provider.id] ?? 0) + c.volumeH100e;
+      if (!(c.startDay <= day && day < c.endDay)) continue;
+      const at = ids.indexOf(c.provider.id);
+      if (at < 0) {
+        ids.push(c.provider.id);
+        sums.push(0 + c.volumeH100e);
+      } else {
+        sums[at]! += c.volumeH100e;
+      }
     }
+    const held: Record<string, number> = {};
+    for (let i = 0; i < ids.length; i++) held[ids[i]!] = sums[i]!;
     return held;
   }
 

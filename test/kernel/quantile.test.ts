@@ -19,20 +19,7 @@ import {
 // stopping at 1e-8 relative steps), so agreement with them is checked at 1e-7 and exactness is checked
 // separately: against high-precision reference values and by round trips through our own CDFs.
 
-/** The inverse CDFs of jStat these tests use (test/types/jstat.d.ts types only its CDFs). */
-interface JStatInverses {
-  uniform: { inv(p: number, min: number, max: number): number };
-  exponential: { inv(p: number, rate: number): number };
-  normal: { inv(p: number, mean: number, sd: number): number };
-  lognormal: { inv(p: number, mu: number, sigma: number): number };
-  triangular: { inv(p: number, min: number, max: number, mode: number): number };
-  beta: { inv(p: number, alpha: number, beta: number): number };
-  gamma: { inv(p: number, shape: number, scale: number): number };
-  weibull: { inv(p: number, scale: number, shape: number): number };
-  studentt: { inv(p: number, dof: number): number };
-  poisson: { cdf(k: number, mean: number): number };
-}
-const jStat = jStatModule.jStat as unknown as JStatInverses;
+const jStat = jStatModule.jStat;
 
 /** 1e-6 .. 1 − 1e-6, dense in both tails. */
 const P_GRID = [
