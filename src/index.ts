@@ -79,7 +79,7 @@ export type {
 export { runBatch, DEFAULT_BLOCK_SIZE } from './experiment/batch.js';
 export type { BatchOptions, BatchOutcome } from './experiment/batch.js';
 export type { BatchSummary, Convergence, LabRisk, MetricSummary, Probability } from './experiment/summary.js';
-export { RunFailure } from './experiment/replicate.js';
+export { RunFailure } from './experiment/failure.js';
 export { keyMetrics } from './experiment/metrics.js';
 export { TIMESERIES_MODES } from './io/layout.js';
 export type { BatchDescription, TimeseriesMode } from './io/layout.js';

@@ -1,6 +1,5 @@
-import { accessSync, constants, mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, Option } from 'commander';
 import type { TimeseriesMode } from '../io/layout.js';
@@ -77,21 +76,23 @@ async function batch(file: string, flags: RunFlags, command: Command): Promise<v
   if (flags.untilPrecision === undefined && flags.maxRuns !== undefined) throw new UsageError('--max-runs goes with --until-precision; without it, use --runs');
   if (flags.untilPrecision !== undefined && flags.design === 'lhs') throw new UsageError('--design lhs stratifies a fixed number of runs; it cannot go with --until-precision');
   if (flags.untilPrecision !== undefined && command.getOptionValueSource('runs') === 'cli') throw new UsageError('--until-precision decides the number of runs; give the most with --max-runs, not --runs');
-  const [{ loadScenario }, { runBatch }, { formatBatchSummary }, { progressBar }] = await Promise.all([
-    import('../scenario/load.js'),
+  // The scenario is loaded by the workers, not here: this thread only coordinates and writes.
+  const [{ runBatch }, { formatBatchSummary }, { progressBar }, { RunFailure }, { OutputError }] = await Promise.all([
     import('../experiment/batch.js'),
     import('./batch-summary.js'),
     import('./progress.js'),
+    import('../experiment/failure.js'),
+    import('../io/outputs.js'),
   ]);
-  const loaded = loadScenario(file, { set: flags.set, sweep: flags.sweep });
-  const out = flags.out ?? join('results', loaded.spec.name);
-  prepareOutputDirectory(out);
+  const out = flags.out ?? join('results', basename(file).replace(/\.(ya?ml|json)$/i, ''));
   const runs = flags.untilPrecision !== undefined ? (flags.maxRuns ?? 100_000) : (flags.runs ?? 1000);
-  const progress = progressBar(!flags.quiet && process.stderr.isTTY === true, runs, loaded.variants.length);
+  const progress = progressBar(!flags.quiet && process.stderr.isTTY === true, runs);
   const started = performance.now();
   try {
     const outcome = await runBatch({
-      scenario: loaded,
+      scenario: file,
+      set: flags.set,
+      sweep: flags.sweep,
       runs,
       seed: flags.seed,
       out,
@@ -102,14 +103,14 @@ async function batch(file: string, flags: RunFlags, command: Command): Promise<v
       design: flags.design,
       commandLine: process.argv.slice(2),
       modules: flags.import,
-      onProgress: (done) => progress.update(done.runs),
+      onProgress: (done) => progress.update(done.runs, done.variants),
     });
     progress.stop();
-    console.log(formatBatchSummary(loaded.spec.name, outcome, (performance.now() - started) / 1000));
+    console.log(formatBatchSummary(outcome.scenario.name, outcome, (performance.now() - started) / 1000));
     console.log(`\nwrote ${out}/: runs.arrow (${outcome.rows.runs} rows), timeseries.arrow (${outcome.rows.timeseries}), events.arrow (${outcome.rows.events}), summary.json, manifest.json`);
   } catch (error) {
     progress.stop();
-    const { RunFailure } = await import('../experiment/replicate.js');
+    if (error instanceof OutputError) throw new UsageError(error.message);
     if (error instanceof RunFailure) {
       throw new UsageError(`${error.message}\nreproduce it with: computerace run ${file} --seed ${error.seed} --only-run ${error.runIndex} --debug`, 1);
     }
@@ -133,20 +134,3 @@ async function importModules(modules: readonly string[]): Promise<string[]> {
   return urls;
 }
 
-/** Creates the output directory, or says in one line why it cannot be written. */
-function prepareOutputDirectory(dir: string): void {
-  try {
-    mkdirSync(dir, { recursive: true });
-    accessSync(dir, constants.W_OK);
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new UsageError(`cannot write to output directory '${dir}': ${REASONS[reason] ?? reason}`);
-  }
-}
-
-const REASONS: Record<string, string> = {
-  ENOTDIR: 'a part of the path is a file, not a directory',
-  EEXIST: 'a file of that name exists',
-  EACCES: 'permission denied',
-  EROFS: 'read-only file system',
-};

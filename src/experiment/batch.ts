@@ -1,5 +1,4 @@
 import { availableParallelism } from 'node:os';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Table } from 'apache-arrow';
 import { ArrowFileWriter, ArrowTable } from '../io/arrow.js';
@@ -9,12 +8,13 @@ import type { BatchDescription, TimeseriesMode } from '../io/layout.js';
 import { inlineExecutor, poolExecutor } from './executor.js';
 import type { Executor } from './executor.js';
 import { MetricSeries } from './metrics.js';
-import { arrowMetadata, writeJsonFile } from '../io/outputs.js';
+import { arrowMetadata, prepareOutputDirectory, writeJsonFile } from '../io/outputs.js';
 import type { Manifest, Provenance } from '../io/outputs.js';
-import { loadScenario } from '../scenario/load.js';
 import type { LoadedScenario } from '../scenario/load.js';
+import { loadedSource } from './plan.js';
+import type { BatchSettings } from './plan.js';
 import { ENGINE_VERSION } from '../version.js';
-import type { BlockOutput, ReplicationPlan } from './replicate.js';
+import type { BlockOutput } from './replicate.js';
 import { stoppingRule, summariseBatch } from './summary.js';
 import type { BatchSummary, Convergence } from './summary.js';
 
@@ -53,12 +53,14 @@ export interface BatchOptions {
   /** Modules each worker imports before running (to register custom policies). */
   modules?: readonly string[];
   /** Called after each block is written. */
-  onProgress?: (progress: { runs: number; total: number }) => void;
+  onProgress?: (progress: { runs: number; total: number; variants: number }) => void;
 }
 
 /** What a batch produced. */
 export interface BatchOutcome {
   description: BatchDescription;
+  /** The scenario's name and content hash. */
+  scenario: { name: string; hash: string };
   /** Runs done per variant. */
   runs: number;
   summary: BatchSummary;
@@ -75,36 +77,36 @@ export const DEFAULT_BLOCK_SIZE = 100;
 /** Runs a batch; writes its tables as they fill, or returns them. */
 export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
   const startedAt = new Date();
-  const loaded = typeof options.scenario === 'string' ? loadScenario(options.scenario, { set: options.set, sweep: options.sweep }) : options.scenario;
   const seed = String(options.seed ?? 1);
   const blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
   const workers = options.workers ?? availableParallelism();
-  const plan: ReplicationPlan = {
-    variants: loaded.variants.map(({ name, spec }) => ({ name, spec })),
+  // A hypercube stratifies a known number of runs; a stopping rule does not know it in advance.
+  if (options.design === 'lhs' && options.untilPrecision !== undefined) throw new RangeError('a Latin hypercube design needs a fixed number of runs, not a stopping rule');
+  const settings: BatchSettings = {
+    source: typeof options.scenario === 'string' ? { kind: 'file', file: options.scenario, set: options.set ?? [], sweep: options.sweep ?? [] } : loadedSource(options.scenario),
     seed,
     timeseries: options.timeseries ?? 'summary',
     design: options.design === 'lhs' ? { kind: 'lhs', runs: options.runs } : { kind: 'independent' },
+    modules: options.modules ?? [],
   };
-  // A hypercube stratifies a known number of runs; a stopping rule does not know it in advance.
-  if (options.design === 'lhs' && options.untilPrecision !== undefined) throw new RangeError('a Latin hypercube design needs a fixed number of runs, not a stopping rule');
-  const provenance: Provenance = {
-    engineVersion: ENGINE_VERSION,
-    scenarioName: loaded.spec.name,
-    scenarioHash: loaded.hash,
-    scenario: loaded.resolved,
-    seed,
-    runs: options.runs,
-    variants: plan.variants.map((variant) => variant.name),
-    design: plan.design!.kind,
-    timeseries: plan.timeseries,
-    blockSize,
-    ...(options.untilPrecision !== undefined ? { untilPrecision: options.untilPrecision } : {}),
-  };
-  const executor: Executor = workers === 0 ? inlineExecutor(plan) : poolExecutor(plan, workers, options.modules);
+  const executor: Executor = workers === 0 ? inlineExecutor(settings) : poolExecutor(settings, workers);
   let sinks: Sinks | undefined;
   try {
-    if (options.out !== undefined) await mkdir(options.out, { recursive: true });
-    const description = await executor.describe();
+    const { description, identity } = await executor.describe();
+    if (options.out !== undefined) await prepareOutputDirectory(options.out);
+    const provenance: Provenance = {
+      engineVersion: ENGINE_VERSION,
+      scenarioName: identity.name,
+      scenarioHash: identity.hash,
+      scenario: identity.resolved,
+      seed,
+      runs: options.runs,
+      variants: description.variants,
+      design: settings.design.kind,
+      timeseries: settings.timeseries,
+      blockSize,
+      ...(options.untilPrecision !== undefined ? { untilPrecision: options.untilPrecision } : {}),
+    };
     sinks = new Sinks(description, options.out, arrowMetadata(provenance));
     const metrics = new MetricSeries(description, sinks.runs.table.layout);
     const total = options.runs;
@@ -120,9 +122,11 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
     while (metrics.runs < total) {
       while (next < total && inFlight.length < window) submit();
       const output = await inFlight.shift()!;
+      // Each worker loaded the file itself: all must have run the scenario the batch describes.
+      if (output.scenarioHash !== identity.hash) throw new Error(`runs ${output.first}-${output.first + output.count - 1} ran a different scenario (hash ${output.scenarioHash}, not ${identity.hash}): did a scenario file change during the batch?`);
       sinks.write(output);
       metrics.add(output.runs);
-      options.onProgress?.({ runs: metrics.runs, total });
+      options.onProgress?.({ runs: metrics.runs, total, variants: description.variants.length });
       if (options.untilPrecision !== undefined) {
         convergence = stoppingRule(metrics, description.variants, options.untilPrecision);
         if (convergence.converged) break;
@@ -148,7 +152,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
       // Last: a directory with a manifest holds a finished batch.
       await writeJsonFile(options.out, 'manifest.json', manifest);
     }
-    return { description, runs: metrics.runs, summary, rows, tables: sinks.tables(), convergence };
+    return { description, scenario: { name: identity.name, hash: identity.hash }, runs: metrics.runs, summary, rows, tables: sinks.tables(), convergence };
   } catch (error) {
     await sinks?.abort();
     throw error;

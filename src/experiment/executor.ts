@@ -2,8 +2,10 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { BatchDescription } from '../io/layout.js';
-import { Replicator, RunFailure } from './replicate.js';
-import type { BlockOutput, ReplicationPlan } from './replicate.js';
+import { ScenarioError } from '../scenario/problems.js';
+import { RunFailure } from './failure.js';
+import type { BatchSettings, ScenarioIdentity } from './plan.js';
+import type { BlockOutput } from './replicate.js';
 import type { WorkerAnswer, WorkerTask } from './worker.js';
 
 /**
@@ -11,36 +13,50 @@ import type { WorkerAnswer, WorkerTask } from './worker.js';
  * debugging and for policies registered only in the caller). Both give the same bytes.
  */
 
+/** The batch as a process sees it before its first run. */
+export interface Described {
+  description: BatchDescription;
+  identity: ScenarioIdentity;
+}
+
 /** Runs blocks of a batch somewhere. */
 export interface Executor {
-  describe(): Promise<BatchDescription>;
+  /** Loads the scenario (throwing its ScenarioError) and describes the batch's tables. */
+  describe(): Promise<Described>;
   block(first: number, count: number): Promise<BlockOutput>;
   close(): Promise<void>;
 }
 
 /** Runs blocks in this thread. */
-export function inlineExecutor(plan: ReplicationPlan): Executor {
-  const replicator = new Replicator(plan);
+export function inlineExecutor(settings: BatchSettings): Executor {
+  // Loaded on demand: the model and its formula engine stay out of a thread that only coordinates.
+  const ready = import('./replicate.js').then(async ({ Replicator }) => {
+    const { plan, identity } = await (await import('./plan.js')).preparePlan(settings);
+    return { replicator: new Replicator(plan), identity };
+  });
   // Each call yields to the event loop first, so writing and progress keep up between blocks.
   const later = <T>(work: () => T): Promise<T> => new Promise((resolve, reject) => setImmediate(() => { try { resolve(work()); } catch (error) { reject(error as Error); } }));
   return {
-    describe: () => later(() => replicator.describe()),
-    block: (first, count) => later(() => replicator.block(first, count)),
-    close: async () => undefined,
+    describe: async () => {
+      const { replicator, identity } = await ready;
+      return later(() => ({ description: replicator.describe(), identity }));
+    },
+    block: async (first, count) => {
+      const { replicator } = await ready;
+      return later(() => replicator.block(first, count));
+    },
+    close: async () => {
+      await ready.catch(() => undefined);
+    },
   };
 }
 
-/** Runs blocks on `workers` threads; `modules` are imported in each thread first (custom policies). */
-export function poolExecutor(plan: ReplicationPlan, workers: number, modules: readonly string[] = []): Executor {
-  const pool = new Piscina({
-    filename: workerFile(),
-    minThreads: workers,
-    maxThreads: workers,
-    idleTimeout: Infinity,
-    workerData: { plan, modules },
-  });
+/** Runs blocks on `workers` threads. */
+export function poolExecutor(settings: BatchSettings, workers: number): Executor {
+  const pool = new Piscina({ filename: workerFile(), minThreads: workers, maxThreads: workers, idleTimeout: Infinity, workerData: settings });
   const ask = async (task: WorkerTask): Promise<WorkerAnswer> => (await pool.run(task)) as WorkerAnswer;
-  const answer = <K extends 'description' | 'output'>(reply: WorkerAnswer, key: K): Extract<WorkerAnswer, Record<K, unknown>>[K] => {
+  const answer = <K extends 'description' | 'output'>(reply: WorkerAnswer, key: K): WorkerAnswer => {
+    if ('problems' in reply) throw new ScenarioError(reply.problems);
     if ('failure' in reply) {
       const { runIndex, variant, seed, message, stack } = reply.failure;
       const failure = new RunFailure(runIndex, variant, seed, new Error(message));
@@ -48,11 +64,12 @@ export function poolExecutor(plan: ReplicationPlan, workers: number, modules: re
       if (stack) failure.stack = stack;
       throw failure;
     }
-    return (reply as unknown as Record<K, never>)[key];
+    if (!(key in reply)) throw new Error(`worker answered without ${key}`);
+    return reply;
   };
   return {
-    describe: async () => answer(await ask({ kind: 'describe' }), 'description'),
-    block: async (first, count) => answer(await ask({ kind: 'block', first, count }), 'output'),
+    describe: async () => answer(await ask({ kind: 'describe' }), 'description') as Described,
+    block: async (first, count) => (answer(await ask({ kind: 'block', first, count }), 'output') as { output: BlockOutput }).output,
     close: () => pool.destroy(),
   };
 }

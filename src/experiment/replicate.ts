@@ -6,6 +6,7 @@ import type { ScenarioSpec } from '../scenario/schema.js';
 import { eventsAppender, runsAppender, timeseriesAppender } from '../io/columns.js';
 import type { TableBlock } from '../io/columns.js';
 import type { ActorKind, BatchDescription, TimeseriesMode } from '../io/layout.js';
+import { RunFailure } from './failure.js';
 import { latinHypercube } from './lhs.js';
 import type { LatinHypercube } from './lhs.js';
 
@@ -21,6 +22,7 @@ export interface ReplicationPlan {
   variants: { name: string; spec: ScenarioSpec }[];
   seed: string;
   timeseries: TimeseriesMode;
+  scenarioHash: string;
   /** How uncertain parameters are drawn: each from its own stream, or by a Latin hypercube over `runs` runs. */
   design?: { kind: 'independent' } | { kind: 'lhs'; runs: number };
 }
@@ -32,14 +34,8 @@ export interface BlockOutput {
   runs: TableBlock;
   timeseries: TableBlock | undefined;
   events: TableBlock;
-}
-
-/** A run that threw: the run index and seed reproduce it. */
-export class RunFailure extends Error {
-  constructor(readonly runIndex: number, readonly variant: string, readonly seed: string, cause: unknown) {
-    super(`run ${runIndex} (variant ${variant}, seed ${seed}) failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-    this.name = 'RunFailure';
-  }
+  /** The hash of the scenario that produced the rows, so a batch can check every process ran the same one. */
+  scenarioHash: string;
 }
 
 const KIND_OF_OUTPUT: Record<'market' | 'labs' | 'providers' | 'suppliers', ActorKind> = { market: 'market', labs: 'lab', providers: 'provider', suppliers: 'supplier' };
@@ -104,6 +100,6 @@ export class Replicator {
         events.append(variant, result);
       }
     }
-    return { first, count, runs: runs.finish(), timeseries: timeseries?.finish(), events: events.finish() };
+    return { first, count, runs: runs.finish(), timeseries: timeseries?.finish(), events: events.finish(), scenarioHash: this.plan.scenarioHash };
   }
 }

@@ -1,4 +1,4 @@
-import { rename, writeFile } from 'node:fs/promises';
+import { access, constants, mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
@@ -53,3 +53,30 @@ export async function writeJsonFile(dir: string, name: string, value: unknown): 
   await writeFile(`${path}.partial`, `${JSON.stringify(value, null, 2)}\n`);
   await rename(`${path}.partial`, path);
 }
+
+/** An output directory that cannot be written. */
+export class OutputError extends Error {
+  constructor(readonly dir: string, reason: string) {
+    super(`cannot write to output directory '${dir}': ${reason}`);
+    this.name = 'OutputError';
+  }
+}
+
+/** Creates `dir` (and its parents) and checks it is writable, or throws an OutputError saying why not. */
+export async function prepareOutputDirectory(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    throw new OutputError(dir, REASONS[code] ?? (error as Error).message);
+  }
+}
+
+const REASONS: Record<string, string> = {
+  ENOTDIR: 'a part of the path is a file, not a directory',
+  EEXIST: 'a file of that name exists',
+  EACCES: 'permission denied',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+};

@@ -1,0 +1,60 @@
+import type { LoadedScenario } from '../scenario/load.js';
+import type { TimeseriesMode } from '../io/layout.js';
+import type { ReplicationPlan } from './replicate.js';
+
+/**
+ * Where a batch's scenario comes from, and how each process turns that into its plan. A file is
+ * loaded by every process that runs the model, so the coordinating thread never loads the formula
+ * engine (mathjs alone is ~90 MB a thread); each process reports the scenario's hash with its rows,
+ * and the batch checks they all ran the same scenario.
+ */
+
+/** A scenario file with its overrides, or variants already loaded by the caller. */
+export type ScenarioSource =
+  | { kind: 'file'; file: string; set: readonly string[]; sweep: readonly string[] }
+  | { kind: 'loaded'; variants: ReplicationPlan['variants']; identity: ScenarioIdentity };
+
+/** What results record about the scenario. */
+export interface ScenarioIdentity {
+  name: string;
+  /** Content hash of the resolved scenario. */
+  hash: string;
+  /** The resolved scenario (extends and --set applied, variants kept) as plain data. */
+  resolved: unknown;
+}
+
+/** Everything a process needs to run its share of a batch: plain data, so it crosses to worker threads. */
+export interface BatchSettings {
+  source: ScenarioSource;
+  seed: string;
+  timeseries: TimeseriesMode;
+  design: NonNullable<ReplicationPlan['design']>;
+  /** Modules that register custom policies, imported before the scenario is loaded. */
+  modules: readonly string[];
+}
+
+/** The source of an already loaded scenario. */
+export function loadedSource(loaded: LoadedScenario): ScenarioSource {
+  return {
+    kind: 'loaded',
+    variants: loaded.variants.map(({ name, spec }) => ({ name, spec })),
+    identity: { name: loaded.spec.name, hash: loaded.hash, resolved: loaded.resolved },
+  };
+}
+
+/** Imports the policy modules and loads the scenario (throwing its ScenarioError), giving this process's plan. */
+export async function preparePlan(settings: BatchSettings): Promise<{ plan: ReplicationPlan; identity: ScenarioIdentity }> {
+  for (const module of settings.modules) await import(module);
+  const { source } = settings;
+  let variants = source.kind === 'loaded' ? source.variants : undefined;
+  let identity = source.kind === 'loaded' ? source.identity : undefined;
+  if (source.kind === 'file') {
+    const { loadScenario } = await import('../scenario/load.js');
+    const loaded = loadScenario(source.file, { set: source.set, sweep: source.sweep });
+    ({ variants, identity } = loadedSource(loaded) as Extract<ScenarioSource, { kind: 'loaded' }>);
+  }
+  return {
+    plan: { variants: variants!, seed: settings.seed, timeseries: settings.timeseries, design: settings.design, scenarioHash: identity!.hash },
+    identity: identity!,
+  };
+}
