@@ -253,8 +253,10 @@ export class Provider {
   /** Removes a shipment that has arrived from the list of arrivals. */
   arrived(day: number, h100e: number): void {
     const arrivals = this.arrivals;
-    const index = arrivals.findIndex((a) => a.day === day && a.h100e === h100e);
-    if (index < 0) return;
+    // A plain loop: findIndex would take a new closure over day and h100e at every delivery.
+    let index = 0;
+    while (index < arrivals.length && !(arrivals[index]!.day === day && arrivals[index]!.h100e === h100e)) index++;
+    if (index === arrivals.length) return;
     // Shifted down in place: splice would allocate an array of the removed element.
     arrivals.copyWithin(index, index + 1);
     arrivals.pop();

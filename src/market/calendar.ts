@@ -4,7 +4,7 @@ const MS_PER_DAY = 86_400_000;
 
 /** Days from the ISO date `from` to the ISO date `to` (UTC, so no daylight-saving drift). */
 export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / MS_PER_DAY);
+  return Math.round((midnightMs(to) - midnightMs(from)) / MS_PER_DAY);
 }
 
 /** The ISO date `days` after `start`. */
@@ -14,12 +14,38 @@ export function dateAfter(start: string, days: number): string {
 
 /** Days from 1970-01-01 to the ISO date `date`. */
 export function epochDay(date: string): number {
-  return Date.parse(`${date}T00:00:00Z`) / MS_PER_DAY;
+  return midnightMs(date) / MS_PER_DAY;
 }
+
+// Every run turns the scenario's dates (start, end, releases, contracts, timeline) into days
+// again, a few dozen Date.parse calls a run; the parsed dates are kept, by date string.
+const parsedDates = new Map<string, number>();
+// A bound, should a caller ever pass ever new dates.
+const MAX_REMEMBERED_DATES = 100_000;
+
+// Milliseconds since the epoch at 00:00 UTC of the ISO date `date` (NaN if it is not one).
+function midnightMs(date: string): number {
+  let ms = parsedDates.get(date);
+  if (ms === undefined) {
+    ms = Date.parse(`${date}T00:00:00Z`);
+    if (parsedDates.size < MAX_REMEMBERED_DATES) parsedDates.set(date, ms);
+  }
+  return ms;
+}
+
+// Every run dates its events on much the same days (month ends, the timeline's dates), so the
+// dates are kept: a look-up costs a fifth of working one out.
+const civilDates = new Map<number, string>();
 
 /** `dateAfter` for a start given as `epochDay(start)`: a run dates its events without parsing its start each time. */
 export function dateAfterEpochDay(startEpochDay: number, days: number): string {
-  return civilDate(startEpochDay + Math.floor(days));
+  const epochDays = startEpochDay + Math.floor(days);
+  let date = civilDates.get(epochDays);
+  if (date === undefined) {
+    date = civilDate(epochDays);
+    if (civilDates.size < MAX_REMEMBERED_DATES) civilDates.set(epochDays, date);
+  }
+  return date;
 }
 
 // Days since 1970-01-01 to YYYY-MM-DD by Howard Hinnant's civil_from_days: events of note are

@@ -57,6 +57,11 @@ export class Market {
   private readonly positions: Position[];
   /** Compute delivered to each lab by each provider this month: row `lab`, column `provider.index`. */
   private readonly delivered: Float64Array;
+  // Each lab's month, summed here and written to its record once at the end: adding to the fields
+  // of a record as it goes cost more than the additions (V8 boxes each number field of an object).
+  private readonly contracted: Float64Array;
+  private readonly spot: Float64Array;
+  private readonly spend: Float64Array;
   // Spot buying, per lab: what it still needs, what its budget still allows, and what it asks of one provider.
   private readonly need: Float64Array;
   private readonly budgetLeft: Float64Array;
@@ -70,6 +75,9 @@ export class Market {
   ) {
     this.positions = mapped(providers, (provider) => emptyPosition(provider));
     this.delivered = new Float64Array(labs.length * providers.length);
+    this.contracted = new Float64Array(labs.length);
+    this.spot = new Float64Array(labs.length);
+    this.spend = new Float64Array(labs.length);
     this.need = new Float64Array(labs.length);
     this.budgetLeft = new Float64Array(labs.length);
     this.wants = new Float64Array(labs.length);
@@ -82,19 +90,17 @@ export class Market {
    * provider's average usable capacity.
    */
   clear(demand: ArrayLike<number>, usable: ArrayLike<number>, month: MonthContext, records: ClearingRecords): MarketMonth {
-    const { labs, providers, positions, delivered } = this;
+    const { labs, providers, positions, delivered, contracted, spot, spend } = this;
     const hours = month.days * HOURS_PER_DAY;
     const endDay = month.startDay + month.days;
     for (let p = 0; p < positions.length; p++) openPosition(positions[p]!, usable[p]!, month, endDay);
     delivered.fill(0);
-
-    const firstLabRecord = records.labs.length;
-    for (let i = 0; i < labs.length; i++) records.labs.push(emptyLabMonth(month.month, labs[i]!.id, demand[i]!));
-    const labRecords = records.labs;
+    contracted.fill(0);
+    spot.fill(0);
+    spend.fill(0);
 
     // Reserved contracts: delivered pro rata to what each provider can serve, and paid as delivered.
     for (let i = 0; i < labs.length; i++) {
-      const record = labRecords[firstLabRecord + i]!;
       const row = i * providers.length;
       for (const contract of labs[i]!.contracts) {
         const volume = effectiveVolume(contract, month.startDay, endDay, month.days);
@@ -103,28 +109,17 @@ export class Market {
         const h100e = volume * position.deliveryRatio;
         const payment = h100e * contract.priceUsdPerGpuHour * hours;
         contract.paidUsd += payment;
-        record.spendUsd += payment;
-        record.contractedH100e += h100e;
+        spend[i]! += payment;
+        contracted[i]! += h100e;
         delivered[row + contract.provider.index]! += h100e;
       }
     }
 
-    this.sellSpot(labRecords, firstLabRecord, month, hours);
+    this.sellSpot(demand, month, hours);
 
-    for (let i = 0; i < labs.length; i++) {
-      const record = labRecords[firstLabRecord + i]!;
-      record.usedH100e = Math.min(record.demandH100e, record.contractedH100e) + record.spotH100e;
-      record.shortfallH100e = Math.max(0, record.demandH100e - record.usedH100e);
-      const total = record.contractedH100e + record.spotH100e;
-      record.avgPriceUsdPerGpuHour = total > 0 ? record.spendUsd / (total * hours) : 0;
-      const row = i * providers.length;
-      for (let p = 0; p < providers.length; p++) {
-        const h100e = delivered[row + p]!;
-        if (h100e <= 0) continue;
-        record.shares[providers[p]!.id] = h100e / total;
-        record.providers++;
-      }
-    }
+    const firstLabRecord = records.labs.length;
+    for (let i = 0; i < labs.length; i++) records.labs.push(this.labMonth(i, month.month, demand[i]!, hours));
+    const labRecords = records.labs;
 
     let sold = 0;
     // Written out as (sum + contracted) + spot, the order in which these have always been added.
@@ -141,13 +136,12 @@ export class Market {
    * the spot demand were spread over the market by capacity; labs buy cheapest first, sharing a
    * provider's idle capacity in proportion to what they still need, within their monthly budget.
    */
-  private sellSpot(records: LabMonth[], first: number, month: MonthContext, hours: number): void {
-    const { labs, positions, delivered, need, budgetLeft, wants } = this;
+  private sellSpot(demand: ArrayLike<number>, month: MonthContext, hours: number): void {
+    const { labs, positions, delivered, need, budgetLeft, wants, contracted, spot, spend } = this;
     const providerCount = positions.length;
     let totalNeed = 0;
     for (let i = 0; i < labs.length; i++) {
-      const record = records[first + i]!;
-      need[i] = Math.max(0, record.demandH100e - record.contractedH100e);
+      need[i] = Math.max(0, demand[i]! - contracted[i]!);
       totalNeed += need[i]!;
     }
     let totalUsable = 0;
@@ -173,7 +167,7 @@ export class Market {
     }
     if (totalNeed <= 0) return;
     for (let i = 0; i < labs.length; i++) {
-      budgetLeft[i] = Math.max(0, (labs[i]!.budgetUsdPerYear * month.days) / DAYS_PER_YEAR - records[first + i]!.spendUsd);
+      budgetLeft[i] = Math.max(0, (labs[i]!.budgetUsdPerYear * month.days) / DAYS_PER_YEAR - spend[i]!);
     }
     // Sorted from the world's order every month, as a fresh copy of the positions would be.
     const byPrice = this.byPrice;
@@ -194,11 +188,10 @@ export class Market {
         const h100e = wants[i]! * ratio;
         if (h100e <= 0) continue;
         const payment = h100e * p.spotPrice * hours;
-        const record = records[first + i]!;
         need[i]! -= h100e;
         budgetLeft[i]! -= payment;
-        record.spotH100e += h100e;
-        record.spendUsd += payment;
+        spot[i]! += h100e;
+        spend[i]! += payment;
         delivered[i * providerCount + p.provider.index]! += h100e;
         p.idle -= h100e;
         p.spotSold += h100e;
@@ -206,6 +199,39 @@ export class Market {
         p.hoursSold += h100e * hours;
       }
     }
+  }
+
+  /** Lab `i`'s record of the month, from what it got and paid; its shares are of all it got, by provider. */
+  private labMonth(i: number, month: number, demand: number, hours: number): LabMonth {
+    const { providers, delivered } = this;
+    const contracted = this.contracted[i]!;
+    const spot = this.spot[i]!;
+    const spend = this.spend[i]!;
+    const used = Math.min(demand, contracted) + spot;
+    const total = contracted + spot;
+    const shares: Record<string, number> = {};
+    let count = 0;
+    const row = i * providers.length;
+    for (let p = 0; p < providers.length; p++) {
+      const h100e = delivered[row + p]!;
+      if (h100e <= 0) continue;
+      shares[providers[p]!.id] = h100e / total;
+      count++;
+    }
+    return {
+      ...LAB_MONTH,
+      month,
+      lab: this.labs[i]!.id,
+      demandH100e: demand,
+      contractedH100e: contracted,
+      spotH100e: spot,
+      usedH100e: used,
+      shortfallH100e: Math.max(0, demand - used),
+      spendUsd: spend,
+      avgPriceUsdPerGpuHour: total > 0 ? spend / (total * hours) : 0,
+      providers: count,
+      shares,
+    };
   }
 }
 
@@ -256,10 +282,6 @@ const PROVIDER_MONTH: ProviderMonth = {
   powerMw: 0,
   marketShare: 0,
 };
-
-function emptyLabMonth(month: number, lab: string, demand: number): LabMonth {
-  return { ...LAB_MONTH, month, lab, demandH100e: demand, shares: {} };
-}
 
 // The provider's side of the books is kept from its own contract list, apart from what labs pay:
 // the invariant "paid = earned, contract by contract" then checks two computations, not one.

@@ -54,6 +54,8 @@ class MarketRun {
   private readonly startEpochDay: number;
   private readonly firstYear: number;
   private readonly labs: LabMonth[] = [];
+  /** Each lab's totals for its summary, in the world's order. */
+  private readonly tallies: LabTally[];
   private readonly providers: ProviderMonth[] = [];
   private readonly suppliers: SupplierMonth[] = [];
   private readonly market: MarketMonth[] = [];
@@ -83,6 +85,7 @@ class MarketRun {
     this.startEpochDay = epochDay(this.spec.start);
     this.firstYear = startYear(this.spec);
     this.signInitialContracts();
+    this.tallies = mapped(world.labs, () => new LabTally());
     this.demand = mapped(world.labs, () => 0);
     this.usable = mapped(world.providers, () => 0);
     this.clearing = new Market(world.labs, world.providers);
@@ -123,7 +126,7 @@ class MarketRun {
       market: this.market,
       events: this.events,
       summary: {
-        labs: mapped(this.world.labs, (_, i) => this.labSummary(i)),
+        labs: mapped(this.world.labs, (lab, i) => this.tallies[i]!.summary(lab.id)),
         providerShares: Object.fromEntries(mapped(this.providers.slice(-this.world.providers.length), (p) => [p.provider, p.marketShare])),
         avgSpotPriceUsdPerGpuHour: mean(mapped(this.market, (m) => m.spotPriceUsdPerGpuHour)),
         avgContractPriceUsdPerGpuHour: mean(mapped(this.market.filter((m) => m.contractPriceUsdPerGpuHour > 0), (m) => m.contractPriceUsdPerGpuHour)),
@@ -175,6 +178,7 @@ class MarketRun {
       activeShocks: this.activeShocks,
     }, this.records);
     this.spotIndex = market.spotPriceUsdPerGpuHour;
+    for (let i = 0; i < world.labs.length; i++) this.tallies[i]!.add(this.labs[firstLab + i]!, days, this.calendar.year[m]!);
     this.rememberSignals(firstLab, firstProvider);
   }
 
@@ -309,51 +313,6 @@ class MarketRun {
     return typeof spec === 'number' ? spec : sample(toDistribution(spec), stream);
   }
 
-  // A lab's records are every labs.length-th one, in month order, from its place in the world on;
-  // months run in order, so each calendar year's records come together.
-  private labSummary(index: number): LabSummary {
-    const stride = this.world.labs.length;
-    const days = this.months.days;
-    let demand = 0;
-    let shortfall = 0;
-    let spend = 0;
-    let hours = 0;
-    let last: LabMonth | undefined;
-    let year = '';
-    let yearDemand = 0;
-    let yearShortfall = 0;
-    let worstYear = 0;
-    const closeYear = (): void => {
-      if (year !== '') worstYear = Math.max(worstYear, yearDemand > 0 ? yearShortfall / yearDemand : 0);
-    };
-    for (let k = index; k < this.labs.length; k += stride) {
-      const r = this.labs[k]!;
-      const d = days[r.month]!;
-      demand += r.demandH100e * d;
-      shortfall += r.shortfallH100e * d;
-      spend += r.spendUsd;
-      hours += (r.contractedH100e + r.spotH100e) * d * 24;
-      if (this.calendar.year[r.month] !== year) {
-        closeYear();
-        year = this.calendar.year[r.month]!;
-        yearDemand = 0;
-        yearShortfall = 0;
-      }
-      yearDemand += r.demandH100e * d;
-      yearShortfall += r.shortfallH100e * d;
-      last = r;
-    }
-    closeYear();
-    return {
-      lab: this.world.labs[index]!.id,
-      shortfallShare: demand > 0 ? shortfall / demand : 0,
-      worstYearShortfallShare: worstYear,
-      totalSpendUsd: spend,
-      avgPriceUsdPerGpuHour: hours > 0 ? spend / hours : 0,
-      finalShares: last?.shares ?? {},
-    };
-  }
-
   private note(day: number, kind: NotableEvent['kind'], actor: string, magnitude: number, detail: string): void {
     this.events.push({ day, date: dateAfterEpochDay(this.startEpochDay, day), kind, actor, magnitude, detail });
   }
@@ -379,6 +338,58 @@ function calendarOf(spec: ScenarioSpec): Calendar {
   const calendar = { months, year: months.date.map((date) => date.slice(0, 4)) };
   calendars.set(spec, { start: spec.start, end: spec.end, calendar });
   return calendar;
+}
+
+/**
+ * A lab's running totals for its summary, added to as each month closes: its records are read while
+ * fresh, not all again at the end of the run, when they lie scattered over the heap (a pass that
+ * cost more than its sums). Months close in order, so each calendar year's records come together.
+ */
+class LabTally {
+  private demand = 0;
+  private shortfall = 0;
+  private spend = 0;
+  private hours = 0;
+  private last: LabMonth | undefined = undefined;
+  private year = '';
+  private yearDemand = 0;
+  private yearShortfall = 0;
+  private worstYear = 0;
+
+  /** Adds the lab's record of a month of `days` days in calendar year `year` (YYYY). */
+  add(r: LabMonth, days: number, year: string): void {
+    this.demand += r.demandH100e * days;
+    this.shortfall += r.shortfallH100e * days;
+    this.spend += r.spendUsd;
+    this.hours += (r.contractedH100e + r.spotH100e) * days * 24;
+    if (year !== this.year) {
+      if (this.year !== '') this.worstYear = worseYear(this.worstYear, this.yearDemand, this.yearShortfall);
+      this.year = year;
+      this.yearDemand = 0;
+      this.yearShortfall = 0;
+    }
+    this.yearDemand += r.demandH100e * days;
+    this.yearShortfall += r.shortfallH100e * days;
+    this.last = r;
+  }
+
+  summary(lab: string): LabSummary {
+    const { demand, shortfall, spend, hours } = this;
+    return {
+      lab,
+      shortfallShare: demand > 0 ? shortfall / demand : 0,
+      // The year in progress counts too.
+      worstYearShortfallShare: this.year !== '' ? worseYear(this.worstYear, this.yearDemand, this.yearShortfall) : this.worstYear,
+      totalSpendUsd: spend,
+      avgPriceUsdPerGpuHour: hours > 0 ? spend / hours : 0,
+      finalShares: this.last?.shares ?? {},
+    };
+  }
+}
+
+// The worst share of demand unmet so far, given a year's demand and shortfall.
+function worseYear(worst: number, demand: number, shortfall: number): number {
+  return Math.max(worst, demand > 0 ? shortfall / demand : 0);
 }
 
 function mean(values: number[]): number {
