@@ -5,6 +5,8 @@ import { EXIT_BAD_INPUT, UsageError } from './errors.js';
 import { addRunCommand } from './run.js';
 import { addResolveCommand } from './resolve.js';
 import { addInitCommand } from './init.js';
+import { addMergeCommand } from './merge.js';
+import { addSlurmCommand } from './slurm.js';
 import { collect, integer, positiveInteger, positiveNumber } from './arguments.js';
 import { ScenarioError, formatProblem } from '../scenario/problems.js';
 import type { Problem } from '../scenario/problems.js';
@@ -64,6 +66,8 @@ export function buildProgram(): Command {
     });
 
   addRunCommand(program);
+  addMergeCommand(program);
+  addSlurmCommand(program);
   addResolveCommand(program);
   addInitCommand(program);
 

@@ -28,6 +28,8 @@ interface RunFlags {
   onlyRun?: number;
   json?: boolean;
   import: string[];
+  shard?: string;
+  resume?: boolean;
 }
 
 /** Adds the `run` command to the program. */
@@ -50,6 +52,8 @@ export function addRunCommand(program: Command): void {
     .option('--quiet', 'no progress bar')
     .option('--only-run <i>', 'run only replication i (of every variant) and print its summary', nonNegativeInteger)
     .option('--json', 'with --only-run: print the whole result (monthly records, events, summary) as JSON')
+    .option('--shard <k/m>', 'run only shard K of M (a contiguous range of whole blocks) into a shard directory for `merge`; auto/M takes K from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX')
+    .option('--resume', 'leave a finished batch in --out as it is; continue one interrupted under --resume from its last complete record batch (checkpoints every block)')
     .option('--import <module>', 'a JavaScript module that registers custom policies (registerPolicy), loaded here and in every worker (repeatable)', collect, [])
     .action(async (file: string, flags: RunFlags, command: Command) => {
       flags.import = await importModules(flags.import);
@@ -76,6 +80,14 @@ async function batch(file: string, flags: RunFlags, command: Command): Promise<v
   if (flags.untilPrecision === undefined && flags.maxRuns !== undefined) throw new UsageError('--max-runs goes with --until-precision; without it, use --runs');
   if (flags.untilPrecision !== undefined && flags.design === 'lhs') throw new UsageError('--design lhs stratifies a fixed number of runs; it cannot go with --until-precision');
   if (flags.untilPrecision !== undefined && command.getOptionValueSource('runs') === 'cli') throw new UsageError('--until-precision decides the number of runs; give the most with --max-runs, not --runs');
+  if (flags.shard !== undefined && flags.untilPrecision !== undefined) throw new UsageError('--shard cuts a fixed number of runs; it cannot go with --until-precision');
+  const { parseShard, shardRange, ShardArgumentError } = await import('../experiment/shards.js');
+  let shard;
+  try {
+    shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
+  } catch (error) {
+    throw error instanceof ShardArgumentError ? new UsageError(error.message) : error;
+  }
   // The scenario is loaded by the workers, not here: this thread only coordinates and writes.
   const [{ runBatch }, { formatBatchSummary }, { progressBar }, { RunFailure }, { OutputError }] = await Promise.all([
     import('../experiment/batch.js'),
@@ -86,7 +98,7 @@ async function batch(file: string, flags: RunFlags, command: Command): Promise<v
   ]);
   const out = flags.out ?? join('results', basename(file).replace(/\.(ya?ml|json)$/i, ''));
   const runs = flags.untilPrecision !== undefined ? (flags.maxRuns ?? 100_000) : (flags.runs ?? 1000);
-  const progress = progressBar(!flags.quiet && process.stderr.isTTY === true, runs);
+  const progress = progressBar(!flags.quiet && process.stderr.isTTY === true, shard ? shardRange(runs, flags.blockSize, shard).runs : runs);
   const started = performance.now();
   try {
     const outcome = await runBatch({
@@ -103,6 +115,8 @@ async function batch(file: string, flags: RunFlags, command: Command): Promise<v
       design: flags.design,
       commandLine: process.argv.slice(2),
       modules: flags.import,
+      shard,
+      resume: flags.resume,
       onProgress: (done) => progress.update(done.runs, done.variants),
     });
     progress.stop();

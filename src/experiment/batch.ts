@@ -8,14 +8,18 @@ import type { BatchDescription, TimeseriesMode } from '../io/layout.js';
 import { inlineExecutor, poolExecutor } from './executor.js';
 import type { Executor } from './executor.js';
 import { MetricSeries } from './metrics.js';
-import { arrowMetadata, prepareOutputDirectory, writeJsonFile } from '../io/outputs.js';
-import type { Manifest, Provenance } from '../io/outputs.js';
+import { arrowMetadata, prepareOutputDirectory } from '../io/outputs.js';
+import type { Provenance } from '../io/outputs.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import { loadedSource } from './plan.js';
 import type { BatchSettings } from './plan.js';
 import { ENGINE_VERSION } from '../version.js';
 import type { BlockOutput } from './replicate.js';
 import { stoppingRule, summariseBatch } from './summary.js';
+import { Checkpoint } from './checkpoint.js';
+import { finishedBatch, writeBatchRecords } from './records.js';
+import { shardRange } from './shards.js';
+import type { Shard } from './shards.js';
 import type { BatchSummary, Convergence } from './summary.js';
 
 /**
@@ -52,6 +56,14 @@ export interface BatchOptions {
   commandLine?: readonly string[];
   /** Modules each worker imports before running (to register custom policies). */
   modules?: readonly string[];
+  /** Run only this shard of the runs (a contiguous range of whole blocks), for one machine of several. */
+  shard?: Shard;
+  /**
+   * With `out`: leave a finished batch of the same provenance as it is, continue an interrupted one
+   * from its checkpoints, and checkpoint every block written (which writes the data twice), so this
+   * batch can be resumed in turn.
+   */
+  resume?: boolean;
   /** Called after each block is written. */
   onProgress?: (progress: { runs: number; total: number; variants: number }) => void;
 }
@@ -82,6 +94,10 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
   const workers = options.workers ?? availableParallelism();
   // A hypercube stratifies a known number of runs; a stopping rule does not know it in advance.
   if (options.design === 'lhs' && options.untilPrecision !== undefined) throw new RangeError('a Latin hypercube design needs a fixed number of runs, not a stopping rule');
+  // Shards are cut before the first run; a stopping rule decides the number of runs as it goes.
+  if (options.shard && options.untilPrecision !== undefined) throw new RangeError('a sharded batch needs a fixed number of runs, not a stopping rule');
+  const range = options.shard ? shardRange(options.runs, blockSize, options.shard) : { firstRun: 0, runs: options.runs };
+  const shard = options.shard ? { index: options.shard.index, count: options.shard.count, ...range } : undefined;
   const settings: BatchSettings = {
     source: typeof options.scenario === 'string' ? { kind: 'file', file: options.scenario, set: options.set ?? [], sweep: options.sweep ?? [] } : loadedSource(options.scenario),
     seed,
@@ -91,6 +107,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
   };
   const executor: Executor = workers === 0 ? inlineExecutor(settings) : poolExecutor(settings, workers);
   let sinks: Sinks | undefined;
+  let checkpoint: Checkpoint | undefined;
   try {
     const { description, identity } = await executor.describe();
     if (options.out !== undefined) await prepareOutputDirectory(options.out);
@@ -107,24 +124,41 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
       blockSize,
       ...(options.untilPrecision !== undefined ? { untilPrecision: options.untilPrecision } : {}),
     };
+    if (options.out !== undefined && options.resume) {
+      const finished = await finishedBatch(options.out, provenance, shard);
+      if (finished) return finished;
+    }
     sinks = new Sinks(description, options.out, arrowMetadata(provenance));
     const metrics = new MetricSeries(description, sinks.runs.table.layout);
-    const total = options.runs;
+    const total = range.runs;
+    const end = range.firstRun + range.runs;
     const inFlight: Promise<BlockOutput>[] = [];
-    let next = 0;
+    let next = range.firstRun;
+    let convergence: Convergence | undefined;
+    // Checkpoints write every block twice, so only a batch that may be resumed keeps them.
+    if (options.out !== undefined && options.resume) {
+      checkpoint = await Checkpoint.open(options.out, { provenance, range }, true);
+      // The files are rewritten from the saved blocks: an Arrow file cannot be reopened for appending.
+      for await (const output of checkpoint.restore(range.firstRun)) {
+        sinks.write(output);
+        metrics.add(output.runs);
+        next = output.first + output.count;
+      }
+      if (options.untilPrecision !== undefined && metrics.runs > 0) convergence = stoppingRule(metrics, description.variants, options.untilPrecision);
+    }
     const submit = (): void => {
-      const count = Math.min(blockSize, total - next);
+      const count = Math.min(blockSize, end - next);
       inFlight.push(executor.block(next, count));
       next += count;
     };
     const window = Math.max(2, 2 * workers);
-    let convergence: Convergence | undefined;
-    while (metrics.runs < total) {
-      while (next < total && inFlight.length < window) submit();
+    while (metrics.runs < total && !convergence?.converged) {
+      while (next < end && inFlight.length < window) submit();
       const output = await inFlight.shift()!;
       // Each worker loaded the file itself: all must have run the scenario the batch describes.
       if (output.scenarioHash !== identity.hash) throw new Error(`runs ${output.first}-${output.first + output.count - 1} ran a different scenario (hash ${output.scenarioHash}, not ${identity.hash}): did a scenario file change during the batch?`);
       sinks.write(output);
+      await checkpoint?.save(output);
       metrics.add(output.runs);
       options.onProgress?.({ runs: metrics.runs, total, variants: description.variants.length });
       if (options.untilPrecision !== undefined) {
@@ -135,26 +169,15 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
     // Blocks computed past the stopping point are dropped unwritten.
     await Promise.allSettled(inFlight);
     const rows = await sinks.close();
-    const summary = summariseBatch(description, metrics);
-    if (options.out !== undefined) {
-      await writeJsonFile(options.out, 'summary.json', { scenarioName: provenance.scenarioName, scenarioHash: provenance.scenarioHash, seed, ...(convergence ? { convergence } : {}), ...summary });
-      const manifest: Manifest = {
-        ...provenance,
-        commandLine: [...(options.commandLine ?? [])],
-        workers,
-        startedAt: startedAt.toISOString(),
-        finishedAt: new Date().toISOString(),
-        runsDone: metrics.runs,
-        files: { 'runs.arrow': { rows: rows.runs }, 'timeseries.arrow': { rows: rows.timeseries }, 'events.arrow': { rows: rows.events } },
-        node: process.version,
-        platform: `${process.platform}-${process.arch}`,
-      };
-      // Last: a directory with a manifest holds a finished batch.
-      await writeJsonFile(options.out, 'manifest.json', manifest);
-    }
+    const summary = options.out === undefined
+      ? summariseBatch(description, metrics)
+      : await writeBatchRecords({ out: options.out, provenance, description, metrics, rows, convergence, commandLine: options.commandLine ?? [], workers, startedAt, shard });
+    await checkpoint?.remove();
     return { description, scenario: { name: identity.name, hash: identity.hash }, runs: metrics.runs, summary, rows, tables: sinks.tables(), convergence };
   } catch (error) {
     await sinks?.abort();
+    // A failed run fails again on resume: only a killed process leaves checkpoints to continue from.
+    await checkpoint?.remove();
     throw error;
   } finally {
     await executor.close();
@@ -162,7 +185,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
 }
 
 /** The three tables of a batch: files being written, or blocks kept for in-memory tables. */
-class Sinks {
+export class Sinks {
   readonly runs: Sink;
   readonly timeseries: Sink;
   readonly events: Sink;

@@ -1,5 +1,6 @@
 import { access, constants, mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { BatchDescription } from './layout.js';
 
 /**
  * The JSON files beside a batch's Arrow tables, and the provenance every output carries. What
@@ -45,6 +46,16 @@ export interface Manifest extends Provenance {
   files: Record<string, { rows: number }>;
   node: string;
   platform: string;
+  /** The batch's tables as every process described them, so `merge` can rebuild their layouts. */
+  description?: BatchDescription;
+  /** For a shard of a batch: which one, and the runs it did. */
+  shard?: { index: number; count: number; firstRun: number; runs: number };
+}
+
+/** The provenance part of a manifest, in the order `arrowMetadata` writes it (so merged files carry the same bytes). */
+export function provenanceOf(manifest: Provenance): Provenance {
+  const { engineVersion, scenarioName, scenarioHash, scenario, seed, runs, variants, design, timeseries, blockSize, untilPrecision } = manifest;
+  return { engineVersion, scenarioName, scenarioHash, scenario, seed, runs, variants, design, timeseries, blockSize, ...(untilPrecision !== undefined ? { untilPrecision } : {}) };
 }
 
 /** Writes JSON to `dir/name` under a temporary name first, so a reader never sees half a file. */

@@ -1,0 +1,74 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BatchDescription } from '../io/layout.js';
+import { provenanceOf, writeJsonFile } from '../io/outputs.js';
+import type { Manifest, Provenance } from '../io/outputs.js';
+import type { MetricSeries } from './metrics.js';
+import { summariseBatch } from './summary.js';
+import type { BatchSummary, Convergence } from './summary.js';
+import type { BatchOutcome } from './batch.js';
+
+/**
+ * The JSON records that close a batch directory, written the same way by `run` and by `merge` so
+ * a merged directory's summary is the bytes a single machine would have written.
+ */
+
+/** What the closing records are made of. */
+export interface BatchRecords {
+  out: string;
+  provenance: Provenance;
+  description: BatchDescription;
+  metrics: MetricSeries;
+  rows: { runs: number; timeseries: number; events: number };
+  convergence?: Convergence;
+  commandLine: readonly string[];
+  workers: number;
+  startedAt: Date;
+  shard?: Manifest['shard'];
+}
+
+/** Writes summary.json, then manifest.json last: a directory with a manifest holds a finished batch. */
+export async function writeBatchRecords(records: BatchRecords): Promise<BatchSummary> {
+  const { out, provenance, description, metrics, rows, convergence } = records;
+  const summary = summariseBatch(description, metrics);
+  await writeJsonFile(out, 'summary.json', { scenarioName: provenance.scenarioName, scenarioHash: provenance.scenarioHash, seed: provenance.seed, ...(convergence ? { convergence } : {}), ...summary });
+  const manifest: Manifest = {
+    ...provenance,
+    commandLine: [...records.commandLine],
+    workers: records.workers,
+    startedAt: records.startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    runsDone: metrics.runs,
+    files: { 'runs.arrow': { rows: rows.runs }, 'timeseries.arrow': { rows: rows.timeseries }, 'events.arrow': { rows: rows.events } },
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    description,
+    ...(records.shard ? { shard: records.shard } : {}),
+  };
+  await writeJsonFile(out, 'manifest.json', manifest);
+  return summary;
+}
+
+/** Reads `DIR/manifest.json`, or undefined when there is none (the batch never finished there). */
+export async function readManifest(dir: string): Promise<Manifest | undefined> {
+  const text = await readFile(join(dir, 'manifest.json'), 'utf8').catch(() => undefined);
+  return text === undefined ? undefined : (JSON.parse(text) as Manifest);
+}
+
+/** The outcome of the same batch (provenance and shard) already finished in `out`, if it is there. */
+export async function finishedBatch(out: string, provenance: Provenance, shard: Manifest['shard']): Promise<BatchOutcome | undefined> {
+  const manifest = await readManifest(out);
+  if (!manifest?.description) return undefined;
+  if (JSON.stringify(provenanceOf(manifest)) !== JSON.stringify(provenance) || JSON.stringify(manifest.shard) !== JSON.stringify(shard)) return undefined;
+  const { scenarioName, scenarioHash, seed, convergence, ...summary } = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as BatchSummary & { scenarioName: string; scenarioHash: string; seed: string; convergence?: Convergence };
+  void seed;
+  const files = manifest.files;
+  return {
+    description: manifest.description,
+    scenario: { name: scenarioName, hash: scenarioHash },
+    runs: manifest.runsDone,
+    summary,
+    rows: { runs: files['runs.arrow']!.rows, timeseries: files['timeseries.arrow']!.rows, events: files['events.arrow']!.rows },
+    convergence,
+  };
+}
