@@ -45,6 +45,7 @@ export class Replicator {
   private readonly compiled: CompiledScenario[];
   private readonly hypercube: LatinHypercube | undefined;
   private described: BatchDescription | undefined;
+  private rowsPerRun = { timeseries: 0, events: 0 };
 
   constructor(readonly plan: ReplicationPlan) {
     this.compiled = plan.variants.map((variant) => compileScenario(variant.spec));
@@ -85,9 +86,11 @@ export class Replicator {
   block(first: number, count: number): BlockOutput {
     const description = this.describe();
     const known = new Set(description.parameters);
-    const runs = runsAppender(description);
-    const timeseries = description.timeseriesKinds.length > 0 ? timeseriesAppender(description) : undefined;
-    const events = eventsAppender(description);
+    // Rows a run had in the last block, plus some, size this block's arrays: no growing as it fills.
+    const expected = (perRun: number): number => Math.ceil(perRun * 1.25 * count * this.compiled.length) + 8;
+    const runs = runsAppender(description, count * this.compiled.length);
+    const timeseries = description.timeseriesKinds.length > 0 ? timeseriesAppender(description, expected(this.rowsPerRun.timeseries)) : undefined;
+    const events = eventsAppender(description, expected(this.rowsPerRun.events));
     for (let runIndex = first; runIndex < first + count; runIndex++) {
       for (let variant = 0; variant < this.compiled.length; variant++) {
         const result = this.run(runIndex, variant);
@@ -100,6 +103,9 @@ export class Replicator {
         events.append(variant, result);
       }
     }
-    return { first, count, runs: runs.finish(), timeseries: timeseries?.finish(), events: events.finish(), scenarioHash: this.plan.scenarioHash };
+    const output = { first, count, runs: runs.finish(), timeseries: timeseries?.finish(), events: events.finish(), scenarioHash: this.plan.scenarioHash };
+    const done = count * this.compiled.length;
+    this.rowsPerRun = { timeseries: (output.timeseries?.rows ?? 0) / done, events: output.events.rows / done };
+    return output;
   }
 }

@@ -31,36 +31,37 @@ export interface TableAppender {
 }
 
 /** The rows of `runs.arrow`: one per run and variant. */
-export function runsAppender(description: BatchDescription): TableAppender {
-  const table = new BlockBuilder(runsLayout(description));
+export function runsAppender(description: BatchDescription, expectedRows = 256): TableAppender {
+  const table = new BlockBuilder(runsLayout(description), expectedRows);
+  // Cells go in layout order (runsLayout), one after the other: a hundred columns a row are too many to look up by name.
   const append = (variant: number, result: RunResult): void => {
     const { summary } = result;
-    table.int('run', result.runIndex);
-    table.text('seed', String(result.seed));
-    table.int('variant', variant);
-    for (const path of description.parameters) table.number(parameterColumn(path), result.sampled[path]);
+    table.nextInt(result.runIndex);
+    table.nextText(String(result.seed));
+    table.nextInt(variant);
+    for (const path of description.parameters) table.nextNumber(result.sampled[path]);
     for (const lab of description.labs) {
       const figures = summary.labs.find((candidate) => candidate.lab === lab);
-      for (const figure of LAB_FIGURES) table.number(`labs.${lab}.${figure}`, figures?.[figure] ?? NaN);
+      for (const figure of LAB_FIGURES) table.nextNumber(figures?.[figure] ?? NaN);
       // A provider the lab holds nothing from has a share of 0, not an unknown one.
-      for (const provider of description.providers) table.number(`labs.${lab}.finalShare.${provider}`, figures?.finalShares[provider] ?? 0);
+      for (const provider of description.providers) table.nextNumber(figures?.finalShares[provider] ?? 0);
     }
-    for (const provider of description.providers) table.number(`providers.${provider}.finalMarketShare`, summary.providerShares[provider] ?? 0);
-    table.number('market.avgSpotPriceUsdPerGpuHour', summary.avgSpotPriceUsdPerGpuHour);
-    table.number('market.avgContractPriceUsdPerGpuHour', summary.avgContractPriceUsdPerGpuHour);
-    table.number('market.shocks', summary.shocks);
-    table.number('market.contractsSigned', summary.contractsSigned);
-    table.number('market.events', summary.events);
+    for (const provider of description.providers) table.nextNumber(summary.providerShares[provider] ?? 0);
+    table.nextNumber(summary.avgSpotPriceUsdPerGpuHour);
+    table.nextNumber(summary.avgContractPriceUsdPerGpuHour);
+    table.nextNumber(summary.shocks);
+    table.nextNumber(summary.contractsSigned);
+    table.nextNumber(summary.events);
     table.endRow();
   };
   return { append, finish: () => table.finish() };
 }
 
 /** The rows of `timeseries.arrow`: per run, month by month, the market, then labs, providers and suppliers. */
-export function timeseriesAppender(description: BatchDescription): TableAppender {
+export function timeseriesAppender(description: BatchDescription, expectedRows = 256): TableAppender {
   const layout = timeseriesLayout(description);
   const kinds = description.timeseriesKinds;
-  const table = new BlockBuilder(layout);
+  const table = new BlockBuilder(layout, expectedRows);
   const actors = new Map(actorIds(description).map((id, index) => [id, index]));
   const kindIndex = new Map((['market', 'lab', 'provider', 'supplier'] as const).map((kind, index) => [kind, index]));
   const metrics = layout.slice(6).map((column) => column.name);
@@ -98,19 +99,19 @@ export function timeseriesAppender(description: BatchDescription): TableAppender
 }
 
 /** The rows of `events.arrow`: one per event of note. */
-export function eventsAppender(description: BatchDescription): TableAppender {
-  const table = new BlockBuilder(eventsLayout(description));
+export function eventsAppender(description: BatchDescription, expectedRows = 256): TableAppender {
+  const table = new BlockBuilder(eventsLayout(description), expectedRows);
   const kinds = new Map(EVENT_KINDS.map((kind, index) => [kind, index]));
   const append = (variant: number, result: RunResult): void => {
     for (const event of result.events) {
-      table.int('run', result.runIndex);
-      table.int('variant', variant);
-      table.int('day', event.day);
-      table.int('date', epochDay(event.date));
-      table.int('kind', kinds.get(event.kind)!);
-      table.text('actor', event.actor);
-      table.number('magnitude', event.magnitude);
-      table.text('detail', event.detail);
+      table.nextInt(result.runIndex);
+      table.nextInt(variant);
+      table.nextInt(event.day);
+      table.nextInt(epochDay(event.date));
+      table.nextInt(kinds.get(event.kind)!);
+      table.nextText(event.actor);
+      table.nextNumber(event.magnitude);
+      table.nextText(event.detail);
       table.endRow();
     }
   };
@@ -132,9 +133,17 @@ export function transferables(blocks: readonly TableBlock[]): ArrayBuffer[] {
   return buffers;
 }
 
+const epochDays = new Map<string, number>();
+
 /** An ISO date as days since 1970-01-01 (Arrow's date32). */
 export function epochDay(date: string): number {
-  return Math.round(Date.parse(`${date}T00:00:00Z`) / 86_400_000);
+  // A batch meets the same few hundred dates in every run: parse each once.
+  let day = epochDays.get(date);
+  if (day === undefined) {
+    day = Math.round(Date.parse(`${date}T00:00:00Z`) / 86_400_000);
+    if (epochDays.size < 100_000) epochDays.set(date, day);
+  }
+  return day;
 }
 
 function groupByMonth<T extends { month: number }>(records: readonly T[], months: number): T[][] {
@@ -150,10 +159,14 @@ class BlockBuilder {
   private readonly index = new Map<string, number>();
   private readonly data: ColumnData[];
   private readonly utf8: { bytes: Uint8Array; used: number }[] = [];
-  private capacity = 256;
+  private capacity: number;
   private row = 0;
+  /** The column the `next` methods write. */
+  private cursor = 0;
 
-  constructor(private readonly layout: readonly ColumnSpec[]) {
+  /** `expectedRows` sizes the arrays up front (they grow past it), sparing copies of multi-megabyte blocks. */
+  constructor(private readonly layout: readonly ColumnSpec[], expectedRows: number) {
+    this.capacity = Math.max(8, expectedRows);
     this.data = layout.map((column, i): ColumnData => {
       this.index.set(column.name, i);
       switch (column.type) {
@@ -175,14 +188,20 @@ class BlockBuilder {
     return i;
   }
 
-  int(name: string, value: number): void {
-    this.setInt(this.columnIndex(name), value);
+  /** The next column's integer. */
+  nextInt(value: number): void {
+    this.setInt(this.cursor++, value);
   }
 
-  /** A number, or a null when `value` is undefined. */
-  number(name: string, value: number | undefined): void {
-    if (value === undefined) this.setNull(this.columnIndex(name));
-    else this.setNumber(this.columnIndex(name), value);
+  /** The next column's number, or a null when `value` is undefined. */
+  nextNumber(value: number | undefined): void {
+    if (value === undefined) this.setNull(this.cursor++);
+    else this.setNumber(this.cursor++, value);
+  }
+
+  /** The next column's text. */
+  nextText(value: string): void {
+    this.setText(this.cursor++, value);
   }
 
   setInt(column: number, value: number): void {
@@ -201,8 +220,7 @@ class BlockBuilder {
     data.nulls++;
   }
 
-  text(name: string, value: string): void {
-    const i = this.index.get(name)!;
+  setText(i: number, value: string): void {
     const buffer = this.utf8[i]!;
     // encodeInto writes at most 3 bytes per UTF-16 unit.
     const needed = buffer.used + value.length * 3;
@@ -212,21 +230,24 @@ class BlockBuilder {
   }
 
   endRow(): void {
+    // Rows written by position must fill every column, or the columns would shift.
+    if (this.cursor !== 0 && this.cursor !== this.data.length) throw new Error(`row ${this.row} has ${this.cursor} of ${this.data.length} columns`);
+    this.cursor = 0;
     this.row++;
     if (this.row === this.capacity) this.reserve(this.capacity * 2);
   }
 
-  /** The rows so far, in arrays of exactly their length. */
+  /** The rows so far, as views of exactly their length (the arrays' spare room goes along unseen). */
   finish(): TableBlock {
     const rows = this.row;
     const columns = this.data.map((data, i): ColumnData => {
-      if (data.type === 'utf8') return { type: 'utf8', offsets: data.offsets.slice(0, rows + 1), bytes: this.utf8[i]!.bytes.slice(0, this.utf8[i]!.used) };
+      if (data.type === 'utf8') return { type: 'utf8', offsets: data.offsets.subarray(0, rows + 1), bytes: this.utf8[i]!.bytes.subarray(0, this.utf8[i]!.used) };
       if (data.type === 'float64') {
         // Without nulls a column needs no validity bitmap.
-        const valid = data.valid && data.nulls > 0 ? data.valid.slice(0, (rows + 7) >> 3) : undefined;
-        return { type: 'float64', values: data.values.slice(0, rows), valid, nulls: valid ? data.nulls : 0 };
+        const valid = data.valid && data.nulls > 0 ? data.valid.subarray(0, (rows + 7) >> 3) : undefined;
+        return { type: 'float64', values: data.values.subarray(0, rows), valid, nulls: valid ? data.nulls : 0 };
       }
-      return { type: data.type, values: data.values.slice(0, rows) };
+      return { type: data.type, values: data.values.subarray(0, rows) };
     });
     return { rows, columns };
   }
