@@ -53,7 +53,7 @@ export function addRunCommand(program: Command): void {
     .option('--only-run <i>', 'run only replication i (of every variant) and print its summary', nonNegativeInteger)
     .option('--json', 'with --only-run: print the whole result (monthly records, events, summary) as JSON')
     .option('--shard <k/m>', 'run only shard K of M (a contiguous range of whole blocks) into a shard directory for `merge`; auto/M takes K from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX')
-    .option('--resume', 'leave a finished batch in --out as it is; continue one interrupted under --resume from its last complete record batch (checkpoints every block)')
+    .option('--resume', 'leave a finished batch in --out as it is; continue an interrupted shard, or a batch run with --resume, from its last complete record batch (both checkpoint every block)')
     .option('--import <module>', 'a JavaScript module that registers custom policies (registerPolicy), loaded here and in every worker (repeatable)', collect, [])
     .action(async (file: string, flags: RunFlags, command: Command) => {
       flags.import = await importModules(flags.import);

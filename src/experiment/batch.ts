@@ -61,7 +61,7 @@ export interface BatchOptions {
   /**
    * With `out`: leave a finished batch of the same provenance as it is, continue an interrupted one
    * from its checkpoints, and checkpoint every block written (which writes the data twice), so this
-   * batch can be resumed in turn.
+   * batch can be resumed in turn. Shards always checkpoint.
    */
   resume?: boolean;
   /** Called after each block is written. */
@@ -135,9 +135,10 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
     const inFlight: Promise<BlockOutput>[] = [];
     let next = range.firstRun;
     let convergence: Convergence | undefined;
-    // Checkpoints write every block twice, so only a batch that may be resumed keeps them.
-    if (options.out !== undefined && options.resume) {
-      checkpoint = await Checkpoint.open(options.out, { provenance, range }, true);
+    // Checkpoints write every block twice, so only a batch that may be resumed keeps them: a shard
+    // (one task of a cluster job, which may be preempted) or one run with --resume.
+    if (options.out !== undefined && (options.resume || shard)) {
+      checkpoint = await Checkpoint.open(options.out, { provenance, range }, options.resume ?? false);
       // The files are rewritten from the saved blocks: an Arrow file cannot be reopened for appending.
       for await (const output of checkpoint.restore(range.firstRun)) {
         sinks.write(output);

@@ -79,8 +79,8 @@ describe('computerace run --shard, merge and --resume', () => {
     expect(computerace(...args, '--out', whole).status).toBe(0);
     const killed = join(temp, 'killed');
     const checkpoints = join(killed, '.checkpoint');
-    // --resume from the start, as the Slurm script runs every task: it makes the batch resumable.
-    const child = spawn(process.execPath, [bin, ...args, '--out', killed, '--resume'], { env, stdio: 'ignore' });
+    // A shard checkpoints as it goes, with or without --resume.
+    const child = spawn(process.execPath, [bin, ...args, '--out', killed], { env, stdio: 'ignore' });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
     const saved = (): string[] => (existsSync(checkpoints) ? readdirSync(checkpoints).filter((name) => name.endsWith('.blocks')) : []);
     const deadline = Date.now() + 30_000;
