@@ -41,7 +41,28 @@ describe('the README example', () => {
   });
 });
 
-describe('the mm1 example behind npm start', () => {
+describe('the README batch example', () => {
+  it('runs as written and returns the runs table and the summary', async () => {
+    const code = readmeExample('batch');
+    const dir = join(root, 'test', '.tmp');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `readme-batch-${process.pid}.ts`);
+    writeFileSync(file, code.replace("from 'computerace'", `from ${JSON.stringify(join(root, 'src', 'index.ts'))}`));
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      await import(pathToFileURL(file).href);
+      const [prices, baseline] = log.mock.calls[0]! as [Float64Array, Record<string, { runs: number; mean: number }>];
+      expect(prices).toHaveLength(200);
+      expect(baseline['labs.openai.avgPriceUsdPerGpuHour']!.runs).toBe(200);
+      expect(baseline['labs.openai.avgPriceUsdPerGpuHour']!.mean).toBeCloseTo(prices.reduce((a, b) => a + b, 0) / 200, 10);
+    } finally {
+      log.mockRestore();
+      rmSync(file, { force: true });
+    }
+  }, 60_000);
+});
+
+describe('the mm1 example', () => {
   it('reports the theoretical mean time in system and utilisation', () => {
     const result = mm1(0.5, 1, 200_000, 7);
     expect(result.customers).toBe(200_000);
