@@ -100,6 +100,10 @@ async function batch(file: string, flags: RunFlags, command: Command): Promise<v
   const runs = flags.untilPrecision !== undefined ? (flags.maxRuns ?? 100_000) : (flags.runs ?? 1000);
   const progress = progressBar(!flags.quiet && process.stderr.isTTY === true, shard ? shardRange(runs, flags.blockSize, shard).runs : runs);
   const started = performance.now();
+  // Ctrl-C (or a scheduler's SIGTERM) stops the batch cleanly: no partial file is left behind.
+  const interruption = new AbortController();
+  const interrupt = (): void => interruption.abort();
+  process.once('SIGINT', interrupt).once('SIGTERM', interrupt);
   try {
     const outcome = await runBatch({
       scenario: file,
@@ -118,17 +122,21 @@ async function batch(file: string, flags: RunFlags, command: Command): Promise<v
       shard,
       resume: flags.resume,
       onProgress: (done) => progress.update(done.runs, done.variants),
+      signal: interruption.signal,
     });
     progress.stop();
     console.log(formatBatchSummary(outcome.scenario.name, outcome, (performance.now() - started) / 1000));
     console.log(`\nwrote ${out}/: runs.arrow (${outcome.rows.runs} rows), timeseries.arrow (${outcome.rows.timeseries}), events.arrow (${outcome.rows.events}), summary.json, manifest.json`);
   } catch (error) {
     progress.stop();
+    if (interruption.signal.aborted) throw new UsageError(`interrupted: no file in ${out} was left half-written${flags.shard || flags.resume ? '; --resume continues from the last complete block' : ''}`, 130);
     if (error instanceof OutputError) throw new UsageError(error.message);
     if (error instanceof RunFailure) {
       throw new UsageError(`${error.message}\nreproduce it with: computerace run ${file} --seed ${error.seed} --only-run ${error.runIndex} --debug`, 1);
     }
     throw error;
+  } finally {
+    process.off('SIGINT', interrupt).off('SIGTERM', interrupt);
   }
 }
 

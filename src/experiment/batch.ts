@@ -64,6 +64,8 @@ export interface BatchOptions {
    * batch can be resumed in turn. Shards always checkpoint.
    */
   resume?: boolean;
+  /** Stops the batch after the block being written: partial files are removed, checkpoints kept for --resume. */
+  signal?: AbortSignal;
   /** Called after each block is written. */
   onProgress?: (progress: { runs: number; total: number; variants: number }) => void;
 }
@@ -108,6 +110,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
   const executor: Executor = workers === 0 ? inlineExecutor(settings) : poolExecutor(settings, workers);
   let sinks: Sinks | undefined;
   let checkpoint: Checkpoint | undefined;
+  const inFlight: Promise<BlockOutput>[] = [];
   try {
     const { description, identity } = await executor.describe();
     if (options.out !== undefined) await prepareOutputDirectory(options.out);
@@ -132,7 +135,6 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
     const metrics = new MetricSeries(description, sinks.runs.table.layout);
     const total = range.runs;
     const end = range.firstRun + range.runs;
-    const inFlight: Promise<BlockOutput>[] = [];
     let next = range.firstRun;
     let convergence: Convergence | undefined;
     // Checkpoints write every block twice, so only a batch that may be resumed keeps them: a shard
@@ -156,6 +158,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
     while (metrics.runs < total && !convergence?.converged) {
       while (next < end && inFlight.length < window) submit();
       const output = await inFlight.shift()!;
+      options.signal?.throwIfAborted();
       // Each worker loaded the file itself: all must have run the scenario the batch describes.
       if (output.scenarioHash !== identity.hash) throw new Error(`runs ${output.first}-${output.first + output.count - 1} ran a different scenario (hash ${output.scenarioHash}, not ${identity.hash}): did a scenario file change during the batch?`);
       sinks.write(output);
@@ -176,9 +179,11 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
     await checkpoint?.remove();
     return { description, scenario: { name: identity.name, hash: identity.hash }, runs: metrics.runs, summary, rows, tables: sinks.tables(), convergence };
   } catch (error) {
+    // Blocks still running are abandoned with the pool: their failures are no news.
+    for (const pending of inFlight) pending.catch(() => undefined);
     await sinks?.abort();
-    // A failed run fails again on resume: only a killed process leaves checkpoints to continue from.
-    await checkpoint?.remove();
+    // A failed run fails again on resume; an interrupted batch (killed, or stopped by its signal) continues from its checkpoints.
+    if (!options.signal?.aborted) await checkpoint?.remove();
     throw error;
   } finally {
     await executor.close();

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -65,6 +65,21 @@ describe('computerace run', () => {
     expect(replay.status).toBe(1);
     expect(replay.stderr).toMatch(/spot price 3\.\d+ is above 3\.8/);
     expect(computerace('run', base, '--seed', '42', '--only-run', '7', '--import', fragile).status).toBe(0);
+  });
+
+  it('stops on Ctrl-C (SIGINT) with exit code 130, leaving no partial file', async () => {
+    const out = join(temp, 'interrupted');
+    const child = spawn(process.execPath, [bin, 'run', scenario, '--runs', '20000', '--out', out, '--workers', '1', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const deadline = Date.now() + 30_000;
+    // Interrupt once the batch is writing.
+    while (!(existsSync(out) && readdirSync(out).some((name) => name.endsWith('.partial'))) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toMatch(/^computerace: interrupted: no file in .* was left half-written\n$/);
+    expect(readdirSync(out)).toEqual([]);
   });
 
   const badInputs: [string, string[], RegExp][] = [
