@@ -41,14 +41,15 @@ export function initScenario(file: string, options: { force?: boolean } = {}): I
   if (existing === 'directory') throw new UsageError(`cannot create '${file}': it is a directory`);
   if (existing !== 'missing' && !force) throw new UsageError(`'${file}' already exists; use --force to overwrite it`);
   // A schema file computerace wrote before is brought up to date; anything else by that name is the user's.
+  const schema = scenarioJsonSchema();
   const schemaKind = kindOf(schemaFile);
   if (schemaKind === 'directory') throw new UsageError(`cannot write the schema: '${schemaFile}' is a directory`);
-  if (schemaKind !== 'missing' && !force && !isOurSchema(schemaFile)) {
+  if (schemaKind !== 'missing' && !force && !isOurSchema(schemaFile, schema.title)) {
     throw new UsageError(`'${schemaFile}' exists and is not a computerace schema; use --force to overwrite it`);
   }
 
   const name = basename(file, extname(file));
-  write(schemaFile, `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`, true);
+  write(schemaFile, `${JSON.stringify(schema, null, 2)}\n`, true);
   write(file, starterScenario({ name, schema: `./${STARTER_SCHEMA_FILE}` }), force);
   return { scenario: file, schema: schemaFile };
 }
@@ -63,10 +64,10 @@ function kindOf(path: string): 'missing' | 'directory' | 'file' {
   }
 }
 
-function isOurSchema(file: string): boolean {
+function isOurSchema(file: string, title: unknown): boolean {
   try {
     const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    return typeof parsed === 'object' && parsed !== null && (parsed as { title?: unknown }).title === scenarioJsonSchema().title;
+    return typeof parsed === 'object' && parsed !== null && (parsed as { title?: unknown }).title === title;
   } catch {
     return false;
   }

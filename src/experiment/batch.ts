@@ -140,7 +140,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
     // Checkpoints write every block twice, so only a batch that may be resumed keeps them: a shard
     // (one task of a cluster job, which may be preempted) or one run with --resume.
     if (options.out !== undefined && (options.resume || shard)) {
-      checkpoint = await Checkpoint.open(options.out, { provenance, range }, options.resume ?? false);
+      checkpoint = await Checkpoint.open(options.out, { provenance, range }, options.resume ?? false, sinks);
       // The files are rewritten from the saved blocks: an Arrow file cannot be reopened for appending.
       for await (const output of checkpoint.restore(range.firstRun)) {
         sinks.write(output);

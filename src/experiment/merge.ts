@@ -1,9 +1,5 @@
-import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RecordBatchReader } from 'apache-arrow';
-import type { Data, RecordBatch } from 'apache-arrow';
-import type { ColumnData, TableBlock } from '../io/columns.js';
-import type { ColumnSpec } from '../io/layout.js';
+import { readBlocks } from '../io/arrow.js';
 import { arrowMetadata, prepareOutputDirectory, provenanceOf } from '../io/outputs.js';
 import type { Manifest } from '../io/outputs.js';
 import { Sinks } from './batch.js';
@@ -45,14 +41,17 @@ export async function checkShards(dirs: readonly string[]): Promise<ShardDirecto
     shards.push({ dir, manifest: manifest as ShardDirectory['manifest'] });
   }
   const [first] = shards as [ShardDirectory];
+  const shared = (shard: ShardDirectory): [string, unknown][] => [
+    ...SHARED_FIELDS.map((field): [string, unknown] => [field, shard.manifest[field]]),
+    ['shard count', shard.manifest.shard.count],
+  ];
   for (const shard of shards) {
-    for (const field of SHARED_FIELDS) {
-      if (JSON.stringify(shard.manifest[field]) !== JSON.stringify(first.manifest[field])) {
-        throw new ShardMismatch(`${shard.dir}: ${field} is ${JSON.stringify(shard.manifest[field])}, but ${first.dir} has ${JSON.stringify(first.manifest[field])}: not a shard of the same batch`);
+    const expected = shared(first);
+    for (const [i, [field, value]] of shared(shard).entries()) {
+      const theirs = expected[i]![1];
+      if (JSON.stringify(value) !== JSON.stringify(theirs)) {
+        throw new ShardMismatch(`${shard.dir}: ${field} is ${JSON.stringify(value)}, but ${first.dir} has ${JSON.stringify(theirs)}: not a shard of the same batch`);
       }
-    }
-    if (shard.manifest.shard.count !== first.manifest.shard.count) {
-      throw new ShardMismatch(`${shard.dir}: shard count is ${shard.manifest.shard.count}, but ${first.dir} has ${first.manifest.shard.count}: not a shard of the same batch`);
     }
   }
   const count = first.manifest.shard.count;
@@ -94,38 +93,4 @@ export async function mergeShards(dirs: readonly string[], out: string, commandL
     await sinks.abort();
     throw error;
   }
-}
-
-/** The record batches of an Arrow file as blocks of columns, read one at a time. */
-export async function* readBlocks(path: string, layout: readonly ColumnSpec[]): AsyncGenerator<TableBlock> {
-  const file = await open(path);
-  try {
-    const reader = await RecordBatchReader.from(file);
-    for await (const batch of reader) yield blockOf(batch as RecordBatch, layout);
-  } finally {
-    await file.close();
-  }
-}
-
-/** A record batch back as the columns the writer took: arrays of exactly their length, so the bytes written are the same. */
-function blockOf(batch: RecordBatch, layout: readonly ColumnSpec[]): TableBlock {
-  const rows = batch.numRows;
-  const columns = layout.map((spec, i): ColumnData => {
-    const data = batch.data.children[i] as Data;
-    if (data.offset !== 0) throw new Error(`column ${spec.name}: unexpected offset ${data.offset}`);
-    switch (spec.type) {
-      case 'float64': {
-        const values = (data.values as Float64Array).slice(0, rows);
-        const valid = data.nullCount > 0 ? (data.nullBitmap as Uint8Array).slice(0, (rows + 7) >> 3) : undefined;
-        return { type: 'float64', values, valid, nulls: valid ? data.nullCount : 0 };
-      }
-      case 'utf8': {
-        const offsets = (data.valueOffsets as Int32Array).slice(0, rows + 1);
-        return { type: 'utf8', offsets, bytes: (data.values as Uint8Array).slice(0, offsets[rows]!) };
-      }
-      default:
-        return { type: spec.type, values: (data.values as Int32Array).slice(0, rows) };
-    }
-  });
-  return { rows, columns };
 }

@@ -1,3 +1,4 @@
+import { Tally } from '../kernel/stats.js';
 import type { TableBlock } from '../io/columns.js';
 import { LAB_FIGURES } from '../io/layout.js';
 import type { BatchDescription, ColumnSpec } from '../io/layout.js';
@@ -24,12 +25,15 @@ export class MetricSeries {
   readonly names: string[];
   private readonly columns: number[];
   private readonly values: Float64Array[][];
+  /** Running mean and variance of each, for a stopping rule consulted after every block without re-reading every run. */
+  private readonly tallies: Tally[][];
   private length = 0;
 
   constructor(description: BatchDescription, layout: readonly ColumnSpec[]) {
     this.names = keyMetrics(description);
     this.columns = this.names.map((name) => layout.findIndex((column) => column.name === name));
     this.values = description.variants.map(() => this.names.map(() => new Float64Array(1024)));
+    this.tallies = description.variants.map(() => this.names.map(() => new Tally()));
   }
 
   /** Runs recorded per variant. */
@@ -45,16 +49,29 @@ export class MetricSeries {
     this.columns.forEach((column, m) => {
       const data = block.columns[column]!;
       if (data.type !== 'float64') throw new Error(`key metric ${this.names[m]} is not a number column`);
-      for (let row = 0; row < block.rows; row++) this.values[row % variants]![m]![this.length + Math.floor(row / variants)] = data.values[row]!;
+      for (let row = 0; row < block.rows; row++) {
+        const value = data.values[row]!;
+        this.values[row % variants]![m]![this.length + Math.floor(row / variants)] = value;
+        this.tallies[row % variants]![m]!.record(value);
+      }
     });
     this.length += runs;
   }
 
   /** The values of metric `name` in variant `variant`, one per run. */
   of(variant: number, name: string): Float64Array {
+    return this.values[variant]![this.indexOf(name)]!.subarray(0, this.length);
+  }
+
+  /** The running tally of metric `name` in variant `variant`. */
+  tally(variant: number, name: string): Tally {
+    return this.tallies[variant]![this.indexOf(name)]!;
+  }
+
+  private indexOf(name: string): number {
     const m = this.names.indexOf(name);
     if (m < 0) throw new Error(`no key metric ${name}`);
-    return this.values[variant]![m]!.subarray(0, this.length);
+    return m;
   }
 
   private reserve(length: number): void {

@@ -60,8 +60,8 @@ export async function finishedBatch(out: string, provenance: Provenance, shard: 
   const manifest = await readManifest(out);
   if (!manifest?.description) return undefined;
   if (JSON.stringify(provenanceOf(manifest)) !== JSON.stringify(provenance) || JSON.stringify(manifest.shard) !== JSON.stringify(shard)) return undefined;
-  const { scenarioName, scenarioHash, seed, convergence, ...summary } = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as BatchSummary & { scenarioName: string; scenarioHash: string; seed: string; convergence?: Convergence };
-  void seed;
+  // summary.json is the summary headed by the batch's name, hash and seed (see writeBatchRecords).
+  const { scenarioName, scenarioHash, seed: _seed, convergence, ...summary } = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as BatchSummary & { scenarioName: string; scenarioHash: string; seed: string; convergence?: Convergence };
   const files = manifest.files;
   return {
     description: manifest.description,

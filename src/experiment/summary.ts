@@ -1,7 +1,9 @@
 import type { BatchDescription } from '../io/layout.js';
 import type { MetricSeries } from './metrics.js';
 import type { Summary } from './statistics.js';
-import { ciHalfWidthRelative, describe, expectedShortfallWorst, pairedDifference, probabilityAbove } from './statistics.js';
+import { studentTQuantile } from '../kernel/special.js';
+import type { Tally } from '../kernel/stats.js';
+import { describe, expectedShortfallWorst, pairedDifference, probabilityAbove } from './statistics.js';
 
 /**
  * What `summary.json` says about a batch: per variant and key metric, the distribution over runs
@@ -96,9 +98,7 @@ export function stoppingRule(series: MetricSeries, variants: readonly string[], 
   let worst = -1;
   for (let v = 0; v < variants.length; v++) {
     for (const name of series.names) {
-      const values = series.of(v, name);
-      // A metric that never varies is known exactly, whatever its mean.
-      const relative = values.every((value) => value === values[0]) ? 0 : ciHalfWidthRelative(values);
+      const relative = relativeHalfWidth(series.tally(v, name));
       if (relative > worst) {
         worst = relative;
         limiting = `${variants[v]}: ${name}`;
@@ -106,6 +106,15 @@ export function stoppingRule(series: MetricSeries, variants: readonly string[], 
     }
   }
   return { converged: series.runs >= MIN_RUNS_TO_STOP && worst < precision, runs: series.runs, precision, limiting, relativeHalfWidth: worst };
+}
+
+/** 95% CI half-width over |mean| from a running tally: checked after every block, so never by re-sorting every run. */
+function relativeHalfWidth(tally: Tally): number {
+  // A metric that never varies is known exactly, whatever its mean.
+  if (tally.min === tally.max) return 0;
+  if (tally.count < 2) return NaN;
+  if (tally.mean === 0) return Infinity;
+  return (studentTQuantile(0.975, tally.count - 1) * tally.sd) / Math.sqrt(tally.count) / Math.abs(tally.mean);
 }
 
 function metricSummary(d: Summary): MetricSummary {

@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import {
   DateDay,
@@ -9,6 +9,7 @@ import {
   Int32,
   RecordBatch,
   RecordBatchFileWriter,
+  RecordBatchReader,
   Schema,
   Struct,
   Table,
@@ -127,4 +128,38 @@ function arrowType(column: ColumnSpec, dictionaryId: number): DataType {
     default:
       return new Int32();
   }
+}
+
+/** The record batches of an Arrow file as blocks of columns, read one at a time. */
+export async function* readBlocks(path: string, layout: readonly ColumnSpec[]): AsyncGenerator<TableBlock> {
+  const file = await open(path);
+  try {
+    const reader = await RecordBatchReader.from(file);
+    for await (const batch of reader) yield blockOf(batch as RecordBatch, layout);
+  } finally {
+    await file.close();
+  }
+}
+
+/** A record batch back as the columns the writer took: arrays of exactly their length, so the bytes written are the same. */
+function blockOf(batch: RecordBatch, layout: readonly ColumnSpec[]): TableBlock {
+  const rows = batch.numRows;
+  const columns = layout.map((spec, i): ColumnData => {
+    const data = batch.data.children[i] as Data;
+    if (data.offset !== 0) throw new Error(`column ${spec.name}: unexpected offset ${data.offset}`);
+    switch (spec.type) {
+      case 'float64': {
+        const values = (data.values as Float64Array).slice(0, rows);
+        const valid = data.nullCount > 0 ? (data.nullBitmap as Uint8Array).slice(0, (rows + 7) >> 3) : undefined;
+        return { type: 'float64', values, valid, nulls: valid ? data.nullCount : 0 };
+      }
+      case 'utf8': {
+        const offsets = (data.valueOffsets as Int32Array).slice(0, rows + 1);
+        return { type: 'utf8', offsets, bytes: (data.values as Uint8Array).slice(0, offsets[rows]!) };
+      }
+      default:
+        return { type: spec.type, values: (data.values as Int32Array).slice(0, rows) };
+    }
+  });
+  return { rows, columns };
 }

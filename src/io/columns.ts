@@ -1,3 +1,4 @@
+import { epochDay } from '../market/calendar.js';
 import type { RunResult } from '../market/results.js';
 import { actorIds, EVENT_KINDS, LAB_FIGURES, METRICS_OF, parameterColumn, runsLayout, timeseriesLayout, eventsLayout } from './layout.js';
 import type { ActorKind, BatchDescription, ColumnSpec } from './layout.js';
@@ -133,18 +134,6 @@ export function transferables(blocks: readonly TableBlock[]): ArrayBuffer[] {
   return buffers;
 }
 
-const epochDays = new Map<string, number>();
-
-/** An ISO date as days since 1970-01-01 (Arrow's date32). */
-export function epochDay(date: string): number {
-  // A batch meets the same few hundred dates in every run: parse each once.
-  let day = epochDays.get(date);
-  if (day === undefined) {
-    day = Math.round(Date.parse(`${date}T00:00:00Z`) / 86_400_000);
-    if (epochDays.size < 100_000) epochDays.set(date, day);
-  }
-  return day;
-}
 
 function groupByMonth<T extends { month: number }>(records: readonly T[], months: number): T[][] {
   const groups: T[][] = Array.from({ length: months }, () => []);

@@ -44,16 +44,16 @@ export interface ColumnSpec {
 }
 
 /** The monthly metrics of each actor kind, as written in the timeseries table. */
-export const LAB_METRICS = ['demandH100e', 'contractedH100e', 'spotH100e', 'usedH100e', 'shortfallH100e', 'spendUsd', 'avgPriceUsdPerGpuHour', 'providers'] as const satisfies readonly (keyof LabMonth)[];
+const LAB_METRICS = ['demandH100e', 'contractedH100e', 'spotH100e', 'usedH100e', 'shortfallH100e', 'spendUsd', 'avgPriceUsdPerGpuHour', 'providers'] as const satisfies readonly (keyof LabMonth)[];
 /** A provider's monthly metrics. */
-export const PROVIDER_METRICS = [
+const PROVIDER_METRICS = [
   'fleetH100e', 'usableH100e', 'internalH100e', 'contractedH100e', 'spotH100e', 'utilization',
   'revenueUsd', 'avgPriceUsdPerGpuHour', 'costUsdPerGpuHour', 'backlogH100e', 'powerMw', 'marketShare',
 ] as const satisfies readonly (keyof ProviderMonth)[];
 /** A supplier's monthly metrics. */
-export const SUPPLIER_METRICS = ['productionUnits', 'productionH100e', 'backlogH100e', 'leadTimeDays', 'capacityFactor'] as const satisfies readonly (keyof SupplierMonth)[];
+const SUPPLIER_METRICS = ['productionUnits', 'productionH100e', 'backlogH100e', 'leadTimeDays', 'capacityFactor'] as const satisfies readonly (keyof SupplierMonth)[];
 /** The market's monthly metrics. */
-export const MARKET_METRICS = ['spotPriceUsdPerGpuHour', 'contractPriceUsdPerGpuHour', 'hhi', 'demandH100e', 'shortfallH100e', 'activeShocks'] as const satisfies readonly (keyof MarketMonth)[];
+const MARKET_METRICS = ['spotPriceUsdPerGpuHour', 'contractPriceUsdPerGpuHour', 'hhi', 'demandH100e', 'shortfallH100e', 'activeShocks'] as const satisfies readonly (keyof MarketMonth)[];
 
 /** Each kind's metrics; a metric shared by kinds (demand, backlog, ...) is one column. */
 export const METRICS_OF: Record<ActorKind, readonly string[]> = {
@@ -71,7 +71,7 @@ const ACTOR_KINDS: readonly ActorKind[] = ['market', 'lab', 'provider', 'supplie
 /** The per-lab figures of the runs table, by column suffix. */
 export const LAB_FIGURES = ['shortfallShare', 'worstYearShortfallShare', 'totalSpendUsd', 'avgPriceUsdPerGpuHour'] as const;
 /** The market-wide figures of the runs table. */
-export const MARKET_FIGURES = ['avgSpotPriceUsdPerGpuHour', 'avgContractPriceUsdPerGpuHour', 'shocks', 'contractsSigned', 'events'] as const;
+const MARKET_FIGURES = ['avgSpotPriceUsdPerGpuHour', 'avgContractPriceUsdPerGpuHour', 'shocks', 'contractsSigned', 'events'] as const;
 
 /** Column name of a sampled parameter in the runs table. */
 export const parameterColumn = (path: string): string => `param.${path}`;

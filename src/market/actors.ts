@@ -1,4 +1,5 @@
 import type { Simulation } from '../kernel/simulation.js';
+import { KeyedSums } from './arrays.js';
 import { HOURS_PER_DAY } from './calendar.js';
 import type { AllocationPolicy, OrderingPolicy, PricingPolicy, ProcurementPolicy } from './policies.js';
 
@@ -343,24 +344,15 @@ export class Lab {
 
   /** Reserved volume in force on `day`, by provider id. */
   heldOn(day: number): Record<string, number> {
-    // Summed in small arrays, then written to the record once per provider: a keyed store into a
-    // fresh record takes V8's slow megamorphic path, and a lab has dozens of contracts with a
-    // handful of providers. Each sum adds its volumes in contract order, and the ids go in in order
-    // of first appearance, so the record is the one a store per contract would build.
-    const ids: string[] = [];
-    const sums: number[] = [];
-    for (const c of this.contracts) {
-      if (!(c.startDay <= day && day < c.endDay)) continue;
-      const at = ids.indexOf(c.provider.id);
-      if (at < 0) {
-        ids.push(c.provider.id);
-        sums.push(0 + c.volumeH100e);
-      } else {
-        sums[at]! += c.volumeH100e;
-      }
-    }
+    // Summed apart, then written to the record once per provider: a keyed store into a fresh
+    // record takes V8's slow megamorphic path, and a lab has dozens of contracts with a handful of
+    // providers. Each sum adds its volumes in contract order, and the ids go in in order of first
+    // appearance, so the record is the one a store per contract would build.
+    const byProvider = new KeyedSums<string>();
+    for (const c of this.contracts) if (c.startDay <= day && day < c.endDay) byProvider.add(c.provider.id, c.volumeH100e);
+    const { keys, sums } = byProvider;
     const held: Record<string, number> = {};
-    for (let i = 0; i < ids.length; i++) held[ids[i]!] = sums[i]!;
+    for (let i = 0; i < keys.length; i++) held[keys[i]!] = sums[i]!;
     return held;
   }
 

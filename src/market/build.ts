@@ -180,8 +180,6 @@ const MAX_REMEMBERED_POINTS = 10_000;
 
 function remembered(evaluate: Curve, points: PointTable): Curve {
   return (t, year) => {
-    // The table does not tell 0 from -0, which a formula could; a start-of-run point is not kept.
-    if (t === 0 || year === 0) return evaluate(t, year);
     const known = points.get(t, year);
     if (known !== undefined) return known;
     const value = evaluate(t, year);

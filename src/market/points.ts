@@ -21,8 +21,9 @@ export class PointTable {
   }
 
   /**
-   * The value kept for (t, year), or undefined. t = 0 marks an empty slot, so a point at t = 0 (or
-   * -0, which `===` does not tell from 0) is never kept; nor is one with a NaN, which `===` never finds.
+   * The value kept for (t, year), or undefined. t = 0 marks an empty slot, and `===` does not tell
+   * 0 from -0 (which a formula could), so no point with t or year 0 is kept; nor is one with a NaN,
+   * which `===` never finds.
    */
   get(t: number, year: number): number | undefined {
     const { ts, years } = this;
@@ -35,7 +36,7 @@ export class PointTable {
 
   /** Keeps `value` for (t, year), which `get` has just not found. */
   remember(t: number, year: number, value: number): void {
-    if (t === 0 || Number.isNaN(t) || Number.isNaN(year) || this.count >= this.maxPoints) return;
+    if (t === 0 || year === 0 || Number.isNaN(t) || Number.isNaN(year) || this.count >= this.maxPoints) return;
     // At most half full, so probe sequences stay short.
     if (2 * (this.count + 1) > this.ts.length) this.grow();
     this.put(t, year, value);

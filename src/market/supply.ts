@@ -1,5 +1,6 @@
 import type { Simulation } from '../kernel/simulation.js';
 import type { ChipType, Provider, Supplier } from './actors.js';
+import { KeyedSums } from './arrays.js';
 import { DAYS_PER_YEAR } from './calendar.js';
 import type { SupplierMonth } from './results.js';
 
@@ -27,7 +28,8 @@ export function produce(sim: Simulation, supplier: Supplier, month: number, mont
   if (chip !== undefined && supplier.orders.length > 0) {
     const capacityUnits = Math.max(0, supplier.capacityUnitsPerMonth(t, year)) * (monthDays / AVERAGE_MONTH_DAYS) * capacityFactor;
     const given = supplier.allocation.allocate(capacityUnits * chip.perfH100e, supplier.orders, supplier.priority);
-    const shipment: Shipment = { buyers: [], h100e: [] };
+    // H100e by buyer, in the order their orders were first served.
+    const shipment = new KeyedSums<Provider>();
     let waitWeighted = 0;
     const orders = supplier.orders;
     for (let i = 0; i < orders.length; i++) {
@@ -35,7 +37,7 @@ export function produce(sim: Simulation, supplier: Supplier, month: number, mont
       const h100e = Math.max(0, Math.min(given[i] ?? 0, order.remainingH100e));
       if (h100e <= 0) continue;
       order.remainingH100e -= h100e;
-      addTo(shipment, order.buyer, h100e);
+      shipment.add(order.buyer, h100e);
       record.productionH100e += h100e;
       waitWeighted += h100e * (sim.now - order.day + supplier.leadTimeDays);
     }
@@ -52,37 +54,21 @@ export function produce(sim: Simulation, supplier: Supplier, month: number, mont
   return record;
 }
 
-/** A month's output of one supplier: its buyers in the order their orders were first served, and the H100e of each. */
-interface Shipment {
-  buyers: Provider[];
-  h100e: number[];
-}
-
-function addTo(shipment: Shipment, buyer: Provider, h100e: number): void {
-  const at = shipment.buyers.indexOf(buyer);
-  if (at >= 0) {
-    shipment.h100e[at]! += h100e;
-    return;
-  }
-  shipment.buyers.push(buyer);
-  shipment.h100e.push(h100e);
-}
-
 // A month's allocation leaves together and arrives together, after the lead time: one event per
 // supplier and month, whatever the number of buyers.
-function ship(sim: Simulation, supplier: Supplier, chip: ChipType, shipment: Shipment): void {
+function ship(sim: Simulation, supplier: Supplier, chip: ChipType, shipment: KeyedSums<Provider>): void {
   const arrival = sim.now + supplier.leadTimeDays;
-  const { buyers } = shipment;
+  const { keys: buyers, sums } = shipment;
   for (let i = 0; i < buyers.length; i++) {
-    supplier.inTransitUnits += shipment.h100e[i]! / chip.perfH100e;
-    buyers[i]!.arrivals.push({ day: arrival, h100e: shipment.h100e[i]! });
+    supplier.inTransitUnits += sums[i]! / chip.perfH100e;
+    buyers[i]!.arrivals.push({ day: arrival, h100e: sums[i]! });
   }
   sim.at(
     arrival,
     () => {
       for (let i = 0; i < buyers.length; i++) {
         const provider = buyers[i]!;
-        const h100e = shipment.h100e[i]!;
+        const h100e = sums[i]!;
         const units = h100e / chip.perfH100e;
         supplier.inTransitUnits -= units;
         supplier.deliveredUnits += units;

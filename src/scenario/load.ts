@@ -5,16 +5,15 @@ import { field, isPlainObject } from './data.js';
 import type { Data } from './data.js';
 import { scenarioHash } from './hash.js';
 import { formulaPosition, locateOrigin } from './origins.js';
-import { applyLayer, findingKey, locateWithOverrides, parseSetFlags, parseSweepFlags, validate, variantOverrides } from './overrides.js';
+import { applyLayer, locateWithOverrides, parseSetFlags, parseSweepFlags, validate, variantOverrides } from './overrides.js';
 import type { LayerResult, Override, Sweep } from './overrides.js';
-import { ScenarioError, formatPath, formatProblem, sortProblems } from './problems.js';
+import { ScenarioError, findingKey, formatPath, formatProblem, sortProblems } from './problems.js';
 import type { Finding, Path, Problem } from './problems.js';
 import { Scenario } from './schema.js';
 import type { ScenarioSpec } from './schema.js';
 
-export { resolveSetPath } from './timeline-checks.js';
-export type { ResolvedSetPath } from './timeline-checks.js';
-export { resolveOverridePath } from './paths.js';
+export { resolveOverridePath, resolveSetPath } from './paths.js';
+export type { ResolvedSetPath } from './paths.js';
 
 /**
  * Loading a scenario file: read it, resolve `extends` (compose.ts), apply `--set` overrides, validate with
@@ -101,14 +100,8 @@ export function loadScenario(file: string, options: LoadOptions = {}): LoadedSce
   const composed = tracked.value as Data;
   const fileFindings = validate(composed);
   const problems: Problem[] = [...context.problems, ...flagProblems];
-  let base: LayerResult;
-  if (sets.length > 0) {
-    base = applyLayer(composed, new Set(fileFindings.map(findingKey)), sets, '--set');
-    problems.push(...fileFindings.filter((finding) => base.keys.has(findingKey(finding))).map(toProblem), ...base.problems);
-  } else {
-    base = { data: composed, keys: new Set(fileFindings.map(findingKey)), problems: [], applied: [] };
-    problems.push(...fileFindings.map(toProblem));
-  }
+  const base = applyLayer(composed, new Set(fileFindings.map(findingKey)), sets, '--set');
+  problems.push(...fileFindings.filter((finding) => base.keys.has(findingKey(finding))).map(toProblem), ...base.problems);
 
   // Each variant on top of the baseline, each reported at its entries in the file.
   const layers: { name: string; overrides: Override[]; result: LayerResult }[] = [{ name: 'baseline', overrides: [], result: base }];
@@ -118,14 +111,14 @@ export function loadScenario(file: string, options: LoadOptions = {}): LoadedSce
       // A variant that is not a map, or is named `baseline`, is a schema problem, reported above.
       if (!isPlainObject(entries) || name === 'baseline') continue;
       const overrides = variantOverrides(name, entries, tracked.origin);
-      const result = Object.keys(entries).length > 0 ? applyLayer(base.data, base.keys, overrides, 'variant') : { ...base, problems: [] };
+      const result = applyLayer(base.data, base.keys, overrides, 'variant');
       problems.push(...result.problems);
       layers.push({ name, overrides, result });
     }
   }
 
-  // Each variant crossed with each point of the sweep grid.
-  const combinations = sweeps.length === 0 ? layers.map((layer) => ({ ...layer, data: layer.result.data })) : sweepGrid(layers, sweeps, problems);
+  // Each variant crossed with each point of the sweep grid (without sweeps, one empty point: the variants themselves).
+  const combinations = sweepGrid(layers, sweeps, problems);
   if (problems.length > 0) throw new ScenarioError(sortProblems(unique(problems), [...context.files, '--set', '--sweep']));
 
   const spec = Scenario.parse(base.data);

@@ -5,7 +5,7 @@ import { explain } from './issues.js';
 import { formulaPosition, locateOrigin, originOf } from './origins.js';
 import type { Origin } from './origins.js';
 import { idPath, resolveOverridePath, setAt, startsWith } from './paths.js';
-import { formatPath } from './problems.js';
+import { findingKey, formatPath } from './problems.js';
 import type { Finding, Path, Problem } from './problems.js';
 import { SCENARIO } from './schema-walk.js';
 import { documentValue, parseSource } from './source.js';
@@ -248,17 +248,12 @@ export function validate(data: Data): Finding[] {
   return [...schemaFindings, ...semantic];
 }
 
-/** A finding's identity across layers: the same problem at the same place. */
-export function findingKey(finding: Finding): string {
-  return `${formatPath(finding.path)}: ${finding.message}`;
-}
-
 /** A layer of overrides, applied to a copy of a scenario and checked. */
 export interface LayerResult {
   /** The scenario with the overrides applied. */
   data: Data;
   /** Every problem of `data`, by `findingKey`. */
-  keys: Set<string>;
+  keys: ReadonlySet<string>;
   /** Problems the layer brings: paths that do not resolve, and problems the scenario below did not have. */
   problems: Problem[];
   /** The overrides applied, with their resolved paths, in order. */
@@ -268,9 +263,11 @@ export interface LayerResult {
 /**
  * Applies `overrides` in order to a copy of `data` (each path resolved on the scenario as the earlier ones
  * left it), validates the result, and reports each problem that `below` (the keys of the problems of
- * `data`) does not have at the override that most likely caused it.
+ * `data`) does not have at the override that most likely caused it. With no overrides, `data` itself is
+ * the result: nothing is copied or checked again.
  */
 export function applyLayer(data: Data, below: ReadonlySet<string>, overrides: readonly Override[], layer: Layer): LayerResult {
+  if (overrides.length === 0) return { data, keys: below, problems: [], applied: [] };
   const working = structuredClone(data);
   const problems: Problem[] = [];
   const applied: Applied[] = [];

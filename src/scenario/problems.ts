@@ -40,6 +40,11 @@ export function formatPath(path: Path): string {
   return text === '' ? '(root)' : text;
 }
 
+/** A finding's identity across checks and layers: the same problem at the same place. */
+export function findingKey(finding: Finding): string {
+  return `${formatPath(finding.path)}: ${finding.message}`;
+}
+
 /** `file:line:col: path: message`, the form editors and terminals link to. */
 export function formatProblem(problem: Problem): string {
   return `${problem.file}:${problem.line}:${problem.column}: ${problem.path}: ${problem.message}`;

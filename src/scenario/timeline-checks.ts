@@ -3,12 +3,9 @@ import type { Data } from './data.js';
 import { formulaFindings } from './formulas.js';
 import { explain } from './issues.js';
 import { idPath, resolveSetPath, setAt, startsWith } from './paths.js';
-import { formatPath } from './problems.js';
+import { findingKey, formatPath } from './problems.js';
 import type { Finding, Path } from './problems.js';
 import { SCENARIO } from './schema-walk.js';
-
-export { resolveSetPath } from './paths.js';
-export type { ResolvedSetPath } from './paths.js';
 
 /**
  * The timeline: its `set` paths are written with actor ids, which the schema cannot resolve, and each
@@ -36,16 +33,15 @@ export function checkTimeline(data: Data, valid: boolean, inScenario: (value: un
 
   // Changes accumulate: each entry is checked on the scenario as every earlier change left it.
   const working = structuredClone(data);
-  const keyOf = (finding: Finding): string => `${formatPath(finding.path)}: ${finding.message}`;
   // Formula problems of the scenario itself are reported where they are written, not again at each entry.
-  const known = new Set(formulaFindings(SCENARIO, data).map(keyOf));
+  const known = new Set(formulaFindings(SCENARIO, data).map(findingKey));
   const ordered = entries.filter((entry) => entry.date !== undefined).sort((a, b) => (a.date! < b.date! ? -1 : a.date! > b.date! ? 1 : a.index - b.index));
   for (const entry of ordered) {
     if (entry.sets.length === 0) continue;
     for (const change of entry.sets) setAt(working, change.path, change.value);
     const after = [...explain(SCENARIO, working), ...formulaFindings(SCENARIO, working)];
     for (const finding of after) {
-      const key = keyOf(finding);
+      const key = findingKey(finding);
       if (known.has(key)) continue;
       known.add(key);
       const change =
