@@ -7,6 +7,7 @@ import { addResolveCommand } from './resolve.js';
 import { addInitCommand } from './init.js';
 import { addMergeCommand } from './merge.js';
 import { addSlurmCommand } from './slurm.js';
+import { addReportCommand } from './report.js';
 import { collect, integer, positiveInteger, positiveNumber } from './arguments.js';
 import { ScenarioError, formatProblem } from '../scenario/problems.js';
 import type { Problem } from '../scenario/problems.js';
@@ -68,6 +69,7 @@ export function buildProgram(): Command {
   addRunCommand(program);
   addMergeCommand(program);
   addSlurmCommand(program);
+  addReportCommand(program);
   addResolveCommand(program);
   addInitCommand(program);
 

@@ -136,8 +136,8 @@ function sortedCopy(values: Sample): Float64Array {
   return Float64Array.from(values).sort();
 }
 
-/** Type 7 on sorted data: h = (n − 1)·p, then interpolate between the order statistics around h. */
-function sortedQuantile(sorted: Float64Array, p: number): number {
+/** Type-7 quantile of data already sorted ascending: h = (n − 1)·p, then interpolate between the order statistics around h. */
+export function sortedQuantile(sorted: Float64Array, p: number): number {
   const n = sorted.length;
   if (n === 0) return NaN;
   const h = (n - 1) * p;

@@ -1,0 +1,105 @@
+import { describe, expectedShortfallWorst, pairedDifference, probabilityAbove } from '../experiment/statistics.js';
+import type { Proportion, Summary } from '../experiment/statistics.js';
+import { rankRegression } from '../experiment/sensitivity.js';
+import type { Bin, Difference, MeanMark } from './charts.js';
+import { runColumn } from './runs.js';
+import type { RunsColumns } from './runs.js';
+
+/**
+ * The run-level figures of a report, from the runs table: distributions, paired differences,
+ * risks and rank sensitivity. Each is computed over every run of the batch.
+ */
+
+/** Bars of a histogram shared by all variants (same edges, so they overlay), and each variant's mean with its CI. */
+export function histogram(table: RunsColumns, metric: string, bins = 30): { bins: Bin[]; means: MeanMark[] } {
+  const series = table.variants.map((_, v) => runColumn(table, v, metric));
+  let min = Infinity;
+  let max = -Infinity;
+  for (const values of series) for (const value of values) if (Number.isFinite(value)) (min = Math.min(min, value)), (max = Math.max(max, value));
+  if (min > max) return { bins: [], means: [] };
+  // A constant outcome still gets a visible bar.
+  const width = max > min ? (max - min) / bins : Math.max(Math.abs(min) * 0.01, 1e-9);
+  const count = max > min ? bins : 1;
+  const result: Bin[] = [];
+  const means: MeanMark[] = [];
+  table.variants.forEach((variant, v) => {
+    const counts = new Float64Array(count);
+    let finite = 0;
+    for (const value of series[v]!) {
+      if (!Number.isFinite(value)) continue;
+      counts[Math.min(count - 1, Math.floor((value - min) / width))]!++;
+      finite++;
+    }
+    for (let b = 0; b < count; b++) if (counts[b]! > 0) result.push({ variant, start: min + b * width, end: min + (b + 1) * width, share: counts[b]! / finite });
+    const summary = describe(series[v]!);
+    means.push({ variant, mean: summary.mean, low: summary.ciLow, high: summary.ciHigh });
+  });
+  return { bins: result, means };
+}
+
+/** Summary of a metric per variant. */
+export function summaries(table: RunsColumns, metric: string): Summary[] {
+  return table.variants.map((_, v) => describe(runColumn(table, v, metric)));
+}
+
+/** A paired difference of one metric, absolute and relative to the baseline's mean. */
+export interface PairedRow extends Difference {
+  summary: Summary;
+}
+
+/** Each variant minus the baseline, run by run (common random numbers), for each metric. */
+export function pairedDifferences(table: RunsColumns, metrics: readonly string[], label: (metric: string) => string): PairedRow[] {
+  const rows: PairedRow[] = [];
+  for (const metric of metrics) {
+    const baseline = runColumn(table, 0, metric);
+    const scale = Math.abs(describe(baseline).mean);
+    for (let v = 1; v < table.variants.length; v++) {
+      const summary = pairedDifference(baseline, runColumn(table, v, metric));
+      const relative = (x: number) => (scale > 0 ? x / scale : NaN);
+      rows.push({ metric: label(metric), variant: table.variants[v]!, relative: relative(summary.mean), low: relative(summary.ciLow), high: relative(summary.ciHigh), summary });
+    }
+  }
+  return rows;
+}
+
+/** The risks a strategist asks about, for one lab and variant. */
+export interface LabRisk {
+  lab: string;
+  variant: string;
+  /** P(in some year the shortfall exceeds 10% of demand). */
+  shortfallOver10: Proportion;
+  /** Mean shortfall share in the worst 5% of runs. */
+  worst5Shortfall: number;
+}
+
+/** Shortfall risks of every lab in every variant. */
+export function labRisks(table: RunsColumns, labs: readonly string[]): LabRisk[] {
+  return labs.flatMap((lab) => table.variants.map((variant, v) => ({
+    lab,
+    variant,
+    shortfallOver10: probabilityAbove(runColumn(table, v, `labs.${lab}.worstYearShortfallShare`), 0.1),
+    worst5Shortfall: expectedShortfallWorst(runColumn(table, v, `labs.${lab}.shortfallShare`), 0.05),
+  })));
+}
+
+/** The parameters that drive an outcome in the baseline, most influential first. */
+export interface Drivers {
+  outcome: string;
+  rSquared: number;
+  runs: number;
+  rows: { parameter: string; coefficient: number; low: number; high: number }[];
+  /** Parameters that were not varied (fixed in every run). */
+  fixed: string[];
+}
+
+/** SRRC of each varied parameter for `outcome` in the baseline variant, with bootstrap CIs; the `top` largest in magnitude. */
+export function drivers(table: RunsColumns, parameters: readonly string[], outcome: string, seed: string, top = 10): Drivers {
+  const columns = parameters.map((parameter) => runColumn(table, 0, `param.${parameter}`));
+  const fit = rankRegression(columns, runColumn(table, 0, outcome), { bootstrap: 200, seed: `${seed}:${outcome}` });
+  const rows = parameters
+    .map((parameter, i) => ({ parameter, coefficient: fit.coefficients[i]!, low: fit.low?.[i] ?? NaN, high: fit.high?.[i] ?? NaN }))
+    .filter((row) => !Number.isNaN(row.coefficient))
+    .sort((a, b) => Math.abs(b.coefficient) - Math.abs(a.coefficient) || a.parameter.localeCompare(b.parameter))
+    .slice(0, top);
+  return { outcome, rSquared: fit.rSquared, runs: fit.runs, rows, fixed: parameters.filter((_, i) => Number.isNaN(fit.coefficients[i]!)) };
+}

@@ -1,0 +1,33 @@
+import { View, parse } from 'vega';
+import { compile } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+
+/**
+ * Vega-Lite specifications to SVG, in Node, with no canvas and no browser: Vega's headless view
+ * renders its scenegraph to an SVG string (text widths are estimated rather than measured, which
+ * is why the report's labels are short). The SVG goes into the page as it is, so charts need no
+ * script to display, print as vectors, and the page makes no request.
+ */
+
+/** Looks shared by every chart, so the page reads as one document. */
+const CONFIG = {
+  font: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
+  background: 'white',
+  view: { stroke: '#ddd' },
+  axis: { labelFontSize: 10, titleFontSize: 11, titleFontWeight: 'normal', gridColor: '#eee' },
+  header: { labelFontSize: 11, titleFontSize: 11 },
+  legend: { labelFontSize: 10, titleFontSize: 11, orient: 'bottom' },
+  title: { fontSize: 13, anchor: 'start', fontWeight: 'bold' },
+  range: { category: ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22'] },
+} as const;
+
+/** The chart as an SVG document string. */
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const { spec: vegaSpec } = compile({ ...spec, config: { ...CONFIG, ...(spec.config ?? {}) } } as TopLevelSpec);
+  const view = new View(parse(vegaSpec), { renderer: 'none', logLevel: 0 });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}

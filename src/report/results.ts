@@ -1,0 +1,108 @@
+import { readFile, open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { RecordBatchReader } from 'apache-arrow';
+import type { RecordBatch, Vector } from 'apache-arrow';
+import type { BatchDescription } from '../io/layout.js';
+import type { Manifest } from '../io/outputs.js';
+
+/**
+ * What a report reads of a batch's directory: the manifest and the Arrow tables, nothing the
+ * batch kept in memory, so a report works on merged cluster outputs and on results copied from
+ * another machine. Tables are read one record batch at a time.
+ */
+
+/** A batch's results are missing or not what a report can read; the message names the file. */
+export class ReportError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReportError';
+  }
+}
+
+/** The manifest of the batch in `dir`, with the description of its tables. */
+export async function readManifest(dir: string): Promise<Manifest & { description: BatchDescription }> {
+  const file = join(dir, 'manifest.json');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new ReportError(`${file}: not found; expected the output directory of a finished batch (computerace run ... --out DIR)`);
+    throw new ReportError(`${file}: cannot read (${code ?? String(error)})`);
+  }
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(text) as Manifest;
+  } catch (error) {
+    throw new ReportError(`${file}: not valid JSON (${(error as Error).message})`);
+  }
+  if (manifest.shard) throw new ReportError(`${file}: this is shard ${manifest.shard.index + 1} of ${manifest.shard.count}; merge the shards first (computerace merge)`);
+  if (!manifest.description) throw new ReportError(`${file}: no table description; expected a manifest written by computerace 0.1 or later`);
+  return manifest as Manifest & { description: BatchDescription };
+}
+
+/** Every record batch of an Arrow file, in order; `stop` ends the read early (for a prefix of the runs). */
+export async function* recordBatches(file: string): AsyncGenerator<RecordBatch> {
+  let handle;
+  try {
+    handle = await open(file);
+  } catch (error) {
+    throw new ReportError(`${file}: cannot open (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  try {
+    let reader;
+    try {
+      reader = await RecordBatchReader.from(handle);
+    } catch (error) {
+      throw new ReportError(`${file}: not an Arrow IPC file (${(error as Error).message})`);
+    }
+    for await (const batch of reader) yield batch as RecordBatch;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A column of a record batch, or a ReportError naming the file and column. */
+export function column(batch: RecordBatch, name: string, file: string): Vector {
+  const vector = batch.getChild(name);
+  if (!vector) throw new ReportError(`${file}: no column '${name}'`);
+  return vector;
+}
+
+/** A float64 column's values, with NaN for nulls. */
+export function numbers(vector: Vector): Float64Array {
+  const values = new Float64Array(vector.length);
+  let at = 0;
+  for (const data of vector.data) {
+    const raw = data.values as Float64Array;
+    for (let i = 0; i < data.length; i++) values[at + i] = data.getValid(i) ? (raw[data.offset + i] as number) : NaN;
+    at += data.length;
+  }
+  return values;
+}
+
+/** An int32 column's values. */
+export function integers(vector: Vector): Int32Array {
+  const values = new Int32Array(vector.length);
+  let at = 0;
+  for (const data of vector.data) {
+    values.set((data.values as Int32Array).subarray(data.offset, data.offset + data.length), at);
+    at += data.length;
+  }
+  return values;
+}
+
+/** A dictionary column as codes into `names` (the batch's fixed dictionary), so rows compare as integers. */
+export function codes(vector: Vector, names: readonly string[], file: string): Int32Array {
+  const codes = new Int32Array(vector.length);
+  let at = 0;
+  for (const data of vector.data) {
+    const dictionary = data.dictionary;
+    if (!dictionary) throw new ReportError(`${file}: column '${vector.type}' is not dictionary-encoded`);
+    const remap = Array.from({ length: dictionary.length }, (_, i) => names.indexOf(String(dictionary.get(i))));
+    const raw = data.values as Int32Array;
+    for (let i = 0; i < data.length; i++) codes[at + i] = remap[raw[data.offset + i] as number] ?? -1;
+    at += data.length;
+  }
+  return codes;
+}

@@ -1,0 +1,178 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import pl from 'nodejs-polars';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBatch } from '../../src/experiment/batch.js';
+import type { BatchOutcome } from '../../src/experiment/batch.js';
+import { keyMetrics } from '../../src/experiment/metrics.js';
+import { drivers, pairedDifferences } from '../../src/report/analysis.js';
+import { FAN_CHARTS, readFans } from '../../src/report/fans.js';
+import { writeReport } from '../../src/report/report.js';
+import { readManifest, ReportError } from '../../src/report/results.js';
+import { readRunsColumns } from '../../src/report/runs.js';
+import { readShocks } from '../../src/report/shocks.js';
+
+const SCENARIOS = fileURLToPath(new URL('../../scenarios/', import.meta.url));
+const BIN = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url));
+const RUNS = 60;
+
+/** Type-7 quantile, written out here so the report's own is checked against it. */
+function quantile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const h = (sorted.length - 1) * p;
+  const lower = Math.floor(h);
+  return sorted[lower]! + (h - lower) * (sorted[Math.min(lower + 1, sorted.length - 1)]! - sorted[lower]!);
+}
+
+let root: string;
+let compared: string;
+let batch: BatchOutcome;
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'computerace-report-'));
+  compared = join(root, 'compared');
+  batch = await runBatch({ scenario: join(SCENARIOS, 'multicloud-vs-exclusive.yaml'), runs: RUNS, seed: 5, workers: 0, timeseries: 'all', out: compared });
+}, 120_000);
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('computerace report', () => {
+  it('draws every chart of a batch with variants and every actor series into one page with no script and no link out', async () => {
+    const outcome = await writeReport(compared);
+    expect(outcome.path).toBe(join(compared, 'report.html'));
+    const html = readFileSync(outcome.path, 'utf8');
+    const { description } = await readManifest(compared);
+    const expected = [
+      ...FAN_CHARTS.map((chart) => chart.name),
+      ...keyMetrics(description).map((metric) => `histogram:${metric}`),
+      'forest',
+      'tornado:labs.openai.shortfallShare',
+      'tornado:market.avgContractPriceUsdPerGpuHour',
+      'shock-timeline',
+    ];
+    for (const name of expected) {
+      expect(outcome.charts).toContain(name);
+      expect(html).toMatch(new RegExp(`data-chart="${name.replace(/[.]/g, '\\.')}"><svg[^>]*>`));
+    }
+    // Self-contained: nothing to fetch, nothing to run.
+    expect(html).not.toMatch(/<script|<link|<img|<iframe|\ssrc=|@import|url\((?!#)/i);
+    expect(html.match(/href="([^"]*)"/g)!.every((href) => href.startsWith('href="#'))).toBe(true);
+    // The reader knows exactly what was run.
+    expect(html).toContain(batch.scenario.hash);
+    expect(html).toContain('The resolved scenario (YAML)');
+    expect(readdirSync(compared).filter((file) => file.endsWith('.partial'))).toEqual([]);
+  });
+
+  it('draws fans from the type-7 quantiles of the runs, month by month, as an independent reader computes them', async () => {
+    const { description } = await readManifest(compared);
+    const fans = await readFans(compared, description, RUNS);
+    expect(fans.runsUsed).toBe(RUNS);
+    expect(fans.missing).toEqual([]);
+    const rows = pl.readIPC(readFileSync(join(compared, 'timeseries.arrow'))).filter(pl.col('kind').eq(pl.lit('lab')).and(pl.col('actor').eq(pl.lit('openai'))).and(pl.col('variant').eq(pl.lit('baseline')))).toRecords();
+    expect(rows).toHaveLength(RUNS * 72);
+    for (const month of [0, 11, 40, 71]) {
+      const secured = rows.filter((row) => row.month === month).map((row) => Number(row.contractedH100e) + Number(row.spotH100e));
+      const point = fans.points.find((p) => p.chart === 'fan-lab-secured' && p.panel === 'openai' && p.variant === 'baseline' && p.date === fans.points.filter((q) => q.chart === 'fan-lab-secured')[month]!.date)!;
+      for (const [p, value] of [[0.05, point.p5], [0.25, point.p25], [0.5, point.p50], [0.75, point.p75], [0.95, point.p95]] as const) {
+        expect(value).toBeCloseTo(quantile(secured, p), 6);
+      }
+    }
+  });
+
+  it('reads only the first runs of the monthly series when asked for fewer, and says so on the page', async () => {
+    const { description } = await readManifest(compared);
+    const fans = await readFans(compared, description, RUNS, 10);
+    expect(fans.runsUsed).toBe(10);
+    const rows = pl.readIPC(readFileSync(join(compared, 'timeseries.arrow'))).filter(pl.col('kind').eq(pl.lit('market')).and(pl.col('variant').eq(pl.lit('exclusive-azure'))).and(pl.col('month').eq(30)).and(pl.col('run').lt(10))).toRecords();
+    const spot = rows.map((row) => Number(row.spotPriceUsdPerGpuHour));
+    const month30 = [...new Set(fans.points.map((p) => p.date))].sort()[30];
+    const point = fans.points.find((p) => p.chart === 'fan-prices' && p.panel === 'spot' && p.variant === 'exclusive-azure' && p.date === month30)!;
+    expect(point.p50).toBeCloseTo(quantile(spot, 0.5), 9);
+    const out = join(root, 'ten.html');
+    await writeReport(compared, { out, fanRuns: 10 });
+    expect(readFileSync(out, 'utf8')).toContain(`first 10 of ${RUNS} runs`);
+  });
+
+  it('counts shocks as the events table lists them', async () => {
+    const { description } = await readManifest(compared);
+    const shocks = await readShocks(compared, description, RUNS);
+    const starts = pl.readIPC(readFileSync(join(compared, 'events.arrow'))).filter(pl.col('kind').eq(pl.lit('shock-start'))).toRecords();
+    expect(shocks.records.length).toBeGreaterThan(0);
+    for (const record of shocks.records) {
+      const mine = starts.filter((row) => row.actor === record.shock && row.variant === record.variant);
+      expect(record.perRun).toBeCloseTo(mine.length / RUNS, 12);
+      expect(record.runsShare).toBeCloseTo(new Set(mine.map((row) => row.run)).size / RUNS, 12);
+      expect(record.meanMagnitude).toBeCloseTo(mine.reduce((sum, row) => sum + Number(row.magnitude), 0) / mine.length, 12);
+    }
+    // Each month's starts add up to the shock's total.
+    for (const record of shocks.records) {
+      const total = shocks.months.filter((m) => m.shock === record.shock && m.variant === record.variant).reduce((sum, m) => sum + m.perRun, 0);
+      expect(total).toBeCloseTo(record.perRun, 9);
+    }
+  });
+
+  it('compares variants by the same paired differences as the batch summary, read back from runs.arrow', async () => {
+    const { description } = await readManifest(compared);
+    const metrics = keyMetrics(description);
+    const runs = await readRunsColumns(compared, description.variants, metrics, 2 * RUNS);
+    const rows = pairedDifferences(runs, metrics, (metric) => metric);
+    for (const row of rows) {
+      const reported = batch.summary.differences[row.variant]![row.metric]!;
+      expect(row.summary.mean).toBeCloseTo(reported.mean, 9);
+      expect(row.summary.ciLow).toBeCloseTo(reported.ci95[0], 9);
+      expect(row.summary.ciHigh).toBeCloseTo(reported.ci95[1], 9);
+    }
+  });
+
+  it('ranks first the parameter that drives an outcome', async () => {
+    // A lab's total spend is its demand times prices: its demand growth dominates every other input.
+    const dir = join(root, 'drivers');
+    await runBatch({ scenario: join(SCENARIOS, 'openai-multicloud-2025.yaml'), runs: 200, seed: 11, workers: 0, timeseries: 'none', out: dir });
+    const { description } = await readManifest(dir);
+    const runs = await readRunsColumns(dir, description.variants, [...description.parameters.map((p) => `param.${p}`), 'labs.meta.totalSpendUsd'], 200);
+    const result = drivers(runs, description.parameters, 'labs.meta.totalSpendUsd', '1');
+    expect(result.rows[0]!.parameter).toBe('labs.meta.demand.growthPerYear');
+    expect(Math.abs(result.rows[0]!.coefficient)).toBeGreaterThan(2 * Math.abs(result.rows[1]!.coefficient));
+  }, 60_000);
+
+  it('says which series a --timeseries summary batch did not keep, and draws the rest', async () => {
+    const dir = join(root, 'summary');
+    await runBatch({ scenario: join(SCENARIOS, 'openai-multicloud-2025.yaml'), runs: 20, seed: 2, workers: 0, timeseries: 'summary', out: dir });
+    const outcome = await writeReport(dir);
+    expect(outcome.charts).toEqual(expect.arrayContaining(['fan-lab-secured', 'fan-lab-shortfall', 'fan-prices']));
+    expect(outcome.charts).not.toContain('fan-provider-share');
+    expect(outcome.charts).not.toContain('forest');
+    expect(readFileSync(outcome.path, 'utf8')).toContain('<code>--timeseries all</code>');
+  }, 60_000);
+
+  it('refuses a directory that is not a finished batch, naming the file', async () => {
+    await expect(writeReport(join(root, 'nowhere'))).rejects.toThrow(ReportError);
+    await expect(writeReport(join(root, 'nowhere'))).rejects.toThrow(/nowhere[/\\]manifest\.json: not found/);
+    await expect(writeReport(compared, { out: join(root, 'no-such-dir', 'r.html') })).rejects.toThrow(/no-such-dir[/\\]r\.html: cannot write the report \(ENOENT\)/);
+    expect(existsSync(join(root, 'no-such-dir'))).toBe(false);
+  });
+});
+
+describe('the report command', () => {
+  const run = promisify(execFile);
+
+  it('writes the page and says where', async () => {
+    const out = join(root, 'cli.html');
+    const { stdout } = await run(process.execPath, [BIN, 'report', compared, '--out', out]);
+    expect(stdout).toMatch(new RegExp(`^wrote ${out.replace(/[.]/g, '\\.')} \\(\\d+ charts, \\d+ KB\\) in [\\d.]+ s\\n$`));
+    expect(existsSync(out)).toBe(true);
+  }, 60_000);
+
+  it('exits 2 with one line and no stack trace for a missing directory', async () => {
+    const failure = await run(process.execPath, [BIN, 'report', join(root, 'missing')]).catch((error: { code: number; stderr: string }) => error);
+    expect((failure as { code: number }).code).toBe(2);
+    const stderr = (failure as { stderr: string }).stderr;
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/missing[/\\]manifest\.json: not found/);
+    expect(stderr).not.toMatch(/\s+at\s/);
+  });
+});
