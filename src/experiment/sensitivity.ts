@@ -30,6 +30,11 @@ export interface RankRegression {
   rSquared: number;
   /** Runs used: those with no NaN in any column. */
   runs: number;
+  /**
+   * Normal-theory standard error of each coefficient, as ordinary least squares on the ranks gives it
+   * (cheap at any size, where the bootstrap costs a fit per resample); NaN when not varied or collinear.
+   */
+  standardErrors: Float64Array;
   /** With `bootstrap`: lower bound of each coefficient's percentile confidence interval (NaN when not varied). */
   low?: Float64Array;
   /** With `bootstrap`: upper bound of each coefficient's percentile confidence interval (NaN when not varied). */
@@ -60,8 +65,8 @@ export function rankTransform(values: ArrayLike<number>): Float64Array {
 /** SRRC of each parameter for the outcome, and R²; optionally with bootstrap confidence intervals. */
 export function rankRegression(parameters: readonly ArrayLike<number>[], outcome: ArrayLike<number>, options: RankRegressionOptions = {}): RankRegression {
   const rankings = completeRuns([...parameters, outcome]).map(ranking);
-  const fit = regress(rankCrossProducts(rankings), rankings.length);
   const runs = rankings[0]!.order.length;
+  const fit = regress(rankCrossProducts(rankings), rankings.length, runs);
   if (options.bootstrap === undefined || options.bootstrap === 0) return { ...fit, runs };
   return { ...fit, runs, ...bootstrapIntervals(rankings, fit.coefficients, options) };
 }
@@ -275,7 +280,7 @@ function sweep(matrix: Float64Array, m: number, pivots: Iterable<number>): Set<n
 }
 
 /** SRRC and R² from the rank cross products; the outcome is the last of the m columns. */
-function regress(products: Float64Array, m: number): { coefficients: Float64Array; rSquared: number } {
+function regress(products: Float64Array, m: number, n: number): { coefficients: Float64Array; rSquared: number; standardErrors: Float64Array } {
   const k = m - 1;
   const matrix = correlations(products, m);
   const swept = sweep(matrix, m, range(k));
@@ -283,7 +288,11 @@ function regress(products: Float64Array, m: number): { coefficients: Float64Arra
   for (let j = 0; j < k; j++) coefficients[j] = products[j * m + j] === 0 ? NaN : swept.has(j) ? matrix[j * m + k]! : 0;
   // A constant outcome's row is 0, so its coefficients are 0 and its residual "variance" 0: report R² 0, not 1.
   const rSquared = products[k * m + k] === 0 ? 0 : Math.min(1, Math.max(0, 1 - matrix[k * m + k]!));
-  return { coefficients, rSquared };
+  // OLS on standardised columns: var(b_j) = (1 − R²)/(n − p − 1) · [R⁻¹]_jj, the swept diagonal being the inverse's (the variance inflation factor).
+  const freedom = n - swept.size - 1;
+  const standardErrors = new Float64Array(k);
+  for (let j = 0; j < k; j++) standardErrors[j] = swept.has(j) && freedom > 0 ? Math.sqrt(((1 - rSquared) / freedom) * matrix[j * m + j]!) : NaN;
+  return { coefficients, rSquared, standardErrors };
 }
 
 /** PRCC of each parameter: the correlation of its and the outcome's residuals given all other parameters. */
@@ -331,7 +340,7 @@ function bootstrapIntervals(rankings: readonly Ranking[], coefficients: Float64A
   for (let b = 0; b < resamples; b++) {
     counts.fill(0);
     for (let i = 0; i < n; i++) counts[Math.floor(random() * n)]! += 1;
-    const resampled = regress(rankCrossProducts(rankings, counts), k + 1).coefficients;
+    const resampled = regress(rankCrossProducts(rankings, counts), k + 1, n).coefficients;
     for (let j = 0; j < k; j++) draws[j]![b] = resampled[j]!;
   }
   const low = new Float64Array(k);

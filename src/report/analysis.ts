@@ -1,6 +1,7 @@
 import { describe, expectedShortfallWorst, pairedDifference, probabilityAbove } from '../experiment/statistics.js';
 import type { Proportion, Summary } from '../experiment/statistics.js';
 import { rankRegression } from '../experiment/sensitivity.js';
+import { studentTQuantile } from '../kernel/special.js';
 import type { Bin, Difference, MeanMark } from './charts.js';
 import { runColumn } from './runs.js';
 import type { RunsColumns } from './runs.js';
@@ -90,16 +91,30 @@ export interface Drivers {
   rows: { parameter: string; coefficient: number; low: number; high: number }[];
   /** Parameters that were not varied (fixed in every run). */
   fixed: string[];
+  /** How the 95% intervals were made: bootstrap percentiles, or normal theory where resampling would cost too much. */
+  intervals: 'bootstrap' | 'normal theory';
 }
 
-/** SRRC of each varied parameter for `outcome` in the baseline variant, with bootstrap CIs; the `top` largest in magnitude. */
+/** Bootstrap resamples of a tornado's intervals, when affordable. */
+const RESAMPLES = 200;
+/** Most run × parameter² products a tornado's bootstrap may cost (about a second of work). */
+const BOOTSTRAP_BUDGET = 1e9;
+
+/** SRRC of each varied parameter for `outcome` in the baseline variant with 95% intervals; the `top` largest in magnitude. */
 export function drivers(table: RunsColumns, parameters: readonly string[], outcome: string, seed: string, top = 10): Drivers {
   const columns = parameters.map((parameter) => runColumn(table, 0, `param.${parameter}`));
-  const fit = rankRegression(columns, runColumn(table, 0, outcome), { bootstrap: 200, seed: `${seed}:${outcome}` });
+  // Each resample refits on re-ranked runs; past the budget (a few thousand runs) the normal-theory intervals are as good and free.
+  const bootstrap = table.runs * (parameters.length + 1) ** 2 * RESAMPLES <= BOOTSTRAP_BUDGET;
+  const fit = rankRegression(columns, runColumn(table, 0, outcome), bootstrap ? { bootstrap: RESAMPLES, seed: `${seed}:${outcome}` } : {});
+  const t = studentTQuantile(0.975, Math.max(1, fit.runs - parameters.length - 1));
   const rows = parameters
-    .map((parameter, i) => ({ parameter, coefficient: fit.coefficients[i]!, low: fit.low?.[i] ?? NaN, high: fit.high?.[i] ?? NaN }))
+    .map((parameter, i) => {
+      const coefficient = fit.coefficients[i]!;
+      const half = t * fit.standardErrors[i]!;
+      return { parameter, coefficient, low: bootstrap ? fit.low![i]! : coefficient - half, high: bootstrap ? fit.high![i]! : coefficient + half };
+    })
     .filter((row) => !Number.isNaN(row.coefficient))
     .sort((a, b) => Math.abs(b.coefficient) - Math.abs(a.coefficient) || a.parameter.localeCompare(b.parameter))
     .slice(0, top);
-  return { outcome, rSquared: fit.rSquared, runs: fit.runs, rows, fixed: parameters.filter((_, i) => Number.isNaN(fit.coefficients[i]!)) };
+  return { outcome, rSquared: fit.rSquared, runs: fit.runs, rows, fixed: parameters.filter((_, i) => Number.isNaN(fit.coefficients[i]!)), intervals: bootstrap ? 'bootstrap' : 'normal theory' };
 }

@@ -199,14 +199,16 @@ async function sensitivitySection({ manifest, runs }: Inputs, chart: Draw): Prom
   if (runs.runs <= parameters.length + 2) return `<p class="note">Ranking ${parameters.length} parameters needs more than ${parameters.length + 2} runs; this batch has ${runs.runs}.</p>`;
   const figures: string[] = [];
   let fixed: string[] = [];
+  let intervals = '';
   for (const outcome of sensitivityOutcomes(manifest.description)) {
     const result = drivers(runs, parameters, outcome, manifest.seed);
     fixed = result.fixed;
+    intervals = result.intervals === 'bootstrap' ? '95% bootstrap intervals (200 resamples of the runs)' : '95% normal-theory intervals (least squares on the ranks)';
     const warning = result.rSquared < 0.5 ? ' (low R²: effects are non-monotone or interact; read the bars with care)' : '';
     figures.push(await chart(`tornado:${outcome}`, tornadoSpec(metricLabel(outcome), `R² on ranks ${result.rSquared.toFixed(2)}${warning}`, result.rows)));
   }
   const notVaried = fixed.length ? `<p class="note">Not varied in this batch, so not ranked: ${fixed.map((p) => `<code>${escapeHtml(p)}</code>`).join(', ')}.</p>` : '';
-  return `<p>Which uncertain parameters move each outcome, in the <b>${escapeHtml(manifest.variants[0]!)}</b> variant: standardised rank regression coefficients (SRRC) of the outcome's ranks on the parameters' ranks over all ${runs.runs.toLocaleString('en')} runs, with 95% bootstrap intervals, the ten largest in magnitude. A coefficient of 0.5 means one standard deviation of a parameter's rank moves the outcome's rank by half a standard deviation, others held; blue raises the outcome, red lowers it. R² says how much of the outcome's rank variance these monotone effects explain.</p>${notVaried}<div class="charts">${figures.join('')}</div>`;
+  return `<p>Which uncertain parameters move each outcome, in the <b>${escapeHtml(manifest.variants[0]!)}</b> variant: standardised rank regression coefficients (SRRC) of the outcome's ranks on the parameters' ranks over all ${runs.runs.toLocaleString('en')} runs, with ${intervals}, the ten largest in magnitude. A coefficient of 0.5 means one standard deviation of a parameter's rank moves the outcome's rank by half a standard deviation, others held; blue raises the outcome, red lowers it. R² says how much of the outcome's rank variance these monotone effects explain.</p>${notVaried}<div class="charts">${figures.join('')}</div>`;
 }
 
 /** The shock timeline and a table of how often, how large and how long. */

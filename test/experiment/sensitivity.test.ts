@@ -117,6 +117,22 @@ describe('standardised rank regression (SRRC)', () => {
     expect(fit.rSquared).toBeCloseTo(rSquared, 10);
   });
 
+  it('gives each coefficient the standard error ordinary least squares on the ranks gives it, correlated parameters included', () => {
+    const { random, x } = inputs('standard-errors', 3, 400);
+    // A fourth parameter correlated with the first inflates both their variances.
+    x.push(Float64Array.from(x[0]!, (v) => v + 0.3 * random()));
+    const y = outcome(x, (x1, x2, x3, x4) => x1 + 0.5 * x2 - 0.2 * x3 + 0.3 * x4 + random());
+    const ranks = x.map((column) => standardised(rankTransform(column)));
+    const yRanks = standardised(rankTransform(y));
+    const { residuals } = leastSquares(ranks, yRanks);
+    const normal = ranks.map((a) => ranks.map((b) => a.reduce((sum, v, i) => sum + v * b[i]!, 0)));
+    const inverse = inv(normal) as number[][];
+    const s2 = residuals.reduce((sum, e) => sum + e * e, 0) / (400 - 4 - 1);
+    const fit = rankRegression(x, y);
+    for (let j = 0; j < 4; j++) expect(fit.standardErrors[j]).toBeCloseTo(Math.sqrt(s2 * inverse[j]![j]!), 10);
+    expect(fit.standardErrors[0]).toBeGreaterThan(1.5 * fit.standardErrors[1]!);
+  });
+
   it('sees a monotone non-linear effect (y = exp(5·x1) + x2) that a linear fit on the values understates', () => {
     const { x } = inputs('monotone', 3, 5000);
     const y = outcome(x, (x1, x2) => Math.exp(5 * x1) + x2);
@@ -254,7 +270,7 @@ describe('bootstrap intervals of the SRRC', () => {
     const fit = rankRegression(x, y, { bootstrap: 100, seed: 'b' });
     expect(rankRegression(x, y, { bootstrap: 100, seed: 'b' })).toEqual(fit);
     expect(rankRegression(x, y, { bootstrap: 100, seed: 'c' }).low).not.toEqual(fit.low);
-    expect(rankRegression(x, y)).toEqual({ coefficients: fit.coefficients, rSquared: fit.rSquared, runs: 2000 });
+    expect(rankRegression(x, y)).toEqual({ coefficients: fit.coefficients, rSquared: fit.rSquared, runs: 2000, standardErrors: fit.standardErrors });
     for (let j = 0; j < 3; j++) {
       expect(fit.low![j]).toBeLessThan(fit.coefficients[j]!);
       expect(fit.high![j]).toBeGreaterThan(fit.coefficients[j]!);
@@ -263,6 +279,16 @@ describe('bootstrap intervals of the SRRC', () => {
     expect(fit.low![0]).toBeGreaterThan(fit.high![1]!);
     expect(fit.low![2]).toBeLessThan(0);
     expect(fit.high![2]).toBeGreaterThan(0);
+  });
+
+  it('are about as wide as the normal-theory intervals on a well-behaved problem, which a report uses where resampling costs too much', () => {
+    const fit = rankRegression(x, y, { bootstrap: 400, seed: 'widths' });
+    for (let j = 0; j < 3; j++) {
+      const bootstrapWidth = fit.high![j]! - fit.low![j]!;
+      const normalWidth = 2 * 1.96 * fit.standardErrors[j]!;
+      expect(bootstrapWidth / normalWidth).toBeGreaterThan(0.7);
+      expect(bootstrapWidth / normalWidth).toBeLessThan(1.4);
+    }
   });
 
   it('re-rank every resample: they equal an explicit bootstrap that copies the drawn runs, from the same alea stream', () => {
