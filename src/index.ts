@@ -83,6 +83,8 @@ export { RunFailure } from './experiment/failure.js';
 export { keyMetrics } from './experiment/metrics.js';
 export { mergeShards, ShardMismatch } from './experiment/merge.js';
 export { parseShard, shardRange } from './experiment/shards.js';
+export { saltelliDesign, SaltelliDesignError, sobolIndices } from './experiment/sobol.js';
+export type { Interval, SaltelliDesign, SaltelliRow, SobolIndices, SobolIndicesOptions } from './experiment/sobol.js';
 export type { Shard, ShardRange } from './experiment/shards.js';
 export { TIMESERIES_MODES } from './io/layout.js';
 export type { BatchDescription, TimeseriesMode } from './io/layout.js';

@@ -24,7 +24,7 @@ interface RunFlags {
   untilPrecision?: number;
   maxRuns?: number;
   quiet?: boolean;
-  design: 'independent' | 'lhs';
+  design: 'independent' | 'lhs' | 'sobol';
   onlyRun?: number;
   json?: boolean;
   import: string[];
@@ -48,7 +48,7 @@ export function addRunCommand(program: Command): void {
     .option('--block-size <n>', 'runs per record batch and per check of --until-precision', positiveInteger, 100)
     .option('--until-precision <share>', 'run until every key metric\'s 95% CI half-width is under this share of its mean (e.g. 0.01)', share)
     .option('--max-runs <n>', 'with --until-precision: the most runs to do (default 100000)', positiveInteger)
-    .addOption(new Option('--design <design>', 'how uncertain parameters are sampled: independent draws, or a Latin hypercube over the runs').choices(['independent', 'lhs']).default('independent'))
+    .addOption(new Option('--design <design>', 'how uncertain parameters are sampled: independent draws, a Latin hypercube over the runs, or a Saltelli design for Sobol sensitivity indices (--runs a multiple of the uncertain parameters + 2)').choices(['independent', 'lhs', 'sobol']).default('independent'))
     .option('--quiet', 'no progress bar')
     .option('--only-run <i>', 'run only replication i (of every variant) and print its summary', nonNegativeInteger)
     .option('--json', 'with --only-run: print the whole result (monthly records, events, summary) as JSON')
@@ -79,6 +79,7 @@ async function batch(file: string, flags: RunFlags, command: Command): Promise<v
   if (flags.json) throw new UsageError('--json goes with --only-run; a batch writes Arrow files to --out');
   if (flags.untilPrecision === undefined && flags.maxRuns !== undefined) throw new UsageError('--max-runs goes with --until-precision; without it, use --runs');
   if (flags.untilPrecision !== undefined && flags.design === 'lhs') throw new UsageError('--design lhs stratifies a fixed number of runs; it cannot go with --until-precision');
+  if (flags.untilPrecision !== undefined && flags.design === 'sobol') throw new UsageError('--design sobol needs a fixed number of runs (a multiple of the uncertain parameters + 2); it cannot go with --until-precision');
   if (flags.untilPrecision !== undefined && command.getOptionValueSource('runs') === 'cli') throw new UsageError('--until-precision decides the number of runs; give the most with --max-runs, not --runs');
   if (flags.shard !== undefined && flags.untilPrecision !== undefined) throw new UsageError('--shard cuts a fixed number of runs; it cannot go with --until-precision');
   const { parseShard, shardRange, ShardArgumentError } = await import('../experiment/shards.js');
@@ -89,12 +90,13 @@ async function batch(file: string, flags: RunFlags, command: Command): Promise<v
     throw error instanceof ShardArgumentError ? new UsageError(error.message) : error;
   }
   // The scenario is loaded by the workers, not here: this thread only coordinates and writes.
-  const [{ runBatch }, { formatBatchSummary }, { progressBar }, { RunFailure }, { OutputError }] = await Promise.all([
+  const [{ runBatch }, { formatBatchSummary }, { progressBar }, { RunFailure }, { OutputError }, { SaltelliDesignError }] = await Promise.all([
     import('../experiment/batch.js'),
     import('./batch-summary.js'),
     import('./progress.js'),
     import('../experiment/failure.js'),
     import('../io/outputs.js'),
+    import('../experiment/sobol.js'),
   ]);
   const out = flags.out ?? join('results', basename(file).replace(/\.(ya?ml|json)$/i, ''));
   const runs = flags.untilPrecision !== undefined ? (flags.maxRuns ?? 100_000) : (flags.runs ?? 1000);
@@ -131,6 +133,8 @@ async function batch(file: string, flags: RunFlags, command: Command): Promise<v
     progress.stop();
     if (interruption.signal.aborted) throw new UsageError(`interrupted: no file in ${out} was left half-written${flags.shard || flags.resume ? '; --resume continues from the last complete block' : ''}`, 130);
     if (error instanceof OutputError) throw new UsageError(error.message);
+    // Known once the scenario is loaded: how many uncertain parameters the Saltelli design has.
+    if (error instanceof SaltelliDesignError) throw new UsageError(error.message);
     if (error instanceof RunFailure) {
       throw new UsageError(`${error.message}\nreproduce it with: computerace run ${file} --seed ${error.seed} --only-run ${error.runIndex} --debug`, 1);
     }

@@ -47,7 +47,7 @@ export function addSlurmCommand(program: Command): void {
     .option('--seed <seed>', 'master seed', '1')
     .option('--block-size <n>', 'runs per record batch (shards are cut on whole blocks)', positiveInteger, 100)
     .addOption(new Option('--timeseries <mode>', 'monthly series to keep').choices(TIMESERIES_MODES).default('summary'))
-    .addOption(new Option('--design <design>', 'how uncertain parameters are sampled').choices(['independent', 'lhs']).default('independent'))
+    .addOption(new Option('--design <design>', 'how uncertain parameters are sampled (sobol: --runs a multiple of the uncertain parameters + 2)').choices(['independent', 'lhs', 'sobol']).default('independent'))
     .option('--set <path=value>', 'override a field (repeatable)', collect, [])
     .option('--sweep <path=v1,v2,...>', 'a variant for each value (repeatable)', collect, [])
     .option('--partition <p>', 'Slurm partition')

@@ -19,6 +19,7 @@ import { stoppingRule, summariseBatch } from './summary.js';
 import { Checkpoint } from './checkpoint.js';
 import { finishedBatch, writeBatchRecords } from './records.js';
 import { shardRange } from './shards.js';
+import { saltelliDesign } from './sobol.js';
 import type { Shard } from './shards.js';
 import type { BatchSummary, Convergence } from './summary.js';
 
@@ -48,8 +49,12 @@ export interface BatchOptions {
   blockSize?: number;
   /** Stop once every key metric's 95% CI half-width is under this share of its mean. */
   untilPrecision?: number;
-  /** How uncertain parameters are sampled: `independent` draws (default) or a Latin hypercube over the runs (`lhs`). */
-  design?: 'independent' | 'lhs';
+  /**
+   * How uncertain parameters are sampled: `independent` draws (default), a Latin hypercube over the
+   * runs (`lhs`), or a Saltelli design for Sobol indices (`sobol`: runs must be a multiple of the
+   * uncertain parameters + 2, else a SaltelliDesignError).
+   */
+  design?: 'independent' | 'lhs' | 'sobol';
   /** Write everything into this directory (Arrow tables, summary.json, manifest.json) instead of returning the tables. */
   out?: string;
   /** The command that started the batch, for the manifest. */
@@ -96,6 +101,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
   const workers = options.workers ?? availableParallelism();
   // A hypercube stratifies a known number of runs; a stopping rule does not know it in advance.
   if (options.design === 'lhs' && options.untilPrecision !== undefined) throw new RangeError('a Latin hypercube design needs a fixed number of runs, not a stopping rule');
+  if (options.design === 'sobol' && options.untilPrecision !== undefined) throw new RangeError('a Sobol (Saltelli) design needs a fixed number of runs, whole groups of the uncertain parameters + 2, not a stopping rule');
   // Shards are cut before the first run; a stopping rule decides the number of runs as it goes.
   if (options.shard && options.untilPrecision !== undefined) throw new RangeError('a sharded batch needs a fixed number of runs, not a stopping rule');
   const range = options.shard ? shardRange(options.runs, blockSize, options.shard) : { firstRun: 0, runs: options.runs };
@@ -104,7 +110,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
     source: typeof options.scenario === 'string' ? { kind: 'file', file: options.scenario, set: options.set ?? [], sweep: options.sweep ?? [] } : loadedSource(options.scenario),
     seed,
     timeseries: options.timeseries ?? 'summary',
-    design: options.design === 'lhs' ? { kind: 'lhs', runs: options.runs } : { kind: 'independent' },
+    design: options.design === 'lhs' || options.design === 'sobol' ? { kind: options.design, runs: options.runs } : { kind: 'independent' },
     modules: options.modules ?? [],
   };
   const executor: Executor = workers === 0 ? inlineExecutor(settings) : poolExecutor(settings, workers);
@@ -113,6 +119,8 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
   const inFlight: Promise<BlockOutput>[] = [];
   try {
     const { description, identity } = await executor.describe();
+    // A Saltelli design's columns are the parameters run 0 sampled: only now can its runs be checked (before any output).
+    const sobol = settings.design.kind === 'sobol' ? saltelliDesign(seed, description.parameters, options.runs) : undefined;
     if (options.out !== undefined) await prepareOutputDirectory(options.out);
     const provenance: Provenance = {
       engineVersion: ENGINE_VERSION,
@@ -123,6 +131,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
       runs: options.runs,
       variants: description.variants,
       design: settings.design.kind,
+      ...(sobol ? { sobol: { baseSamples: sobol.baseSamples, parameters: [...sobol.parameters] } } : {}),
       timeseries: settings.timeseries,
       blockSize,
       ...(options.untilPrecision !== undefined ? { untilPrecision: options.untilPrecision } : {}),

@@ -22,7 +22,7 @@ export class ShardMismatch extends Error {
 }
 
 /** What every shard of a batch must agree on. */
-const SHARED_FIELDS = ['scenarioHash', 'seed', 'runs', 'variants', 'engineVersion', 'design', 'timeseries', 'blockSize'] as const;
+const SHARED_FIELDS = ['scenarioHash', 'seed', 'runs', 'variants', 'engineVersion', 'design', 'sobol', 'timeseries', 'blockSize'] as const;
 
 /** A finished shard: its directory and manifest. */
 interface ShardDirectory {

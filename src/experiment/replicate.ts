@@ -9,6 +9,8 @@ import type { ActorKind, BatchDescription, TimeseriesMode } from '../io/layout.j
 import { RunFailure } from './failure.js';
 import { latinHypercube } from './lhs.js';
 import type { LatinHypercube } from './lhs.js';
+import { saltelliDesign } from './sobol.js';
+import type { SaltelliDesign } from './sobol.js';
 
 /**
  * The work of one process of a batch, in a worker thread or in the caller's: compile the variants
@@ -23,8 +25,11 @@ export interface ReplicationPlan {
   seed: string;
   timeseries: TimeseriesMode;
   scenarioHash: string;
-  /** How uncertain parameters are drawn: each from its own stream, or by a Latin hypercube over `runs` runs. */
-  design?: { kind: 'independent' } | { kind: 'lhs'; runs: number };
+  /**
+   * How uncertain parameters are drawn: each from its own stream, by a Latin hypercube over `runs`
+   * runs, or by a Saltelli design of `runs` runs over the parameters `describe()` finds (sobol.ts).
+   */
+  design?: { kind: 'independent' } | { kind: 'lhs'; runs: number } | { kind: 'sobol'; runs: number };
 }
 
 /** The tables' rows for a block of runs: every variant of each run, in (run, variant) order. */
@@ -44,6 +49,7 @@ const KIND_OF_OUTPUT: Record<'market' | 'labs' | 'providers' | 'suppliers', Acto
 export class Replicator {
   private readonly compiled: CompiledScenario[];
   private readonly hypercube: LatinHypercube | undefined;
+  private saltelli: SaltelliDesign | undefined;
   private described: BatchDescription | undefined;
   private rowsPerRun = { timeseries: 0, events: 0 };
 
@@ -54,16 +60,36 @@ export class Replicator {
 
   /** One run of one variant, as the market returns it. */
   run(runIndex: number, variant: number): RunResult {
-    const hypercube = this.hypercube;
-    const options = hypercube ? { design: (path: string) => hypercube.uniform(path, runIndex) } : {};
+    return this.simulate(runIndex, variant, this.uniforms(runIndex));
+  }
+
+  /** The Saltelli design of a `sobol` plan, over the parameters in description order (all variants share it); throws its SaltelliDesignError when the runs do not fit it. */
+  private sobolDesign(): SaltelliDesign | undefined {
+    if (this.plan.design?.kind !== 'sobol') return undefined;
+    this.saltelli ??= saltelliDesign(this.plan.seed, this.describe().parameters, this.plan.design.runs);
+    return this.saltelli;
+  }
+
+  /** The design's uniform of each parameter in run `runIndex`, or undefined for independent draws. */
+  private uniforms(runIndex: number): ((path: string) => number) | undefined {
+    const design = this.hypercube ?? this.sobolDesign();
+    return design ? (path: string) => design.uniform(path, runIndex) : undefined;
+  }
+
+  /** Runs one variant with the given uniforms (or independent draws), a failure becoming a RunFailure that names the run. */
+  private simulate(runIndex: number, variant: number, design: ((path: string) => number) | undefined): RunResult {
     try {
-      return runScenario(this.compiled[variant]!, this.plan.seed, runIndex, options);
+      return runScenario(this.compiled[variant]!, this.plan.seed, runIndex, design ? { design } : {});
     } catch (error) {
       throw new RunFailure(runIndex, this.plan.variants[variant]!.name, this.plan.seed, error);
     }
   }
 
-  /** The batch's names and columns, from the specs and run 0 of each variant (which samples every uncertain parameter the scenario has). */
+  /**
+   * The batch's names and columns, from the specs and run 0 of each variant (which samples every
+   * uncertain parameter the scenario has). Run 0 draws independently here, whatever the design: it
+   * only names the parameters, and a Saltelli design's columns are those names.
+   */
   describe(): BatchDescription {
     if (this.described) return this.described;
     const union = (lists: string[][]): string[] => [...new Set(lists.flat())];
@@ -76,7 +102,7 @@ export class Replicator {
       labs: union(specs.map((spec) => spec.labs.map((lab) => lab.id))),
       providers: union(specs.map((spec) => spec.providers.map((provider) => provider.id))),
       suppliers: union(specs.map((spec) => spec.suppliers.map((supplier) => supplier.id))),
-      parameters: union(specs.map((_, v) => Object.keys(this.run(0, v).sampled))),
+      parameters: union(specs.map((_, v) => Object.keys(this.simulate(0, v, undefined).sampled))),
       timeseriesKinds: wanted.filter((kind) => kept.includes(kind)),
     };
     return this.described;

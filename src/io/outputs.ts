@@ -20,7 +20,13 @@ export interface Provenance {
   /** Runs asked for (the most, when a stopping rule may end the batch sooner). */
   runs: number;
   variants: string[];
+  /** How uncertain parameters were sampled: `independent`, `lhs` or `sobol`. */
   design: string;
+  /**
+   * For a `sobol` design: its base samples n and its columns, the parameter paths in order, so a
+   * reader can rebuild its matrices (run r is row floor(r / (k+2)) of A, B or AB_i; see experiment/sobol.ts).
+   */
+  sobol?: { baseSamples: number; parameters: string[] };
   timeseries: string;
   blockSize: number;
   /** The stopping rule, when there is one. */
@@ -54,8 +60,8 @@ export interface Manifest extends Provenance {
 
 /** The provenance part of a manifest, in the order `arrowMetadata` writes it (so merged files carry the same bytes). */
 export function provenanceOf(manifest: Provenance): Provenance {
-  const { engineVersion, scenarioName, scenarioHash, scenario, seed, runs, variants, design, timeseries, blockSize, untilPrecision } = manifest;
-  return { engineVersion, scenarioName, scenarioHash, scenario, seed, runs, variants, design, timeseries, blockSize, ...(untilPrecision !== undefined ? { untilPrecision } : {}) };
+  const { engineVersion, scenarioName, scenarioHash, scenario, seed, runs, variants, design, sobol, timeseries, blockSize, untilPrecision } = manifest;
+  return { engineVersion, scenarioName, scenarioHash, scenario, seed, runs, variants, design, ...(sobol !== undefined ? { sobol } : {}), timeseries, blockSize, ...(untilPrecision !== undefined ? { untilPrecision } : {}) };
 }
 
 /** Writes JSON to `dir/name` under a temporary name first, so a reader never sees half a file. */

@@ -82,12 +82,35 @@ describe('computerace run', () => {
     expect(readdirSync(out)).toEqual([]);
   });
 
+  it('runs a Saltelli design with --design sobol, recording it in the manifest', () => {
+    const out = join(temp, 'sobol');
+    const { status, stderr } = computerace('run', scenario, '--design', 'sobol', '--runs', '90', '--seed', '3', '--out', out, '--workers', '1', '--timeseries', 'none', '--quiet');
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.design).toBe('sobol');
+    expect(manifest.sobol.baseSamples).toBe(2);
+    expect(manifest.sobol.parameters).toEqual(manifest.description.parameters);
+    expect(manifest.sobol.parameters).toHaveLength(43);
+  });
+
+  it('rejects --design sobol with runs that are not whole groups, naming the nearest counts, and writes nothing', () => {
+    const out = join(temp, 'sobol-refused');
+    const { status, stdout, stderr } = computerace('run', scenario, '--design', 'sobol', '--runs', '1000', '--out', out, '--workers', '1');
+    expect(stdout).toBe('');
+    expect(stderr).toBe('computerace: --design sobol needs --runs to be a multiple of 45 (43 uncertain parameters + 2): try 990 or 1035\n');
+    expect(status).toBe(2);
+    expect(existsSync(out)).toBe(false);
+  });
+
   const badInputs: [string, string[], RegExp][] = [
     ['a missing scenario file', ['run', 'nowhere.yaml', '--runs', '2'], /nowhere\.yaml:1:1: \(root\): .*(not found|no such file)/i],
     ['a runs count that is not a positive integer', ['run', scenario, '--runs', '0'], /--runs.*expected a positive integer, got '0'/],
     ['an unknown timeseries mode', ['run', scenario, '--timeseries', 'some'], /--timeseries.*some.*none, summary, all/],
     ['a precision outside (0, 1)', ['run', scenario, '--until-precision', '5'], /expected a share between 0 and 1/],
     ['--runs with --until-precision', ['run', scenario, '--until-precision', '0.01', '--runs', '10'], /give the most with --max-runs/],
+    ['--design sobol with --until-precision', ['run', scenario, '--design', 'sobol', '--until-precision', '0.01'], /--design sobol needs a fixed number of runs .*cannot go with --until-precision/],
+    ['an unknown design', ['run', scenario, '--design', 'sobl'], /--design.*sobl.*independent, lhs, sobol/],
     ['a bad --set', ['run', scenario, '--set', 'labs.openia.budgetUsdPerYear=1'], /--set.*openia/],
     ['an output directory inside a file', ['run', scenario, '--runs', '2', '--out', join(scenario, 'out')], /cannot write to output directory .*a part of the path is a file/],
   ];

@@ -73,6 +73,12 @@ describe('computerace run --shard, merge and --resume', () => {
     expect(merge).toContain(`merge ${[0, 1, 2, 3].map((index) => join(out, `shard-${index}`)).join(' ')} --out ${out}`);
   });
 
+  it('passes --design sobol on to every shard', () => {
+    const out = join(temp, 'slurm-sobol');
+    expect(computerace('slurm', scenario, '--runs', '900', '--shards', '2', '--design', 'sobol', '--out', out).status).toBe(0);
+    expect(readFileSync(join(out, 'slurm', 'array.sbatch'), 'utf8')).toContain('--design sobol');
+  });
+
   it('resumes a shard killed with SIGKILL from its last checkpoint, to the bytes of an uninterrupted run', async () => {
     const args = ['run', scenario, '--runs', '400', '--seed', '5', '--block-size', '5', '--workers', '1', '--quiet', '--shard', '0/2'];
     const whole = join(temp, 'whole');

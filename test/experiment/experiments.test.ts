@@ -2,10 +2,11 @@ import { fileURLToPath } from 'node:url';
 import jStat from 'jstat';
 import { describe, expect, it } from 'vitest';
 import { runBatch } from '../../src/experiment/batch.js';
-import { cdf } from '../../src/kernel/distributions.js';
+import { saltelliDesign, SaltelliDesignError } from '../../src/experiment/sobol.js';
+import { cdf, quantile } from '../../src/kernel/distributions.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { toDistribution } from '../../src/scenario/sample.js';
-import type { UncertainSpec } from '../../src/scenario/schema.js';
+import type { ScenarioSpec, UncertainSpec } from '../../src/scenario/schema.js';
 
 const SCENARIO = fileURLToPath(new URL('../../scenarios/openai-multicloud-2025.yaml', import.meta.url));
 
@@ -58,6 +59,54 @@ describe('a Latin hypercube design', () => {
 
   it('is refused with a stopping rule, which does not know the number of runs in advance', async () => {
     await expect(runBatch({ scenario: SCENARIO, runs: 100, workers: 0, design: 'lhs', untilPrecision: 0.01 })).rejects.toThrow(/fixed number of runs/);
+  });
+});
+
+/** The uncertain value at a parameter path such as `labs.openai.demand.growthPerYear` (list items are named by id). */
+function uncertainAt(spec: ScenarioSpec, path: string): Exclude<UncertainSpec, number> {
+  let value: unknown = spec;
+  for (const segment of path.split('.')) {
+    value = Array.isArray(value) ? value.find((item: { id?: string }) => item.id === segment) : (value as Record<string, unknown>)[segment];
+  }
+  expect(typeof value, path).toBe('object');
+  return value as Exclude<UncertainSpec, number>;
+}
+
+describe('a Saltelli (sobol) design', () => {
+  it('runs matrices A, B and AB_i, each parameter at the quantile of its design uniform', async () => {
+    const spec = loadScenario(SCENARIO).spec;
+    const outcome = await runBatch({ scenario: SCENARIO, runs: 3 * 45, seed: 9, workers: 0, timeseries: 'none', design: 'sobol' });
+    const parameters = outcome.description.parameters;
+    expect(parameters).toHaveLength(43);
+    const design = saltelliDesign('9', parameters, 3 * 45);
+    const columns = parameters.map((path) => column(outcome.tables!.runs, `param.${path}`));
+    parameters.forEach((path, i) => {
+      const distribution = toDistribution(uncertainAt(spec, path));
+      columns[i]!.forEach((value, run) => expect(value, `${path} in run ${run}`).toBe(quantile(distribution, design.uniform(path, run))));
+    });
+    const row = (run: number): number[] => columns.map((values) => values[run]!);
+    for (let j = 0; j < 3; j++) {
+      const [a, b] = [row(45 * j), row(45 * j + 1)];
+      expect(a.every((value, i) => value !== b[i])).toBe(true);
+      for (let i = 0; i < 43; i++) expect(row(45 * j + 2 + i)).toEqual(a.map((value, c) => (c === i ? b[c] : value)));
+    }
+  });
+
+  it('is shared by every variant: they run the same rows over the same parameters', async () => {
+    const scenario = fileURLToPath(new URL('../../scenarios/multicloud-vs-exclusive.yaml', import.meta.url));
+    const outcome = await runBatch({ scenario, runs: 45, seed: 4, workers: 0, timeseries: 'none', design: 'sobol' });
+    expect(outcome.description.variants).toHaveLength(2);
+    for (const path of outcome.description.parameters) {
+      const values = column(outcome.tables!.runs, `param.${path}`);
+      for (let run = 0; run < 45; run++) expect(values[2 * run + 1]).toBe(values[2 * run]);
+    }
+  });
+
+  it('refuses runs that are not whole groups of the uncertain parameters + 2, and a stopping rule', async () => {
+    const refused = runBatch({ scenario: SCENARIO, runs: 1000, workers: 0, design: 'sobol' });
+    await expect(refused).rejects.toThrow(SaltelliDesignError);
+    await expect(refused).rejects.toThrow('--design sobol needs --runs to be a multiple of 45 (43 uncertain parameters + 2): try 990 or 1035');
+    await expect(runBatch({ scenario: SCENARIO, runs: 90, workers: 0, design: 'sobol', untilPrecision: 0.01 })).rejects.toThrow(/fixed number of runs/);
   });
 });
 
