@@ -6,6 +6,7 @@ import type { TimeseriesMode } from '../io/layout.js';
 import { TIMESERIES_MODES } from '../io/layout.js';
 import { collect, nonNegativeInteger, positiveInteger, share } from './arguments.js';
 import { UsageError } from './errors.js';
+import { report } from './report.js';
 
 /**
  * `computerace run`: a Monte Carlo batch of a scenario into a directory of Arrow files, or with
@@ -30,6 +31,7 @@ interface RunFlags {
   import: string[];
   shard?: string;
   resume?: boolean;
+  report?: boolean;
 }
 
 /** Adds the `run` command to the program. */
@@ -53,6 +55,7 @@ export function addRunCommand(program: Command): void {
     .option('--only-run <i>', 'run only replication i (of every variant) and print its summary', nonNegativeInteger)
     .option('--json', 'with --only-run: print the whole result (monthly records, events, summary) as JSON')
     .option('--shard <k/m>', 'run only shard K of M (a contiguous range of whole blocks) into a shard directory for `merge`; auto/M takes K from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX')
+    .option('--report', 'when the batch is done, write DIR/report.html: charts of the results (see `computerace report`)')
     .option('--resume', 'leave a finished batch in --out as it is; continue an interrupted shard, or a batch run with --resume, from its last complete record batch (both checkpoint every block)')
     .option('--import <module>', 'a JavaScript module that registers custom policies (registerPolicy), loaded here and in every worker (repeatable)', collect, [])
     .action(async (file: string, flags: RunFlags, command: Command) => {
@@ -79,6 +82,7 @@ async function batch(file: string, flags: RunFlags, command: Command): Promise<v
   if (flags.json) throw new UsageError('--json goes with --only-run; a batch writes Arrow files to --out');
   if (flags.untilPrecision === undefined && flags.maxRuns !== undefined) throw new UsageError('--max-runs goes with --until-precision; without it, use --runs');
   if (flags.untilPrecision !== undefined && flags.design === 'lhs') throw new UsageError('--design lhs stratifies a fixed number of runs; it cannot go with --until-precision');
+  if (flags.report && flags.shard !== undefined) throw new UsageError('--report needs the whole batch: merge the shards, then run `computerace report DIR`');
   if (flags.untilPrecision !== undefined && flags.design === 'sobol') throw new UsageError('--design sobol needs a fixed number of runs (a multiple of the uncertain parameters + 2); it cannot go with --until-precision');
   if (flags.untilPrecision !== undefined && command.getOptionValueSource('runs') === 'cli') throw new UsageError('--until-precision decides the number of runs; give the most with --max-runs, not --runs');
   if (flags.shard !== undefined && flags.untilPrecision !== undefined) throw new UsageError('--shard cuts a fixed number of runs; it cannot go with --until-precision');
@@ -142,6 +146,8 @@ async function batch(file: string, flags: RunFlags, command: Command): Promise<v
   } finally {
     process.off('SIGINT', interrupt).off('SIGTERM', interrupt);
   }
+  // After the batch, with the default signal handling back: Ctrl-C during the report just stops it (the page is written whole or not at all).
+  if (flags.report) console.log(await report(out, {}));
 }
 
 /** Imports the policy modules, and returns them as URLs a worker thread can import too. */

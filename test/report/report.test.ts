@@ -15,6 +15,8 @@ import { writeReport } from '../../src/report/report.js';
 import { readManifest, ReportError } from '../../src/report/results.js';
 import { readRunsColumns } from '../../src/report/runs.js';
 import { readShocks } from '../../src/report/shocks.js';
+import { sobolRows } from '../../src/report/sobol-section.js';
+import { sobolIndices } from '../../src/experiment/sobol.js';
 
 const SCENARIOS = fileURLToPath(new URL('../../scenarios/', import.meta.url));
 const BIN = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url));
@@ -139,6 +141,28 @@ describe('computerace report', () => {
     expect(Math.abs(result.rows[0]!.coefficient)).toBeGreaterThan(2 * Math.abs(result.rows[1]!.coefficient));
   }, 60_000);
 
+  it('shows Sobol indices of a --design sobol batch, computed from runs.arrow as an independent reader sees it', async () => {
+    const dir = join(root, 'sobol');
+    await runBatch({ scenario: join(SCENARIOS, 'openai-multicloud-2025.yaml'), runs: 45 * 6, seed: 4, workers: 0, timeseries: 'none', design: 'sobol', out: dir });
+    const manifest = await readManifest(dir);
+    expect(manifest.sobol!.parameters).toEqual(manifest.description.parameters);
+    const outcome = await writeReport(dir);
+    expect(outcome.charts).toContain('sobol:labs.openai.shortfallShare');
+    expect(outcome.charts).toContain('sobol:market.avgSpotPriceUsdPerGpuHour');
+    const runs = await readRunsColumns(dir, manifest.variants, ['labs.openai.shortfallShare'], 270);
+    const rows = sobolRows(manifest, runs, 'labs.openai.shortfallShare');
+    if (typeof rows === 'string') throw new Error(rows);
+    const values = pl.readIPC(readFileSync(join(dir, 'runs.arrow'))).getColumn('labs.openai.shortfallShare').toArray() as number[];
+    const expected = sobolIndices(values, manifest.sobol!.parameters.length, { seed: `4:labs.openai.shortfallShare` });
+    for (const row of rows) {
+      const i = manifest.sobol!.parameters.indexOf(row.parameter);
+      expect(row.first).toEqual(expected.first[i]);
+      expect(row.total).toEqual(expected.total[i]);
+    }
+    // Largest total effect first.
+    for (let i = 1; i < rows.length; i++) expect(rows[i - 1]!.total.estimate).toBeGreaterThanOrEqual(rows[i]!.total.estimate);
+  }, 60_000);
+
   it('says which series a --timeseries summary batch did not keep, and draws the rest', async () => {
     const dir = join(root, 'summary');
     await runBatch({ scenario: join(SCENARIOS, 'openai-multicloud-2025.yaml'), runs: 20, seed: 2, workers: 0, timeseries: 'summary', out: dir });
@@ -165,6 +189,16 @@ describe('the report command', () => {
     const { stdout } = await run(process.execPath, [BIN, 'report', compared, '--out', out]);
     expect(stdout).toMatch(new RegExp(`^wrote ${out.replace(/[.]/g, '\\.')} \\(\\d+ charts, \\d+ KB\\) in [\\d.]+ s\\n$`));
     expect(existsSync(out)).toBe(true);
+  }, 60_000);
+
+  it('is written at the end of a batch by run --report, and refused for a shard', async () => {
+    const out = join(root, 'run-report');
+    const { stdout } = await run(process.execPath, [BIN, 'run', join(SCENARIOS, 'price-war.yaml'), '--runs', '20', '--workers', '1', '--quiet', '--out', out, '--report']);
+    expect(stdout).toContain(`wrote ${join(out, 'report.html')} (`);
+    expect(existsSync(join(out, 'report.html'))).toBe(true);
+    const failure = await run(process.execPath, [BIN, 'run', join(SCENARIOS, 'price-war.yaml'), '--runs', '20', '--shard', '1/2', '--out', join(root, 'shard'), '--report']).catch((error: { code: number; stderr: string }) => error);
+    expect((failure as { code: number }).code).toBe(2);
+    expect((failure as { stderr: string }).stderr).toMatch(/--report needs the whole batch/);
   }, 60_000);
 
   it('exits 2 with one line and no stack trace for a missing directory', async () => {
