@@ -16,7 +16,9 @@ function variantColour(variants: readonly string[]) {
 /** Median line with p25–p75 and p5–p95 bands, month by month, one panel per actor. */
 export function fanChartSpec(chart: FanChart, points: readonly FanPoint[], variants: readonly string[]): TopLevelSpec {
   const format = chart.percent ? '.0%' : '~s';
-  const y = { type: 'quantitative', axis: { format, title: chart.unit }, scale: { zero: chart.percent } } as const;
+  // A shared SI prefix would label the origin "0M".
+  const labelExpr = chart.percent ? undefined : "datum.value === 0 ? '0' : format(datum.value, '~s')";
+  const y = { type: 'quantitative', axis: { format, title: chart.unit, ...(labelExpr ? { labelExpr } : {}) }, scale: { zero: chart.percent } } as const;
   const x = { field: 'date', type: 'temporal', title: null, axis: { format: '%Y', tickCount: 'year' } } as const;
   // Points come in actor order (the scenario's), which the panels keep.
   const mine = points.filter((point) => point.chart === chart.name);
