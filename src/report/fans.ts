@@ -96,9 +96,9 @@ export async function readFans(dir: string, description: BatchDescription, runs:
       months = dates.length;
       capacity = Math.max(1, Math.min(maxRuns, runs, Math.floor(FAN_VALUES_BUDGET / (seriesPerRun * months))));
     }
-    const variant = codes(column(batch, 'variant', file), description.variants, file);
-    const kind = codes(column(batch, 'kind', file), kindNames, file);
-    const actor = codes(column(batch, 'actor', file), actorNames, file);
+    const variant = codes(batch, 'variant', description.variants, file);
+    const kind = codes(batch, 'kind', kindNames, file);
+    const actor = codes(batch, 'actor', actorNames, file);
     const read = (name: string): Float64Array | undefined => (batch.getChild(name) ? numbers(batch.getChild(name)!) : undefined);
     const m = {
       spot: read('spotPriceUsdPerGpuHour'), contractPrice: read('contractPriceUsdPerGpuHour'),
@@ -136,16 +136,16 @@ export async function readFans(dir: string, description: BatchDescription, runs:
   }
   const runsUsed = Math.min(slot + 1, capacity);
   const points: FanPoint[] = [];
-  const column_ = new Float64Array(runsUsed);
+  const scratch = new Float64Array(runsUsed);
   for (const cell of cells.values()) {
     for (let month = 0; month < months; month++) {
       let n = 0;
       for (let s = 0; s < runsUsed; s++) {
         const value = cell.values[s * months + month] as number;
-        if (!Number.isNaN(value)) column_[n++] = value;
+        if (!Number.isNaN(value)) scratch[n++] = value;
       }
       if (n === 0) continue;
-      const sorted = column_.subarray(0, n).sort();
+      const sorted = scratch.subarray(0, n).sort();
       const q = (p: number) => sortedQuantile(sorted, p);
       points.push({ chart: cell.chart, panel: cell.panel, variant: description.variants[cell.variant]!, date: dates[month]!, p5: q(0.05), p25: q(0.25), p50: q(0.5), p75: q(0.75), p95: q(0.95) });
     }

@@ -41,7 +41,7 @@ export async function readManifest(dir: string): Promise<Manifest & { descriptio
   return manifest as Manifest & { description: BatchDescription };
 }
 
-/** Every record batch of an Arrow file, in order; `stop` ends the read early (for a prefix of the runs). */
+/** Every record batch of an Arrow file, in order; breaking out of the loop closes the file (a report reads a prefix of the runs so). */
 export async function* recordBatches(file: string): AsyncGenerator<RecordBatch> {
   let handle;
   try {
@@ -92,13 +92,14 @@ export function integers(vector: Vector): Int32Array {
   return values;
 }
 
-/** A dictionary column as codes into `names` (the batch's fixed dictionary), so rows compare as integers. */
-export function codes(vector: Vector, names: readonly string[], file: string): Int32Array {
+/** The dictionary column `name` as codes into `names` (the batch's fixed dictionary), so rows compare as integers; -1 for a value not in `names`. */
+export function codes(batch: RecordBatch, name: string, names: readonly string[], file: string): Int32Array {
+  const vector = column(batch, name, file);
   const codes = new Int32Array(vector.length);
   let at = 0;
   for (const data of vector.data) {
     const dictionary = data.dictionary;
-    if (!dictionary) throw new ReportError(`${file}: column '${vector.type}' is not dictionary-encoded`);
+    if (!dictionary) throw new ReportError(`${file}: column '${name}' is not dictionary-encoded`);
     const remap = Array.from({ length: dictionary.length }, (_, i) => names.indexOf(String(dictionary.get(i))));
     const raw = data.values as Int32Array;
     for (let i = 0; i < data.length; i++) codes[at + i] = remap[raw[data.offset + i] as number] ?? -1;

@@ -23,7 +23,7 @@ export async function readRunsColumns(dir: string, variants: readonly string[], 
   let values: Float64Array[][] = variants.map(() => names.map(() => new Float64Array(capacity)));
   const filled = new Int32Array(variants.length);
   for await (const batch of recordBatches(file)) {
-    const variantOf = codes(column(batch, 'variant', file), variants, file);
+    const variantOf = codes(batch, 'variant', variants, file);
     const columns = names.map((name) => numbers(column(batch, name, file)));
     for (let row = 0; row < batch.numRows; row++) {
       const v = variantOf[row] as number;

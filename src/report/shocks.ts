@@ -60,8 +60,8 @@ export async function readShocks(dir: string, description: BatchDescription, max
   reading: for await (const batch of recordBatches(file)) {
     const run = integers(column(batch, 'run', file));
     const day = integers(column(batch, 'day', file));
-    const kind = codes(column(batch, 'kind', file), EVENT_KINDS, file);
-    const variant = codes(column(batch, 'variant', file), description.variants, file);
+    const kind = codes(batch, 'kind', EVENT_KINDS, file);
+    const variant = codes(batch, 'variant', description.variants, file);
     const magnitude = numbers(column(batch, 'magnitude', file));
     const actor = column(batch, 'actor', file);
     const date = column(batch, 'date', file);
