@@ -21,6 +21,9 @@ const CONFIG = {
   range: { category: ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22'] },
 } as const;
 
+/** Draws a chart into the page: renders `spec` into a figure named `name` (and records the name). */
+export type Draw = (name: string, spec: TopLevelSpec, caption?: string) => Promise<string>;
+
 /** The chart as an SVG document string. */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const { spec: vegaSpec } = compile({ ...spec, config: { ...CONFIG, ...(spec.config ?? {}) } } as TopLevelSpec);

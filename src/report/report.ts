@@ -12,6 +12,7 @@ import type { RunsColumns } from './runs.js';
 import { drivers, histogram, labRisks, pairedDifferences, summaries } from './analysis.js';
 import { fanChartSpec, forestSpec, histogramSpec, shockTimelineSpec, sobolSpec, tornadoSpec } from './charts.js';
 import { renderSvg } from './render.js';
+import type { Draw } from './render.js';
 import { escapeHtml, figure, section, STYLE, table } from './html.js';
 import { formatValue, isShare, metricLabel } from './labels.js';
 import type { Manifest } from '../io/outputs.js';
@@ -85,7 +86,7 @@ export async function writeReport(dir: string, options: ReportOptions = {}): Pro
 /** The whole page. `charts` collects the names of the charts drawn. */
 async function page(inputs: Inputs, charts: string[]): Promise<string> {
   const { manifest } = inputs;
-  const chart = async (name: string, spec: Parameters<typeof renderSvg>[0], caption?: string): Promise<string> => {
+  const chart: Draw = async (name, spec, caption) => {
     charts.push(name);
     return figure(name, await renderSvg(spec), caption);
   };
@@ -125,8 +126,6 @@ ${sections.map(([id, heading, body]) => section(id, heading, body)).join('\n')}
 </html>
 `;
 }
-
-type Draw = (name: string, spec: Parameters<typeof renderSvg>[0], caption?: string) => Promise<string>;
 
 /** The key metrics per variant with their CIs, and the lab risks. */
 function keyResults({ manifest, runs }: Inputs): string {

@@ -6,15 +6,13 @@ import { escapeHtml } from './html.js';
 import { metricLabel } from './labels.js';
 import { runColumn } from './runs.js';
 import type { RunsColumns } from './runs.js';
-import type { renderSvg } from './render.js';
+import type { Draw } from './render.js';
 
 /**
  * Sobol indices of a batch run with `--design sobol`: the runs come in groups of k + 2 (rows of
  * the Saltelli matrices A, B and AB_1..AB_k), in the parameter order the manifest records, so the
  * indices are computed from the runs table alone.
  */
-
-type Draw = (name: string, spec: Parameters<typeof renderSvg>[0], caption?: string) => Promise<string>;
 
 /** One parameter's indices for one outcome. */
 export interface SobolRow {

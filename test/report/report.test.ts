@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import pl from 'nodejs-polars';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBatch } from '../../src/experiment/batch.js';
+import { mergeShards } from '../../src/experiment/merge.js';
 import type { BatchOutcome } from '../../src/experiment/batch.js';
 import { keyMetrics } from '../../src/experiment/metrics.js';
 import { drivers, pairedDifferences } from '../../src/report/analysis.js';
@@ -172,6 +173,24 @@ describe('computerace report', () => {
     expect(outcome.charts).not.toContain('forest');
     expect(readFileSync(outcome.path, 'utf8')).toContain('<code>--timeseries all</code>');
   }, 60_000);
+
+  it('draws the same charts from merged shards as from the batch run in one piece', async () => {
+    const shards = [0, 1, 2].map((index) => join(root, `shard-${index}`));
+    for (const [index, out] of shards.entries()) {
+      await runBatch({ scenario: join(SCENARIOS, 'multicloud-vs-exclusive.yaml'), runs: RUNS, seed: 5, workers: 0, timeseries: 'all', blockSize: 20, shard: { index, count: 3 }, out });
+    }
+    await expect(writeReport(shards[0]!)).rejects.toThrow(/shard 1 of 3; merge the shards first/);
+    const merged = join(root, 'merged');
+    await mergeShards(shards, merged);
+    const whole = join(root, 'whole');
+    await runBatch({ scenario: join(SCENARIOS, 'multicloud-vs-exclusive.yaml'), runs: RUNS, seed: 5, workers: 0, timeseries: 'all', blockSize: 20, out: whole });
+    const [a, b] = [await writeReport(merged), await writeReport(whole)];
+    expect(a.charts).toEqual(b.charts);
+    // Everything but the provenance (times, command lines) is the same page; Vega numbers gradients
+    // by a counter that runs on across the reports of one process.
+    const body = (path: string) => readFileSync(path, 'utf8').replace(/<p class="lead">.*?<\/p>/s, '').replace(/<section id="provenance">.*<\/section>/s, '').replace(/gradient_\d+/g, 'gradient');
+    expect(body(a.path)).toBe(body(b.path));
+  }, 120_000);
 
   it('refuses a directory that is not a finished batch, naming the file', async () => {
     await expect(writeReport(join(root, 'nowhere'))).rejects.toThrow(ReportError);
