@@ -14,7 +14,7 @@ const SCENARIO = fileURLToPath(new URL('../../scenarios/multicloud-vs-exclusive.
 describeWithBrowser('the report in a real browser', () => {
   let root: string;
   let report: ReportOutcome;
-  let page: PageReport<Record<string, number>>;
+  let page: PageReport<{ marks: Record<string, number>; printed: { charts: number; visible: number; nav: boolean } }>;
 
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'computerace-report-browser-'));
@@ -23,10 +23,17 @@ describeWithBrowser('the report in a real browser', () => {
     page = await inspectPage(report.path, {
       screenshot: join(root, 'report.png'),
       // Data marks, as Vega names them (role-mark), apart from axes, titles and legends, drawn with a visible size.
-      query: (tab) => tab.$$eval('[data-chart]', (figures) => Object.fromEntries(figures.map((figure) => [
-        figure.getAttribute('data-chart'),
-        [...figure.querySelectorAll('g.role-mark > *')].filter((mark) => { const box = mark.getBoundingClientRect(); return box.width > 0 || box.height > 0; }).length,
-      ]))),
+      query: async (tab) => {
+        const marks = await tab.$$eval('[data-chart]', (figures) => Object.fromEntries(figures.map((figure) => [
+          figure.getAttribute('data-chart'),
+          [...figure.querySelectorAll('g.role-mark > *')].filter((mark) => { const box = mark.getBoundingClientRect(); return box.width > 0 || box.height > 0; }).length,
+        ])));
+        // On paper: every chart still laid out, the contents list (links) left out.
+        await tab.emulateMedia({ media: 'print' });
+        const widths = await tab.$$eval('[data-chart] svg', (svgs) => svgs.map((svg) => svg.getBoundingClientRect().width));
+        const nav = await tab.$eval('nav', (element) => element.getBoundingClientRect().height > 0);
+        return { marks, printed: { charts: widths.length, visible: widths.filter((width) => width > 0).length, nav } };
+      },
     });
   }, 180_000);
 
@@ -54,9 +61,13 @@ describeWithBrowser('the report in a real browser', () => {
   });
 
   it('draws data in every chart, not only its axes', () => {
-    for (const name of report.charts) expect(page.queried[name], name).toBeGreaterThan(0);
+    for (const name of report.charts) expect(page.queried.marks[name], name).toBeGreaterThan(0);
     // A fan chart panel has two bands and a line for each of two variants, in each of its panels.
-    expect(page.queried['fan-lab-secured']).toBeGreaterThanOrEqual(4 * 2 * 3);
+    expect(page.queried.marks['fan-lab-secured']).toBeGreaterThanOrEqual(4 * 2 * 3);
+  });
+
+  it('prints every chart, without the contents list', () => {
+    expect(page.queried.printed).toEqual({ charts: report.charts.length, visible: report.charts.length, nav: false });
   });
 
   it('is not blank', () => {
