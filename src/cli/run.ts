@@ -32,6 +32,8 @@ interface RunFlags {
   shard?: string;
   resume?: boolean;
   report?: boolean;
+  /** The --import modules as given (flags.import becomes their URLs). */
+  modules?: string[];
 }
 
 /** Adds the `run` command to the program. */
@@ -59,6 +61,7 @@ export function addRunCommand(program: Command): void {
     .option('--resume', 'leave a finished batch in --out as it is; continue an interrupted shard, or a batch run with --resume, from its last complete record batch (both checkpoint every block)')
     .option('--import <module>', 'a JavaScript module that registers custom policies (registerPolicy), loaded here and in every worker (repeatable)', collect, [])
     .action(async (file: string, flags: RunFlags, command: Command) => {
+      flags.modules = flags.import;
       flags.import = await importModules(flags.import);
       if (flags.onlyRun !== undefined) return onlyRun(file, flags);
       return batch(file, flags, command);
@@ -66,16 +69,29 @@ export function addRunCommand(program: Command): void {
 }
 
 async function onlyRun(file: string, flags: RunFlags): Promise<void> {
-  const [{ loadScenario }, { compileScenario }, { runScenario }, { formatRunSummary }] = await Promise.all([
+  const [{ loadScenario }, { Replicator }, { RunFailure }, { formatRunSummary }] = await Promise.all([
     import('../scenario/load.js'),
-    import('../scenario/compile.js'),
-    import('../market/run.js'),
+    import('../experiment/replicate.js'),
+    import('../experiment/failure.js'),
     import('./summary.js'),
   ]);
+  const runs = flags.runs ?? 1000;
+  // A designed batch's run i takes its parameters from the design over all its runs, so the replay needs both.
+  if (flags.design !== 'independent' && flags.onlyRun! >= runs) throw new UsageError(`--only-run ${flags.onlyRun} is not a run of a ${runs}-run --design ${flags.design} batch (give the batch's --runs)`);
   const loaded = loadScenario(file, { set: flags.set, sweep: flags.sweep });
-  const results = loaded.variants.map((variant) => ({ variant: variant.name, result: runScenario(compileScenario(variant.spec), flags.seed, flags.onlyRun!) }));
-  if (flags.json) console.log(JSON.stringify(results.length === 1 ? results[0]!.result : results));
-  else console.log(results.map(({ variant, result }) => formatRunSummary(`${loaded.spec.name} (${variant})`, result)).join('\n\n'));
+  const design = flags.design === 'independent' ? { kind: 'independent' as const } : { kind: flags.design, runs };
+  const replicator = new Replicator({ variants: loaded.variants.map(({ name, spec }) => ({ name, spec })), seed: flags.seed, timeseries: 'none', scenarioHash: loaded.hash, design });
+  try {
+    const results = loaded.variants.map((variant, v) => ({ variant: variant.name, result: replicator.run(flags.onlyRun!, v) }));
+    if (flags.json) console.log(JSON.stringify(results.length === 1 ? results[0]!.result : results));
+    else console.log(results.map(({ variant, result }) => formatRunSummary(`${loaded.spec.name} (${variant})`, result)).join('\n\n'));
+  } catch (error) {
+    if (!(error instanceof RunFailure)) throw error;
+    // Reported as the batch reported it; --debug adds the stack of where the run threw.
+    const failure = new UsageError(error.message, 1);
+    failure.cause = error.cause;
+    throw failure;
+  }
 }
 
 async function batch(file: string, flags: RunFlags, command: Command): Promise<void> {
@@ -140,7 +156,7 @@ async function batch(file: string, flags: RunFlags, command: Command): Promise<v
     // Known once the scenario is loaded: how many uncertain parameters the Saltelli design has.
     if (error instanceof SaltelliDesignError) throw new UsageError(error.message);
     if (error instanceof RunFailure) {
-      throw new UsageError(`${error.message}\nreproduce it with: computerace run ${file} --seed ${error.seed} --only-run ${error.runIndex} --debug`, 1);
+      throw new UsageError(`${error.message}\nreproduce it with: ${replayCommand(file, flags, runs, error.seed, error.runIndex)}`, 1);
     }
     throw error;
   } finally {
@@ -166,3 +182,15 @@ async function importModules(modules: readonly string[]): Promise<string[]> {
   return urls;
 }
 
+/** The command that replays run `runIndex` of this batch alone: everything that determines a run, and nothing else. */
+function replayCommand(file: string, flags: RunFlags, runs: number, seed: string, runIndex: number): string {
+  const words = ['computerace', 'run', file, ...flags.set.flatMap((set) => ['--set', set]), ...flags.sweep.flatMap((sweep) => ['--sweep', sweep])];
+  words.push(...(flags.modules ?? []).flatMap((module) => ['--import', module]), '--seed', seed, '--only-run', String(runIndex));
+  if (flags.design !== 'independent') words.push('--design', flags.design, '--runs', String(runs));
+  return [...words, '--debug'].map(shellWord).join(' ');
+}
+
+/** A word as a POSIX shell reads it back: quoted only when it has to be. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import pl from 'nodejs-polars';
 
 // The built executable, as users run it (npm test builds first, through its pretest script).
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -58,13 +59,31 @@ describe('computerace run', () => {
     expect(stdout).toBe('');
     expect(status).toBe(1);
     expect(stderr).toMatch(/^computerace: run 8 \(variant baseline, seed 42\) failed: spot price 3\.\d+ is above 3\.8\n/);
-    expect(stderr).toContain(`reproduce it with: computerace run ${base} --seed 42 --only-run 8`);
+    expect(stderr).toContain(`reproduce it with: computerace run ${base} --import ${fragile} --seed 42 --only-run 8 --debug\n`);
     expect(stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
     const replay = computerace('run', base, '--seed', '42', '--only-run', '8', '--import', fragile);
     expect(replay.status).toBe(1);
-    expect(replay.stderr).toMatch(/spot price 3\.\d+ is above 3\.8/);
+    expect(replay.stderr).toMatch(/^computerace: run 8 \(variant baseline, seed 42\) failed: spot price 3\.\d+ is above 3\.8\n$/);
+    // --debug, as the hint says, adds where the run threw.
+    expect(computerace('run', base, '--seed', '42', '--only-run', '8', '--import', fragile, '--debug').stderr).toMatch(/\n\s+at /);
     expect(computerace('run', base, '--seed', '42', '--only-run', '7', '--import', fragile).status).toBe(0);
+  });
+
+  it('replays a run of a designed batch with the design: --only-run with --design and --runs gives the batch\'s run', () => {
+    for (const [design, runs] of [['lhs', '30'], ['sobol', '45']] as const) {
+      const out = join(temp, `designed-${design}`);
+      expect(computerace('run', scenario, '--runs', runs, '--seed', '3', '--design', design, '--timeseries', 'none', '--out', out, '--workers', '0').status).toBe(0);
+      const row = pl.readIPC(readFileSync(join(out, 'runs.arrow'))).filter(pl.col('run').eq(17)).toRecords()[0]!;
+      const replay = computerace('run', scenario, '--seed', '3', '--design', design, '--runs', runs, '--only-run', '17', '--json');
+      expect(replay.status).toBe(0);
+      const result = JSON.parse(replay.stdout);
+      expect(result.sampled['labs.openai.demand.growthPerYear']).toBe(row['param.labs.openai.demand.growthPerYear']);
+      expect(result.summary.labs[0].shortfallShare).toBe(row['labs.openai.shortfallShare']);
+    }
+    const outside = computerace('run', scenario, '--seed', '3', '--design', 'lhs', '--runs', '30', '--only-run', '30');
+    expect(outside.status).toBe(2);
+    expect(outside.stderr).toMatch(/--only-run 30 is not a run of a 30-run --design lhs batch/);
   });
 
   it('stops on Ctrl-C (SIGINT) with exit code 130, leaving no partial file', async () => {
