@@ -89,4 +89,11 @@ export type { Shard, ShardRange } from './experiment/shards.js';
 export { TIMESERIES_MODES } from './io/layout.js';
 export type { BatchDescription, TimeseriesMode } from './io/layout.js';
 export type { Manifest, Provenance } from './io/outputs.js';
+export { partialRankCorrelation, rankRegression, rankTransform } from './experiment/sensitivity.js';
+export type { RankRegression, RankRegressionOptions } from './experiment/sensitivity.js';
+
+// Reports.
+export { writeReport } from './report/report.js';
+export type { ReportOptions, ReportOutcome } from './report/report.js';
+export { ReportError } from './report/results.js';
 export { ENGINE_VERSION } from './version.js';

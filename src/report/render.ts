@@ -1,5 +1,3 @@
-import { View, parse } from 'vega';
-import { compile } from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
 
 /**
@@ -26,6 +24,8 @@ export type Draw = (name: string, spec: TopLevelSpec, caption?: string) => Promi
 
 /** The chart as an SVG document string. */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  // Loaded on first use: Vega takes a moment to start, and importing the library should not pay it.
+  const [{ View, parse }, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const { spec: vegaSpec } = compile({ ...spec, config: { ...CONFIG, ...(spec.config ?? {}) } } as TopLevelSpec);
   const view = new View(parse(vegaSpec), { renderer: 'none', logLevel: 0 });
   try {

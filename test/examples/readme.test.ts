@@ -62,6 +62,29 @@ describe('the README batch example', () => {
   }, 60_000);
 });
 
+describe('the README report example', () => {
+  it('runs as written and writes a page with its charts', async () => {
+    const code = readmeExample('report');
+    const dir = join(root, 'test', '.tmp');
+    mkdirSync(dir, { recursive: true });
+    const out = join(dir, `readme-report-${process.pid}`);
+    const file = `${out}.ts`;
+    writeFileSync(file, code.replace("from 'computerace'", `from ${JSON.stringify(join(root, 'src', 'index.ts'))}`).replaceAll("'results/price-war'", JSON.stringify(out)).replace("'scenarios/", `'${root}/scenarios/`));
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      await import(pathToFileURL(file).href);
+      const [path, charts] = log.mock.calls[0]! as [string, string[]];
+      expect(path).toBe(join(out, 'report.html'));
+      expect(charts).toContain('fan-prices');
+      expect(readFileSync(path, 'utf8')).toContain('<figure class="chart" data-chart="fan-prices"><svg');
+    } finally {
+      log.mockRestore();
+      rmSync(file, { force: true });
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
 describe('the mm1 example', () => {
   it('reports the theoretical mean time in system and utilisation', () => {
     const result = mm1(0.5, 1, 200_000, 7);
