@@ -150,6 +150,9 @@ ${table(['lab', 'variant', 'P(shortfall &gt; 10% of demand in some year) [95% Wi
 
 /** Fan charts of the monthly series, and a note on how to read them. */
 async function fanSection({ manifest, fans }: Inputs, chart: Draw): Promise<string> {
+  if (fans.runsUsed === 0) {
+    return `<p class="note">This batch kept no monthly series (<code>--timeseries ${escapeHtml(manifest.timeseries)}</code>); run it with <code>--timeseries summary</code> (markets and labs) or <code>--timeseries all</code> (every actor) for fan charts.</p>`;
+  }
   const intro = `<p>Each panel shows one monthly series across runs: the line is the median run's value that month, the dark band holds the middle half of runs (p25–p75), the light band nine runs in ten (p5–p95). Bands are month by month: no single run follows the median line. ${
     fans.runsUsed < manifest.runsDone ? `Drawn from the first ${fans.runsUsed.toLocaleString('en')} of ${manifest.runsDone.toLocaleString('en')} runs (a random sample: runs are independent of their index).` : `Drawn from all ${fans.runsUsed.toLocaleString('en')} runs.`
   }</p>`;

@@ -172,6 +172,13 @@ describe('computerace report', () => {
     expect(outcome.charts).not.toContain('fan-provider-share');
     expect(outcome.charts).not.toContain('forest');
     expect(readFileSync(outcome.path, 'utf8')).toContain('<code>--timeseries all</code>');
+    // With no monthly series at all, the page says so and draws the rest.
+    const none = join(root, 'none');
+    await runBatch({ scenario: join(SCENARIOS, 'openai-multicloud-2025.yaml'), runs: 20, seed: 2, workers: 0, timeseries: 'none', out: none });
+    const bare = await writeReport(none);
+    expect(bare.charts.filter((name) => name.startsWith('fan-'))).toEqual([]);
+    expect(bare.charts).toContain('shock-timeline');
+    expect(readFileSync(bare.path, 'utf8')).toContain('This batch kept no monthly series (<code>--timeseries none</code>)');
   }, 60_000);
 
   it('draws the same charts from merged shards as from the batch run in one piece', async () => {
