@@ -172,6 +172,9 @@ describe('computerace report', () => {
     expect(outcome.charts).not.toContain('fan-provider-share');
     expect(outcome.charts).not.toContain('forest');
     expect(readFileSync(outcome.path, 'utf8')).toContain('<code>--timeseries all</code>');
+    // 20 runs cannot rank 43 parameters: the page says so rather than drawing noise.
+    expect(outcome.charts.filter((name) => name.startsWith('tornado:'))).toEqual([]);
+    expect(readFileSync(outcome.path, 'utf8')).toMatch(/Ranking \d+ parameters needs more than \d+ runs; this batch has 20/);
     // With no monthly series at all, the page says so and draws the rest.
     const none = join(root, 'none');
     await runBatch({ scenario: join(SCENARIOS, 'openai-multicloud-2025.yaml'), runs: 20, seed: 2, workers: 0, timeseries: 'none', out: none });
