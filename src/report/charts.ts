@@ -107,7 +107,7 @@ export function forestSpec(rows: readonly Difference[], variants: readonly strin
     width: 420,
     height: { step: 16 },
     encoding: {
-      y: { field: 'metric', type: 'nominal', title: null, sort: null },
+      y: { field: 'metric', type: 'nominal', title: null, sort: null, axis: { labelLimit: 0 } },
       yOffset: { field: 'variant', type: 'nominal', scale: { domain: compared } },
       color: { field: 'variant', type: 'nominal', title: 'variant', scale: { domain: compared }, legend: compared.length > 1 ? {} : null },
     },
