@@ -1,10 +1,11 @@
 import { runScenario } from '../market/run.js';
+import type { MonthlySeries } from '../market/run.js';
 import type { RunResult } from '../market/results.js';
 import { compileScenario } from '../scenario/compile.js';
 import type { CompiledScenario } from '../scenario/compile.js';
 import type { ScenarioSpec } from '../scenario/schema.js';
-import { eventsAppender, runsAppender, timeseriesAppender } from '../io/columns.js';
-import type { TableBlock } from '../io/columns.js';
+import { eventsAppender, runsAppender, textBytesPerRow, timeseriesAppender } from '../io/columns.js';
+import type { BlockSize, TableBlock } from '../io/columns.js';
 import type { ActorKind, BatchDescription, TimeseriesMode } from '../io/layout.js';
 import { RunFailure } from './failure.js';
 import { latinHypercube } from './lhs.js';
@@ -43,7 +44,11 @@ export interface BlockOutput {
   scenarioHash: string;
 }
 
-const KIND_OF_OUTPUT: Record<'market' | 'labs' | 'providers' | 'suppliers', ActorKind> = { market: 'market', labs: 'lab', providers: 'provider', suppliers: 'supplier' };
+const KIND_OF_OUTPUT: Record<MonthlySeries, ActorKind> = { market: 'market', labs: 'lab', providers: 'provider', suppliers: 'supplier' };
+
+const SERIES: readonly MonthlySeries[] = ['market', 'labs', 'providers', 'suppliers'];
+
+const NO_BLOCK: BlockSize = { rows: 0 };
 
 /** Runs blocks of a batch's runs in this process. */
 export class Replicator {
@@ -51,7 +56,8 @@ export class Replicator {
   private readonly hypercube: LatinHypercube | undefined;
   private saltelli: SaltelliDesign | undefined;
   private described: BatchDescription | undefined;
-  private rowsPerRun = { timeseries: 0, events: 0 };
+  /** Per run (and variant) of the last block: rows of the timeseries and events tables, and their text bytes per row. */
+  private lastBlock = { timeseries: NO_BLOCK, events: NO_BLOCK };
 
   constructor(readonly plan: ReplicationPlan) {
     this.compiled = plan.variants.map((variant) => compileScenario(variant.spec));
@@ -60,7 +66,7 @@ export class Replicator {
 
   /** One run of one variant, as the market returns it. */
   run(runIndex: number, variant: number): RunResult {
-    return this.simulate(runIndex, variant, this.uniforms(runIndex));
+    return this.simulate(runIndex, variant, this.uniforms(runIndex), undefined);
   }
 
   /** The Saltelli design of a `sobol` plan, over the parameters in description order (all variants share it); throws its SaltelliDesignError when the runs do not fit it. */
@@ -76,10 +82,13 @@ export class Replicator {
     return design ? (path: string) => design.uniform(path, runIndex) : undefined;
   }
 
-  /** Runs one variant with the given uniforms (or independent draws), a failure becoming a RunFailure that names the run. */
-  private simulate(runIndex: number, variant: number, design: ((path: string) => number) | undefined): RunResult {
+  /**
+   * Runs one variant with the given uniforms (or independent draws), keeping the monthly series
+   * `keep` (all when undefined); a failure becomes a RunFailure that names the run.
+   */
+  private simulate(runIndex: number, variant: number, design: ((path: string) => number) | undefined, keep: readonly MonthlySeries[] | undefined): RunResult {
     try {
-      return runScenario(this.compiled[variant]!, this.plan.seed, runIndex, design ? { design } : {});
+      return runScenario(this.compiled[variant]!, this.plan.seed, runIndex, { ...(design ? { design } : {}), ...(keep ? { keep } : {}) });
     } catch (error) {
       throw new RunFailure(runIndex, this.plan.variants[variant]!.name, this.plan.seed, error);
     }
@@ -102,7 +111,7 @@ export class Replicator {
       labs: union(specs.map((spec) => spec.labs.map((lab) => lab.id))),
       providers: union(specs.map((spec) => spec.providers.map((provider) => provider.id))),
       suppliers: union(specs.map((spec) => spec.suppliers.map((supplier) => supplier.id))),
-      parameters: union(specs.map((_, v) => Object.keys(this.simulate(0, v, undefined).sampled))),
+      parameters: union(specs.map((_, v) => Object.keys(this.simulate(0, v, undefined, []).sampled))),
       timeseriesKinds: wanted.filter((kind) => kept.includes(kind)),
     };
     return this.described;
@@ -112,14 +121,18 @@ export class Replicator {
   block(first: number, count: number): BlockOutput {
     const description = this.describe();
     const known = new Set(description.parameters);
-    // Rows a run had in the last block, plus some, size this block's arrays: no growing as it fills.
-    const expected = (perRun: number): number => Math.ceil(perRun * 1.25 * count * this.compiled.length) + 8;
-    const runs = runsAppender(description, count * this.compiled.length);
-    const timeseries = description.timeseriesKinds.length > 0 ? timeseriesAppender(description, expected(this.rowsPerRun.timeseries)) : undefined;
-    const events = eventsAppender(description, expected(this.rowsPerRun.events));
+    const done = count * this.compiled.length;
+    // The last block's sizes, plus a little, size this block's arrays: no growing as it fills, and
+    // little spare room to allocate (a block's arrays are megabytes, moved to the writer and freed there).
+    const expected = (last: BlockSize): BlockSize => ({ rows: last.rows * 1.05 * done + 8, textBytesPerRow: last.textBytesPerRow?.map((bytes) => bytes * 1.05) });
+    const runs = runsAppender(description, { rows: done });
+    const timeseries = description.timeseriesKinds.length > 0 ? timeseriesAppender(description, expected(this.lastBlock.timeseries)) : undefined;
+    const events = eventsAppender(description, expected(this.lastBlock.events));
+    // The monthly series the timeseries table has; the runs spare building the others.
+    const keep = SERIES.filter((series) => description.timeseriesKinds.includes(KIND_OF_OUTPUT[series]));
     for (let runIndex = first; runIndex < first + count; runIndex++) {
       for (let variant = 0; variant < this.compiled.length; variant++) {
-        const result = this.run(runIndex, variant);
+        const result = this.simulate(runIndex, variant, this.uniforms(runIndex), keep);
         for (const path in result.sampled) {
           // The runs table's columns were fixed from run 0; a parameter only some runs draw would be lost.
           if (!known.has(path)) throw new RunFailure(runIndex, this.plan.variants[variant]!.name, this.plan.seed, new Error(`parameter ${path} was not sampled in run 0, so the runs table has no column for it`));
@@ -130,8 +143,8 @@ export class Replicator {
       }
     }
     const output = { first, count, runs: runs.finish(), timeseries: timeseries?.finish(), events: events.finish(), scenarioHash: this.plan.scenarioHash };
-    const done = count * this.compiled.length;
-    this.rowsPerRun = { timeseries: (output.timeseries?.rows ?? 0) / done, events: output.events.rows / done };
+    const perRun = (block: TableBlock | undefined): BlockSize => (block ? { rows: block.rows / done, textBytesPerRow: textBytesPerRow(block) } : NO_BLOCK);
+    this.lastBlock = { timeseries: perRun(output.timeseries), events: perRun(output.events) };
     return output;
   }
 }

@@ -1,6 +1,6 @@
 import { epochDay } from '../market/calendar.js';
-import type { RunResult } from '../market/results.js';
-import { actorIds, EVENT_KINDS, LAB_FIGURES, METRICS_OF, parameterColumn, runsLayout, timeseriesLayout, eventsLayout } from './layout.js';
+import type { LabMonth, MarketMonth, ProviderMonth, RunResult, SupplierMonth } from '../market/results.js';
+import { actorIds, EVENT_KINDS, LAB_FIGURES, METRICS_OF, runsLayout, timeseriesLayout, eventsLayout } from './layout.js';
 import type { ActorKind, BatchDescription, ColumnSpec } from './layout.js';
 
 /**
@@ -31,9 +31,21 @@ export interface TableAppender {
   finish(): TableBlock;
 }
 
+/** How big a block is expected to be (from the last one), to size its arrays up front: they grow past it. */
+export interface BlockSize {
+  rows: number;
+  /** The bytes a row takes in each text column, by column position (16 when not given). */
+  textBytesPerRow?: readonly number[];
+}
+
+/** The bytes per row of each text column of `block` (0 for the other columns), for sizing the next block. */
+export function textBytesPerRow(block: TableBlock): number[] {
+  return block.columns.map((column) => (column.type === 'utf8' && block.rows > 0 ? column.bytes.length / block.rows : 0));
+}
+
 /** The rows of `runs.arrow`: one per run and variant. */
-export function runsAppender(description: BatchDescription, expectedRows = 256): TableAppender {
-  const table = new BlockBuilder(runsLayout(description), expectedRows);
+export function runsAppender(description: BatchDescription, expected: BlockSize = { rows: 256 }): TableAppender {
+  const table = new BlockBuilder(runsLayout(description), expected);
   // Cells go in layout order (runsLayout), one after the other: a hundred columns a row are too many to look up by name.
   const append = (variant: number, result: RunResult): void => {
     const { summary } = result;
@@ -59,49 +71,150 @@ export function runsAppender(description: BatchDescription, expectedRows = 256):
 }
 
 /** The rows of `timeseries.arrow`: per run, month by month, the market, then labs, providers and suppliers. */
-export function timeseriesAppender(description: BatchDescription, expectedRows = 256): TableAppender {
+export function timeseriesAppender(description: BatchDescription, expected: BlockSize = { rows: 256 }): TableAppender {
   const layout = timeseriesLayout(description);
-  const kinds = description.timeseriesKinds;
-  const table = new BlockBuilder(layout, expectedRows);
+  const table = new BlockBuilder(layout, expected);
   const actors = new Map(actorIds(description).map((id, index) => [id, index]));
-  const kindIndex = new Map((['market', 'lab', 'provider', 'supplier'] as const).map((kind, index) => [kind, index]));
-  const metrics = layout.slice(6).map((column) => column.name);
-  const owned = kinds.map((kind) => metrics.map((metric) => METRICS_OF[kind].includes(metric)));
-  const recordsOf = (result: RunResult, kind: ActorKind): readonly { month: number }[] =>
-    kind === 'market' ? result.market : kind === 'lab' ? result.labs : kind === 'provider' ? result.providers : result.suppliers;
   // Columns by position: a timeseries has a thousand rows a run, too many for lookups by name.
   const [run, variantColumn, monthColumn, date, kindColumn, actor] = ['run', 'variant', 'month', 'date', 'kind', 'actor'].map((name) => table.columnIndex(name)) as [number, number, number, number, number, number];
-  const metricColumns = metrics.map((name) => table.columnIndex(name));
+  const metrics = layout.slice(6).map((column) => column.name);
+  const kinds = description.timeseriesKinds.map((kind) => kindRows(kind, metrics, (name) => table.columnIndex(name)));
   const append = (variant: number, result: RunResult): void => {
-    const monthDays = result.market.map((month) => epochDay(month.date));
-    const byMonth = kinds.map((kind) => groupByMonth(recordsOf(result, kind), monthDays.length));
-    for (let month = 0; month < monthDays.length; month++) {
+    const months = result.market.length;
+    // Each kind's records come month by month, in the order a run appends them: one cursor per kind.
+    const next = kinds.map(() => 0);
+    for (let month = 0; month < months; month++) {
+      const day = epochDay(result.market[month]!.date);
       for (let k = 0; k < kinds.length; k++) {
-        const kind = kinds[k]!;
-        const own = owned[k]!;
-        for (const record of byMonth[k]![month]!) {
-          const values = record as unknown as Record<string, number | string>;
+        const { code, records, actorOf, read, values, columns, nulls } = kinds[k]!;
+        const list = records(result);
+        let i = next[k]!;
+        for (; i < list.length && list[i]!.month === month; i++) {
+          const record = list[i]!;
           table.setInt(run, result.runIndex);
           table.setInt(variantColumn, variant);
           table.setInt(monthColumn, month);
-          table.setInt(date, monthDays[month]!);
-          table.setInt(kindColumn, kindIndex.get(kind)!);
-          table.setInt(actor, kind === 'market' ? 0 : actors.get(String(values[kind]))!);
-          for (let m = 0; m < metrics.length; m++) {
-            if (own[m]) table.setNumber(metricColumns[m]!, values[metrics[m]!] as number);
-            else table.setNull(metricColumns[m]!);
-          }
+          table.setInt(date, day);
+          table.setInt(kindColumn, code);
+          table.setInt(actor, actors.get(actorOf(record))!);
+          read(record, values);
+          for (let m = 0; m < columns.length; m++) table.setNumber(columns[m]!, values[m]!);
+          for (let m = 0; m < nulls.length; m++) table.setNull(nulls[m]!);
           table.endRow();
         }
+        next[k] = i;
       }
+    }
+    for (let k = 0; k < kinds.length; k++) {
+      // A record of a month past the market's last, or out of month order, would have no row.
+      if (next[k] !== kinds[k]!.records(result).length) throw new Error(`run ${result.runIndex}: ${kinds[k]!.kind} records are not in month order`);
     }
   };
   return { append, finish: () => table.finish() };
 }
 
+/** A monthly record of any actor kind. */
+type MonthRecord = MarketMonth | LabMonth | ProviderMonth | SupplierMonth;
+
+/** How one actor kind's records become timeseries rows. */
+interface KindRows {
+  kind: ActorKind;
+  /** The kind's index in the `kind` dictionary. */
+  code: number;
+  records(result: RunResult): readonly MonthRecord[];
+  /** The id of a record's actor (`market` for the market's). */
+  actorOf(record: MonthRecord): string;
+  /** Reads a record's metrics into `values`, in METRICS_OF order. */
+  read(record: MonthRecord, values: Float64Array): void;
+  values: Float64Array;
+  /** The column of each of the kind's metrics. */
+  columns: number[];
+  /** The metric columns the kind has no value for. */
+  nulls: number[];
+}
+
+function kindRows(kind: ActorKind, metrics: readonly string[], columnIndex: (name: string) => number): KindRows {
+  const own = METRICS_OF[kind];
+  const read = METRIC_READERS[kind] as KindRows['read'];
+  const values = new Float64Array(own.length);
+  // A record whose metrics hold their positions: the reader must put each where METRICS_OF does.
+  read(Object.fromEntries(own.map((metric, m) => [metric, m])) as unknown as MonthRecord, values);
+  if (values.some((value, m) => value !== m)) throw new Error(`the ${kind} metric reader does not follow METRICS_OF`);
+  return {
+    kind,
+    code: ACTOR_KINDS.indexOf(kind),
+    records: RECORDS_OF[kind].records,
+    actorOf: RECORDS_OF[kind].actorOf as KindRows['actorOf'],
+    read,
+    values,
+    columns: own.map(columnIndex),
+    nulls: metrics.filter((metric) => !own.includes(metric)).map(columnIndex),
+  };
+}
+
+/** The actor kinds in the order of the `kind` dictionary. */
+const ACTOR_KINDS: readonly ActorKind[] = ['market', 'lab', 'provider', 'supplier'];
+
+/** Each kind's records in a run's result, and the actor of each record (the first id of the `actor` dictionary for the market). */
+const RECORDS_OF = {
+  market: { records: (result: RunResult) => result.market, actorOf: () => 'market' },
+  lab: { records: (result: RunResult) => result.labs, actorOf: (record: LabMonth) => record.lab },
+  provider: { records: (result: RunResult) => result.providers, actorOf: (record: ProviderMonth) => record.provider },
+  supplier: { records: (result: RunResult) => result.suppliers, actorOf: (record: SupplierMonth) => record.supplier },
+};
+
+// Each kind's metrics in METRICS_OF order, read field by field: a keyed load of a dozen names
+// from four shapes of record takes V8's slow megamorphic path, and boxes every number it reads.
+const METRIC_READERS: {
+  market: (r: MarketMonth, out: Float64Array) => void;
+  lab: (r: LabMonth, out: Float64Array) => void;
+  provider: (r: ProviderMonth, out: Float64Array) => void;
+  supplier: (r: SupplierMonth, out: Float64Array) => void;
+} = {
+  market: (r, out) => {
+    out[0] = r.spotPriceUsdPerGpuHour;
+    out[1] = r.contractPriceUsdPerGpuHour;
+    out[2] = r.hhi;
+    out[3] = r.demandH100e;
+    out[4] = r.shortfallH100e;
+    out[5] = r.activeShocks;
+  },
+  lab: (r, out) => {
+    out[0] = r.demandH100e;
+    out[1] = r.contractedH100e;
+    out[2] = r.spotH100e;
+    out[3] = r.usedH100e;
+    out[4] = r.shortfallH100e;
+    out[5] = r.spendUsd;
+    out[6] = r.avgPriceUsdPerGpuHour;
+    out[7] = r.providers;
+  },
+  provider: (r, out) => {
+    out[0] = r.fleetH100e;
+    out[1] = r.usableH100e;
+    out[2] = r.internalH100e;
+    out[3] = r.contractedH100e;
+    out[4] = r.spotH100e;
+    out[5] = r.utilization;
+    out[6] = r.revenueUsd;
+    out[7] = r.avgPriceUsdPerGpuHour;
+    out[8] = r.costUsdPerGpuHour;
+    out[9] = r.backlogH100e;
+    out[10] = r.powerMw;
+    out[11] = r.marketShare;
+  },
+  supplier: (r, out) => {
+    out[0] = r.productionUnits;
+    out[1] = r.productionH100e;
+    out[2] = r.backlogH100e;
+    out[3] = r.leadTimeDays;
+    out[4] = r.capacityFactor;
+  },
+};
+
 /** The rows of `events.arrow`: one per event of note. */
-export function eventsAppender(description: BatchDescription, expectedRows = 256): TableAppender {
-  const table = new BlockBuilder(eventsLayout(description), expectedRows);
+export function eventsAppender(description: BatchDescription, expected: BlockSize = { rows: 256 }): TableAppender {
+  const table = new BlockBuilder(eventsLayout(description), expected);
   const kinds = new Map(EVENT_KINDS.map((kind, index) => [kind, index]));
   const append = (variant: number, result: RunResult): void => {
     for (const event of result.events) {
@@ -135,34 +248,29 @@ export function transferables(blocks: readonly TableBlock[]): ArrayBuffer[] {
 }
 
 
-function groupByMonth<T extends { month: number }>(records: readonly T[], months: number): T[][] {
-  const groups: T[][] = Array.from({ length: months }, () => []);
-  for (const record of records) groups[record.month]?.push(record);
-  return groups;
-}
 
-const encoder = new TextEncoder();
 
 /** Fills a table row by row, column by column, into arrays that grow as rows come. */
 class BlockBuilder {
   private readonly index = new Map<string, number>();
   private readonly data: ColumnData[];
-  private readonly utf8: { bytes: Uint8Array; used: number }[] = [];
+  /** Each text column's bytes so far, with a Buffer over them to write text into. */
+  private readonly utf8: { bytes: Uint8Array; writer: Buffer; used: number }[] = [];
   private capacity: number;
   private row = 0;
   /** The column the `next` methods write. */
   private cursor = 0;
 
-  /** `expectedRows` sizes the arrays up front (they grow past it), sparing copies of multi-megabyte blocks. */
-  constructor(private readonly layout: readonly ColumnSpec[], expectedRows: number) {
-    this.capacity = Math.max(8, expectedRows);
+  /** `expected` sizes the arrays up front (they grow past it), sparing copies of multi-megabyte blocks. */
+  constructor(private readonly layout: readonly ColumnSpec[], expected: BlockSize) {
+    this.capacity = Math.max(8, Math.ceil(expected.rows));
     this.data = layout.map((column, i): ColumnData => {
       this.index.set(column.name, i);
       switch (column.type) {
         case 'float64':
-          return { type: 'float64', values: new Float64Array(this.capacity), valid: column.nullable ? new Uint8Array(this.capacity >> 3) : undefined, nulls: 0 };
+          return { type: 'float64', values: new Float64Array(this.capacity), valid: column.nullable ? new Uint8Array(bitmapBytes(this.capacity)) : undefined, nulls: 0 };
         case 'utf8':
-          this.utf8[i] = { bytes: new Uint8Array(this.capacity * 16), used: 0 };
+          this.utf8[i] = textBytes(new Uint8Array(Math.ceil(this.capacity * (expected.textBytesPerRow?.[i] || 16))), 0);
           return { type: 'utf8', offsets: new Int32Array(this.capacity + 1), bytes: new Uint8Array(0) };
         default:
           return { type: column.type, values: new Int32Array(this.capacity) };
@@ -210,11 +318,12 @@ class BlockBuilder {
   }
 
   setText(i: number, value: string): void {
-    const buffer = this.utf8[i]!;
-    // encodeInto writes at most 3 bytes per UTF-16 unit.
+    let buffer = this.utf8[i]!;
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
     const needed = buffer.used + value.length * 3;
-    if (needed > buffer.bytes.length) buffer.bytes = grow(buffer.bytes, Math.max(needed, buffer.bytes.length * 2));
-    buffer.used += encoder.encodeInto(value, buffer.bytes.subarray(buffer.used)).written;
+    if (needed > buffer.bytes.length) buffer = this.utf8[i] = textBytes(grow(buffer.bytes, Math.max(needed, buffer.bytes.length * 2)), buffer.used);
+    // Buffer.write encodes at an offset: TextEncoder.encodeInto needs a new view, and returns a new object, for every cell.
+    buffer.used += buffer.writer.write(value, buffer.used);
     (this.data[i] as { offsets: Int32Array }).offsets[this.row + 1] = buffer.used;
   }
 
@@ -246,11 +355,21 @@ class BlockBuilder {
       if (data.type === 'utf8') data.offsets = grow(data.offsets, capacity + 1);
       else {
         data.values = grow(data.values, capacity);
-        if (data.type === 'float64' && data.valid) data.valid = grow(data.valid, capacity >> 3);
+        if (data.type === 'float64' && data.valid) data.valid = grow(data.valid, bitmapBytes(capacity));
       }
     }
     this.capacity = capacity;
   }
+}
+
+/** The bytes of a validity bitmap of `rows` rows: a bit each, rounded up to whole bytes. */
+function bitmapBytes(rows: number): number {
+  return (rows + 7) >> 3;
+}
+
+/** A text column's bytes, `used` of them filled, and a Buffer over the same memory to write with. */
+function textBytes(bytes: Uint8Array, used: number): { bytes: Uint8Array; writer: Buffer; used: number } {
+  return { bytes, writer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), used };
 }
 
 function grow<T extends Float64Array | Int32Array | Uint8Array>(array: T, length: number): T {

@@ -32,9 +32,15 @@ export interface Cohort {
   retireDay: number;
 }
 
-/** Keeps the contracts that have not ended by `day`. */
+/** Keeps the contracts that have not ended by `day`: the same list when none has, else a new one. */
 export function dropEnded(contracts: Contract[], day: number): Contract[] {
-  return contracts.some((c) => c.endDay <= day) ? contracts.filter((c) => c.endDay > day) : contracts;
+  // Plain loops: `some` and `filter` took two new closures over `day` at each of a dozen calls a month.
+  let first = 0;
+  while (first < contracts.length && !(contracts[first]!.endDay <= day)) first++;
+  if (first === contracts.length) return contracts;
+  const kept: Contract[] = [];
+  for (const c of contracts) if (c.endDay > day) kept.push(c);
+  return kept;
 }
 
 /** A reserved take-or-pay contract. */
@@ -48,6 +54,8 @@ export interface Contract {
   /** Paid over the run: equals what the provider earned from it (money is conserved contract by contract). */
   paidUsd: number;
   earnedUsd: number;
+  /** The volume in force in the month being cleared: `volumeH100e` times the share of the month it runs (clearing.ts). */
+  monthH100e: number;
 }
 
 /** An order for chips, in H100e, waiting for a supplier's output. */
@@ -258,8 +266,9 @@ export class Provider {
     let index = 0;
     while (index < arrivals.length && !(arrivals[index]!.day === day && arrivals[index]!.h100e === h100e)) index++;
     if (index === arrivals.length) return;
-    // Shifted down in place: splice would allocate an array of the removed element.
-    arrivals.copyWithin(index, index + 1);
+    // Shifted down in place: splice would allocate an array of the removed element, and copyWithin
+    // costs a call into the runtime, more than moving the handful of arrivals it moves.
+    for (let i = index + 1; i < arrivals.length; i++) arrivals[i - 1] = arrivals[i]!;
     arrivals.pop();
   }
 
@@ -331,6 +340,8 @@ export class Lab {
   /** The stream of the lab's monthly demand noise (set when the run starts). */
   noise: () => number = () => 0.5;
   nextRoundDay = 0;
+  /** The last `eligibleMask`, with the terms and providers it was worked out for. */
+  private mask: { strategy: string; incumbent: string | undefined; listed: string[]; of: readonly Provider[]; mask: Uint8Array } | undefined = undefined;
 
   constructor(
     readonly id: string,
@@ -360,5 +371,22 @@ export class Lab {
   get eligibleProviders(): string[] {
     const { strategy, incumbent, providers } = this.procurement;
     return strategy === 'exclusive' && incumbent !== undefined ? [incumbent] : providers;
+  }
+
+  /**
+   * `eligibleProviders` as a mask over `providers` (1 where the lab may buy), for the monthly
+   * loops: a search of the ids for every provider and month cost more than the spot market's
+   * arithmetic. Worked out again only when the terms it depends on change (the timeline sets a new
+   * strategy, incumbent or list of providers; it never edits a list in place).
+   */
+  eligibleMask(providers: readonly Provider[]): Uint8Array {
+    const { strategy, incumbent, providers: listed } = this.procurement;
+    const known = this.mask;
+    if (known !== undefined && known.strategy === strategy && known.incumbent === incumbent && known.listed === listed && known.of === providers) return known.mask;
+    const eligible = this.eligibleProviders;
+    const mask = new Uint8Array(providers.length);
+    for (let p = 0; p < providers.length; p++) mask[p] = eligible.includes(providers[p]!.id) ? 1 : 0;
+    this.mask = { strategy, incumbent, listed, of: providers, mask };
+    return mask;
   }
 }

@@ -23,13 +23,21 @@ const parsedDates = new Map<string, number>();
 // A bound, should a caller ever pass ever new dates.
 const MAX_REMEMBERED_DATES = 100_000;
 
+// The date asked for last, and its value: dates come in runs (a month's events, a month's rows),
+// and a look-up in a table of thousands of dates misses the cache.
+let lastDate = '';
+let lastMs = NaN;
+
 // Milliseconds since the epoch at 00:00 UTC of the ISO date `date` (NaN if it is not one).
 function midnightMs(date: string): number {
+  if (date === lastDate) return lastMs;
   let ms = parsedDates.get(date);
   if (ms === undefined) {
     ms = Date.parse(`${date}T00:00:00Z`);
     if (parsedDates.size < MAX_REMEMBERED_DATES) parsedDates.set(date, ms);
   }
+  lastDate = date;
+  lastMs = ms;
   return ms;
 }
 
@@ -37,14 +45,21 @@ function midnightMs(date: string): number {
 // dates are kept: a look-up costs a fifth of working one out.
 const civilDates = new Map<number, string>();
 
+// The day dated last, and its date (events come in runs on the same day: a round's contracts).
+let lastEpochDays = NaN;
+let lastCivilDate = '';
+
 /** `dateAfter` for a start given as `epochDay(start)`: a run dates its events without parsing its start each time. */
 export function dateAfterEpochDay(startEpochDay: number, days: number): string {
   const epochDays = startEpochDay + Math.floor(days);
+  if (epochDays === lastEpochDays) return lastCivilDate;
   let date = civilDates.get(epochDays);
   if (date === undefined) {
     date = civilDate(epochDays);
     if (civilDates.size < MAX_REMEMBERED_DATES) civilDates.set(epochDays, date);
   }
+  lastEpochDays = epochDays;
+  lastCivilDate = date;
   return date;
 }
 

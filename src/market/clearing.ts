@@ -41,10 +41,10 @@ interface Position {
   hoursSold: number;
 }
 
-/** Where clearing appends the month's records (the run's record lists). */
+/** Where clearing appends the month's records (the run's record lists); without a provider list, no provider records are built. */
 export interface ClearingRecords {
   labs: LabMonth[];
-  providers: ProviderMonth[];
+  providers: ProviderMonth[] | undefined;
   market: MarketMonth[];
 }
 
@@ -68,6 +68,10 @@ export class Market {
   private readonly wants: Float64Array;
   /** The positions cheapest first (sorted in place each month). */
   private readonly byPrice: Position[];
+  /** Each provider's share of the compute sold to labs in the month last cleared, by `provider.index`. */
+  readonly marketShares: Float64Array;
+  /** What each provider sold on the spot market in the month last cleared, by `provider.index`. */
+  readonly spotH100e: Float64Array;
 
   constructor(
     readonly labs: readonly Lab[],
@@ -82,10 +86,13 @@ export class Market {
     this.budgetLeft = new Float64Array(labs.length);
     this.wants = new Float64Array(labs.length);
     this.byPrice = this.positions.slice();
+    this.marketShares = new Float64Array(providers.length);
+    this.spotH100e = new Float64Array(providers.length);
   }
 
   /**
-   * Clears one month and appends its records to `records`; returns the month's market record.
+   * Clears one month and appends its records to `records`; returns the month's market record. The
+   * providers' market shares and spot sales are kept in `marketShares` and `spotH100e` until the next month.
    * `demand` is each lab's demand this month (trend, noise and shocks applied); `usable` each
    * provider's average usable capacity.
    */
@@ -100,10 +107,11 @@ export class Market {
     spend.fill(0);
 
     // Reserved contracts: delivered pro rata to what each provider can serve, and paid as delivered.
+    // A lab's contracts are all in their providers' lists too, so each one's volume this month is known.
     for (let i = 0; i < labs.length; i++) {
       const row = i * providers.length;
       for (const contract of labs[i]!.contracts) {
-        const volume = effectiveVolume(contract, month.startDay, endDay, month.days);
+        const volume = contract.monthH100e;
         if (volume <= 0) continue;
         const position = positions[contract.provider.index]!;
         const h100e = volume * position.deliveryRatio;
@@ -124,9 +132,14 @@ export class Market {
     let sold = 0;
     // Written out as (sum + contracted) + spot, the order in which these have always been added.
     for (const p of positions) sold = sold + p.contracted * p.deliveryRatio + p.spotSold;
-    const firstProviderRecord = records.providers.length;
-    for (const p of positions) records.providers.push(providerMonth(p, month, sold));
-    const market = marketMonth(labRecords, firstLabRecord, records.providers, firstProviderRecord, positions, month, hours);
+    const { marketShares, spotH100e } = this;
+    for (let i = 0; i < positions.length; i++) {
+      const p = positions[i]!;
+      marketShares[i] = sold > 0 ? (p.contracted * p.deliveryRatio + p.spotSold) / sold : 0;
+      spotH100e[i] = p.spotSold;
+      records.providers?.push(providerMonth(p, month, marketShares[i]!));
+    }
+    const market = marketMonth(labRecords, firstLabRecord, marketShares, positions, month, hours);
     records.market.push(market);
     return market;
   }
@@ -178,7 +191,7 @@ export class Market {
       let wanted = 0;
       for (let i = 0; i < labs.length; i++) {
         const lab = labs[i]!;
-        const eligible = lab.eligibleProviders.includes(p.provider.id) && p.spotPrice <= lab.procurement.priceCeilingUsdPerGpuHour;
+        const eligible = lab.eligibleMask(this.providers)[p.provider.index] === 1 && p.spotPrice <= lab.procurement.priceCeilingUsdPerGpuHour;
         wants[i] = eligible ? Math.min(need[i]!, budgetLeft[i]! / (p.spotPrice * hours)) : 0;
         wanted += wants[i]!;
       }
@@ -284,19 +297,23 @@ const PROVIDER_MONTH: ProviderMonth = {
 };
 
 // The provider's side of the books is kept from its own contract list, apart from what labs pay:
-// the invariant "paid = earned, contract by contract" then checks two computations, not one.
+// the invariant "paid = earned, contract by contract" then checks two computations, not one. Each
+// contract's volume this month is worked out here, once, and kept on it for the labs' side.
 function openPosition(position: Position, usable: number, month: MonthContext, endDay: number): void {
   const provider = position.provider;
   const internal = Math.min(usable, Math.max(0, provider.internalDemandH100e(month.t, month.year)));
   let contracted = 0;
-  for (const contract of provider.contracts) contracted += effectiveVolume(contract, month.startDay, endDay, month.days);
+  for (const contract of provider.contracts) {
+    contract.monthH100e = effectiveVolume(contract, month.startDay, endDay, month.days);
+    contracted += contract.monthH100e;
+  }
   const deliverable = Math.min(contracted, usable - internal);
   const deliveryRatio = contracted > 0 ? deliverable / contracted : 1;
   const hours = month.days * HOURS_PER_DAY;
   let revenue = 0;
   let hoursSold = 0;
   for (const contract of provider.contracts) {
-    const h100e = effectiveVolume(contract, month.startDay, endDay, month.days) * deliveryRatio;
+    const h100e = contract.monthH100e * deliveryRatio;
     if (h100e <= 0) continue;
     const earned = h100e * contract.priceUsdPerGpuHour * hours;
     contract.earnedUsd += earned;
@@ -321,7 +338,7 @@ function effectiveVolume(contract: Contract, startDay: number, endDay: number, d
   return overlap > 0 ? (contract.volumeH100e * overlap) / days : 0;
 }
 
-function providerMonth(p: Position, month: MonthContext, sold: number): ProviderMonth {
+function providerMonth(p: Position, month: MonthContext, marketShare: number): ProviderMonth {
   const contracted = p.contracted * p.deliveryRatio;
   const used = p.internal + contracted + p.spotSold;
   return {
@@ -339,16 +356,15 @@ function providerMonth(p: Position, month: MonthContext, sold: number): Provider
     costUsdPerGpuHour: p.provider.costUsdPerGpuHour,
     backlogH100e: p.provider.backlogH100e,
     powerMw: p.provider.powerMw,
-    marketShare: sold > 0 ? (contracted + p.spotSold) / sold : 0,
+    marketShare,
   };
 }
 
-// The month's records are the last ones appended, from `firstLab` and `firstProvider` on.
+// The month's lab records are the last ones appended, from `firstLab` on.
 function marketMonth(
   labs: readonly LabMonth[],
   firstLab: number,
-  providers: readonly ProviderMonth[],
-  firstProvider: number,
+  marketShares: Float64Array,
   positions: readonly Position[],
   month: MonthContext,
   hours: number,
@@ -372,7 +388,7 @@ function marketMonth(
   }
   const spot = spotHours > 0 ? spotRevenue / spotHours : quoted ? cheapestQuote : month.spotUsdPerGpuHour;
   let hhi = 0;
-  for (let p = firstProvider; p < providers.length; p++) hhi += providers[p]!.marketShare * providers[p]!.marketShare;
+  for (let p = 0; p < marketShares.length; p++) hhi += marketShares[p]! * marketShares[p]!;
   let demand = 0;
   let shortfall = 0;
   for (let i = firstLab; i < labs.length; i++) {

@@ -151,6 +151,7 @@ function sign(
       endDay: day + contractMonths * AVERAGE_MONTH_DAYS,
       paidUsd: 0,
       earnedUsd: 0,
+      monthH100e: 0,
     };
     lab.contracts.push(contract);
     provider.contracts.push(contract);

@@ -18,10 +18,18 @@ import type { LabMonth, LabSummary, MarketMonth, NotableEvent, ProviderMonth, Ru
 import { buildPower, orderChips, produce } from './supply.js';
 import { applyTimelineChange } from './timeline.js';
 
-/** How a run draws its uncertain parameters. */
+/** The monthly series of a run's result. */
+export type MonthlySeries = 'labs' | 'providers' | 'suppliers' | 'market';
+
+/** How a run draws its uncertain parameters, and what it keeps. */
 export interface RunOptions {
   /** The uniform in (0, 1) of each parameter (by path) in this run, from a batch's design such as a Latin hypercube; by default each parameter draws from its own stream. */
   design?: (path: string) => number;
+  /**
+   * The monthly series the result keeps (by default all); the others come back empty. A batch
+   * that writes only some of them spares the run building the rest; the summary is the same.
+   */
+  keep?: readonly MonthlySeries[];
 }
 
 /**
@@ -35,12 +43,13 @@ export function runScenario(compiled: CompiledScenario, seed: number | string, r
   const streams = new RandomStreams(seed, runIndex);
   const sampler = new ParameterSampler(streams, options.design);
   const world = buildWorld(sim, compiled, sampler);
-  const run = new MarketRun(sim, compiled, world, streams, sampler);
+  const run = new MarketRun(sim, compiled, world, streams, sampler, options.keep ?? ALL_SERIES);
   run.schedule();
-  // Past the last month's close nothing is recorded: deliveries and shock ends beyond it never fire.
-  sim.run({ until: daysBetween(compiled.spec.start, compiled.spec.end) + 2 });
+  sim.run({ until: run.endDay });
   return run.result(seed, runIndex);
 }
+
+const ALL_SERIES: readonly MonthlySeries[] = ['labs', 'providers', 'suppliers', 'market'];
 
 // Same-day order: the month closes first, then dated changes and shocks, then decisions.
 const CLOSE = -10;
@@ -52,12 +61,19 @@ class MarketRun {
   private readonly months: Months;
   /** The start as days since 1970-01-01, for dating events of note. */
   private readonly startEpochDay: number;
+  /**
+   * Where the run stops, the day after the last month's close: past it nothing is recorded, and
+   * deliveries and shock ends beyond it never fire (nor are power build-outs scheduled, see supply.ts).
+   */
+  readonly endDay: number;
   private readonly firstYear: number;
+  // Lab and market records are read as the run goes (the summary's tallies, next month's signals),
+  // so they are built whatever the result keeps; provider and supplier records only when kept.
   private readonly labs: LabMonth[] = [];
   /** Each lab's totals for its summary, in the world's order. */
   private readonly tallies: LabTally[];
-  private readonly providers: ProviderMonth[] = [];
-  private readonly suppliers: SupplierMonth[] = [];
+  private readonly providers: ProviderMonth[] | undefined;
+  private readonly suppliers: SupplierMonth[] | undefined;
   private readonly market: MarketMonth[] = [];
   private readonly events: NotableEvent[] = [];
   private spotIndex = 0;
@@ -78,11 +94,15 @@ class MarketRun {
     private readonly world: World,
     private readonly streams: RandomStreams,
     private readonly sampler: ParameterSampler,
+    private readonly keep: readonly MonthlySeries[],
   ) {
     this.spec = compiled.spec;
+    this.providers = keep.includes('providers') ? [] : undefined;
+    this.suppliers = keep.includes('suppliers') ? [] : undefined;
     this.calendar = calendarOf(this.spec);
     this.months = this.calendar.months;
     this.startEpochDay = epochDay(this.spec.start);
+    this.endDay = daysBetween(this.spec.start, this.spec.end) + 2;
     this.firstYear = startYear(this.spec);
     this.signInitialContracts();
     this.tallies = mapped(world.labs, () => new LabTally());
@@ -120,14 +140,15 @@ class MarketRun {
       seed,
       runIndex,
       sampled: this.sampler.sampled,
-      labs: this.labs,
-      providers: this.providers,
-      suppliers: this.suppliers,
-      market: this.market,
+      labs: this.keep.includes('labs') ? this.labs : [],
+      providers: this.providers ?? [],
+      suppliers: this.suppliers ?? [],
+      market: this.keep.includes('market') ? this.market : [],
       events: this.events,
       summary: {
         labs: mapped(this.world.labs, (lab, i) => this.tallies[i]!.summary(lab.id)),
-        providerShares: Object.fromEntries(mapped(this.providers.slice(-this.world.providers.length), (p) => [p.provider, p.marketShare])),
+        // The last month's shares; none before a month has closed.
+        providerShares: Object.fromEntries(this.market.length > 0 ? mapped(this.world.providers, (p) => [p.id, this.clearing.marketShares[p.index]!]) : []),
         avgSpotPriceUsdPerGpuHour: mean(mapped(this.market, (m) => m.spotPriceUsdPerGpuHour)),
         avgContractPriceUsdPerGpuHour: mean(mapped(this.market.filter((m) => m.contractPriceUsdPerGpuHour > 0), (m) => m.contractPriceUsdPerGpuHour)),
         shocks: this.shocksStarted,
@@ -162,11 +183,10 @@ class MarketRun {
     const days = this.months.days[m]!;
     const t = (startDay + days / 2) / DAYS_PER_YEAR;
     const year = this.firstYear + t;
-    for (const supplier of world.suppliers) this.suppliers.push(produce(this.sim, supplier, m, startDay, days, t, year));
+    for (const supplier of world.suppliers) produce(this.sim, supplier, m, startDay, days, t, year, this.suppliers);
     for (let i = 0; i < world.labs.length; i++) demand[i] = this.demandOf(world.labs[i]!, t, year, days);
     for (let i = 0; i < world.providers.length; i++) usable[i] = world.providers[i]!.takeAverageUsable(days);
     const firstLab = this.labs.length;
-    const firstProvider = this.providers.length;
     const market = this.clearing.clear(demand, usable, {
       month: m,
       date: this.months.date[m]!,
@@ -179,7 +199,7 @@ class MarketRun {
     }, this.records);
     this.spotIndex = market.spotPriceUsdPerGpuHour;
     for (let i = 0; i < world.labs.length; i++) this.tallies[i]!.add(this.labs[firstLab + i]!, days, this.calendar.year[m]!);
-    this.rememberSignals(firstLab, firstProvider);
+    this.rememberSignals(firstLab);
   }
 
   private decide(day: number): void {
@@ -212,7 +232,7 @@ class MarketRun {
         provider.lastSpotH100e +
         provider.lastUnmetH100e;
       orderChips(provider, day, t, year, expected);
-      buildPower(this.sim, provider, monthDays, year);
+      buildPower(this.sim, provider, monthDays, year, this.endDay);
     }
   }
 
@@ -225,12 +245,12 @@ class MarketRun {
   }
 
   // Providers learn where demand went unmet (split over the providers each short lab may buy from)
-  // and what spot sold: from this month's records, the last ones, from `firstLab` and `firstProvider` on.
-  private rememberSignals(firstLab: number, firstProvider: number): void {
+  // and what spot sold: from this month's lab records, the last ones, from `firstLab` on.
+  private rememberSignals(firstLab: number): void {
     const { providerById, providers, labs } = this.world;
     for (let i = 0; i < providers.length; i++) {
       const provider = providers[i]!;
-      provider.lastSpotH100e = this.providers[firstProvider + i]!.spotH100e;
+      provider.lastSpotH100e = this.clearing.spotH100e[i]!;
       provider.lastUnmetH100e = 0;
     }
     for (let i = 0; i < labs.length; i++) {
@@ -256,6 +276,7 @@ class MarketRun {
         endDay: this.day(c.end),
         paidUsd: 0,
         earnedUsd: 0,
+        monthH100e: 0,
       };
       lab.contracts.push(contract);
       provider.contracts.push(contract);

@@ -11,20 +11,14 @@ const AVERAGE_MONTH_DAYS = DAYS_PER_YEAR / 12;
 /**
  * One month of a supplier: capacity (times the month's shock factor) is allocated among the
  * outstanding orders by the supplier's policy; only what is allocated is made, and it reaches each
- * provider after the lead time.
+ * provider after the lead time. The month's record is appended to `records`, when given.
  */
-export function produce(sim: Simulation, supplier: Supplier, month: number, monthStartDay: number, monthDays: number, t: number, year: number): SupplierMonth {
+export function produce(sim: Simulation, supplier: Supplier, month: number, monthStartDay: number, monthDays: number, t: number, year: number, records?: SupplierMonth[]): void {
   const capacityFactor = supplier.exposure.takeAverage(monthDays);
   const chip = supplier.productOn(monthStartDay);
-  const record: SupplierMonth = {
-    month,
-    supplier: supplier.id,
-    productionUnits: 0,
-    productionH100e: 0,
-    backlogH100e: 0,
-    leadTimeDays: 0,
-    capacityFactor,
-  };
+  let productionUnits = 0;
+  let productionH100e = 0;
+  let leadTimeDays = 0;
   if (chip !== undefined && supplier.orders.length > 0) {
     const capacityUnits = Math.max(0, supplier.capacityUnitsPerMonth(t, year)) * (monthDays / AVERAGE_MONTH_DAYS) * capacityFactor;
     const given = supplier.allocation.allocate(capacityUnits * chip.perfH100e, supplier.orders, supplier.priority);
@@ -38,20 +32,19 @@ export function produce(sim: Simulation, supplier: Supplier, month: number, mont
       if (h100e <= 0) continue;
       order.remainingH100e -= h100e;
       shipment.add(order.buyer, h100e);
-      record.productionH100e += h100e;
+      productionH100e += h100e;
       waitWeighted += h100e * (sim.now - order.day + supplier.leadTimeDays);
     }
     // Orders fully served leave the book; tiny remainders from float division count as served.
     let kept = 0;
     for (const order of orders) if (!(order.remainingH100e <= 1e-9)) orders[kept++] = order;
     orders.length = kept;
-    record.productionUnits = record.productionH100e / chip.perfH100e;
-    record.leadTimeDays = record.productionH100e > 0 ? waitWeighted / record.productionH100e : 0;
-    supplier.producedUnits += record.productionUnits;
+    productionUnits = productionH100e / chip.perfH100e;
+    leadTimeDays = productionH100e > 0 ? waitWeighted / productionH100e : 0;
+    supplier.producedUnits += productionUnits;
     ship(sim, supplier, chip, shipment);
   }
-  record.backlogH100e = supplier.backlogH100e;
-  return record;
+  records?.push({ month, supplier: supplier.id, productionUnits, productionH100e, backlogH100e: supplier.backlogH100e, leadTimeDays, capacityFactor });
 }
 
 // A month's allocation leaves together and arrives together, after the lead time: one event per
@@ -128,19 +121,23 @@ function scratch(size: number): Float64Array {
   return scratchWeights;
 }
 
-/** Starts this month's share of the provider's yearly power build-out, within its capex; `year` is fractional. */
-export function buildPower(sim: Simulation, provider: Provider, monthDays: number, year: number): void {
+/**
+ * Starts this month's share of the provider's yearly power build-out, within its capex; `year` is
+ * fractional. Power due on `endDay` (where the run stops) or later would never come online in the
+ * run, and is not scheduled: some 7% of the events a run scheduled, whose only effect was to fill the agenda.
+ */
+export function buildPower(sim: Simulation, provider: Provider, monthDays: number, year: number, endDay: number): void {
   const wanted = (provider.powerBuildMwPerYear * monthDays) / DAYS_PER_YEAR;
   const mw = Math.min(wanted, provider.capexLeft(Math.floor(year)) / provider.capexUsdPerMw);
   if (!(mw > 0)) return;
   provider.capexSpentUsd += mw * provider.capexUsdPerMw;
   provider.powerBuildingMw += mw;
-  bringOnline(sim, provider, mw, sim.now + provider.powerLeadTimeDays);
+  bringOnline(sim, provider, mw, sim.now + provider.powerLeadTimeDays, endDay);
 }
 
 // Grid and construction shocks hold back the share they cut; it is retried a month later. The
 // retries reuse the build's one callback (power events are most of a run's events).
-function bringOnline(sim: Simulation, provider: Provider, mw: number, day: number): void {
+function bringOnline(sim: Simulation, provider: Provider, mw: number, day: number, endDay: number): void {
   let pendingMw = mw;
   let due = day;
   const options = sim.tracing ? { label: `power ${provider.id}` } : undefined;
@@ -152,9 +149,9 @@ function bringOnline(sim: Simulation, provider: Provider, mw: number, day: numbe
     if (!(held > 1e-9)) return;
     pendingMw = held;
     due += AVERAGE_MONTH_DAYS;
-    sim.at(due, arrive, options);
+    if (due < endDay) sim.at(due, arrive, options);
   };
-  sim.at(due, arrive, options);
+  if (due < endDay) sim.at(due, arrive, options);
 }
 
 function averageLeadTime(provider: Provider): number {

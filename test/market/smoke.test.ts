@@ -19,6 +19,19 @@ describe('a run of the small world', () => {
     expect(runScenario(scenario, 7, 3).labs[5]!.demandH100e).not.toBe(runScenario(scenario, 7, 4).labs[5]!.demandH100e);
   });
 
+  it('keeps only the monthly series asked for, with the same summary and the same records', () => {
+    const scenario = compiled(smallScenario());
+    const all = runScenario(scenario, 1, 2);
+    const some = runScenario(scenario, 1, 2, { keep: ['market', 'labs'] });
+    expect(some.providers).toEqual([]);
+    expect(some.suppliers).toEqual([]);
+    expect(some.market).toEqual(all.market);
+    expect(some.labs).toEqual(all.labs);
+    expect(some.summary).toEqual(all.summary);
+    expect(some.events).toEqual(all.events);
+    expect(runScenario(scenario, 1, 2, { keep: [] }).summary).toEqual(all.summary);
+  });
+
   it('returns plain data only: it survives a structured clone unchanged', () => {
     const result = runScenario(compiled(smallScenario()), 1, 0);
     expect(structuredClone(result)).toEqual(result);
