@@ -333,6 +333,16 @@ export interface ProcurementTerms {
   coverage: number;
 }
 
+/** The providers a lab may buy from now, resolved against a world's providers (`Lab.eligibleIn`). */
+export interface Eligible {
+  /** 1 at the position of each provider the lab may buy from. */
+  mask: Uint8Array;
+  /** Those providers, in the order the lab lists their ids (an id no provider has is left out). */
+  providers: Provider[];
+  /** How many ids the lab lists. */
+  listed: number;
+}
+
 /** An AI lab: growing, uncertain demand, a budget, and procurement terms that the timeline may change. */
 export class Lab {
   /** Contracts in force or still to start (ended ones are dropped each month). */
@@ -340,8 +350,8 @@ export class Lab {
   /** The stream of the lab's monthly demand noise (set when the run starts). */
   noise: () => number = () => 0.5;
   nextRoundDay = 0;
-  /** The last `eligibleMask`, with the terms and providers it was worked out for. */
-  private mask: { strategy: string; incumbent: string | undefined; listed: string[]; of: readonly Provider[]; mask: Uint8Array } | undefined = undefined;
+  /** The last `eligibleIn`, with the terms and providers it was worked out for. */
+  private eligible: { strategy: string; incumbent: string | undefined; ids: string[]; of: readonly Provider[]; eligible: Eligible } | undefined = undefined;
 
   constructor(
     readonly id: string,
@@ -374,19 +384,24 @@ export class Lab {
   }
 
   /**
-   * `eligibleProviders` as a mask over `providers` (1 where the lab may buy), for the monthly
-   * loops: a search of the ids for every provider and month cost more than the spot market's
-   * arithmetic. Worked out again only when the terms it depends on change (the timeline sets a new
-   * strategy, incumbent or list of providers; it never edits a list in place).
+   * `eligibleProviders` resolved against the world's `providers` (whose ids are unique), for the
+   * monthly loops: searching the ids, or looking them up, for every provider and month cost more
+   * than the spot market's arithmetic. Worked out again only when the terms it depends on change
+   * (the timeline sets a new strategy, incumbent or list of providers; it never edits a list in place).
    */
-  eligibleMask(providers: readonly Provider[]): Uint8Array {
-    const { strategy, incumbent, providers: listed } = this.procurement;
-    const known = this.mask;
-    if (known !== undefined && known.strategy === strategy && known.incumbent === incumbent && known.listed === listed && known.of === providers) return known.mask;
-    const eligible = this.eligibleProviders;
-    const mask = new Uint8Array(providers.length);
-    for (let p = 0; p < providers.length; p++) mask[p] = eligible.includes(providers[p]!.id) ? 1 : 0;
-    this.mask = { strategy, incumbent, listed, of: providers, mask };
-    return mask;
+  eligibleIn(providers: readonly Provider[]): Eligible {
+    const { strategy, incumbent, providers: ids } = this.procurement;
+    const known = this.eligible;
+    if (known !== undefined && known.strategy === strategy && known.incumbent === incumbent && known.ids === ids && known.of === providers) return known.eligible;
+    const listed = this.eligibleProviders;
+    const eligible: Eligible = { mask: new Uint8Array(providers.length), providers: [], listed: listed.length };
+    for (const id of listed) {
+      const p = providers.findIndex((provider) => provider.id === id);
+      if (p < 0) continue;
+      eligible.mask[p] = 1;
+      eligible.providers.push(providers[p]!);
+    }
+    this.eligible = { strategy, incumbent, ids, of: providers, eligible };
+    return eligible;
   }
 }

@@ -191,7 +191,7 @@ export class Market {
       let wanted = 0;
       for (let i = 0; i < labs.length; i++) {
         const lab = labs[i]!;
-        const eligible = lab.eligibleMask(this.providers)[p.provider.index] === 1 && p.spotPrice <= lab.procurement.priceCeilingUsdPerGpuHour;
+        const eligible = lab.eligibleIn(this.providers).mask[p.provider.index] === 1 && p.spotPrice <= lab.procurement.priceCeilingUsdPerGpuHour;
         wants[i] = eligible ? Math.min(need[i]!, budgetLeft[i]! / (p.spotPrice * hours)) : 0;
         wanted += wants[i]!;
       }

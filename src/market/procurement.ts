@@ -13,6 +13,8 @@ export interface RoundContext {
   t: number;
   year: number;
   spotUsdPerGpuHour: number;
+  /** The world's providers, in its order. */
+  providers: readonly Provider[];
   providerById: Map<string, Provider>;
 }
 
@@ -48,9 +50,7 @@ export function procurementRound(lab: Lab, context: RoundContext): readonly Sign
   const yearAtHorizon = context.year + terms.intervalDays / DAYS_PER_YEAR;
   const bids: Bid[] = [];
   let bidders = 0;
-  for (const id of lab.eligibleProviders) {
-    const provider = context.providerById.get(id);
-    if (provider === undefined) continue;
+  for (const provider of lab.eligibleIn(context.providers).providers) {
     const bid = availableFor(provider, day, horizon, context.t, context.year, tHorizon, yearAtHorizon);
     bids.push(bid);
     if (bid.available > 0) bidders++;

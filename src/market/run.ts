@@ -211,7 +211,7 @@ class MarketRun {
       // A contract that ended before this month cannot matter again: the monthly loops skip it.
       provider.contracts = dropEnded(provider.contracts, day - DAYS_PER_YEAR / 12);
     }
-    const round = { day, t, year, spotUsdPerGpuHour: this.spotIndex, providerById: this.world.providerById };
+    const round = { day, t, year, spotUsdPerGpuHour: this.spotIndex, providers: this.world.providers, providerById: this.world.providerById };
     for (const lab of this.world.labs) {
       lab.contracts = dropEnded(lab.contracts, day - DAYS_PER_YEAR / 12);
       // Rounds happen at month ends: a round due within half a month is held now, so that an
@@ -247,7 +247,7 @@ class MarketRun {
   // Providers learn where demand went unmet (split over the providers each short lab may buy from)
   // and what spot sold: from this month's lab records, the last ones, from `firstLab` on.
   private rememberSignals(firstLab: number): void {
-    const { providerById, providers, labs } = this.world;
+    const { providers, labs } = this.world;
     for (let i = 0; i < providers.length; i++) {
       const provider = providers[i]!;
       provider.lastSpotH100e = this.clearing.spotH100e[i]!;
@@ -255,11 +255,8 @@ class MarketRun {
     }
     for (let i = 0; i < labs.length; i++) {
       const shortfall = this.labs[firstLab + i]!.shortfallH100e;
-      const eligible = labs[i]!.eligibleProviders;
-      for (const id of eligible) {
-        const provider = providerById.get(id);
-        if (provider !== undefined) provider.lastUnmetH100e += shortfall / eligible.length;
-      }
+      const eligible = labs[i]!.eligibleIn(providers);
+      for (const provider of eligible.providers) provider.lastUnmetH100e += shortfall / eligible.listed;
     }
   }
 
