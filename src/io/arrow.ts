@@ -1,7 +1,7 @@
-import { createWriteStream } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
-import { finished } from 'node:stream/promises';
+import type { FileHandle } from 'node:fs/promises';
 import {
+  AsyncByteQueue,
   DateDay,
   Dictionary,
   Field,
@@ -72,24 +72,46 @@ export class ArrowTable {
   }
 }
 
+/**
+ * The bytes Arrow's writer produces, kept as it hands them over: a record batch comes out as a few
+ * dozen small pieces (message, buffers, padding), which `take` gives back together for one write.
+ */
+class Pieces extends AsyncByteQueue {
+  private pieces: Uint8Array[] = [];
+
+  override write(value: Uint8Array): void {
+    if (value.byteLength > 0) this.pieces.push(value);
+  }
+
+  /** The pieces written since the last call. */
+  take(): Uint8Array[] {
+    const taken = this.pieces;
+    this.pieces = [];
+    return taken;
+  }
+}
+
 /** Streams record batches into an Arrow IPC file at `path`, by way of `path.partial`. */
 export class ArrowFileWriter {
   private readonly partial: string;
+  private readonly pieces = new Pieces();
   private readonly writer = new RecordBatchFileWriter();
-  private readonly file;
-  private readonly done: Promise<void>;
+  private readonly file: Promise<FileHandle>;
+  // Writes are chained, one gathered write (writev) per record batch: piece by piece through a
+  // stream cost the main thread of a batch about as much as all the rest of its work.
+  private written: Promise<void>;
   /** Rows written so far. */
   rows = 0;
 
   constructor(readonly path: string, readonly table: ArrowTable) {
     this.partial = `${path}.partial`;
-    this.file = createWriteStream(this.partial);
-    this.writer.toNodeStream().pipe(this.file);
-    this.done = finished(this.file);
+    this.file = open(this.partial, 'w');
+    this.written = this.file.then(() => undefined);
     // A failure to open or write is reported by close() (or made moot by abort()), never left unhandled.
-    this.done.catch(() => undefined);
+    this.written.catch(() => undefined);
     // The schema goes first, so a table with no rows is still a valid file.
-    this.writer.reset(undefined, table.schema);
+    this.writer.reset(this.pieces, table.schema);
+    this.flush();
   }
 
   /** Appends a block as one record batch. */
@@ -97,21 +119,34 @@ export class ArrowFileWriter {
     if (block.rows === 0) return;
     this.writer.write(this.table.batch(block));
     this.rows += block.rows;
+    this.flush();
   }
 
   /** Writes the footer, waits for the bytes to reach the disk and gives the file its final name. */
   async close(): Promise<void> {
     this.writer.finish();
-    await this.done;
+    this.flush();
+    await this.written;
+    await (await this.file).close();
     await rename(this.partial, this.path);
   }
 
   /** Stops writing and removes the partial file. */
   async abort(): Promise<void> {
-    // The writer is left to the garbage collector: aborting it rejects promises nobody awaits.
-    this.file.destroy();
-    await this.done.catch(() => undefined);
+    await this.written.catch(() => undefined);
+    await this.file.then((file) => file.close(), () => undefined);
     await rm(this.partial, { force: true });
+  }
+
+  private flush(): void {
+    const pieces = this.pieces.take();
+    if (pieces.length === 0) return;
+    this.written = this.written.then(async () => {
+      const { bytesWritten } = await (await this.file).writev(pieces);
+      const bytes = pieces.reduce((sum, piece) => sum + piece.byteLength, 0);
+      if (bytesWritten !== bytes) throw new Error(`${this.partial}: wrote ${bytesWritten} of ${bytes} bytes`);
+    });
+    this.written.catch(() => undefined);
   }
 }
 
