@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -19,6 +20,18 @@ describe('the computerace command', () => {
     expect(printed.result.customers).toBe(20_000);
     expect(printed.theory.meanTimeInSystem).toBe(2);
     expect(Math.abs(printed.result.meanTimeInSystem - 2)).toBeLessThan(0.3);
+  });
+
+  it('runs Node with the batch flag of its interpreter line, which Node accepts, as npm start does', () => {
+    // The interpreter line is the only way a command gives V8 a GC flag: V8 takes it only at start.
+    const line = readFileSync(bin, 'utf8').split('\n')[0]!;
+    expect(line).toBe('#!/usr/bin/env -S node --single-threaded-gc');
+    const [env, split, ...command] = line.slice(2).split(' ');
+    const result = spawnSync(env!, [split!, ...command, bin, '--version'], { encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const start = JSON.parse(readFileSync(join(dirname(bin), '..', '..', 'package.json'), 'utf8')).scripts.start as string;
+    expect(start).toMatch(/^node --single-threaded-gc dist\/cli\/bin\.js run /);
   });
 
   it('prints the version', () => {

@@ -67,7 +67,8 @@ describe('computerace run --shard, merge and --resume', () => {
     expect(stdout).toContain('sbatch --dependency=afterok:');
     const array = readFileSync(join(out, 'slurm', 'array.sbatch'), 'utf8');
     for (const line of ['#SBATCH --array=0-3', '#SBATCH --cpus-per-task=3', '#SBATCH --time=1:00:00', '#SBATCH --partition=short']) expect(array).toContain(line);
-    expect(array).toContain(`${process.execPath} ${bin} run ${scenario} --runs 40`);
+    // Node as the computerace command runs it: with the flag of its interpreter line (bin.ts).
+    expect(array).toContain(`${process.execPath} --single-threaded-gc ${bin} run ${scenario} --runs 40`);
     expect(array).toMatch(/--shard auto\/4 --workers "\$\{SLURM_CPUS_PER_TASK:-1\}" --quiet --resume --out .*\/shard-"\$\{SLURM_ARRAY_TASK_ID\}"/);
     const merge = readFileSync(join(out, 'slurm', 'merge.sbatch'), 'utf8');
     expect(merge).toContain(`merge ${[0, 1, 2, 3].map((index) => join(out, `shard-${index}`)).join(' ')} --out ${out}`);
