@@ -51,9 +51,22 @@ export function inlineExecutor(settings: BatchSettings): Executor {
   };
 }
 
+/** The young generation of each worker thread, in MB (see poolExecutor). */
+const WORKER_YOUNG_GENERATION_MB = 24;
+
 /** Runs blocks on `workers` threads. */
 export function poolExecutor(settings: BatchSettings, workers: number): Executor {
-  const pool = new Piscina({ filename: workerFile(), minThreads: workers, maxThreads: workers, idleTimeout: Infinity, workerData: settings });
+  const pool = new Piscina({
+    filename: workerFile(),
+    minThreads: workers,
+    maxThreads: workers,
+    idleTimeout: Infinity,
+    workerData: settings,
+    // A run's garbage is young and small: with V8's default young generation (about 48 MB a thread
+    // on 64-bit) a 30,000-run 2-worker batch peaked at 414 MB resident, with 24 MB at 355-360 MB,
+    // as fast (29.5-30.6 s against 29.8 s).
+    resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+  });
   const ask = async (task: WorkerTask): Promise<WorkerAnswer> => (await pool.run(task)) as WorkerAnswer;
   const answer = <K extends 'description' | 'output'>(reply: WorkerAnswer, key: K): WorkerAnswer => {
     if ('problems' in reply) throw new ScenarioError(reply.problems);
