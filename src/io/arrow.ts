@@ -134,7 +134,8 @@ export class ArrowFileWriter {
   /** Stops writing and removes the partial file. */
   async abort(): Promise<void> {
     await this.written.catch(() => undefined);
-    await this.file.then((file) => file.close(), () => undefined);
+    // The file may be closed already (a close() that failed at the rename).
+    await this.file.then((file) => file.close()).catch(() => undefined);
     await rm(this.partial, { force: true });
   }
 
