@@ -62,9 +62,9 @@ export function poolExecutor(settings: BatchSettings, workers: number): Executor
     maxThreads: workers,
     idleTimeout: Infinity,
     workerData: settings,
-    // A run's garbage is young and small: with V8's default young generation (about 48 MB a thread
-    // on 64-bit) a 30,000-run 2-worker batch peaked at 414 MB resident, with 24 MB at 355-360 MB,
-    // as fast (29.5-30.6 s against 29.8 s).
+    // With V8's default young generation (16 MB semi-spaces) a 100,000-run 2-worker batch peaked at
+    // 432-444 MB resident, over the 400 MB a batch may take; with 24 MB (8 MB semi-spaces) at 381 MB,
+    // for about 4% of speed (README, Memory).
     resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
   });
   const ask = async (task: WorkerTask): Promise<WorkerAnswer> => (await pool.run(task)) as WorkerAnswer;
