@@ -63,7 +63,7 @@ export function poolExecutor(settings: BatchSettings, workers: number): Executor
     idleTimeout: Infinity,
     workerData: settings,
     // With V8's default young generation (16 MB semi-spaces) a 100,000-run 2-worker batch peaked at
-    // 432-444 MB resident, over the 400 MB a batch may take; with 24 MB (8 MB semi-spaces) at 381 MB,
+    // 432-444 MB resident, over the 400 MB a batch may take; with 24 MB at 381 MB,
     // for about 4% of speed (README, Memory).
     resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
   });
