@@ -1,4 +1,4 @@
-import { runScenario } from '../market/run.js';
+import { MONTHLY_SERIES, runScenario } from '../market/run.js';
 import type { MonthlySeries } from '../market/run.js';
 import type { RunResult } from '../market/results.js';
 import { compileScenario } from '../scenario/compile.js';
@@ -45,8 +45,6 @@ export interface BlockOutput {
 }
 
 const KIND_OF_OUTPUT: Record<MonthlySeries, ActorKind> = { market: 'market', labs: 'lab', providers: 'provider', suppliers: 'supplier' };
-
-const SERIES: readonly MonthlySeries[] = ['market', 'labs', 'providers', 'suppliers'];
 
 const NO_BLOCK: BlockSize = { rows: 0 };
 
@@ -129,7 +127,7 @@ export class Replicator {
     const timeseries = description.timeseriesKinds.length > 0 ? timeseriesAppender(description, expected(this.lastBlock.timeseries)) : undefined;
     const events = eventsAppender(description, expected(this.lastBlock.events));
     // The monthly series the timeseries table has; the runs spare building the others.
-    const keep = SERIES.filter((series) => description.timeseriesKinds.includes(KIND_OF_OUTPUT[series]));
+    const keep = MONTHLY_SERIES.filter((series) => description.timeseriesKinds.includes(KIND_OF_OUTPUT[series]));
     for (let runIndex = first; runIndex < first + count; runIndex++) {
       for (let variant = 0; variant < this.compiled.length; variant++) {
         const result = this.simulate(runIndex, variant, this.uniforms(runIndex), keep);

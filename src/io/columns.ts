@@ -247,9 +247,6 @@ export function transferables(blocks: readonly TableBlock[]): ArrayBuffer[] {
   return buffers;
 }
 
-
-
-
 /** Fills a table row by row, column by column, into arrays that grow as rows come. */
 class BlockBuilder {
   private readonly index = new Map<string, number>();
@@ -342,7 +339,7 @@ class BlockBuilder {
       if (data.type === 'utf8') return { type: 'utf8', offsets: data.offsets.subarray(0, rows + 1), bytes: this.utf8[i]!.bytes.subarray(0, this.utf8[i]!.used) };
       if (data.type === 'float64') {
         // Without nulls a column needs no validity bitmap.
-        const valid = data.valid && data.nulls > 0 ? data.valid.subarray(0, (rows + 7) >> 3) : undefined;
+        const valid = data.valid && data.nulls > 0 ? data.valid.subarray(0, bitmapBytes(rows)) : undefined;
         return { type: 'float64', values: data.values.subarray(0, rows), valid, nulls: valid ? data.nulls : 0 };
       }
       return { type: data.type, values: data.values.subarray(0, rows) };

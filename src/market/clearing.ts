@@ -68,6 +68,8 @@ export class Market {
   private readonly wants: Float64Array;
   /** The positions cheapest first (sorted in place each month). */
   private readonly byPrice: Position[];
+  /** Each lab's `eligibleIn` mask for the month's spot market, looked up once a month rather than once per provider. */
+  private readonly eligibleMasks: Uint8Array[];
   /** Each provider's share of the compute sold to labs in the month last cleared, by `provider.index`. */
   readonly marketShares: Float64Array;
   /** What each provider sold on the spot market in the month last cleared, by `provider.index`. */
@@ -86,6 +88,7 @@ export class Market {
     this.budgetLeft = new Float64Array(labs.length);
     this.wants = new Float64Array(labs.length);
     this.byPrice = this.positions.slice();
+    this.eligibleMasks = mapped(labs, () => new Uint8Array(0));
     this.marketShares = new Float64Array(providers.length);
     this.spotH100e = new Float64Array(providers.length);
   }
@@ -186,12 +189,14 @@ export class Market {
     const byPrice = this.byPrice;
     for (let p = 0; p < providerCount; p++) byPrice[p] = positions[p]!;
     sortByPrice(byPrice, spotPriceOf, cheaperSpot);
+    const eligibleMasks = this.eligibleMasks;
+    for (let i = 0; i < labs.length; i++) eligibleMasks[i] = labs[i]!.eligibleIn(this.providers).mask;
     for (const p of byPrice) {
       if (p.idle <= 0 || !(p.spotPrice > 0)) continue;
       let wanted = 0;
       for (let i = 0; i < labs.length; i++) {
         const lab = labs[i]!;
-        const eligible = lab.eligibleIn(this.providers).mask[p.provider.index] === 1 && p.spotPrice <= lab.procurement.priceCeilingUsdPerGpuHour;
+        const eligible = eligibleMasks[i]![p.provider.index] === 1 && p.spotPrice <= lab.procurement.priceCeilingUsdPerGpuHour;
         wants[i] = eligible ? Math.min(need[i]!, budgetLeft[i]! / (p.spotPrice * hours)) : 0;
         wanted += wants[i]!;
       }

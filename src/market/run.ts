@@ -43,13 +43,14 @@ export function runScenario(compiled: CompiledScenario, seed: number | string, r
   const streams = new RandomStreams(seed, runIndex);
   const sampler = new ParameterSampler(streams, options.design);
   const world = buildWorld(sim, compiled, sampler);
-  const run = new MarketRun(sim, compiled, world, streams, sampler, options.keep ?? ALL_SERIES);
+  const run = new MarketRun(sim, compiled, world, streams, sampler, options.keep ?? MONTHLY_SERIES);
   run.schedule();
   sim.run({ until: run.endDay });
   return run.result(seed, runIndex);
 }
 
-const ALL_SERIES: readonly MonthlySeries[] = ['labs', 'providers', 'suppliers', 'market'];
+/** Every monthly series a run can keep. */
+export const MONTHLY_SERIES: readonly MonthlySeries[] = ['market', 'labs', 'providers', 'suppliers'];
 
 // Same-day order: the month closes first, then dated changes and shocks, then decisions.
 const CLOSE = -10;
