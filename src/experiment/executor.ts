@@ -63,8 +63,8 @@ export function poolExecutor(settings: BatchSettings, workers: number): Executor
     idleTimeout: Infinity,
     workerData: settings,
     // With V8's default young generation (16 MB semi-spaces) a 100,000-run 2-worker batch peaked at
-    // 432-444 MB resident, over the 400 MB a batch may take; with 24 MB at 381 MB,
-    // for about 4% of speed (README, Memory).
+    // 415 MB resident, over the 400 MB a batch may take; with 24 MB at 355 MB, for about 4% of
+    // speed (README, Memory).
     resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
   });
   const ask = async (task: WorkerTask): Promise<WorkerAnswer> => (await pool.run(task)) as WorkerAnswer;
