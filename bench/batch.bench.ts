@@ -19,7 +19,7 @@ import { bareRunsInThreads } from './threads.js';
  * discarding them (the reference, in its own process); how far bare runs in 1 and 2 threads scale
  * on this machine (the ceiling for the batch's scaling); and Arrow write throughput.
  *
- * The machine is shared: its speed moves by 10-20% from one minute to the next, and one core can
+ * The machine is shared: its speed moves by 10-30% within minutes, and one core can
  * be slower than the other. So 1- and 2-worker batches run in alternating pairs, each pair a
  * ratio, and the figures are medians over the pairs.
  */

@@ -7,7 +7,7 @@ import { loadScenario } from '../src/scenario/load.js';
 /**
  * How far this machine scales the model itself: bare runs (results discarded, nothing written,
  * nothing coordinated) in several worker threads at once, counted over the same window of time.
- * Two threads on two cores rarely give 2x one: the cores share a cache and, on a virtual
+ * Two threads on two cores need not give 2x one: the cores share a cache and, on a virtual
  * machine, a host; this is the ceiling a batch's scaling is read against.
  */
 
