@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runBatch } from '../src/experiment/batch.js';
+import { BATCH_NODE_FLAGS } from '../src/experiment/executor.js';
 import { Replicator } from '../src/experiment/replicate.js';
 import { ArrowFileWriter, ArrowTable } from '../src/io/arrow.js';
 import { timeseriesLayout } from '../src/io/layout.js';
@@ -87,10 +88,10 @@ async function batchGroup(workers: number): Promise<Measurement[]> {
 }
 
 /** Times an asynchronous task a few times (tinybench's sync harness does not fit a batch of seconds). */
-async function measureAsync(name: string, task: () => Promise<number>, { warmUp = true, repeats = 3 } = {}): Promise<Measurement> {
-  if (warmUp) await task();
+async function measureAsync(name: string, task: () => Promise<number>): Promise<Measurement> {
+  await task();
   const rates: number[] = [];
-  for (let i = 0; i < repeats; i++) {
+  for (let i = 0; i < 3; i++) {
     const started = performance.now();
     const operations = await task();
     rates.push(operations / ((performance.now() - started) / 1000));
@@ -112,7 +113,7 @@ async function main(): Promise<void> {
   const take = (name: string): void => {
     // Batches and threads run as the `computerace` command runs them (its interpreter line gives
     // Node this flag); the reference, one thread beside an idle core, keeps the collector's helpers.
-    const flags = name === 'reference' || name === 'arrow' ? [] : ['--single-threaded-gc'];
+    const flags = name === 'reference' || name === 'arrow' ? [] : BATCH_NODE_FLAGS;
     for (const m of measureInChild(file, name, flags)) measured.set(m.name, [...(measured.get(m.name) ?? []), m]);
   };
   take('reference');
@@ -126,7 +127,10 @@ async function main(): Promise<void> {
     return `  ${label.padEnd(34)} ${value.toFixed(0).padStart(5)} runs/s  (${(value / reference).toFixed(2)} of the reference; ${spread(values)})`;
   };
   // A pair's ratio compares measurements taken a minute apart, not across the whole bench.
-  const ratios = (one: string, two: string): number[] => rates(two).map((r, i) => r / rates(one)[i]!);
+  const ratios = (one: string, two: string): number[] => {
+    const ones = rates(one);
+    return rates(two).map((r, i) => r / ones[i]!);
+  };
   const steadyRatios = ratios('batch steady, 1 worker(s)', 'batch steady, 2 worker(s)');
   const ceilingRatios = ratios('bare runs, 1 thread', 'bare runs, 2 threads');
   const scaling = median(steadyRatios);

@@ -1,5 +1,6 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { setFlagsFromString } from 'node:v8';
+import { WORKER_YOUNG_GENERATION_MB } from '../src/experiment/executor.js';
 import { runScenario } from '../src/market/run.js';
 import { compileScenario } from '../src/scenario/compile.js';
 import { loadScenario } from '../src/scenario/load.js';
@@ -19,11 +20,11 @@ interface ThreadTask {
 }
 
 /** Runs/s of `threads` threads running bare runs together for `windowMs`, after each warmed up alone. */
-export async function bareRunsInThreads(scenario: string, threads: number, { warmUpRuns = 2000, windowMs = 10_000, youngGenerationMb = 24 } = {}): Promise<number> {
+export async function bareRunsInThreads(scenario: string, threads: number, { warmUpRuns = 2000, windowMs = 10_000 } = {}): Promise<number> {
   const workers = Array.from({ length: threads }, (_, i) => new Worker(new URL(import.meta.url), {
     workerData: { scenario, warmUpRuns, offset: i * 1e6 } satisfies ThreadTask,
-    // As the batch's workers are given (src/experiment/executor.ts).
-    resourceLimits: { maxYoungGenerationSizeMb: youngGenerationMb },
+    // As the batch's workers are given.
+    resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
   }));
   const next = (worker: Worker): Promise<number> => new Promise((resolve, reject) => {
     worker.once('message', resolve);

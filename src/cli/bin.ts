@@ -1,8 +1,7 @@
 #!/usr/bin/env -S node --single-threaded-gc
 /** The `computerace` executable: runs the command line and sets the exit code. */
-// --single-threaded-gc: a batch keeps every core busy with a worker, where the collector's helper
-// threads only take turns with the workers; without them a 2-worker batch ran 4% faster (README).
-// V8 takes the flag only at start, hence the interpreter line (and `npm start`, and Slurm scripts).
+// The interpreter line gives Node BATCH_NODE_FLAGS (experiment/executor.ts, which says why): V8
+// takes them only at start. `npm start` and the Slurm scripts give the same flags.
 import { main } from './main.js';
 
 process.exitCode = await main(process.argv);

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
+import { BATCH_NODE_FLAGS } from '../experiment/executor.js';
 import { TIMESERIES_MODES } from '../io/layout.js';
 import { collect, positiveInteger } from './arguments.js';
 import { UsageError } from './errors.js';
@@ -73,9 +74,6 @@ export function addSlurmCommand(program: Command): void {
     });
 }
 
-/** Node's flags for a batch, as the `computerace` interpreter line gives them (see bin.ts). */
-const NODE_FLAGS = ['--single-threaded-gc'];
-
 /** The job array and merge scripts: absolute paths to node and to this executable, so they run from any directory. */
 export function slurmScripts(scenario: string, flags: Omit<SlurmFlags, 'submit'>): SlurmScripts {
   const node = process.execPath;
@@ -99,7 +97,7 @@ export function slurmScripts(scenario: string, flags: Omit<SlurmFlags, 'submit'>
     `#SBATCH --cpus-per-task=${flags.cpusPerTask}`,
     'set -euo pipefail',
     '# One shard per array task; --resume makes a requeued or re-submitted task continue, not restart.',
-    `exec ${[node, ...NODE_FLAGS, bin, 'run', scenario, ...batch, '--shard', `auto/${flags.shards}`].map(quote).join(' ')} --workers "\${SLURM_CPUS_PER_TASK:-1}" --quiet --resume --out ${quote(flags.out)}/shard-"\${SLURM_ARRAY_TASK_ID}"`,
+    `exec ${[node, ...BATCH_NODE_FLAGS, bin, 'run', scenario, ...batch, '--shard', `auto/${flags.shards}`].map(quote).join(' ')} --workers "\${SLURM_CPUS_PER_TASK:-1}" --quiet --resume --out ${quote(flags.out)}/shard-"\${SLURM_ARRAY_TASK_ID}"`,
     '',
   ].join('\n');
   const merge = [

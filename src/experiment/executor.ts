@@ -52,7 +52,14 @@ export function inlineExecutor(settings: BatchSettings): Executor {
 }
 
 /** The young generation of each worker thread, in MB (see poolExecutor). */
-const WORKER_YOUNG_GENERATION_MB = 24;
+export const WORKER_YOUNG_GENERATION_MB = 24;
+
+/**
+ * Node's flags for a process that runs a batch: with every core busy with a worker, the collector's
+ * helper threads only take turns with the workers (README, Speed). V8 takes them only at start, so
+ * they are on the `computerace` interpreter line (bin.ts) and given to Node by whatever starts one.
+ */
+export const BATCH_NODE_FLAGS: readonly string[] = ['--single-threaded-gc'];
 
 /** Runs blocks on `workers` threads. */
 export function poolExecutor(settings: BatchSettings, workers: number): Executor {

@@ -26,8 +26,8 @@ import { closest } from './suggest.js';
 // hundreds of files, which took about 1 s to import in every worker thread of a batch, the bundle 0.1 s.
 // The bundle exports its default instance (mathjs's `create(all)`), not the factories: that instance,
 // loaded for this module alone, is the one restricted below.
-const mathjs = createRequire(import.meta.url)('mathjs/lib/browser/math.js') as MathJsInstance;
-const { isConditionalNode, isConstantNode, isFunctionNode, isOperatorNode, isParenthesisNode, isSymbolNode } = mathjs;
+const math = createRequire(import.meta.url)('mathjs/lib/browser/math.js') as MathJsInstance;
+const { isConditionalNode, isConstantNode, isFunctionNode, isOperatorNode, isParenthesisNode, isSymbolNode } = math;
 
 /** Longest formula accepted, in characters; real formulas are a line, and the cap bounds parsing work. */
 export const MAX_EXPRESSION_LENGTH = 500;
@@ -104,7 +104,6 @@ export function expressionVariables(source: string): string[] {
 // ---------------------------------------------------------------------------------------------------
 // The restricted mathjs instance
 
-const math = mathjs;
 // Kept before it is disabled below: we parse, and the whitelist walk decides what may run.
 const parseFormula = math.parse;
 
