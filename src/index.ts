@@ -52,18 +52,21 @@ export { runScenario } from './market/run.js';
 export { registerPolicy, lookupPolicy } from './market/policies.js';
 export type {
   AllocationPolicy,
-  Award,
-  Offer,
+  BidView,
   OrderingContext,
   OrderingPolicy,
   OrderView,
   PricingFactory,
   PricingPolicy,
   ProcurementPolicy,
-  ProcurementRequest,
   QuoteContext,
+  TenderView,
 } from './market/policies.js';
+export { bidPrice, entryThreshold } from './market/auction.js';
+export type { AuctionTerms } from './market/auction.js';
 export type {
+  Bid,
+  ChipMonth,
   LabMonth,
   LabSummary,
   MarketMonth,
@@ -73,6 +76,7 @@ export type {
   RunResult,
   RunSummary,
   SupplierMonth,
+  TenderRecord,
 } from './market/results.js';
 
 // Monte Carlo batches and their outputs.
@@ -86,8 +90,8 @@ export { parseShard, shardRange } from './experiment/shards.js';
 export { saltelliDesign, SaltelliDesignError, sobolIndices } from './experiment/sobol.js';
 export type { Interval, SaltelliDesign, SaltelliRow, SobolIndices, SobolIndicesOptions } from './experiment/sobol.js';
 export type { Shard, ShardRange } from './experiment/shards.js';
-export { TIMESERIES_MODES } from './io/layout.js';
-export type { BatchDescription, TimeseriesMode } from './io/layout.js';
+export { TABLE_NAMES, TIMESERIES_MODES } from './io/layout.js';
+export type { BatchDescription, TableName, TableRows, TimeseriesMode } from './io/layout.js';
 export type { Manifest, Provenance } from './io/outputs.js';
 export { partialRankCorrelation, rankRegression, rankTransform } from './experiment/sensitivity.js';
 export type { RankRegression, RankRegressionOptions } from './experiment/sensitivity.js';

@@ -9,9 +9,9 @@ export function addMergeCommand(program: Command): void {
     .command('merge')
     .description('merge the shard directories of a batch (run with --shard K/M) into one batch directory')
     .argument('<shards...>', 'the shard directories, one per shard, in any order')
-    .requiredOption('--out <dir>', 'directory for the merged runs.arrow, timeseries.arrow, events.arrow, summary.json, manifest.json')
+    .requiredOption('--out <dir>', 'directory for the merged tables (runs, timeseries, events, tenders, bids as .arrow), summary.json, manifest.json')
     .action(async (dirs: string[], flags: { out: string }) => {
-      const [{ mergeShards, ShardMismatch }, { formatBatchSummary }, { OutputError }] = await Promise.all([
+      const [{ mergeShards, ShardMismatch }, { filesWritten, formatBatchSummary }, { OutputError }] = await Promise.all([
         import('../experiment/merge.js'),
         import('./batch-summary.js'),
         import('../io/outputs.js'),
@@ -20,7 +20,7 @@ export function addMergeCommand(program: Command): void {
       try {
         const outcome = await mergeShards(dirs, flags.out, process.argv.slice(2));
         console.log(formatBatchSummary(outcome.scenario.name, outcome, (performance.now() - started) / 1000));
-        console.log(`\nmerged ${dirs.length} shard${dirs.length > 1 ? 's' : ''} into ${flags.out}/: runs.arrow (${outcome.rows.runs} rows), timeseries.arrow (${outcome.rows.timeseries}), events.arrow (${outcome.rows.events}), summary.json, manifest.json`);
+        console.log(`\nmerged ${dirs.length} shard${dirs.length > 1 ? 's' : ''} into ${flags.out}/: ${filesWritten(outcome.rows)}`);
       } catch (error) {
         if (error instanceof ShardMismatch || error instanceof OutputError) throw new UsageError(error.message);
         throw error;

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { Table } from 'apache-arrow';
 import { ArrowFileWriter, ArrowTable } from '../io/arrow.js';
 import type { TableBlock } from '../io/columns.js';
-import { eventsLayout, runsLayout, timeseriesLayout } from '../io/layout.js';
+import { LAYOUT_OF, TABLE_NAMES } from '../io/layout.js';
+import type { TableName, TableRows } from '../io/layout.js';
 import type { BatchDescription, TimeseriesMode } from '../io/layout.js';
 import { inlineExecutor, poolExecutor } from './executor.js';
 import type { Executor } from './executor.js';
@@ -84,9 +85,9 @@ export interface BatchOutcome {
   runs: number;
   summary: BatchSummary;
   /** Rows written per table. */
-  rows: { runs: number; timeseries: number; events: number };
+  rows: TableRows;
   /** The tables, when no files were asked for. */
-  tables?: { runs: Table; timeseries: Table; events: Table };
+  tables?: Record<TableName, Table>;
   convergence?: Convergence;
 }
 
@@ -153,7 +154,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
       // The files are rewritten from the saved blocks: an Arrow file cannot be reopened for appending.
       for await (const output of checkpoint.restore(range.firstRun)) {
         sinks.write(output);
-        metrics.add(output.runs);
+        metrics.add(output.tables.runs);
         next = output.first + output.count;
       }
       if (options.untilPrecision !== undefined && metrics.runs > 0) convergence = stoppingRule(metrics, description.variants, options.untilPrecision);
@@ -172,7 +173,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
       if (output.scenarioHash !== identity.hash) throw new Error(`runs ${output.first}-${output.first + output.count - 1} ran a different scenario (hash ${output.scenarioHash}, not ${identity.hash}): did a scenario file change during the batch?`);
       sinks.write(output);
       await checkpoint?.save(output);
-      metrics.add(output.runs);
+      metrics.add(output.tables.runs);
       options.onProgress?.({ runs: metrics.runs, total, variants: description.variants.length });
       if (options.untilPrecision !== undefined) {
         convergence = stoppingRule(metrics, description.variants, options.untilPrecision);
@@ -199,37 +200,42 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
   }
 }
 
-/** The three tables of a batch: files being written, or blocks kept for in-memory tables. */
+/** The tables of a batch: files being written, or blocks kept for in-memory tables. */
 export class Sinks {
-  readonly runs: Sink;
-  readonly timeseries: Sink;
-  readonly events: Sink;
+  readonly byName: Record<TableName, Sink>;
 
   constructor(description: BatchDescription, dir: string | undefined, metadata: Record<string, string>) {
-    const sink = (name: string, table: ArrowTable): Sink => new Sink(table, dir !== undefined ? new ArrowFileWriter(join(dir, `${name}.arrow`), table) : undefined);
-    this.runs = sink('runs', new ArrowTable(runsLayout(description), metadata));
-    this.timeseries = sink('timeseries', new ArrowTable(timeseriesLayout(description), metadata));
-    this.events = sink('events', new ArrowTable(eventsLayout(description), metadata));
+    const sink = (name: TableName): Sink => {
+      const table = new ArrowTable(LAYOUT_OF[name](description), metadata);
+      return new Sink(table, dir !== undefined ? new ArrowFileWriter(join(dir, `${name}.arrow`), table) : undefined);
+    };
+    this.byName = Object.fromEntries(TABLE_NAMES.map((name) => [name, sink(name)])) as Record<TableName, Sink>;
+  }
+
+  /** The runs table's sink. */
+  get runs(): Sink {
+    return this.byName.runs;
   }
 
   write(output: BlockOutput): void {
-    this.runs.write(output.runs);
-    if (output.timeseries) this.timeseries.write(output.timeseries);
-    this.events.write(output.events);
+    for (const name of TABLE_NAMES) {
+      const block = output.tables[name];
+      if (block) this.byName[name].write(block);
+    }
   }
 
-  async close(): Promise<BatchOutcome['rows']> {
-    await Promise.all([this.runs.close(), this.timeseries.close(), this.events.close()]);
-    return { runs: this.runs.rows, timeseries: this.timeseries.rows, events: this.events.rows };
+  async close(): Promise<TableRows> {
+    await Promise.all(TABLE_NAMES.map((name) => this.byName[name].close()));
+    return Object.fromEntries(TABLE_NAMES.map((name) => [name, this.byName[name].rows])) as TableRows;
   }
 
   async abort(): Promise<void> {
-    await Promise.all([this.runs.abort(), this.timeseries.abort(), this.events.abort()]);
+    await Promise.all(TABLE_NAMES.map((name) => this.byName[name].abort()));
   }
 
   tables(): BatchOutcome['tables'] {
     if (this.runs.file) return undefined;
-    return { runs: this.runs.toTable(), timeseries: this.timeseries.toTable(), events: this.events.toTable() };
+    return Object.fromEntries(TABLE_NAMES.map((name) => [name, this.byName[name].toTable()])) as Record<TableName, Table>;
   }
 }
 

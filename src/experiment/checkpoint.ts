@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { ArrowFileWriter, readBlocks } from '../io/arrow.js';
 import type { ArrowTable } from '../io/arrow.js';
 import type { TableBlock } from '../io/columns.js';
-import type { BlockOutput } from './replicate.js';
+import { TABLE_NAMES } from '../io/layout.js';
+import type { TableName } from '../io/layout.js';
+import type { BlockOutput, BlockTables } from './replicate.js';
 
 /**
  * Checkpoints of a batch being written: each block, as it is written to the Arrow files, is also
@@ -16,14 +18,10 @@ import type { BlockOutput } from './replicate.js';
 /** The checkpoint directory of an output directory. */
 const checkpointDirectory = (out: string): string => join(out, '.checkpoint');
 
-/** The batch's three tables, as its writer has them. */
+/** The batch's tables, as its writer has them. */
 export interface CheckpointTables {
-  runs: { table: ArrowTable };
-  timeseries: { table: ArrowTable };
-  events: { table: ArrowTable };
+  byName: Record<TableName, { table: ArrowTable }>;
 }
-
-const TABLES = ['timeseries', 'events', 'runs'] as const;
 
 /** The saved blocks of one batch in one directory. */
 export class Checkpoint {
@@ -59,14 +57,14 @@ export class Checkpoint {
       const dir = join(this.dir, `${next}.blocks`);
       const saved = await readdir(dir);
       // A table with no rows in this block was saved as a file with no record batch.
-      const read = async (name: (typeof TABLES)[number]): Promise<TableBlock> => {
-        for await (const block of readBlocks(join(dir, `${name}.arrow`), this.tables[name].table.layout)) return block;
+      const read = async (name: TableName): Promise<TableBlock> => {
+        for await (const block of readBlocks(join(dir, `${name}.arrow`), this.tables.byName[name].table.layout)) return block;
         return { rows: 0, columns: [] };
       };
-      const runs = await read('runs');
-      const count = runs.rows / this.variants;
-      const timeseries = saved.includes('timeseries.arrow') ? await read('timeseries') : undefined;
-      yield { first: next, count, runs, timeseries, events: await read('events'), scenarioHash: this.scenarioHash };
+      const tables = { runs: await read('runs') } as BlockTables;
+      for (const name of TABLE_NAMES) if (name !== 'runs' && saved.includes(`${name}.arrow`)) tables[name] = await read(name);
+      const count = tables.runs.rows / this.variants;
+      yield { first: next, count, tables, scenarioHash: this.scenarioHash };
       next += count;
     }
   }
@@ -75,10 +73,10 @@ export class Checkpoint {
   async save(output: BlockOutput): Promise<void> {
     const dir = join(this.dir, `${output.first}.blocks`);
     await mkdir(`${dir}.partial`, { recursive: true });
-    for (const name of TABLES) {
-      const block = output[name];
+    for (const name of TABLE_NAMES) {
+      const block = output.tables[name];
       if (block === undefined) continue;
-      const writer = new ArrowFileWriter(join(`${dir}.partial`, `${name}.arrow`), this.tables[name].table);
+      const writer = new ArrowFileWriter(join(`${dir}.partial`, `${name}.arrow`), this.tables.byName[name].table);
       writer.write(block);
       await writer.close();
     }

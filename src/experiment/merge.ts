@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { readBlocks } from '../io/arrow.js';
+import { TABLE_NAMES } from '../io/layout.js';
 import { arrowMetadata, prepareOutputDirectory, provenanceOf } from '../io/outputs.js';
 import type { Manifest } from '../io/outputs.js';
 import { Sinks } from './batch.js';
@@ -77,8 +78,8 @@ export async function mergeShards(dirs: readonly string[], out: string, commandL
   const sinks = new Sinks(description, out, arrowMetadata(provenance));
   try {
     const metrics = new MetricSeries(description, sinks.runs.table.layout);
-    for (const name of ['runs', 'timeseries', 'events'] as const) {
-      const sink = sinks[name];
+    for (const name of TABLE_NAMES) {
+      const sink = sinks.byName[name];
       for (const shard of shards) {
         for await (const block of readBlocks(join(shard.dir, `${name}.arrow`), sink.table.layout)) {
           sink.write(block);

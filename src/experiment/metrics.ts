@@ -49,10 +49,13 @@ export class MetricSeries {
     this.columns.forEach((column, m) => {
       const data = block.columns[column]!;
       if (data.type !== 'float64') throw new Error(`key metric ${this.names[m]} is not a number column`);
+      const valid = data.valid;
       for (let row = 0; row < block.rows; row++) {
-        const value = data.values[row]!;
+        // A missing value (a lab that won no tender has no tender price) is NaN here, and no observation for the tally.
+        const missing = valid !== undefined && (valid[row >> 3]! & (1 << (row & 7))) === 0;
+        const value = missing ? NaN : data.values[row]!;
         this.values[row % variants]![m]![this.length + Math.floor(row / variants)] = value;
-        this.tallies[row % variants]![m]!.record(value);
+        if (!missing) this.tallies[row % variants]![m]!.record(value);
       }
     });
     this.length += runs;

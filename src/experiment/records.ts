@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BatchDescription } from '../io/layout.js';
+import { TABLE_NAMES } from '../io/layout.js';
+import type { BatchDescription, TableRows } from '../io/layout.js';
 import { provenanceOf, writeJsonFile } from '../io/outputs.js';
 import type { Manifest, Provenance } from '../io/outputs.js';
 import type { MetricSeries } from './metrics.js';
@@ -19,7 +20,7 @@ export interface BatchRecords {
   provenance: Provenance;
   description: BatchDescription;
   metrics: MetricSeries;
-  rows: { runs: number; timeseries: number; events: number };
+  rows: TableRows;
   convergence?: Convergence;
   commandLine: readonly string[];
   workers: number;
@@ -39,7 +40,7 @@ export async function writeBatchRecords(records: BatchRecords): Promise<BatchSum
     startedAt: records.startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     runsDone: metrics.runs,
-    files: { 'runs.arrow': { rows: rows.runs }, 'timeseries.arrow': { rows: rows.timeseries }, 'events.arrow': { rows: rows.events } },
+    files: Object.fromEntries(TABLE_NAMES.map((name) => [`${name}.arrow`, { rows: rows[name] }])),
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
     description,
@@ -68,7 +69,7 @@ export async function finishedBatch(out: string, provenance: Provenance, shard: 
     scenario: { name: scenarioName, hash: scenarioHash },
     runs: manifest.runsDone,
     summary,
-    rows: { runs: files['runs.arrow']!.rows, timeseries: files['timeseries.arrow']!.rows, events: files['events.arrow']!.rows },
+    rows: Object.fromEntries(TABLE_NAMES.map((name) => [name, files[`${name}.arrow`]?.rows ?? 0])) as TableRows,
     convergence,
   };
 }

@@ -4,9 +4,9 @@ import type { RunResult } from '../market/results.js';
 import { compileScenario } from '../scenario/compile.js';
 import type { CompiledScenario } from '../scenario/compile.js';
 import type { ScenarioSpec } from '../scenario/schema.js';
-import { eventsAppender, runsAppender, textBytesPerRow, timeseriesAppender } from '../io/columns.js';
-import type { BlockSize, TableBlock } from '../io/columns.js';
-import type { ActorKind, BatchDescription, TimeseriesMode } from '../io/layout.js';
+import { bidsAppender, eventsAppender, runsAppender, tendersAppender, textBytesPerRow, timeseriesAppender } from '../io/columns.js';
+import type { BlockSize, TableAppender, TableBlock } from '../io/columns.js';
+import type { ActorKind, BatchDescription, TableName, TimeseriesMode } from '../io/layout.js';
 import { RunFailure } from './failure.js';
 import { latinHypercube } from './lhs.js';
 import type { LatinHypercube } from './lhs.js';
@@ -37,14 +37,19 @@ export interface ReplicationPlan {
 export interface BlockOutput {
   first: number;
   count: number;
-  runs: TableBlock;
-  timeseries: TableBlock | undefined;
-  events: TableBlock;
+  /** Each table's rows; a batch without monthly series has no timeseries block. */
+  tables: BlockTables;
   /** The hash of the scenario that produced the rows, so a batch can check every process ran the same one. */
   scenarioHash: string;
 }
 
-const KIND_OF_OUTPUT: Record<MonthlySeries, ActorKind> = { market: 'market', labs: 'lab', providers: 'provider', suppliers: 'supplier' };
+/** A block's rows by table: the runs always, the others when the batch has them. */
+export type BlockTables = { runs: TableBlock } & Partial<Record<TableName, TableBlock>>;
+
+const KIND_OF_OUTPUT: Record<MonthlySeries, ActorKind> = { market: 'market', labs: 'lab', providers: 'provider', suppliers: 'supplier', chips: 'chip' };
+
+/** The tables whose rows per run vary, sized from the last block. */
+const SIZED_TABLES = ['timeseries', 'events', 'tenders', 'bids'] as const;
 
 const NO_BLOCK: BlockSize = { rows: 0 };
 
@@ -54,8 +59,8 @@ export class Replicator {
   private readonly hypercube: LatinHypercube | undefined;
   private saltelli: SaltelliDesign | undefined;
   private described: BatchDescription | undefined;
-  /** Per run (and variant) of the last block: rows of the timeseries and events tables, and their text bytes per row. */
-  private lastBlock = { timeseries: NO_BLOCK, events: NO_BLOCK };
+  /** Per run (and variant) of the last block: each table's rows and text bytes per row. */
+  private lastBlock: Record<(typeof SIZED_TABLES)[number], BlockSize> = { timeseries: NO_BLOCK, events: NO_BLOCK, tenders: NO_BLOCK, bids: NO_BLOCK };
 
   constructor(readonly plan: ReplicationPlan) {
     this.compiled = plan.variants.map((variant) => compileScenario(variant.spec));
@@ -103,12 +108,13 @@ export class Replicator {
     const specs = this.plan.variants.map((variant) => variant.spec);
     const baseline = specs[0]!;
     const kept = baseline.outputs.timeseries.map((kind) => KIND_OF_OUTPUT[kind]);
-    const wanted: ActorKind[] = this.plan.timeseries === 'all' ? ['market', 'lab', 'provider', 'supplier'] : this.plan.timeseries === 'summary' ? ['market', 'lab'] : [];
+    const wanted: ActorKind[] = this.plan.timeseries === 'all' ? ['market', 'lab', 'provider', 'supplier', 'chip'] : this.plan.timeseries === 'summary' ? ['market', 'lab', 'chip'] : [];
     this.described = {
       variants: this.plan.variants.map((variant) => variant.name),
       labs: union(specs.map((spec) => spec.labs.map((lab) => lab.id))),
       providers: union(specs.map((spec) => spec.providers.map((provider) => provider.id))),
       suppliers: union(specs.map((spec) => spec.suppliers.map((supplier) => supplier.id))),
+      chips: union(specs.map((spec) => spec.chips.map((chip) => chip.id))),
       parameters: union(specs.map((_, v) => Object.keys(this.simulate(0, v, undefined, []).sampled))),
       timeseriesKinds: wanted.filter((kind) => kept.includes(kind)),
     };
@@ -124,8 +130,13 @@ export class Replicator {
     // little spare room to allocate (a block's arrays are megabytes, moved to the writer and freed there).
     const expected = (last: BlockSize): BlockSize => ({ rows: last.rows * 1.05 * done + 8, textBytesPerRow: last.textBytesPerRow?.map((bytes) => bytes * 1.05) });
     const runs = runsAppender(description, { rows: done });
-    const timeseries = description.timeseriesKinds.length > 0 ? timeseriesAppender(description, expected(this.lastBlock.timeseries)) : undefined;
-    const events = eventsAppender(description, expected(this.lastBlock.events));
+    const appenders: [TableName, TableAppender][] = [
+      ['runs', runs],
+      ...(description.timeseriesKinds.length > 0 ? [['timeseries', timeseriesAppender(description, expected(this.lastBlock.timeseries))] as [TableName, TableAppender]] : []),
+      ['events', eventsAppender(description, expected(this.lastBlock.events))],
+      ['tenders', tendersAppender(description, expected(this.lastBlock.tenders))],
+      ['bids', bidsAppender(description, expected(this.lastBlock.bids))],
+    ];
     // The monthly series the timeseries table has; the runs spare building the others.
     const keep = MONTHLY_SERIES.filter((series) => description.timeseriesKinds.includes(KIND_OF_OUTPUT[series]));
     for (let runIndex = first; runIndex < first + count; runIndex++) {
@@ -135,14 +146,13 @@ export class Replicator {
           // The runs table's columns were fixed from run 0; a parameter only some runs draw would be lost.
           if (!known.has(path)) throw new RunFailure(runIndex, this.plan.variants[variant]!.name, this.plan.seed, new Error(`parameter ${path} was not sampled in run 0, so the runs table has no column for it`));
         }
-        runs.append(variant, result);
-        timeseries?.append(variant, result);
-        events.append(variant, result);
+        for (const [, appender] of appenders) appender.append(variant, result);
       }
     }
-    const output = { first, count, runs: runs.finish(), timeseries: timeseries?.finish(), events: events.finish(), scenarioHash: this.plan.scenarioHash };
+    const tables = { runs: runs.finish() } as BlockTables;
+    for (const [name, appender] of appenders) if (name !== 'runs') tables[name] = appender.finish();
     const perRun = (block: TableBlock | undefined): BlockSize => (block ? { rows: block.rows / done, textBytesPerRow: textBytesPerRow(block) } : NO_BLOCK);
-    this.lastBlock = { timeseries: perRun(output.timeseries), events: perRun(output.events) };
-    return output;
+    for (const name of SIZED_TABLES) this.lastBlock[name] = perRun(tables[name]);
+    return { first, count, tables, scenarioHash: this.plan.scenarioHash };
   }
 }

@@ -1,3 +1,4 @@
+import { OPTIONAL_LAB_FIGURES } from '../io/layout.js';
 import type { BatchDescription } from '../io/layout.js';
 import type { MetricSeries } from './metrics.js';
 import type { Summary } from './statistics.js';
@@ -62,7 +63,7 @@ export function summariseBatch(description: BatchDescription, series: MetricSeri
   return {
     runs: series.runs,
     variants,
-    metrics: perVariant((v) => eachMetric((name) => metricSummary(describe(series.of(v, name))))),
+    metrics: perVariant((v) => eachMetric((name) => metricSummary(describe(observed(name, series.of(v, name)))))),
     risks: perVariant((v) =>
       Object.fromEntries(
         description.labs.map((lab) => [
@@ -74,8 +75,24 @@ export function summariseBatch(description: BatchDescription, series: MetricSeri
         ]),
       ),
     ),
-    differences: perVariant((v) => eachMetric((name) => metricSummary(pairedDifference(series.of(0, name), series.of(v, name)))), 1),
+    differences: perVariant((v) => eachMetric((name) => metricSummary(pairedDifference(...observedPairs(name, series.of(0, name), series.of(v, name))))), 1),
   };
+}
+
+// A metric a run may not have (OPTIONAL_LAB_FIGURES) is summarised over the runs that have it, and
+// compared over the runs where both variants have it; any other metric keeps its NaN, which shows.
+function isOptional(name: string): boolean {
+  return OPTIONAL_LAB_FIGURES.has(name.slice(name.lastIndexOf('.') + 1));
+}
+
+function observed(name: string, values: Float64Array): Float64Array {
+  return isOptional(name) ? values.filter((value) => !Number.isNaN(value)) : values;
+}
+
+function observedPairs(name: string, a: Float64Array, b: Float64Array): [Float64Array, Float64Array] {
+  if (!isOptional(name)) return [a, b];
+  const both = (_: number, i: number): boolean => !Number.isNaN(a[i]!) && !Number.isNaN(b[i]!);
+  return [a.filter(both), b.filter(both)];
 }
 
 /** Where a batch run until a precision stands: converged, and which metric held it back longest. */

@@ -47,7 +47,7 @@ export default function work(task: WorkerTask): WorkerAnswer | unknown {
     if (error instanceof RunFailure) return { failure: { runIndex: error.runIndex, variant: error.variant, seed: error.seed, message: error.message, stack: error.stack } };
     throw error;
   }
-  const blocks = [output.runs, output.events, ...(output.timeseries ? [output.timeseries] : [])];
+  const blocks = Object.values(output.tables).filter((block) => block !== undefined);
   // Marked movable, piscina transfers the typed arrays instead of copying them.
   return Piscina.move({
     get [Piscina.transferableSymbol]() {

@@ -1,6 +1,6 @@
 import { epochDay } from '../market/calendar.js';
-import type { LabMonth, MarketMonth, ProviderMonth, RunResult, SupplierMonth } from '../market/results.js';
-import { actorIds, EVENT_KINDS, LAB_FIGURES, METRICS_OF, runsLayout, timeseriesLayout, eventsLayout } from './layout.js';
+import type { ChipMonth, LabMonth, MarketMonth, ProviderMonth, RunResult, SupplierMonth } from '../market/results.js';
+import { ACTOR_KINDS, actorIds, bidsLayout, EVENT_KINDS, LAB_FIGURES, METRICS_OF, OPTIONAL_LAB_FIGURES, runsLayout, TENDER_OUTCOMES, tendersLayout, timeseriesLayout, eventsLayout } from './layout.js';
 import type { ActorKind, BatchDescription, ColumnSpec } from './layout.js';
 
 /**
@@ -55,7 +55,11 @@ export function runsAppender(description: BatchDescription, expected: BlockSize 
     for (const path of description.parameters) table.nextNumber(result.sampled[path]);
     for (const lab of description.labs) {
       const figures = summary.labs.find((candidate) => candidate.lab === lab);
-      for (const figure of LAB_FIGURES) table.nextNumber(figures?.[figure] ?? NaN);
+      for (const figure of LAB_FIGURES) {
+        const value = figures?.[figure] ?? NaN;
+        // A figure a run may not have is missing (null), not NaN.
+        table.nextNumber(Number.isNaN(value) && OPTIONAL_LAB_FIGURES.has(figure) ? undefined : value);
+      }
       // A provider the lab holds nothing from has a share of 0, not an unknown one.
       for (const provider of description.providers) table.nextNumber(figures?.finalShares[provider] ?? 0);
     }
@@ -114,7 +118,7 @@ export function timeseriesAppender(description: BatchDescription, expected: Bloc
 }
 
 /** A monthly record of any actor kind. */
-type MonthRecord = MarketMonth | LabMonth | ProviderMonth | SupplierMonth;
+type MonthRecord = MarketMonth | LabMonth | ProviderMonth | SupplierMonth | ChipMonth;
 
 /** How one actor kind's records become timeseries rows. */
 interface KindRows {
@@ -152,15 +156,13 @@ function kindRows(kind: ActorKind, metrics: readonly string[], columnIndex: (nam
   };
 }
 
-/** The actor kinds in the order of the `kind` dictionary. */
-const ACTOR_KINDS: readonly ActorKind[] = ['market', 'lab', 'provider', 'supplier'];
-
 /** Each kind's records in a run's result, and the actor of each record (the first id of the `actor` dictionary for the market). */
 const RECORDS_OF = {
   market: { records: (result: RunResult) => result.market, actorOf: () => 'market' },
   lab: { records: (result: RunResult) => result.labs, actorOf: (record: LabMonth) => record.lab },
   provider: { records: (result: RunResult) => result.providers, actorOf: (record: ProviderMonth) => record.provider },
   supplier: { records: (result: RunResult) => result.suppliers, actorOf: (record: SupplierMonth) => record.supplier },
+  chip: { records: (result: RunResult) => result.chips, actorOf: (record: ChipMonth) => record.chip },
 };
 
 // Each kind's metrics in METRICS_OF order, read field by field: a keyed load of a dozen names
@@ -170,14 +172,18 @@ const METRIC_READERS: {
   lab: (r: LabMonth, out: Float64Array) => void;
   provider: (r: ProviderMonth, out: Float64Array) => void;
   supplier: (r: SupplierMonth, out: Float64Array) => void;
+  chip: (r: ChipMonth, out: Float64Array) => void;
 } = {
   market: (r, out) => {
     out[0] = r.spotPriceUsdPerGpuHour;
     out[1] = r.contractPriceUsdPerGpuHour;
-    out[2] = r.hhi;
-    out[3] = r.demandH100e;
-    out[4] = r.shortfallH100e;
-    out[5] = r.activeShocks;
+    out[2] = r.spotArmsLengthUsdPerGpuHour;
+    out[3] = r.contractArmsLengthUsdPerGpuHour;
+    out[4] = r.spotH100e;
+    out[5] = r.hhi;
+    out[6] = r.demandH100e;
+    out[7] = r.shortfallH100e;
+    out[8] = r.activeShocks;
   },
   lab: (r, out) => {
     out[0] = r.demandH100e;
@@ -196,12 +202,16 @@ const METRIC_READERS: {
     out[3] = r.contractedH100e;
     out[4] = r.spotH100e;
     out[5] = r.utilization;
-    out[6] = r.revenueUsd;
-    out[7] = r.avgPriceUsdPerGpuHour;
-    out[8] = r.costUsdPerGpuHour;
-    out[9] = r.backlogH100e;
-    out[10] = r.powerMw;
-    out[11] = r.marketShare;
+    out[6] = r.leasedOutH100e;
+    out[7] = r.leasedInH100e;
+    out[8] = r.revenueUsd;
+    out[9] = r.leaseCostUsd;
+    out[10] = r.avgPriceUsdPerGpuHour;
+    out[11] = r.spotPriceUsdPerGpuHour;
+    out[12] = r.costUsdPerGpuHour;
+    out[13] = r.backlogH100e;
+    out[14] = r.powerMw;
+    out[15] = r.marketShare;
   },
   supplier: (r, out) => {
     out[0] = r.productionUnits;
@@ -209,6 +219,12 @@ const METRIC_READERS: {
     out[2] = r.backlogH100e;
     out[3] = r.leadTimeDays;
     out[4] = r.capacityFactor;
+  },
+  chip: (r, out) => {
+    out[0] = r.spotPriceUsdPerGpuHour;
+    out[1] = r.spotPriceUsdPerChipHour;
+    out[2] = r.contractPriceUsdPerGpuHour;
+    out[3] = r.fleetH100e;
   },
 };
 
@@ -227,6 +243,63 @@ export function eventsAppender(description: BatchDescription, expected: BlockSiz
       table.nextNumber(event.magnitude);
       table.nextText(event.detail);
       table.endRow();
+    }
+  };
+  return { append, finish: () => table.finish() };
+}
+
+/** The rows of `tenders.arrow`: one per block tendered. */
+export function tendersAppender(description: BatchDescription, expected: BlockSize = { rows: 256 }): TableAppender {
+  const table = new BlockBuilder(tendersLayout(description), expected);
+  const labs = new Map(description.labs.map((lab, index) => [lab, index]));
+  const outcomes = new Map(TENDER_OUTCOMES.map((outcome, index) => [outcome, index]));
+  const optional = (value: number): number | undefined => (Number.isNaN(value) ? undefined : value);
+  const append = (variant: number, result: RunResult): void => {
+    for (const t of result.tenders) {
+      table.nextInt(result.runIndex);
+      table.nextInt(variant);
+      table.nextInt(t.tender);
+      table.nextInt(t.day);
+      table.nextInt(epochDay(t.date));
+      table.nextInt(labs.get(t.lab)!);
+      table.nextText(t.strategy);
+      table.nextNumber(t.sizeH100e);
+      table.nextInt(Math.round(t.deliveryDay));
+      table.nextNumber(t.contractMonths);
+      table.nextNumber(t.reserveUsdPerGpuHour);
+      table.nextInt(t.invited);
+      table.nextInt(t.able);
+      table.nextInt(t.bids.length);
+      table.nextText(t.winner);
+      table.nextNumber(optional(t.priceUsdPerGpuHour));
+      table.nextNumber(t.awardedH100e);
+      table.nextText(t.incumbent);
+      table.nextInt(t.matched ? 1 : 0);
+      table.nextNumber(optional(t.bestRivalUsdPerGpuHour));
+      table.nextText(t.leasedFrom);
+      table.nextInt(outcomes.get(t.outcome)!);
+      table.endRow();
+    }
+  };
+  return { append, finish: () => table.finish() };
+}
+
+/** The rows of `bids.arrow`: one per sealed bid. */
+export function bidsAppender(description: BatchDescription, expected: BlockSize = { rows: 256 }): TableAppender {
+  const table = new BlockBuilder(bidsLayout(description), expected);
+  const providers = new Map(description.providers.map((provider, index) => [provider, index]));
+  const append = (variant: number, result: RunResult): void => {
+    for (const t of result.tenders) {
+      for (const bid of t.bids) {
+        table.nextInt(result.runIndex);
+        table.nextInt(variant);
+        table.nextInt(t.tender);
+        table.nextInt(providers.get(bid.provider)!);
+        table.nextNumber(bid.priceUsdPerGpuHour);
+        table.nextNumber(bid.volumeH100e);
+        table.nextText(bid.leasedFrom);
+        table.endRow();
+      }
     }
   };
   return { append, finish: () => table.finish() };

@@ -138,3 +138,40 @@ function assertValidStreamName(name: unknown): asserts name is string {
     throw new RangeError('RandomStreams: stream name must be a non-empty string');
   }
 }
+
+/**
+ * Uniform draws tied to an occasion rather than to a sequence: `at(a, b, c, d)` is a pure function of
+ * the stream's key and four non-negative integers that name the occasion (say, a tender and a bidder),
+ * uniform in (0, 1). Two variants of a scenario that hold the same occasion draw the same number for
+ * it however many other draws either made before, which keeps common random numbers aligned where a
+ * sequential stream would drift. The integers are mixed with MurmurHash3's 32-bit finaliser.
+ */
+export class KeyedUniforms {
+  private readonly key: number;
+
+  /** Keyed by the first draws of `stream` (so by the seed, run and stream name). */
+  constructor(stream: Rng) {
+    this.key = Math.floor(stream() * 0x100000000) ^ Math.floor(stream() * 0x100000000);
+  }
+
+  /** The uniform of the occasion (a, b, c, d), each a non-negative integer below 2^32. */
+  at(a: number, b: number, c: number, d: number): number {
+    let h = mix(this.key ^ 0x9e3779b9);
+    h = mix(h ^ a);
+    h = mix(h ^ Math.imul(b, 0x85ebca6b));
+    h = mix(h ^ Math.imul(c, 0xc2b2ae35));
+    const high = mix(h ^ Math.imul(d, 0x27d4eb2f));
+    const low = mix(high ^ 0x165667b1);
+    // 53 bits, shifted half a step so the draw is never 0 or 1.
+    return ((high >>> 0) * 2097152 + (low >>> 11) + 0.5) / 9007199254740992;
+  }
+}
+
+function mix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h | 0;
+}

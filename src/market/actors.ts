@@ -14,6 +14,8 @@ export class ChipType {
   readonly capitalUsdPerGpuHour: number;
 
   constructor(
+    /** Position in the world's chip list, for per-chip arrays. */
+    readonly index: number,
     readonly id: string,
     readonly perfH100e: number,
     readonly powerKw: number,
@@ -32,21 +34,24 @@ export interface Cohort {
   retireDay: number;
 }
 
-/** Keeps the contracts that have not ended by `day`: the same list when none has, else a new one. */
-export function dropEnded(contracts: Contract[], day: number): Contract[] {
+/** Keeps the contracts (or leases) that have not ended by `day`: the same list when none has, else a new one. */
+export function dropEnded<T extends { endDay: number }>(contracts: T[], day: number): T[] {
   // Plain loops: `some` and `filter` took two new closures over `day` at each of a dozen calls a month.
   let first = 0;
   while (first < contracts.length && !(contracts[first]!.endDay <= day)) first++;
   if (first === contracts.length) return contracts;
-  const kept: Contract[] = [];
+  const kept: T[] = [];
   for (const c of contracts) if (c.endDay > day) kept.push(c);
   return kept;
 }
 
-/** A reserved take-or-pay contract. */
+/** A reserved take-or-pay contract between a lab and the provider it signed with. */
 export interface Contract {
   lab: Lab;
+  /** The seller: the lab pays it, and its market share counts the compute. */
   provider: Provider;
+  /** The lease that serves the contract from another provider's capacity, when the seller leased it. */
+  lease: Lease | undefined;
   volumeH100e: number;
   priceUsdPerGpuHour: number;
   startDay: number;
@@ -56,6 +61,26 @@ export interface Contract {
   earnedUsd: number;
   /** The volume in force in the month being cleared: `volumeH100e` times the share of the month it runs (clearing.ts). */
   monthH100e: number;
+}
+
+/**
+ * Capacity one provider (the lessor) lets to another (the lessee) to serve a lab's contract: same
+ * volume and term as the contract; the lessee pays the lessor for what is delivered.
+ */
+export interface Lease {
+  lessee: Provider;
+  lessor: Provider;
+  volumeH100e: number;
+  priceUsdPerGpuHour: number;
+  startDay: number;
+  endDay: number;
+  paidUsd: number;
+  earnedUsd: number;
+}
+
+/** The provider whose capacity serves a contract: its lessor when leased, else its seller. */
+export function serverOf(contract: Contract): Provider {
+  return contract.lease?.lessor ?? contract.provider;
 }
 
 /** An order for chips, in H100e, waiting for a supplier's output. */
@@ -178,22 +203,44 @@ export class Supplier {
   }
 }
 
+/** A formula of an actor's state, evaluated when the actor decides; the timeline may replace it with a number. */
+export type StateFormula = (scope: Record<string, number>) => number;
+
 /** A cloud: a fleet limited by power, a build-out, internal demand and a pricing policy. */
 export class Provider {
   /** Installed chips, oldest retirement first: retiring and looking ahead stop at the first cohort still in service. */
   readonly cohorts: Cohort[] = [];
-  /** Contracts in force or still to start (ended ones are dropped each month). */
+  /** Contracts it sold, in force or still to start (ended ones are dropped each month). */
   contracts: Contract[] = [];
+  /** Leases of its capacity to other providers, in force or still to start. */
+  leasesOut: Lease[] = [];
+  /** The lab that owns it, whose purchases from it are not arm's length. */
+  owner: string | undefined = undefined;
+  /** Whether it leases capacity to other providers. */
+  leasable = true;
+  /** `capexUsdPerYear` and `powerBuildMwPerYear` as formulas of its state, when written so. */
+  capexFormula: StateFormula | undefined = undefined;
+  powerBuildFormula: StateFormula | undefined = undefined;
+  /** demand: power is built to need, up to `powerBuildMwPerYear`; fixed: that rate every year. */
+  powerBuild: 'demand' | 'fixed' = 'demand';
+  /** Last month's revenue (USD), utilisation and spot capacity offered and sold (H100e), for its decisions. */
+  lastRevenueUsd = 0;
+  lastUtilization = 0;
+  lastSpotOfferedH100e = 0;
   fleetH100e = 0;
+  /** Its fleet by chip (`ChipType.index`), H100e. */
+  readonly fleetByChip: number[] = [];
   powerNeededMw = 0;
   /** Chip capital per hour of the whole fleet, so cost per H100e-hour is one division. */
   private capitalUsdPerHour = 0;
   /** Ordered and not yet delivered. */
   backlogH100e = 0;
-  /** Shipped and on the way, with arrival days. */
-  readonly arrivals: { day: number; h100e: number }[] = [];
+  /** Shipped and on the way, with arrival days and the power they will need. */
+  readonly arrivals: { day: number; h100e: number; mw: number }[] = [];
   /** Power under construction. */
   powerBuildingMw = 0;
+  /** Power under construction, by the day it is due online. */
+  readonly powerArrivals: { day: number; mw: number }[] = [];
   /** Position in the world's provider list, for per-provider arrays. */
   index = -1;
   /** What last month's market says this provider could sell: its spot sales and its share of unmet demand. */
@@ -242,6 +289,8 @@ export class Provider {
     if (at === this.cohorts.length) this.cohorts.push({ chip, units, retireDay });
     else this.cohorts.splice(at, 0, { chip, units, retireDay });
     this.fleetH100e += units * chip.perfH100e;
+    while (this.fleetByChip.length <= chip.index) this.fleetByChip.push(0);
+    this.fleetByChip[chip.index]! += units * chip.perfH100e;
     this.powerNeededMw += (units * chip.powerKw) / 1000;
     this.capitalUsdPerHour += (units * chip.unitCostUsd) / (chip.lifeDays * HOURS_PER_DAY);
   }
@@ -254,9 +303,62 @@ export class Provider {
     this.accumulate();
     for (const { chip, units } of this.cohorts.splice(0, retired)) {
       this.fleetH100e = Math.max(0, this.fleetH100e - units * chip.perfH100e);
+      this.fleetByChip[chip.index] = Math.max(0, this.fleetByChip[chip.index]! - units * chip.perfH100e);
       this.powerNeededMw = Math.max(0, this.powerNeededMw - (units * chip.powerKw) / 1000);
       this.capitalUsdPerHour = Math.max(0, this.capitalUsdPerHour - (units * chip.unitCostUsd) / (chip.lifeDays * HOURS_PER_DAY));
     }
+  }
+
+  /** Power online by `day`: what is online now and what is due by then (shocks may still hold some back). */
+  powerOn(day: number): number {
+    let mw = this.powerMw;
+    for (const a of this.powerArrivals) if (a.day <= day) mw += a.mw;
+    return mw;
+  }
+
+  /**
+   * Compute it can run on `day`: the fleet still in service then and the chips shipped to arrive by
+   * then, limited by the power online by then.
+   */
+  capacityOn(day: number): number {
+    let retiringH100e = 0;
+    let retiringMw = 0;
+    for (const cohort of this.cohorts) {
+      if (cohort.retireDay > day) break;
+      retiringH100e += cohort.units * cohort.chip.perfH100e;
+      retiringMw += (cohort.units * cohort.chip.powerKw) / 1000;
+    }
+    let h100e = Math.max(0, this.fleetH100e - retiringH100e);
+    let needMw = Math.max(0, this.powerNeededMw - retiringMw);
+    for (const a of this.arrivals) {
+      if (a.day > day) continue;
+      h100e += a.h100e;
+      needMw += a.mw;
+    }
+    const power = this.powerOn(day);
+    return needMw <= power || needMw === 0 ? h100e : (h100e * power) / needMw;
+  }
+
+  /**
+   * Compute it could run on `day` if it ordered now: its capacity then (`capacityOn`) and, when its
+   * suppliers' lead time leaves time to ship, the chips on order and `orderableH100e` more (what its
+   * capex still buys, at `mwPerH100e`), as far as the power online by then runs them.
+   */
+  deliverableOn(day: number, shipsBy: boolean, mwPerH100e: number, orderableH100e: number): number {
+    if (!shipsBy || !(mwPerH100e > 0)) return this.capacityOn(day);
+    const { h100e, mw } = this.pipelineOn(day, mwPerH100e);
+    const power = this.powerOn(day);
+    // As `capacityOn`: a fleet short of power runs in proportion; power to spare runs chips yet to order.
+    if (mw >= power) return mw > 0 ? (h100e * power) / mw : h100e;
+    return h100e + Math.min(Math.max(0, orderableH100e), (power - mw) / mwPerH100e);
+  }
+
+  /** Reserved volume its own capacity serves on `day`: the labs' contracts it did not lease out, and its leases to others. */
+  loadOn(day: number): number {
+    let total = 0;
+    for (const c of this.contracts) if (c.lease === undefined && c.startDay <= day && day < c.endDay) total += c.volumeH100e;
+    for (const l of this.leasesOut) if (l.startDay <= day && day < l.endDay) total += l.volumeH100e;
+    return total;
   }
 
   /** Removes a shipment that has arrived from the list of arrivals. */
@@ -285,6 +387,16 @@ export class Provider {
     this.powerMw += mw;
   }
 
+  /** Removes a build that has come due from the list of power arrivals (the power itself comes online with `addPower`). */
+  powerDue(day: number, mw: number): void {
+    const arrivals = this.powerArrivals;
+    let index = 0;
+    while (index < arrivals.length && !(arrivals[index]!.day === day && arrivals[index]!.mw === mw)) index++;
+    if (index === arrivals.length) return;
+    for (let i = index + 1; i < arrivals.length; i++) arrivals[i - 1] = arrivals[i]!;
+    arrivals.pop();
+  }
+
   /** The fleet still in service on `day` (what retires before then excluded). */
   fleetOn(day: number): number {
     let retiring = 0;
@@ -295,10 +407,37 @@ export class Provider {
     return Math.max(0, this.fleetH100e - retiring);
   }
 
-  /** Reserved volume in force on `day`. */
-  committedOn(day: number): number {
+  /**
+   * What its pipeline holds on `day`: the fleet still in service then, chips on the way and on order
+   * (those at `mwPerH100e`), in H100e and the MW they need.
+   */
+  pipelineOn(day: number, mwPerH100e: number): { h100e: number; mw: number } {
+    let retiringH100e = 0;
+    let retiringMw = 0;
+    for (const cohort of this.cohorts) {
+      if (cohort.retireDay > day) break;
+      retiringH100e += cohort.units * cohort.chip.perfH100e;
+      retiringMw += (cohort.units * cohort.chip.powerKw) / 1000;
+    }
+    let h100e = Math.max(0, this.fleetH100e - retiringH100e);
+    let mw = Math.max(0, this.powerNeededMw - retiringMw);
+    let shipped = 0;
+    for (const a of this.arrivals) {
+      shipped += a.h100e;
+      mw += a.mw;
+    }
+    // The backlog counts what is shipped until it is installed.
+    const onOrder = Math.max(0, this.backlogH100e - shipped);
+    h100e += shipped + onOrder;
+    mw += onOrder * mwPerH100e;
+    return { h100e, mw };
+  }
+
+  /** Signed backlog: the volume of its contracts and leases out in force on `day` or due to start later. */
+  backlogFrom(day: number): number {
     let total = 0;
-    for (const c of this.contracts) if (c.startDay <= day && day < c.endDay) total += c.volumeH100e;
+    for (const c of this.contracts) if (c.lease === undefined && c.endDay > day) total += c.volumeH100e;
+    for (const l of this.leasesOut) if (l.endDay > day) total += l.volumeH100e;
     return total;
   }
 
@@ -321,6 +460,9 @@ export class Provider {
   }
 }
 
+/** A lab's willingness to pay when its scenario gives none and sets no price ceiling: the 2023 H100 spot peak, USD per H100e-hour. */
+export const DEFAULT_WILLINGNESS_USD_PER_GPU_HOUR = 8;
+
 /** What a lab buys with, and how. */
 export interface ProcurementTerms {
   strategy: string;
@@ -331,6 +473,11 @@ export interface ProcurementTerms {
   intervalDays: number;
   contractMonths: number;
   coverage: number;
+  /** Size of a tender's blocks; undefined: a 100,000-GPU cluster of the newest chip in production. */
+  blockH100e: number | undefined;
+  partialBlocks: boolean;
+  deliveryDays: number;
+  termPremium: number;
 }
 
 /** The providers a lab may buy from now, resolved against a world's providers (`Lab.eligibleIn`). */
@@ -353,6 +500,16 @@ export class Lab {
   /** The last `eligibleIn`, with the terms and providers it was worked out for. */
   private eligible: { strategy: string; incumbent: string | undefined; ids: string[]; of: readonly Provider[]; eligible: Eligible } | undefined = undefined;
 
+  /** The budget as a formula of time, revenue and demand, when written so (the timeline may replace it with a number). */
+  budgetFormula: StateFormula | undefined = undefined;
+  /** Revenue (USD per year) over time, for the budget formula. */
+  revenueUsdPerYear: Curve = () => 0;
+  /** Willingness to pay (USD per H100e-hour) over time, when the scenario gives one. */
+  willingness: Curve = () => DEFAULT_WILLINGNESS_USD_PER_GPU_HOUR;
+  willingnessGiven = false;
+  /** Its demand last month, H100e, for the budget formula. */
+  lastDemandH100e = 0;
+
   constructor(
     readonly id: string,
     readonly demandTrend: Curve,
@@ -362,6 +519,16 @@ export class Lab {
     public procurementPolicy: ProcurementPolicy,
     readonly exposure: ShockExposure,
   ) {}
+
+  /**
+   * The most it pays per H100e-hour at (t, year): its willingness, and its price ceiling if lower. A
+   * lab given no willingness is willing to pay its ceiling, or the default when it has none.
+   */
+  maxPriceAt(t: number, year: number): number {
+    const ceiling = this.procurement.priceCeilingUsdPerGpuHour;
+    const willing = this.willingnessGiven ? this.willingness(t, year) : ceiling < Infinity ? ceiling : DEFAULT_WILLINGNESS_USD_PER_GPU_HOUR;
+    return Math.min(willing, ceiling);
+  }
 
   /** Reserved volume in force on `day`, by provider id. */
   heldOn(day: number): Record<string, number> {

@@ -1,9 +1,9 @@
 import type { Simulation } from '../kernel/simulation.js';
 import type { CompiledScenario } from '../scenario/compile.js';
 import type { ParameterSampler } from '../scenario/sample.js';
-import type { PricingSpec, ScenarioSpec, UncertainSpec } from '../scenario/schema.js';
+import type { PricingSpec, ScenarioSpec, UncertainOrFormulaSpec, UncertainSpec } from '../scenario/schema.js';
 import { ChipType, Lab, Provider, ShockExposure, Supplier } from './actors.js';
-import type { Curve } from './actors.js';
+import type { Curve, StateFormula } from './actors.js';
 import { mapped } from './arrays.js';
 import { DAYS_PER_YEAR, daysBetween } from './calendar.js';
 import { lookupPolicy } from './policies.js';
@@ -15,6 +15,8 @@ import { PointTable } from './points.js';
 /** The actors of one run, by id, in the scenario's order. */
 export interface World {
   chips: Map<string, ChipType>;
+  /** The chips in the scenario's order (`ChipType.index`). */
+  chipList: ChipType[];
   suppliers: Supplier[];
   providers: Provider[];
   labs: Lab[];
@@ -36,9 +38,8 @@ export function buildWorld(sim: Simulation, compiled: CompiledScenario, sampler:
   const { spec } = compiled;
   const day = (date: string): number => daysBetween(spec.start, date);
   const endDay = day(spec.end);
-  const chips = new Map(
-    mapped(spec.chips, (c) => [c.id, new ChipType(c.id, c.perfH100e, c.powerKw, c.unitCostUsd, c.lifeYears * DAYS_PER_YEAR, day(c.release))]),
-  );
+  const chipList = mapped(spec.chips, (c, i) => new ChipType(i, c.id, c.perfH100e, c.powerKw, c.unitCostUsd, c.lifeYears * DAYS_PER_YEAR, day(c.release)));
+  const chips = new Map(mapped(chipList, (c) => [c.id, c]));
   const chip = (id: string): ChipType => chips.get(id)!;
 
   const suppliers = mapped(spec.suppliers, (s, i) => {
@@ -55,13 +56,15 @@ export function buildWorld(sim: Simulation, compiled: CompiledScenario, sampler:
 
   const providers = mapped(spec.providers, (p, i) => {
     const path = `providers.${p.id}`;
+    const powerBuild = stateValue(compiled, p.powerBuildMwPerYear, `${path}.powerBuildMwPerYear`, `providers[${i}].powerBuildMwPerYear`, sampler, 0);
+    const capex = stateValue(compiled, p.capexUsdPerYear, `${path}.capexUsdPerYear`, `providers[${i}].capexUsdPerYear`, sampler, 0);
     const provider = new Provider(
       sim,
       p.id,
       p.powerMw,
-      sampler.bounded(p.powerBuildMwPerYear, `${path}.powerBuildMwPerYear`, 0),
+      powerBuild.value,
       sampler.bounded(p.powerLeadTimeDays, `${path}.powerLeadTimeDays`, 1),
-      sampler.bounded(p.capexUsdPerYear, `${path}.capexUsdPerYear`, 0),
+      capex.value,
       p.capexUsdPerMw,
       p.opexUsdPerGpuHour,
       curve(compiled, `providers[${i}].internalDemandH100e`, p.internalDemandH100e),
@@ -73,6 +76,11 @@ export function buildWorld(sim: Simulation, compiled: CompiledScenario, sampler:
     );
     for (const [chipId, units] of Object.entries(p.fleet)) installInitialFleet(provider, chip(chipId), units);
     provider.index = i;
+    provider.owner = p.owner;
+    provider.leasable = p.leasesOut;
+    provider.powerBuild = p.powerBuild;
+    provider.powerBuildFormula = powerBuild.formula;
+    provider.capexFormula = capex.formula;
     return provider;
   });
 
@@ -85,11 +93,12 @@ export function buildWorld(sim: Simulation, compiled: CompiledScenario, sampler:
         ? (t) => initial * Math.pow(growth, t)
         : scoped(compiled.formula(`labs[${i}].demand.formula`), { t: 0, year: 0, initial, growth });
     const p = l.procurement;
-    return new Lab(
+    const budget = stateValue(compiled, l.budgetUsdPerYear, `${path}.budgetUsdPerYear`, `labs[${i}].budgetUsdPerYear`, sampler, 0);
+    const lab = new Lab(
       l.id,
       trend,
       l.demand.volatility,
-      sampler.bounded(l.budgetUsdPerYear, `${path}.budgetUsdPerYear`, 0),
+      budget.value,
       {
         strategy: p.strategy,
         providers: [...p.providers],
@@ -99,14 +108,26 @@ export function buildWorld(sim: Simulation, compiled: CompiledScenario, sampler:
         intervalDays: p.intervalDays,
         contractMonths: p.contractMonths,
         coverage: p.coverage,
+        blockH100e: p.blockH100e,
+        partialBlocks: p.partialBlocks,
+        deliveryDays: p.deliveryDays,
+        termPremium: p.termPremium,
       },
       lookupPolicy('procurement', p.strategy),
       new ShockExposure(sim, 1),
     );
+    lab.budgetFormula = budget.formula;
+    if (l.revenueUsdPerYear !== undefined) lab.revenueUsdPerYear = timeCurve(compiled, l.revenueUsdPerYear, `${path}.revenueUsdPerYear`, `labs[${i}].revenueUsdPerYear`, sampler, 0);
+    if (l.willingnessToPayUsdPerGpuHour !== undefined) {
+      lab.willingness = timeCurve(compiled, l.willingnessToPayUsdPerGpuHour, `${path}.willingnessToPayUsdPerGpuHour`, `labs[${i}].willingnessToPayUsdPerGpuHour`, sampler, 0);
+      lab.willingnessGiven = true;
+    }
+    return lab;
   });
 
   return {
     chips,
+    chipList,
     suppliers,
     providers,
     labs,
@@ -157,6 +178,33 @@ export function pricingPolicy(
     params[name] = sampler.value(value as UncertainSpec, `${paramPath}.${name}`);
   }
   return lookupPolicy('pricing', spec.policy)(params);
+}
+
+/**
+ * A number, a distribution (drawn once, from the parameter's stream, clamped at `min`) or a formula of
+ * an actor's state: its value now (0 for a formula, until the actor first decides) and the formula.
+ */
+export function stateValue(
+  compiled: CompiledScenario,
+  spec: UncertainOrFormulaSpec,
+  paramPath: string,
+  formulaPath: string,
+  sampler: ParameterSampler,
+  min: number,
+): { value: number; formula: StateFormula | undefined } {
+  if (typeof spec !== 'string') return { value: sampler.bounded(spec, paramPath, min), formula: undefined };
+  const expression = compiled.formula(formulaPath);
+  return { value: 0, formula: (scope) => Math.max(min, expression.evaluate(scope)) };
+}
+
+/** A number, a distribution (drawn once) or a formula of time as a curve, clamped at `min`. */
+export function timeCurve(compiled: CompiledScenario, spec: UncertainOrFormulaSpec, paramPath: string, formulaPath: string, sampler: ParameterSampler, min: number): Curve {
+  if (typeof spec !== 'string') {
+    const value = sampler.bounded(spec, paramPath, min);
+    return () => value;
+  }
+  const evaluate = scoped(compiled.formula(formulaPath), { t: 0, year: 0 });
+  return (t, year) => Math.max(min, evaluate(t, year));
 }
 
 /** A number or a compiled formula of time as a curve. */

@@ -1,14 +1,17 @@
-import type { Contract, Lab, Provider } from './actors.js';
+import type { ChipType, Contract, Lab, Lease, Provider } from './actors.js';
+import { serverOf } from './actors.js';
 import { mapped } from './arrays.js';
 import { DAYS_PER_YEAR, HOURS_PER_DAY } from './calendar.js';
-import type { LabMonth, MarketMonth, ProviderMonth } from './results.js';
-import { sortByPrice } from './sorting.js';
+import type { ChipMonth, LabMonth, MarketMonth, ProviderMonth } from './results.js';
+import { SUPPLY_TRANCHES, SpotMarket } from './spot.js';
 
 /**
- * The monthly market: providers serve their own models first, then their reserved contracts (pro
- * rata when a shortage leaves them unable to deliver all), then sell idle capacity on the spot
- * market, cheapest first; what no one can serve is the labs' shortfall. Labs pay for what is
- * delivered: reserved volume whether used or not (take-or-pay), and spot volume bought.
+ * The monthly market: providers serve their own models first, then the reserved contracts their
+ * capacity serves (their own and those they lease to other providers; pro rata when a shortage leaves
+ * them unable to deliver all), then sell idle capacity on the spot market (spot.ts); what no one can
+ * serve, or what a lab will not pay for, is its shortfall. Labs pay their seller for what is
+ * delivered: reserved volume whether used or not (take-or-pay), and spot volume bought; a seller
+ * serving a contract from leased capacity pays its lessor for what the lessor delivers.
  */
 
 /** One month to clear. */
@@ -19,9 +22,11 @@ export interface MonthContext {
   days: number;
   t: number;
   year: number;
-  /** Last month's spot index, seen by pricing formulas. */
+  /** Last month's spot index, seen by pricing policies. */
   spotUsdPerGpuHour: number;
   activeShocks: number;
+  /** A cap on spot prices (Infinity for none). */
+  spotCapUsdPerGpuHour: number;
 }
 
 /** A provider's position in the month. */
@@ -29,23 +34,36 @@ interface Position {
   provider: Provider;
   usable: number;
   internal: number;
-  contracted: number;
-  /** Share of its contracted volume it can deliver. */
+  /** Reserved volume its own capacity serves this month: contracts it did not lease out, and leases to others. */
+  load: number;
+  /** Of `load`, the leases to others. */
+  leasedOut: number;
+  /** Share of its load it can deliver. */
   deliveryRatio: number;
+  /** Delivered to its own lab customers from capacity leased from others. */
+  leasedIn: number;
   idle: number;
   spotPrice: number;
   spotSold: number;
-  /** Earned from contracts this month (kept apart from spot so the contract price index needs no subtraction). */
+  /** Earned from contracts with labs this month, and the part of it from labs that do not own it. */
   contractRevenue: number;
-  revenue: number;
-  hoursSold: number;
+  armsLengthContractRevenue: number;
+  /** Hours sold to labs under contracts, and the arm's-length part. */
+  contractHours: number;
+  armsLengthContractHours: number;
+  /** Earned from lessees; paid to lessors. */
+  leaseRevenue: number;
+  leaseCost: number;
+  /** Sold on spot to labs that do not own it. */
+  armsLengthSpotSold: number;
 }
 
-/** Where clearing appends the month's records (the run's record lists); without a provider list, no provider records are built. */
+/** Where clearing appends the month's records (the run's record lists); a list left out is not built. */
 export interface ClearingRecords {
   labs: LabMonth[];
   providers: ProviderMonth[] | undefined;
   market: MarketMonth[];
+  chips: ChipMonth[] | undefined;
 }
 
 /**
@@ -55,42 +73,47 @@ export interface ClearingRecords {
 export class Market {
   /** One position per provider, in the world's order, overwritten each month. */
   private readonly positions: Position[];
-  /** Compute delivered to each lab by each provider this month: row `lab`, column `provider.index`. */
+  /** Compute delivered to each lab by each seller this month: row `lab`, column `provider.index`. */
   private readonly delivered: Float64Array;
-  // Each lab's month, summed here and written to its record once at the end: adding to the fields
-  // of a record as it goes cost more than the additions (V8 boxes each number field of an object).
+  // Each lab's month, summed here and written to its record once at the end.
   private readonly contracted: Float64Array;
   private readonly spot: Float64Array;
   private readonly spend: Float64Array;
-  // Spot buying, per lab: what it still needs, what its budget still allows, and what it asks of one provider.
+  private readonly spotMarket: SpotMarket;
+  private readonly trancheH100e: Float64Array;
+  private readonly trancheAsk: Float64Array;
   private readonly need: Float64Array;
-  private readonly budgetLeft: Float64Array;
-  private readonly wants: Float64Array;
-  /** The positions cheapest first (sorted in place each month). */
-  private readonly byPrice: Position[];
-  /** Each lab's `eligibleIn` mask for the month's spot market, looked up once a month rather than once per provider. */
+  private readonly willingness: Float64Array;
+  private readonly budget: Float64Array;
   private readonly eligibleMasks: Uint8Array[];
   /** Each provider's share of the compute sold to labs in the month last cleared, by `provider.index`. */
   readonly marketShares: Float64Array;
-  /** What each provider sold on the spot market in the month last cleared, by `provider.index`. */
+  /** What each provider sold and offered on the spot market in the month last cleared, by `provider.index`. */
   readonly spotH100e: Float64Array;
+  readonly spotOfferedH100e: Float64Array;
+  /** Over the run: what labs paid, what providers earned (from labs and lessees), and what lessees paid lessors, USD. */
+  readonly money = { labsPaidUsd: 0, providersEarnedUsd: 0, leasesPaidUsd: 0 };
 
   constructor(
     readonly labs: readonly Lab[],
     readonly providers: readonly Provider[],
+    readonly chips: readonly ChipType[],
   ) {
     this.positions = mapped(providers, (provider) => emptyPosition(provider));
     this.delivered = new Float64Array(labs.length * providers.length);
     this.contracted = new Float64Array(labs.length);
     this.spot = new Float64Array(labs.length);
     this.spend = new Float64Array(labs.length);
+    this.spotMarket = new SpotMarket(providers.length, labs.length);
+    this.trancheH100e = new Float64Array(providers.length * SUPPLY_TRANCHES);
+    this.trancheAsk = new Float64Array(providers.length * SUPPLY_TRANCHES);
     this.need = new Float64Array(labs.length);
-    this.budgetLeft = new Float64Array(labs.length);
-    this.wants = new Float64Array(labs.length);
-    this.byPrice = this.positions.slice();
+    this.willingness = new Float64Array(labs.length);
+    this.budget = new Float64Array(labs.length);
     this.eligibleMasks = mapped(labs, () => new Uint8Array(0));
     this.marketShares = new Float64Array(providers.length);
     this.spotH100e = new Float64Array(providers.length);
+    this.spotOfferedH100e = new Float64Array(providers.length);
   }
 
   /**
@@ -104,20 +127,19 @@ export class Market {
     const hours = month.days * HOURS_PER_DAY;
     const endDay = month.startDay + month.days;
     for (let p = 0; p < positions.length; p++) openPosition(positions[p]!, usable[p]!, month, endDay);
+    for (const position of positions) settleProvider(position, positions, month, endDay);
     delivered.fill(0);
     contracted.fill(0);
     spot.fill(0);
     spend.fill(0);
 
-    // Reserved contracts: delivered pro rata to what each provider can serve, and paid as delivered.
-    // A lab's contracts are all in their providers' lists too, so each one's volume this month is known.
+    // Reserved contracts, the labs' side: delivered at the delivery ratio of the capacity serving them, paid as delivered.
     for (let i = 0; i < labs.length; i++) {
       const row = i * providers.length;
       for (const contract of labs[i]!.contracts) {
         const volume = contract.monthH100e;
         if (volume <= 0) continue;
-        const position = positions[contract.provider.index]!;
-        const h100e = volume * position.deliveryRatio;
+        const h100e = volume * positions[serverOf(contract).index]!.deliveryRatio;
         const payment = h100e * contract.priceUsdPerGpuHour * hours;
         contract.paidUsd += payment;
         spend[i]! += payment;
@@ -130,96 +152,90 @@ export class Market {
 
     const firstLabRecord = records.labs.length;
     for (let i = 0; i < labs.length; i++) records.labs.push(this.labMonth(i, month.month, demand[i]!, hours));
-    const labRecords = records.labs;
 
     let sold = 0;
-    // Written out as (sum + contracted) + spot, the order in which these have always been added.
-    for (const p of positions) sold = sold + p.contracted * p.deliveryRatio + p.spotSold;
-    const { marketShares, spotH100e } = this;
+    for (const p of positions) sold += soldToLabs(p);
+    const { marketShares, spotH100e, spotOfferedH100e, money } = this;
     for (let i = 0; i < positions.length; i++) {
       const p = positions[i]!;
-      marketShares[i] = sold > 0 ? (p.contracted * p.deliveryRatio + p.spotSold) / sold : 0;
+      marketShares[i] = sold > 0 ? soldToLabs(p) / sold : 0;
       spotH100e[i] = p.spotSold;
-      records.providers?.push(providerMonth(p, month, marketShares[i]!));
+      spotOfferedH100e[i] = p.idle;
+      money.providersEarnedUsd += p.contractRevenue + p.leaseRevenue + p.spotSold * p.spotPrice * hours;
+      money.leasesPaidUsd += p.leaseCost;
+      p.provider.lastRevenueUsd = p.contractRevenue + p.leaseRevenue + p.spotSold * p.spotPrice * hours;
+      p.provider.lastUtilization = p.usable > 0 ? (p.internal + p.load * p.deliveryRatio + p.spotSold) / p.usable : 0;
+      records.providers?.push(providerMonth(p, month, marketShares[i]!, hours));
     }
-    const market = marketMonth(labRecords, firstLabRecord, marketShares, positions, month, hours);
+    for (let i = 0; i < labs.length; i++) money.labsPaidUsd += spend[i]!;
+    const market = marketMonth(records.labs, firstLabRecord, marketShares, positions, month, hours);
     records.market.push(market);
+    if (records.chips !== undefined) this.chipMonths(month, market, records.chips);
     return market;
   }
 
   /**
-   * Spot: each provider prices idle capacity with its policy at the utilisation it would reach if
-   * the spot demand were spread over the market by capacity; labs buy cheapest first, sharing a
-   * provider's idle capacity in proportion to what they still need, within their monthly budget.
+   * Spot: each provider offers its idle capacity in tranches, each at its reservation price for the
+   * utilisation the tranche brings (never below its operating cost); each lab bids for what its
+   * contracts leave uncovered, by its willingness to pay, within what its monthly budget has left.
    */
   private sellSpot(demand: ArrayLike<number>, month: MonthContext, hours: number): void {
-    const { labs, positions, delivered, need, budgetLeft, wants, contracted, spot, spend } = this;
-    const providerCount = positions.length;
-    let totalNeed = 0;
-    for (let i = 0; i < labs.length; i++) {
-      need[i] = Math.max(0, demand[i]! - contracted[i]!);
-      totalNeed += need[i]!;
-    }
-    let totalUsable = 0;
+    const { labs, providers, positions, delivered, contracted, spot, spend, trancheH100e, trancheAsk, need, willingness, budget, eligibleMasks } = this;
     let idleProviders = 0;
-    for (const p of positions) {
-      totalUsable += p.usable;
-      if (p.idle > 0) idleProviders++;
-    }
+    for (const p of positions) if (p.idle > 0) idleProviders++;
     // A provider pricing spot competes at least with itself, whoever else has idle capacity.
     const bidders = Math.max(1, idleProviders);
-    for (const p of positions) {
-      const expectedSpot = totalUsable > 0 ? (totalNeed * p.usable) / totalUsable : 0;
-      const utilization = p.usable > 0 ? Math.min(1, (p.internal + p.contracted * p.deliveryRatio + Math.min(p.idle, expectedSpot)) / p.usable) : 1;
-      p.spotPrice = p.provider.pricing.price({
-        costUsdPerGpuHour: p.provider.costUsdPerGpuHour,
-        utilization,
-        targetUtilization: p.provider.targetUtilization,
-        bidders,
-        spotUsdPerGpuHour: month.spotUsdPerGpuHour,
-        t: month.t,
-        year: month.year,
-      });
+    for (let j = 0; j < positions.length; j++) {
+      const p = positions[j]!;
+      const provider = p.provider;
+      const busy = p.internal + p.load * p.deliveryRatio;
+      for (let k = 0; k < SUPPLY_TRANCHES; k++) {
+        const t = j * SUPPLY_TRANCHES + k;
+        trancheH100e[t] = p.idle / SUPPLY_TRANCHES;
+        const utilization = p.usable > 0 ? Math.min(1, (busy + (p.idle * (k + 1)) / SUPPLY_TRANCHES) / p.usable) : 1;
+        const ask = provider.pricing.price({
+          costUsdPerGpuHour: provider.costUsdPerGpuHour,
+          utilization,
+          targetUtilization: provider.targetUtilization,
+          bidders,
+          spotUsdPerGpuHour: month.spotUsdPerGpuHour,
+          t: month.t,
+          year: month.year,
+        });
+        // Asks never fall as a provider fills up, nor below what running the chips costs.
+        const floor = k > 0 ? trancheAsk[t - 1]! : provider.opexUsdPerGpuHour;
+        trancheAsk[t] = Number.isNaN(ask) ? ask : Math.max(floor, ask);
+      }
     }
-    if (totalNeed <= 0) return;
     for (let i = 0; i < labs.length; i++) {
-      budgetLeft[i] = Math.max(0, (labs[i]!.budgetUsdPerYear * month.days) / DAYS_PER_YEAR - spend[i]!);
+      const lab = labs[i]!;
+      need[i] = Math.max(0, demand[i]! - contracted[i]!);
+      willingness[i] = lab.maxPriceAt(month.t, month.year);
+      budget[i] = Math.max(0, (lab.budgetUsdPerYear * month.days) / DAYS_PER_YEAR - spend[i]!);
+      eligibleMasks[i] = lab.eligibleIn(providers).mask;
     }
-    // Sorted from the world's order every month, as a fresh copy of the positions would be.
-    const byPrice = this.byPrice;
-    for (let p = 0; p < providerCount; p++) byPrice[p] = positions[p]!;
-    sortByPrice(byPrice, spotPriceOf, cheaperSpot);
-    const eligibleMasks = this.eligibleMasks;
-    for (let i = 0; i < labs.length; i++) eligibleMasks[i] = labs[i]!.eligibleIn(this.providers).mask;
-    for (const p of byPrice) {
-      if (p.idle <= 0 || !(p.spotPrice > 0)) continue;
-      let wanted = 0;
-      for (let i = 0; i < labs.length; i++) {
-        const lab = labs[i]!;
-        const eligible = eligibleMasks[i]![p.provider.index] === 1 && p.spotPrice <= lab.procurement.priceCeilingUsdPerGpuHour;
-        wants[i] = eligible ? Math.min(need[i]!, budgetLeft[i]! / (p.spotPrice * hours)) : 0;
-        wanted += wants[i]!;
+    const market = this.spotMarket;
+    market.clear({ trancheH100e, trancheAsk, needH100e: need, willingness, budgetUsd: budget, eligible: eligibleMasks, hours, capUsdPerGpuHour: month.spotCapUsdPerGpuHour });
+    for (let j = 0; j < positions.length; j++) {
+      const p = positions[j]!;
+      p.spotPrice = market.price[j]!;
+      p.spotSold = market.sold[j]!;
+    }
+    for (let i = 0; i < labs.length; i++) {
+      const row = i * providers.length;
+      const owner = labs[i]!.id;
+      for (let j = 0; j < providers.length; j++) {
+        const h100e = market.bought[row + j]!;
+        if (!(h100e > 0)) continue;
+        delivered[row + j]! += h100e;
+        if (providers[j]!.owner !== owner) positions[j]!.armsLengthSpotSold += h100e;
       }
-      if (wanted <= 0) continue;
-      const ratio = Math.min(1, p.idle / wanted);
-      for (let i = 0; i < labs.length; i++) {
-        const h100e = wants[i]! * ratio;
-        if (h100e <= 0) continue;
-        const payment = h100e * p.spotPrice * hours;
-        need[i]! -= h100e;
-        budgetLeft[i]! -= payment;
-        spot[i]! += h100e;
-        spend[i]! += payment;
-        delivered[i * providerCount + p.provider.index]! += h100e;
-        p.idle -= h100e;
-        p.spotSold += h100e;
-        p.revenue += payment;
-        p.hoursSold += h100e * hours;
-      }
+      spot[i] = market.boughtH100e[i]!;
+      spend[i]! += market.spentUsd[i]!;
     }
   }
 
-  /** Lab `i`'s record of the month, from what it got and paid; its shares are of all it got, by provider. */
+  /** Lab `i`'s record of the month, from what it got and paid; its shares are of all it got, by seller. */
   private labMonth(i: number, month: number, demand: number, hours: number): LabMonth {
     const { providers, delivered } = this;
     const contracted = this.contracted[i]!;
@@ -251,25 +267,81 @@ export class Market {
       shares,
     };
   }
+
+  /**
+   * Each chip generation's prices: the providers' arm's-length spot prices and contract prices,
+   * weighted by how much of the chip each holds (the model's compute is one good in H100e, so a
+   * chip's price differs by who holds it: providers of older, dearer fleets ask more per H100e).
+   */
+  private chipMonths(month: MonthContext, market: MarketMonth, records: ChipMonth[]): void {
+    const { chips, positions } = this;
+    for (const chip of chips) {
+      let fleet = 0;
+      let spotWeight = 0;
+      let spotValue = 0;
+      let askWeight = 0;
+      let askValue = 0;
+      let contractHours = 0;
+      let contractRevenue = 0;
+      for (const p of positions) {
+        const provider = p.provider;
+        const held = provider.fleetByChip[chip.index] ?? 0;
+        if (!(held > 0)) continue;
+        fleet += held;
+        const share = held / provider.fleetH100e;
+        spotWeight += p.armsLengthSpotSold * share;
+        spotValue += p.armsLengthSpotSold * share * p.spotPrice;
+        if (p.idle > 0) {
+          askWeight += held;
+          askValue += held * p.spotPrice;
+        }
+        contractHours += p.armsLengthContractHours * share;
+        contractRevenue += p.armsLengthContractRevenue * share;
+      }
+      const perH100e = spotWeight > 0 ? spotValue / spotWeight : askWeight > 0 ? askValue / askWeight : market.spotArmsLengthUsdPerGpuHour;
+      records.push({
+        month: month.month,
+        chip: chip.id,
+        spotPriceUsdPerGpuHour: perH100e,
+        spotPriceUsdPerChipHour: perH100e * chip.perfH100e,
+        contractPriceUsdPerGpuHour: contractHours > 0 ? contractRevenue / contractHours : 0,
+        fleetH100e: fleet,
+      });
+    }
+  }
 }
 
-function spotPriceOf(p: Position): number {
-  return p.spotPrice;
-}
-
-function cheaperSpot(a: Position, b: Position): number {
-  return a.spotPrice - b.spotPrice || (a.provider.id < b.provider.id ? -1 : 1);
+/** What a provider sold to labs this month, as their seller: contracts (its own capacity or leased) and spot. */
+function soldToLabs(p: Position): number {
+  return (p.load - p.leasedOut) * p.deliveryRatio + p.leasedIn + p.spotSold;
 }
 
 function emptyPosition(provider: Provider): Position {
-  return { provider, usable: 0, internal: 0, contracted: 0, deliveryRatio: 1, idle: 0, spotPrice: 0, spotSold: 0, contractRevenue: 0, revenue: 0, hoursSold: 0 };
+  return {
+    provider,
+    usable: 0,
+    internal: 0,
+    load: 0,
+    leasedOut: 0,
+    deliveryRatio: 1,
+    leasedIn: 0,
+    idle: 0,
+    spotPrice: 0,
+    spotSold: 0,
+    contractRevenue: 0,
+    armsLengthContractRevenue: 0,
+    contractHours: 0,
+    armsLengthContractHours: 0,
+    leaseRevenue: 0,
+    leaseCost: 0,
+    armsLengthSpotSold: 0,
+  };
 }
 
 // The monthly records are plain objects spread from a template rather than bare object literals:
 // V8 allocates the objects of a literal in the old generation once most of them outlive a
-// young-generation collection, as a run's records do, and building and collecting them there cost
-// about a tenth of a run; a spread copy is not tracked that way. Each template lists the fields in
-// the record's order, so the records and their JSON are the same.
+// young-generation collection, as a run's records do; a spread copy is not tracked that way. Each
+// template lists the fields in the record's order, which is the order of their JSON.
 const LAB_MONTH: LabMonth = {
   month: 0,
   lab: '',
@@ -293,59 +365,106 @@ const PROVIDER_MONTH: ProviderMonth = {
   contractedH100e: 0,
   spotH100e: 0,
   utilization: 0,
+  leasedOutH100e: 0,
+  leasedInH100e: 0,
   revenueUsd: 0,
+  leaseCostUsd: 0,
   avgPriceUsdPerGpuHour: 0,
+  spotPriceUsdPerGpuHour: 0,
   costUsdPerGpuHour: 0,
   backlogH100e: 0,
   powerMw: 0,
   marketShare: 0,
 };
 
-// The provider's side of the books is kept from its own contract list, apart from what labs pay:
-// the invariant "paid = earned, contract by contract" then checks two computations, not one. Each
-// contract's volume this month is worked out here, once, and kept on it for the labs' side.
+// A provider's load and delivery ratio, from its own lists: the contracts its capacity serves and its
+// leases out. Each contract's volume this month is worked out here, once, and kept on it for the
+// labs' side.
 function openPosition(position: Position, usable: number, month: MonthContext, endDay: number): void {
   const provider = position.provider;
   const internal = Math.min(usable, Math.max(0, provider.internalDemandH100e(month.t, month.year)));
-  let contracted = 0;
+  let load = 0;
   for (const contract of provider.contracts) {
     contract.monthH100e = effectiveVolume(contract, month.startDay, endDay, month.days);
-    contracted += contract.monthH100e;
+    if (contract.lease === undefined) load += contract.monthH100e;
   }
-  const deliverable = Math.min(contracted, usable - internal);
-  const deliveryRatio = contracted > 0 ? deliverable / contracted : 1;
-  const hours = month.days * HOURS_PER_DAY;
-  let revenue = 0;
-  let hoursSold = 0;
-  for (const contract of provider.contracts) {
-    const h100e = contract.monthH100e * deliveryRatio;
-    if (h100e <= 0) continue;
-    const earned = h100e * contract.priceUsdPerGpuHour * hours;
-    contract.earnedUsd += earned;
-    revenue += earned;
-    hoursSold += h100e * hours;
-  }
+  let leasedOut = 0;
+  for (const lease of provider.leasesOut) leasedOut += effectiveVolume(lease, month.startDay, endDay, month.days);
+  load += leasedOut;
+  const deliverable = Math.min(load, usable - internal);
   position.usable = usable;
   position.internal = internal;
-  position.contracted = contracted;
-  position.deliveryRatio = deliveryRatio;
-  position.idle = Math.max(0, usable - internal - deliverable);
+  position.load = load;
+  position.leasedOut = leasedOut;
+  position.deliveryRatio = load > 0 ? Math.max(0, deliverable) / load : 1;
+  position.idle = Math.max(0, usable - internal - Math.max(0, deliverable));
   position.spotPrice = 0;
   position.spotSold = 0;
-  position.contractRevenue = revenue;
-  position.revenue = revenue;
-  position.hoursSold = hoursSold;
+  position.armsLengthSpotSold = 0;
 }
 
-// A contract counts for the share of the month it is in force.
-function effectiveVolume(contract: Contract, startDay: number, endDay: number, days: number): number {
-  const overlap = Math.min(endDay, contract.endDay) - Math.max(startDay, contract.startDay);
-  return overlap > 0 ? (contract.volumeH100e * overlap) / days : 0;
+// The provider's side of the books, kept from its own lists apart from what labs pay: the invariant
+// "paid = earned, contract by contract" then checks two computations, not one. Run once every
+// provider's delivery ratio is known, since a leased contract is delivered at its lessor's.
+function settleProvider(position: Position, positions: readonly Position[], month: MonthContext, endDay: number): void {
+  const provider = position.provider;
+  const hours = month.days * HOURS_PER_DAY;
+  let contractRevenue = 0;
+  let armsLengthRevenue = 0;
+  let contractHours = 0;
+  let armsLengthHours = 0;
+  let leasedIn = 0;
+  let leaseCost = 0;
+  for (const contract of provider.contracts) {
+    const volume = contract.monthH100e;
+    if (volume <= 0) continue;
+    const h100e = volume * positions[serverOf(contract).index]!.deliveryRatio;
+    if (!(h100e > 0)) continue;
+    const earned = h100e * contract.priceUsdPerGpuHour * hours;
+    contract.earnedUsd += earned;
+    contractRevenue += earned;
+    contractHours += h100e * hours;
+    if (contract.lab.id !== provider.owner) {
+      armsLengthRevenue += earned;
+      armsLengthHours += h100e * hours;
+    }
+    const lease = contract.lease;
+    if (lease !== undefined) {
+      const paid = h100e * lease.priceUsdPerGpuHour * hours;
+      lease.paidUsd += paid;
+      leaseCost += paid;
+      leasedIn += h100e;
+    }
+  }
+  let leaseRevenue = 0;
+  for (const lease of provider.leasesOut) {
+    const volume = effectiveVolume(lease, month.startDay, endDay, month.days);
+    if (!(volume > 0)) continue;
+    const earned = volume * position.deliveryRatio * lease.priceUsdPerGpuHour * hours;
+    lease.earnedUsd += earned;
+    leaseRevenue += earned;
+  }
+  position.contractRevenue = contractRevenue;
+  position.armsLengthContractRevenue = armsLengthRevenue;
+  position.contractHours = contractHours;
+  position.armsLengthContractHours = armsLengthHours;
+  position.leasedIn = leasedIn;
+  position.leaseCost = leaseCost;
+  position.leaseRevenue = leaseRevenue;
 }
 
-function providerMonth(p: Position, month: MonthContext, marketShare: number): ProviderMonth {
-  const contracted = p.contracted * p.deliveryRatio;
+// A contract (or lease) counts for the share of the month it is in force.
+function effectiveVolume(term: Contract | Lease, startDay: number, endDay: number, days: number): number {
+  const overlap = Math.min(endDay, term.endDay) - Math.max(startDay, term.startDay);
+  return overlap > 0 ? (term.volumeH100e * overlap) / days : 0;
+}
+
+function providerMonth(p: Position, month: MonthContext, marketShare: number, hours: number): ProviderMonth {
+  const contracted = p.load * p.deliveryRatio;
   const used = p.internal + contracted + p.spotSold;
+  const revenue = p.contractRevenue + p.leaseRevenue + p.spotSold * p.spotPrice * hours;
+  // Sold to labs and lessees: what its capacity delivered under contracts and leases, what it resold from leases, and spot.
+  const hoursSold = (contracted + p.leasedIn + p.spotSold) * hours;
   return {
     ...PROVIDER_MONTH,
     month: month.month,
@@ -356,8 +475,12 @@ function providerMonth(p: Position, month: MonthContext, marketShare: number): P
     contractedH100e: contracted,
     spotH100e: p.spotSold,
     utilization: p.usable > 0 ? used / p.usable : 0,
-    revenueUsd: p.revenue,
-    avgPriceUsdPerGpuHour: p.hoursSold > 0 ? p.revenue / p.hoursSold : 0,
+    leasedOutH100e: p.leasedOut * p.deliveryRatio,
+    leasedInH100e: p.leasedIn,
+    revenueUsd: revenue,
+    leaseCostUsd: p.leaseCost,
+    avgPriceUsdPerGpuHour: hoursSold > 0 ? revenue / hoursSold : 0,
+    spotPriceUsdPerGpuHour: p.spotPrice,
     costUsdPerGpuHour: p.provider.costUsdPerGpuHour,
     backlogH100e: p.provider.backlogH100e,
     powerMw: p.provider.powerMw,
@@ -376,22 +499,28 @@ function marketMonth(
 ): MarketMonth {
   let spotRevenue = 0;
   let spotHours = 0;
+  let armsSpotRevenue = 0;
+  let armsSpotHours = 0;
   let contractRevenue = 0;
   let contractHours = 0;
-  // The cheapest quote of a provider with idle capacity, for a month without spot trades.
-  let quoted = false;
-  let cheapestQuote = Infinity;
+  let armsContractRevenue = 0;
+  let armsContractHours = 0;
+  let spotH100e = 0;
+  // The cheapest ask of a provider with idle capacity, for a month without spot trades.
+  let cheapestAsk = Infinity;
   for (const p of positions) {
     spotRevenue += p.spotSold * p.spotPrice * hours;
     spotHours += p.spotSold * hours;
+    armsSpotRevenue += p.armsLengthSpotSold * p.spotPrice * hours;
+    armsSpotHours += p.armsLengthSpotSold * hours;
+    spotH100e += p.spotSold;
     contractRevenue += p.contractRevenue;
-    contractHours += p.contracted * p.deliveryRatio * hours;
-    if (p.idle > 0 && p.spotPrice > 0) {
-      quoted = true;
-      cheapestQuote = Math.min(cheapestQuote, p.spotPrice);
-    }
+    contractHours += p.contractHours;
+    armsContractRevenue += p.armsLengthContractRevenue;
+    armsContractHours += p.armsLengthContractHours;
+    if (p.idle > 0 && p.spotPrice > 0 && p.provider.owner === undefined) cheapestAsk = Math.min(cheapestAsk, p.spotPrice);
   }
-  const spot = spotHours > 0 ? spotRevenue / spotHours : quoted ? cheapestQuote : month.spotUsdPerGpuHour;
+  const unquoted = cheapestAsk < Infinity ? cheapestAsk : month.spotUsdPerGpuHour;
   let hhi = 0;
   for (let p = 0; p < marketShares.length; p++) hhi += marketShares[p]! * marketShares[p]!;
   let demand = 0;
@@ -403,8 +532,11 @@ function marketMonth(
   return {
     month: month.month,
     date: month.date,
-    spotPriceUsdPerGpuHour: spot,
+    spotPriceUsdPerGpuHour: spotHours > 0 ? spotRevenue / spotHours : unquoted,
     contractPriceUsdPerGpuHour: contractHours > 0 ? contractRevenue / contractHours : 0,
+    spotArmsLengthUsdPerGpuHour: armsSpotHours > 0 ? armsSpotRevenue / armsSpotHours : unquoted,
+    contractArmsLengthUsdPerGpuHour: armsContractHours > 0 ? armsContractRevenue / armsContractHours : 0,
+    spotH100e,
     hhi,
     demandH100e: demand,
     shortfallH100e: shortfall,

@@ -8,7 +8,7 @@
 import { mapped } from './arrays.js';
 import { sortByPrice } from './sorting.js';
 
-/** What a provider knows when it quotes a price. */
+/** What a provider knows when it sets its reservation price (spot asks and the floor of its bids). */
 export interface QuoteContext {
   /** The provider's cost: chip capital spread over the chips' life, plus operations. */
   costUsdPerGpuHour: number;
@@ -24,7 +24,7 @@ export interface QuoteContext {
   year: number;
 }
 
-/** Sets a price per H100e-hour. */
+/** Sets a provider's reservation price per H100e-hour: the least it accepts. */
 export interface PricingPolicy {
   price(context: QuoteContext): number;
 }
@@ -32,41 +32,32 @@ export interface PricingPolicy {
 /** Builds a pricing policy from its (sampled) parameters. */
 export type PricingFactory = (params: Record<string, number>) => PricingPolicy;
 
-/** A provider's offer in a procurement round. */
-export interface Offer {
-  provider: string;
-  /** The most it can commit for the contract's term. */
-  volumeH100e: number;
-  priceUsdPerGpuHour: number;
-  /** The lowest price it would accept (its cost): how far an incumbent can match. */
-  floorUsdPerGpuHour: number;
-}
-
-/** What a lab asks for in a procurement round. */
-export interface ProcurementRequest {
+/** A block a lab tenders, as a procurement policy sees it. */
+export interface TenderView {
   lab: string;
-  needH100e: number;
-  /** Compute the lab holds under contract at the round's horizon, by provider. */
-  heldH100e: Record<string, number>;
+  sizeH100e: number;
   incumbent: string | undefined;
-  maxShare: number;
-  priceCeilingUsdPerGpuHour: number;
-  /** The most the lab can add at a given price within its budget, before this round's awards. */
-  affordableH100e(priceUsdPerGpuHour: number): number;
+  /** The most the lab accepts, USD per H100e-hour. */
+  reserveUsdPerGpuHour: number;
 }
 
-/** Volume awarded to one provider. */
-export interface Award {
+/** A provider's sealed bid for a block. */
+export interface BidView {
   provider: string;
-  volumeH100e: number;
   priceUsdPerGpuHour: number;
-  /** True when an incumbent took the volume by matching a competitor's price. */
-  matched: boolean;
+  /** The volume offered: the whole block, or with partial blocks what the provider can serve. */
+  volumeH100e: number;
 }
 
-/** Chooses among offers. */
+/**
+ * How a lab runs its tenders. The format says who bids: `open`, every provider the lab lists;
+ * `incumbent`, the incumbent alone (exclusivity); `match`, the others, after which the incumbent may
+ * match the best bid (a right of first refusal). `rank` orders the sealed bids by preference; the lab
+ * then awards the block to the first it can take (within its share cap and budget), at that bid's price.
+ */
 export interface ProcurementPolicy {
-  award(request: ProcurementRequest, offers: readonly Offer[]): Award[];
+  readonly format: 'open' | 'incumbent' | 'match';
+  rank(tender: TenderView, bids: readonly BidView[]): BidView[];
 }
 
 /** An outstanding order for chips, in H100e. */
@@ -112,74 +103,19 @@ const competitive: PricingFactory = ({ margin = 0, elasticity = 0 }) => ({
   price: ({ costUsdPerGpuHour, bidders }) => costUsdPerGpuHour * (1 + margin / Math.pow(Math.max(1, bidders), elasticity)),
 });
 
-/** What the budget still affords at `price` once `awards` of the same round are paid for. */
-export function affordableAfter(request: ProcurementRequest, price: number, awards: readonly Award[]): number {
-  let committedUsdPerHour = 0;
-  for (const award of awards) committedUsdPerHour += award.volumeH100e * award.priceUsdPerGpuHour;
-  return Math.max(0, request.affordableH100e(price) - committedUsdPerHour / price);
+/** The lowest bid first; equal bids in the order they came (the lab's list). */
+function cheapestFirst(_tender: TenderView, bids: readonly BidView[]): BidView[] {
+  return sortByPrice(bids.slice(), priceOf, byPrice);
 }
 
-/** Cheapest first, each provider capped at the lab's maximum share, within ceiling and budget. */
-const multi: ProcurementPolicy = {
-  award(request, offers) {
-    const awards: Award[] = [];
-    let need = request.needH100e;
-    const total = Object.values(request.heldH100e).reduce((a, b) => a + b, 0) + need;
-    for (const offer of sortByPrice(offers.slice(), priceOf, byPrice)) {
-      if (need <= 0) break;
-      if (offer.priceUsdPerGpuHour > request.priceCeilingUsdPerGpuHour) continue;
-      const cap = request.maxShare * total - (request.heldH100e[offer.provider] ?? 0);
-      const volume = Math.min(need, offer.volumeH100e, cap, affordableAfter(request, offer.priceUsdPerGpuHour, awards));
-      if (volume <= 0) continue;
-      awards.push({ provider: offer.provider, volumeH100e: volume, priceUsdPerGpuHour: offer.priceUsdPerGpuHour, matched: false });
-      need -= volume;
-    }
-    return awards;
-  },
-};
+/** Open multi-cloud tenders: every listed provider may bid, the lowest bid wins. */
+const multi: ProcurementPolicy = { format: 'open', rank: cheapestFirst };
 
-/** Only the incumbent, at its price, within ceiling and budget. */
-const exclusive: ProcurementPolicy = {
-  award(request, offers) {
-    const offer = offers.find((o) => o.provider === request.incumbent);
-    if (offer === undefined || offer.priceUsdPerGpuHour > request.priceCeilingUsdPerGpuHour) return [];
-    const volume = Math.min(request.needH100e, offer.volumeH100e, request.affordableH100e(offer.priceUsdPerGpuHour));
-    return volume > 0 ? [{ provider: offer.provider, volumeH100e: volume, priceUsdPerGpuHour: offer.priceUsdPerGpuHour, matched: false }] : [];
-  },
-};
+/** Exclusivity: the incumbent alone is asked; it is bounded only by the lab's outside option. */
+const exclusive: ProcurementPolicy = { format: 'incumbent', rank: cheapestFirst };
 
-/**
- * The incumbent sees the best competing offer first: it keeps the volume it can supply at that
- * price if the price covers its cost (matching), and only the rest goes to the others.
- */
-const rightOfFirstRefusal: ProcurementPolicy = {
-  award(request, offers) {
-    const incumbent = offers.find((o) => o.provider === request.incumbent);
-    const others = offers.filter((o) => o !== incumbent);
-    const best = [...others].sort(byPrice)[0];
-    if (incumbent === undefined) return multi.award(request, others);
-    let price = incumbent.priceUsdPerGpuHour;
-    let matched = false;
-    if (best !== undefined && best.priceUsdPerGpuHour < price && best.priceUsdPerGpuHour >= incumbent.floorUsdPerGpuHour) {
-      price = best.priceUsdPerGpuHour;
-      matched = true;
-    }
-    const awards: Award[] = [];
-    let need = request.needH100e;
-    if (price <= request.priceCeilingUsdPerGpuHour && (best === undefined || price <= best.priceUsdPerGpuHour)) {
-      const volume = Math.min(need, incumbent.volumeH100e, request.affordableH100e(price));
-      if (volume > 0) {
-        awards.push({ provider: incumbent.provider, volumeH100e: volume, priceUsdPerGpuHour: price, matched });
-        need -= volume;
-      }
-    }
-    if (need <= 0) return awards;
-    const heldH100e = { ...request.heldH100e };
-    for (const award of awards) heldH100e[award.provider] = (heldH100e[award.provider] ?? 0) + award.volumeH100e;
-    const rest: ProcurementRequest = { ...request, needH100e: need, heldH100e, affordableH100e: (price) => affordableAfter(request, price, awards) };
-    return awards.concat(multi.award(rest, others));
-  },
-};
+/** A right of first refusal: the others bid, then the incumbent may match the best bid. */
+const rightOfFirstRefusal: ProcurementPolicy = { format: 'match', rank: cheapestFirst };
 
 const firstCome: AllocationPolicy = {
   allocate(output, orders) {
@@ -222,12 +158,12 @@ const targetUtilization: OrderingPolicy = {
   order: ({ expectedLoadH100e, targetUtilization: target, pipelineH100e }) => Math.max(0, expectedLoadH100e / Math.max(target, 0.01) - pipelineH100e),
 };
 
-function priceOf(offer: Offer): number {
-  return offer.priceUsdPerGpuHour;
+function priceOf(bid: BidView): number {
+  return bid.priceUsdPerGpuHour;
 }
 
-function byPrice(a: Offer, b: Offer): number {
-  return a.priceUsdPerGpuHour - b.priceUsdPerGpuHour || (a.provider < b.provider ? -1 : a.provider > b.provider ? 1 : 0);
+function byPrice(a: BidView, b: BidView): number {
+  return a.priceUsdPerGpuHour - b.priceUsdPerGpuHour;
 }
 
 /** The policies a scenario can name: the built-ins, and those registered through `registerPolicy`. */

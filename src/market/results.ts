@@ -38,8 +38,18 @@ export interface ProviderMonth {
   spotH100e: number;
   /** (internal + contracted + spot) / usable. */
   utilization: number;
+  /** Of `contractedH100e`, what its capacity served under leases to other providers. */
+  leasedOutH100e: number;
+  /** What other providers' capacity served under its contracts, leased from them. */
+  leasedInH100e: number;
+  /** From labs (contracts and spot) and from lessees. */
   revenueUsd: number;
+  /** Paid to lessors for leased capacity. */
+  leaseCostUsd: number;
+  /** Revenue per H100e-hour sold to labs and lessees. */
   avgPriceUsdPerGpuHour: number;
+  /** Its spot price this month (its ask when it had capacity left, else what the marginal buyer would pay); 0 when it offered nothing. */
+  spotPriceUsdPerGpuHour: number;
   costUsdPerGpuHour: number;
   /** Ordered from suppliers, not yet delivered. */
   backlogH100e: number;
@@ -66,10 +76,16 @@ export interface SupplierMonth {
 export interface MarketMonth {
   month: number;
   date: string;
-  /** Volume-weighted spot price (or the cheapest spot quote when nothing traded). */
+  /** Volume-weighted spot price (or the cheapest spot ask when nothing traded). */
   spotPriceUsdPerGpuHour: number;
   /** Volume-weighted price of the reserved contracts in force. */
   contractPriceUsdPerGpuHour: number;
+  /** The spot price of sales between independent parties: sales of a provider to the lab that owns it left out. */
+  spotArmsLengthUsdPerGpuHour: number;
+  /** The contract price of contracts between independent parties. */
+  contractArmsLengthUsdPerGpuHour: number;
+  /** Compute sold on the spot market, H100e. */
+  spotH100e: number;
   /** Herfindahl-Hirschman index of providers' shares of compute sold to labs, in [0, 1]. */
   hhi: number;
   demandH100e: number;
@@ -77,11 +93,74 @@ export interface MarketMonth {
   activeShocks: number;
 }
 
+/** One chip generation in one month: the price of its compute, and how much of it is installed. */
+export interface ChipMonth {
+  month: number;
+  chip: string;
+  /** Arm's-length spot price of compute on this chip (providers' spot prices weighted by their fleets of it), USD per H100e-hour. */
+  spotPriceUsdPerGpuHour: number;
+  /** The same per chip-hour: per H100e-hour times the chip's H100e. */
+  spotPriceUsdPerChipHour: number;
+  /** Arm's-length price of the contracts in force on providers holding it, weighted by their fleets of it, USD per H100e-hour. */
+  contractPriceUsdPerGpuHour: number;
+  /** Installed across providers, H100e. */
+  fleetH100e: number;
+}
+
+/** One sealed bid of a tender. */
+export interface Bid {
+  provider: string;
+  priceUsdPerGpuHour: number;
+  /** The volume bid: the block, or with partial blocks what the provider can serve. */
+  volumeH100e: number;
+  /** The provider whose capacity it would lease to serve the block; '' when its own. */
+  leasedFrom: string;
+}
+
+/** A lab's tender of one block: who bid, who won, at what price. */
+export interface TenderRecord {
+  /** Position among the run's tenders. */
+  tender: number;
+  day: number;
+  date: string;
+  lab: string;
+  /** The lab's strategy: exclusive, rightOfFirstRefusal, multi or custom:NAME. */
+  strategy: string;
+  sizeH100e: number;
+  /** When the block is to be delivered: its contract runs from then. */
+  deliveryDay: number;
+  contractMonths: number;
+  /** The most the lab accepted: its outside option, USD per H100e-hour. */
+  reserveUsdPerGpuHour: number;
+  /** Providers asked to bid (the incumbent alone under exclusivity). */
+  invited: number;
+  /** Of those, how many could deliver the block by its date, with their own capacity or a lease. */
+  able: number;
+  /** The sealed bids made. */
+  bids: Bid[];
+  /** The provider that won the block ('' when none did; with partial blocks, the first of the winners). */
+  winner: string;
+  /** The price the lab pays, USD per H100e-hour (NaN when no one won). */
+  priceUsdPerGpuHour: number;
+  /** The volume awarded (the whole block, or less with partial blocks or when nothing was awarded). */
+  awardedH100e: number;
+  /** The incumbent at the time ('' when the lab has none). */
+  incumbent: string;
+  /** Whether the incumbent won by matching the best rival bid (right of first refusal). */
+  matched: boolean;
+  /** The best bid of a provider other than the incumbent, USD per H100e-hour (NaN when none). */
+  bestRivalUsdPerGpuHour: number;
+  /** The provider whose capacity serves the winner's contract under a lease ('' when none). */
+  leasedFrom: string;
+  /** awarded; matched (by the incumbent); no-bids; over-budget (the lab could not afford the best bid); capped (every bid was over the lab's share cap). */
+  outcome: 'awarded' | 'matched' | 'no-bids' | 'over-budget' | 'capped';
+}
+
 /** An event of note. */
 export interface NotableEvent {
   day: number;
   date: string;
-  kind: 'shock-start' | 'shock-end' | 'contract' | 'policy' | 'matched';
+  kind: 'shock-start' | 'shock-end' | 'contract' | 'policy' | 'matched' | 'lease';
   actor: string;
   magnitude: number;
   detail: string;
@@ -96,6 +175,12 @@ export interface LabSummary {
   worstYearShortfallShare: number;
   totalSpendUsd: number;
   avgPriceUsdPerGpuHour: number;
+  /** Volume-weighted price of the blocks it won in tenders, USD per H100e-hour (NaN when it won none). */
+  tenderPriceUsdPerGpuHour: number;
+  /** Mean number of bids per tender (NaN when it held none). */
+  biddersPerTender: number;
+  /** Share of the volume it won in tenders that went to its incumbent of the time (NaN when it won none with an incumbent). */
+  incumbentBlockShare: number;
   /** Final shares of the lab's compute by provider. */
   finalShares: Record<string, number>;
 }
@@ -117,7 +202,11 @@ export interface RunAudit {
   /** Chips conserved: producedUnits = deliveredUnits + inTransitUnits. */
   suppliers: { supplier: string; producedUnits: number; deliveredUnits: number; inTransitUnits: number }[];
   /** Money conserved contract by contract: what the lab paid is what the provider earned. */
-  contracts: { lab: string; provider: string; volumeH100e: number; priceUsdPerGpuHour: number; startDay: number; endDay: number; paidUsd: number; earnedUsd: number }[];
+  contracts: { lab: string; provider: string; leasedFrom: string; volumeH100e: number; priceUsdPerGpuHour: number; startDay: number; endDay: number; paidUsd: number; earnedUsd: number }[];
+  /** Money conserved lease by lease: what the lessee paid is what the lessor earned. */
+  leases: { lessee: string; lessor: string; volumeH100e: number; priceUsdPerGpuHour: number; startDay: number; endDay: number; paidUsd: number; earnedUsd: number }[];
+  /** Over the run: what labs paid (contracts and spot), what providers earned from labs and lessees, and what they paid lessors, USD. */
+  money: { labsPaidUsd: number; providersEarnedUsd: number; leasesPaidUsd: number };
   /** Events the kernel fired for this run. */
   eventsFired: number;
 }
@@ -132,6 +221,8 @@ export interface RunResult {
   providers: ProviderMonth[];
   suppliers: SupplierMonth[];
   market: MarketMonth[];
+  chips: ChipMonth[];
+  tenders: TenderRecord[];
   events: NotableEvent[];
   summary: RunSummary;
   audit: RunAudit;

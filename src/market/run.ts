@@ -1,11 +1,11 @@
 import { exponential, normal, sample } from '../kernel/distributions.js';
-import { RandomStreams } from '../kernel/random.js';
+import { KeyedUniforms, RandomStreams } from '../kernel/random.js';
 import { Simulation } from '../kernel/simulation.js';
 import type { CompiledScenario } from '../scenario/compile.js';
 import { ParameterSampler, toDistribution } from '../scenario/sample.js';
 import type { ScenarioSpec, UncertainSpec } from '../scenario/schema.js';
 import { dropEnded } from './actors.js';
-import type { Contract, Lab, ShockExposure } from './actors.js';
+import type { Contract, Lab, Provider, ShockExposure } from './actors.js';
 import { mapped } from './arrays.js';
 import { buildWorld, startYear } from './build.js';
 import type { World } from './build.js';
@@ -13,13 +13,13 @@ import { calendarMonths, DAYS_PER_YEAR, dateAfterEpochDay, daysBetween, epochDay
 import type { Months } from './calendar.js';
 import { Market } from './clearing.js';
 import type { ClearingRecords } from './clearing.js';
-import { procurementRound } from './procurement.js';
-import type { LabMonth, LabSummary, MarketMonth, NotableEvent, ProviderMonth, RunResult, SupplierMonth } from './results.js';
-import { buildPower, orderChips, produce } from './supply.js';
+import type { ChipMonth, LabMonth, LabSummary, MarketMonth, NotableEvent, ProviderMonth, RunResult, SupplierMonth, TenderRecord } from './results.js';
+import { averageLeadTime, buildPower, orderChips, orderMix, produce } from './supply.js';
+import { tenderRound } from './tender.js';
 import { applyTimelineChange } from './timeline.js';
 
 /** The monthly series of a run's result. */
-export type MonthlySeries = 'labs' | 'providers' | 'suppliers' | 'market';
+export type MonthlySeries = 'labs' | 'providers' | 'suppliers' | 'market' | 'chips';
 
 /** How a run draws its uncertain parameters, and what it keeps. */
 export interface RunOptions {
@@ -50,7 +50,13 @@ export function runScenario(compiled: CompiledScenario, seed: number | string, r
 }
 
 /** Every monthly series a run can keep. */
-export const MONTHLY_SERIES: readonly MonthlySeries[] = ['market', 'labs', 'providers', 'suppliers'];
+export const MONTHLY_SERIES: readonly MonthlySeries[] = ['market', 'labs', 'providers', 'suppliers', 'chips'];
+
+/**
+ * The monthly weight of the latest spot price in the price a lab expects over a contract's term: an
+ * exponential average over about a year.
+ */
+const EXPECTED_SPOT_WEIGHT = 1 / 12;
 
 // Same-day order: the month closes first, then dated changes and shocks, then decisions.
 const CLOSE = -10;
@@ -76,8 +82,16 @@ class MarketRun {
   private readonly providers: ProviderMonth[] | undefined;
   private readonly suppliers: SupplierMonth[] | undefined;
   private readonly market: MarketMonth[] = [];
+  private readonly chips: ChipMonth[] | undefined;
+  private readonly tenders: TenderRecord[] = [];
   private readonly events: NotableEvent[] = [];
+  /** Last month's spot index (all sales), shown to pricing policies. */
   private spotIndex = 0;
+  /** The arm's-length spot price a lab expects over a contract's term: the index averaged over about a year. */
+  private expectedSpot = 0;
+  /** Total demand of each month so far, for the growth providers expect. */
+  private readonly demandHistory: number[] = [];
+  private readonly draws: KeyedUniforms;
   private activeShocks = 0;
   private shocksStarted = 0;
   /** Every contract of the run, for the audit; actors keep only those in force or to come. */
@@ -100,6 +114,7 @@ class MarketRun {
     this.spec = compiled.spec;
     this.providers = keep.includes('providers') ? [] : undefined;
     this.suppliers = keep.includes('suppliers') ? [] : undefined;
+    this.chips = keep.includes('chips') ? [] : undefined;
     this.calendar = calendarOf(this.spec);
     this.months = this.calendar.months;
     this.startEpochDay = epochDay(this.spec.start);
@@ -109,11 +124,14 @@ class MarketRun {
     this.tallies = mapped(world.labs, () => new LabTally());
     this.demand = mapped(world.labs, () => 0);
     this.usable = mapped(world.providers, () => 0);
-    this.clearing = new Market(world.labs, world.providers);
-    this.records = { labs: this.labs, providers: this.providers, market: this.market };
+    this.clearing = new Market(world.labs, world.providers, world.chipList);
+    this.records = { labs: this.labs, providers: this.providers, market: this.market, chips: this.chips };
     for (const lab of world.labs) lab.noise = streams.get(`demand:${lab.id}`);
-    // Before any trade the spot index stands at the providers' average cost, not at zero.
+    this.draws = new KeyedUniforms(streams.get('tenders'));
+    // Before any trade the spot index stands at the providers' average cost, not at zero, and the
+    // price expected over a term at their average reservation price at their target utilisation.
     this.spotIndex = world.providers.reduce((sum, p) => sum + p.costUsdPerGpuHour, 0) / world.providers.length;
+    this.expectedSpot = this.openingPrice();
   }
 
   schedule(): void {
@@ -145,9 +163,11 @@ class MarketRun {
       providers: this.providers ?? [],
       suppliers: this.suppliers ?? [],
       market: this.keep.includes('market') ? this.market : [],
+      chips: this.chips ?? [],
+      tenders: this.tenders,
       events: this.events,
       summary: {
-        labs: mapped(this.world.labs, (lab, i) => this.tallies[i]!.summary(lab.id)),
+        labs: mapped(this.world.labs, (lab, i) => this.tallies[i]!.summary(lab.id, this.tenders)),
         // The last month's shares; none before a month has closed.
         providerShares: Object.fromEntries(this.market.length > 0 ? mapped(this.world.providers, (p) => [p.id, this.clearing.marketShares[p.index]!]) : []),
         avgSpotPriceUsdPerGpuHour: mean(mapped(this.market, (m) => m.spotPriceUsdPerGpuHour)),
@@ -166,6 +186,7 @@ class MarketRun {
         contracts: mapped(this.contracts, (c) => ({
             lab: c.lab.id,
             provider: c.provider.id,
+            leasedFrom: c.lease?.lessor.id ?? '',
             volumeH100e: c.volumeH100e,
             priceUsdPerGpuHour: c.priceUsdPerGpuHour,
             startDay: c.startDay,
@@ -173,6 +194,21 @@ class MarketRun {
             paidUsd: c.paidUsd,
             earnedUsd: c.earnedUsd,
           })),
+        leases: this.contracts.flatMap((c) =>
+          c.lease === undefined
+            ? []
+            : [{
+                lessee: c.lease.lessee.id,
+                lessor: c.lease.lessor.id,
+                volumeH100e: c.lease.volumeH100e,
+                priceUsdPerGpuHour: c.lease.priceUsdPerGpuHour,
+                startDay: c.lease.startDay,
+                endDay: c.lease.endDay,
+                paidUsd: c.lease.paidUsd,
+                earnedUsd: c.lease.earnedUsd,
+              }],
+        ),
+        money: { ...this.clearing.money },
         eventsFired: this.sim.eventsFired,
       },
     };
@@ -197,9 +233,15 @@ class MarketRun {
       year,
       spotUsdPerGpuHour: this.spotIndex,
       activeShocks: this.activeShocks,
+      spotCapUsdPerGpuHour: this.spec.market.spotPriceCapUsdPerGpuHour ?? Infinity,
     }, this.records);
     this.spotIndex = market.spotPriceUsdPerGpuHour;
-    for (let i = 0; i < world.labs.length; i++) this.tallies[i]!.add(this.labs[firstLab + i]!, days, this.calendar.year[m]!);
+    this.expectedSpot += EXPECTED_SPOT_WEIGHT * (market.spotArmsLengthUsdPerGpuHour - this.expectedSpot);
+    this.demandHistory.push(market.demandH100e);
+    for (let i = 0; i < world.labs.length; i++) {
+      this.tallies[i]!.add(this.labs[firstLab + i]!, days, this.calendar.year[m]!);
+      world.labs[i]!.lastDemandH100e = demand[i]!;
+    }
     this.rememberSignals(firstLab);
   }
 
@@ -207,34 +249,122 @@ class MarketRun {
     const t = day / DAYS_PER_YEAR;
     const year = this.firstYear + t;
     const monthDays = DAYS_PER_YEAR / 12;
-    for (const provider of this.world.providers) {
+    const { providers, labs, suppliers } = this.world;
+    for (const provider of providers) {
       provider.retire(day);
       // A contract that ended before this month cannot matter again: the monthly loops skip it.
-      provider.contracts = dropEnded(provider.contracts, day - DAYS_PER_YEAR / 12);
+      provider.contracts = dropEnded(provider.contracts, day - monthDays);
+      provider.leasesOut = dropEnded(provider.leasesOut, day - monthDays);
+      this.evaluateProviderRules(provider, day, t, year);
     }
-    const round = { day, t, year, spotUsdPerGpuHour: this.spotIndex, providers: this.world.providers, providerById: this.world.providerById };
-    for (const lab of this.world.labs) {
-      lab.contracts = dropEnded(lab.contracts, day - DAYS_PER_YEAR / 12);
+    for (let i = 0; i < labs.length; i++) {
+      const lab = labs[i]!;
+      lab.contracts = dropEnded(lab.contracts, day - monthDays);
+      if (lab.budgetFormula !== undefined) {
+        lab.budgetUsdPerYear = lab.budgetFormula({ t, year, revenue: lab.revenueUsdPerYear(t, year), demand: lab.lastDemandH100e });
+      }
       // Rounds happen at month ends: a round due within half a month is held now, so that an
       // interval of 30 days means every month rather than every other one.
       if (day + monthDays / 2 < lab.nextRoundDay) continue;
       lab.nextRoundDay = day + lab.procurement.intervalDays;
-      const signed = procurementRound(lab, round);
+      const firstTender = this.tenders.length;
+      const signed = tenderRound(lab, {
+        day,
+        t,
+        year,
+        expectedSpotUsdPerGpuHour: this.expectedSpot,
+        spotUsdPerGpuHour: this.spotIndex,
+        providers,
+        suppliers,
+        rules: this.spec.market,
+        draws: this.draws,
+        labIndex: i,
+        tenders: this.tenders,
+      });
+      const date = dateAfterEpochDay(this.startEpochDay, day);
+      for (let k = firstTender; k < this.tenders.length; k++) this.tenders[k]!.date = date;
       for (const { contract, matched } of signed) {
         this.contracts.push(contract);
-        this.note(day, matched ? 'matched' : 'contract', `${lab.id}:${contract.provider.id}`, contract.volumeH100e, `${contract.volumeH100e.toFixed(0)} H100e at ${contract.priceUsdPerGpuHour.toFixed(3)} USD/h`);
+        const detail = `${contract.volumeH100e.toFixed(0)} H100e at ${contract.priceUsdPerGpuHour.toFixed(3)} USD/h from ${dateAfterEpochDay(this.startEpochDay, contract.startDay)}`;
+        this.note(day, matched ? 'matched' : 'contract', `${lab.id}:${contract.provider.id}`, contract.volumeH100e, detail);
+        const lease = contract.lease;
+        if (lease !== undefined) this.note(day, 'lease', `${lease.lessee.id}:${lease.lessor.id}`, lease.volumeH100e, `${lease.volumeH100e.toFixed(0)} H100e at ${lease.priceUsdPerGpuHour.toFixed(3)} USD/h for ${lab.id}`);
       }
     }
-    for (const provider of this.world.providers) {
-      const horizonT = t + 0.25;
-      const expected =
-        provider.internalDemandH100e(horizonT, year + 0.25) +
-        provider.committedOn(day + DAYS_PER_YEAR / 4) +
-        provider.lastSpotH100e +
-        provider.lastUnmetH100e;
-      orderChips(provider, day, t, year, expected);
-      buildPower(this.sim, provider, monthDays, year, this.endDay);
+    const growth = this.demandGrowthPerYear();
+    for (const provider of providers) {
+      const expected = (horizon: number): number => {
+        // Its own models' needs are read on the month grid: a formula's values there are kept across
+        // runs (build.ts), where horizons that depend on sampled lead times would each be new.
+        const tInternal = Math.round((horizon / DAYS_PER_YEAR) * 12) / 12;
+        return (
+          provider.internalDemandH100e(tInternal, this.firstYear + tInternal) +
+          provider.loadOn(horizon) +
+          (provider.lastSpotH100e + provider.lastUnmetH100e) * Math.pow(growth, (horizon - day) / DAYS_PER_YEAR)
+        );
+      };
+      orderChips(provider, day, t, year, expected(day + averageLeadTime(provider) + monthDays));
+      buildPower(this.sim, provider, monthDays, year, this.endDay, this.powerNeeded(provider, day, t, year, expected(day + provider.powerLeadTimeDays)));
     }
+  }
+
+  // Capex and power build written as formulas of the provider's state are worked out afresh each month.
+  private evaluateProviderRules(provider: Provider, day: number, t: number, year: number): void {
+    if (provider.capexFormula === undefined && provider.powerBuildFormula === undefined) return;
+    const scope = {
+      t,
+      year,
+      backlog: provider.backlogFrom(day),
+      revenue: provider.lastRevenueUsd * 12,
+      utilization: provider.lastUtilization,
+      spot: this.expectedSpot,
+      fleet: provider.fleetH100e,
+    };
+    if (provider.capexFormula !== undefined) provider.capexUsdPerYear = provider.capexFormula(scope);
+    if (provider.powerBuildFormula !== undefined) provider.powerBuildMwPerYear = provider.powerBuildFormula(scope);
+  }
+
+  /**
+   * The power a provider needs once a build started today completes: its pipeline's (the fleet still
+   * in service then, chips on the way and on order) and, for the load it expects beyond what the
+   * pipeline serves at its target utilisation, the power of the chips it would buy today.
+   */
+  private powerNeeded(provider: Provider, day: number, t: number, year: number, expectedLoad: number): number {
+    const due = day + provider.powerLeadTimeDays;
+    const mix = orderMix(provider, day, t, year);
+    const mwPerH100e = mix?.mwPerH100e ?? 0;
+    const pipeline = provider.pipelineOn(due, mwPerH100e);
+    const wanted = expectedLoad / Math.max(provider.targetUtilization, 0.01);
+    return pipeline.mw + Math.max(0, wanted - pipeline.h100e) * mwPerH100e;
+  }
+
+  /** The growth of total demand over the last year (extrapolated from the months so far in the first year), as a yearly factor in [1, 4]. */
+  private demandGrowthPerYear(): number {
+    const history = this.demandHistory;
+    const m = history.length - 1;
+    if (m < 1 || !(history[0]! > 0)) return 1;
+    const from = Math.max(0, m - 12);
+    const factor = Math.pow(history[m]! / history[from]!, 12 / (m - from));
+    return Number.isFinite(factor) ? Math.min(4, Math.max(1, factor)) : 1;
+  }
+
+  // The average reservation price of the independent providers at their target utilisation.
+  private openingPrice(): number {
+    const independent = this.world.providers.filter((p) => p.owner === undefined);
+    const providers = independent.length > 0 ? independent : this.world.providers;
+    let total = 0;
+    for (const p of providers) {
+      total += p.pricing.price({
+        costUsdPerGpuHour: p.costUsdPerGpuHour,
+        utilization: p.targetUtilization,
+        targetUtilization: p.targetUtilization,
+        bidders: providers.length,
+        spotUsdPerGpuHour: this.spotIndex,
+        t: 0,
+        year: this.firstYear,
+      });
+    }
+    return total / providers.length;
   }
 
   // A lab's demand this month: trend, mean-one lognormal noise from its own stream, and demand shocks.
@@ -252,6 +382,7 @@ class MarketRun {
     for (let i = 0; i < providers.length; i++) {
       const provider = providers[i]!;
       provider.lastSpotH100e = this.clearing.spotH100e[i]!;
+      provider.lastSpotOfferedH100e = this.clearing.spotOfferedH100e[i]!;
       provider.lastUnmetH100e = 0;
     }
     for (let i = 0; i < labs.length; i++) {
@@ -265,9 +396,10 @@ class MarketRun {
     for (const c of this.spec.contracts) {
       const lab = this.world.labById.get(c.lab)!;
       const provider = this.world.providerById.get(c.provider)!;
-      const contract = {
+      const contract: Contract = {
         lab,
         provider,
+        lease: undefined,
         volumeH100e: c.volumeH100e,
         priceUsdPerGpuHour: c.priceUsdPerGpuHour,
         startDay: this.day(c.start),
@@ -392,8 +524,26 @@ class LabTally {
     this.last = r;
   }
 
-  summary(lab: string): LabSummary {
+  /** The lab's summary, with its figures from the run's tenders. */
+  summary(lab: string, tenders: readonly TenderRecord[]): LabSummary {
     const { demand, shortfall, spend, hours } = this;
+    let held = 0;
+    let bids = 0;
+    let won = 0;
+    let paid = 0;
+    let withIncumbent = 0;
+    let byIncumbent = 0;
+    for (const tender of tenders) {
+      if (tender.lab !== lab) continue;
+      held++;
+      bids += tender.bids.length;
+      if (!(tender.awardedH100e > 0)) continue;
+      won += tender.awardedH100e;
+      paid += tender.awardedH100e * tender.priceUsdPerGpuHour;
+      if (tender.incumbent === '') continue;
+      withIncumbent += tender.awardedH100e;
+      if (tender.winner === tender.incumbent) byIncumbent += tender.awardedH100e;
+    }
     return {
       lab,
       shortfallShare: demand > 0 ? shortfall / demand : 0,
@@ -401,6 +551,9 @@ class LabTally {
       worstYearShortfallShare: this.year !== '' ? worseYear(this.worstYear, this.yearDemand, this.yearShortfall) : this.worstYear,
       totalSpendUsd: spend,
       avgPriceUsdPerGpuHour: hours > 0 ? spend / hours : 0,
+      tenderPriceUsdPerGpuHour: won > 0 ? paid / won : NaN,
+      biddersPerTender: held > 0 ? bids / held : NaN,
+      incumbentBlockShare: withIncumbent > 0 ? byIncumbent / withIncumbent : NaN,
       finalShares: this.last?.shares ?? {},
     };
   }

@@ -53,8 +53,9 @@ function ship(sim: Simulation, supplier: Supplier, chip: ChipType, shipment: Key
   const arrival = sim.now + supplier.leadTimeDays;
   const { keys: buyers, sums } = shipment;
   for (let i = 0; i < buyers.length; i++) {
-    supplier.inTransitUnits += sums[i]! / chip.perfH100e;
-    buyers[i]!.arrivals.push({ day: arrival, h100e: sums[i]! });
+    const units = sums[i]! / chip.perfH100e;
+    supplier.inTransitUnits += units;
+    buyers[i]!.arrivals.push({ day: arrival, h100e: sums[i]!, mw: (units * chip.powerKw) / 1000 });
   }
   sim.at(
     arrival,
@@ -83,51 +84,58 @@ export function orderChips(provider: Provider, day: number, t: number, year: num
     pipelineH100e: provider.fleetOn(horizon) + provider.backlogH100e,
   });
   if (!(want > 0)) return;
-  // Orders go to suppliers in proportion to what each can make now (in H100e), so the order's
-  // cost and power per H100e are those averages too. Plain loops: this runs per provider per month.
-  const suppliers = provider.suppliers;
-  const weights = scratch(suppliers.length);
-  let total = 0;
-  let usdPerH100e = 0;
-  let mwPerH100e = 0;
-  for (let i = 0; i < suppliers.length; i++) {
-    const supplier = suppliers[i]!;
-    const chip = supplier.productOn(day);
-    const weight = chip === undefined ? 0 : Math.max(0, supplier.capacityUnitsPerMonth(t, year)) * chip.perfH100e;
-    weights[i] = weight;
-    if (weight <= 0) continue;
-    total += weight;
-    usdPerH100e += (weight * chip!.unitCostUsd) / chip!.perfH100e;
-    mwPerH100e += (weight * chip!.powerKw) / chip!.perfH100e / 1000;
-  }
-  if (!(total > 0)) return;
-  usdPerH100e /= total;
-  mwPerH100e /= total;
+  // Orders go to suppliers in proportion to what each can make now (in H100e), so the order's cost
+  // and power per H100e are those averages too.
+  const mix = orderMix(provider, day, t, year);
+  if (mix === undefined) return;
+  const { usdPerH100e, mwPerH100e } = mix;
   // Budget and power bound the order: chips cost capex, and need power to run.
   const powerRoomMw = provider.powerMw + provider.powerBuildingMw - provider.powerNeededMw - provider.backlogH100e * mwPerH100e;
   const order = Math.min(want, provider.capexLeft(Math.floor(year)) / usdPerH100e, Math.max(0, powerRoomMw) / mwPerH100e);
   if (!(order > 0)) return;
   provider.capexSpentUsd += order * usdPerH100e;
   provider.backlogH100e += order;
-  for (let i = 0; i < suppliers.length; i++) {
-    if (weights[i]! > 0) suppliers[i]!.orders.push({ provider: provider.id, buyer: provider, remainingH100e: (order * weights[i]!) / total, day });
+  const suppliers = provider.suppliers;
+  let total = 0;
+  for (const supplier of suppliers) total += weightOf(supplier, day, t, year);
+  for (const supplier of suppliers) {
+    const weight = weightOf(supplier, day, t, year);
+    if (weight > 0) supplier.orders.push({ provider: provider.id, buyer: provider, remainingH100e: (order * weight) / total, day });
   }
 }
 
-let scratchWeights = new Float64Array(8);
-// One reusable buffer for per-supplier weights (a run is single-threaded and orderChips is not re-entrant).
-function scratch(size: number): Float64Array {
-  if (scratchWeights.length < size) scratchWeights = new Float64Array(size * 2);
-  return scratchWeights;
+// What a supplier can make now, in H100e: how an order is shared among a provider's suppliers.
+function weightOf(supplier: Supplier, day: number, t: number, year: number): number {
+  const chip = supplier.productOn(day);
+  return chip === undefined ? 0 : Math.max(0, supplier.capacityUnitsPerMonth(t, year)) * chip.perfH100e;
+}
+
+/** The cost and power per H100e of an order spread over a provider's suppliers by what each can make now; undefined when none can. */
+export function orderMix(provider: Provider, day: number, t: number, year: number): { usdPerH100e: number; mwPerH100e: number } | undefined {
+  let total = 0;
+  let usd = 0;
+  let mw = 0;
+  for (const supplier of provider.suppliers) {
+    const chip = supplier.productOn(day);
+    const weight = weightOf(supplier, day, t, year);
+    if (!(weight > 0)) continue;
+    total += weight;
+    usd += (weight * chip!.unitCostUsd) / chip!.perfH100e;
+    mw += (weight * chip!.powerKw) / chip!.perfH100e / 1000;
+  }
+  return total > 0 ? { usdPerH100e: usd / total, mwPerH100e: mw / total } : undefined;
 }
 
 /**
- * Starts this month's share of the provider's yearly power build-out, within its capex; `year` is
- * fractional. Power due on `endDay` (where the run stops) or later would never come online in the
- * run, and is not scheduled: some 7% of the events a run scheduled, whose only effect was to fill the agenda.
+ * Starts this month's power build, within capex; `year` is fractional. With `powerBuild: fixed` a
+ * month's share of `powerBuildMwPerYear`; with `demand` (the default) what `neededMw` (the power the
+ * load expected when the build completes needs) lacks beyond the power online and under
+ * construction, up to that same monthly share. Power due on `endDay` (where the run stops) or later
+ * would never come online in the run, and is not scheduled.
  */
-export function buildPower(sim: Simulation, provider: Provider, monthDays: number, year: number, endDay: number): void {
-  const wanted = (provider.powerBuildMwPerYear * monthDays) / DAYS_PER_YEAR;
+export function buildPower(sim: Simulation, provider: Provider, monthDays: number, year: number, endDay: number, neededMw: number): void {
+  const rate = (provider.powerBuildMwPerYear * monthDays) / DAYS_PER_YEAR;
+  const wanted = provider.powerBuild === 'fixed' ? rate : Math.min(rate, neededMw - provider.powerMw - provider.powerBuildingMw);
   const mw = Math.min(wanted, provider.capexLeft(Math.floor(year)) / provider.capexUsdPerMw);
   if (!(mw > 0)) return;
   provider.capexSpentUsd += mw * provider.capexUsdPerMw;
@@ -141,7 +149,13 @@ function bringOnline(sim: Simulation, provider: Provider, mw: number, day: numbe
   let pendingMw = mw;
   let due = day;
   const options = sim.tracing ? { label: `power ${provider.id}` } : undefined;
+  const schedule = (): void => {
+    if (!(due < endDay)) return;
+    provider.powerArrivals.push({ day: due, mw: pendingMw });
+    sim.at(due, arrive, options);
+  };
   const arrive = (): void => {
+    provider.powerDue(due, pendingMw);
     const online = pendingMw * provider.powerExposure.current;
     provider.powerBuildingMw -= online;
     provider.addPower(online);
@@ -149,12 +163,13 @@ function bringOnline(sim: Simulation, provider: Provider, mw: number, day: numbe
     if (!(held > 1e-9)) return;
     pendingMw = held;
     due += AVERAGE_MONTH_DAYS;
-    if (due < endDay) sim.at(due, arrive, options);
+    schedule();
   };
-  if (due < endDay) sim.at(due, arrive, options);
+  schedule();
 }
 
-function averageLeadTime(provider: Provider): number {
+/** The mean lead time of a provider's suppliers, days. */
+export function averageLeadTime(provider: Provider): number {
   let total = 0;
   for (const supplier of provider.suppliers) total += supplier.leadTimeDays;
   return provider.suppliers.length > 0 ? total / provider.suppliers.length : 0;

@@ -1,7 +1,7 @@
 import type { CompiledScenario } from '../scenario/compile.js';
 import type { ParameterSampler } from '../scenario/sample.js';
-import type { PricingSpec, UncertainSpec } from '../scenario/schema.js';
-import { pricingPolicy } from './build.js';
+import type { PricingSpec, UncertainOrFormulaSpec, UncertainSpec } from '../scenario/schema.js';
+import { pricingPolicy, stateValue, timeCurve } from './build.js';
 import type { World } from './build.js';
 import { lookupPolicy } from './policies.js';
 import { isChangeable } from '../scenario/changeable.js';
@@ -13,17 +13,29 @@ export function applyTimelineChange(world: World, compiled: CompiledScenario, sa
   if (!isChangeable(path)) throw new Error(`timeline[${index}]: '${path}' cannot change during a run`);
   const [kind, id, field, sub] = path.split('.') as [string, string, string, string | undefined];
   const number = (): number => sampler.value(value as UncertainSpec, `timeline[${index}].${path}`);
+  // A number, a distribution or a formula (compiled where the entry writes it).
+  const state = (min: number) => stateValue(compiled, value as UncertainOrFormulaSpec, `timeline[${index}].${path}`, `timeline[${index}].set.${path}`, sampler, min);
   if (kind === 'labs') {
     const lab = world.labById.get(id)!;
     const terms = lab.procurement;
-    if (field === 'budgetUsdPerYear') lab.budgetUsdPerYear = number();
-    else if (sub === 'strategy') {
+    if (field === 'budgetUsdPerYear') {
+      const budget = state(0);
+      lab.budgetFormula = budget.formula;
+      if (budget.formula === undefined) lab.budgetUsdPerYear = budget.value;
+    } else if (field === 'willingnessToPayUsdPerGpuHour') {
+      lab.willingnessGiven = value !== null;
+      if (value !== null) lab.willingness = timeCurve(compiled, value as UncertainOrFormulaSpec, `timeline[${index}].${path}`, `timeline[${index}].set.${path}`, sampler, 0);
+    } else if (field === 'revenueUsdPerYear') {
+      lab.revenueUsdPerYear = value === null ? () => 0 : timeCurve(compiled, value as UncertainOrFormulaSpec, `timeline[${index}].${path}`, `timeline[${index}].set.${path}`, sampler, 0);
+    } else if (sub === 'strategy') {
       terms.strategy = value as string;
       lab.procurementPolicy = lookupPolicy('procurement', terms.strategy);
     } else if (sub === 'providers') terms.providers = [...(value as string[])];
     else if (sub === 'incumbent') terms.incumbent = value === null ? undefined : (value as string);
-    // null lifts the ceiling.
+    // null lifts the ceiling, and returns blocks to their default size.
     else if (sub === 'priceCeilingUsdPerGpuHour') terms.priceCeilingUsdPerGpuHour = value === null ? Infinity : number();
+    else if (sub === 'blockH100e') terms.blockH100e = value === null ? undefined : number();
+    else if (sub === 'partialBlocks') terms.partialBlocks = value as boolean;
     else (terms as unknown as Record<string, number>)[sub!] = number();
     return;
   }
@@ -38,7 +50,16 @@ export function applyTimelineChange(world: World, compiled: CompiledScenario, sa
       provider.pricing = pricingPolicy(compiled, spec, formulaPath, `timeline[${index}].${path}`, sampler);
       return;
     }
-    (provider as unknown as Record<string, number>)[field] = number();
+    if (field === 'capexUsdPerYear' || field === 'powerBuildMwPerYear') {
+      const rule = state(0);
+      if (field === 'capexUsdPerYear') provider.capexFormula = rule.formula;
+      else provider.powerBuildFormula = rule.formula;
+      if (rule.formula === undefined) provider[field] = rule.value;
+      return;
+    }
+    if (field === 'leasesOut') provider.leasable = value as boolean;
+    else if (field === 'powerBuild') provider.powerBuild = value as 'demand' | 'fixed';
+    else (provider as unknown as Record<string, number>)[field] = number();
     return;
   }
   const supplier = world.supplierById.get(id)!;

@@ -3,6 +3,8 @@
 /** Changeable fields as `kind.*.field` patterns (`*` stands for an actor id or a parameter name). */
 export const CHANGEABLE_FIELDS = [
   'labs.*.budgetUsdPerYear',
+  'labs.*.revenueUsdPerYear',
+  'labs.*.willingnessToPayUsdPerGpuHour',
   'labs.*.procurement.strategy',
   'labs.*.procurement.providers',
   'labs.*.procurement.incumbent',
@@ -11,6 +13,10 @@ export const CHANGEABLE_FIELDS = [
   'labs.*.procurement.intervalDays',
   'labs.*.procurement.contractMonths',
   'labs.*.procurement.coverage',
+  'labs.*.procurement.blockH100e',
+  'labs.*.procurement.partialBlocks',
+  'labs.*.procurement.deliveryDays',
+  'labs.*.procurement.termPremium',
   'providers.*.pricing',
   'providers.*.pricing.*',
   'providers.*.targetUtilization',
@@ -19,6 +25,8 @@ export const CHANGEABLE_FIELDS = [
   'providers.*.opexUsdPerGpuHour',
   'providers.*.powerBuildMwPerYear',
   'providers.*.powerLeadTimeDays',
+  'providers.*.powerBuild',
+  'providers.*.leasesOut',
   'suppliers.*.allocation',
   'suppliers.*.priority',
 ] as const;

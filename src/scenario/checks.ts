@@ -60,6 +60,7 @@ export function checkSemantics(data: Data, valid: boolean): Finding[] {
     const fleet = field(provider, 'fleet');
     if (isPlainObject(fleet)) for (const chip of Object.keys(fleet)) reference('chips', chip, ['providers', p, 'fleet', chip], { key: true });
     list(field(provider, 'suppliers')).forEach((supplier, s) => reference('suppliers', supplier, ['providers', p, 'suppliers', s]));
+    reference('labs', field(provider, 'owner'), ['providers', p, 'owner']);
   });
 
   list(data.labs).forEach((lab, l) => {

@@ -1,33 +1,40 @@
 import { compileExpression } from './expressions.js';
 import type { CompiledExpression } from './expressions.js';
-import { DEMAND_VARIABLES, PRICING_VARIABLES, TIME_VARIABLES } from './schema.js';
+import { walkFormulas } from './formulas.js';
+import { resolveSetPath } from './paths.js';
+import { formatPath } from './problems.js';
+import { SCENARIO, childSchema } from './schema-walk.js';
+import type { Schema } from './schema-walk.js';
 import type { ScenarioSpec } from './schema.js';
 
 /** A validated scenario with its formulas compiled once, ready for any number of runs. */
 export interface CompiledScenario {
   readonly spec: ScenarioSpec;
-  /** The formula written at a path (`suppliers[0].capacityUnitsPerMonth`), compiled. */
+  /** The formula written at a path (`suppliers[0].capacityUnitsPerMonth`, `timeline[2].set.labs.openai.budgetUsdPerYear`), compiled. */
   formula(path: string): CompiledExpression;
 }
 
-/** Compiles every formula of a validated scenario (the loader has already reported bad ones with their location). */
+/**
+ * Compiles every formula of a validated scenario (the loader has already reported bad ones with their
+ * location). Formulas are found by walking the schema beside the scenario, so a new formula field needs
+ * no change here; a timeline entry's formulas are named `timeline[i].set.PATH`, PATH as written.
+ */
 export function compileScenario(spec: ScenarioSpec): CompiledScenario {
   const formulas = new Map<string, CompiledExpression>();
-  const add = (path: string, source: unknown, variables: readonly string[]): void => {
-    if (typeof source === 'string') formulas.set(path, compileExpression(source, variables));
+  const add = (name: string, source: string, variables: readonly string[]): void => {
+    formulas.set(name, compileExpression(source, variables));
   };
-  spec.suppliers.forEach((s, i) => add(`suppliers[${i}].capacityUnitsPerMonth`, s.capacityUnitsPerMonth, TIME_VARIABLES));
-  spec.providers.forEach((p, i) => {
-    add(`providers[${i}].internalDemandH100e`, p.internalDemandH100e, TIME_VARIABLES);
-    if (p.pricing.policy === 'formula' && 'expression' in p.pricing) add(`providers[${i}].pricing.expression`, p.pricing.expression, PRICING_VARIABLES);
+  walkFormulas(SCENARIO, spec, [], (path, source, variables) => {
+    if (path[0] !== 'timeline') add(formatPath(path), source, variables);
   });
-  spec.labs.forEach((l, i) => add(`labs[${i}].demand.formula`, l.demand.formula, DEMAND_VARIABLES));
   spec.timeline.forEach((entry, i) => {
-    for (const [path, value] of Object.entries(entry.set)) {
-      if (path.endsWith('pricing.expression')) add(`timeline[${i}].set.${path}`, value, PRICING_VARIABLES);
-      if (path.endsWith('pricing') && typeof value === 'object' && value !== null && 'expression' in value) {
-        add(`timeline[${i}].set.${path}.expression`, (value as { expression: unknown }).expression, PRICING_VARIABLES);
-      }
+    for (const [key, value] of Object.entries(entry.set)) {
+      const resolved = resolveSetPath(spec, key);
+      if ('error' in resolved) continue;
+      let schema: Schema | undefined = SCENARIO;
+      for (const segment of resolved.path) schema = schema && childSchema(schema, segment);
+      if (schema === undefined) continue;
+      walkFormulas(schema, value, [], (path, source, variables) => add(`timeline[${i}].set.${[key, ...path].join('.')}`, source, variables));
     }
   });
   return {

@@ -79,8 +79,24 @@ function formula(meta: FieldMeta & { variables: readonly string[] }) {
     .meta({ ...rest, description: `${rest.description} A formula over: ${variables.join(', ')}.`, variables: [...variables] });
 }
 
+/** A number, a distribution sampled once per run, or a formula evaluated as the run goes. */
+function uncertainOrFormula(meta: FieldMeta, variables: readonly string[], range: z.ZodType<number> = finite) {
+  return z.union([range, DistributionSpec, formula({ description: meta.description, variables })]).meta(meta);
+}
+
 /** The variables a time curve may use: `t` in years since the scenario's start, and the calendar `year`. */
 export const TIME_VARIABLES = ['t', 'year'] as const;
+
+/**
+ * The variables of a provider's investment formulas (capex, power build), read when it decides each
+ * month: time, its signed contract backlog (H100e under contract now or later), its revenue over the
+ * last month as a yearly rate (USD per year), its utilisation last month, the arm's-length spot price
+ * index (USD per H100e-hour) and its fleet (H100e).
+ */
+export const PROVIDER_STATE_VARIABLES = ['t', 'year', 'backlog', 'revenue', 'utilization', 'spot', 'fleet'] as const;
+
+/** The variables of a lab's budget formula: time, its revenue (USD per year, `revenueUsdPerYear`) and its demand now (H100e). */
+export const BUDGET_VARIABLES = ['t', 'year', 'revenue', 'demand'] as const;
 
 /** An accelerator generation. */
 export const Chip = z.strictObject({
@@ -146,7 +162,10 @@ const CustomPricing = z.strictObject({
 /** How a provider prices capacity. */
 export const Pricing = z
   .union([CostPlus, Utilization, Competitive, Formula, CustomPricing])
-  .meta({ description: 'Pricing policy: costPlus, utilization, competitive, formula, or a policy registered through the library as custom:NAME.' });
+  .meta({
+    description:
+      'Pricing policy, giving the provider\'s reservation price: the least it accepts on the spot market and the floor of its bids in tenders (costPlus, utilization, competitive, formula, or a policy registered through the library as custom:NAME).',
+  });
 
 /** A cloud: fleet, power, growth, internal demand and pricing. */
 export const Provider = z.strictObject({
@@ -154,9 +173,26 @@ export const Provider = z.strictObject({
   name: z.string().optional(),
   fleet: field(z.record(Id, nonNegative), { description: 'Chips installed at the start, by chip id.', unit: 'chips', examples: [{ h100: 400000 }] }),
   powerMw: field(nonNegative, { description: 'Power available at the start.', unit: 'MW', examples: [900] }),
-  powerBuildMwPerYear: uncertain({ description: 'Power capacity the provider starts building each year.', unit: 'MW per year', examples: [600] }, nonNegative),
+  powerBuildMwPerYear: uncertainOrFormula(
+    {
+      description:
+        'The most power the provider can start building in a year. With `powerBuild: demand` (the default) it builds what its signed contracts and expected growth need, up to this rate; with `fixed`, this rate whatever the market.',
+      unit: 'MW per year',
+      examples: [600, 'min(4000, 1000 + backlog / 2000)'],
+    },
+    PROVIDER_STATE_VARIABLES,
+    nonNegative,
+  ),
+  powerBuild: z
+    .enum(['demand', 'fixed'])
+    .default('demand')
+    .meta({ description: 'demand: build power to cover signed contracts and expected load at the build\'s completion, up to `powerBuildMwPerYear`; fixed: build `powerBuildMwPerYear` every year (the rule before tenders).' }),
   powerLeadTimeDays: uncertain({ description: 'Time from starting a build to power online.', unit: 'days', examples: [{ triangular: { min: 365, mode: 540, max: 900 } }] }, positive),
-  capexUsdPerYear: uncertain({ description: 'Budget for chips and power build-out.', unit: 'USD per year', examples: [60e9] }, nonNegative),
+  capexUsdPerYear: uncertainOrFormula(
+    { description: 'Budget for chips and power build-out, a yearly rate.', unit: 'USD per year', examples: [60e9, '40e9 + 0.5 * revenue'] },
+    PROVIDER_STATE_VARIABLES,
+    nonNegative,
+  ),
   capexUsdPerMw: field(positive.default(12e6), { description: 'Cost of building one MW of data-centre power.', unit: 'USD per MW' }),
   opexUsdPerGpuHour: field(nonNegative.default(0.35), { description: 'Power, colocation and operations per H100e-hour.', unit: 'USD per H100e-hour' }),
   internalDemandH100e: z
@@ -170,6 +206,11 @@ export const Provider = z.strictObject({
     .meta({ description: 'How the provider decides how many chips to order (or a registered ordering policy).' }),
   suppliers: field(z.array(Id).min(1), { description: 'Supplier ids the provider orders chips from.', examples: [['nvidia']] }),
   pricing: Pricing,
+  owner: field(Id.optional(), {
+    description: 'The lab that owns this provider (a captive data centre): its sales to that lab are at cost within one firm, left out of the arm\'s-length price indices.',
+    examples: ['meta'],
+  }),
+  leasesOut: field(z.boolean().default(true), { description: 'Whether the provider leases capacity to other providers that win blocks they cannot serve themselves.' }),
 });
 
 /** How a lab buys compute. */
@@ -187,6 +228,22 @@ export const Procurement = z.strictObject({
   intervalDays: field(positive.default(90), { description: 'Time between procurement rounds.', unit: 'days' }),
   contractMonths: field(positive.default(24), { description: 'Length of the contracts the lab signs.', unit: 'months' }),
   coverage: field(share.default(0.9), { description: 'Share of the forecast need the lab covers with reserved contracts; the rest goes to spot.' }),
+  blockH100e: field(positive.optional(), {
+    description: 'Size of the blocks a tender offers, each served whole by one provider (default: a 100,000-GPU cluster of the newest chip in production on the tender\'s day).',
+    unit: 'H100e',
+    examples: [250000],
+  }),
+  partialBlocks: field(z.boolean().default(false), { description: 'Whether a block may be shared among providers that can each serve part of it.' }),
+  deliveryDays: field(nonNegative.default(180), {
+    description:
+      'Time from a tender to the delivery of its blocks: providers bid with the capacity they can have running by then (their fleet, chips shipped and on order, chips they can still order when their suppliers can ship in time, the power online by then) or can lease.',
+    unit: 'days',
+    examples: [180, 730],
+  }),
+  termPremium: field(nonNegative.default(0.25), {
+    description: 'What the lab pays above the expected spot price for capacity reserved over a contract\'s term (the price of certainty): its reserve price is the expected spot price times one plus this.',
+    unit: 'fraction of the spot price',
+  }),
 });
 
 /** The variables a demand formula may use. */
@@ -202,7 +259,20 @@ export const Lab = z.strictObject({
     volatility: field(nonNegative.default(0.1), { description: 'Sigma of the monthly lognormal noise around the trend.' }),
     formula: formula({ description: 'Overrides the exponential trend.', variables: DEMAND_VARIABLES, examples: ['initial * growth^t'] }).optional(),
   }),
-  budgetUsdPerYear: uncertain({ description: 'The most the lab spends on compute in a year.', unit: 'USD per year', examples: [30e9] }, positive),
+  budgetUsdPerYear: uncertainOrFormula(
+    { description: 'The most the lab spends on compute in a year.', unit: 'USD per year', examples: [30e9, '1.2 * revenue'] },
+    BUDGET_VARIABLES,
+    positive,
+  ),
+  revenueUsdPerYear: field(uncertainOrFormula({ description: 'The lab\'s revenue, for budget formulas (`revenue`).', unit: 'USD per year', examples: ['4e9 * 2.5^t'] }, TIME_VARIABLES, nonNegative).optional(), {
+    description: 'The lab\'s revenue, for budget formulas (`revenue`); 0 when not given.',
+    unit: 'USD per year',
+  }),
+  willingnessToPayUsdPerGpuHour: field(uncertainOrFormula({ description: 'The most the lab pays for compute.', unit: 'USD per H100e-hour', examples: [8, '6 + t'] }, TIME_VARIABLES, positive).optional(), {
+    description:
+      'The most the lab pays per H100e-hour for compute it lacks: on the spot market it buys all it lacks up to a quarter of this and less as the price rises to it; in a tender it is the value of going without. Default: the price ceiling when one is set, else 8 (the 2023 H100 spot peak).',
+    unit: 'USD per H100e-hour',
+  }),
   procurement: Procurement,
 });
 
@@ -263,6 +333,20 @@ export const Shock = z.strictObject({
   durationDays: uncertain({ description: 'How long each occurrence lasts.', unit: 'days', examples: [{ lognormal: { median: 120, sigma: 0.5 } }] }, positive),
 });
 
+/** The rules of the market as a whole: tenders, leases and the spot market. */
+export const MarketRules = z.strictObject({
+  costSpread: field(share.refine((x) => x < 1, 'expected a share below 1').default(0.2), {
+    description: 'How far a provider\'s cost of serving a particular block may lie from its cost floor (site, power, network), as a share: drawn uniformly within plus or minus this for every bid.',
+    examples: [0.2],
+  }),
+  bidCostUsdPerH100e: field(nonNegative.default(50), {
+    description: 'What preparing a bid costs a provider, per H100e of the block: a provider bids only when its expected margin covers it.',
+    unit: 'USD per H100e',
+  }),
+  spotPriceCapUsdPerGpuHour: field(positive.optional(), { description: 'A cap on spot prices: demand above supply at the cap is rationed pro rata. None by default.', unit: 'USD per H100e-hour' }),
+  leasing: field(z.boolean().default(true), { description: 'Whether providers short of capacity for a block may lease it from other providers.' }),
+});
+
 /** Which time series a run keeps. */
 export const Outputs = z.strictObject({
   timeseries: z
@@ -290,6 +374,7 @@ export const Scenario = z
     contracts: z.array(Contract).default([]),
     timeline: z.array(TimelineEntry).default([]),
     shocks: z.array(Shock).default([]),
+    market: MarketRules.default({ costSpread: 0.2, bidCostUsdPerH100e: 50, leasing: true }),
     outputs: Outputs.default({ timeseries: ['labs', 'providers', 'suppliers', 'market'] }),
     variants: Variants.optional(),
   })
@@ -301,6 +386,8 @@ export type ScenarioSpec = z.infer<typeof Scenario>;
 export type UncertainSpec = number | z.infer<typeof DistributionSpec>;
 /** A provider's pricing as written. */
 export type PricingSpec = z.infer<typeof Pricing>;
+/** A number, a distribution or a formula, as written. */
+export type UncertainOrFormulaSpec = UncertainSpec | string;
 
 /** The JSON Schema of scenario files, for editors (yaml-language-server) and `computerace schema`. */
 export function scenarioJsonSchema(): Record<string, unknown> {
