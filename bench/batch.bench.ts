@@ -50,7 +50,7 @@ const groups: Record<string, () => Promise<Measurement[]>> = {
   arrow: async () => {
     // Blocks of the timeseries table as a summary batch writes them: 100 runs each.
     const replicator = new Replicator({ variants: [{ name: 'baseline', spec: loadScenario(SCENARIO).spec }], seed: '1', timeseries: 'summary', scenarioHash: '' });
-    const blocks = [0, 1, 2, 3].map((b) => replicator.block(b * 100, 100).timeseries!);
+    const blocks = [0, 1, 2, 3].map((b) => replicator.block(b * 100, 100).tables.timeseries!);
     const table = new ArrowTable(timeseriesLayout(replicator.describe()));
     const dir = mkdtempSync(join(tmpdir(), 'computerace-bench-'));
     let bytes = 0;

@@ -56,9 +56,9 @@ export function runsAppender(description: BatchDescription, expected: BlockSize 
     for (const lab of description.labs) {
       const figures = summary.labs.find((candidate) => candidate.lab === lab);
       for (const figure of LAB_FIGURES) {
-        const value = figures?.[figure] ?? NaN;
+        const value = figures === undefined ? NaN : figures[figure];
         // A figure a run may not have is missing (null), not NaN.
-        table.nextNumber(Number.isNaN(value) && OPTIONAL_LAB_FIGURES.has(figure) ? undefined : value);
+        table.nextNumber(value === null && OPTIONAL_LAB_FIGURES.has(figure) ? undefined : (value ?? NaN));
       }
       // A provider the lab holds nothing from has a share of 0, not an unknown one.
       for (const provider of description.providers) table.nextNumber(figures?.finalShares[provider] ?? 0);
@@ -253,7 +253,6 @@ export function tendersAppender(description: BatchDescription, expected: BlockSi
   const table = new BlockBuilder(tendersLayout(description), expected);
   const labs = new Map(description.labs.map((lab, index) => [lab, index]));
   const outcomes = new Map(TENDER_OUTCOMES.map((outcome, index) => [outcome, index]));
-  const optional = (value: number): number | undefined => (Number.isNaN(value) ? undefined : value);
   const append = (variant: number, result: RunResult): void => {
     for (const t of result.tenders) {
       table.nextInt(result.runIndex);
@@ -271,12 +270,13 @@ export function tendersAppender(description: BatchDescription, expected: BlockSi
       table.nextInt(t.able);
       table.nextInt(t.bids.length);
       table.nextText(t.winner);
-      table.nextNumber(optional(t.priceUsdPerGpuHour));
+      table.nextNumber(t.priceUsdPerGpuHour ?? undefined);
       table.nextNumber(t.awardedH100e);
       table.nextText(t.incumbent);
       table.nextInt(t.matched ? 1 : 0);
-      table.nextNumber(optional(t.bestRivalUsdPerGpuHour));
+      table.nextNumber(t.bestRivalUsdPerGpuHour ?? undefined);
       table.nextText(t.leasedFrom);
+      table.nextNumber(t.serverFreeH100e);
       table.nextInt(outcomes.get(t.outcome)!);
       table.endRow();
     }

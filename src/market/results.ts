@@ -140,18 +140,20 @@ export interface TenderRecord {
   bids: Bid[];
   /** The provider that won the block ('' when none did; with partial blocks, the first of the winners). */
   winner: string;
-  /** The price the lab pays, USD per H100e-hour (NaN when no one won). */
-  priceUsdPerGpuHour: number;
+  /** The price the lab pays, USD per H100e-hour (null when no one won). */
+  priceUsdPerGpuHour: number | null;
   /** The volume awarded (the whole block, or less with partial blocks or when nothing was awarded). */
   awardedH100e: number;
   /** The incumbent at the time ('' when the lab has none). */
   incumbent: string;
   /** Whether the incumbent won by matching the best rival bid (right of first refusal). */
   matched: boolean;
-  /** The best bid of a provider other than the incumbent, USD per H100e-hour (NaN when none). */
-  bestRivalUsdPerGpuHour: number;
+  /** The best bid of a provider other than the incumbent, USD per H100e-hour (null when none). */
+  bestRivalUsdPerGpuHour: number | null;
   /** The provider whose capacity serves the winner's contract under a lease ('' when none). */
   leasedFrom: string;
+  /** The free capacity at delivery of the provider serving the block (the winner, or its lessor) before the award, H100e (0 when no one won). */
+  serverFreeH100e: number;
   /** awarded; matched (by the incumbent); no-bids; over-budget (the lab could not afford the best bid); capped (every bid was over the lab's share cap). */
   outcome: 'awarded' | 'matched' | 'no-bids' | 'over-budget' | 'capped';
 }
@@ -175,12 +177,12 @@ export interface LabSummary {
   worstYearShortfallShare: number;
   totalSpendUsd: number;
   avgPriceUsdPerGpuHour: number;
-  /** Volume-weighted price of the blocks it won in tenders, USD per H100e-hour (NaN when it won none). */
-  tenderPriceUsdPerGpuHour: number;
-  /** Mean number of bids per tender (NaN when it held none). */
-  biddersPerTender: number;
-  /** Share of the volume it won in tenders that went to its incumbent of the time (NaN when it won none with an incumbent). */
-  incumbentBlockShare: number;
+  /** Volume-weighted price of the blocks it won in tenders, USD per H100e-hour (null when it won none). */
+  tenderPriceUsdPerGpuHour: number | null;
+  /** Mean number of bids per tender (null when it held none). */
+  biddersPerTender: number | null;
+  /** Share of the volume it won in tenders that went to its incumbent of the time (null when it won none with an incumbent). */
+  incumbentBlockShare: number | null;
   /** Final shares of the lab's compute by provider. */
   finalShares: Record<string, number>;
 }

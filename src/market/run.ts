@@ -539,7 +539,7 @@ class LabTally {
       bids += tender.bids.length;
       if (!(tender.awardedH100e > 0)) continue;
       won += tender.awardedH100e;
-      paid += tender.awardedH100e * tender.priceUsdPerGpuHour;
+      paid += tender.awardedH100e * tender.priceUsdPerGpuHour!;
       if (tender.incumbent === '') continue;
       withIncumbent += tender.awardedH100e;
       if (tender.winner === tender.incumbent) byIncumbent += tender.awardedH100e;
@@ -551,9 +551,9 @@ class LabTally {
       worstYearShortfallShare: this.year !== '' ? worseYear(this.worstYear, this.yearDemand, this.yearShortfall) : this.worstYear,
       totalSpendUsd: spend,
       avgPriceUsdPerGpuHour: hours > 0 ? spend / hours : 0,
-      tenderPriceUsdPerGpuHour: won > 0 ? paid / won : NaN,
-      biddersPerTender: held > 0 ? bids / held : NaN,
-      incumbentBlockShare: withIncumbent > 0 ? byIncumbent / withIncumbent : NaN,
+      tenderPriceUsdPerGpuHour: won > 0 ? paid / won : null,
+      biddersPerTender: held > 0 ? bids / held : null,
+      incumbentBlockShare: withIncumbent > 0 ? byIncumbent / withIncumbent : null,
       finalShares: this.last?.shares ?? {},
     };
   }

@@ -64,6 +64,8 @@ interface Candidate {
   costUsdPerGpuHour: number;
   /** What it can serve: the block, or less with partial blocks. */
   volumeH100e: number;
+  /** The free capacity at delivery of the provider that would serve (itself or its lessor). */
+  serverFreeH100e: number;
   lessor: Provider | undefined;
   leaseUsdPerGpuHour: number;
 }
@@ -71,6 +73,7 @@ interface Candidate {
 /** An award of (part of) a block. */
 interface Award {
   candidate: Candidate;
+  serverFreeH100e: number;
   priceUsdPerGpuHour: number;
   volumeH100e: number;
   matched: boolean;
@@ -220,6 +223,7 @@ function candidatesFor(invited: readonly Provider[], lab: Lab, size: number, fre
     let volume = partial ? Math.min(size, Math.max(0, own)) : own >= size ? size : 0;
     let floor = volume > 0 ? floorOf(provider, volume, own, free.capacity(provider), context, able) : Infinity;
     let lessor: Provider | undefined;
+    let serverFree = own;
     if (!(volume > 0) && context.rules.leasing) {
       for (const other of context.providers) {
         if (other === provider || !other.leasable || other.owner !== undefined) continue;
@@ -229,6 +233,7 @@ function candidatesFor(invited: readonly Provider[], lab: Lab, size: number, fre
         if (price < floor) {
           floor = price;
           lessor = other;
+          serverFree = spare;
         }
       }
       if (lessor !== undefined) volume = size;
@@ -240,6 +245,7 @@ function candidatesFor(invited: readonly Provider[], lab: Lab, size: number, fre
       floorUsdPerGpuHour: floor,
       costUsdPerGpuHour: floor * (1 + context.rules.costSpread * (2 * u - 1)),
       volumeH100e: volume,
+      serverFreeH100e: serverFree,
       lessor,
       leaseUsdPerGpuHour: lessor === undefined ? 0 : floor,
     });
@@ -330,7 +336,7 @@ function award(
       blocked = affordable > 0 ? (blocked ?? 'capped') : 'over-budget';
       return false;
     }
-    awards.push({ candidate, priceUsdPerGpuHour: price, volumeH100e: volume, matched });
+    awards.push({ candidate, serverFreeH100e: candidate.serverFreeH100e, priceUsdPerGpuHour: price, volumeH100e: volume, matched });
     left -= volume;
     budget -= volume * price;
     return true;
@@ -338,7 +344,7 @@ function award(
   // A function, not a comparison, since `take` changes `blocked` behind the compiler's back.
   const overBudget = (): boolean => blocked === 'over-budget';
   const valid = ranked.filter((b) => byProvider.has(b.provider) && b.priceUsdPerGpuHour > 0 && b.priceUsdPerGpuHour <= auction.reserve);
-  for (const b of tender.bids) if (!(b.priceUsdPerGpuHour >= tender.bestRivalUsdPerGpuHour)) tender.bestRivalUsdPerGpuHour = b.priceUsdPerGpuHour;
+  for (const b of tender.bids) if (tender.bestRivalUsdPerGpuHour === null || b.priceUsdPerGpuHour < tender.bestRivalUsdPerGpuHour) tender.bestRivalUsdPerGpuHour = b.priceUsdPerGpuHour;
 
   const matcher = format === 'match' ? candidates.find((c) => c.provider === incumbent) : undefined;
   if (matcher !== undefined && valid.length === 0) {
@@ -371,6 +377,7 @@ function award(
   tender.awardedH100e = volume;
   tender.matched = first.matched;
   tender.leasedFrom = first.candidate.lessor?.id ?? '';
+  tender.serverFreeH100e = first.serverFreeH100e;
   tender.outcome = first.matched ? 'matched' : 'awarded';
   return awards;
 }
@@ -415,12 +422,13 @@ function newRecord(context: RoundContext, lab: Lab, invited: number, size: numbe
     able: 0,
     bids: [],
     winner: '',
-    priceUsdPerGpuHour: NaN,
+    priceUsdPerGpuHour: null,
     awardedH100e: 0,
     incumbent: incumbent?.id ?? '',
     matched: false,
-    bestRivalUsdPerGpuHour: NaN,
+    bestRivalUsdPerGpuHour: null,
     leasedFrom: '',
+    serverFreeH100e: 0,
     outcome: 'no-bids',
   };
 }

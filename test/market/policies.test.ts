@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RandomStreams } from '../../src/kernel/random.js';
 import { pricingPolicy } from '../../src/market/build.js';
 import { lookupPolicy, registerPolicy } from '../../src/market/policies.js';
-import type { Award, Offer, OrderView, ProcurementRequest, QuoteContext } from '../../src/market/policies.js';
+import type { BidView, OrderView, QuoteContext, TenderView } from '../../src/market/policies.js';
 import { ParameterSampler } from '../../src/scenario/sample.js';
 import type { PricingSpec } from '../../src/scenario/schema.js';
 import { compiled, smallScenario } from '../support/scenarios.js';
@@ -95,159 +95,30 @@ describe('pricing policies', () => {
   });
 });
 
-/** A request with an unlimited budget unless told otherwise. */
-function request(overrides: Partial<ProcurementRequest> = {}): ProcurementRequest {
-  return {
-    lab: 'lab',
-    needH100e: 100,
-    heldH100e: {},
-    incumbent: undefined,
-    maxShare: 1,
-    priceCeilingUsdPerGpuHour: Infinity,
-    affordableH100e: () => Infinity,
-    ...overrides,
-  };
-}
+const bid = (provider: string, priceUsdPerGpuHour: number, volumeH100e = 1000): BidView => ({ provider, priceUsdPerGpuHour, volumeH100e });
+const tender: TenderView = { lab: 'lab', sizeH100e: 1000, incumbent: 'inc', reserveUsdPerGpuHour: 3 };
 
-const offer = (provider: string, priceUsdPerGpuHour: number, volumeH100e = 1000, floorUsdPerGpuHour = 1): Offer => ({
-  provider,
-  volumeH100e,
-  priceUsdPerGpuHour,
-  floorUsdPerGpuHour,
-});
-
-const byProvider = (awards: Award[]): Record<string, number> => Object.fromEntries(awards.map((a) => [a.provider, a.volumeH100e]));
-
-describe('procurement: multi', () => {
-  const multi = lookupPolicy('procurement', 'multi');
-
-  it('buys the cheapest first, at each provider\'s own price', () => {
-    const awards = multi.award(request(), [offer('b', 2.5), offer('a', 2), offer('c', 3)]);
-    expect(awards).toEqual([{ provider: 'a', volumeH100e: 100, priceUsdPerGpuHour: 2, matched: false }]);
+describe('procurement strategies', () => {
+  it('multi is an open tender, exclusive asks the incumbent alone, a right of first refusal lets the others bid and the incumbent match', () => {
+    expect(lookupPolicy('procurement', 'multi').format).toBe('open');
+    expect(lookupPolicy('procurement', 'exclusive').format).toBe('incumbent');
+    expect(lookupPolicy('procurement', 'rightOfFirstRefusal').format).toBe('match');
   });
 
-  it('spills to the next cheapest when the cheapest cannot offer enough', () => {
-    const awards = multi.award(request(), [offer('b', 2.5, 1000), offer('a', 2, 30), offer('c', 3)]);
-    expect(awards).toEqual([
-      { provider: 'a', volumeH100e: 30, priceUsdPerGpuHour: 2, matched: false },
-      { provider: 'b', volumeH100e: 70, priceUsdPerGpuHour: 2.5, matched: false },
-    ]);
+  it('each ranks the sealed bids cheapest first, equal bids in the order they came, without changing them', () => {
+    for (const name of ['multi', 'exclusive', 'rightOfFirstRefusal']) {
+      const bids = [bid('b', 2.5), bid('z', 2), bid('a', 2), bid('c', 3)];
+      const before = JSON.stringify(bids);
+      expect(lookupPolicy('procurement', name).rank(tender, bids).map((b) => b.provider)).toEqual(['z', 'a', 'b', 'c']);
+      expect(JSON.stringify(bids)).toBe(before);
+    }
   });
 
-  it('caps each provider at the maximum share of what the lab will hold, counting what it holds already', () => {
-    // Holding 100 (60 at a, 40 at b) and needing 100 more: total 200, a may hold 0.4 * 200 = 80, so 20 more.
-    const awards = multi.award(request({ maxShare: 0.4, heldH100e: { a: 60, b: 40 } }), [offer('a', 1), offer('b', 2), offer('c', 3)]);
-    expect(byProvider(awards)).toEqual({ a: 20, b: 40, c: 40 });
-    const held: Record<string, number> = { a: 60, b: 40 };
-    for (const a of awards) expect(a.volumeH100e + (held[a.provider] ?? 0)).toBeLessThanOrEqual(0.4 * 200 + 1e-9);
-  });
-
-  it('leaves need unmet rather than break the share cap', () => {
-    const awards = multi.award(request({ maxShare: 0.5 }), [offer('a', 1)]);
-    expect(byProvider(awards)).toEqual({ a: 50 });
-  });
-
-  it('skips offers above the price ceiling', () => {
-    const awards = multi.award(request({ priceCeilingUsdPerGpuHour: 2.2 }), [offer('a', 2.5), offer('b', 2.2, 40), offer('c', 3)]);
-    expect(awards).toEqual([{ provider: 'b', volumeH100e: 40, priceUsdPerGpuHour: 2.2, matched: false }]);
-  });
-
-  it('buys no more than the budget affords at the price', () => {
-    const awards = multi.award(request({ affordableH100e: (price) => 120 / price }), [offer('a', 2)]);
-    expect(awards).toEqual([{ provider: 'a', volumeH100e: 60, priceUsdPerGpuHour: 2, matched: false }]);
-  });
-
-  it('keeps to the budget across the providers of one round', () => {
-    // The budget affords 120 / price H100e (120 USD of commitments). Buying 60 at 2 spends all of it, so
-    // nothing is left for b.
-    // Awards of one round share one budget.
-    const awards = multi.award(request({ affordableH100e: (price) => 120 / price }), [offer('a', 2, 60), offer('b', 3)]);
-    expect(awards[0]).toEqual({ provider: 'a', volumeH100e: 60, priceUsdPerGpuHour: 2, matched: false });
-    const committed = awards.reduce((sum, a) => sum + a.volumeH100e * a.priceUsdPerGpuHour, 0);
-    expect(committed).toBeLessThanOrEqual(120 * (1 + 1e-12));
-  });
-
-  it('breaks price ties by provider id, so runs do not depend on the order of offers', () => {
-    const one = multi.award(request({ maxShare: 0.5 }), [offer('z', 2), offer('a', 2)]);
-    const two = multi.award(request({ maxShare: 0.5 }), [offer('a', 2), offer('z', 2)]);
-    expect(one).toEqual(two);
-    expect(one[0]!.provider).toBe('a');
-  });
-
-  it('awards nothing when nothing is needed', () => {
-    expect(multi.award(request({ needH100e: 0 }), [offer('a', 1)])).toEqual([]);
-  });
-});
-
-describe('procurement: exclusive', () => {
-  const exclusive = lookupPolicy('procurement', 'exclusive');
-
-  it('buys from the incumbent only, at its price, even when others are cheaper', () => {
-    const awards = exclusive.award(request({ incumbent: 'b' }), [offer('a', 1), offer('b', 3), offer('c', 0.5)]);
-    expect(awards).toEqual([{ provider: 'b', volumeH100e: 100, priceUsdPerGpuHour: 3, matched: false }]);
-  });
-
-  it('leaves the lab short rather than go elsewhere when the incumbent cannot supply enough', () => {
-    const awards = exclusive.award(request({ incumbent: 'b' }), [offer('a', 1), offer('b', 3, 30)]);
-    expect(awards).toEqual([{ provider: 'b', volumeH100e: 30, priceUsdPerGpuHour: 3, matched: false }]);
-  });
-
-  it('buys nothing above the ceiling, nothing without an incumbent offer, and within the budget', () => {
-    expect(exclusive.award(request({ incumbent: 'b', priceCeilingUsdPerGpuHour: 2 }), [offer('a', 1), offer('b', 3)])).toEqual([]);
-    expect(exclusive.award(request({ incumbent: 'x' }), [offer('a', 1)])).toEqual([]);
-    expect(byProvider(exclusive.award(request({ incumbent: 'a', affordableH100e: (p) => 50 / p }), [offer('a', 2)]))).toEqual({ a: 25 });
-    expect(exclusive.award(request({ incumbent: 'a', affordableH100e: () => 0 }), [offer('a', 2)])).toEqual([]);
-  });
-});
-
-describe('procurement: right of first refusal', () => {
-  const rofr = lookupPolicy('procurement', 'rightOfFirstRefusal');
-
-  it('the incumbent matches a cheaper competitor that is above its cost, and keeps the volume at that price', () => {
-    const awards = rofr.award(request({ incumbent: 'inc' }), [offer('inc', 3, 1000, 1), offer('x', 2, 1000, 0.5), offer('y', 2.5)]);
-    expect(awards).toEqual([{ provider: 'inc', volumeH100e: 100, priceUsdPerGpuHour: 2, matched: true }]);
-  });
-
-  it('the incumbent cannot match below its cost: the competitor gets the volume at its own price', () => {
-    const awards = rofr.award(request({ incumbent: 'inc' }), [offer('inc', 3, 1000, 2.2), offer('x', 2, 1000, 0.5)]);
-    expect(awards).toEqual([{ provider: 'x', volumeH100e: 100, priceUsdPerGpuHour: 2, matched: false }]);
-  });
-
-  it('matching at exactly the incumbent\'s cost is allowed', () => {
-    const awards = rofr.award(request({ incumbent: 'inc' }), [offer('inc', 3, 1000, 2), offer('x', 2)]);
-    expect(awards).toEqual([{ provider: 'inc', volumeH100e: 100, priceUsdPerGpuHour: 2, matched: true }]);
-  });
-
-  it('an incumbent already cheapest keeps the volume at its own price, without matching', () => {
-    const awards = rofr.award(request({ incumbent: 'inc' }), [offer('inc', 1.5), offer('x', 2)]);
-    expect(awards).toEqual([{ provider: 'inc', volumeH100e: 100, priceUsdPerGpuHour: 1.5, matched: false }]);
-  });
-
-  it('what the incumbent cannot supply goes to the others, cheapest first', () => {
-    const awards = rofr.award(request({ incumbent: 'inc' }), [offer('inc', 3, 30, 1), offer('x', 2, 50), offer('y', 2.5)]);
-    expect(awards).toEqual([
-      { provider: 'inc', volumeH100e: 30, priceUsdPerGpuHour: 2, matched: true },
-      { provider: 'x', volumeH100e: 50, priceUsdPerGpuHour: 2, matched: false },
-      { provider: 'y', volumeH100e: 20, priceUsdPerGpuHour: 2.5, matched: false },
-    ]);
-  });
-
-  it('with no competing offer the incumbent sells at its own price; with no incumbent offer it is open multi-cloud', () => {
-    expect(rofr.award(request({ incumbent: 'inc' }), [offer('inc', 3)])).toEqual([{ provider: 'inc', volumeH100e: 100, priceUsdPerGpuHour: 3, matched: false }]);
-    expect(rofr.award(request({ incumbent: 'inc', maxShare: 0.5 }), [offer('x', 2), offer('y', 3)])).toEqual([
-      { provider: 'x', volumeH100e: 50, priceUsdPerGpuHour: 2, matched: false },
-      { provider: 'y', volumeH100e: 50, priceUsdPerGpuHour: 3, matched: false },
-    ]);
-  });
-
-  it('the ceiling binds the matched price too', () => {
-    // The best competitor (2.5) is above the ceiling (2.4): nobody gets the volume.
-    expect(rofr.award(request({ incumbent: 'inc', priceCeilingUsdPerGpuHour: 2.4 }), [offer('inc', 3), offer('x', 2.5)])).toEqual([]);
-  });
-
-  it('the incumbent takes no more than the budget affords at the matched price', () => {
-    const awards = rofr.award(request({ incumbent: 'inc', affordableH100e: (p) => 100 / p }), [offer('inc', 3), offer('x', 2)]);
-    expect(awards[0]).toEqual({ provider: 'inc', volumeH100e: 50, priceUsdPerGpuHour: 2, matched: true });
+  it('a registered procurement policy chooses its own order within a format', () => {
+    // A lab that prefers provider `a` whatever it bids: the engine awards the first bid it can take.
+    registerPolicy('procurement', 'prefer-a', { format: 'open', rank: (_t, bids) => [...bids].sort((x, y) => Number(y.provider === 'a') - Number(x.provider === 'a')) });
+    const ranked = lookupPolicy('procurement', 'custom:prefer-a').rank(tender, [bid('b', 1), bid('a', 2)]);
+    expect(ranked[0]!.provider).toBe('a');
   });
 });
 
