@@ -3,7 +3,7 @@
  * scarcity shows as price. Providers offer their idle capacity at their reservation price (never
  * below their marginal cost, the cost of running the chips), in a few tranches as their utilisation
  * rises; labs bid by what compute is worth to them: a lab buys all the compute it lacks at up to a
- * quarter of its willingness to pay, less as the price rises towards it, and none above it.
+ * half of its willingness to pay, less as the price rises towards it, and none above it.
  *
  * The market clears as a competitive equilibrium would: the compute worth most to the labs goes to
  * the cheapest capacity each lab may buy from (its eligible providers), and each provider sells all
@@ -19,7 +19,7 @@ export const SUPPLY_TRANCHES = 4;
 /** Tranches a lab's demand curve is bought in, by value. */
 const DEMAND_TRANCHES = 8;
 /** A lab buys all the compute it lacks at up to this share of its willingness to pay. */
-export const FULL_DEMAND_SHARE = 0.25;
+export const FULL_DEMAND_SHARE = 0.5;
 
 /** What a spot market needs each month, filled in by the caller (arrays by provider or lab index). */
 export interface SpotInputs {
@@ -299,12 +299,12 @@ export class SpotMarket {
   }
 }
 
-/** The value to a lab of its unit number `x` out of `need`: its willingness at 0, falling linearly to a quarter of it at `need`. */
+/** The value to a lab of its unit number `x` out of `need`: its willingness at 0, falling linearly to half of it at `need`. */
 function valueAt(need: number, willingness: number, x: number): number {
   return need > 0 ? willingness * (1 - (1 - FULL_DEMAND_SHARE) * Math.min(1, Math.max(0, x / need))) : 0;
 }
 
-/** How much of `need` a lab buys at `price`: all of it up to a quarter of its willingness, none at or above its willingness. */
+/** How much of `need` a lab buys at `price`: all of it up to half its willingness, none at or above its willingness. */
 export function demandAt(need: number, willingness: number, price: number): number {
   if (!(need > 0) || !(price < willingness)) return 0;
   return need * Math.min(1, (willingness - price) / ((1 - FULL_DEMAND_SHARE) * willingness));

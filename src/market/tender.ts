@@ -60,7 +60,7 @@ interface Candidate {
   provider: Provider;
   /** Its cost floor for the block (its reservation price, or what the capacity earns elsewhere, or the lease's price). */
   floorUsdPerGpuHour: number;
-  /** Its cost for this block: the floor moved by the block's private draw. */
+  /** Its cost for this block: the floor raised by the block's private draw (site, power, network fit). */
   costUsdPerGpuHour: number;
   /** What it can serve: the block, or less with partial blocks. */
   volumeH100e: number;
@@ -243,7 +243,7 @@ function candidatesFor(invited: readonly Provider[], lab: Lab, size: number, fre
     candidates.push({
       provider,
       floorUsdPerGpuHour: floor,
-      costUsdPerGpuHour: floor * (1 + context.rules.costSpread * (2 * u - 1)),
+      costUsdPerGpuHour: floor * (1 + context.rules.costSpread * u),
       volumeH100e: volume,
       serverFreeH100e: serverFree,
       lessor,
@@ -271,13 +271,13 @@ function floorOf(provider: Provider, volume: number, free: number, capacity: num
   return Math.max(reservation, context.expectedSpotUsdPerGpuHour * sellThrough);
 }
 
-// Every bidder believes its rivals' costs uniform around the mean floor of those able to serve, within
-// the market's cost spread.
+// Every bidder believes its rivals' costs uniform from the mean floor of those able to serve to the
+// market's cost spread above it.
 function beliefs(candidates: readonly Candidate[], reserve: number, hours: number, bidCostUsd: number, spread: number): AuctionTerms {
   let mean = 0;
   for (const c of candidates) mean += c.floorUsdPerGpuHour;
   mean = candidates.length > 0 ? mean / candidates.length : 0;
-  return { low: mean * (1 - spread), high: mean * (1 + spread), reserve, rivals: 0, matchers: 0, hours, bidCostUsd };
+  return { low: mean, high: mean * (1 + spread), reserve, rivals: 0, matchers: 0, hours, bidCostUsd };
 }
 
 /** The sealed bids of a tender, in the lab's order of providers, and each bidder's candidate. */
@@ -373,7 +373,7 @@ function award(
   }
   const volume = awards.reduce((sum, a) => sum + a.volumeH100e, 0);
   tender.winner = first.candidate.provider.id;
-  tender.priceUsdPerGpuHour = awards.reduce((sum, a) => sum + a.priceUsdPerGpuHour * a.volumeH100e, 0) / volume;
+  tender.priceUsdPerGpuHour = awards.length === 1 ? first.priceUsdPerGpuHour : awards.reduce((sum, a) => sum + a.priceUsdPerGpuHour * a.volumeH100e, 0) / volume;
   tender.awardedH100e = volume;
   tender.matched = first.matched;
   tender.leasedFrom = first.candidate.lessor?.id ?? '';

@@ -3,7 +3,7 @@ import type { CompiledExpression } from './expressions.js';
 import { walkFormulas } from './formulas.js';
 import { resolveSetPath } from './paths.js';
 import { formatPath } from './problems.js';
-import { SCENARIO, childSchema } from './schema-walk.js';
+import { SCENARIO, childSchema, unionOptions } from './schema-walk.js';
 import type { Schema } from './schema-walk.js';
 import type { ScenarioSpec } from './schema.js';
 
@@ -32,7 +32,7 @@ export function compileScenario(spec: ScenarioSpec): CompiledScenario {
       const resolved = resolveSetPath(spec, key);
       if ('error' in resolved) continue;
       let schema: Schema | undefined = SCENARIO;
-      for (const segment of resolved.path) schema = schema && childSchema(schema, segment);
+      for (const segment of resolved.path) schema = schema && fieldOf(schema, segment);
       if (schema === undefined) continue;
       walkFormulas(schema, value, [], (path, source, variables) => add(`timeline[${i}].set.${[key, ...path].join('.')}`, source, variables));
     }
@@ -45,4 +45,16 @@ export function compileScenario(spec: ScenarioSpec): CompiledScenario {
       return compiled;
     },
   };
+}
+
+// A field's schema inside an object, list or record, or inside the branch of a union that has it
+// (pricing: only the `formula` branch has `expression`).
+function fieldOf(schema: Schema, segment: string | number): Schema | undefined {
+  const direct = childSchema(schema, segment);
+  if (direct !== undefined) return direct;
+  for (const option of unionOptions(schema)) {
+    const inner = childSchema(option, segment);
+    if (inner !== undefined) return inner;
+  }
+  return undefined;
 }

@@ -270,7 +270,7 @@ export const Lab = z.strictObject({
   }),
   willingnessToPayUsdPerGpuHour: field(uncertainOrFormula({ description: 'The most the lab pays for compute.', unit: 'USD per H100e-hour', examples: [8, '6 + t'] }, TIME_VARIABLES, positive).optional(), {
     description:
-      'The most the lab pays per H100e-hour for compute it lacks: on the spot market it buys all it lacks up to a quarter of this and less as the price rises to it; in a tender it is the value of going without. Default: the price ceiling when one is set, else 8 (the 2023 H100 spot peak).',
+      'The most the lab pays per H100e-hour for compute it lacks: on the spot market it buys all it lacks at up to half of this and less as the price rises to it; in a tender it is the value of going without. Default: the price ceiling when one is set, else 8 (the 2023 H100 spot peak).',
     unit: 'USD per H100e-hour',
   }),
   procurement: Procurement,
@@ -335,9 +335,11 @@ export const Shock = z.strictObject({
 
 /** The rules of the market as a whole: tenders, leases and the spot market. */
 export const MarketRules = z.strictObject({
-  costSpread: field(share.refine((x) => x < 1, 'expected a share below 1').default(0.2), {
-    description: 'How far a provider\'s cost of serving a particular block may lie from its cost floor (site, power, network), as a share: drawn uniformly within plus or minus this for every bid.',
-    examples: [0.2],
+  costSpread: field(nonNegative.default(0.3), {
+    description:
+      'How far above its cost floor a provider\'s cost of serving a particular block may lie (site, power, network fit), as a share of the floor: drawn uniformly between 0 and this for every bid. Rivals know the range, not the draw: the spread is what bidding shades.',
+    unit: 'fraction of the cost floor',
+    examples: [0.3],
   }),
   bidCostUsdPerH100e: field(nonNegative.default(50), {
     description: 'What preparing a bid costs a provider, per H100e of the block: a provider bids only when its expected margin covers it.',
@@ -374,7 +376,7 @@ export const Scenario = z
     contracts: z.array(Contract).default([]),
     timeline: z.array(TimelineEntry).default([]),
     shocks: z.array(Shock).default([]),
-    market: MarketRules.default({ costSpread: 0.2, bidCostUsdPerH100e: 50, leasing: true }),
+    market: MarketRules.default({ costSpread: 0.3, bidCostUsdPerH100e: 50, leasing: true }),
     outputs: Outputs.default({ timeseries: ['labs', 'providers', 'suppliers', 'market'] }),
     variants: Variants.optional(),
   })
