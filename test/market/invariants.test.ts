@@ -104,9 +104,9 @@ const provider = (id: string, chipIds: string[], supplierIds: string[]) =>
     id: fc.constant(id),
     fleet: fc.oneof({ arbitrary: fc.subarray(chipIds, { minLength: 1 }), weight: 4 }, { arbitrary: fc.constant([] as string[]), weight: 1 }).chain((ids) => fc.tuple(...ids.map((c) => fc.tuple(fc.constant(c), fc.integer({ min: 0, max: 400000 }))))),
     powerMw: num(0, 1200),
-    powerBuildMwPerYear: fc.oneof(num(0, 600), lognormal(50, 400)),
+    powerBuildMwPerYear: fc.oneof(num(0, 600), lognormal(50, 400), fc.constantFrom('100 + backlog / 5000', 'max(0, 300 * (utilization - 0.5))')),
     powerLeadTimeDays: fc.oneof(num(1, 900), triangular(60, 400)),
-    capexUsdPerYear: fc.oneof(fc.constant(0), num(1e8, 3e10), uniform(1e9, 2e10)),
+    capexUsdPerYear: fc.oneof(fc.constant(0), num(1e8, 3e10), uniform(1e9, 2e10), fc.constantFrom('1e9 + 0.5 * revenue', '2e9 * (1 + utilization) + 1000 * backlog', 'fleet * 5000 + spot * 1e8')),
     capexUsdPerMw: optional(num(1e6, 2e7)),
     opexUsdPerGpuHour: optional(num(0, 1.5)),
     internalDemandH100e: optional(fc.oneof(num(0, 150000), fc.integer({ min: 1000, max: 100000 }).map((n) => `${n} * 1.3^t`))),
@@ -114,6 +114,8 @@ const provider = (id: string, chipIds: string[], supplierIds: string[]) =>
     ordering: optional(fc.constant('targetUtilization')),
     suppliers: fc.shuffledSubarray(supplierIds, { minLength: 1 }),
     pricing,
+    powerBuild: optional(fc.constantFrom('demand', 'fixed')),
+    leasesOut: optional(fc.boolean()),
   });
 
 const STRATEGIES = ['exclusive', 'rightOfFirstRefusal', 'multi'] as const;
@@ -129,6 +131,10 @@ const procurement = (providerIds: string[]) =>
     intervalDays: optional(num(15, 200)),
     contractMonths: optional(num(0.5, 36)),
     coverage: optional(num(0, 1)),
+    blockH100e: optional(num(5000, 300000)),
+    partialBlocks: optional(fc.boolean()),
+    deliveryDays: optional(num(0, 400)),
+    termPremium: optional(num(0, 0.6)),
   }).map(({ incumbentIndex, withIncumbent, ...p }) => {
     const incumbent = p.strategy !== 'multi' || withIncumbent ? p.providers[incumbentIndex % p.providers.length] : undefined;
     return { ...p, incumbent };
@@ -143,7 +149,9 @@ const lab = (id: string, providerIds: string[]) =>
       volatility: optional(num(0, 0.4)),
       formula: optional(fc.constantFrom('initial * growth^t', 'initial * (1 + growth * t)', 'initial * (year >= 2026 ? growth : 1)')),
     }),
-    budgetUsdPerYear: fc.oneof(num(1e8, 6e10), lognormal(1e9, 3e10)),
+    budgetUsdPerYear: fc.oneof(num(1e8, 6e10), lognormal(1e9, 3e10), fc.constantFrom('1e9 + 0.8 * revenue', '2e9 * (1 + t)', 'demand * 20000')),
+    revenueUsdPerYear: optional(fc.oneof(num(0, 2e10), fc.constant('2e9 * 1.8^t'))),
+    willingnessToPayUsdPerGpuHour: optional(fc.oneof(num(0.5, 10), uniform(1, 8), fc.constant('3 + t'))),
     procurement: procurement(providerIds),
   });
 
@@ -271,7 +279,9 @@ const scenario: fc.Arbitrary<Raw> = fc
           ...(allocation === undefined ? {} : { allocation }),
           ...(priority === undefined ? {} : { priority }),
         }));
-        const providers = actors.providers.map((p) => dropUndefined({ ...p, fleet: Object.fromEntries(p.fleet) }));
+        const providers: Raw[] = actors.providers.map((p) => dropUndefined({ ...p, fleet: Object.fromEntries(p.fleet) }));
+        // A captive data centre now and then: the last provider owned by the first lab.
+        if (nProviders > 1 && nLabs > 1 && nChips % 2 === 1) providers[providers.length - 1]!.owner = labIds[0];
         const labs = actors.labs.map((l) => dropUndefined({ ...l, demand: dropUndefined(l.demand), procurement: dropUndefined(l.procurement) }));
         const cast: Cast = { start, spanDays, chips: chipIds, suppliers: supplierIds, providers, labs };
         return fc
@@ -279,8 +289,14 @@ const scenario: fc.Arbitrary<Raw> = fc
             contracts: fc.array(contract(cast), { maxLength: 3 }),
             timeline: fc.array(timelineEntry(cast), { maxLength: 3 }),
             shocks: fc.integer({ min: 0, max: 3 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => shock(cast, i)))),
+            market: fc.record({
+              costSpread: optional(num(0, 0.8)),
+              bidCostUsdPerH100e: optional(num(0, 500)),
+              spotPriceCapUsdPerGpuHour: optional(num(0.5, 8)),
+              leasing: optional(fc.boolean()),
+            }),
           })
-          .map(({ contracts, timeline, shocks }) => ({
+          .map(({ contracts, timeline, shocks, market }) => ({
             name: 'generated',
             start,
             end,
@@ -291,6 +307,7 @@ const scenario: fc.Arbitrary<Raw> = fc
             contracts,
             timeline: timeline.map((e) => dropUndefined(e)),
             shocks: shocks.map((s) => dropUndefined(s)),
+            market: dropUndefined(market),
           }));
       });
   });
@@ -315,9 +332,13 @@ function check(condition: boolean, message: () => string): void {
   if (!condition) throw new Error(message());
 }
 
-/** Every number anywhere in the result is finite. */
+/** Fields a run may leave missing (null): a tender no one won has no price, a lab that won none no tender price. */
+const OPTIONAL = new Set(['priceUsdPerGpuHour', 'bestRivalUsdPerGpuHour', 'tenderPriceUsdPerGpuHour', 'biddersPerTender', 'incumbentBlockShare']);
+
+/** Every number anywhere in the result is finite; only the optional fields may be null. */
 function checkFinite(value: unknown, path: string): void {
-  if (typeof value === 'number') check(Number.isFinite(value), () => `${path} = ${value}`);
+  if (value === null) check(OPTIONAL.has(path.slice(path.lastIndexOf('.') + 1)), () => `${path} is null`);
+  else if (typeof value === 'number') check(Number.isFinite(value), () => `${path} = ${value}`);
   else if (Array.isArray(value)) value.forEach((v, i) => checkFinite(v, `${path}[${i}]`));
   else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) checkFinite(v, `${path}.${k}`);
 }
@@ -355,11 +376,19 @@ function checkInvariants(raw: Raw, result: RunResult): void {
     check(s.capacityFactor >= 0 && s.capacityFactor <= 1 + REL, () => `capacity factor ${s.capacityFactor}`);
   }
 
-  // Money is conserved contract by contract.
+  // Money is conserved contract by contract, lease by lease, and over the run.
   for (const c of result.audit.contracts) {
     check(close(c.paidUsd, c.earnedUsd), () => `contract ${c.lab}:${c.provider} paid ${c.paidUsd} != earned ${c.earnedUsd}`);
     check(c.paidUsd >= 0 && c.endDay > c.startDay && c.volumeH100e > 0 && c.priceUsdPerGpuHour > 0, () => `contract ${JSON.stringify(c)}`);
   }
+  for (const l of result.audit.leases) {
+    check(close(l.paidUsd, l.earnedUsd), () => `lease ${l.lessee}:${l.lessor} paid ${l.paidUsd} != earned ${l.earnedUsd}`);
+    check(l.lessee !== l.lessor && l.volumeH100e > 0 && l.priceUsdPerGpuHour > 0, () => `lease ${JSON.stringify(l)}`);
+  }
+  const { labsPaidUsd, providersEarnedUsd, leasesPaidUsd } = result.audit.money;
+  check(close(labsPaidUsd, providersEarnedUsd - leasesPaidUsd), () => `run: labs paid ${labsPaidUsd}, providers earned ${providersEarnedUsd} less leases ${leasesPaidUsd}`);
+
+  checkTenders(raw, result);
 
   for (let m = 0; m < months; m++) {
     const labs = result.labs.filter((l) => l.month === m);
@@ -367,10 +396,13 @@ function checkInvariants(raw: Raw, result: RunResult): void {
     const market = result.market[m]!;
     check(market.month === m, () => `market month ${market.month} at ${m}`);
 
-    // Money is conserved in total: what labs spend, providers earn.
+    // Money is conserved in total: what labs spend, providers earn, less what lessees pass on to lessors.
     const spend = labs.reduce((s, l) => s + l.spendUsd, 0);
-    const revenue = providers.reduce((s, p) => s + p.revenueUsd, 0);
-    check(close(spend, revenue), () => `month ${m}: labs spent ${spend}, providers earned ${revenue}`);
+    const revenue = providers.reduce((s, p) => s + p.revenueUsd - p.leaseCostUsd, 0);
+    check(close(spend, revenue), () => `month ${m}: labs spent ${spend}, providers earned ${revenue} net of leases`);
+    const leasedOut = providers.reduce((s, p) => s + p.leasedOutH100e, 0);
+    const leasedIn = providers.reduce((s, p) => s + p.leasedInH100e, 0);
+    check(close(leasedOut, leasedIn), () => `month ${m}: ${leasedOut} H100e leased out, ${leasedIn} leased in`);
     // What labs receive, providers deliver.
     const labContracted = labs.reduce((s, l) => s + l.contractedH100e, 0);
     const providerContracted = providers.reduce((s, p) => s + p.contractedH100e, 0);
@@ -437,6 +469,62 @@ function checkInvariants(raw: Raw, result: RunResult): void {
     check(l.shortfallShare >= 0 && l.shortfallShare <= 1 + REL, () => `summary ${l.lab} shortfall share ${l.shortfallShare}`);
     check(l.worstYearShortfallShare >= l.shortfallShare - REL || l.shortfallShare === 0, () => `summary ${l.lab}: worst year ${l.worstYearShortfallShare} < overall ${l.shortfallShare}`);
   }
+}
+
+/** Labs whose procurement terms no timeline entry touches. */
+function untouched(raw: Raw): Set<string> {
+  const touched = new Set<string>();
+  for (const entry of raw.timeline as Raw[]) for (const path of Object.keys(entry.set)) if (path.startsWith('labs.')) touched.add(path.split('.')[1]!);
+  return new Set((raw.labs as Raw[]).map((l) => l.id as string).filter((id) => !touched.has(id)));
+}
+
+/**
+ * Tenders: a block is never split (unless its lab allows partial blocks), each awarded block is one
+ * contract of its size, a matched price is the best rival bid, no bid is above the lab's reserve,
+ * and no provider commits more than it could serve (from its own capacity or its lessor's).
+ */
+function checkTenders(raw: Raw, result: RunResult): void {
+  const stable = untouched(raw);
+  const initial = (raw.contracts as Raw[]).length;
+  const signedBy = new Map<string, RunResult['audit']['contracts']>();
+  for (const c of result.audit.contracts.slice(initial)) signedBy.set(c.lab, [...(signedBy.get(c.lab) ?? []), c]);
+  for (const t of result.tenders) {
+    const where = `tender ${t.tender} of ${t.lab} on ${t.date}`;
+    check(t.bids.length <= t.able && t.able <= Math.max(t.invited, 1) + (raw.providers as Raw[]).length, () => `${where}: ${t.bids.length} bids, ${t.able} able, ${t.invited} invited`);
+    for (const b of t.bids) check(b.priceUsdPerGpuHour > 0 && b.priceUsdPerGpuHour <= t.reserveUsdPerGpuHour * (1 + REL), () => `${where}: bid ${b.priceUsdPerGpuHour} above the reserve ${t.reserveUsdPerGpuHour}`);
+    // A matched block is paid at the best rival bid (with partial blocks, the rest of it at the rivals' own, higher, bids).
+    const partial = labOf(raw, t.lab).procurement.partialBlocks === true;
+    if (t.matched) {
+      check(t.winner === t.incumbent, () => `${where}: matched by ${t.winner}, not the incumbent ${t.incumbent}`);
+      if (partial) check(t.priceUsdPerGpuHour! >= t.bestRivalUsdPerGpuHour! * (1 - REL), () => `${where}: matched below the best rival bid`);
+      else check(t.priceUsdPerGpuHour === t.bestRivalUsdPerGpuHour, () => `${where}: matched at ${t.priceUsdPerGpuHour}, best rival ${t.bestRivalUsdPerGpuHour}`);
+    }
+    if (t.strategy === 'exclusive') for (const b of t.bids) check(b.provider === t.incumbent, () => `${where}: ${b.provider} bid on an exclusive lab's block`);
+    if (t.winner === '') {
+      check(t.awardedH100e === 0 && t.priceUsdPerGpuHour === null, () => `${where}: no winner but ${t.awardedH100e} awarded`);
+      continue;
+    }
+    check(t.priceUsdPerGpuHour! > 0 && t.priceUsdPerGpuHour! <= t.reserveUsdPerGpuHour * (1 + REL), () => `${where}: price ${t.priceUsdPerGpuHour} above the reserve ${t.reserveUsdPerGpuHour}`);
+    check(t.awardedH100e <= t.sizeH100e * (1 + REL), () => `${where}: awarded ${t.awardedH100e} of a ${t.sizeH100e} block`);
+    // Nothing committed beyond the server's free capacity at delivery.
+    if (!partial) check(t.awardedH100e <= t.serverFreeH100e * (1 + REL) + 1e-6, () => `${where}: ${t.awardedH100e} awarded to a server with ${t.serverFreeH100e} free`);
+  }
+  // A lab that never allows partial blocks signs exactly one contract per awarded block, of the block's size, with its winner.
+  for (const id of stable) {
+    if (labOf(raw, id).procurement.partialBlocks) continue;
+    const awarded = result.tenders.filter((t) => t.lab === id && t.winner !== '');
+    const contracts = signedBy.get(id) ?? [];
+    check(contracts.length === awarded.length, () => `${id}: ${awarded.length} blocks awarded, ${contracts.length} contracts signed`);
+    awarded.forEach((t, k) => {
+      const c = contracts[k]!;
+      check(close(c.volumeH100e, t.sizeH100e) && close(t.awardedH100e, t.sizeH100e), () => `${id}: block ${t.sizeH100e} became a contract of ${c.volumeH100e}`);
+      check(c.provider === t.winner && c.leasedFrom === t.leasedFrom && c.priceUsdPerGpuHour === t.priceUsdPerGpuHour, () => `${id}: tender ${t.tender} and its contract disagree`);
+    });
+  }
+}
+
+function labOf(raw: Raw, id: string): Raw {
+  return (raw.labs as Raw[]).find((l) => l.id === id)!;
 }
 
 describe('invariants over random valid worlds', () => {
