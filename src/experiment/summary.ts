@@ -85,11 +85,13 @@ function isOptional(name: string): boolean {
   return OPTIONAL_LAB_FIGURES.has(name.slice(name.lastIndexOf('.') + 1));
 }
 
-function observed(name: string, values: Float64Array): Float64Array {
+/** The values of key metric `name` a summary describes: those of the runs that have it (all runs, for a metric every run has). */
+export function observed(name: string, values: Float64Array): Float64Array {
   return isOptional(name) ? values.filter((value) => !Number.isNaN(value)) : values;
 }
 
-function observedPairs(name: string, a: Float64Array, b: Float64Array): [Float64Array, Float64Array] {
+/** The pairs of values of key metric `name` a paired difference compares: the runs where both variants have it. */
+export function observedPairs(name: string, a: Float64Array, b: Float64Array): [Float64Array, Float64Array] {
   if (!isOptional(name)) return [a, b];
   const both = (_: number, i: number): boolean => !Number.isNaN(a[i]!) && !Number.isNaN(b[i]!);
   return [a.filter(both), b.filter(both)];

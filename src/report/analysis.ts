@@ -1,6 +1,7 @@
 import { describe, expectedShortfallWorst, pairedDifference, probabilityAbove } from '../experiment/statistics.js';
 import type { Proportion, Summary } from '../experiment/statistics.js';
 import { rankRegression } from '../experiment/sensitivity.js';
+import { observed, observedPairs } from '../experiment/summary.js';
 import { studentTQuantile } from '../kernel/special.js';
 import type { Bin, Difference, MeanMark } from './charts.js';
 import { runColumn } from './runs.js';
@@ -40,7 +41,7 @@ export function histogram(table: RunsColumns, metric: string, bins = 30): { bins
 
 /** Summary of a metric per variant. */
 export function summaries(table: RunsColumns, metric: string): Summary[] {
-  return table.variants.map((_, v) => describe(runColumn(table, v, metric)));
+  return table.variants.map((_, v) => describe(observed(metric, runColumn(table, v, metric))));
 }
 
 /** A paired difference of one metric, absolute and relative to the baseline's mean. */
@@ -53,9 +54,9 @@ export function pairedDifferences(table: RunsColumns, metrics: readonly string[]
   const rows: PairedRow[] = [];
   for (const metric of metrics) {
     const baseline = runColumn(table, 0, metric);
-    const scale = Math.abs(describe(baseline).mean);
+    const scale = Math.abs(describe(observed(metric, baseline)).mean);
     for (let v = 1; v < table.variants.length; v++) {
-      const summary = pairedDifference(baseline, runColumn(table, v, metric));
+      const summary = pairedDifference(...observedPairs(metric, baseline, runColumn(table, v, metric)));
       const relative = (x: number) => (scale > 0 ? x / scale : NaN);
       rows.push({ metric: label(metric), variant: table.variants[v]!, relative: relative(summary.mean), low: relative(summary.ciLow), high: relative(summary.ciHigh), summary });
     }

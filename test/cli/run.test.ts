@@ -28,7 +28,7 @@ describe('computerace run', () => {
     expect(status).toBe(0);
     expect(stdout).toMatch(/openai shortfall\s+\d+\.\d%\s+\[\d+\.\d%, \d+\.\d%\]/);
     expect(stdout).toContain('P(shortfall > 10% in some year)');
-    expect(readdirSync(out).sort()).toEqual(['events.arrow', 'manifest.json', 'runs.arrow', 'summary.json', 'timeseries.arrow']);
+    expect(readdirSync(out).sort()).toEqual(['bids.arrow', 'events.arrow', 'manifest.json', 'runs.arrow', 'summary.json', 'tenders.arrow', 'timeseries.arrow']);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.commandLine).toEqual(['run', scenario, '--runs', '12', '--seed', '7', '--out', out, '--workers', '2']);
   });

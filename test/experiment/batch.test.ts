@@ -13,7 +13,7 @@ import { loadScenario } from '../../src/scenario/load.js';
 
 // The batch runner imports its worker from dist/ only when built; tests run the pool from the build.
 const SCENARIO = fileURLToPath(new URL('../../scenarios/openai-multicloud-2025.yaml', import.meta.url));
-const FILES = ['runs.arrow', 'timeseries.arrow', 'events.arrow'] as const;
+const FILES = ['runs.arrow', 'timeseries.arrow', 'events.arrow', 'tenders.arrow', 'bids.arrow'] as const;
 const RUNS = 24;
 
 /** Reads an Arrow file with polars: an independent implementation of the format. */
@@ -44,7 +44,7 @@ describe('a Monte Carlo batch', () => {
   });
 
   it('leaves only finished files: no partial file remains', () => {
-    expect(readdirSync(dirs.two!).sort()).toEqual(['events.arrow', 'manifest.json', 'runs.arrow', 'summary.json', 'timeseries.arrow']);
+    expect(readdirSync(dirs.two!).sort()).toEqual(['bids.arrow', 'events.arrow', 'manifest.json', 'runs.arrow', 'summary.json', 'tenders.arrow', 'timeseries.arrow']);
   });
 
   it('writes one runs row per run, in run order, that polars reads back as the engine computed it', () => {

@@ -33,8 +33,9 @@ describe('variants', () => {
     expect(reported.runs).toBe(12);
     expect(reported.mean).toBeCloseTo(mean, 12);
     expect(reported.sd).toBeCloseTo(sd, 12);
-    expect(reported.ci95[0]).toBeCloseTo(mean - halfWidth, 9);
-    expect(reported.ci95[1]).toBeCloseTo(mean + halfWidth, 9);
+    // jStat's t quantile and ours agree to about 1e-8: the interval's ends to 8 decimals.
+    expect(reported.ci95[0]).toBeCloseTo(mean - halfWidth, 8);
+    expect(reported.ci95[1]).toBeCloseTo(mean + halfWidth, 8);
     // A higher Azure margin cannot make OpenAI's compute cheaper in every run.
     expect(reported.mean).toBeGreaterThan(0);
   });

@@ -12,7 +12,7 @@ import { mergeShards } from '../../src/experiment/merge.js';
 // 45 runs (43 uncertain parameters + 2) anywhere.
 const SCENARIO = fileURLToPath(new URL('../../scenarios/openai-multicloud-2025.yaml', import.meta.url));
 const BATCH = { scenario: SCENARIO, runs: 2 * 45, seed: 3, blockSize: 20, timeseries: 'summary', design: 'sobol' } as const;
-const COMPARED = ['runs.arrow', 'timeseries.arrow', 'events.arrow', 'summary.json'] as const;
+const COMPARED = ['runs.arrow', 'timeseries.arrow', 'events.arrow', 'tenders.arrow', 'bids.arrow', 'summary.json'] as const;
 
 describe('a sobol batch', () => {
   const root = mkdtempSync(join(tmpdir(), 'computerace-sobol-'));

@@ -177,7 +177,7 @@ describe('loadScenario', () => {
   it('reports wrong types in words', () => {
     expect(problems({ 's.yaml': scenario({ 14: '    powerMw: lots', 17: '    capexUsdPerYear: [1, 2]', 18: '    suppliers: nvidia' }) })).toEqual([
       "s.yaml:14:14: providers[0].powerMw: expected a number, got 'lots'",
-      's.yaml:17:22: providers[0].capexUsdPerYear: expected a number or a distribution such as { lognormal: { median, sigma } }, got a list',
+      's.yaml:17:22: providers[0].capexUsdPerYear: expected a number, a distribution such as { lognormal: { median, sigma } } or a formula, got a list',
       "s.yaml:18:16: providers[0].suppliers: expected a list, got 'nvidia'",
     ]);
   });
@@ -321,7 +321,7 @@ describe('loadScenario', () => {
       "s.yaml:36:41: timeline[0].set[\"labs.openai.procurement.strategy\"]: unknown strategy 'rofr'; expected one of: exclusive, rightOfFirstRefusal, multi, custom:NAME",
       "s.yaml:37:7: timeline[0].set[\"labs.opnai.budgetUsdPerYear\"]: unknown lab 'opnai'; expected one of: openai",
       "s.yaml:38:7: timeline[0].set[\"lab.openai.budgetUsdPerYear\"]: unknown actor kind 'lab' in 'lab.openai.budgetUsdPerYear'; expected one of: chips, suppliers, providers, labs, shocks; did you mean 'labs'?",
-      "s.yaml:39:7: timeline[0].set[\"labs.openai.budget\"]: 'budget' is not a field of labs.openai (fields: id, name, demand, budgetUsdPerYear, procurement)",
+      "s.yaml:39:7: timeline[0].set[\"labs.openai.budget\"]: 'budget' is not a field of labs.openai (fields: id, name, demand, budgetUsdPerYear, revenueUsdPerYear, willingnessToPayUsdPerGpuHour, procurement)",
       's.yaml:40:39: timeline[0].set["providers.azure.pricing.margin"]: expected a number >= 0, got -1',
       "s.yaml:41:33: timeline[0].set[\"providers.oracle.pricing\"]: providers.oracle.pricing.expression: unknown variable 'q'; this formula may use: cost, utilization, bidders, spot, t, year",
       "s.yaml:42:11: timeline[1].date: 2027-06-01 is after the scenario's end (2026-12-31)",
@@ -344,7 +344,7 @@ describe('loadScenario', () => {
     expect(resolveSetPath(data, 'labs.openai.procurement.strategy')).toEqual({ path: ['labs', 0, 'procurement', 'strategy'] });
     expect(resolveSetPath(data, 'providers.oracle.fleet.h100')).toEqual({
       error:
-        "'providers.oracle.fleet.h100' cannot change during a run; the timeline can change providers.oracle.{pricing, pricing.*, targetUtilization, capexUsdPerYear, capexUsdPerMw, opexUsdPerGpuHour, powerBuildMwPerYear, powerLeadTimeDays}",
+        "'providers.oracle.fleet.h100' cannot change during a run; the timeline can change providers.oracle.{pricing, pricing.*, targetUtilization, capexUsdPerYear, capexUsdPerMw, opexUsdPerGpuHour, powerBuildMwPerYear, powerLeadTimeDays, powerBuild, leasesOut}",
     });
     expect(resolveSetPath(data, 'providers.oracle.pricing.expression')).toEqual({ path: ['providers', 1, 'pricing', 'expression'] });
     expect(resolveSetPath(data, 'labs.openai.id')).toEqual({ error: "an actor's id cannot change" });
