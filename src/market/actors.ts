@@ -243,8 +243,9 @@ export class Provider {
   readonly powerArrivals: { day: number; mw: number }[] = [];
   /** Position in the world's provider list, for per-provider arrays. */
   index = -1;
-  /** What last month's market says this provider could sell: its spot sales and its share of unmet demand. */
+  /** What last month's market says this provider could sell: its spot sales, all it sold to labs, and its share of unmet demand. */
   lastSpotH100e = 0;
+  lastSoldH100e = 0;
   lastUnmetH100e = 0;
   capexSpentUsd = 0;
   capexYear = -1;

@@ -91,6 +91,8 @@ export class Market {
   /** What each provider sold and offered on the spot market in the month last cleared, by `provider.index`. */
   readonly spotH100e: Float64Array;
   readonly spotOfferedH100e: Float64Array;
+  /** What each provider sold to labs (contracts and spot) in the month last cleared, by `provider.index`. */
+  readonly soldH100e: Float64Array;
   /** Over the run: what labs paid, what providers earned (from labs and lessees), and what lessees paid lessors, USD. */
   readonly money = { labsPaidUsd: 0, providersEarnedUsd: 0, leasesPaidUsd: 0 };
 
@@ -114,6 +116,7 @@ export class Market {
     this.marketShares = new Float64Array(providers.length);
     this.spotH100e = new Float64Array(providers.length);
     this.spotOfferedH100e = new Float64Array(providers.length);
+    this.soldH100e = new Float64Array(providers.length);
   }
 
   /**
@@ -155,10 +158,11 @@ export class Market {
 
     let sold = 0;
     for (const p of positions) sold += soldToLabs(p);
-    const { marketShares, spotH100e, spotOfferedH100e, money } = this;
+    const { marketShares, spotH100e, spotOfferedH100e, soldH100e, money } = this;
     for (let i = 0; i < positions.length; i++) {
       const p = positions[i]!;
-      marketShares[i] = sold > 0 ? soldToLabs(p) / sold : 0;
+      soldH100e[i] = soldToLabs(p);
+      marketShares[i] = sold > 0 ? soldH100e[i]! / sold : 0;
       spotH100e[i] = p.spotSold;
       spotOfferedH100e[i] = p.idle;
       money.providersEarnedUsd += p.contractRevenue + p.leaseRevenue + p.spotSold * p.spotPrice * hours;

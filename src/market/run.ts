@@ -293,15 +293,15 @@ class MarketRun {
     }
     const growth = this.demandGrowthPerYear();
     for (const provider of providers) {
+      // The load it expects at `horizon`: its own models' needs then, and its business with labs, which
+      // it projects at the growth of the labs' demand from what it sold them last month and the demand
+      // it saw go unmet, or what it has signed for then, whichever is more.
       const expected = (horizon: number): number => {
         // Its own models' needs are read on the month grid: a formula's values there are kept across
         // runs (build.ts), where horizons that depend on sampled lead times would each be new.
         const tInternal = Math.round((horizon / DAYS_PER_YEAR) * 12) / 12;
-        return (
-          provider.internalDemandH100e(tInternal, this.firstYear + tInternal) +
-          provider.loadOn(horizon) +
-          (provider.lastSpotH100e + provider.lastUnmetH100e) * Math.pow(growth, (horizon - day) / DAYS_PER_YEAR)
-        );
+        const projected = (provider.lastSoldH100e + provider.lastUnmetH100e) * Math.pow(growth, (horizon - day) / DAYS_PER_YEAR);
+        return provider.internalDemandH100e(tInternal, this.firstYear + tInternal) + Math.max(provider.loadOn(horizon), projected);
       };
       orderChips(provider, day, t, year, expected(day + averageLeadTime(provider) + monthDays));
       buildPower(this.sim, provider, monthDays, year, this.endDay, this.powerNeeded(provider, day, t, year, expected(day + provider.powerLeadTimeDays)));
@@ -338,14 +338,14 @@ class MarketRun {
     return pipeline.mw + Math.max(0, wanted - pipeline.h100e) * mwPerH100e;
   }
 
-  /** The growth of total demand over the last year (extrapolated from the months so far in the first year), as a yearly factor in [1, 4]. */
+  /** The growth of the labs' total demand over the last year (extrapolated from the months so far in the first year), as a yearly factor in [1, 3]. */
   private demandGrowthPerYear(): number {
     const history = this.demandHistory;
     const m = history.length - 1;
     if (m < 1 || !(history[0]! > 0)) return 1;
     const from = Math.max(0, m - 12);
     const factor = Math.pow(history[m]! / history[from]!, 12 / (m - from));
-    return Number.isFinite(factor) ? Math.min(4, Math.max(1, factor)) : 1;
+    return Number.isFinite(factor) ? Math.min(3, Math.max(1, factor)) : 1;
   }
 
   // The average reservation price of the independent providers at their target utilisation.
@@ -383,6 +383,7 @@ class MarketRun {
       const provider = providers[i]!;
       provider.lastSpotH100e = this.clearing.spotH100e[i]!;
       provider.lastSpotOfferedH100e = this.clearing.spotOfferedH100e[i]!;
+      provider.lastSoldH100e = this.clearing.soldH100e[i]!;
       provider.lastUnmetH100e = 0;
     }
     for (let i = 0; i < labs.length; i++) {

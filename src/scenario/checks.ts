@@ -7,7 +7,8 @@ import { checkTimeline } from './timeline-checks.js';
 
 /**
  * What the schema cannot check: it sees one value at a time, so ids unique within a list, references to
- * other actors, dates in order and within the scenario, formulas and the timeline are checked here.
+ * other actors, dates in order and within the scenario, formulas, the timeline and the months back-test
+ * targets read are checked here.
  */
 
 /** Problems the schema cannot see. Works on unvalidated data (skipping what is malformed); `valid` enables the timeline's re-validation. */
@@ -99,6 +100,39 @@ export function checkSemantics(data: Data, valid: boolean): Finding[] {
       reference(`${kind}s`, field(target, kind), ['shocks', s, 'target', kind]);
     }
     inScenario(field(field(shock, 'arrival'), 'date'), ['shocks', s, 'arrival', 'date']);
+  });
+
+  // A back-test target reads a lab's or a chip's monthly records: they must exist, and so must the months.
+  const metric = (value: unknown, path: Path): void => {
+    const ratio = field(value, 'ratio');
+    if (isPlainObject(ratio)) for (const part of ['numerator', 'denominator']) metric(field(ratio, part), [...path, 'ratio', part]);
+    const compute = field(value, 'labCompute');
+    reference('labs', field(compute, 'lab'), [...path, 'labCompute', 'lab']);
+    inScenario(field(compute, 'date'), [...path, 'labCompute', 'date']);
+    const spend = field(value, 'labSpend');
+    reference('labs', field(spend, 'lab'), [...path, 'labSpend', 'lab']);
+    const year = field(spend, 'year');
+    // A year only partly simulated would sum a part-year's spend, to be compared with a whole year's.
+    if (typeof year === 'number' && Number.isInteger(year) && start && end) {
+      const first = `${String(year).padStart(4, '0')}-01-01`;
+      const last = `${String(year).padStart(4, '0')}-12-31`;
+      if (first < start || last > end) findings.push({ path: [...path, 'labSpend', 'year'], message: `year ${year} is not wholly inside the scenario (${start} to ${end})` });
+    }
+    const price = field(value, 'chipPrice');
+    reference('chips', field(price, 'chip'), [...path, 'chipPrice', 'chip']);
+    inScenario(field(price, 'from'), [...path, 'chipPrice', 'from']);
+    inScenario(field(price, 'to'), [...path, 'chipPrice', 'to']);
+    const from = dateOf(field(price, 'from'));
+    const to = dateOf(field(price, 'to'));
+    if (from && to && to < from) findings.push({ path: [...path, 'chipPrice', 'to'], message: `to (${to}) is before from (${from})` });
+  };
+  const targetAt = new Map<string, number>();
+  list(data.targets).forEach((target, t) => {
+    const id = field(target, 'id');
+    const first = typeof id === 'string' ? targetAt.get(id) : undefined;
+    if (first !== undefined) findings.push({ path: ['targets', t, 'id'], message: `duplicate target id '${String(id)}'; targets[${first}] has it already` });
+    else if (typeof id === 'string') targetAt.set(id, t);
+    metric(field(target, 'metric'), ['targets', t, 'metric']);
   });
 
   findings.push(...formulaFindings(SCENARIO, data));

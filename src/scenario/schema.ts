@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import { Id, IsoDate, field, finite, share } from './fields.js';
+import type { FieldMeta } from './fields.js';
+import { Targets } from './targets.js';
+
+export { Id, IsoDate } from './fields.js';
 
 /**
  * The scenario file format: one zod schema drives validation, the TypeScript types (z.infer) and
@@ -7,33 +12,11 @@ import { z } from 'zod';
  * prices are USD per H100e-hour; money is USD; power is MW.
  */
 
-/** Field metadata: shown in the JSON Schema and in error messages. */
-type FieldMeta = {
-  description: string;
-  unit?: string;
-  examples?: unknown[];
-};
-
-function field<T extends z.ZodType>(schema: T, meta: FieldMeta): T {
-  return schema.meta(meta);
-}
-
 /** A policy registered through the library (`registerPolicy`), named in a scenario as `custom:NAME`. */
 const CustomPolicyName = z.string().regex(/^custom:[A-Za-z][\w-]*$/, 'a registered policy is named `custom:NAME`');
 
-/** An actor id: lower-case letters, digits and dashes, so it can appear in paths like `labs.openai.budget`. */
-export const Id = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]*$/, 'an id is lower-case letters, digits and dashes, starting with a letter')
-  .meta({ description: 'Identifier of an actor, used in references and `--set` paths.', examples: ['openai', 'google-cloud'] });
-
-/** A real calendar date, YYYY-MM-DD. */
-export const IsoDate = z.iso.date('expected a real date as YYYY-MM-DD').meta({ description: 'A calendar date.', examples: ['2025-07-16'] });
-
-const finite = z.number().refine(Number.isFinite, 'expected a finite number');
 const positive = finite.refine((x) => x > 0, 'expected a number > 0');
 const nonNegative = finite.refine((x) => x >= 0, 'expected a number >= 0');
-const share = finite.refine((x) => x >= 0 && x <= 1, 'expected a share in [0, 1]');
 
 // Distributions in scenario files are written `{ kind: { parameters } }`; sampling maps them to the kernel's Distribution.
 const Lognormal = z.strictObject({
@@ -379,6 +362,7 @@ export const Scenario = z
     market: MarketRules.default({ costSpread: 0.3, bidCostUsdPerH100e: 50, leasing: true }),
     outputs: Outputs.default({ timeseries: ['labs', 'providers', 'suppliers', 'market'] }),
     variants: Variants.optional(),
+    targets: Targets.optional(),
   })
   .meta({ title: 'computerace scenario', description: 'A world of the compute market: its actors, policies, contracts, timeline and shocks.' });
 

@@ -1,0 +1,208 @@
+import type { ChipMonth, LabMonth, MarketMonth } from '../market/results.js';
+import { runScenario } from '../market/run.js';
+import { compileScenario } from '../scenario/compile.js';
+import { loadScenario } from '../scenario/load.js';
+import type { BaseMetricSpec, MetricSpec, TargetSpec } from '../scenario/targets.js';
+import { RunFailure } from './failure.js';
+import { describe } from './statistics.js';
+
+/**
+ * Back-tests: a scenario's targets (src/scenario/targets.ts) against its Monte Carlo runs. Each run is
+ * read for each target's metric as soon as it ends and then dropped, so a back-test holds one number per
+ * run and target, never the runs. Run i is the run i of `computerace run` with the same seed.
+ */
+
+/** The monthly records a target reads: a RunResult has them, and so may a record made by hand. */
+export interface TargetRecords {
+  labs: readonly Pick<LabMonth, 'month' | 'lab' | 'contractedH100e' | 'spotH100e' | 'spendUsd'>[];
+  market: readonly Pick<MarketMonth, 'month' | 'date'>[];
+  chips: readonly Pick<ChipMonth, 'month' | 'chip' | 'spotPriceUsdPerGpuHour' | 'spotPriceUsdPerChipHour'>[];
+}
+
+/** How the model fares against one target over the runs. */
+export interface TargetEvaluation {
+  id: string;
+  description: string;
+  unit: string;
+  source: string;
+  /** The band the median must lie in (null for an open end), when the target has one. */
+  band?: [number | null, number | null];
+  /** The floor that at least `share` of runs must reach, when the target has one. */
+  atLeast?: number;
+  share?: number;
+  /** The metric in each run, in run order; NaN where a run leaves it undefined (a ratio of zero to zero). */
+  values: Float64Array;
+  /** Type-7 quantiles over the runs where the metric is defined; NaN when it is in none. */
+  median: number;
+  p5: number;
+  p95: number;
+  /** Runs where the metric is undefined (NaN); they count as not reaching `atLeast`. */
+  undefinedRuns: number;
+  /** With `atLeast`: the share of all runs at or above it. */
+  shareAtLeast?: number;
+  met: boolean;
+  /** Why the target is not met, in words; absent when it is. */
+  reason?: string;
+}
+
+/** Each target evaluated over the runs' records. */
+export function evaluateTargets(targets: readonly TargetSpec[], results: readonly TargetRecords[]): TargetEvaluation[] {
+  return targets.map((target) => judge(target, Float64Array.from(results, (records) => metricValue(target.metric, records))));
+}
+
+/** A target's metric in one run; NaN when the run has no record of it. */
+export function metricValue(metric: MetricSpec, records: TargetRecords): number {
+  if ('ratio' in metric) return baseValue(metric.ratio.numerator, records) / baseValue(metric.ratio.denominator, records);
+  return baseValue(metric, records);
+}
+
+function baseValue(metric: BaseMetricSpec, records: TargetRecords): number {
+  if ('labCompute' in metric) {
+    const { lab, date } = metric.labCompute;
+    const months = monthsBetween(records, date, date);
+    const record = records.labs.find((row) => row.lab === lab && months.has(row.month));
+    return record ? record.contractedH100e + record.spotH100e : NaN;
+  }
+  if ('labSpend' in metric) {
+    const { lab, year } = metric.labSpend;
+    const months = monthsBetween(records, `${year}-01`, `${year}-12`);
+    return sumOrNaN(records.labs.filter((row) => row.lab === lab && months.has(row.month)).map((row) => row.spendUsd));
+  }
+  const { chip, from, to, per } = metric.chipPrice;
+  const months = monthsBetween(records, from, to);
+  const prices = records.chips
+    .filter((row) => row.chip === chip && months.has(row.month))
+    .map((row) => (per === 'chip' ? row.spotPriceUsdPerChipHour : row.spotPriceUsdPerGpuHour));
+  return prices.length === 0 ? NaN : sumOrNaN(prices) / prices.length;
+}
+
+/**
+ * The run's months whose calendar month lies between those of two dates, inclusive. Month m is dated
+ * by `market[m].date`: the scenario's start for the first month, the 1st for the others.
+ */
+function monthsBetween(records: TargetRecords, from: string, to: string): Set<number> {
+  const first = from.slice(0, 7);
+  const last = to.slice(0, 7);
+  const months = new Set<number>();
+  for (const row of records.market) {
+    const month = row.date.slice(0, 7);
+    if (month >= first && month <= last) months.add(row.month);
+  }
+  return months;
+}
+
+function sumOrNaN(values: readonly number[]): number {
+  return values.length === 0 ? NaN : values.reduce((sum, value) => sum + value, 0);
+}
+
+/** The test of a target on its values over the runs. */
+function judge(target: TargetSpec, values: Float64Array): TargetEvaluation {
+  const defined = values.filter((value) => !Number.isNaN(value));
+  const { p5, p50: median, p95 } = describe(defined);
+  const base = { id: target.id, description: target.description, unit: target.unit, source: target.source };
+  const spread = { values, median, p5, p95, undefinedRuns: values.length - defined.length };
+  if (target.band !== undefined) {
+    const [low, high] = target.band;
+    let reason: string | undefined;
+    if (Number.isNaN(median)) reason = 'the metric is undefined in every run';
+    else if (low !== null && median < low) reason = `median ${formatFigure(median)} below the band ${formatBand(target.band)}`;
+    else if (high !== null && median > high) reason = `median ${formatFigure(median)} above the band ${formatBand(target.band)}`;
+    return { ...base, band: target.band, ...spread, met: reason === undefined, ...(reason === undefined ? {} : { reason }) };
+  }
+  const floor = target.atLeast!;
+  const required = target.share!;
+  let reached = 0;
+  for (const value of values) if (value >= floor) reached++;
+  // With no runs nothing is shown to reach the floor: the share is NaN and the target not met.
+  const shareAtLeast = reached / values.length;
+  const met = shareAtLeast >= required;
+  const reason = met ? undefined : `${formatShare(shareAtLeast)} of runs reach ${formatFigure(floor)}, short of the ${formatShare(required)} required`;
+  return { ...base, atLeast: floor, share: required, ...spread, shareAtLeast, met, ...(reason === undefined ? {} : { reason }) };
+}
+
+/** A figure as tables and reasons show it: three significant digits, large amounts in k, M, bn and tn. */
+export function formatFigure(value: number): string {
+  if (!Number.isFinite(value)) return Number.isNaN(value) ? '–' : value > 0 ? '∞' : '-∞';
+  const magnitude = Math.abs(value);
+  const scaled = (divisor: number, suffix: string): string => `${Number((value / divisor).toPrecision(3))}${suffix}`;
+  if (magnitude >= 1e12) return scaled(1e12, 'tn');
+  if (magnitude >= 1e9) return scaled(1e9, 'bn');
+  if (magnitude >= 1e6) return scaled(1e6, 'M');
+  if (magnitude >= 1e4) return scaled(1e3, 'k');
+  return String(Number(value.toPrecision(3)));
+}
+
+/** A band as an interval: `[2, 2.8]`, or with an open end `[2, ∞)`, `(-∞, 2.8]`. */
+export function formatBand([low, high]: readonly [number | null, number | null]): string {
+  return `${low === null ? '(-∞' : `[${formatFigure(low)}`}, ${high === null ? '∞)' : `${formatFigure(high)}]`}`;
+}
+
+/** A share of runs as a percentage, to a tenth of a percent when it has one: `80%`, `62.5%`. */
+export function formatShare(share: number): string {
+  return `${Number((100 * share).toFixed(1))}%`;
+}
+
+/** What a back-test runs. */
+export interface BacktestOptions {
+  /** The scenario file; its `targets` are the test. */
+  scenario: string;
+  /** Runs 0..runs-1 of the baseline (variants are not run). */
+  runs: number;
+  /** The master seed, as for `computerace run`. */
+  seed: number | string;
+  /** Overrides, as `path=value` texts (the `--set` flag), applied before the targets are read. */
+  set?: readonly string[];
+  /** Called after each run with the number done. */
+  onProgress?: (runsDone: number) => void;
+}
+
+/** A back-test's result: each target evaluated over the runs. */
+export interface BacktestOutcome {
+  /** The scenario's name. */
+  scenario: string;
+  file: string;
+  runs: number;
+  seed: number | string;
+  targets: TargetEvaluation[];
+}
+
+/** A scenario that cannot be back-tested: it declares no targets. */
+export class BacktestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BacktestError';
+  }
+}
+
+/**
+ * Loads a scenario (throwing its ScenarioError), runs runs 0..N-1 of its baseline in this thread, and
+ * evaluates its targets. A run that throws becomes a RunFailure naming the run and seed. Asynchronous
+ * so that a pool of workers can take the runs over without changing callers.
+ */
+export async function runBacktest(options: BacktestOptions): Promise<BacktestOutcome> {
+  const loaded = loadScenario(options.scenario, { set: options.set });
+  const targets = loaded.spec.targets ?? [];
+  if (targets.length === 0) throw new BacktestError(`${options.scenario} declares no targets: add a \`targets:\` list to back-test it`);
+  const compiled = compileScenario(loaded.spec);
+  const values = targets.map(() => new Float64Array(options.runs));
+  for (let run = 0; run < options.runs; run++) {
+    let records: TargetRecords;
+    try {
+      // Providers' and suppliers' series are not read: the run spares building them.
+      records = runScenario(compiled, options.seed, run, { keep: ['market', 'labs', 'chips'] });
+    } catch (error) {
+      throw new RunFailure(run, 'baseline', String(options.seed), error);
+    }
+    targets.forEach((target, t) => {
+      values[t]![run] = metricValue(target.metric, records);
+    });
+    options.onProgress?.(run + 1);
+  }
+  return {
+    scenario: loaded.spec.name,
+    file: options.scenario,
+    runs: options.runs,
+    seed: options.seed,
+    targets: targets.map((target, t) => judge(target, values[t]!)),
+  };
+}
