@@ -123,7 +123,8 @@ export function tenderRound(lab: Lab, context: RoundContext): readonly Signed[] 
       break;
     }
     const view = { lab: lab.id, sizeH100e: size, incumbent: terms.incumbent, reserveUsdPerGpuHour: reserve };
-    const ranked = lab.procurementPolicy.rank(view, bids.map((b): BidView => ({ provider: b.provider, priceUsdPerGpuHour: b.priceUsdPerGpuHour, volumeH100e: b.volumeH100e })));
+    // A sealed bid is a BidView with one field more: the policy sees the records themselves (it must not change them).
+    const ranked = lab.procurementPolicy.rank(view, bids);
     const cap = format === 'open' ? (provider: Provider) => terms.maxShare * total - (held.get(provider) ?? 0) : () => Infinity;
     const awards = award(format, ranked, byProvider, candidates, incumbent, auction, size, terms.partialBlocks, budgetUsdPerHour, cap, tender);
     for (const a of awards) {
