@@ -303,8 +303,9 @@ class MarketRun {
         const projected = (provider.lastSoldH100e + provider.lastUnmetH100e) * Math.pow(growth, (horizon - day) / DAYS_PER_YEAR);
         return provider.internalDemandH100e(tInternal, this.firstYear + tInternal) + Math.max(provider.loadOn(horizon), projected);
       };
-      orderChips(provider, day, t, year, expected(day + averageLeadTime(provider) + monthDays));
+      // Power first: it takes longest to build, and chips cannot run without it (orders are bounded by the power there will be).
       buildPower(this.sim, provider, monthDays, year, this.endDay, this.powerNeeded(provider, day, t, year, expected(day + provider.powerLeadTimeDays)));
+      orderChips(provider, day, t, year, expected(day + averageLeadTime(provider) + monthDays));
     }
   }
 
