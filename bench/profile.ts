@@ -45,7 +45,14 @@ export async function profileLayers(work: () => void): Promise<TimeShares> {
 function layerOf(url: string, functionName: string): string {
   if (functionName === '(idle)' || functionName === '(program)') return 'idle';
   if (functionName === '(garbage collector)') return 'gc';
-  for (const layer of ['kernel', 'market', 'scenario', 'experiment', 'io']) if (url.includes(`/src/${layer}/`)) return layer;
+  // The market by mechanism: tenders, the monthly clearing (contracts and spot), supply and investment.
+  if (url.includes('/src/market/')) {
+    if (/\/(tender|auction)\.(js|ts)$/.test(url)) return 'market: tenders';
+    if (/\/(clearing|spot)\.(js|ts)$/.test(url)) return 'market: clearing';
+    if (/\/supply\.(js|ts)$/.test(url)) return 'market: supply';
+    return 'market: other';
+  }
+  for (const layer of ['kernel', 'scenario', 'experiment', 'io']) if (url.includes(`/src/${layer}/`)) return layer;
   if (url.includes('fastpriorityqueue')) return 'kernel';
   if (url.includes('seedrandom')) return 'kernel';
   if (url.includes('mathjs')) return 'scenario';

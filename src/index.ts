@@ -96,6 +96,15 @@ export type { Manifest, Provenance } from './io/outputs.js';
 export { partialRankCorrelation, rankRegression, rankTransform } from './experiment/sensitivity.js';
 export type { RankRegression, RankRegressionOptions } from './experiment/sensitivity.js';
 
+// Back-tests: the observed figures a scenario declares as `targets`, against its runs.
+/** The schema of a scenario's `targets`, and the types of a target and its metric as written. */
+export { Targets } from './scenario/targets.js';
+export type { MetricSpec, TargetSpec } from './scenario/targets.js';
+/** Evaluate targets over runs' records, read one run's metric, or load, run and evaluate a scenario file. */
+export { BacktestError, evaluateTargets, metricValue, runBacktest } from './experiment/backtest.js';
+/** A back-test's options and outcome, one target's evaluation, and the monthly records a target reads. */
+export type { BacktestOptions, BacktestOutcome, TargetEvaluation, TargetRecords } from './experiment/backtest.js';
+
 // Reports.
 export { writeReport } from './report/report.js';
 export type { ReportOptions, ReportOutcome } from './report/report.js';

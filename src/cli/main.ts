@@ -8,6 +8,7 @@ import { addInitCommand } from './init.js';
 import { addMergeCommand } from './merge.js';
 import { addSlurmCommand } from './slurm.js';
 import { addReportCommand } from './report.js';
+import { addBacktestCommand } from './backtest.js';
 import { collect, integer, positiveInteger, positiveNumber } from './arguments.js';
 import { ScenarioError, formatProblem } from '../scenario/problems.js';
 import type { Problem } from '../scenario/problems.js';
@@ -70,6 +71,7 @@ export function buildProgram(): Command {
   addMergeCommand(program);
   addSlurmCommand(program);
   addReportCommand(program);
+  addBacktestCommand(program);
   addResolveCommand(program);
   addInitCommand(program);
 

@@ -191,6 +191,6 @@ function replayCommand(file: string, flags: RunFlags, runs: number, seed: string
 }
 
 /** A word as a POSIX shell reads it back: quoted only when it has to be. */
-function shellWord(word: string): string {
+export function shellWord(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }

@@ -1,0 +1,83 @@
+import type { Command } from 'commander';
+import type { BacktestOutcome, TargetEvaluation } from '../experiment/backtest.js';
+import { collect, positiveInteger } from './arguments.js';
+import { UsageError } from './errors.js';
+import { shellWord } from './run.js';
+import { table } from './summary.js';
+
+/**
+ * `computerace backtest`: a scenario's runs against the observed figures it declares as `targets`. The
+ * table says which targets the model meets; the exit code is 0 either way (a miss is a finding about the
+ * model, not bad input), and 2 for a file that does not load or has no targets.
+ */
+
+interface BacktestFlags {
+  runs: number;
+  seed: string;
+  set: string[];
+  json?: boolean;
+}
+
+/** Adds the `backtest` command to the program. */
+export function addBacktestCommand(program: Command): void {
+  program
+    .command('backtest')
+    .description('run a scenario\'s Monte Carlo runs and compare them with the observed targets it declares')
+    .argument('<scenario>', 'a scenario file (YAML or JSON) with `targets`')
+    .option('--runs <n>', 'runs of the baseline', positiveInteger, 200)
+    .option('--seed <seed>', 'master seed: run i is run i of `computerace run` with this seed', '42')
+    .option('--set <path=value>', 'override a field after composition, e.g. labs.openai.budgetUsdPerYear=2e10 (repeatable)', collect, [])
+    .option('--json', 'print the evaluation as JSON, each target with its value in every run')
+    .action(async (file: string, flags: BacktestFlags) => {
+      console.log(await backtest(file, flags));
+    });
+}
+
+async function backtest(file: string, flags: BacktestFlags): Promise<string> {
+  // Loaded on demand: the model and its formula engine take most of a second to start.
+  const [experiment, { RunFailure }] = await Promise.all([import('../experiment/backtest.js'), import('../experiment/failure.js')]);
+  const { runBacktest, BacktestError } = experiment;
+  let outcome: BacktestOutcome;
+  try {
+    outcome = await runBacktest({ scenario: file, runs: flags.runs, seed: flags.seed, set: flags.set });
+  } catch (error) {
+    if (error instanceof BacktestError) throw new UsageError(error.message);
+    if (error instanceof RunFailure) {
+      const replay = ['computerace', 'run', file, ...flags.set.flatMap((set) => ['--set', set]), '--seed', error.seed, '--only-run', String(error.runIndex), '--debug'];
+      const failure = new UsageError(`${error.message}\nreproduce it with: ${replay.map(shellWord).join(' ')}`, 1);
+      failure.cause = error.cause;
+      throw failure;
+    }
+    throw error;
+  }
+  return flags.json ? JSON.stringify(asJson(outcome), null, 2) : formatBacktest(outcome, experiment);
+}
+
+/** The outcome as JSON: each target's values a list (NaN, for a run without the metric, becomes null). */
+function asJson(outcome: BacktestOutcome): unknown {
+  return { ...outcome, targets: outcome.targets.map((target) => ({ ...target, values: Array.from(target.values) })) };
+}
+
+/** How backtest.ts writes figures, bands and shares, so that the table and the reasons agree. */
+type Figures = Pick<typeof import('../experiment/backtest.js'), 'formatBand' | 'formatFigure' | 'formatShare'>;
+
+/** The table of targets, the count met, and why each unmet one is not. */
+function formatBacktest(outcome: BacktestOutcome, { formatBand, formatFigure, formatShare }: Figures): string {
+  const observed = (target: TargetEvaluation): string =>
+    target.band !== undefined ? formatBand(target.band) : `≥ ${formatFigure(target.atLeast!)} in ${formatShare(target.share!)} of runs`;
+  const model = (target: TargetEvaluation): string => {
+    const parts = [`${formatFigure(target.median)} [${formatFigure(target.p5)}, ${formatFigure(target.p95)}]`];
+    if (target.shareAtLeast !== undefined) parts.push(`${formatShare(target.shareAtLeast)} of runs ≥ ${formatFigure(target.atLeast!)}`);
+    if (target.undefinedRuns > 0) parts.push(`undefined in ${target.undefinedRuns} runs`);
+    return parts.join('; ');
+  };
+  const met = outcome.targets.filter((target) => target.met).length;
+  const lines = [`${outcome.scenario}: ${outcome.runs} runs, seed ${outcome.seed}`, ''];
+  lines.push(table(
+    ['target', 'observed', 'model median [p5, p95]', 'unit', 'met'],
+    outcome.targets.map((target) => [target.id, observed(target), model(target), target.unit, target.met ? 'yes' : 'NO']),
+  ));
+  lines.push('', `${met} of ${outcome.targets.length} targets met`);
+  for (const target of outcome.targets) if (!target.met) lines.push(`  ${target.id}: ${target.reason}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,65 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+// The built executable, as users run it (npm test builds first, through its pretest script).
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const bin = join(root, 'dist', 'cli', 'bin.js');
+// Two targets: an H100 price band the model meets, and a compute floor out of its reach.
+const fixture = join(root, 'test', 'fixtures', 'backtest-small.yaml');
+
+function computerace(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('computerace backtest', () => {
+  const temp = mkdtempSync(join(tmpdir(), 'computerace-backtest-'));
+  afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+  it('prints each target against the model\'s median and p5-p95, how many are met, and why the others are not; exit 0 either way', () => {
+    const { status, stdout, stderr } = computerace('backtest', fixture, '--runs', '20', '--seed', '42');
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('backtest-small: 20 runs, seed 42');
+    expect(lines[2]).toMatch(/^target\s+observed\s+model median \[p5, p95\]\s+unit\s+met$/);
+    expect(lines[3]).toMatch(/^h100-price-2023h2\s+\[0\.5, 20\]\s+[\d.]+ \[[\d.]+, [\d.]+\]\s+USD per GPU-hour\s+yes$/);
+    expect(lines[4]).toMatch(/^openai-compute-2024-12\s+≥ 10M in 50% of runs\s+[\d.]+k \[[\d.]+k, [\d.]+k\]; 0% of runs ≥ 10M\s+H100e\s+NO$/);
+    expect(lines.slice(6)).toEqual(['1 of 2 targets met', '  openai-compute-2024-12: 0% of runs reach 10M, short of the 50% required']);
+  });
+
+  it('prints the evaluation as JSON with --json, each target with its value in every run', () => {
+    const { status, stdout } = computerace('backtest', fixture, '--runs', '5', '--json');
+    expect(status).toBe(0);
+    const outcome = JSON.parse(stdout);
+    expect(outcome).toMatchObject({ scenario: 'backtest-small', runs: 5, seed: '42' });
+    expect(outcome.targets.map((target: { id: string; met: boolean }) => [target.id, target.met])).toEqual([
+      ['h100-price-2023h2', true],
+      ['openai-compute-2024-12', false],
+    ]);
+    expect(outcome.targets[0].values).toHaveLength(5);
+    expect(outcome.targets[0].median).toBe([...outcome.targets[0].values].sort((a: number, b: number) => a - b)[2]);
+  });
+
+  it('rejects a target naming an unknown lab with one located line and exit 2', () => {
+    const file = join(temp, 'unknown-lab.yaml');
+    writeFileSync(file, [`extends: ${fixture}`, 'targets:', '  - { id: a, description: d, unit: H100e, source: s, metric: { labCompute: { lab: anthropic, date: 2024-06-01 } }, band: [1, null] }', ''].join('\n'));
+    const { status, stdout, stderr } = computerace('backtest', file, '--runs', '2');
+    expect(stdout).toBe('');
+    expect(status).toBe(2);
+    // Lists of items with ids merge by id under `extends`: the new target follows the fixture's two.
+    expect(stderr).toBe(`${file}:3:83: targets[2].metric.labCompute.lab: unknown lab 'anthropic'; expected one of: openai\n`);
+  });
+
+  it('says a scenario without targets has nothing to back-test, exit 2', () => {
+    const file = join(temp, 'no-targets.yaml');
+    writeFileSync(file, `extends: ${fixture}\ntargets: null\n`);
+    const { status, stderr } = computerace('backtest', file);
+    expect(status).toBe(2);
+    expect(stderr).toBe(`computerace: ${file} declares no targets: add a \`targets:\` list to back-test it\n`);
+  });
+});
