@@ -52,11 +52,8 @@ export function runScenario(compiled: CompiledScenario, seed: number | string, r
 /** Every monthly series a run can keep. */
 export const MONTHLY_SERIES: readonly MonthlySeries[] = ['market', 'labs', 'providers', 'suppliers', 'chips'];
 
-/**
- * The monthly weight of the latest spot price in the price a lab expects over a contract's term: an
- * exponential average over about a year.
- */
-const EXPECTED_SPOT_WEIGHT = 1 / 12;
+/** The monthly weight of the latest arm's-length spot price in the market's spot level: an exponential average over about a year. */
+const SPOT_LEVEL_WEIGHT = 1 / 12;
 
 // Same-day order: the month closes first, then dated changes and shocks, then decisions.
 const CLOSE = -10;
@@ -87,8 +84,10 @@ class MarketRun {
   private readonly events: NotableEvent[] = [];
   /** Last month's spot index (all sales), shown to pricing policies. */
   private spotIndex = 0;
-  /** The arm's-length spot price a lab expects over a contract's term: the index averaged over about a year. */
-  private expectedSpot = 0;
+  /** The market's spot level: the arm's-length index averaged over about a year. */
+  private spotLevel = 0;
+  /** Where spot prices return to: the independent providers' average reservation price at their target utilisation, this month. */
+  private longRunPrice = 0;
   /** Total demand of each month so far, for the growth providers expect. */
   private readonly demandHistory: number[] = [];
   private readonly draws: KeyedUniforms;
@@ -131,7 +130,8 @@ class MarketRun {
     // Before any trade the spot index stands at the providers' average cost, not at zero, and the
     // price expected over a term at their average reservation price at their target utilisation.
     this.spotIndex = world.providers.reduce((sum, p) => sum + p.costUsdPerGpuHour, 0) / world.providers.length;
-    this.expectedSpot = this.openingPrice();
+    this.longRunPrice = this.openingPrice();
+    this.spotLevel = this.longRunPrice;
   }
 
   schedule(): void {
@@ -236,7 +236,7 @@ class MarketRun {
       spotCapUsdPerGpuHour: this.spec.market.spotPriceCapUsdPerGpuHour ?? Infinity,
     }, this.records);
     this.spotIndex = market.spotPriceUsdPerGpuHour;
-    this.expectedSpot += EXPECTED_SPOT_WEIGHT * (market.spotArmsLengthUsdPerGpuHour - this.expectedSpot);
+    this.spotLevel += SPOT_LEVEL_WEIGHT * (market.spotArmsLengthUsdPerGpuHour - this.spotLevel);
     this.demandHistory.push(market.demandH100e);
     for (let i = 0; i < world.labs.length; i++) {
       this.tallies[i]!.add(this.labs[firstLab + i]!, days, this.calendar.year[m]!);
@@ -250,6 +250,7 @@ class MarketRun {
     const year = this.firstYear + t;
     const monthDays = DAYS_PER_YEAR / 12;
     const { providers, labs, suppliers } = this.world;
+    this.longRunPrice = this.openingPrice(t, year);
     for (const provider of providers) {
       provider.retire(day);
       // A contract that ended before this month cannot matter again: the monthly loops skip it.
@@ -272,7 +273,8 @@ class MarketRun {
         day,
         t,
         year,
-        expectedSpotUsdPerGpuHour: this.expectedSpot,
+        spotLevelUsdPerGpuHour: this.spotLevel,
+        longRunUsdPerGpuHour: this.longRunPrice,
         spotUsdPerGpuHour: this.spotIndex,
         providers,
         suppliers,
@@ -318,7 +320,7 @@ class MarketRun {
       backlog: provider.backlogFrom(day),
       revenue: provider.lastRevenueUsd * 12,
       utilization: provider.lastUtilization,
-      spot: this.expectedSpot,
+      spot: this.spotLevel,
       fleet: provider.fleetH100e,
     };
     if (provider.capexFormula !== undefined) provider.capexUsdPerYear = provider.capexFormula(scope);
@@ -350,7 +352,7 @@ class MarketRun {
   }
 
   // The average reservation price of the independent providers at their target utilisation.
-  private openingPrice(): number {
+  private openingPrice(t = 0, year = this.firstYear): number {
     const independent = this.world.providers.filter((p) => p.owner === undefined);
     const providers = independent.length > 0 ? independent : this.world.providers;
     let total = 0;
@@ -361,8 +363,8 @@ class MarketRun {
         targetUtilization: p.targetUtilization,
         bidders: providers.length,
         spotUsdPerGpuHour: this.spotIndex,
-        t: 0,
-        year: this.firstYear,
+        t,
+        year,
       });
     }
     return total / providers.length;

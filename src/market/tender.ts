@@ -35,8 +35,10 @@ export interface RoundContext {
   day: number;
   t: number;
   year: number;
-  /** The spot price a lab expects over a contract's term (the arm's-length index, smoothed), USD per H100e-hour. */
-  expectedSpotUsdPerGpuHour: number;
+  /** The market's spot level (the arm's-length index averaged over about a year), USD per H100e-hour. */
+  spotLevelUsdPerGpuHour: number;
+  /** Where spot prices return to (the providers' reservation prices at their target), USD per H100e-hour. */
+  longRunUsdPerGpuHour: number;
   /** Last month's spot index, shown to pricing policies. */
   spotUsdPerGpuHour: number;
   providers: readonly Provider[];
@@ -97,9 +99,10 @@ export function tenderRound(lab: Lab, context: RoundContext): readonly Signed[] 
   const format = lab.procurementPolicy.format;
   const incumbent = terms.incumbent === undefined ? undefined : context.providers.find((p) => p.id === terms.incumbent);
   const maxPrice = lab.maxPriceAt(context.t, context.year);
+  const expectedSpot = spotOverTerm(context, terms.contractMonths);
   // The lab's outside option: going without (its willingness to pay), or, when others may sell to it,
   // the spot market over the term at a premium for certainty.
-  const reserve = format === 'incumbent' ? maxPrice : Math.min(maxPrice, context.expectedSpotUsdPerGpuHour * (1 + terms.termPremium));
+  const reserve = format === 'incumbent' ? maxPrice : Math.min(maxPrice, expectedSpot * (1 + terms.termPremium));
   let budgetUsdPerHour = Math.max(0, (lab.budgetUsdPerYear - annualCost(lab, horizon)) / HOURS_PER_YEAR);
   const held = heldByProvider(lab, horizon);
   const total = heldOn(lab, horizon) + need;
@@ -110,7 +113,7 @@ export function tenderRound(lab: Lab, context: RoundContext): readonly Signed[] 
     const size = sizes[k]!;
     const tender = newRecord(context, lab, format === 'incumbent' ? 1 : invited.length, size, deliveryDay, reserve, incumbent);
     context.tenders.push(tender);
-    const candidates = candidatesFor(invited, lab, size, free, context, k);
+    const candidates = candidatesFor(invited, lab, size, free, context, k, expectedSpot);
     tender.able = candidates.length;
     // No one can deliver this block: the market has no room for the blocks after it either.
     if (candidates.length === 0) break;
@@ -215,14 +218,14 @@ function freeCapacity(context: RoundContext, deliveryDay: number): FreeCapacity 
 
 // The providers that can serve the block by its delivery day: from their own free capacity then, or by
 // leasing all of it from the provider whose capacity is cheapest to lease (whole blocks come from one place).
-function candidatesFor(invited: readonly Provider[], lab: Lab, size: number, free: FreeCapacity, context: RoundContext, block: number): Candidate[] {
+function candidatesFor(invited: readonly Provider[], lab: Lab, size: number, free: FreeCapacity, context: RoundContext, block: number, expectedSpot: number): Candidate[] {
   const partial = lab.procurement.partialBlocks;
   const able = invited.length;
   const candidates: Candidate[] = [];
   for (const provider of invited) {
     const own = free.of(provider);
     let volume = partial ? Math.min(size, Math.max(0, own)) : own >= size ? size : 0;
-    let floor = volume > 0 ? floorOf(provider, volume, own, free.capacity(provider), context, able) : Infinity;
+    let floor = volume > 0 ? floorOf(provider, volume, own, free.capacity(provider), context, able, expectedSpot) : Infinity;
     let lessor: Provider | undefined;
     let serverFree = own;
     if (!(volume > 0) && context.rules.leasing) {
@@ -230,7 +233,7 @@ function candidatesFor(invited: readonly Provider[], lab: Lab, size: number, fre
         if (other === provider || !other.leasable || other.owner !== undefined) continue;
         const spare = free.of(other);
         if (spare < size) continue;
-        const price = floorOf(other, size, spare, free.capacity(other), context, able);
+        const price = floorOf(other, size, spare, free.capacity(other), context, able, expectedSpot);
         if (price < floor) {
           floor = price;
           lessor = other;
@@ -255,9 +258,10 @@ function candidatesFor(invited: readonly Provider[], lab: Lab, size: number, fre
 }
 
 // A provider's cost floor for `volume` of its `free` capacity (out of `capacity`) at delivery: its
-// reservation price (its pricing policy, at the utilisation the block would bring) or what the capacity would earn on the spot
-// market (the expected spot price times the share of its spot offer that sold last month), whichever is higher.
-function floorOf(provider: Provider, volume: number, free: number, capacity: number, context: RoundContext, bidders: number): number {
+// reservation price (its pricing policy, at the utilisation the block would bring) or what the
+// capacity would earn on the spot market over the term (the spot price expected over it times the
+// share of its spot offer that sold last month), whichever is higher.
+function floorOf(provider: Provider, volume: number, free: number, capacity: number, context: RoundContext, bidders: number, expectedSpot: number): number {
   const utilization = capacity > 0 ? Math.min(1, Math.max(0, 1 - (free - volume) / capacity)) : 1;
   const reservation = provider.pricing.price({
     costUsdPerGpuHour: provider.costUsdPerGpuHour,
@@ -269,7 +273,21 @@ function floorOf(provider: Provider, volume: number, free: number, capacity: num
     year: context.year,
   });
   const sellThrough = provider.lastSpotOfferedH100e > 0 ? Math.min(1, provider.lastSpotH100e / provider.lastSpotOfferedH100e) : 0;
-  return Math.max(reservation, context.expectedSpotUsdPerGpuHour * sellThrough);
+  return Math.max(reservation, expectedSpot * sellThrough);
+}
+
+/** How fast spot prices return to their long-run level after a shortage or a glut: a time constant of a year. */
+export const SPOT_REVERSION_YEARS = 1;
+
+/**
+ * The spot price expected on average over a contract of `contractMonths`: the market's spot level
+ * now, returning exponentially to its long-run level (the providers' reservation prices), so that a
+ * long contract signed after a shortage is not priced as if the shortage lasted its whole term.
+ */
+export function spotOverTerm(context: Pick<RoundContext, 'spotLevelUsdPerGpuHour' | 'longRunUsdPerGpuHour'>, contractMonths: number): number {
+  const years = contractMonths / 12;
+  const remaining = years > 0 ? ((1 - Math.exp(-years / SPOT_REVERSION_YEARS)) * SPOT_REVERSION_YEARS) / years : 1;
+  return context.longRunUsdPerGpuHour + (context.spotLevelUsdPerGpuHour - context.longRunUsdPerGpuHour) * remaining;
 }
 
 // Every bidder believes its rivals' costs uniform from the mean floor of those able to serve to the
