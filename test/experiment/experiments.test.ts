@@ -7,6 +7,7 @@ import { cdf, quantile } from '../../src/kernel/distributions.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { toDistribution } from '../../src/scenario/sample.js';
 import type { ScenarioSpec, UncertainSpec } from '../../src/scenario/schema.js';
+import { uncertainParameters } from '../support/scenarios.js';
 
 const SCENARIO = fileURLToPath(new URL('../../scenarios/openai-multicloud-2025.yaml', import.meta.url));
 
@@ -74,12 +75,16 @@ function uncertainAt(spec: ScenarioSpec, path: string): Exclude<UncertainSpec, n
 }
 
 describe('a Saltelli (sobol) design', () => {
+  // The shipped scenario's uncertain parameters, and a group of the design: one row of A, one of B, one AB_i per parameter.
+  const k = uncertainParameters(SCENARIO).length;
+  const group = k + 2;
+
   it('runs matrices A, B and AB_i, each parameter at the quantile of its design uniform', async () => {
     const spec = loadScenario(SCENARIO).spec;
-    const outcome = await runBatch({ scenario: SCENARIO, runs: 3 * 45, seed: 9, workers: 0, timeseries: 'none', design: 'sobol' });
+    const outcome = await runBatch({ scenario: SCENARIO, runs: 3 * group, seed: 9, workers: 0, timeseries: 'none', design: 'sobol' });
     const parameters = outcome.description.parameters;
-    expect(parameters).toHaveLength(43);
-    const design = saltelliDesign('9', parameters, 3 * 45);
+    expect(parameters).toHaveLength(k);
+    const design = saltelliDesign('9', parameters, 3 * group);
     const columns = parameters.map((path) => column(outcome.tables!.runs, `param.${path}`));
     parameters.forEach((path, i) => {
       const distribution = toDistribution(uncertainAt(spec, path));
@@ -87,27 +92,29 @@ describe('a Saltelli (sobol) design', () => {
     });
     const row = (run: number): number[] => columns.map((values) => values[run]!);
     for (let j = 0; j < 3; j++) {
-      const [a, b] = [row(45 * j), row(45 * j + 1)];
+      const [a, b] = [row(group * j), row(group * j + 1)];
       expect(a.every((value, i) => value !== b[i])).toBe(true);
-      for (let i = 0; i < 43; i++) expect(row(45 * j + 2 + i)).toEqual(a.map((value, c) => (c === i ? b[c] : value)));
+      for (let i = 0; i < k; i++) expect(row(group * j + 2 + i)).toEqual(a.map((value, c) => (c === i ? b[c] : value)));
     }
   });
 
   it('is shared by every variant: they run the same rows over the same parameters', async () => {
     const scenario = fileURLToPath(new URL('../../scenarios/multicloud-vs-exclusive.yaml', import.meta.url));
-    const outcome = await runBatch({ scenario, runs: 45, seed: 4, workers: 0, timeseries: 'none', design: 'sobol' });
-    expect(outcome.description.variants).toHaveLength(2);
+    const outcome = await runBatch({ scenario, runs: group, seed: 4, workers: 0, timeseries: 'none', design: 'sobol' });
+    const variants = outcome.description.variants.length;
+    expect(variants).toBeGreaterThan(1);
     for (const path of outcome.description.parameters) {
       const values = column(outcome.tables!.runs, `param.${path}`);
-      for (let run = 0; run < 45; run++) expect(values[2 * run + 1]).toBe(values[2 * run]);
+      for (let run = 0; run < group; run++) for (let v = 1; v < variants; v++) expect(values[variants * run + v]).toBe(values[variants * run]);
     }
   });
 
   it('refuses runs that are not whole groups of the uncertain parameters + 2, and a stopping rule', async () => {
     const refused = runBatch({ scenario: SCENARIO, runs: 1000, workers: 0, design: 'sobol' });
     await expect(refused).rejects.toThrow(SaltelliDesignError);
-    await expect(refused).rejects.toThrow('--design sobol needs --runs to be a multiple of 45 (43 uncertain parameters + 2): try 990 or 1035');
-    await expect(runBatch({ scenario: SCENARIO, runs: 90, workers: 0, design: 'sobol', untilPrecision: 0.01 })).rejects.toThrow(/fixed number of runs/);
+    const below = Math.floor(1000 / group) * group;
+    await expect(refused).rejects.toThrow(`--design sobol needs --runs to be a multiple of ${group} (${k} uncertain parameters + 2): try ${below} or ${below + group}`);
+    await expect(runBatch({ scenario: SCENARIO, runs: 2 * group, workers: 0, design: 'sobol', untilPrecision: 0.01 })).rejects.toThrow(/fixed number of runs/);
   });
 });
 
@@ -126,7 +133,7 @@ describe('running until a precision', () => {
     expect(small.runs % 10).toBe(0);
     expect(large.runs % 25).toBe(0);
     const common = Math.min(small.runs, large.runs);
-    for (const name of ['run', 'labs.openai.shortfallShare', 'param.labs.xai.budgetUsdPerYear', 'market.shocks']) {
+    for (const name of ['run', 'labs.openai.shortfallShare', 'param.labs.xai.demand.growthPerYear', 'market.shocks']) {
       expect(column(small.tables!.runs, name).slice(0, common)).toEqual(column(large.tables!.runs, name).slice(0, common));
     }
   });

@@ -6,12 +6,14 @@ import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBatch } from '../../src/experiment/batch.js';
 import { mergeShards } from '../../src/experiment/merge.js';
+import { uncertainParameters } from '../support/scenarios.js';
 
 // A Saltelli design is a function of the run index alone, so its batches keep the engine's promise:
 // the same bytes from any number of workers, and from shards merged. Blocks of 20 cut the groups of
-// 45 runs (43 uncertain parameters + 2) anywhere.
+// k + 2 runs (k uncertain parameters) anywhere.
 const SCENARIO = fileURLToPath(new URL('../../scenarios/openai-multicloud-2025.yaml', import.meta.url));
-const BATCH = { scenario: SCENARIO, runs: 2 * 45, seed: 3, blockSize: 20, timeseries: 'summary', design: 'sobol' } as const;
+const K = uncertainParameters(SCENARIO).length;
+const BATCH = { scenario: SCENARIO, runs: 2 * (K + 2), seed: 3, blockSize: 20, timeseries: 'summary', design: 'sobol' } as const;
 const COMPARED = ['runs.arrow', 'timeseries.arrow', 'events.arrow', 'tenders.arrow', 'bids.arrow', 'summary.json'] as const;
 
 describe('a sobol batch', () => {
@@ -39,7 +41,7 @@ describe('a sobol batch', () => {
     const manifest = JSON.parse(readFileSync(join(dir('inline'), 'manifest.json'), 'utf8'));
     expect(manifest.design).toBe('sobol');
     expect(manifest.sobol).toEqual({ baseSamples: 2, parameters: manifest.description.parameters });
-    expect(manifest.sobol.parameters).toHaveLength(43);
+    expect(manifest.sobol.parameters).toHaveLength(K);
     expect(JSON.parse(readFileSync(join(dir('merged'), 'manifest.json'), 'utf8')).sobol).toEqual(manifest.sobol);
     const metadata = tableFromIPC(readFileSync(join(dir('inline'), 'runs.arrow'))).schema.metadata;
     expect(metadata.get('computerace.design')).toBe('sobol');
@@ -49,7 +51,7 @@ describe('a sobol batch', () => {
   it('is recognised as finished by --resume: its provenance reads back from the manifest as written', async () => {
     const before = readFileSync(join(dir('inline'), 'manifest.json'), 'utf8');
     const outcome = await runBatch({ ...BATCH, workers: 0, out: dir('inline'), resume: true });
-    expect(outcome.runs).toBe(90);
+    expect(outcome.runs).toBe(2 * (K + 2));
     expect(readFileSync(join(dir('inline'), 'manifest.json'), 'utf8')).toBe(before);
   });
 

@@ -1,4 +1,6 @@
+import { runScenario } from '../../src/market/run.js';
 import { compileScenario } from '../../src/scenario/compile.js';
+import { loadScenario } from '../../src/scenario/load.js';
 import type { CompiledScenario } from '../../src/scenario/compile.js';
 import { Scenario } from '../../src/scenario/schema.js';
 
@@ -46,4 +48,13 @@ export function smallScenario(overrides: Record<string, unknown> = {}): Record<s
 /** Validates and compiles a scenario object (throws on schema errors, with zod's issues). */
 export function compiled(raw: Record<string, unknown>): CompiledScenario {
   return compileScenario(Scenario.parse(raw));
+}
+
+/**
+ * The uncertain parameters a scenario file samples (in the order run 0 draws them, as a batch's
+ * description lists them), so tests of designs need not hard-code how many the shipped scenarios have.
+ */
+export function uncertainParameters(file: string, set: string[] = []): string[] {
+  const { spec } = loadScenario(file, { set });
+  return Object.keys(runScenario(compileScenario(spec), 1, 0, { keep: [] }).sampled);
 }
