@@ -44,10 +44,10 @@ const openai = (spec: ScenarioSpec) => spec.labs.find((lab) => lab.id === 'opena
 
 describe('--set path=value', () => {
   it('changes the value at a path written with actor ids, and nothing else', () => {
-    const { spec } = loadScenario(MULTICLOUD, set('providers.azure.pricing.margin=0.3'));
-    expect(azure(spec).pricing).toEqual({ policy: 'utilization', margin: 0.3, scarcityMarkup: 1.5 });
+    const { spec } = loadScenario(MULTICLOUD, set('providers.azure.pricing.margin=0.35'));
+    expect(azure(spec).pricing).toEqual({ policy: 'utilization', margin: 0.35, scarcityMarkup: 0.5 });
     const expected = structuredClone(plain.spec);
-    (azure(expected).pricing as { margin: unknown }).margin = 0.3;
+    (azure(expected).pricing as { margin: unknown }).margin = 0.35;
     expect(spec).toEqual(expected);
   });
 
@@ -72,11 +72,11 @@ describe('--set path=value', () => {
   it('names any field, not only those the timeline may change: top-level fields, list items, parameters of a distribution', () => {
     const { spec } = loadScenario(
       MULTICLOUD,
-      set('outputs.timeseries=[labs, market]', 'contracts.0.volumeH100e=123', 'labs.openai.budgetUsdPerYear.lognormal.median=3e11', 'providers.azure.fleet.h100=1000', 'shocks=[]'),
+      set('outputs.timeseries=[labs, market]', 'contracts.0.volumeH100e=123', 'labs.openai.demand.initialH100e.lognormal.median=3e5', 'providers.azure.fleet.h100=1000', 'shocks=[]'),
     );
     expect(spec.outputs.timeseries).toEqual(['labs', 'market']);
     expect(spec.contracts[0]!.volumeH100e).toBe(123);
-    expect(openai(spec).budgetUsdPerYear).toEqual({ lognormal: { median: 3e11, sigma: 0.25 } });
+    expect(openai(spec).demand.initialH100e).toEqual({ lognormal: { median: 3e5, sigma: 0.1 } });
     expect(azure(spec).fleet).toEqual({ h100: 1000 });
     expect(spec.shocks).toEqual([]);
   });
@@ -101,7 +101,7 @@ describe('--set path=value', () => {
     const loaded = loadScenario(MULTICLOUD, set('end=2031-12-31', 'providers.azure.pricing.margin=0.3'));
     expect(loaded.locate(['end'])).toEqual({ file: '--set', line: 1, column: 5 });
     expect(loaded.locate(['providers', 0, 'pricing', 'margin'])).toEqual({ file: '--set', line: 2, column: 32 });
-    expect(loaded.locate(['start'])).toEqual({ file: MULTICLOUD, line: 20, column: 8 });
+    expect(loaded.locate(['start'])).toEqual({ file: MULTICLOUD, line: 21, column: 8 });
   });
 });
 
@@ -178,29 +178,29 @@ describe('problems caused by --set', () => {
       "--set:1:1: chips.h100.id: an actor's id cannot change",
       "--set:2:1: labs.openai: a path names an actor's field, as in labs.ID.FIELD; 'labs.openai' names the whole lab",
       '--set:3:1: labs.openai.procurement.providers.0: a list item cannot be removed with null; set the whole list instead',
-      '--set:4:1: contracts.9.volumeH100e: contracts has 3 items: expected an item number below 3, got 9',
+      '--set:4:1: contracts.9.volumeH100e: contracts has 7 items: expected an item number below 7, got 9',
       '--set:5:1: extends: extends is resolved before overrides apply; it cannot be overridden',
       '--set:6:1: variants.x: variants are declared in the scenario file; --set can only remove them all (variants=null)',
     ]);
   });
 
   it('validates the scenario as overridden: a problem of the file that --set fixes is gone, one it keeps stays in the file', () => {
-    const text = plainText().replace('scarcityMarkup: 1.5', 'scarcityMarkup: -1.5').replace('end: 2030-12-31', 'end: 2030-02-30');
+    const text = plainText().replace('scarcityMarkup: 0.5', 'scarcityMarkup: -0.5').replace('end: 2030-12-31', 'end: 2030-02-30');
     const file = write(text, 'broken.yaml');
     expect(problems(file, {})).toEqual([
-      "broken.yaml:21:6: end: expected a real date as YYYY-MM-DD, got '2030-02-30'",
-      'broken.yaml:131:23: providers[0].pricing.scarcityMarkup: expected a number >= 0, got -1.5',
+      "broken.yaml:22:6: end: expected a real date as YYYY-MM-DD, got '2030-02-30'",
+      'broken.yaml:134:66: providers[0].pricing.scarcityMarkup: expected a number >= 0, got -0.5',
     ]);
-    expect(problems(file, set('providers.azure.pricing.scarcityMarkup=1.5'))).toEqual([
-      "broken.yaml:21:6: end: expected a real date as YYYY-MM-DD, got '2030-02-30'",
+    expect(problems(file, set('providers.azure.pricing.scarcityMarkup=0.5'))).toEqual([
+      "broken.yaml:22:6: end: expected a real date as YYYY-MM-DD, got '2030-02-30'",
     ]);
-    expect(problems(file, set('providers.azure.pricing.scarcityMarkup=1.5', 'end=2030-12-31'))).toEqual([]);
+    expect(problems(file, set('providers.azure.pricing.scarcityMarkup=0.5', 'end=2030-12-31'))).toEqual([]);
   });
 
   it('reports problems of the files and of the flags together, the files first', () => {
-    const file = write(plainText().replace('scarcityMarkup: 1.5', 'scarcityMarkup: -1.5'), 'both.yaml');
+    const file = write(plainText().replace('scarcityMarkup: 0.5', 'scarcityMarkup: -0.5'), 'both.yaml');
     expect(problems(file, set('nme=x'))).toEqual([
-      'both.yaml:131:23: providers[0].pricing.scarcityMarkup: expected a number >= 0, got -1.5',
+      'both.yaml:134:66: providers[0].pricing.scarcityMarkup: expected a number >= 0, got -0.5',
       "--set:1:1: nme: 'nme' is not a field of the scenario; did you mean 'name'?",
     ]);
   });

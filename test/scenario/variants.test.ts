@@ -166,17 +166,17 @@ describe('variants declared in the scenario file', () => {
 describe('--sweep path=v1,v2,...', () => {
   it('crosses every variant with every combination of the values, the first sweep varying slowest', () => {
     const loaded = loadScenario(write({ 's.yaml': WITH_VARIANTS }), {
-      sweep: ['providers.azure.pricing.margin=0.3,0.6', 'labs.openai.procurement.providers=[azure, oracle],[azure],[azure, coreweave]'],
+      sweep: ['providers.azure.pricing.margin=0.4,0.6', 'labs.openai.procurement.providers=[azure, oracle],[azure],[azure, coreweave]'],
     });
     expect(loaded.variants).toHaveLength(4 * 2 * 3);
     expect(loaded.variants.slice(0, 7).map((variant) => variant.name)).toEqual([
-      'baseline|providers.azure.pricing.margin=0.3|labs.openai.procurement.providers=[azure, oracle]',
-      'baseline|providers.azure.pricing.margin=0.3|labs.openai.procurement.providers=[azure]',
-      'baseline|providers.azure.pricing.margin=0.3|labs.openai.procurement.providers=[azure, coreweave]',
+      'baseline|providers.azure.pricing.margin=0.4|labs.openai.procurement.providers=[azure, oracle]',
+      'baseline|providers.azure.pricing.margin=0.4|labs.openai.procurement.providers=[azure]',
+      'baseline|providers.azure.pricing.margin=0.4|labs.openai.procurement.providers=[azure, coreweave]',
       'baseline|providers.azure.pricing.margin=0.6|labs.openai.procurement.providers=[azure, oracle]',
       'baseline|providers.azure.pricing.margin=0.6|labs.openai.procurement.providers=[azure]',
       'baseline|providers.azure.pricing.margin=0.6|labs.openai.procurement.providers=[azure, coreweave]',
-      'exclusive|providers.azure.pricing.margin=0.3|labs.openai.procurement.providers=[azure, oracle]',
+      'exclusive|providers.azure.pricing.margin=0.4|labs.openai.procurement.providers=[azure, oracle]',
     ]);
     expect(new Set(loaded.variants.map((variant) => variant.name)).size).toBe(24);
     // The sweep's values apply last, over the variant's own.
@@ -186,7 +186,7 @@ describe('--sweep path=v1,v2,...', () => {
     expect(openai(cheap.spec).budgetUsdPerYear).toBe(5e11);
     expect(cheap.overrides).toEqual({ 'providers.azure.pricing.margin': 0.6, 'labs.openai.budgetUsdPerYear': 5e11, 'labs.openai.procurement.providers': ['azure'] });
     // The baseline spec stays the scenario without the sweep.
-    expect(azure(loaded.spec).pricing).toMatchObject({ margin: { lognormal: { median: 1.1, sigma: 0.15 } } });
+    expect(azure(loaded.spec).pricing).toMatchObject({ margin: 0.3 });
   });
 
   it('makes one variant per value of a single sweep on a scenario without variants', () => {
@@ -239,7 +239,7 @@ describe('the resolved scenario and its hash', () => {
       'cheap-azure': { 'providers.azure.pricing.margin': 0.2, 'labs.openai.budgetUsdPerYear': 5e11 },
       'no-shocks': { shocks: [] },
     });
-    expect((resolved.providers as { pricing: unknown }[])[0]!.pricing).toEqual({ policy: 'utilization', margin: 0.5, scarcityMarkup: 1.5 });
+    expect((resolved.providers as { pricing: unknown }[])[0]!.pricing).toEqual({ policy: 'utilization', margin: 0.5, scarcityMarkup: 0.5 });
     // `outputs` is not written in the files: the default is filled into the spec, not into `resolved`.
     expect(resolved.outputs).toBeUndefined();
     expect(loaded.spec.outputs.timeseries).toEqual(['labs', 'providers', 'suppliers', 'market']);
