@@ -63,7 +63,7 @@ export function summariseBatch(description: BatchDescription, series: MetricSeri
   return {
     runs: series.runs,
     variants,
-    metrics: perVariant((v) => eachMetric((name) => metricSummary(describe(observed(name, series.of(v, name)))))),
+    metrics: perVariant((v) => eachMetric((name) => metricSummary(describe(observed(name, series.of(v, name))), isShare(name)))),
     risks: perVariant((v) =>
       Object.fromEntries(
         description.labs.map((lab) => [
@@ -136,8 +136,15 @@ function relativeHalfWidth(tally: Tally): number {
   return (studentTQuantile(0.975, tally.count - 1) * tally.sd) / Math.sqrt(tally.count) / Math.abs(tally.mean);
 }
 
-function metricSummary(d: Summary): MetricSummary {
-  return { runs: d.count, mean: d.mean, sd: d.sd, ci95: [d.ciLow, d.ciHigh], p5: d.p5, p50: d.p50, p95: d.p95, min: d.min, max: d.max };
+// A share's mean lies in [0, 1], but Student's interval is symmetric and can reach past either end
+// when the runs pile up near it (a shortfall that is zero in most runs): it is clipped there.
+function isShare(name: string): boolean {
+  return name.endsWith('Share');
+}
+
+function metricSummary(d: Summary, share = false): MetricSummary {
+  const ci95: [number, number] = share ? [Math.max(0, d.ciLow), Math.min(1, d.ciHigh)] : [d.ciLow, d.ciHigh];
+  return { runs: d.count, mean: d.mean, sd: d.sd, ci95, p5: d.p5, p50: d.p50, p95: d.p95, min: d.min, max: d.max };
 }
 
 function probability(values: Float64Array, threshold: number): Probability {

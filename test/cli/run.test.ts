@@ -5,12 +5,16 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import pl from 'nodejs-polars';
+import { uncertainParameters } from '../support/scenarios.js';
 
 // The built executable, as users run it (npm test builds first, through its pretest script).
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bin = join(root, 'dist', 'cli', 'bin.js');
 const scenario = join(root, 'scenarios', 'openai-multicloud-2025.yaml');
 const fragile = join(root, 'test', 'fixtures', 'fragile-pricing.mjs');
+// The scenario's uncertain parameters: a Saltelli group is that many runs plus two.
+const parameters = uncertainParameters(scenario);
+const group = parameters.length + 2;
 
 function computerace(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
@@ -31,6 +35,12 @@ describe('computerace run', () => {
     expect(readdirSync(out).sort()).toEqual(['bids.arrow', 'events.arrow', 'manifest.json', 'runs.arrow', 'summary.json', 'tenders.arrow', 'timeseries.arrow']);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.commandLine).toEqual(['run', scenario, '--runs', '12', '--seed', '7', '--out', out, '--workers', '2']);
+    // A share's interval stays within [0, 1] even where most runs sit at zero (Student's would not).
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    const shares = Object.entries(summary.metrics.baseline as Record<string, { ci95: [number, number]; min: number }>).filter(([name]) => name.endsWith('Share'));
+    expect(shares.length).toBeGreaterThan(4);
+    expect(shares.some(([, metric]) => metric.min === 0)).toBe(true);
+    for (const [, { ci95 }] of shares) expect(ci95[0] >= 0 && ci95[1] <= 1).toBe(true);
   });
 
   it('compares variants from --sweep with paired differences', () => {
@@ -53,25 +63,26 @@ describe('computerace run', () => {
 
   it('names the run and seed that reproduce a failure, and leaves no output files behind', () => {
     const base = join(temp, 'fragile.yaml');
-    writeFileSync(base, `extends: ${scenario}\nproviders:\n  - id: azure\n    pricing: { policy: 'custom:fragile', params: { failAboveSpot: 3.8 }, margin: null, scarcityMarkup: null }\n`);
+    writeFileSync(base, `extends: ${scenario}\nproviders:\n  - id: azure\n    pricing: { policy: 'custom:fragile', params: { failAboveSpot: 7.5 }, margin: null, scarcityMarkup: null }\n`);
     const out = join(temp, 'failed');
     const { status, stdout, stderr } = computerace('run', base, '--runs', '12', '--seed', '42', '--out', out, '--workers', '2', '--import', fragile);
     expect(stdout).toBe('');
     expect(status).toBe(1);
-    expect(stderr).toMatch(/^computerace: run 8 \(variant baseline, seed 42\) failed: spot price 3\.\d+ is above 3\.8\n/);
-    expect(stderr).toContain(`reproduce it with: computerace run ${base} --import ${fragile} --seed 42 --only-run 8 --debug\n`);
+    // Of the twelve runs, only run 6 sees Azure's spot price above 7.5 USD/h.
+    expect(stderr).toMatch(/^computerace: run 6 \(variant baseline, seed 42\) failed: spot price 7\.\d+ is above 7\.5\n/);
+    expect(stderr).toContain(`reproduce it with: computerace run ${base} --import ${fragile} --seed 42 --only-run 6 --debug\n`);
     expect(stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
-    const replay = computerace('run', base, '--seed', '42', '--only-run', '8', '--import', fragile);
+    const replay = computerace('run', base, '--seed', '42', '--only-run', '6', '--import', fragile);
     expect(replay.status).toBe(1);
-    expect(replay.stderr).toMatch(/^computerace: run 8 \(variant baseline, seed 42\) failed: spot price 3\.\d+ is above 3\.8\n$/);
+    expect(replay.stderr).toMatch(/^computerace: run 6 \(variant baseline, seed 42\) failed: spot price 7\.\d+ is above 7\.5\n$/);
     // --debug, as the hint says, adds where the run threw.
-    expect(computerace('run', base, '--seed', '42', '--only-run', '8', '--import', fragile, '--debug').stderr).toMatch(/\n\s+at /);
+    expect(computerace('run', base, '--seed', '42', '--only-run', '6', '--import', fragile, '--debug').stderr).toMatch(/\n\s+at /);
     expect(computerace('run', base, '--seed', '42', '--only-run', '7', '--import', fragile).status).toBe(0);
   });
 
   it('replays a run of a designed batch with the design: --only-run with --design and --runs gives the batch\'s run', () => {
-    for (const [design, runs] of [['lhs', '30'], ['sobol', '45']] as const) {
+    for (const [design, runs] of [['lhs', '30'], ['sobol', String(group)]] as const) {
       const out = join(temp, `designed-${design}`);
       expect(computerace('run', scenario, '--runs', runs, '--seed', '3', '--design', design, '--timeseries', 'none', '--out', out, '--workers', '0').status).toBe(0);
       const row = pl.readIPC(readFileSync(join(out, 'runs.arrow'))).filter(pl.col('run').eq(17)).toRecords()[0]!;
@@ -103,21 +114,21 @@ describe('computerace run', () => {
 
   it('runs a Saltelli design with --design sobol, recording it in the manifest', () => {
     const out = join(temp, 'sobol');
-    const { status, stderr } = computerace('run', scenario, '--design', 'sobol', '--runs', '90', '--seed', '3', '--out', out, '--workers', '1', '--timeseries', 'none', '--quiet');
+    const { status, stderr } = computerace('run', scenario, '--design', 'sobol', '--runs', String(2 * group), '--seed', '3', '--out', out, '--workers', '1', '--timeseries', 'none', '--quiet');
     expect(stderr).toBe('');
     expect(status).toBe(0);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.design).toBe('sobol');
     expect(manifest.sobol.baseSamples).toBe(2);
     expect(manifest.sobol.parameters).toEqual(manifest.description.parameters);
-    expect(manifest.sobol.parameters).toHaveLength(43);
+    expect(manifest.sobol.parameters).toEqual(parameters);
   });
 
   it('rejects --design sobol with runs that are not whole groups, naming the nearest counts, and writes nothing', () => {
     const out = join(temp, 'sobol-refused');
     const { status, stdout, stderr } = computerace('run', scenario, '--design', 'sobol', '--runs', '1000', '--out', out, '--workers', '1');
     expect(stdout).toBe('');
-    expect(stderr).toBe('computerace: --design sobol needs --runs to be a multiple of 45 (43 uncertain parameters + 2): try 990 or 1035\n');
+    expect(stderr).toBe(`computerace: --design sobol needs --runs to be a multiple of ${group} (${parameters.length} uncertain parameters + 2): try ${Math.floor(1000 / group) * group} or ${Math.ceil(1000 / group) * group}\n`);
     expect(status).toBe(2);
     expect(existsSync(out)).toBe(false);
   });

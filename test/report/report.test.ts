@@ -18,6 +18,7 @@ import { readRunsColumns } from '../../src/report/runs.js';
 import { readShocks } from '../../src/report/shocks.js';
 import { sobolRows } from '../../src/report/sobol-section.js';
 import { sobolIndices } from '../../src/experiment/sobol.js';
+import { uncertainParameters } from '../support/scenarios.js';
 
 const SCENARIOS = fileURLToPath(new URL('../../scenarios/', import.meta.url));
 const BIN = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url));
@@ -146,7 +147,9 @@ describe('computerace report', () => {
 
   it('shows Sobol indices of a --design sobol batch, computed from runs.arrow as an independent reader sees it', async () => {
     const dir = join(root, 'sobol');
-    await runBatch({ scenario: join(SCENARIOS, 'openai-multicloud-2025.yaml'), runs: 45 * 6, seed: 4, workers: 0, timeseries: 'none', design: 'sobol', out: dir });
+    // Six Saltelli groups, each the scenario's uncertain parameters plus two runs.
+    const group = uncertainParameters(join(SCENARIOS, 'openai-multicloud-2025.yaml')).length + 2;
+    await runBatch({ scenario: join(SCENARIOS, 'openai-multicloud-2025.yaml'), runs: group * 6, seed: 4, workers: 0, timeseries: 'none', design: 'sobol', out: dir });
     const manifest = await readManifest(dir);
     expect(manifest.sobol!.parameters).toEqual(manifest.description.parameters);
     const outcome = await writeReport(dir);
