@@ -9,8 +9,9 @@ export function formatBatchSummary(name: string, outcome: BatchOutcome, seconds:
   const { summary, description } = outcome;
   const variants = summary.variants;
   const lines = [`${name}: ${outcome.runs} runs x ${variants.length} variant(s) in ${seconds.toFixed(1)} s (${(outcome.runs * variants.length / seconds).toFixed(0)} runs/s); mean [95% CI]`, ''];
-  const rows: [string, string, (value: number) => string][] = [
-    ...description.labs.flatMap((lab): [string, string, (value: number) => string][] => [
+  type Row = [string, string, (value: number) => string];
+  const rows: Row[] = [
+    ...description.labs.flatMap((lab): Row[] => [
       [`${lab} shortfall`, `labs.${lab}.shortfallShare`, percent],
       [`${lab} spend (USD bn)`, `labs.${lab}.totalSpendUsd`, (v) => (v / 1e9).toFixed(1)],
       [`${lab} price (USD/h)`, `labs.${lab}.avgPriceUsdPerGpuHour`, (v) => v.toFixed(2)],
@@ -18,9 +19,19 @@ export function formatBatchSummary(name: string, outcome: BatchOutcome, seconds:
     ['spot price (USD/h)', 'market.avgSpotPriceUsdPerGpuHour', (v) => v.toFixed(2)],
     ['contract price (USD/h)', 'market.avgContractPriceUsdPerGpuHour', (v) => v.toFixed(2)],
   ];
+  // The leverage a lab's tenders give it: a tender figure is averaged over the runs where the lab has it.
+  // A figure no run has (the incumbent's share for a lab that never had one) gets no row.
+  const tenderRows = description.labs.flatMap((lab): Row[] => [
+    [`${lab} tender price (USD/h)`, `labs.${lab}.tenderPriceUsdPerGpuHour`, (v) => v.toFixed(2)],
+    [`${lab} bids per tender`, `labs.${lab}.biddersPerTender`, (v) => v.toFixed(2)],
+    [`${lab} incumbent's share of blocks`, `labs.${lab}.incumbentBlockShare`, percent],
+  ]).filter(([, metric]) => variants.some((v) => (summary.metrics[v]?.[metric]?.runs ?? 0) > 0));
   const cell = (m: MetricSummary | undefined, format: (value: number) => string): string =>
-    m === undefined ? '' : `${format(m.mean)} [${format(m.ci95[0])}, ${format(m.ci95[1])}]`;
-  lines.push(table(['metric', ...variants], rows.map(([label, metric, format]) => [label, ...variants.map((v) => cell(summary.metrics[v]?.[metric], format))])));
+    m === undefined ? '' : m.runs === 0 ? 'none' : `${format(m.mean)} [${format(m.ci95[0])}, ${format(m.ci95[1])}]`;
+  const metricTable = (title: string, of: Row[]): string =>
+    table([title, ...variants], of.map(([label, metric, format]) => [label, ...variants.map((v) => cell(summary.metrics[v]?.[metric], format))]));
+  lines.push(metricTable('metric', rows));
+  if (tenderRows.length > 0) lines.push('', metricTable('tenders (runs that held one)', tenderRows));
   lines.push('');
   lines.push(table(
     ['P(shortfall > 10% in some year)', ...variants],
@@ -33,7 +44,7 @@ export function formatBatchSummary(name: string, outcome: BatchOutcome, seconds:
     lines.push('');
     lines.push(`paired differences against ${variants[0]} (same runs, common random numbers): mean [95% CI]`);
     const others = variants.slice(1);
-    lines.push(table(['metric', ...others], rows.map(([label, metric, format]) => [label, ...others.map((v) => cell(summary.differences[v]?.[metric], format))])));
+    lines.push(table(['metric', ...others], [...rows, ...tenderRows].map(([label, metric, format]) => [label, ...others.map((v) => cell(summary.differences[v]?.[metric], format))])));
   }
   if (outcome.convergence) {
     const c = outcome.convergence;

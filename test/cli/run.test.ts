@@ -32,6 +32,11 @@ describe('computerace run', () => {
     expect(status).toBe(0);
     expect(stdout).toMatch(/openai shortfall\s+\d+\.\d%\s+\[\d+\.\d%, \d+\.\d%\]/);
     expect(stdout).toContain('P(shortfall > 10% in some year)');
+    // Tender figures, for the labs and figures that have them: Anthropic tenders with no incumbent.
+    expect(stdout).toMatch(/openai tender price \(USD\/h\)\s+\d+\.\d\d \[\d+\.\d\d, \d+\.\d\d\]/);
+    expect(stdout).toMatch(/openai incumbent's share of blocks\s+\d+\.\d%/);
+    expect(stdout).toMatch(/anthropic bids per tender\s+\d+\.\d\d/);
+    expect(stdout).not.toContain("anthropic incumbent's share");
     expect(readdirSync(out).sort()).toEqual(['bids.arrow', 'events.arrow', 'manifest.json', 'runs.arrow', 'summary.json', 'tenders.arrow', 'timeseries.arrow']);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.commandLine).toEqual(['run', scenario, '--runs', '12', '--seed', '7', '--out', out, '--workers', '2']);
