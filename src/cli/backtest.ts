@@ -16,6 +16,7 @@ interface BacktestFlags {
   seed: string;
   set: string[];
   json?: boolean;
+  chart?: string;
 }
 
 /** Adds the `backtest` command to the program. */
@@ -28,6 +29,7 @@ export function addBacktestCommand(program: Command): void {
     .option('--seed <seed>', 'master seed: run i is run i of `computerace run` with this seed', '42')
     .option('--set <path=value>', 'override a field after composition, e.g. labs.openai.budgetUsdPerYear=2e10 (repeatable)', collect, [])
     .option('--json', 'print the evaluation as JSON, each target with its value in every run')
+    .option('--chart <file.svg>', 'also draw the price paths the targets read, with the observed bands over them, as an SVG file')
     .action(async (file: string, flags: BacktestFlags) => {
       console.log(await backtest(file, flags));
     });
@@ -37,6 +39,8 @@ async function backtest(file: string, flags: BacktestFlags): Promise<string> {
   // Loaded on demand: the model and its formula engine take most of a second to start.
   const [experiment, { RunFailure }] = await Promise.all([import('../experiment/backtest.js'), import('../experiment/failure.js')]);
   const { runBacktest, BacktestError } = experiment;
+  // A chart that could not be written is found out before the runs, not after.
+  if (flags.chart !== undefined) await checkWritable(flags.chart);
   let outcome: BacktestOutcome;
   try {
     outcome = await runBacktest({ scenario: file, runs: flags.runs, seed: flags.seed, set: flags.set });
@@ -50,7 +54,22 @@ async function backtest(file: string, flags: BacktestFlags): Promise<string> {
     }
     throw error;
   }
+  if (flags.chart !== undefined) {
+    const { writeBacktestChart } = await import('../report/backtest-chart.js');
+    await writeBacktestChart(outcome, flags.chart);
+  }
   return flags.json ? JSON.stringify(asJson(outcome), null, 2) : formatBacktest(outcome, experiment);
+}
+
+/** Refuses a chart path whose directory is missing or not writable, or that is a directory. */
+async function checkWritable(path: string): Promise<void> {
+  const { access, constants, stat } = await import('node:fs/promises');
+  const { dirname } = await import('node:path');
+  const reason = await access(dirname(path), constants.W_OK).then(
+    async () => ((await stat(path).catch(() => undefined))?.isDirectory() ? 'it is a directory' : undefined),
+    () => `its directory ${dirname(path)} does not exist or is not writable`,
+  );
+  if (reason !== undefined) throw new UsageError(`--chart ${path}: cannot write the chart there: ${reason}`);
 }
 
 /** The outcome as JSON: each target's values a list (NaN, for a run without the metric, becomes null). */

@@ -25,6 +25,8 @@ export interface TargetEvaluation {
   description: string;
   unit: string;
   source: string;
+  /** What it measures, as the scenario declares it. */
+  metric: MetricSpec;
   /** The band the median must lie in (null for an open end), when the target has one. */
   band?: [number | null, number | null];
   /** The floor that at least `share` of runs must reach, when the target has one. */
@@ -99,7 +101,7 @@ function sumOrNaN(values: readonly number[]): number {
 function judge(target: TargetSpec, values: Float64Array): TargetEvaluation {
   const defined = values.filter((value) => !Number.isNaN(value));
   const { p5, p50: median, p95 } = describe(defined);
-  const base = { id: target.id, description: target.description, unit: target.unit, source: target.source };
+  const base = { id: target.id, description: target.description, unit: target.unit, source: target.source, metric: target.metric };
   const spread = { values, median, p5, p95, undefinedRuns: values.length - defined.length };
   if (target.band !== undefined) {
     const [low, high] = target.band;
@@ -164,6 +166,19 @@ export interface BacktestOutcome {
   runs: number;
   seed: number | string;
   targets: TargetEvaluation[];
+  /** The monthly price of each chip (and unit) a price target reads, over the runs, to draw beside the targets. */
+  pricePaths: PricePath[];
+}
+
+/** A chip's monthly arm's-length spot price over the runs: the median and p5-p95 each month. */
+export interface PricePath {
+  chip: string;
+  per: 'chip' | 'h100e';
+  /** Each month's date (the scenario's start, then the 1st of each month). */
+  dates: string[];
+  p5: number[];
+  p50: number[];
+  p95: number[];
 }
 
 /** A scenario that cannot be back-tested: it declares no targets. */
@@ -185,6 +200,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestOut
   if (targets.length === 0) throw new BacktestError(`${options.scenario} declares no targets: add a \`targets:\` list to back-test it`);
   const compiled = compileScenario(loaded.spec);
   const values = targets.map(() => new Float64Array(options.runs));
+  const paths = new PathRecorder(targets, options.runs);
   for (let run = 0; run < options.runs; run++) {
     let records: TargetRecords;
     try {
@@ -196,6 +212,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestOut
     targets.forEach((target, t) => {
       values[t]![run] = metricValue(target.metric, records);
     });
+    paths.record(run, records);
     options.onProgress?.(run + 1);
   }
   return {
@@ -204,5 +221,48 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestOut
     runs: options.runs,
     seed: options.seed,
     targets: targets.map((target, t) => judge(target, values[t]!)),
+    pricePaths: paths.quantiles(),
   };
+}
+
+/** The chip prices the targets read, each as one (chip, unit) series: `h100/chip`. */
+function pricedChips(targets: readonly TargetSpec[]): { chip: string; per: 'chip' | 'h100e' }[] {
+  const bases = targets.flatMap(({ metric }) => ('ratio' in metric ? [metric.ratio.numerator, metric.ratio.denominator] : [metric]));
+  const keys = new Set(bases.flatMap((base) => ('chipPrice' in base ? [`${base.chipPrice.chip}/${base.chipPrice.per}`] : [])));
+  return [...keys].map((key) => {
+    const [chip, per] = key.split('/') as [string, 'chip' | 'h100e'];
+    return { chip, per };
+  });
+}
+
+/** Keeps each priced chip's monthly price in every run (months x runs numbers), for its quantiles at the end. */
+class PathRecorder {
+  private readonly chips: { chip: string; per: 'chip' | 'h100e' }[];
+  private readonly values: Float64Array[][] = [];
+  private dates: string[] = [];
+
+  constructor(targets: readonly TargetSpec[], private readonly runs: number) {
+    this.chips = pricedChips(targets);
+  }
+
+  record(run: number, records: TargetRecords): void {
+    if (this.dates.length === 0) {
+      this.dates = records.market.map((month) => month.date);
+      for (const _ of this.chips) this.values.push(this.dates.map(() => new Float64Array(this.runs).fill(NaN)));
+    }
+    this.chips.forEach(({ chip, per }, c) => {
+      for (const row of records.chips) {
+        if (row.chip !== chip) continue;
+        const series = this.values[c]![row.month];
+        if (series) series[run] = per === 'chip' ? row.spotPriceUsdPerChipHour : row.spotPriceUsdPerGpuHour;
+      }
+    });
+  }
+
+  quantiles(): PricePath[] {
+    return this.chips.map(({ chip, per }, c) => {
+      const months = (this.values[c] ?? []).map((runs) => describe(runs.filter((value) => !Number.isNaN(value))));
+      return { chip, per, dates: this.dates, p5: months.map((m) => m.p5), p50: months.map((m) => m.p50), p95: months.map((m) => m.p95) };
+    });
+  }
 }

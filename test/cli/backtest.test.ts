@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,6 +53,25 @@ describe('computerace backtest', () => {
     expect(status).toBe(2);
     // Lists of items with ids merge by id under `extends`: the new target follows the fixture's two.
     expect(stderr).toBe(`${file}:3:83: targets[2].metric.labCompute.lab: unknown lab 'anthropic'; expected one of: openai\n`);
+  });
+
+  it('draws the price paths the targets read, with their observed bands, into an SVG file with --chart', () => {
+    const chart = join(temp, 'prices.svg');
+    const { status, stderr } = computerace('backtest', fixture, '--runs', '5', '--chart', chart);
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    const svg = readFileSync(chart, 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('h100: model (median, p5-p95 of 5 runs) and observed bands');
+    expect(svg).toContain('USD per h100-hour');
+    expect(readdirSync(temp).filter((name) => name.endsWith('.partial'))).toEqual([]);
+  });
+
+  it('refuses a chart it cannot write before running anything, exit 2', () => {
+    const { status, stdout, stderr } = computerace('backtest', fixture, '--chart', join(temp, 'missing', 'prices.svg'));
+    expect(stdout).toBe('');
+    expect(status).toBe(2);
+    expect(stderr).toBe(`computerace: --chart ${join(temp, 'missing', 'prices.svg')}: cannot write the chart there: its directory ${join(temp, 'missing')} does not exist or is not writable\n`);
   });
 
   it('says a scenario without targets has nothing to back-test, exit 2', () => {

@@ -154,6 +154,22 @@ describe('runBacktest', () => {
     expect(outcome.targets[1]!.shareAtLeast).toBe(0);
   });
 
+  it('gives the monthly price of each chip a price target reads: median and p5-p95 over the runs, month by month', async () => {
+    const outcome = await runBacktest({ scenario: fixture, runs: 9, seed: 42 });
+    expect(outcome.pricePaths.map((path) => [path.chip, path.per])).toEqual([['h100', 'chip']]);
+    const path = outcome.pricePaths[0]!;
+    const compiled = compileScenario(loadScenario(fixture).spec);
+    const runs = Array.from({ length: 9 }, (_, run) => runScenario(compiled, 42, run));
+    expect(path.dates).toEqual(runs[0]!.market.map((month) => month.date));
+    for (const month of [0, 7, 23]) {
+      // Nine runs: the type-7 median is the fifth value in order.
+      const prices = runs.map((run) => run.chips.find((row) => row.chip === 'h100' && row.month === month)!.spotPriceUsdPerChipHour).sort((a, b) => a - b);
+      expect(path.p50[month]).toBe(prices[4]);
+      expect(path.p5[month]).toBeLessThanOrEqual(path.p50[month]!);
+      expect(path.p95[month]).toBeGreaterThanOrEqual(path.p50[month]!);
+    }
+  });
+
   it('refuses a scenario without targets, and applies --set overrides first', async () => {
     await expect(runBacktest({ scenario: fixture, runs: 1, seed: 1, set: ['targets=null'] })).rejects.toThrow(BacktestError);
     await expect(runBacktest({ scenario: fixture, runs: 1, seed: 1, set: ['targets=null'] })).rejects.toThrow(/declares no targets/);

@@ -1,0 +1,69 @@
+import { rename, rm, writeFile } from 'node:fs/promises';
+import type { TopLevelSpec } from 'vega-lite';
+import type { BacktestOutcome } from '../experiment/backtest.js';
+import { renderSvg } from './render.js';
+
+/**
+ * The back-test's price chart: each priced chip's monthly price over the runs (median line, p5-p95
+ * band) with the observed bands of the targets that read that price drawn over it as boxes, one box
+ * per target spanning its months and its band. A ratio target is a statement about two of those
+ * boxes and has none of its own.
+ */
+
+/** The chart as a Vega-Lite specification, one panel per priced chip. */
+export function backtestChartSpec(outcome: BacktestOutcome): TopLevelSpec {
+  const panels = outcome.pricePaths.map((path) => {
+    const unit = path.per === 'chip' ? `USD per ${path.chip}-hour` : 'USD per H100e-hour';
+    const months = path.dates.flatMap((date, m) => (Number.isNaN(path.p50[m]!) ? [] : [{ date, p5: path.p5[m], p50: path.p50[m], p95: path.p95[m] }]));
+    const observed = outcome.targets.flatMap((target) => {
+      const spec = target.metric;
+      if (!('chipPrice' in spec) || spec.chipPrice.chip !== path.chip || spec.chipPrice.per !== path.per || target.band === undefined) return [];
+      const [low, high] = target.band;
+      if (low === null || high === null) return [];
+      // A box runs from the first day of its first month to the last day of its last month.
+      return [{ target: target.id, from: `${spec.chipPrice.from.slice(0, 7)}-01`, to: endOfMonth(spec.chipPrice.to), low, high, met: target.met ? 'met' : 'not met' }];
+    });
+    const x = { field: 'date', type: 'temporal', title: null, axis: { format: '%Y', tickCount: 'year' } } as const;
+    const y = { type: 'quantitative', title: unit, scale: { zero: true } } as const;
+    return {
+      title: { text: `${path.chip}: model (median, p5-p95 of ${outcome.runs} runs) and observed bands`, fontSize: 12 },
+      width: 560,
+      height: 220,
+      layer: [
+        { data: { values: months }, mark: { type: 'area', opacity: 0.2, color: '#1f77b4' }, encoding: { x, y: { ...y, field: 'p5' }, y2: { field: 'p95' } } },
+        { data: { values: months }, mark: { type: 'line', color: '#1f77b4', strokeWidth: 1.5 }, encoding: { x, y: { ...y, field: 'p50' } } },
+        {
+          data: { values: observed },
+          mark: { type: 'rect', fillOpacity: 0.25, strokeWidth: 1.5 },
+          encoding: {
+            x: { field: 'from', type: 'temporal' },
+            x2: { field: 'to' },
+            y: { ...y, field: 'low' },
+            y2: { field: 'high' },
+            color: { field: 'met', type: 'nominal', title: 'observed band', scale: { domain: ['met', 'not met'], range: ['#2ca02c', '#d62728'] } },
+          },
+        },
+      ],
+    };
+  });
+  return { vconcat: panels } as unknown as TopLevelSpec;
+}
+
+function endOfMonth(date: string): string {
+  const [year, month] = date.split('-').map(Number) as [number, number];
+  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return `${date.slice(0, 7)}-${String(last).padStart(2, '0')}`;
+}
+
+/** Renders the chart to SVG at `path`, written under a temporary name and renamed, so no half-written file is left. */
+export async function writeBacktestChart(outcome: BacktestOutcome, path: string): Promise<void> {
+  const svg = await renderSvg(backtestChartSpec(outcome));
+  const partial = `${path}.partial`;
+  try {
+    await writeFile(partial, svg);
+    await rename(partial, path);
+  } catch (error) {
+    await rm(partial, { force: true });
+    throw error;
+  }
+}
