@@ -113,14 +113,21 @@ export function runsLayout(description: BatchDescription): ColumnSpec[] {
   ];
 }
 
+/** The first columns of every table but the runs table: which run and variant a row belongs to. */
+function runAndVariant(description: BatchDescription): ColumnSpec[] {
+  return [
+    { name: 'run', type: 'int32', description: 'run index' },
+    { name: 'variant', type: 'dictionary', dictionary: description.variants, description: 'the variant' },
+  ];
+}
+
 /** Columns of `timeseries.arrow`: one row per (run, variant, month, actor). */
 export function timeseriesLayout(description: BatchDescription): ColumnSpec[] {
   const kinds = description.timeseriesKinds;
   const metrics: string[] = [];
   for (const kind of kinds) for (const metric of METRICS_OF[kind]) if (!metrics.includes(metric)) metrics.push(metric);
   return [
-    { name: 'run', type: 'int32', description: 'run index' },
-    { name: 'variant', type: 'dictionary', dictionary: description.variants, description: 'the variant' },
+    ...runAndVariant(description),
     { name: 'month', type: 'int32', description: 'month index from the scenario start (0-based)' },
     { name: 'date', type: 'date', description: 'first day of the month' },
     { name: 'kind', type: 'dictionary', dictionary: ACTOR_KINDS, description: 'actor kind: market, lab, provider, supplier or chip (a chip generation: its prices and installed fleet)' },
@@ -137,8 +144,7 @@ export function timeseriesLayout(description: BatchDescription): ColumnSpec[] {
 /** Columns of `events.arrow`: one row per event of note. */
 export function eventsLayout(description: BatchDescription): ColumnSpec[] {
   return [
-    { name: 'run', type: 'int32', description: 'run index' },
-    { name: 'variant', type: 'dictionary', dictionary: description.variants, description: 'the variant' },
+    ...runAndVariant(description),
     { name: 'day', type: 'int32', description: 'days since the scenario start' },
     { name: 'date', type: 'date', description: 'the date of the event' },
     { name: 'kind', type: 'dictionary', dictionary: EVENT_KINDS, description: 'shock-start, shock-end, contract, policy, matched or lease' },
@@ -151,8 +157,7 @@ export function eventsLayout(description: BatchDescription): ColumnSpec[] {
 /** Columns of `tenders.arrow`: one row per block a lab tendered. */
 export function tendersLayout(description: BatchDescription): ColumnSpec[] {
   return [
-    { name: 'run', type: 'int32', description: 'run index' },
-    { name: 'variant', type: 'dictionary', dictionary: description.variants, description: 'the variant' },
+    ...runAndVariant(description),
     { name: 'tender', type: 'int32', description: 'the tender\'s position among the run\'s tenders (0-based); bids.arrow refers to it' },
     { name: 'day', type: 'int32', description: 'days since the scenario start of the procurement round' },
     { name: 'date', type: 'date', description: 'the date of the procurement round' },
@@ -180,8 +185,7 @@ export function tendersLayout(description: BatchDescription): ColumnSpec[] {
 /** Columns of `bids.arrow`: one row per sealed bid. */
 export function bidsLayout(description: BatchDescription): ColumnSpec[] {
   return [
-    { name: 'run', type: 'int32', description: 'run index' },
-    { name: 'variant', type: 'dictionary', dictionary: description.variants, description: 'the variant' },
+    ...runAndVariant(description),
     { name: 'tender', type: 'int32', description: 'the tender (tenders.arrow, same run and variant)' },
     { name: 'provider', type: 'dictionary', dictionary: description.providers, description: 'the bidder' },
     { name: 'priceUsdPerGpuHour', type: 'float64', description: 'the bid, USD per H100e-hour' },

@@ -1,4 +1,4 @@
-import { access, constants, mkdir, rename, writeFile } from 'node:fs/promises';
+import { access, constants, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BatchDescription } from './layout.js';
 
@@ -66,9 +66,19 @@ export function provenanceOf(manifest: Provenance): Provenance {
 
 /** Writes JSON to `dir/name` under a temporary name first, so a reader never sees half a file. */
 export async function writeJsonFile(dir: string, name: string, value: unknown): Promise<void> {
-  const path = join(dir, name);
-  await writeFile(`${path}.partial`, `${JSON.stringify(value, null, 2)}\n`);
-  await rename(`${path}.partial`, path);
+  await writeWhole(join(dir, name), `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Writes `text` to `path` under a temporary name, then renames it: the file is whole or absent, never half-written. */
+export async function writeWhole(path: string, text: string): Promise<void> {
+  const partial = `${path}.partial`;
+  try {
+    await writeFile(partial, text);
+    await rename(partial, path);
+  } catch (error) {
+    await rm(partial, { force: true });
+    throw error;
+  }
 }
 
 /** An output directory that cannot be written. */

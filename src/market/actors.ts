@@ -322,15 +322,9 @@ export class Provider {
    * then, limited by the power online by then.
    */
   capacityOn(day: number): number {
-    let retiringH100e = 0;
-    let retiringMw = 0;
-    for (const cohort of this.cohorts) {
-      if (cohort.retireDay > day) break;
-      retiringH100e += cohort.units * cohort.chip.perfH100e;
-      retiringMw += (cohort.units * cohort.chip.powerKw) / 1000;
-    }
-    let h100e = Math.max(0, this.fleetH100e - retiringH100e);
-    let needMw = Math.max(0, this.powerNeededMw - retiringMw);
+    const inService = this.inServiceOn(day);
+    let h100e = inService.h100e;
+    let needMw = inService.mw;
     for (const a of this.arrivals) {
       if (a.day > day) continue;
       h100e += a.h100e;
@@ -368,11 +362,7 @@ export class Provider {
     // A plain loop: findIndex would take a new closure over day and h100e at every delivery.
     let index = 0;
     while (index < arrivals.length && !(arrivals[index]!.day === day && arrivals[index]!.h100e === h100e)) index++;
-    if (index === arrivals.length) return;
-    // Shifted down in place: splice would allocate an array of the removed element, and copyWithin
-    // costs a call into the runtime, more than moving the handful of arrivals it moves.
-    for (let i = index + 1; i < arrivals.length; i++) arrivals[i - 1] = arrivals[i]!;
-    arrivals.pop();
+    removeAt(arrivals, index);
   }
 
   /** Compute arriving by `day`. */
@@ -393,26 +383,16 @@ export class Provider {
     const arrivals = this.powerArrivals;
     let index = 0;
     while (index < arrivals.length && !(arrivals[index]!.day === day && arrivals[index]!.mw === mw)) index++;
-    if (index === arrivals.length) return;
-    for (let i = index + 1; i < arrivals.length; i++) arrivals[i - 1] = arrivals[i]!;
-    arrivals.pop();
+    removeAt(arrivals, index);
   }
 
   /** The fleet still in service on `day` (what retires before then excluded). */
   fleetOn(day: number): number {
-    let retiring = 0;
-    for (const cohort of this.cohorts) {
-      if (cohort.retireDay > day) break;
-      retiring += cohort.units * cohort.chip.perfH100e;
-    }
-    return Math.max(0, this.fleetH100e - retiring);
+    return this.inServiceOn(day).h100e;
   }
 
-  /**
-   * What its pipeline holds on `day`: the fleet still in service then, chips on the way and on order
-   * (those at `mwPerH100e`), in H100e and the MW they need.
-   */
-  pipelineOn(day: number, mwPerH100e: number): { h100e: number; mw: number } {
+  /** The fleet still in service on `day`, H100e, and the MW it needs. */
+  private inServiceOn(day: number): { h100e: number; mw: number } {
     let retiringH100e = 0;
     let retiringMw = 0;
     for (const cohort of this.cohorts) {
@@ -420,8 +400,15 @@ export class Provider {
       retiringH100e += cohort.units * cohort.chip.perfH100e;
       retiringMw += (cohort.units * cohort.chip.powerKw) / 1000;
     }
-    let h100e = Math.max(0, this.fleetH100e - retiringH100e);
-    let mw = Math.max(0, this.powerNeededMw - retiringMw);
+    return { h100e: Math.max(0, this.fleetH100e - retiringH100e), mw: Math.max(0, this.powerNeededMw - retiringMw) };
+  }
+
+  /**
+   * What its pipeline holds on `day`: the fleet still in service then, chips on the way and on order
+   * (those at `mwPerH100e`), in H100e and the MW they need.
+   */
+  pipelineOn(day: number, mwPerH100e: number): { h100e: number; mw: number } {
+    let { h100e, mw } = this.inServiceOn(day);
     let shipped = 0;
     for (const a of this.arrivals) {
       shipped += a.h100e;
@@ -572,4 +559,12 @@ export class Lab {
     this.eligible = { strategy, incumbent, ids, of: providers, eligible };
     return eligible;
   }
+}
+
+// Shifted down in place: splice would allocate an array of the removed element, and copyWithin costs
+// a call into the runtime, more than moving the handful of items these lists hold.
+function removeAt<T>(list: T[], index: number): void {
+  if (index >= list.length) return;
+  for (let i = index + 1; i < list.length; i++) list[i - 1] = list[i]!;
+  list.pop();
 }

@@ -33,7 +33,7 @@ export function histogram(table: RunsColumns, metric: string, bins = 30): { bins
       finite++;
     }
     for (let b = 0; b < count; b++) if (counts[b]! > 0) result.push({ variant, start: min + b * width, end: min + (b + 1) * width, share: counts[b]! / finite });
-    const summary = describe(series[v]!);
+    const summary = describe(observed(metric, series[v]!));
     means.push({ variant, mean: summary.mean, low: summary.ciLow, high: summary.ciHigh });
   });
   return { bins: result, means };

@@ -1,6 +1,6 @@
-import { rename, rm, writeFile } from 'node:fs/promises';
 import type { TopLevelSpec } from 'vega-lite';
 import type { BacktestOutcome } from '../experiment/backtest.js';
+import { writeWhole } from '../io/outputs.js';
 import { renderSvg } from './render.js';
 
 /**
@@ -57,13 +57,5 @@ function endOfMonth(date: string): string {
 
 /** Renders the chart to SVG at `path`, written under a temporary name and renamed, so no half-written file is left. */
 export async function writeBacktestChart(outcome: BacktestOutcome, path: string): Promise<void> {
-  const svg = await renderSvg(backtestChartSpec(outcome));
-  const partial = `${path}.partial`;
-  try {
-    await writeFile(partial, svg);
-    await rename(partial, path);
-  } catch (error) {
-    await rm(partial, { force: true });
-    throw error;
-  }
+  await writeWhole(path, await renderSvg(backtestChartSpec(outcome)));
 }

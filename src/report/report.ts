@@ -1,4 +1,3 @@
-import { rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { keyMetrics } from '../experiment/metrics.js';
@@ -16,6 +15,7 @@ import type { Draw } from './render.js';
 import { escapeHtml, figure, section, STYLE, table } from './html.js';
 import { formatValue, isShare, metricLabel } from './labels.js';
 import type { Manifest } from '../io/outputs.js';
+import { writeWhole } from '../io/outputs.js';
 import type { BatchDescription } from '../io/layout.js';
 
 /**
@@ -72,12 +72,9 @@ export async function writeReport(dir: string, options: ReportOptions = {}): Pro
   const charts: string[] = [];
   const html = await page({ manifest, runs, fans, shocks }, charts);
   const path = options.out ?? join(dir, 'report.html');
-  const partial = `${path}.partial`;
   try {
-    await writeFile(partial, html);
-    await rename(partial, path);
+    await writeWhole(path, html);
   } catch (error) {
-    await rm(partial, { force: true });
     throw new ReportError(`${path}: cannot write the report (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
   return { path, bytes: Buffer.byteLength(html), charts };
@@ -170,11 +167,15 @@ async function fanSection({ manifest, fans }: Inputs, chart: Draw): Promise<stri
 /** A histogram of each key metric with its mean and CI. */
 async function outcomeSection({ manifest, runs }: Inputs, chart: Draw): Promise<string> {
   const figures: string[] = [];
+  const absent: string[] = [];
   for (const metric of keyMetrics(manifest.description)) {
     const { bins, means } = histogram(runs, metric);
-    figures.push(await chart(`histogram:${metric}`, histogramSpec(metricLabel(metric), bins, means, manifest.variants, isShare(metric))));
+    // A figure no run has (the incumbent's share of blocks for a lab that never had an incumbent) is named, not drawn empty.
+    if (bins.length === 0) absent.push(metricLabel(metric));
+    else figures.push(await chart(`histogram:${metric}`, histogramSpec(metricLabel(metric), bins, means, manifest.variants, isShare(metric))));
   }
-  return `<p>Each histogram counts runs by their value of one outcome; the dashed line is the mean and the shaded strip around it its 95% confidence interval (of the mean, not of the runs).</p><div class="charts">${figures.join('')}</div>`;
+  const none = absent.length === 0 ? '' : `<p>No run has a value of: ${absent.map(escapeHtml).join('; ')}.</p>`;
+  return `<p>Each histogram counts runs by their value of one outcome; the dashed line is the mean and the shaded strip around it its 95% confidence interval (of the mean, not of the runs).</p><div class="charts">${figures.join('')}</div>${none}`;
 }
 
 /** Forest plot and table of paired differences against the baseline. */

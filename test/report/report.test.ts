@@ -50,9 +50,17 @@ describe('computerace report', () => {
     expect(outcome.path).toBe(join(compared, 'report.html'));
     const html = readFileSync(outcome.path, 'utf8');
     const { description } = await readManifest(compared);
+    // A key metric no run has (the incumbent's share of blocks for a lab with no incumbent) is named, not drawn.
+    const runsTable = pl.readIPC(readFileSync(join(compared, 'runs.arrow')));
+    const someRunHas = (metric: string): boolean => runsTable.getColumn(metric).nullCount() < runsTable.height;
+    const had = keyMetrics(description).filter(someRunHas);
+    const never = keyMetrics(description).filter((metric) => !someRunHas(metric));
+    expect(never).toEqual(['labs.anthropic.incumbentBlockShare', 'labs.meta.incumbentBlockShare', 'labs.xai.incumbentBlockShare']);
+    for (const metric of never) expect(outcome.charts).not.toContain(`histogram:${metric}`);
+    expect(html).toContain('<p>No run has a value of: ');
     const expected = [
       ...FAN_CHARTS.map((chart) => chart.name),
-      ...keyMetrics(description).map((metric) => `histogram:${metric}`),
+      ...had.map((metric) => `histogram:${metric}`),
       'forest',
       'tornado:labs.openai.shortfallShare',
       'tornado:market.avgContractPriceUsdPerGpuHour',
