@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { BacktestOutcome, TargetEvaluation } from '../experiment/backtest.js';
 import { collect, positiveInteger } from './arguments.js';
 import { UsageError } from './errors.js';
-import { shellWord } from './run.js';
+import { replayCommand } from './run.js';
 import { table } from './summary.js';
 
 /**
@@ -47,8 +47,9 @@ async function backtest(file: string, flags: BacktestFlags): Promise<string> {
   } catch (error) {
     if (error instanceof BacktestError) throw new UsageError(error.message);
     if (error instanceof RunFailure) {
-      const replay = ['computerace', 'run', file, ...flags.set.flatMap((set) => ['--set', set]), '--seed', error.seed, '--only-run', String(error.runIndex), '--debug'];
-      const failure = new UsageError(`${error.message}\nreproduce it with: ${replay.map(shellWord).join(' ')}`, 1);
+      // A back-test's run i is run i of `computerace run` with its seed and overrides.
+      const replay = replayCommand(file, { set: flags.set }, flags.runs, error.seed, error.runIndex);
+      const failure = new UsageError(`${error.message}\nreproduce it with: ${replay}`, 1);
       failure.cause = error.cause;
       throw failure;
     }

@@ -182,15 +182,18 @@ async function importModules(modules: readonly string[]): Promise<string[]> {
   return urls;
 }
 
-/** The command that replays run `runIndex` of this batch alone: everything that determines a run, and nothing else. */
-function replayCommand(file: string, flags: RunFlags, runs: number, seed: string, runIndex: number): string {
-  const words = ['computerace', 'run', file, ...flags.set.flatMap((set) => ['--set', set]), ...flags.sweep.flatMap((sweep) => ['--sweep', sweep])];
+/** What determines a run besides its scenario, seed and index: a batch's flags, or a back-test's overrides alone. */
+type ReplayFlags = Pick<RunFlags, 'set'> & Partial<Pick<RunFlags, 'sweep' | 'modules' | 'design'>>;
+
+/** The command that replays run `runIndex` of this batch (or back-test) alone: everything that determines a run, and nothing else. */
+export function replayCommand(file: string, flags: ReplayFlags, runs: number, seed: string, runIndex: number): string {
+  const words = ['computerace', 'run', file, ...flags.set.flatMap((set) => ['--set', set]), ...(flags.sweep ?? []).flatMap((sweep) => ['--sweep', sweep])];
   words.push(...(flags.modules ?? []).flatMap((module) => ['--import', module]), '--seed', seed, '--only-run', String(runIndex));
-  if (flags.design !== 'independent') words.push('--design', flags.design, '--runs', String(runs));
+  if (flags.design !== undefined && flags.design !== 'independent') words.push('--design', flags.design, '--runs', String(runs));
   return [...words, '--debug'].map(shellWord).join(' ');
 }
 
 /** A word as a POSIX shell reads it back: quoted only when it has to be. */
-export function shellWord(word: string): string {
+function shellWord(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }

@@ -228,11 +228,9 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestOut
 /** The chip prices the targets read, each as one (chip, unit) series: `h100/chip`. */
 function pricedChips(targets: readonly TargetSpec[]): { chip: string; per: 'chip' | 'h100e' }[] {
   const bases = targets.flatMap(({ metric }) => ('ratio' in metric ? [metric.ratio.numerator, metric.ratio.denominator] : [metric]));
-  const keys = new Set(bases.flatMap((base) => ('chipPrice' in base ? [`${base.chipPrice.chip}/${base.chipPrice.per}`] : [])));
-  return [...keys].map((key) => {
-    const [chip, per] = key.split('/') as [string, 'chip' | 'h100e'];
-    return { chip, per };
-  });
+  const priced = new Map<string, { chip: string; per: 'chip' | 'h100e' }>();
+  for (const base of bases) if ('chipPrice' in base) priced.set(`${base.chipPrice.chip}/${base.chipPrice.per}`, { chip: base.chipPrice.chip, per: base.chipPrice.per });
+  return [...priced.values()];
 }
 
 /** Keeps each priced chip's monthly price in every run (months x runs numbers), for its quantiles at the end. */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Table } from 'apache-arrow';
 import { ArrowFileWriter, ArrowTable } from '../io/arrow.js';
 import type { TableBlock } from '../io/columns.js';
-import { LAYOUT_OF, TABLE_NAMES } from '../io/layout.js';
+import { eachTable, LAYOUT_OF, TABLE_NAMES } from '../io/layout.js';
 import type { TableName, TableRows } from '../io/layout.js';
 import type { BatchDescription, TimeseriesMode } from '../io/layout.js';
 import { inlineExecutor, poolExecutor } from './executor.js';
@@ -209,7 +209,7 @@ export class Sinks {
       const table = new ArrowTable(LAYOUT_OF[name](description), metadata);
       return new Sink(table, dir !== undefined ? new ArrowFileWriter(join(dir, `${name}.arrow`), table) : undefined);
     };
-    this.byName = Object.fromEntries(TABLE_NAMES.map((name) => [name, sink(name)])) as Record<TableName, Sink>;
+    this.byName = eachTable(sink);
   }
 
   /** The runs table's sink. */
@@ -226,7 +226,7 @@ export class Sinks {
 
   async close(): Promise<TableRows> {
     await Promise.all(TABLE_NAMES.map((name) => this.byName[name].close()));
-    return Object.fromEntries(TABLE_NAMES.map((name) => [name, this.byName[name].rows])) as TableRows;
+    return eachTable((name) => this.byName[name].rows);
   }
 
   async abort(): Promise<void> {
@@ -235,7 +235,7 @@ export class Sinks {
 
   tables(): BatchOutcome['tables'] {
     if (this.runs.file) return undefined;
-    return Object.fromEntries(TABLE_NAMES.map((name) => [name, this.byName[name].toTable()])) as Record<TableName, Table>;
+    return eachTable((name) => this.byName[name].toTable());
   }
 }
 

@@ -56,7 +56,7 @@ export const WORKER_YOUNG_GENERATION_MB = 24;
 
 /**
  * Node's flags for a process that runs a batch: with every core busy with a worker, the collector's
- * helper threads only take turns with the workers (README, Speed). V8 takes them only at start, so
+ * helper threads only take turns with the workers (docs/performance.md, Batches). V8 takes them only at start, so
  * they are on the `computerace` interpreter line (bin.ts) and given to Node by whatever starts one.
  */
 export const BATCH_NODE_FLAGS: readonly string[] = ['--single-threaded-gc'];
@@ -71,7 +71,7 @@ export function poolExecutor(settings: BatchSettings, workers: number): Executor
     workerData: settings,
     // With V8's default young generation (16 MB semi-spaces) a 100,000-run 2-worker batch peaked at
     // 415 MB resident, over the 400 MB a batch may take; with 24 MB at 355 MB, for about 4% of
-    // speed (README, Memory).
+    // speed (docs/performance.md, Memory).
     resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
   });
   const ask = async (task: WorkerTask): Promise<WorkerAnswer> => (await pool.run(task)) as WorkerAnswer;

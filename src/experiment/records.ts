@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { TABLE_NAMES } from '../io/layout.js';
+import { eachTable, TABLE_NAMES } from '../io/layout.js';
 import type { BatchDescription, TableRows } from '../io/layout.js';
 import { provenanceOf, writeJsonFile } from '../io/outputs.js';
 import type { Manifest, Provenance } from '../io/outputs.js';
@@ -69,7 +69,7 @@ export async function finishedBatch(out: string, provenance: Provenance, shard: 
     scenario: { name: scenarioName, hash: scenarioHash },
     runs: manifest.runsDone,
     summary,
-    rows: Object.fromEntries(TABLE_NAMES.map((name) => [name, files[`${name}.arrow`]?.rows ?? 0])) as TableRows,
+    rows: eachTable((name) => files[`${name}.arrow`]?.rows ?? 0),
     convergence,
   };
 }

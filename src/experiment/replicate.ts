@@ -4,8 +4,9 @@ import type { RunResult } from '../market/results.js';
 import { compileScenario } from '../scenario/compile.js';
 import type { CompiledScenario } from '../scenario/compile.js';
 import type { ScenarioSpec } from '../scenario/schema.js';
-import { bidsAppender, eventsAppender, runsAppender, tendersAppender, textBytesPerRow, timeseriesAppender } from '../io/columns.js';
-import type { BlockSize, TableAppender, TableBlock } from '../io/columns.js';
+import { APPENDER_OF, textBytesPerRow } from '../io/columns.js';
+import type { BlockSize, TableBlock } from '../io/columns.js';
+import { ACTOR_KINDS, TABLE_NAMES } from '../io/layout.js';
 import type { ActorKind, BatchDescription, TableName, TimeseriesMode } from '../io/layout.js';
 import { RunFailure } from './failure.js';
 import { latinHypercube } from './lhs.js';
@@ -48,9 +49,6 @@ export type BlockTables = { runs: TableBlock } & Partial<Record<TableName, Table
 
 const KIND_OF_OUTPUT: Record<MonthlySeries, ActorKind> = { market: 'market', labs: 'lab', providers: 'provider', suppliers: 'supplier', chips: 'chip' };
 
-/** The tables whose rows per run vary, sized from the last block. */
-const SIZED_TABLES = ['timeseries', 'events', 'tenders', 'bids'] as const;
-
 const NO_BLOCK: BlockSize = { rows: 0 };
 
 /** Runs blocks of a batch's runs in this process. */
@@ -59,8 +57,8 @@ export class Replicator {
   private readonly hypercube: LatinHypercube | undefined;
   private saltelli: SaltelliDesign | undefined;
   private described: BatchDescription | undefined;
-  /** Per run (and variant) of the last block: each table's rows and text bytes per row. */
-  private lastBlock: Record<(typeof SIZED_TABLES)[number], BlockSize> = { timeseries: NO_BLOCK, events: NO_BLOCK, tenders: NO_BLOCK, bids: NO_BLOCK };
+  /** Per run (and variant) of the last block: each table's rows and text bytes per row (none before the first block). */
+  private readonly lastBlock: Partial<Record<TableName, BlockSize>> = {};
 
   constructor(readonly plan: ReplicationPlan) {
     this.compiled = plan.variants.map((variant) => compileScenario(variant.spec));
@@ -108,7 +106,7 @@ export class Replicator {
     const specs = this.plan.variants.map((variant) => variant.spec);
     const baseline = specs[0]!;
     const kept = baseline.outputs.timeseries.map((kind) => KIND_OF_OUTPUT[kind]);
-    const wanted: ActorKind[] = this.plan.timeseries === 'all' ? ['market', 'lab', 'provider', 'supplier', 'chip'] : this.plan.timeseries === 'summary' ? ['market', 'lab', 'chip'] : [];
+    const wanted: readonly ActorKind[] = this.plan.timeseries === 'all' ? ACTOR_KINDS : this.plan.timeseries === 'summary' ? ['market', 'lab', 'chip'] : [];
     this.described = {
       variants: this.plan.variants.map((variant) => variant.name),
       labs: union(specs.map((spec) => spec.labs.map((lab) => lab.id))),
@@ -129,14 +127,9 @@ export class Replicator {
     // The last block's sizes, plus a little, size this block's arrays: no growing as it fills, and
     // little spare room to allocate (a block's arrays are megabytes, moved to the writer and freed there).
     const expected = (last: BlockSize): BlockSize => ({ rows: last.rows * 1.05 * done + 8, textBytesPerRow: last.textBytesPerRow?.map((bytes) => bytes * 1.05) });
-    const runs = runsAppender(description, { rows: done });
-    const appenders: [TableName, TableAppender][] = [
-      ['runs', runs],
-      ...(description.timeseriesKinds.length > 0 ? [['timeseries', timeseriesAppender(description, expected(this.lastBlock.timeseries))] as [TableName, TableAppender]] : []),
-      ['events', eventsAppender(description, expected(this.lastBlock.events))],
-      ['tenders', tendersAppender(description, expected(this.lastBlock.tenders))],
-      ['bids', bidsAppender(description, expected(this.lastBlock.bids))],
-    ];
+    const names = TABLE_NAMES.filter((name) => name !== 'timeseries' || description.timeseriesKinds.length > 0);
+    // The runs table has one row per run and variant; the others are sized from the last block.
+    const appenders = names.map((name) => APPENDER_OF[name](description, name === 'runs' ? { rows: done } : expected(this.lastBlock[name] ?? NO_BLOCK)));
     // The monthly series the timeseries table has; the runs spare building the others.
     const keep = MONTHLY_SERIES.filter((series) => description.timeseriesKinds.includes(KIND_OF_OUTPUT[series]));
     for (let runIndex = first; runIndex < first + count; runIndex++) {
@@ -146,13 +139,14 @@ export class Replicator {
           // The runs table's columns were fixed from run 0; a parameter only some runs draw would be lost.
           if (!known.has(path)) throw new RunFailure(runIndex, this.plan.variants[variant]!.name, this.plan.seed, new Error(`parameter ${path} was not sampled in run 0, so the runs table has no column for it`));
         }
-        for (const [, appender] of appenders) appender.append(variant, result);
+        for (const appender of appenders) appender.append(variant, result);
       }
     }
-    const tables = { runs: runs.finish() } as BlockTables;
-    for (const [name, appender] of appenders) if (name !== 'runs') tables[name] = appender.finish();
-    const perRun = (block: TableBlock | undefined): BlockSize => (block ? { rows: block.rows / done, textBytesPerRow: textBytesPerRow(block) } : NO_BLOCK);
-    for (const name of SIZED_TABLES) this.lastBlock[name] = perRun(tables[name]);
+    const tables = Object.fromEntries(names.map((name, t) => [name, appenders[t]!.finish()])) as BlockTables;
+    for (const name of names) {
+      const block = tables[name]!;
+      this.lastBlock[name] = { rows: block.rows / done, textBytesPerRow: textBytesPerRow(block) };
+    }
     return { first, count, tables, scenarioHash: this.plan.scenarioHash };
   }
 }

@@ -1,7 +1,7 @@
 import { epochDay } from '../market/calendar.js';
 import type { ChipMonth, LabMonth, MarketMonth, ProviderMonth, RunResult, SupplierMonth } from '../market/results.js';
-import { ACTOR_KINDS, actorIds, bidsLayout, EVENT_KINDS, LAB_FIGURES, METRICS_OF, OPTIONAL_LAB_FIGURES, runsLayout, TENDER_OUTCOMES, tendersLayout, timeseriesLayout, eventsLayout } from './layout.js';
-import type { ActorKind, BatchDescription, ColumnSpec } from './layout.js';
+import { ACTOR_KINDS, actorIds, bidsLayout, EVENT_KINDS, LAB_FIGURES, METRICS_OF, runsLayout, TENDER_OUTCOMES, tendersLayout, timeseriesLayout, eventsLayout } from './layout.js';
+import type { ActorKind, BatchDescription, ColumnSpec, TableName } from './layout.js';
 
 /**
  * Run results as columns: typed arrays a worker fills and transfers to the writer without copying,
@@ -44,7 +44,7 @@ export function textBytesPerRow(block: TableBlock): number[] {
 }
 
 /** The rows of `runs.arrow`: one per run and variant. */
-export function runsAppender(description: BatchDescription, expected: BlockSize = { rows: 256 }): TableAppender {
+function runsAppender(description: BatchDescription, expected: BlockSize = { rows: 256 }): TableAppender {
   const table = new BlockBuilder(runsLayout(description), expected);
   // Cells go in layout order (runsLayout), one after the other: a hundred columns a row are too many to look up by name.
   const append = (variant: number, result: RunResult): void => {
@@ -55,11 +55,8 @@ export function runsAppender(description: BatchDescription, expected: BlockSize 
     for (const path of description.parameters) table.nextNumber(result.sampled[path]);
     for (const lab of description.labs) {
       const figures = summary.labs.find((candidate) => candidate.lab === lab);
-      for (const figure of LAB_FIGURES) {
-        const value = figures === undefined ? NaN : figures[figure];
-        // A figure a run may not have is missing (null), not NaN.
-        table.nextNumber(value === null && OPTIONAL_LAB_FIGURES.has(figure) ? undefined : (value ?? NaN));
-      }
+      // A figure the run does not have (OPTIONAL_LAB_FIGURES, null in the summary) is a missing cell, not NaN.
+      for (const figure of LAB_FIGURES) table.nextNumber(figures === undefined ? NaN : (figures[figure] ?? undefined));
       // A provider the lab holds nothing from has a share of 0, not an unknown one.
       for (const provider of description.providers) table.nextNumber(figures?.finalShares[provider] ?? 0);
     }
@@ -75,10 +72,10 @@ export function runsAppender(description: BatchDescription, expected: BlockSize 
 }
 
 /** The rows of `timeseries.arrow`: per run, month by month, the market, then labs, providers and suppliers. */
-export function timeseriesAppender(description: BatchDescription, expected: BlockSize = { rows: 256 }): TableAppender {
+function timeseriesAppender(description: BatchDescription, expected: BlockSize = { rows: 256 }): TableAppender {
   const layout = timeseriesLayout(description);
   const table = new BlockBuilder(layout, expected);
-  const actors = new Map(actorIds(description).map((id, index) => [id, index]));
+  const actors = dictionaryCodes(actorIds(description));
   // Columns by position: a timeseries has a thousand rows a run, too many for lookups by name.
   const [run, variantColumn, monthColumn, date, kindColumn, actor] = ['run', 'variant', 'month', 'date', 'kind', 'actor'].map((name) => table.columnIndex(name)) as [number, number, number, number, number, number];
   const metrics = layout.slice(6).map((column) => column.name);
@@ -229,9 +226,9 @@ const METRIC_READERS: {
 };
 
 /** The rows of `events.arrow`: one per event of note. */
-export function eventsAppender(description: BatchDescription, expected: BlockSize = { rows: 256 }): TableAppender {
+function eventsAppender(description: BatchDescription, expected: BlockSize = { rows: 256 }): TableAppender {
   const table = new BlockBuilder(eventsLayout(description), expected);
-  const kinds = new Map(EVENT_KINDS.map((kind, index) => [kind, index]));
+  const kinds = dictionaryCodes(EVENT_KINDS);
   const append = (variant: number, result: RunResult): void => {
     for (const event of result.events) {
       table.nextInt(result.runIndex);
@@ -249,10 +246,10 @@ export function eventsAppender(description: BatchDescription, expected: BlockSiz
 }
 
 /** The rows of `tenders.arrow`: one per block tendered. */
-export function tendersAppender(description: BatchDescription, expected: BlockSize = { rows: 256 }): TableAppender {
+function tendersAppender(description: BatchDescription, expected: BlockSize = { rows: 256 }): TableAppender {
   const table = new BlockBuilder(tendersLayout(description), expected);
-  const labs = new Map(description.labs.map((lab, index) => [lab, index]));
-  const outcomes = new Map(TENDER_OUTCOMES.map((outcome, index) => [outcome, index]));
+  const labs = dictionaryCodes(description.labs);
+  const outcomes = dictionaryCodes(TENDER_OUTCOMES);
   const append = (variant: number, result: RunResult): void => {
     for (const t of result.tenders) {
       table.nextInt(result.runIndex);
@@ -285,9 +282,9 @@ export function tendersAppender(description: BatchDescription, expected: BlockSi
 }
 
 /** The rows of `bids.arrow`: one per sealed bid. */
-export function bidsAppender(description: BatchDescription, expected: BlockSize = { rows: 256 }): TableAppender {
+function bidsAppender(description: BatchDescription, expected: BlockSize = { rows: 256 }): TableAppender {
   const table = new BlockBuilder(bidsLayout(description), expected);
-  const providers = new Map(description.providers.map((provider, index) => [provider, index]));
+  const providers = dictionaryCodes(description.providers);
   const append = (variant: number, result: RunResult): void => {
     for (const t of result.tenders) {
       for (const bid of t.bids) {
@@ -303,6 +300,20 @@ export function bidsAppender(description: BatchDescription, expected: BlockSize 
     }
   };
   return { append, finish: () => table.finish() };
+}
+
+/** Each table's appender, for a block of rows sized by `expected`. */
+export const APPENDER_OF: Record<TableName, (description: BatchDescription, expected?: BlockSize) => TableAppender> = {
+  runs: runsAppender,
+  timeseries: timeseriesAppender,
+  events: eventsAppender,
+  tenders: tendersAppender,
+  bids: bidsAppender,
+};
+
+/** Each entry's position in a dictionary column's list: the code its cells hold. */
+function dictionaryCodes<T>(dictionary: readonly T[]): Map<T, number> {
+  return new Map(dictionary.map((entry, index) => [entry, index]));
 }
 
 /** Every typed array of a block, for transferring it to another thread. */

@@ -13,6 +13,11 @@ export type TableName = (typeof TABLE_NAMES)[number];
 /** Rows written per table. */
 export type TableRows = Record<TableName, number>;
 
+/** A value for each table of a batch, by name. */
+export function eachTable<T>(value: (name: TableName) => T): Record<TableName, T> {
+  return Object.fromEntries(TABLE_NAMES.map((name) => [name, value(name)])) as Record<TableName, T>;
+}
+
 /** How much of the monthly series a batch keeps. */
 export type TimeseriesMode = 'none' | 'summary' | 'all';
 

@@ -1,5 +1,4 @@
 import type { Simulation } from '../kernel/simulation.js';
-import { KeyedSums } from './arrays.js';
 import { HOURS_PER_DAY } from './calendar.js';
 import type { AllocationPolicy, OrderingPolicy, PricingPolicy, ProcurementPolicy } from './policies.js';
 
@@ -35,7 +34,7 @@ export interface Cohort {
 }
 
 /** Keeps the contracts (or leases) that have not ended by `day`: the same list when none has, else a new one. */
-export function dropEnded<T extends { endDay: number }>(contracts: T[], day: number): T[] {
+export function dropEnded<T extends Term>(contracts: T[], day: number): T[] {
   // Plain loops: `some` and `filter` took two new closures over `day` at each of a dozen calls a month.
   let first = 0;
   while (first < contracts.length && !(contracts[first]!.endDay <= day)) first++;
@@ -45,20 +44,24 @@ export function dropEnded<T extends { endDay: number }>(contracts: T[], day: num
   return kept;
 }
 
+/** What a contract and a lease both are: a volume at a price over a term, and the money it moved. */
+export interface Term {
+  volumeH100e: number;
+  priceUsdPerGpuHour: number;
+  startDay: number;
+  endDay: number;
+  /** Paid over the run by the buyer: equals what the seller earned from it (money is conserved term by term). */
+  paidUsd: number;
+  earnedUsd: number;
+}
+
 /** A reserved take-or-pay contract between a lab and the provider it signed with. */
-export interface Contract {
+export interface Contract extends Term {
   lab: Lab;
   /** The seller: the lab pays it, and its market share counts the compute. */
   provider: Provider;
   /** The lease that serves the contract from another provider's capacity, when the seller leased it. */
   lease: Lease | undefined;
-  volumeH100e: number;
-  priceUsdPerGpuHour: number;
-  startDay: number;
-  endDay: number;
-  /** Paid over the run: equals what the provider earned from it (money is conserved contract by contract). */
-  paidUsd: number;
-  earnedUsd: number;
   /** The volume in force in the month being cleared: `volumeH100e` times the share of the month it runs (clearing.ts). */
   monthH100e: number;
 }
@@ -67,15 +70,9 @@ export interface Contract {
  * Capacity one provider (the lessor) lets to another (the lessee) to serve a lab's contract: same
  * volume and term as the contract; the lessee pays the lessor for what is delivered.
  */
-export interface Lease {
+export interface Lease extends Term {
   lessee: Provider;
   lessor: Provider;
-  volumeH100e: number;
-  priceUsdPerGpuHour: number;
-  startDay: number;
-  endDay: number;
-  paidUsd: number;
-  earnedUsd: number;
 }
 
 /** The provider whose capacity serves a contract: its lessor when leased, else its seller. */
@@ -272,12 +269,25 @@ export class Provider {
 
   /** Compute the fleet can run on the power it has. */
   get usableH100e(): number {
-    return this.powerNeededMw <= this.powerMw || this.powerNeededMw === 0 ? this.fleetH100e : (this.fleetH100e * this.powerMw) / this.powerNeededMw;
+    return runnable(this.fleetH100e, this.powerNeededMw, this.powerMw);
   }
 
   /** Cost per H100e-hour: the fleet's chip capital plus operations. */
   get costUsdPerGpuHour(): number {
     return (this.fleetH100e > 0 ? this.capitalUsdPerHour / this.fleetH100e : 0) + this.opexUsdPerGpuHour;
+  }
+
+  /** Its reservation price (its pricing policy's) at `utilization`, with `bidders` competing and last month's spot index at `spotUsdPerGpuHour`. */
+  reservationPrice(utilization: number, bidders: number, spotUsdPerGpuHour: number, t: number, year: number): number {
+    return this.pricing.price({
+      costUsdPerGpuHour: this.costUsdPerGpuHour,
+      utilization,
+      targetUtilization: this.targetUtilization,
+      bidders,
+      spotUsdPerGpuHour,
+      t,
+      year,
+    });
   }
 
   /** Installs chips. */
@@ -330,8 +340,7 @@ export class Provider {
       h100e += a.h100e;
       needMw += a.mw;
     }
-    const power = this.powerOn(day);
-    return needMw <= power || needMw === 0 ? h100e : (h100e * power) / needMw;
+    return runnable(h100e, needMw, this.powerOn(day));
   }
 
   /**
@@ -363,13 +372,6 @@ export class Provider {
     let index = 0;
     while (index < arrivals.length && !(arrivals[index]!.day === day && arrivals[index]!.h100e === h100e)) index++;
     removeAt(arrivals, index);
-  }
-
-  /** Compute arriving by `day`. */
-  arrivingBy(day: number): number {
-    let total = 0;
-    for (const a of this.arrivals) if (a.day <= day) total += a.h100e;
-    return total;
   }
 
   /** Brings power online. */
@@ -518,20 +520,6 @@ export class Lab {
     return Math.min(willing, ceiling);
   }
 
-  /** Reserved volume in force on `day`, by provider id. */
-  heldOn(day: number): Record<string, number> {
-    // Summed apart, then written to the record once per provider: a keyed store into a fresh
-    // record takes V8's slow megamorphic path, and a lab has dozens of contracts with a handful of
-    // providers. Each sum adds its volumes in contract order, and the ids go in in order of first
-    // appearance, so the record is the one a store per contract would build.
-    const byProvider = new KeyedSums<string>();
-    for (const c of this.contracts) if (c.startDay <= day && day < c.endDay) byProvider.add(c.provider.id, c.volumeH100e);
-    const { keys, sums } = byProvider;
-    const held: Record<string, number> = {};
-    for (let i = 0; i < keys.length; i++) held[keys[i]!] = sums[i]!;
-    return held;
-  }
-
   /** Providers this lab may buy from now (under exclusivity, the incumbent alone). */
   get eligibleProviders(): string[] {
     const { strategy, incumbent, providers } = this.procurement;
@@ -559,6 +547,11 @@ export class Lab {
     this.eligible = { strategy, incumbent, ids, of: providers, eligible };
     return eligible;
   }
+}
+
+// Compute of `h100e` needing `needMw` that `powerMw` runs: all of it, or in proportion when power is short.
+function runnable(h100e: number, needMw: number, powerMw: number): number {
+  return needMw <= powerMw || needMw === 0 ? h100e : (h100e * powerMw) / needMw;
 }
 
 // Shifted down in place: splice would allocate an array of the removed element, and copyWithin costs

@@ -113,3 +113,5 @@ export function calendarMonths(start: string, end: string): Months {
 export const DAYS_PER_YEAR = 365.25;
 /** Hours per day, for converting compute held over time into H100e-hours. */
 export const HOURS_PER_DAY = 24;
+/** Days in an average month (a twelfth of a year), for terms and rates given in months. */
+export const AVERAGE_MONTH_DAYS = DAYS_PER_YEAR / 12;

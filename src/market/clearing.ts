@@ -1,4 +1,4 @@
-import type { ChipType, Contract, Lab, Lease, Provider } from './actors.js';
+import type { ChipType, Lab, Provider, Term } from './actors.js';
 import { serverOf } from './actors.js';
 import { mapped } from './arrays.js';
 import { DAYS_PER_YEAR, HOURS_PER_DAY } from './calendar.js';
@@ -88,11 +88,6 @@ export class Market {
   private readonly eligibleMasks: Uint8Array[];
   /** Each provider's share of the compute sold to labs in the month last cleared, by `provider.index`. */
   readonly marketShares: Float64Array;
-  /** What each provider sold and offered on the spot market in the month last cleared, by `provider.index`. */
-  readonly spotH100e: Float64Array;
-  readonly spotOfferedH100e: Float64Array;
-  /** What each provider sold to labs (contracts and spot) in the month last cleared, by `provider.index`. */
-  readonly soldH100e: Float64Array;
   /** Over the run: what labs paid, what providers earned (from labs and lessees), and what lessees paid lessors, USD. */
   readonly money = { labsPaidUsd: 0, providersEarnedUsd: 0, leasesPaidUsd: 0 };
 
@@ -114,14 +109,12 @@ export class Market {
     this.budget = new Float64Array(labs.length);
     this.eligibleMasks = mapped(labs, () => new Uint8Array(0));
     this.marketShares = new Float64Array(providers.length);
-    this.spotH100e = new Float64Array(providers.length);
-    this.spotOfferedH100e = new Float64Array(providers.length);
-    this.soldH100e = new Float64Array(providers.length);
   }
 
   /**
    * Clears one month and appends its records to `records`; returns the month's market record. The
-   * providers' market shares and spot sales are kept in `marketShares` and `spotH100e` until the next month.
+   * providers' market shares are kept in `marketShares` until the next month, and each provider keeps
+   * what it sold, offered on spot and earned, and its utilisation, for its next decisions.
    * `demand` is each lab's demand this month (trend, noise and shocks applied); `usable` each
    * provider's average usable capacity.
    */
@@ -157,19 +150,23 @@ export class Market {
     for (let i = 0; i < labs.length; i++) records.labs.push(this.labMonth(i, month.month, demand[i]!, hours));
 
     let sold = 0;
-    for (const p of positions) sold += soldToLabs(p);
-    const { marketShares, spotH100e, spotOfferedH100e, soldH100e, money } = this;
+    for (const p of positions) {
+      p.provider.lastSoldH100e = soldToLabs(p);
+      sold += p.provider.lastSoldH100e;
+    }
+    const { marketShares, money } = this;
     for (let i = 0; i < positions.length; i++) {
       const p = positions[i]!;
-      soldH100e[i] = soldToLabs(p);
-      marketShares[i] = sold > 0 ? soldH100e[i]! / sold : 0;
-      spotH100e[i] = p.spotSold;
-      spotOfferedH100e[i] = p.idle;
-      money.providersEarnedUsd += p.contractRevenue + p.leaseRevenue + p.spotSold * p.spotPrice * hours;
+      const provider = p.provider;
+      const revenue = revenueOf(p, hours);
+      marketShares[i] = sold > 0 ? provider.lastSoldH100e / sold : 0;
+      provider.lastSpotH100e = p.spotSold;
+      provider.lastSpotOfferedH100e = p.idle;
+      provider.lastRevenueUsd = revenue;
+      provider.lastUtilization = utilizationOf(p);
+      money.providersEarnedUsd += revenue;
       money.leasesPaidUsd += p.leaseCost;
-      p.provider.lastRevenueUsd = p.contractRevenue + p.leaseRevenue + p.spotSold * p.spotPrice * hours;
-      p.provider.lastUtilization = p.usable > 0 ? (p.internal + p.load * p.deliveryRatio + p.spotSold) / p.usable : 0;
-      records.providers?.push(providerMonth(p, month, marketShares[i]!, hours));
+      records.providers?.push(providerMonth(p, month, marketShares[i]!, revenue, hours));
     }
     for (let i = 0; i < labs.length; i++) money.labsPaidUsd += spend[i]!;
     const market = marketMonth(records.labs, firstLabRecord, marketShares, positions, month, hours);
@@ -197,15 +194,7 @@ export class Market {
         const t = j * SUPPLY_TRANCHES + k;
         trancheH100e[t] = p.idle / SUPPLY_TRANCHES;
         const utilization = p.usable > 0 ? Math.min(1, (busy + (p.idle * (k + 1)) / SUPPLY_TRANCHES) / p.usable) : 1;
-        const ask = provider.pricing.price({
-          costUsdPerGpuHour: provider.costUsdPerGpuHour,
-          utilization,
-          targetUtilization: provider.targetUtilization,
-          bidders,
-          spotUsdPerGpuHour: month.spotUsdPerGpuHour,
-          t: month.t,
-          year: month.year,
-        });
+        const ask = provider.reservationPrice(utilization, bidders, month.spotUsdPerGpuHour, month.t, month.year);
         // Asks never fall as a provider fills up, nor below what running the chips costs.
         const floor = k > 0 ? trancheAsk[t - 1]! : provider.opexUsdPerGpuHour;
         trancheAsk[t] = Number.isNaN(ask) ? ask : Math.max(floor, ask);
@@ -318,6 +307,16 @@ export class Market {
 /** What a provider sold to labs this month, as their seller: contracts (its own capacity or leased) and spot. */
 function soldToLabs(p: Position): number {
   return (p.load - p.leasedOut) * p.deliveryRatio + p.leasedIn + p.spotSold;
+}
+
+/** What a provider earned this month: from labs (contracts and spot) and from lessees. */
+function revenueOf(p: Position, hours: number): number {
+  return p.contractRevenue + p.leaseRevenue + p.spotSold * p.spotPrice * hours;
+}
+
+/** The share of its usable capacity a provider used this month: its own models, what it delivered under contracts and leases, and spot. */
+function utilizationOf(p: Position): number {
+  return p.usable > 0 ? (p.internal + p.load * p.deliveryRatio + p.spotSold) / p.usable : 0;
 }
 
 function emptyPosition(provider: Provider): Position {
@@ -458,15 +457,13 @@ function settleProvider(position: Position, positions: readonly Position[], mont
 }
 
 // A contract (or lease) counts for the share of the month it is in force.
-function effectiveVolume(term: Contract | Lease, startDay: number, endDay: number, days: number): number {
+function effectiveVolume(term: Term, startDay: number, endDay: number, days: number): number {
   const overlap = Math.min(endDay, term.endDay) - Math.max(startDay, term.startDay);
   return overlap > 0 ? (term.volumeH100e * overlap) / days : 0;
 }
 
-function providerMonth(p: Position, month: MonthContext, marketShare: number, hours: number): ProviderMonth {
+function providerMonth(p: Position, month: MonthContext, marketShare: number, revenue: number, hours: number): ProviderMonth {
   const contracted = p.load * p.deliveryRatio;
-  const used = p.internal + contracted + p.spotSold;
-  const revenue = p.contractRevenue + p.leaseRevenue + p.spotSold * p.spotPrice * hours;
   // Sold to labs and lessees: what its capacity delivered under contracts and leases, what it resold from leases, and spot.
   const hoursSold = (contracted + p.leasedIn + p.spotSold) * hours;
   return {
@@ -478,7 +475,7 @@ function providerMonth(p: Position, month: MonthContext, marketShare: number, ho
     internalH100e: p.internal,
     contractedH100e: contracted,
     spotH100e: p.spotSold,
-    utilization: p.usable > 0 ? used / p.usable : 0,
+    utilization: utilizationOf(p),
     leasedOutH100e: p.leasedOut * p.deliveryRatio,
     leasedInH100e: p.leasedIn,
     revenueUsd: revenue,

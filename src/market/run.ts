@@ -5,11 +5,11 @@ import type { CompiledScenario } from '../scenario/compile.js';
 import { ParameterSampler, toDistribution } from '../scenario/sample.js';
 import type { ScenarioSpec, UncertainSpec } from '../scenario/schema.js';
 import { dropEnded } from './actors.js';
-import type { Contract, Lab, Provider, ShockExposure } from './actors.js';
+import type { Contract, Lab, Provider, ShockExposure, Term } from './actors.js';
 import { mapped } from './arrays.js';
 import { buildWorld, startYear } from './build.js';
 import type { World } from './build.js';
-import { calendarMonths, DAYS_PER_YEAR, dateAfterEpochDay, daysBetween, epochDay } from './calendar.js';
+import { AVERAGE_MONTH_DAYS, calendarMonths, DAYS_PER_YEAR, dateAfterEpochDay, daysBetween, epochDay } from './calendar.js';
 import type { Months } from './calendar.js';
 import { Market } from './clearing.js';
 import type { ClearingRecords } from './clearing.js';
@@ -183,31 +183,8 @@ class MarketRun {
           deliveredUnits: s.deliveredUnits,
           inTransitUnits: s.inTransitUnits,
         })),
-        contracts: mapped(this.contracts, (c) => ({
-            lab: c.lab.id,
-            provider: c.provider.id,
-            leasedFrom: c.lease?.lessor.id ?? '',
-            volumeH100e: c.volumeH100e,
-            priceUsdPerGpuHour: c.priceUsdPerGpuHour,
-            startDay: c.startDay,
-            endDay: c.endDay,
-            paidUsd: c.paidUsd,
-            earnedUsd: c.earnedUsd,
-          })),
-        leases: this.contracts.flatMap((c) =>
-          c.lease === undefined
-            ? []
-            : [{
-                lessee: c.lease.lessee.id,
-                lessor: c.lease.lessor.id,
-                volumeH100e: c.lease.volumeH100e,
-                priceUsdPerGpuHour: c.lease.priceUsdPerGpuHour,
-                startDay: c.lease.startDay,
-                endDay: c.lease.endDay,
-                paidUsd: c.lease.paidUsd,
-                earnedUsd: c.lease.earnedUsd,
-              }],
-        ),
+        contracts: mapped(this.contracts, (c) => ({ lab: c.lab.id, provider: c.provider.id, leasedFrom: c.lease?.lessor.id ?? '', ...termFigures(c) })),
+        leases: this.contracts.flatMap((c) => (c.lease === undefined ? [] : [{ lessee: c.lease.lessee.id, lessor: c.lease.lessor.id, ...termFigures(c.lease) }])),
         money: { ...this.clearing.money },
         eventsFired: this.sim.eventsFired,
       },
@@ -248,25 +225,24 @@ class MarketRun {
   private decide(day: number): void {
     const t = day / DAYS_PER_YEAR;
     const year = this.firstYear + t;
-    const monthDays = DAYS_PER_YEAR / 12;
     const { providers, labs, suppliers } = this.world;
     this.longRunPrice = this.openingPrice(t, year);
     for (const provider of providers) {
       provider.retire(day);
       // A contract that ended before this month cannot matter again: the monthly loops skip it.
-      provider.contracts = dropEnded(provider.contracts, day - monthDays);
-      provider.leasesOut = dropEnded(provider.leasesOut, day - monthDays);
+      provider.contracts = dropEnded(provider.contracts, day - AVERAGE_MONTH_DAYS);
+      provider.leasesOut = dropEnded(provider.leasesOut, day - AVERAGE_MONTH_DAYS);
       this.evaluateProviderRules(provider, day, t, year);
     }
     for (let i = 0; i < labs.length; i++) {
       const lab = labs[i]!;
-      lab.contracts = dropEnded(lab.contracts, day - monthDays);
+      lab.contracts = dropEnded(lab.contracts, day - AVERAGE_MONTH_DAYS);
       if (lab.budgetFormula !== undefined) {
         lab.budgetUsdPerYear = lab.budgetFormula({ t, year, revenue: lab.revenueUsdPerYear(t, year), demand: lab.lastDemandH100e });
       }
       // Rounds happen at month ends: a round due within half a month is held now, so that an
       // interval of 30 days means every month rather than every other one.
-      if (day + monthDays / 2 < lab.nextRoundDay) continue;
+      if (day + AVERAGE_MONTH_DAYS / 2 < lab.nextRoundDay) continue;
       lab.nextRoundDay = day + lab.procurement.intervalDays;
       const firstTender = this.tenders.length;
       const signed = tenderRound(lab, {
@@ -306,8 +282,8 @@ class MarketRun {
         return provider.internalDemandH100e(tInternal, this.firstYear + tInternal) + Math.max(provider.loadOn(horizon), projected);
       };
       // Power first: it takes longest to build, and chips cannot run without it (orders are bounded by the power there will be).
-      buildPower(this.sim, provider, monthDays, year, this.endDay, this.powerNeeded(provider, day, t, year, expected(day + provider.powerLeadTimeDays)));
-      orderChips(provider, day, t, year, expected(day + averageLeadTime(provider) + monthDays));
+      buildPower(this.sim, provider, AVERAGE_MONTH_DAYS, year, this.endDay, this.powerNeeded(provider, day, t, year, expected(day + provider.powerLeadTimeDays)));
+      orderChips(provider, day, t, year, expected(day + averageLeadTime(provider) + AVERAGE_MONTH_DAYS));
     }
   }
 
@@ -356,17 +332,7 @@ class MarketRun {
     const independent = this.world.providers.filter((p) => p.owner === undefined);
     const providers = independent.length > 0 ? independent : this.world.providers;
     let total = 0;
-    for (const p of providers) {
-      total += p.pricing.price({
-        costUsdPerGpuHour: p.costUsdPerGpuHour,
-        utilization: p.targetUtilization,
-        targetUtilization: p.targetUtilization,
-        bidders: providers.length,
-        spotUsdPerGpuHour: this.spotIndex,
-        t,
-        year,
-      });
-    }
+    for (const p of providers) total += p.reservationPrice(p.targetUtilization, providers.length, this.spotIndex, t, year);
     return total / providers.length;
   }
 
@@ -378,17 +344,11 @@ class MarketRun {
     return trend * noise * lab.exposure.takeAverage(days);
   }
 
-  // Providers learn where demand went unmet (split over the providers each short lab may buy from)
-  // and what spot sold: from this month's lab records, the last ones, from `firstLab` on.
+  // Providers learn where demand went unmet (split over the providers each short lab may buy from),
+  // from this month's lab records, the last ones, from `firstLab` on; clearing told them what they sold.
   private rememberSignals(firstLab: number): void {
     const { providers, labs } = this.world;
-    for (let i = 0; i < providers.length; i++) {
-      const provider = providers[i]!;
-      provider.lastSpotH100e = this.clearing.spotH100e[i]!;
-      provider.lastSpotOfferedH100e = this.clearing.spotOfferedH100e[i]!;
-      provider.lastSoldH100e = this.clearing.soldH100e[i]!;
-      provider.lastUnmetH100e = 0;
-    }
+    for (const provider of providers) provider.lastUnmetH100e = 0;
     for (let i = 0; i < labs.length; i++) {
       const shortfall = this.labs[firstLab + i]!.shortfallH100e;
       const eligible = labs[i]!.eligibleIn(providers);
@@ -561,6 +521,11 @@ class LabTally {
       finalShares: this.last?.shares ?? {},
     };
   }
+}
+
+// A contract's or a lease's figures for the audit, in the audit's column order.
+function termFigures(term: Term): Term {
+  return { volumeH100e: term.volumeH100e, priceUsdPerGpuHour: term.priceUsdPerGpuHour, startDay: term.startDay, endDay: term.endDay, paidUsd: term.paidUsd, earnedUsd: term.earnedUsd };
 }
 
 // The worst share of demand unmet so far, given a year's demand and shortfall.

@@ -1,12 +1,10 @@
 import type { Simulation } from '../kernel/simulation.js';
 import type { ChipType, Provider, Supplier } from './actors.js';
 import { KeyedSums } from './arrays.js';
-import { DAYS_PER_YEAR } from './calendar.js';
+import { AVERAGE_MONTH_DAYS, DAYS_PER_YEAR } from './calendar.js';
 import type { SupplierMonth } from './results.js';
 
 /** The supply side: suppliers produce against capacity and orders; providers order chips and build power. */
-
-const AVERAGE_MONTH_DAYS = DAYS_PER_YEAR / 12;
 
 /**
  * One month of a supplier: capacity (times the month's shock factor) is allocated among the

@@ -2,7 +2,7 @@ import type { KeyedUniforms } from '../kernel/random.js';
 import type { Contract, Lab, Lease, Provider, Supplier } from './actors.js';
 import { bidPrice, entryThreshold } from './auction.js';
 import type { AuctionTerms } from './auction.js';
-import { DAYS_PER_YEAR, HOURS_PER_DAY } from './calendar.js';
+import { AVERAGE_MONTH_DAYS, DAYS_PER_YEAR, HOURS_PER_DAY } from './calendar.js';
 import type { BidView } from './policies.js';
 import type { Bid, TenderRecord } from './results.js';
 import { averageLeadTime, orderMix } from './supply.js';
@@ -16,7 +16,6 @@ import { averageLeadTime, orderMix } from './supply.js';
  * incumbent matches it (right of first refusal). docs/model.md gives the rules and their sources.
  */
 
-const AVERAGE_MONTH_DAYS = DAYS_PER_YEAR / 12;
 const HOURS_PER_YEAR = DAYS_PER_YEAR * HOURS_PER_DAY;
 /** A round tenders at most this many blocks; a larger gap is split into this many equal blocks. */
 export const MAX_BLOCKS_PER_ROUND = 50;
@@ -68,14 +67,13 @@ interface Candidate {
   volumeH100e: number;
   /** The free capacity at delivery of the provider that would serve (itself or its lessor). */
   serverFreeH100e: number;
+  /** The provider whose capacity it leases, at its floor, when it has too little of its own. */
   lessor: Provider | undefined;
-  leaseUsdPerGpuHour: number;
 }
 
 /** An award of (part of) a block. */
 interface Award {
   candidate: Candidate;
-  serverFreeH100e: number;
   priceUsdPerGpuHour: number;
   volumeH100e: number;
   matched: boolean;
@@ -91,7 +89,8 @@ export function tenderRound(lab: Lab, context: RoundContext): readonly Signed[] 
   const horizon = deliveryDay + terms.intervalDays;
   const yearsAhead = (horizon - day) / DAYS_PER_YEAR;
   const forecast = lab.demandTrend(horizon / DAYS_PER_YEAR, context.year + yearsAhead) * lab.exposure.current;
-  const need = forecast * terms.coverage - heldOn(lab, horizon);
+  const heldTotal = heldOn(lab, horizon);
+  const need = forecast * terms.coverage - heldTotal;
   if (!(need > 0)) return NOTHING;
 
   const sizes = blockSizes(need, terms.blockH100e ?? defaultBlock(context.suppliers, day));
@@ -105,9 +104,9 @@ export function tenderRound(lab: Lab, context: RoundContext): readonly Signed[] 
   const reserve = format === 'incumbent' ? maxPrice : Math.min(maxPrice, expectedSpot * (1 + terms.termPremium));
   let budgetUsdPerHour = Math.max(0, (lab.budgetUsdPerYear - annualCost(lab, horizon)) / HOURS_PER_YEAR);
   const held = heldByProvider(lab, horizon);
-  const total = heldOn(lab, horizon) + need;
+  const total = heldTotal + need;
   const signed: Signed[] = [];
-  const free = freeCapacity(context, deliveryDay);
+  const free = new FreeCapacity(context, deliveryDay);
 
   for (let k = 0; k < sizes.length; k++) {
     const size = sizes[k]!;
@@ -119,9 +118,11 @@ export function tenderRound(lab: Lab, context: RoundContext): readonly Signed[] 
     if (candidates.length === 0) break;
     const hours = size * terms.contractMonths * AVERAGE_MONTH_DAYS * HOURS_PER_DAY;
     const auction = beliefs(candidates, reserve, hours, size * context.rules.bidCostUsdPerH100e, context.rules.costSpread);
-    const { bids, byProvider } = sealedBids(format, candidates, incumbent, auction);
+    // Under a right of first refusal, the incumbent when it can serve the block: it does not bid, it may match.
+    const matcher = format === 'match' ? candidates.find((c) => c.provider === incumbent) : undefined;
+    const { bids, byProvider } = sealedBids(format, candidates, incumbent, matcher, auction);
     tender.bids = bids;
-    if (bids.length === 0 && !(format === 'match' && candidates.some((c) => c.provider === incumbent))) {
+    if (bids.length === 0 && matcher === undefined) {
       tender.outcome = 'no-bids';
       break;
     }
@@ -129,7 +130,7 @@ export function tenderRound(lab: Lab, context: RoundContext): readonly Signed[] 
     // A sealed bid is a BidView with one field more: the policy sees the records themselves (it must not change them).
     const ranked = lab.procurementPolicy.rank(view, bids);
     const cap = format === 'open' ? (provider: Provider) => terms.maxShare * total - (held.get(provider) ?? 0) : () => Infinity;
-    const awards = award(format, ranked, byProvider, candidates, incumbent, auction, size, terms.partialBlocks, budgetUsdPerHour, cap, tender);
+    const awards = award(ranked, byProvider, matcher, auction, size, terms.partialBlocks, budgetUsdPerHour, cap, tender);
     for (const a of awards) {
       free.take(a.candidate.lessor ?? a.candidate.provider, a.volumeH100e);
       budgetUsdPerHour -= a.volumeH100e * a.priceUsdPerGpuHour;
@@ -212,20 +213,16 @@ class FreeCapacity {
   }
 }
 
-function freeCapacity(context: RoundContext, deliveryDay: number): FreeCapacity {
-  return new FreeCapacity(context, deliveryDay);
-}
-
 // The providers that can serve the block by its delivery day: from their own free capacity then, or by
 // leasing all of it from the provider whose capacity is cheapest to lease (whole blocks come from one place).
 function candidatesFor(invited: readonly Provider[], lab: Lab, size: number, free: FreeCapacity, context: RoundContext, block: number, expectedSpot: number): Candidate[] {
   const partial = lab.procurement.partialBlocks;
-  const able = invited.length;
+  const bidders = invited.length;
   const candidates: Candidate[] = [];
   for (const provider of invited) {
     const own = free.of(provider);
     let volume = partial ? Math.min(size, Math.max(0, own)) : own >= size ? size : 0;
-    let floor = volume > 0 ? floorOf(provider, volume, own, free.capacity(provider), context, able, expectedSpot) : Infinity;
+    let floor = volume > 0 ? floorOf(provider, volume, own, free.capacity(provider), context, bidders, expectedSpot) : Infinity;
     let lessor: Provider | undefined;
     let serverFree = own;
     if (!(volume > 0) && context.rules.leasing) {
@@ -233,7 +230,7 @@ function candidatesFor(invited: readonly Provider[], lab: Lab, size: number, fre
         if (other === provider || !other.leasable || other.owner !== undefined) continue;
         const spare = free.of(other);
         if (spare < size) continue;
-        const price = floorOf(other, size, spare, free.capacity(other), context, able, expectedSpot);
+        const price = floorOf(other, size, spare, free.capacity(other), context, bidders, expectedSpot);
         if (price < floor) {
           floor = price;
           lessor = other;
@@ -251,7 +248,6 @@ function candidatesFor(invited: readonly Provider[], lab: Lab, size: number, fre
       volumeH100e: volume,
       serverFreeH100e: serverFree,
       lessor,
-      leaseUsdPerGpuHour: lessor === undefined ? 0 : floor,
     });
   }
   return candidates;
@@ -263,15 +259,7 @@ function candidatesFor(invited: readonly Provider[], lab: Lab, size: number, fre
 // share of its spot offer that sold last month), whichever is higher.
 function floorOf(provider: Provider, volume: number, free: number, capacity: number, context: RoundContext, bidders: number, expectedSpot: number): number {
   const utilization = capacity > 0 ? Math.min(1, Math.max(0, 1 - (free - volume) / capacity)) : 1;
-  const reservation = provider.pricing.price({
-    costUsdPerGpuHour: provider.costUsdPerGpuHour,
-    utilization,
-    targetUtilization: provider.targetUtilization,
-    bidders,
-    spotUsdPerGpuHour: context.spotUsdPerGpuHour,
-    t: context.t,
-    year: context.year,
-  });
+  const reservation = provider.reservationPrice(utilization, bidders, context.spotUsdPerGpuHour, context.t, context.year);
   const sellThrough = provider.lastSpotOfferedH100e > 0 ? Math.min(1, provider.lastSpotH100e / provider.lastSpotOfferedH100e) : 0;
   return Math.max(reservation, expectedSpot * sellThrough);
 }
@@ -300,14 +288,19 @@ function beliefs(candidates: readonly Candidate[], reserve: number, hours: numbe
 }
 
 /** The sealed bids of a tender, in the lab's order of providers, and each bidder's candidate. */
-function sealedBids(format: 'open' | 'incumbent' | 'match', candidates: readonly Candidate[], incumbent: Provider | undefined, auction: AuctionTerms): { bids: Bid[]; byProvider: Map<string, Candidate> } {
+function sealedBids(
+  format: 'open' | 'incumbent' | 'match',
+  candidates: readonly Candidate[],
+  incumbent: Provider | undefined,
+  matcher: Candidate | undefined,
+  auction: AuctionTerms,
+): { bids: Bid[]; byProvider: Map<string, Candidate> } {
   const bids: Bid[] = [];
   const byProvider = new Map<string, Candidate>();
   const bidders =
     format === 'incumbent' ? candidates.filter((c) => c.provider === incumbent) : format === 'match' ? candidates.filter((c) => c.provider !== incumbent) : candidates;
-  const incumbentAble = format === 'match' && candidates.some((c) => c.provider === incumbent);
   // Under a right of first refusal the rivals know the incumbent may match any bid above its cost.
-  const terms: AuctionTerms = { ...auction, rivals: Math.max(0, bidders.length - 1), matchers: incumbentAble && bidders.length > 0 ? 1 : 0 };
+  const terms: AuctionTerms = { ...auction, rivals: Math.max(0, bidders.length - 1), matchers: matcher !== undefined && bidders.length > 0 ? 1 : 0 };
   const threshold = entryThreshold(terms);
   for (const c of bidders) {
     if (!(c.costUsdPerGpuHour <= threshold)) continue;
@@ -319,14 +312,12 @@ function sealedBids(format: 'open' | 'incumbent' | 'match', candidates: readonly
 
 // Awards a block (or its parts, with partial blocks) to the ranked bids the lab can take: within its
 // share cap and its budget, and never above its reserve. Under a right of first refusal the incumbent
-// sees the best rival bid and matches it when the price covers its cost; with no rival bid at all it
-// negotiates alone and asks the reserve, as an exclusive incumbent would.
+// (the `matcher`) sees the best rival bid and matches it when the price covers its cost; with no rival
+// bid at all it negotiates alone and asks the reserve, as an exclusive incumbent would.
 function award(
-  format: 'open' | 'incumbent' | 'match',
   ranked: readonly BidView[],
   byProvider: ReadonlyMap<string, Candidate>,
-  candidates: readonly Candidate[],
-  incumbent: Provider | undefined,
+  matcher: Candidate | undefined,
   auction: AuctionTerms,
   size: number,
   partial: boolean,
@@ -355,7 +346,7 @@ function award(
       blocked = affordable > 0 ? (blocked ?? 'capped') : 'over-budget';
       return false;
     }
-    awards.push({ candidate, serverFreeH100e: candidate.serverFreeH100e, priceUsdPerGpuHour: price, volumeH100e: volume, matched });
+    awards.push({ candidate, priceUsdPerGpuHour: price, volumeH100e: volume, matched });
     left -= volume;
     budget -= volume * price;
     return true;
@@ -365,7 +356,6 @@ function award(
   const valid = ranked.filter((b) => byProvider.has(b.provider) && b.priceUsdPerGpuHour > 0 && b.priceUsdPerGpuHour <= auction.reserve);
   for (const b of tender.bids) if (tender.bestRivalUsdPerGpuHour === null || b.priceUsdPerGpuHour < tender.bestRivalUsdPerGpuHour) tender.bestRivalUsdPerGpuHour = b.priceUsdPerGpuHour;
 
-  const matcher = format === 'match' ? candidates.find((c) => c.provider === incumbent) : undefined;
   if (matcher !== undefined && valid.length === 0) {
     // No rival bid: the incumbent negotiates alone.
     if (matcher.costUsdPerGpuHour <= entryThreshold({ ...auction, rivals: 0, matchers: 0 })) {
@@ -396,7 +386,7 @@ function award(
   tender.awardedH100e = volume;
   tender.matched = first.matched;
   tender.leasedFrom = first.candidate.lessor?.id ?? '';
-  tender.serverFreeH100e = first.serverFreeH100e;
+  tender.serverFreeH100e = first.candidate.serverFreeH100e;
   tender.outcome = first.matched ? 'matched' : 'awarded';
   return awards;
 }
@@ -407,7 +397,7 @@ function sign(lab: Lab, a: Award, deliveryDay: number, contractMonths: number): 
   const lease: Lease | undefined =
     lessor === undefined
       ? undefined
-      : { lessee: provider, lessor, volumeH100e: a.volumeH100e, priceUsdPerGpuHour: a.candidate.leaseUsdPerGpuHour, startDay: deliveryDay, endDay, paidUsd: 0, earnedUsd: 0 };
+      : { lessee: provider, lessor, volumeH100e: a.volumeH100e, priceUsdPerGpuHour: a.candidate.floorUsdPerGpuHour, startDay: deliveryDay, endDay, paidUsd: 0, earnedUsd: 0 };
   const contract: Contract = {
     lab,
     provider,

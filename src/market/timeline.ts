@@ -12,21 +12,25 @@ import { isChangeable } from '../scenario/changeable.js';
 export function applyTimelineChange(world: World, compiled: CompiledScenario, sampler: ParameterSampler, index: number, path: string, value: unknown): void {
   if (!isChangeable(path)) throw new Error(`timeline[${index}]: '${path}' cannot change during a run`);
   const [kind, id, field, sub] = path.split('.') as [string, string, string, string | undefined];
-  const number = (): number => sampler.value(value as UncertainSpec, `timeline[${index}].${path}`);
-  // A number, a distribution or a formula (compiled where the entry writes it).
-  const state = (min: number) => stateValue(compiled, value as UncertainOrFormulaSpec, `timeline[${index}].${path}`, `timeline[${index}].set.${path}`, sampler, min);
+  // A distribution is drawn under the parameter's path in this entry; a formula is compiled where the entry writes it.
+  const paramPath = `timeline[${index}].${path}`;
+  const formulaPath = `timeline[${index}].set.${path}`;
+  const number = (): number => sampler.value(value as UncertainSpec, paramPath);
+  // A number, a distribution or a formula: of the actor's state, or of time.
+  const state = () => stateValue(compiled, value as UncertainOrFormulaSpec, paramPath, formulaPath, sampler, 0);
+  const curve = () => timeCurve(compiled, value as UncertainOrFormulaSpec, paramPath, formulaPath, sampler, 0);
   if (kind === 'labs') {
     const lab = world.labById.get(id)!;
     const terms = lab.procurement;
     if (field === 'budgetUsdPerYear') {
-      const budget = state(0);
+      const budget = state();
       lab.budgetFormula = budget.formula;
       if (budget.formula === undefined) lab.budgetUsdPerYear = budget.value;
     } else if (field === 'willingnessToPayUsdPerGpuHour') {
       lab.willingnessGiven = value !== null;
-      if (value !== null) lab.willingness = timeCurve(compiled, value as UncertainOrFormulaSpec, `timeline[${index}].${path}`, `timeline[${index}].set.${path}`, sampler, 0);
+      if (value !== null) lab.willingness = curve();
     } else if (field === 'revenueUsdPerYear') {
-      lab.revenueUsdPerYear = value === null ? () => 0 : timeCurve(compiled, value as UncertainOrFormulaSpec, `timeline[${index}].${path}`, `timeline[${index}].set.${path}`, sampler, 0);
+      lab.revenueUsdPerYear = value === null ? () => 0 : curve();
     } else if (sub === 'strategy') {
       terms.strategy = value as string;
       lab.procurementPolicy = lookupPolicy('procurement', terms.strategy);
@@ -46,12 +50,12 @@ export function applyTimelineChange(world: World, compiled: CompiledScenario, sa
       world.pricingSpecs.set(id, spec);
       // A formula is compiled where it was written: in this entry when it sets one, else where the current one came from.
       if (sub === undefined || sub === 'expression') world.pricingFormulaPaths.set(id, `timeline[${index}].set.${sub === undefined ? path : path.slice(0, -'.expression'.length)}`);
-      const formulaPath = world.pricingFormulaPaths.get(id) ?? `providers[${world.providers.indexOf(provider)}].pricing`;
-      provider.pricing = pricingPolicy(compiled, spec, formulaPath, `timeline[${index}].${path}`, sampler);
+      const pricingFormulaPath = world.pricingFormulaPaths.get(id) ?? `providers[${world.providers.indexOf(provider)}].pricing`;
+      provider.pricing = pricingPolicy(compiled, spec, pricingFormulaPath, paramPath, sampler);
       return;
     }
     if (field === 'capexUsdPerYear' || field === 'powerBuildMwPerYear') {
-      const rule = state(0);
+      const rule = state();
       if (field === 'capexUsdPerYear') provider.capexFormula = rule.formula;
       else provider.powerBuildFormula = rule.formula;
       if (rule.formula === undefined) provider[field] = rule.value;

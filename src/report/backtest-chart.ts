@@ -11,7 +11,7 @@ import { renderSvg } from './render.js';
  */
 
 /** The chart as a Vega-Lite specification, one panel per priced chip. */
-export function backtestChartSpec(outcome: BacktestOutcome): TopLevelSpec {
+function backtestChartSpec(outcome: BacktestOutcome): TopLevelSpec {
   const panels = outcome.pricePaths.map((path) => {
     const unit = path.per === 'chip' ? `USD per ${path.chip}-hour` : 'USD per H100e-hour';
     const months = path.dates.flatMap((date, m) => (Number.isNaN(path.p50[m]!) ? [] : [{ date, p5: path.p5[m], p50: path.p50[m], p95: path.p95[m] }]));

@@ -16,19 +16,8 @@ export function checkSemantics(data: Data, valid: boolean): Finding[] {
   const findings: Finding[] = [];
   const ids = {} as Record<ActorKind, string[]>;
   for (const kind of ACTOR_KINDS) {
-    ids[kind] = [];
-    const firstAt = new Map<string, number>();
-    list(data[kind]).forEach((actor, index) => {
-      const id = field(actor, 'id');
-      if (typeof id !== 'string') return;
-      const first = firstAt.get(id);
-      if (first !== undefined) {
-        findings.push({ path: [kind, index, 'id'], message: `duplicate ${SINGULAR[kind]} id '${id}'; ${kind}[${first}] has it already` });
-      } else {
-        firstAt.set(id, index);
-        ids[kind].push(id);
-      }
-    });
+    const firstId = firstIds(kind, SINGULAR[kind], findings);
+    ids[kind] = list(data[kind]).flatMap((actor, index) => firstId(actor, index) ?? []);
   }
   const reference = (kind: ActorKind, value: unknown, path: Path, options: { key?: boolean } = {}): void => {
     if (typeof value !== 'string') return;
@@ -126,16 +115,32 @@ export function checkSemantics(data: Data, valid: boolean): Finding[] {
     const to = dateOf(field(price, 'to'));
     if (from && to && to < from) findings.push({ path: [...path, 'chipPrice', 'to'], message: `to (${to}) is before from (${from})` });
   };
-  const targetAt = new Map<string, number>();
+  const targetId = firstIds('targets', 'target', findings);
   list(data.targets).forEach((target, t) => {
-    const id = field(target, 'id');
-    const first = typeof id === 'string' ? targetAt.get(id) : undefined;
-    if (first !== undefined) findings.push({ path: ['targets', t, 'id'], message: `duplicate target id '${String(id)}'; targets[${first}] has it already` });
-    else if (typeof id === 'string') targetAt.set(id, t);
+    targetId(target, t);
     metric(field(target, 'metric'), ['targets', t, 'metric']);
   });
 
   findings.push(...formulaFindings(SCENARIO, data));
   findings.push(...checkTimeline(data, valid, inScenario));
   return findings;
+}
+
+/**
+ * The ids of list `name`, item by item: an id met before is a finding at the later item, naming the
+ * item that has it first; the id of an item is returned when it is the first to have it.
+ */
+function firstIds(name: string, noun: string, findings: Finding[]): (item: unknown, index: number) => string | undefined {
+  const firstAt = new Map<string, number>();
+  return (item, index) => {
+    const id = field(item, 'id');
+    if (typeof id !== 'string') return undefined;
+    const first = firstAt.get(id);
+    if (first !== undefined) {
+      findings.push({ path: [name, index, 'id'], message: `duplicate ${noun} id '${id}'; ${name}[${first}] has it already` });
+      return undefined;
+    }
+    firstAt.set(id, index);
+    return id;
+  };
 }
