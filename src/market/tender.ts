@@ -354,7 +354,11 @@ function award(
   // A function, not a comparison, since `take` changes `blocked` behind the compiler's back.
   const overBudget = (): boolean => blocked === 'over-budget';
   const valid = ranked.filter((b) => byProvider.has(b.provider) && b.priceUsdPerGpuHour > 0 && b.priceUsdPerGpuHour <= auction.reserve);
-  for (const b of tender.bids) if (tender.bestRivalUsdPerGpuHour === null || b.priceUsdPerGpuHour < tender.bestRivalUsdPerGpuHour) tender.bestRivalUsdPerGpuHour = b.priceUsdPerGpuHour;
+  // The incumbent's own bids (it bids under exclusivity and in an open tender) are not a rival's.
+  for (const b of tender.bids) {
+    if (b.provider === tender.incumbent) continue;
+    if (tender.bestRivalUsdPerGpuHour === null || b.priceUsdPerGpuHour < tender.bestRivalUsdPerGpuHour) tender.bestRivalUsdPerGpuHour = b.priceUsdPerGpuHour;
+  }
 
   if (matcher !== undefined && valid.length === 0) {
     // No rival bid: the incumbent negotiates alone.

@@ -480,8 +480,9 @@ function untouched(raw: Raw): Set<string> {
 
 /**
  * Tenders: a block is never split (unless its lab allows partial blocks), each awarded block is one
- * contract of its size, a matched price is the best rival bid, no bid is above the lab's reserve,
- * and no provider commits more than it could serve (from its own capacity or its lessor's).
+ * contract of its size, the best rival bid is no bid of the incumbent's, a matched price is the best
+ * rival bid, no bid is above the lab's reserve, and no provider commits more than it could serve
+ * (from its own capacity or its lessor's).
  */
 function checkTenders(raw: Raw, result: RunResult): void {
   const stable = untouched(raw);
@@ -492,6 +493,9 @@ function checkTenders(raw: Raw, result: RunResult): void {
     const where = `tender ${t.tender} of ${t.lab} on ${t.date}`;
     check(t.bids.length <= t.able && t.able <= Math.max(t.invited, 1) + (raw.providers as Raw[]).length, () => `${where}: ${t.bids.length} bids, ${t.able} able, ${t.invited} invited`);
     for (const b of t.bids) check(b.priceUsdPerGpuHour > 0 && b.priceUsdPerGpuHour <= t.reserveUsdPerGpuHour * (1 + REL), () => `${where}: bid ${b.priceUsdPerGpuHour} above the reserve ${t.reserveUsdPerGpuHour}`);
+    // The best rival bid is the lowest bid of a provider other than the incumbent (none: null).
+    const rivals = t.bids.filter((b) => b.provider !== t.incumbent).map((b) => b.priceUsdPerGpuHour);
+    check(t.bestRivalUsdPerGpuHour === (rivals.length > 0 ? Math.min(...rivals) : null), () => `${where}: best rival ${t.bestRivalUsdPerGpuHour}, rivals' bids ${rivals.join(', ')}`);
     // A matched block is paid at the best rival bid (with partial blocks, the rest of it at the rivals' own, higher, bids).
     const partial = labOf(raw, t.lab).procurement.partialBlocks === true;
     if (t.matched) {
