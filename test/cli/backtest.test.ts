@@ -1,20 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { computerace } from '../support/cli.js';
 
-// The built executable, as users run it (npm test builds first, through its pretest script).
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const bin = join(root, 'dist', 'cli', 'bin.js');
 // Two targets: an H100 price band the model meets, and a compute floor out of its reach.
 const fixture = join(root, 'test', 'fixtures', 'backtest-small.yaml');
-
-function computerace(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 describe('computerace backtest', () => {
   const temp = mkdtempSync(join(tmpdir(), 'computerace-backtest-'));

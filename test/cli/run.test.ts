@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -6,20 +6,14 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import pl from 'nodejs-polars';
 import { uncertainParameters } from '../support/scenarios.js';
+import { bin, computerace } from '../support/cli.js';
 
-// The built executable, as users run it (npm test builds first, through its pretest script).
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const bin = join(root, 'dist', 'cli', 'bin.js');
 const scenario = join(root, 'scenarios', 'openai-multicloud-2025.yaml');
 const fragile = join(root, 'test', 'fixtures', 'fragile-pricing.mjs');
 // The scenario's uncertain parameters: a Saltelli group is that many runs plus two.
 const parameters = uncertainParameters(scenario);
 const group = parameters.length + 2;
-
-function computerace(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 describe('computerace run', () => {
   const temp = mkdtempSync(join(tmpdir(), 'computerace-run-'));
