@@ -56,18 +56,23 @@ async function backtest(file: string, flags: BacktestFlags): Promise<string> {
     throw error;
   }
   if (flags.chart !== undefined) {
-    const { writeBacktestChart } = await import('../report/backtest-chart.js');
-    await writeBacktestChart(outcome, flags.chart);
+    const [{ writeBacktestChart }, { OutputError }] = await Promise.all([import('../report/backtest-chart.js'), import('../io/outputs.js')]);
+    await writeBacktestChart(outcome, flags.chart).catch((error: unknown) => {
+      throw error instanceof OutputError ? new UsageError(`--chart ${flags.chart}: ${error.message}`) : error;
+    });
   }
   return flags.json ? JSON.stringify(asJson(outcome), null, 2) : formatBacktest(outcome, experiment);
 }
 
-/** Refuses a chart path whose directory is missing or not writable, or that is a directory. */
+/** Refuses a chart path whose directory is missing or not writable, or that exists and is not a regular file (a directory, /dev/null). */
 async function checkWritable(path: string): Promise<void> {
   const { access, constants, stat } = await import('node:fs/promises');
   const { dirname } = await import('node:path');
   const reason = await access(dirname(path), constants.W_OK).then(
-    async () => ((await stat(path).catch(() => undefined))?.isDirectory() ? 'it is a directory' : undefined),
+    async () => {
+      const existing = await stat(path).catch(() => undefined);
+      return existing === undefined || existing.isFile() ? undefined : existing.isDirectory() ? 'it is a directory' : 'it exists and is not a regular file';
+    },
     () => `its directory ${dirname(path)} does not exist or is not writable`,
   );
   if (reason !== undefined) throw new UsageError(`--chart ${path}: cannot write the chart there: ${reason}`);

@@ -11,7 +11,7 @@ export function addMergeCommand(program: Command): void {
     .argument('<shards...>', 'the shard directories, one per shard, in any order')
     .requiredOption('--out <dir>', 'directory for the merged tables (runs, timeseries, events, tenders, bids as .arrow), summary.json, manifest.json')
     .action(async (dirs: string[], flags: { out: string }) => {
-      const [{ mergeShards, ShardMismatch }, { filesWritten, formatBatchSummary }, { OutputError }] = await Promise.all([
+      const [{ mergeShards, ShardMismatch }, { filesWritten, formatBatchSummary }, { OutputError, WriteFailure }] = await Promise.all([
         import('../experiment/merge.js'),
         import('./batch-summary.js'),
         import('../io/outputs.js'),
@@ -22,6 +22,8 @@ export function addMergeCommand(program: Command): void {
         console.log(formatBatchSummary(outcome.scenario.name, outcome, (performance.now() - started) / 1000));
         console.log(`\nmerged ${dirs.length} shard${dirs.length > 1 ? 's' : ''} into ${flags.out}/: ${filesWritten(outcome.rows)}`);
       } catch (error) {
+        // The shards are only read: once there is room, the same merge does it all again.
+        if (error instanceof WriteFailure) throw new UsageError(`${error.message}; the shards are untouched: once there is room, run the merge again`);
         if (error instanceof ShardMismatch || error instanceof OutputError) throw new UsageError(error.message);
         throw error;
       }

@@ -110,7 +110,7 @@ async function batch(file: string, flags: RunFlags, command: Command): Promise<v
     throw error instanceof ShardArgumentError ? new UsageError(error.message) : error;
   }
   // The scenario is loaded by the workers, not here: this thread only coordinates and writes.
-  const [{ runBatch }, { filesWritten, formatBatchSummary }, { progressBar }, { RunFailure }, { OutputError }, { SaltelliDesignError }] = await Promise.all([
+  const [{ runBatch }, { filesWritten, formatBatchSummary }, { progressBar }, { RunFailure }, { OutputError, WriteFailure }, { SaltelliDesignError }] = await Promise.all([
     import('../experiment/batch.js'),
     import('./batch-summary.js'),
     import('./progress.js'),
@@ -144,6 +144,7 @@ async function batch(file: string, flags: RunFlags, command: Command): Promise<v
       shard,
       resume: flags.resume,
       onProgress: (done) => progress.update(done.runs, done.variants),
+      onNotice: (message) => process.stderr.write(`computerace: ${message}\n`),
       signal: interruption.signal,
     });
     progress.stop();
@@ -152,6 +153,7 @@ async function batch(file: string, flags: RunFlags, command: Command): Promise<v
   } catch (error) {
     progress.stop();
     if (interruption.signal.aborted) throw new UsageError(`interrupted: no file in ${out} was left half-written${flags.shard || flags.resume ? '; --resume continues from the last complete block' : ''}`, 130);
+    if (error instanceof WriteFailure) throw new UsageError(`${error.message}; ${afterWriteFailure(flags.shard !== undefined || flags.resume === true)}`);
     if (error instanceof OutputError) throw new UsageError(error.message);
     // Known once the scenario is loaded: how many uncertain parameters the Saltelli design has.
     if (error instanceof SaltelliDesignError) throw new UsageError(error.message);
@@ -164,6 +166,14 @@ async function batch(file: string, flags: RunFlags, command: Command): Promise<v
   }
   // After the batch, with the default signal handling back: Ctrl-C during the report just stops it (the page is written whole or not at all).
   if (flags.report) console.log(await report(out, {}));
+}
+
+/** What to do after a write failed (a full disk): continue from the checkpoints, kept, with the command that does; or run again. */
+function afterWriteFailure(checkpointed: boolean): string {
+  const args = process.argv.slice(2);
+  if (!checkpointed) return 'nothing of the batch was kept: once there is room, run it again (with --resume a batch checkpoints its blocks and can continue where it stopped)';
+  const resume = ['computerace', ...args, ...(args.includes('--resume') ? [] : ['--resume'])].map(shellWord).join(' ');
+  return `the blocks written so far are kept: once there is room, continue with: ${resume}`;
 }
 
 /** Imports the policy modules, and returns them as URLs a worker thread can import too. */

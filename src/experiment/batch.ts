@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import type { Table } from 'apache-arrow';
 import { ArrowFileWriter, ArrowTable } from '../io/arrow.js';
 import type { TableBlock } from '../io/columns.js';
+import type { FolderLock } from '../io/folder.js';
+import type { FileDigest } from '../io/manifest.js';
 import { eachTable, LAYOUT_OF, TABLE_NAMES } from '../io/layout.js';
 import type { TableName, TableRows } from '../io/layout.js';
 import type { BatchDescription, TimeseriesMode } from '../io/layout.js';
@@ -18,7 +20,8 @@ import { ENGINE_VERSION } from '../version.js';
 import type { BlockOutput } from './replicate.js';
 import { stoppingRule, summariseBatch } from './summary.js';
 import { Checkpoint } from './checkpoint.js';
-import { finishedBatch, writeBatchRecords } from './records.js';
+import { RunFailure } from './failure.js';
+import { finishedBatch, removeBatchRecords, writeBatchRecords } from './records.js';
 import { shardRange } from './shards.js';
 import { saltelliDesign } from './sobol.js';
 import type { Shard } from './shards.js';
@@ -65,13 +68,16 @@ export interface BatchOptions {
   /** Run only this shard of the runs (a contiguous range of whole blocks), for one machine of several. */
   shard?: Shard;
   /**
-   * With `out`: leave a finished batch of the same provenance as it is, continue an interrupted one
-   * from its checkpoints, and checkpoint every block written (which writes the data twice), so this
-   * batch can be resumed in turn. Shards always checkpoint.
+   * With `out`: leave a finished batch of the same provenance as it is (when its files are the ones
+   * its manifest records; else it is run again), continue an interrupted one from its checkpoints,
+   * and checkpoint every block written (which writes the data twice), so this batch can be resumed
+   * in turn. Shards always checkpoint.
    */
   resume?: boolean;
   /** Stops the batch after the block being written: partial files are removed, checkpoints kept for --resume. */
   signal?: AbortSignal;
+  /** Hears what the batch found and did about it (with `resume`: a finished batch whose files no longer match its manifest, run again). */
+  onNotice?: (message: string) => void;
   /** Called after each block is written. */
   onProgress?: (progress: { runs: number; total: number; variants: number }) => void;
 }
@@ -117,12 +123,14 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
   const executor: Executor = workers === 0 ? inlineExecutor(settings) : poolExecutor(settings, workers);
   let sinks: Sinks | undefined;
   let checkpoint: Checkpoint | undefined;
+  let lock: FolderLock | undefined;
   const inFlight: Promise<BlockOutput>[] = [];
   try {
     const { description, identity } = await executor.describe();
     // A Saltelli design's columns are the parameters run 0 sampled: only now can its runs be checked (before any output).
     const sobol = settings.design.kind === 'sobol' ? saltelliDesign(seed, description.parameters, options.runs) : undefined;
-    if (options.out !== undefined) await prepareOutputDirectory(options.out);
+    // Held until the batch ends: a second batch into the same folder is refused meanwhile.
+    if (options.out !== undefined) lock = await prepareOutputDirectory(options.out);
     const provenance: Provenance = {
       engineVersion: ENGINE_VERSION,
       scenarioName: identity.name,
@@ -138,7 +146,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
       ...(options.untilPrecision !== undefined ? { untilPrecision: options.untilPrecision } : {}),
     };
     if (options.out !== undefined && options.resume) {
-      const finished = await finishedBatch(options.out, provenance, shard);
+      const finished = await finishedBatch(options.out, provenance, shard, (problem) => options.onNotice?.(`${problem}: running the batch again`));
       if (finished) return finished;
     }
     sinks = new Sinks(description, options.out, arrowMetadata(provenance));
@@ -182,21 +190,24 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
     }
     // Blocks computed past the stopping point are dropped unwritten.
     await Promise.allSettled(inFlight);
+    if (options.out !== undefined) await removeBatchRecords(options.out);
     const rows = await sinks.close();
     const summary = options.out === undefined
       ? summariseBatch(description, metrics)
-      : await writeBatchRecords({ out: options.out, provenance, description, metrics, rows, convergence, commandLine: options.commandLine ?? [], workers, startedAt, shard });
+      : await writeBatchRecords({ out: options.out, provenance, description, metrics, rows, digests: sinks.digests(), convergence, commandLine: options.commandLine ?? [], workers, startedAt, shard });
     await checkpoint?.remove();
     return { description, scenario: { name: identity.name, hash: identity.hash }, runs: metrics.runs, summary, rows, tables: sinks.tables(), convergence };
   } catch (error) {
     // Blocks still running are abandoned with the pool: their failures are no news.
     for (const pending of inFlight) pending.catch(() => undefined);
     await sinks?.abort();
-    // A failed run fails again on resume; an interrupted batch (killed, or stopped by its signal) continues from its checkpoints.
-    if (!options.signal?.aborted) await checkpoint?.remove();
+    // A failed run fails again on resume, so its checkpoints are no use; anything else (an
+    // interruption, a full disk, a file that could not be written) keeps them for --resume.
+    if (error instanceof RunFailure) await checkpoint?.remove();
     throw error;
   } finally {
     await executor.close();
+    await lock?.release();
   }
 }
 
@@ -231,6 +242,11 @@ export class Sinks {
 
   async abort(): Promise<void> {
     await Promise.all(TABLE_NAMES.map((name) => this.byName[name].abort()));
+  }
+
+  /** Each file's size and SHA-256, once closed. */
+  digests(): Record<TableName, FileDigest> {
+    return eachTable((name) => this.byName[name].file!.digest!);
   }
 
   tables(): BatchOutcome['tables'] {

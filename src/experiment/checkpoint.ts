@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { ArrowFileWriter, readBlocks } from '../io/arrow.js';
 import type { ArrowTable } from '../io/arrow.js';
 import type { TableBlock } from '../io/columns.js';
+import { writeFailure } from '../io/errors.js';
+import { CHECKPOINT_DIRECTORY } from '../io/folder.js';
 import { TABLE_NAMES } from '../io/layout.js';
 import type { TableName } from '../io/layout.js';
 import type { BlockOutput, BlockTables } from './replicate.js';
@@ -16,7 +18,7 @@ import type { BlockOutput, BlockTables } from './replicate.js';
  */
 
 /** The checkpoint directory of an output directory. */
-const checkpointDirectory = (out: string): string => join(out, '.checkpoint');
+const checkpointDirectory = (out: string): string => join(out, CHECKPOINT_DIRECTORY);
 
 /** The batch's tables, as its writer has them. */
 export interface CheckpointTables {
@@ -43,8 +45,13 @@ export class Checkpoint {
     const saved = await readFile(join(checkpoint.dir, 'batch.json'), 'utf8').catch(() => undefined);
     if (!resume || saved !== key) {
       await checkpoint.remove();
-      await mkdir(checkpoint.dir, { recursive: true });
-      await writeFile(join(checkpoint.dir, 'batch.json'), key);
+      const file = join(checkpoint.dir, 'batch.json');
+      try {
+        await mkdir(checkpoint.dir, { recursive: true });
+        await writeFile(file, key);
+      } catch (error) {
+        throw writeFailure(file, error);
+      }
     }
     return checkpoint;
   }
@@ -69,18 +76,31 @@ export class Checkpoint {
     }
   }
 
-  /** Saves a written block (into a temporary directory first: a killed process leaves no half block). */
+  /**
+   * Saves a written block (into a temporary directory first: a killed process leaves no half block,
+   * and a block that could not be saved whole, on a full disk, is removed and the others kept).
+   */
   async save(output: BlockOutput): Promise<void> {
     const dir = join(this.dir, `${output.first}.blocks`);
-    await mkdir(`${dir}.partial`, { recursive: true });
-    for (const name of TABLE_NAMES) {
-      const block = output.tables[name];
-      if (block === undefined) continue;
-      const writer = new ArrowFileWriter(join(`${dir}.partial`, `${name}.arrow`), this.tables.byName[name].table);
-      writer.write(block);
-      await writer.close();
+    try {
+      await mkdir(`${dir}.partial`, { recursive: true });
+      for (const name of TABLE_NAMES) {
+        const block = output.tables[name];
+        if (block === undefined) continue;
+        const writer = new ArrowFileWriter(join(`${dir}.partial`, `${name}.arrow`), this.tables.byName[name].table);
+        try {
+          writer.write(block);
+          await writer.close();
+        } catch (error) {
+          await writer.abort();
+          throw error;
+        }
+      }
+      await rename(`${dir}.partial`, dir);
+    } catch (error) {
+      await rm(`${dir}.partial`, { recursive: true, force: true }).catch(() => undefined);
+      throw writeFailure(`${dir}.partial`, error);
     }
-    await rename(`${dir}.partial`, dir);
   }
 
   /** Removes the checkpoints: the batch is finished, or failed for good. */

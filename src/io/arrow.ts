@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import {
@@ -20,6 +21,8 @@ import {
 import type { Data, DataType, Vector } from 'apache-arrow';
 import type { ColumnData, TableBlock } from './columns.js';
 import type { ColumnSpec } from './layout.js';
+import { OutputError, writeFailure } from './errors.js';
+import type { FileDigest } from './manifest.js';
 
 /**
  * Arrow IPC files written batch by batch. A file is written under a temporary name and renamed
@@ -91,31 +94,42 @@ class Pieces extends AsyncByteQueue {
   }
 }
 
-/** Streams record batches into an Arrow IPC file at `path`, by way of `path.partial`. */
+/**
+ * Streams record batches into an Arrow IPC file at `path`, by way of `path.partial`, hashing the
+ * bytes as they go (the manifest records the hash, so a reader can tell the file is the one written).
+ * A failed write (a full disk) is thrown by the next `write` or by `close`, as a WriteFailure.
+ */
 export class ArrowFileWriter {
   private readonly partial: string;
   private readonly pieces = new Pieces();
   private readonly writer = new RecordBatchFileWriter();
   private readonly file: Promise<FileHandle>;
+  private readonly hash = createHash('sha256');
   // Writes are chained, one gathered write (writev) per record batch: piece by piece through a
   // stream cost the main thread of a batch about as much as all the rest of its work.
   private written: Promise<void>;
+  private failure: unknown;
   /** Rows written so far. */
   rows = 0;
+  /** Bytes handed to the file so far. */
+  bytes = 0;
+  /** The file's size and SHA-256, once closed. */
+  digest: FileDigest | undefined;
 
   constructor(readonly path: string, readonly table: ArrowTable) {
     this.partial = `${path}.partial`;
-    this.file = open(this.partial, 'w');
+    // Created afresh ('wx' after removing what a killed process left): never written through a link of that name.
+    this.file = rm(this.partial, { force: true }).then(() => open(this.partial, 'wx'));
     this.written = this.file.then(() => undefined);
-    // A failure to open or write is reported by close() (or made moot by abort()), never left unhandled.
-    this.written.catch(() => undefined);
+    this.watch();
     // The schema goes first, so a table with no rows is still a valid file.
     this.writer.reset(this.pieces, table.schema);
     this.flush();
   }
 
-  /** Appends a block as one record batch. */
+  /** Appends a block as one record batch; throws the failure of an earlier write, if one failed. */
   write(block: TableBlock): void {
+    if (this.failure !== undefined) throw this.failure;
     if (block.rows === 0) return;
     this.writer.write(this.table.batch(block));
     this.rows += block.rows;
@@ -126,9 +140,14 @@ export class ArrowFileWriter {
   async close(): Promise<void> {
     this.writer.finish();
     this.flush();
-    await this.written;
-    await (await this.file).close();
-    await rename(this.partial, this.path);
+    try {
+      await this.written;
+      await (await this.file).close();
+      await rename(this.partial, this.path);
+    } catch (error) {
+      throw writeFailure(this.path, error);
+    }
+    this.digest = { bytes: this.bytes, sha256: this.hash.digest('hex') };
   }
 
   /** Stops writing and removes the partial file. */
@@ -136,18 +155,28 @@ export class ArrowFileWriter {
     await this.written.catch(() => undefined);
     // The file may be closed already (a close() that failed at the rename).
     await this.file.then((file) => file.close()).catch(() => undefined);
-    await rm(this.partial, { force: true });
+    await rm(this.partial, { force: true }).catch(() => undefined);
   }
 
   private flush(): void {
     const pieces = this.pieces.take();
     if (pieces.length === 0) return;
+    // Hashed here, in the order the writer produced them: the order they reach the file.
+    for (const piece of pieces) this.hash.update(piece);
+    const bytes = pieces.reduce((sum, piece) => sum + piece.byteLength, 0);
+    this.bytes += bytes;
     this.written = this.written.then(async () => {
       const { bytesWritten } = await (await this.file).writev(pieces);
-      const bytes = pieces.reduce((sum, piece) => sum + piece.byteLength, 0);
-      if (bytesWritten !== bytes) throw new Error(`${this.partial}: wrote ${bytesWritten} of ${bytes} bytes`);
+      if (bytesWritten !== bytes) throw new OutputError(`cannot write ${this.path}: wrote ${bytesWritten} of ${bytes} bytes (is the disk full?)`);
     });
-    this.written.catch(() => undefined);
+    this.watch();
+  }
+
+  /** Keeps the first failure for `write` to throw; a failure is reported, never left unhandled. */
+  private watch(): void {
+    this.written.catch((error: unknown) => {
+      this.failure ??= writeFailure(this.path, error);
+    });
   }
 }
 
@@ -166,15 +195,107 @@ function arrowType(column: ColumnSpec, dictionaryId: number): DataType {
   }
 }
 
-/** The record batches of an Arrow file as blocks of columns, read one at a time. */
-export async function* readBlocks(path: string, layout: readonly ColumnSpec[]): AsyncGenerator<TableBlock> {
-  const file = await open(path);
-  try {
-    const reader = await RecordBatchReader.from(file);
-    for await (const batch of reader) yield blockOf(batch as RecordBatch, layout);
-  } finally {
-    await file.close();
+/** An Arrow file that is not whole, or not the one expected; the message names it and says why. */
+export class ArrowFileError extends OutputError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ArrowFileError';
   }
+}
+
+/** The magic bytes at both ends of an Arrow IPC file. */
+const MAGIC = Buffer.from('ARROW1');
+/** The magic and its padding at the start, the footer's length and the magic at the end. */
+const FRAME_BYTES = 8 + 4 + MAGIC.length;
+
+/**
+ * The record batches of the Arrow IPC file at `path`, one at a time, after checking it is one:
+ * the magic bytes at both ends and a footer that fits. `check` sees the schema before any batch.
+ * apache-arrow takes a file without the magic for a stream, and random bytes can then send its
+ * reader backwards forever (a negative message length moves its position back); every read is
+ * also bounded by the file, so a damaged file is an ArrowFileError, never a hang.
+ */
+export async function* readRecordBatches(path: string, check?: (schema: Schema) => void): AsyncGenerator<RecordBatch> {
+  const handle = await open(path).catch((error: NodeJS.ErrnoException) => {
+    throw new ArrowFileError(`${path}: cannot open (${error.code ?? error.message})`);
+  });
+  try {
+    const size = (await handle.stat()).size;
+    checkFrame(path, size, await frame(handle, size));
+    let reader;
+    try {
+      reader = await RecordBatchReader.from(boundedFile(path, handle, size));
+      if (!reader.isFile()) throw new Error('not in the file format');
+      await reader.open();
+    } catch (error) {
+      throw damaged(path, error);
+    }
+    check?.(reader.schema);
+    for (;;) {
+      let next;
+      try {
+        next = await reader.next();
+      } catch (error) {
+        throw damaged(path, error);
+      }
+      if (next.done) return;
+      yield next.value as RecordBatch;
+    }
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+/** The schema of the Arrow IPC file at `path` (its fields and metadata), read from its footer. */
+export async function readArrowSchema(path: string): Promise<Schema> {
+  let schema: Schema | undefined;
+  // Stopped before the first record batch is read.
+  for await (const _ of readRecordBatches(path, (found) => (schema = found))) break;
+  return schema!;
+}
+
+/** The first and last bytes of a file, where an Arrow IPC file has its magic and its footer's length. */
+async function frame(handle: FileHandle, size: number): Promise<{ head: Buffer; tail: Buffer }> {
+  const head = Buffer.alloc(Math.min(size, MAGIC.length));
+  const tail = Buffer.alloc(Math.min(size, 4 + MAGIC.length));
+  await handle.read(head, 0, head.length, 0);
+  await handle.read(tail, 0, tail.length, size - tail.length);
+  return { head, tail };
+}
+
+function checkFrame(path: string, size: number, { head, tail }: { head: Buffer; tail: Buffer }): void {
+  if (size === 0) throw new ArrowFileError(`${path}: empty (0 bytes), not an Arrow file`);
+  if (size < FRAME_BYTES || !head.equals(MAGIC)) throw new ArrowFileError(`${path}: not an Arrow IPC file (no ARROW1 magic at its start)`);
+  if (!tail.subarray(4).equals(MAGIC)) throw new ArrowFileError(`${path}: truncated or damaged Arrow file (no ARROW1 magic at its end)`);
+  const footer = tail.readInt32LE(0);
+  if (!(footer > 0 && footer <= size - FRAME_BYTES)) throw new ArrowFileError(`${path}: damaged Arrow file (a footer of ${footer} bytes in a file of ${size})`);
+}
+
+/** What apache-arrow takes for a file handle, with every read checked to lie inside the file. */
+function boundedFile(path: string, handle: FileHandle, size: number): FileHandle {
+  const read = async (buffer: Uint8Array, offset: number, length: number, position: number) => {
+    if (!(Number.isSafeInteger(position) && position >= 0 && length >= 0 && position + length <= size)) throw new ArrowFileError(`${path}: damaged Arrow file (it points outside itself)`);
+    const result = await handle.read(buffer, offset, length, position);
+    // A file cut short while it is read would otherwise be asked for the same bytes forever.
+    if (result.bytesRead === 0 && length > 0) throw new ArrowFileError(`${path}: shorter than when it was opened (is something writing it?)`);
+    return result;
+  };
+  // apache-arrow uses these four (closing is left to readRecordBatches).
+  return { fd: handle.fd, stat: async () => ({ size }), read, close: async () => undefined } as unknown as FileHandle;
+}
+
+function damaged(path: string, error: unknown): ArrowFileError {
+  return error instanceof ArrowFileError ? error : new ArrowFileError(`${path}: damaged Arrow file (${error instanceof Error ? error.message : String(error)})`);
+}
+
+/** The record batches of an Arrow file as blocks of columns, read one at a time; the file's columns must be `layout`'s. */
+export async function* readBlocks(path: string, layout: readonly ColumnSpec[]): AsyncGenerator<TableBlock> {
+  const check = (schema: Schema): void => {
+    const names = schema.fields.map((field) => field.name);
+    const expected = layout.map((column) => column.name);
+    if (names.join('\0') !== expected.join('\0')) throw new ArrowFileError(`${path}: its columns are not the batch's (${names.length} columns, ${expected.length} expected${names.length === expected.length ? `; '${names.find((name, i) => name !== expected[i])}' where '${expected.find((name, i) => name !== names[i])}' was expected` : ''})`);
+  };
+  for await (const batch of readRecordBatches(path, check)) yield blockOf(batch, layout);
 }
 
 /** A record batch back as the columns the writer took: arrays of exactly their length, so the bytes written are the same. */

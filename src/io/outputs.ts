@@ -1,6 +1,12 @@
-import { access, constants, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { access, constants, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BatchDescription } from './layout.js';
+import { OutputError, reasonOf, writeFailure } from './errors.js';
+import { checkFolderIsOurs, lockFolder } from './folder.js';
+import type { FolderLock } from './folder.js';
+import type { FileDigest } from './manifest.js';
+
+export { OutputError, WriteFailure } from './errors.js';
 
 /**
  * The JSON files beside a batch's Arrow tables, and the provenance every output carries. What
@@ -48,14 +54,19 @@ export interface Manifest extends Provenance {
   finishedAt: string;
   /** Runs done per variant. */
   runsDone: number;
-  /** Rows per output file. */
-  files: Record<string, { rows: number }>;
+  /** Per table file: its rows, and its size and SHA-256 as written (what `merge`, `--resume` and `report` check it against). */
+  files: Record<string, FileRecord>;
   node: string;
   platform: string;
   /** The batch's tables as every process described them, so `merge` can rebuild their layouts. */
   description?: BatchDescription;
   /** For a shard of a batch: which one, and the runs it did. */
   shard?: { index: number; count: number; firstRun: number; runs: number };
+}
+
+/** A table file as the manifest records it. */
+export interface FileRecord extends FileDigest {
+  rows: number;
 }
 
 /** The provenance part of a manifest, in the order `arrowMetadata` writes it (so merged files carry the same bytes). */
@@ -69,41 +80,42 @@ export async function writeJsonFile(dir: string, name: string, value: unknown): 
   await writeWhole(join(dir, name), `${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** Writes `text` to `path` under a temporary name, then renames it: the file is whole or absent, never half-written. */
+/**
+ * Writes `text` to `path` under a temporary name, then renames it: the file is whole or absent,
+ * never half-written. Refuses a path that exists and is not a regular file (renaming over
+ * /dev/null would replace the device), and never writes through a link left at the temporary name.
+ */
 export async function writeWhole(path: string, text: string): Promise<void> {
+  await refuseNonRegularFile(path);
   const partial = `${path}.partial`;
   try {
-    await writeFile(partial, text);
+    await rm(partial, { force: true });
+    await writeFile(partial, text, { flag: 'wx' });
     await rename(partial, path);
   } catch (error) {
-    await rm(partial, { force: true });
-    throw error;
+    await rm(partial, { force: true }).catch(() => undefined);
+    throw writeFailure(path, error);
   }
 }
 
-/** An output directory that cannot be written. */
-export class OutputError extends Error {
-  constructor(readonly dir: string, reason: string) {
-    super(`cannot write to output directory '${dir}': ${reason}`);
-    this.name = 'OutputError';
-  }
+/** Refuses to write over `path` when it exists and is not a regular file (a device, a directory, a FIFO). */
+export async function refuseNonRegularFile(path: string): Promise<void> {
+  const existing = await stat(path).catch(() => undefined);
+  if (existing && !existing.isFile()) throw new OutputError(`cannot write ${path}: it exists and is not a regular file`);
 }
 
-/** Creates `dir` (and its parents) and checks it is writable, or throws an OutputError saying why not. */
-export async function prepareOutputDirectory(dir: string): Promise<void> {
+/**
+ * Creates `dir` (and its parents), checks it is writable and holds only what computerace writes,
+ * and locks it for this process: a second batch into it is refused until the lock is released.
+ */
+export async function prepareOutputDirectory(dir: string): Promise<FolderLock> {
   try {
     await mkdir(dir, { recursive: true });
     await access(dir, constants.W_OK);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? '';
-    throw new OutputError(dir, REASONS[code] ?? (error as Error).message);
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new OutputError(`cannot write to output directory '${dir}': ${code === 'EEXIST' ? 'a file of that name exists' : code ? reasonOf(code) : (error as Error).message}`);
   }
+  await checkFolderIsOurs(dir);
+  return lockFolder(dir);
 }
-
-const REASONS: Record<string, string> = {
-  ENOTDIR: 'a part of the path is a file, not a directory',
-  EEXIST: 'a file of that name exists',
-  EACCES: 'permission denied',
-  EROFS: 'read-only file system',
-  ENOSPC: 'no space left on the device',
-};

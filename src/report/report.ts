@@ -5,7 +5,7 @@ import { FAN_CHARTS, FAN_RUNS, readFans } from './fans.js';
 import type { Fans } from './fans.js';
 import { readShocks } from './shocks.js';
 import type { Shocks } from './shocks.js';
-import { readManifest, ReportError } from './results.js';
+import { checkBatchFiles, readManifest, ReportError } from './results.js';
 import { readRunsColumns } from './runs.js';
 import type { RunsColumns } from './runs.js';
 import { drivers, histogram, labRisks, pairedDifferences, summaries } from './analysis.js';
@@ -15,7 +15,7 @@ import type { Draw } from './render.js';
 import { escapeHtml, figure, section, STYLE, table } from './html.js';
 import { formatValue, isShare, metricLabel } from './labels.js';
 import type { Manifest } from '../io/outputs.js';
-import { writeWhole } from '../io/outputs.js';
+import { OutputError, refuseNonRegularFile, WriteFailure, writeWhole } from '../io/outputs.js';
 import type { BatchDescription } from '../io/layout.js';
 
 /**
@@ -60,7 +60,13 @@ function sensitivityOutcomes(description: BatchDescription): string[] {
 
 /** Reads the batch in `dir` and writes its report; the page appears complete or not at all. */
 export async function writeReport(dir: string, options: ReportOptions = {}): Promise<ReportOutcome> {
+  const path = options.out ?? join(dir, 'report.html');
+  // Found out before the batch is read, not after.
+  await refuseNonRegularFile(path).catch((error: OutputError) => {
+    throw new ReportError(error.message);
+  });
   const manifest = await readManifest(dir);
+  await checkBatchFiles(dir, manifest);
   const { description } = manifest;
   const rows = manifest.files['runs.arrow']?.rows ?? manifest.runsDone * description.variants.length;
   const names = [...description.parameters.map((parameter) => `param.${parameter}`), ...keyMetrics(description)];
@@ -71,10 +77,11 @@ export async function writeReport(dir: string, options: ReportOptions = {}): Pro
   ]);
   const charts: string[] = [];
   const html = await page({ manifest, runs, fans, shocks }, charts);
-  const path = options.out ?? join(dir, 'report.html');
   try {
     await writeWhole(path, html);
   } catch (error) {
+    if (error instanceof WriteFailure) throw new ReportError(`${path}: cannot write the report (${error.code})`);
+    if (error instanceof OutputError) throw new ReportError(error.message);
     throw new ReportError(`${path}: cannot write the report (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
   return { path, bytes: Buffer.byteLength(html), charts };

@@ -1,8 +1,10 @@
-import { readFile, open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RecordBatchReader } from 'apache-arrow';
 import type { RecordBatch, Vector } from 'apache-arrow';
+import { readRecordBatches } from '../io/arrow.js';
+import { OutputError } from '../io/errors.js';
+import { lockHolder } from '../io/folder.js';
 import type { BatchDescription } from '../io/layout.js';
+import { readManifest as readManifestFile, verifyBatchFiles } from '../io/manifest.js';
 import type { Manifest } from '../io/outputs.js';
 
 /**
@@ -22,43 +24,36 @@ export class ReportError extends Error {
 /** The manifest of the batch in `dir`, with the description of its tables. */
 export async function readManifest(dir: string): Promise<Manifest & { description: BatchDescription }> {
   const file = join(dir, 'manifest.json');
-  let text: string;
+  let manifest: Manifest | undefined;
   try {
-    text = await readFile(file, 'utf8');
+    manifest = await readManifestFile(dir);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new ReportError(`${file}: not found; expected the output directory of a finished batch (computerace run ... --out DIR)`);
-    throw new ReportError(`${file}: cannot read (${code ?? String(error)})`);
+    throw error instanceof OutputError ? new ReportError(error.message) : error;
   }
-  let manifest: Manifest;
-  try {
-    manifest = JSON.parse(text) as Manifest;
-  } catch (error) {
-    throw new ReportError(`${file}: not valid JSON (${(error as Error).message})`);
-  }
+  if (!manifest) throw new ReportError(`${file}: not found; expected the output directory of a finished batch (computerace run ... --out DIR)`);
   if (manifest.shard) throw new ReportError(`${file}: this is shard ${manifest.shard.index + 1} of ${manifest.shard.count}; merge the shards first (computerace merge)`);
   if (!manifest.description) throw new ReportError(`${file}: no table description; expected a manifest written by computerace 0.1 or later`);
   return manifest as Manifest & { description: BatchDescription };
 }
 
+/**
+ * Refuses a batch folder a batch is writing, or whose table files are not the ones its manifest
+ * records (deleted, emptied, truncated, changed, or another batch's): a report of them would be of
+ * no batch at all.
+ */
+export async function checkBatchFiles(dir: string, manifest: Manifest): Promise<void> {
+  const holder = await lockHolder(dir);
+  if (holder !== undefined) throw new ReportError(`'${dir}' is in use by ${holder}`);
+  const problem = await verifyBatchFiles(dir, manifest);
+  if (problem !== undefined) throw new ReportError(`${problem}: the folder does not hold the batch its manifest describes; run the batch again`);
+}
+
 /** Every record batch of an Arrow file, in order; breaking out of the loop closes the file (a report reads a prefix of the runs so). */
 export async function* recordBatches(file: string): AsyncGenerator<RecordBatch> {
-  let handle;
   try {
-    handle = await open(file);
+    yield* readRecordBatches(file);
   } catch (error) {
-    throw new ReportError(`${file}: cannot open (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
-  try {
-    let reader;
-    try {
-      reader = await RecordBatchReader.from(handle);
-    } catch (error) {
-      throw new ReportError(`${file}: not an Arrow IPC file (${(error as Error).message})`);
-    }
-    for await (const batch of reader) yield batch as RecordBatch;
-  } finally {
-    await handle.close();
+    throw error instanceof OutputError ? new ReportError(error.message) : error;
   }
 }
 

@@ -1,0 +1,98 @@
+import { hostname } from 'node:os';
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { TABLE_NAMES } from './layout.js';
+import { OutputError, writeFailure } from './errors.js';
+import { readManifest } from './manifest.js';
+
+/**
+ * An output folder as the tool owns it: the names it writes there (anything else means the folder
+ * is someone else's, and it is refused rather than overwritten), and a lock file that keeps a
+ * second batch out while one writes, so a folder never ends up with one batch's manifest beside
+ * another's tables.
+ */
+
+/** The lock file of an output folder: `PID HOST`, removed when the batch ends. */
+export const LOCK_FILE = '.lock';
+/** The folder of a batch's checkpoints (see experiment/checkpoint.ts). */
+export const CHECKPOINT_DIRECTORY = '.checkpoint';
+
+/** The files a batch, a merge or a report writes in an output folder. */
+const TOOL_FILES: readonly string[] = [...TABLE_NAMES.map((name) => `${name}.arrow`), 'summary.json', 'manifest.json', 'report.html', LOCK_FILE];
+
+/**
+ * What kind of entry `name` is when the tool wrote it, or undefined when the tool never writes that
+ * name: its files, their `.partial` forms (written, then renamed), the checkpoint folder, and the
+ * `slurm/` and `shard-K/` folders that `computerace slurm` lays out beside its merged files.
+ */
+export function toolEntryKind(name: string): 'file' | 'directory' | undefined {
+  if (TOOL_FILES.includes(name) || (name.endsWith('.partial') && TOOL_FILES.includes(name.slice(0, -'.partial'.length)))) return 'file';
+  if (name === CHECKPOINT_DIRECTORY || name === 'slurm' || /^shard-\d+$/.test(name)) return 'directory';
+  return undefined;
+}
+
+/** Refuses a folder that holds anything the tool did not write, or a manifest that is not the tool's. */
+export async function checkFolderIsOurs(dir: string): Promise<void> {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const kind = toolEntryKind(entry.name);
+    if (kind === undefined) throw new OutputError(`'${dir}' holds '${entry.name}', which computerace does not write: give --out a new or empty folder, or one a batch wrote`);
+    // A link, a device or a FIFO under one of the tool's names is not something it wrote either.
+    if (kind === 'file' ? !entry.isFile() : !entry.isDirectory()) throw new OutputError(`'${dir}/${entry.name}' is not a ${kind === 'file' ? 'regular file' : 'directory'}, so computerace did not write it: give --out a new or empty folder, or one a batch wrote`);
+  }
+  // A manifest it cannot read is someone else's file under the tool's name (a scenario saved as manifest.json, say).
+  await readManifest(dir);
+}
+
+/** A held lock on an output folder. */
+export interface FolderLock {
+  release(): Promise<void>;
+}
+
+/** Locks `dir` for this process, taking over a lock left by a process that is gone; refuses a folder another batch holds. */
+export async function lockFolder(dir: string): Promise<FolderLock> {
+  const path = join(dir, LOCK_FILE);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeFile(path, `${process.pid} ${hostname()}\n`, { flag: 'wx' });
+      return { release: () => rm(path, { force: true }) };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw writeFailure(path, error);
+    }
+    const holder = await lockHolder(dir);
+    if (holder !== undefined) throw new OutputError(`'${dir}' is in use by ${holder}`);
+    // Left by a process that is gone (killed, or the machine restarted): taken over.
+    await rm(path, { force: true });
+  }
+  throw new OutputError(`'${dir}' is in use by another process that has just locked it`);
+}
+
+/**
+ * Who holds the lock on `dir` (`pid N`, with its host when it is another machine, and what to do),
+ * or undefined when no live process does.
+ */
+export async function lockHolder(dir: string): Promise<string | undefined> {
+  const path = join(dir, LOCK_FILE);
+  const text = await readFile(path, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  const match = /^(\d+) (\S+)\n$/.exec(text);
+  if (!match) {
+    // Created and not yet written by a process starting up, or garbage left long ago.
+    const age = Date.now() - ((await stat(path).catch(() => undefined))?.mtimeMs ?? 0);
+    return age < 10_000 ? 'a process that is starting' : undefined;
+  }
+  const pid = Number(match[1]);
+  const host = match[2]!;
+  const advice = 'a batch is writing there; wait for it to end or choose another folder';
+  if (host !== hostname()) return `pid ${pid} on ${host}: ${advice} (if none runs there, remove ${path})`;
+  return isAlive(pid) ? `pid ${pid}: ${advice}` : undefined;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, but belongs to another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
