@@ -210,10 +210,12 @@ const FRAME_BYTES = 8 + 4 + MAGIC.length;
 
 /**
  * The record batches of the Arrow IPC file at `path`, one at a time, after checking it is one:
- * the magic bytes at both ends and a footer that fits. `check` sees the schema before any batch.
- * apache-arrow takes a file without the magic for a stream, and random bytes can then send its
- * reader backwards forever (a negative message length moves its position back); every read is
- * also bounded by the file, so a damaged file is an ArrowFileError, never a hang.
+ * the magic bytes at both ends, a footer that fits, record batches inside the file. `check` sees
+ * the schema before any batch. apache-arrow takes a file without the magic for a stream, and its
+ * iterator goes back to a record batch whose message it cannot use and reads it again, forever
+ * (random bytes, one flipped byte of a message header, a negative length); here the batches the
+ * footer lists are read one by one, each once, every read bounded by the file, so a damaged file
+ * is an ArrowFileError naming it, never a hang.
  */
 export async function* readRecordBatches(path: string, check?: (schema: Schema) => void): AsyncGenerator<RecordBatch> {
   const handle = await open(path).catch((error: NodeJS.ErrnoException) => {
@@ -221,7 +223,7 @@ export async function* readRecordBatches(path: string, check?: (schema: Schema) 
   });
   try {
     const size = (await handle.stat()).size;
-    checkFrame(path, size, await frame(handle, size));
+    const footerStart = checkFrame(path, size, await frame(handle, size));
     let reader;
     try {
       reader = await RecordBatchReader.from(boundedFile(path, handle, size));
@@ -230,16 +232,22 @@ export async function* readRecordBatches(path: string, check?: (schema: Schema) 
     } catch (error) {
       throw damaged(path, error);
     }
+    const batches = reader.numRecordBatches;
+    for (let index = 0; index < batches; index++) {
+      const block = reader.footer?.getRecordBatch(index);
+      const [offset, metadata, body] = [Number(block?.offset), Number(block?.metaDataLength), Number(block?.bodyLength)];
+      if (!(offset >= 8 && metadata > 0 && body >= 0 && offset + metadata + body <= footerStart)) throw new ArrowFileError(`${path}: damaged Arrow file (record batch ${index} lies outside the file)`);
+    }
     check?.(reader.schema);
-    for (;;) {
-      let next;
+    for (let index = 0; index < batches; index++) {
+      let batch;
       try {
-        next = await reader.next();
+        batch = await reader.readRecordBatch(index);
       } catch (error) {
         throw damaged(path, error);
       }
-      if (next.done) return;
-      yield next.value as RecordBatch;
+      if (!batch) throw new ArrowFileError(`${path}: damaged Arrow file (record batch ${index} is not one)`);
+      yield batch as RecordBatch;
     }
   } finally {
     await handle.close().catch(() => undefined);
@@ -263,12 +271,14 @@ async function frame(handle: FileHandle, size: number): Promise<{ head: Buffer; 
   return { head, tail };
 }
 
-function checkFrame(path: string, size: number, { head, tail }: { head: Buffer; tail: Buffer }): void {
+/** Checks the magic bytes at both ends and the footer's length; returns where the footer starts. */
+function checkFrame(path: string, size: number, { head, tail }: { head: Buffer; tail: Buffer }): number {
   if (size === 0) throw new ArrowFileError(`${path}: empty (0 bytes), not an Arrow file`);
   if (size < FRAME_BYTES || !head.equals(MAGIC)) throw new ArrowFileError(`${path}: not an Arrow IPC file (no ARROW1 magic at its start)`);
   if (!tail.subarray(4).equals(MAGIC)) throw new ArrowFileError(`${path}: truncated or damaged Arrow file (no ARROW1 magic at its end)`);
   const footer = tail.readInt32LE(0);
   if (!(footer > 0 && footer <= size - FRAME_BYTES)) throw new ArrowFileError(`${path}: damaged Arrow file (a footer of ${footer} bytes in a file of ${size})`);
+  return size - tail.length - footer;
 }
 
 /** What apache-arrow takes for a file handle, with every read checked to lie inside the file. */

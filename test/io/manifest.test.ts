@@ -1,0 +1,78 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { TABLE_NAMES } from '../../src/io/layout.js';
+import { fileDigest, readManifest, verifyBatchFiles } from '../../src/io/manifest.js';
+import type { Manifest } from '../../src/io/outputs.js';
+
+const root = mkdtempSync(join(tmpdir(), 'computerace-manifest-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** A folder of five table files of distinct bytes, and a manifest recording their sizes and hashes as a batch does. */
+function batchFolder(name: string): { dir: string; manifest: Manifest } {
+  const dir = join(root, name);
+  mkdirSync(dir);
+  const files: Manifest['files'] = {};
+  for (const [i, table] of TABLE_NAMES.entries()) {
+    const bytes = Buffer.alloc(1000 + 100 * i, i + 1);
+    writeFileSync(join(dir, `${table}.arrow`), bytes);
+    files[`${table}.arrow`] = { rows: i, bytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') };
+  }
+  const manifest = { engineVersion: '0.1.0', scenarioName: 's', scenarioHash: 'h', scenario: {}, seed: '1', runs: 1, variants: ['baseline'], design: 'independent', timeseries: 'none', blockSize: 1, commandLine: [], workers: 0, startedAt: 't', finishedAt: 't', runsDone: 1, files, node: 'v', platform: 'p' };
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+  return { dir, manifest };
+}
+
+describe('a batch folder checked against its manifest', () => {
+  it('hashes a file as sha256 of its bytes', async () => {
+    const path = join(root, 'hashed.bin');
+    writeFileSync(path, Buffer.alloc(3_000_000, 7));
+    expect(await fileDigest(path)).toEqual({ bytes: 3_000_000, sha256: createHash('sha256').update(readFileSync(path)).digest('hex') });
+  });
+
+  it('passes when every table is the one the manifest records, and reads the manifest back', async () => {
+    const { dir, manifest } = batchFolder('intact');
+    expect(await verifyBatchFiles(dir, manifest)).toBeUndefined();
+    expect(await readManifest(dir)).toEqual(manifest);
+  });
+
+  const damages: [string, (dir: string) => void, (dir: string) => string][] = [
+    ['a deleted table', (dir) => rmSync(join(dir, 'runs.arrow')), (dir) => `${join(dir, 'runs.arrow')} is missing`],
+    ['an emptied table', (dir) => writeFileSync(join(dir, 'runs.arrow'), ''), (dir) => `${join(dir, 'runs.arrow')} has 0 bytes, but the manifest records 1000`],
+    ['a truncated table', (dir) => truncateSync(join(dir, 'events.arrow'), 10), (dir) => `${join(dir, 'events.arrow')} has 10 bytes, but the manifest records 1200`],
+    ['a table with 8 bytes changed, of the same size', (dir) => {
+      const bytes = readFileSync(join(dir, 'tenders.arrow'));
+      bytes.fill(0xff, 500, 508);
+      writeFileSync(join(dir, 'tenders.arrow'), bytes);
+    }, (dir) => `${join(dir, 'tenders.arrow')}: its SHA-256 is not the one the manifest records (the file changed after it was written)`],
+    ['another batch\'s table of the same size copied in', (dir) => {
+      writeFileSync(join(dir, 'bids.arrow'), Buffer.alloc(1400, 9));
+    }, (dir) => `${join(dir, 'bids.arrow')}: its SHA-256 is not the one the manifest records (the file changed after it was written)`],
+  ];
+  for (const [what, damage, problem] of damages) {
+    it(`names ${what}`, async () => {
+      const { dir, manifest } = batchFolder(what.replace(/\W+/g, '-'));
+      damage(dir);
+      expect(await verifyBatchFiles(dir, manifest)).toBe(problem(dir));
+    });
+  }
+
+  it('does not trust a manifest that records no hashes', async () => {
+    const { dir, manifest } = batchFolder('unhashed');
+    const { sha256: _, ...rest } = manifest.files['runs.arrow']!;
+    const older = { ...manifest, files: { ...manifest.files, 'runs.arrow': rest as Manifest['files'][string] } };
+    expect(await verifyBatchFiles(dir, older)).toBe(`${join(dir, 'manifest.json')} records no content hash for runs.arrow (written by an older computerace)`);
+  });
+
+  it('is not one of computerace\'s when its manifest is not JSON, lacks its fields, or is not a regular file', async () => {
+    const { dir } = batchFolder('foreign');
+    writeFileSync(join(dir, 'manifest.json'), '{"files": {}');
+    await expect(readManifest(dir)).rejects.toThrow(`${join(dir, 'manifest.json')}: not a manifest computerace wrote (not valid JSON)`);
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ name: 'a scenario', seed: 1 }));
+    await expect(readManifest(dir)).rejects.toThrow(`${join(dir, 'manifest.json')}: not a manifest computerace wrote (no 'engineVersion' text)`);
+    rmSync(join(dir, 'manifest.json'));
+    expect(await readManifest(dir)).toBeUndefined();
+  });
+});

@@ -1,0 +1,105 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { OutputError, prepareOutputDirectory, writeWhole } from '../../src/io/outputs.js';
+
+const root = mkdtempSync(join(tmpdir(), 'computerace-outputs-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** A fresh folder under the test's root. */
+function folder(name: string, files: Record<string, string> = {}): string {
+  const dir = join(root, name);
+  mkdirSync(dir, { recursive: true });
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
+  return dir;
+}
+
+describe('a file written whole', () => {
+  it('is written, and replaces a regular file of that name', async () => {
+    const path = join(folder('whole'), 'page.html');
+    await writeWhole(path, 'first');
+    await writeWhole(path, 'second');
+    expect(readFileSync(path, 'utf8')).toBe('second');
+    expect(existsSync(`${path}.partial`)).toBe(false);
+  });
+
+  it('refuses a path that exists and is not a regular file: /dev/null stays a device, a directory a directory', async () => {
+    await expect(writeWhole('/dev/null', 'page')).rejects.toThrow(new OutputError('cannot write /dev/null: it exists and is not a regular file'));
+    expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
+    expect(existsSync('/dev/null.partial')).toBe(false);
+    const dir = folder('a-directory');
+    await expect(writeWhole(dir, 'page')).rejects.toThrow(`cannot write ${dir}: it exists and is not a regular file`);
+    expect(statSync(dir).isDirectory()).toBe(true);
+  });
+
+  it('never writes through a link left at its temporary name', async () => {
+    const dir = folder('linked', { 'victim.txt': 'untouched' });
+    symlinkSync(join(dir, 'victim.txt'), join(dir, 'page.html.partial'));
+    await writeWhole(join(dir, 'page.html'), 'page');
+    expect(readFileSync(join(dir, 'victim.txt'), 'utf8')).toBe('untouched');
+    expect(readFileSync(join(dir, 'page.html'), 'utf8')).toBe('page');
+  });
+});
+
+describe('an output folder', () => {
+  it('is created, and may hold everything computerace writes there', async () => {
+    const dir = folder('ours', { 'runs.arrow': '', 'runs.arrow.partial': '', 'summary.json': '{}', 'report.html': '', 'manifest.json.partial': '' });
+    for (const sub of ['.checkpoint', 'slurm', 'shard-0', 'shard-12']) mkdirSync(join(dir, sub));
+    const lock = await prepareOutputDirectory(dir);
+    await lock.release();
+    const fresh = join(root, 'new', 'nested');
+    await (await prepareOutputDirectory(fresh)).release();
+    expect(statSync(fresh).isDirectory()).toBe(true);
+  });
+
+  const foreign: [string, () => string, RegExp][] = [
+    ['a file computerace does not write', () => folder('notes', { 'notes.txt': 'mine' }), /'.*notes' holds 'notes\.txt', which computerace does not write: give --out a new or empty folder, or one a batch wrote$/],
+    ['a JSON scenario saved as manifest.json', () => folder('scenario', { 'manifest.json': JSON.stringify({ name: 'mine', start: '2025-01-01', end: '2026-12-31', labs: [] }) }), /scenario[/\\]manifest\.json: not a manifest computerace wrote \(no 'engineVersion' text\)$/],
+    ['a manifest that is not JSON', () => folder('garbage', { 'manifest.json': 'garbage {' }), /garbage[/\\]manifest\.json: not a manifest computerace wrote \(not valid JSON\)$/],
+    ['a directory where a table goes (a rename would clash)', () => {
+      const dir = folder('clash');
+      mkdirSync(join(dir, 'runs.arrow'));
+      return dir;
+    }, /clash[/\\]runs\.arrow' is not a regular file, so computerace did not write it/],
+    ['a link under one of its names', () => {
+      const dir = folder('link', { 'elsewhere.txt': 'x' });
+      symlinkSync(join(root, 'link', 'elsewhere.txt'), join(dir, 'summary.json'));
+      rmSync(join(dir, 'elsewhere.txt'));
+      return dir;
+    }, /link[/\\]summary\.json' is not a regular file/],
+  ];
+  for (const [what, make, message] of foreign) {
+    it(`is refused when it holds ${what}, and left as it was`, async () => {
+      const dir = make();
+      const before = spawnSync('ls', ['-la', dir], { encoding: 'utf8' }).stdout;
+      const refusal = await prepareOutputDirectory(dir).catch((error: unknown) => error);
+      expect(refusal).toBeInstanceOf(OutputError);
+      expect((refusal as Error).message).toMatch(message);
+      expect(spawnSync('ls', ['-la', dir], { encoding: 'utf8' }).stdout).toBe(before);
+    });
+  }
+
+  it('is locked by the batch writing it: a second is refused with the holder\'s pid until the first releases it', async () => {
+    const dir = folder('locked');
+    const lock = await prepareOutputDirectory(dir);
+    expect(readFileSync(join(dir, '.lock'), 'utf8')).toBe(`${process.pid} ${hostname()}\n`);
+    await expect(prepareOutputDirectory(dir)).rejects.toThrow(`'${dir}' is in use by pid ${process.pid}: a batch is writing there; wait for it to end or choose another folder`);
+    await lock.release();
+    expect(existsSync(join(dir, '.lock'))).toBe(false);
+    await (await prepareOutputDirectory(dir)).release();
+  });
+
+  it('takes over a lock left by a process that is gone, but not one held from another host', async () => {
+    const dir = folder('stale');
+    const gone = spawnSync(process.execPath, ['-e', '']).pid!;
+    writeFileSync(join(dir, '.lock'), `${gone} ${hostname()}\n`);
+    const lock = await prepareOutputDirectory(dir);
+    expect(readFileSync(join(dir, '.lock'), 'utf8')).toBe(`${process.pid} ${hostname()}\n`);
+    await lock.release();
+    writeFileSync(join(dir, '.lock'), `${gone} elsewhere.example\n`);
+    await expect(prepareOutputDirectory(dir)).rejects.toThrow(`'${dir}' is in use by pid ${gone} on elsewhere.example: a batch is writing there; wait for it to end or choose another folder (if none runs there, remove ${join(dir, '.lock')})`);
+    expect(lstatSync(join(dir, '.lock')).isFile()).toBe(true);
+  });
+});
