@@ -171,7 +171,7 @@ async function batch(file: string, flags: RunFlags, command: Command): Promise<v
 /** What to do after a write failed (a full disk): continue from the checkpoints, kept, with the command that does; or run again. */
 function afterWriteFailure(checkpointed: boolean): string {
   const args = process.argv.slice(2);
-  if (!checkpointed) return 'nothing of the batch was kept: once there is room, run it again (with --resume a batch checkpoints its blocks and can continue where it stopped)';
+  if (!checkpointed) return 'the batch did not finish, and kept no checkpoints: once there is room, run it again (with --resume a batch checkpoints its blocks and continues where it stopped)';
   const resume = ['computerace', ...args, ...(args.includes('--resume') ? [] : ['--resume'])].map(shellWord).join(' ');
   return `the blocks written so far are kept: once there is room, continue with: ${resume}`;
 }
