@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ArrowFileWriter, readBlocks } from '../io/arrow.js';
 import type { ArrowTable } from '../io/arrow.js';
 import type { TableBlock } from '../io/columns.js';
-import { writeFailure } from '../io/errors.js';
+import { OutputError, writeFailure } from '../io/errors.js';
 import { CHECKPOINT_DIRECTORY } from '../io/folder.js';
 import { TABLE_NAMES } from '../io/layout.js';
 import type { TableName } from '../io/layout.js';
@@ -65,7 +65,13 @@ export class Checkpoint {
       const saved = await readdir(dir);
       // A table with no rows in this block was saved as a file with no record batch.
       const read = async (name: TableName): Promise<TableBlock> => {
-        for await (const block of readBlocks(join(dir, `${name}.arrow`), this.tables.byName[name].table.layout)) return block;
+        try {
+          for await (const block of readBlocks(join(dir, `${name}.arrow`), this.tables.byName[name].table.layout)) return block;
+        } catch (error) {
+          // Written whole then renamed, a saved block is damaged only from outside: the batch cannot trust what follows it.
+          if (error instanceof OutputError) throw new OutputError(`${error.message}: a damaged checkpoint; remove ${this.dir} to run the batch from the start`);
+          throw error;
+        }
         return { rows: 0, columns: [] };
       };
       const tables = { runs: await read('runs') } as BlockTables;

@@ -82,7 +82,7 @@ export async function lockHolder(dir: string): Promise<string | undefined> {
   }
   const pid = Number(match[1]);
   const host = match[2]!;
-  const advice = 'a batch is writing there; wait for it to end or choose another folder';
+  const advice = 'a computerace batch, merge or report is using it; wait for it to end or choose another folder';
   if (host !== hostname()) return `pid ${pid} on ${host}: ${advice} (if none runs there, remove ${path})`;
   return isAlive(pid) ? `pid ${pid}: ${advice}` : undefined;
 }

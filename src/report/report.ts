@@ -66,7 +66,16 @@ export async function writeReport(dir: string, options: ReportOptions = {}): Pro
     throw new ReportError(error.message);
   });
   const manifest = await readManifest(dir);
-  await checkBatchFiles(dir, manifest);
+  const lock = await checkBatchFiles(dir, manifest, options.out === undefined);
+  try {
+    return await writePage(dir, manifest, path, options);
+  } finally {
+    await lock?.release();
+  }
+}
+
+/** Reads the batch's tables and writes the page at `path`. */
+async function writePage(dir: string, manifest: Manifest & { description: BatchDescription }, path: string, options: ReportOptions): Promise<ReportOutcome> {
   const { description } = manifest;
   const rows = manifest.files['runs.arrow']?.rows ?? manifest.runsDone * description.variants.length;
   const names = [...description.parameters.map((parameter) => `param.${parameter}`), ...keyMetrics(description)];

@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import type { RecordBatch, Vector } from 'apache-arrow';
 import { readRecordBatches } from '../io/arrow.js';
 import { OutputError } from '../io/errors.js';
-import { lockHolder } from '../io/folder.js';
+import { lockFolder, lockHolder } from '../io/folder.js';
+import type { FolderLock } from '../io/folder.js';
 import type { BatchDescription } from '../io/layout.js';
 import { readManifest as readManifestFile, verifyBatchFiles } from '../io/manifest.js';
 import type { Manifest } from '../io/outputs.js';
@@ -37,15 +38,27 @@ export async function readManifest(dir: string): Promise<Manifest & { descriptio
 }
 
 /**
- * Refuses a batch folder a batch is writing, or whose table files are not the ones its manifest
- * records (deleted, emptied, truncated, changed, or another batch's): a report of them would be of
- * no batch at all.
+ * Refuses a batch folder another process is writing, or whose table files are not the ones its
+ * manifest records (deleted, emptied, truncated, changed, or another batch's): a report of them
+ * would be of no batch at all. With `lock`, the folder is locked until the returned lock is
+ * released (the page goes into it: no batch may replace the tables meanwhile and find a stale page
+ * beside its own).
  */
-export async function checkBatchFiles(dir: string, manifest: Manifest): Promise<void> {
-  const holder = await lockHolder(dir);
-  if (holder !== undefined) throw new ReportError(`'${dir}' is in use by ${holder}`);
-  const problem = await verifyBatchFiles(dir, manifest);
-  if (problem !== undefined) throw new ReportError(`${problem}: the folder does not hold the batch its manifest describes; run the batch again`);
+export async function checkBatchFiles(dir: string, manifest: Manifest, lock: boolean): Promise<FolderLock | undefined> {
+  let held: FolderLock | undefined;
+  try {
+    if (lock) held = await lockFolder(dir);
+    else {
+      const holder = await lockHolder(dir);
+      if (holder !== undefined) throw new ReportError(`'${dir}' is in use by ${holder}`);
+    }
+    const problem = await verifyBatchFiles(dir, manifest);
+    if (problem !== undefined) throw new ReportError(`${problem}: the folder does not hold the batch its manifest describes; run the batch again`);
+    return held;
+  } catch (error) {
+    await held?.release();
+    throw error instanceof OutputError ? new ReportError(error.message) : error;
+  }
 }
 
 /** Every record batch of an Arrow file, in order; breaking out of the loop closes the file (a report reads a prefix of the runs so). */

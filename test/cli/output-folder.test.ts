@@ -108,7 +108,7 @@ describe('one batch at a time in a folder', () => {
     const deadline = Date.now() + 60_000;
     while (!existsSync(`${go}.waiting`) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     const second = computerace(['run', scenario, ...BATCH, '--seed', '8', '--out', out]);
-    expect(oneLine(second)).toBe(`computerace: '${out}' is in use by pid ${first.pid}: a batch is writing there; wait for it to end or choose another folder`);
+    expect(oneLine(second)).toBe(`computerace: '${out}' is in use by pid ${first.pid}: a computerace batch, merge or report is using it; wait for it to end or choose another folder`);
     writeFileSync(go, '');
     expect(await exited).toBe(0);
     expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).seed).toBe('7');

@@ -85,7 +85,7 @@ describe('an output folder', () => {
     const dir = folder('locked');
     const lock = await prepareOutputDirectory(dir);
     expect(readFileSync(join(dir, '.lock'), 'utf8')).toBe(`${process.pid} ${hostname()}\n`);
-    await expect(prepareOutputDirectory(dir)).rejects.toThrow(`'${dir}' is in use by pid ${process.pid}: a batch is writing there; wait for it to end or choose another folder`);
+    await expect(prepareOutputDirectory(dir)).rejects.toThrow(`'${dir}' is in use by pid ${process.pid}: a computerace batch, merge or report is using it; wait for it to end or choose another folder`);
     await lock.release();
     expect(existsSync(join(dir, '.lock'))).toBe(false);
     await (await prepareOutputDirectory(dir)).release();
@@ -99,7 +99,7 @@ describe('an output folder', () => {
     expect(readFileSync(join(dir, '.lock'), 'utf8')).toBe(`${process.pid} ${hostname()}\n`);
     await lock.release();
     writeFileSync(join(dir, '.lock'), `${gone} elsewhere.example\n`);
-    await expect(prepareOutputDirectory(dir)).rejects.toThrow(`'${dir}' is in use by pid ${gone} on elsewhere.example: a batch is writing there; wait for it to end or choose another folder (if none runs there, remove ${join(dir, '.lock')})`);
+    await expect(prepareOutputDirectory(dir)).rejects.toThrow(`'${dir}' is in use by pid ${gone} on elsewhere.example: a computerace batch, merge or report is using it; wait for it to end or choose another folder (if none runs there, remove ${join(dir, '.lock')})`);
     expect(lstatSync(join(dir, '.lock')).isFile()).toBe(true);
   });
 });

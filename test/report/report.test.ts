@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -13,6 +13,7 @@ import { keyMetrics } from '../../src/experiment/metrics.js';
 import { drivers, pairedDifferences } from '../../src/report/analysis.js';
 import { FAN_CHARTS, readFans } from '../../src/report/fans.js';
 import { writeReport } from '../../src/report/report.js';
+import { prepareOutputDirectory } from '../../src/io/outputs.js';
 import { readManifest, ReportError } from '../../src/report/results.js';
 import { readRunsColumns } from '../../src/report/runs.js';
 import { readShocks } from '../../src/report/shocks.js';
@@ -214,6 +215,38 @@ describe('computerace report', () => {
     const body = (path: string) => readFileSync(path, 'utf8').replace(/<p class="lead">.*?<\/p>/s, '').replace(/<section id="provenance">.*<\/section>/s, '').replace(/gradient_\d+/g, 'gradient');
     expect(body(a.path)).toBe(body(b.path));
   }, 120_000);
+
+  it('refuses a folder a batch is writing, and one whose tables are not the ones its manifest records (emptied, truncated, random bytes)', async () => {
+    const dir = join(root, 'damaged');
+    cpSync(compared, dir, { recursive: true });
+    writeFileSync(join(dir, '.lock'), `${process.pid} ${hostname()}\n`);
+    await expect(writeReport(dir)).rejects.toThrow(new ReportError(`'${dir}' is in use by pid ${process.pid}: a computerace batch, merge or report is using it; wait for it to end or choose another folder`));
+    rmSync(join(dir, '.lock'));
+    const recorded = statSync(join(dir, 'runs.arrow')).size;
+    for (const [content, problem] of [
+      ['', `has 0 bytes, but the manifest records ${recorded}`],
+      [readFileSync(join(compared, 'runs.arrow')).subarray(0, recorded - 100), `has ${recorded - 100} bytes, but the manifest records ${recorded}`],
+      [Buffer.alloc(recorded, 0x5a), ': its SHA-256 is not the one the manifest records (the file changed after it was written)'],
+    ] as const) {
+      writeFileSync(join(dir, 'runs.arrow'), content);
+      const error = await writeReport(dir).catch((error: unknown) => error);
+      expect(error).toBeInstanceOf(ReportError);
+      expect((error as Error).message).toBe(`${join(dir, 'runs.arrow')}${problem.startsWith(':') ? '' : ' '}${problem}: the folder does not hold the batch its manifest describes; run the batch again`);
+    }
+    expect(existsSync(join(dir, 'report.html'))).toBe(false);
+    await expect(writeReport(compared, { out: '/dev/null' })).rejects.toThrow(new ReportError('cannot write /dev/null: it exists and is not a regular file'));
+  });
+
+  it('holds the batch folder while it writes its page there: no batch replaces the tables under it', async () => {
+    const dir = join(root, 'held');
+    cpSync(compared, dir, { recursive: true });
+    const writing = writeReport(dir, { fanRuns: 10 });
+    while (!existsSync(join(dir, '.lock'))) await new Promise((resolve) => setTimeout(resolve, 5));
+    await expect(prepareOutputDirectory(dir)).rejects.toThrow(`'${dir}' is in use by pid ${process.pid}`);
+    await writing;
+    expect(readdirSync(dir)).not.toContain('.lock');
+    expect(existsSync(join(dir, 'report.html'))).toBe(true);
+  }, 60_000);
 
   it('refuses a directory that is not a finished batch, naming the file', async () => {
     await expect(writeReport(join(root, 'nowhere'))).rejects.toThrow(ReportError);
