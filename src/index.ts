@@ -92,7 +92,10 @@ export type { Interval, SaltelliDesign, SaltelliRow, SobolIndices, SobolIndicesO
 export type { Shard, ShardRange } from './experiment/shards.js';
 export { TABLE_NAMES, TIMESERIES_MODES } from './io/layout.js';
 export type { BatchDescription, TableName, TableRows, TimeseriesMode } from './io/layout.js';
-export type { Manifest, Provenance } from './io/outputs.js';
+export type { FileRecord, Manifest, Provenance } from './io/outputs.js';
+export { OutputError, WriteFailure } from './io/errors.js';
+export { ArrowFileError } from './io/arrow.js';
+export { readManifest, verifyBatchFiles } from './io/manifest.js';
 export { partialRankCorrelation, rankRegression, rankTransform } from './experiment/sensitivity.js';
 export type { RankRegression, RankRegressionOptions } from './experiment/sensitivity.js';
 

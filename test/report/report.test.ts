@@ -219,6 +219,7 @@ describe('computerace report', () => {
   it('refuses a folder a batch is writing, and one whose tables are not the ones its manifest records (emptied, truncated, random bytes)', async () => {
     const dir = join(root, 'damaged');
     cpSync(compared, dir, { recursive: true });
+    rmSync(join(dir, 'report.html'), { force: true });
     writeFileSync(join(dir, '.lock'), `${process.pid} ${hostname()}\n`);
     await expect(writeReport(dir)).rejects.toThrow(new ReportError(`'${dir}' is in use by pid ${process.pid}: a computerace batch, merge or report is using it; wait for it to end or choose another folder`));
     rmSync(join(dir, '.lock'));
