@@ -67,14 +67,17 @@ export type { AuctionTerms } from './market/auction.js';
 export type {
   Bid,
   ChipMonth,
+  DealEvent,
   LabMonth,
   LabSummary,
   MarketMonth,
   NotableEvent,
+  PolicyEvent,
   ProviderMonth,
   RunAudit,
   RunResult,
   RunSummary,
+  ShockEvent,
   SupplierMonth,
   TenderRecord,
 } from './market/results.js';

@@ -44,7 +44,7 @@ export function addRunCommand(program: Command): void {
     .argument('<scenario>', 'a scenario file (YAML or JSON)')
     .option('--runs <n>', 'runs per variant (default 1000)', positiveInteger)
     .option('--seed <seed>', 'master seed: run i draws only from streams derived from (seed, i)', '1')
-    .option('--out <dir>', 'directory for the tables (runs, timeseries, events, tenders, bids as .arrow), summary.json, manifest.json (default results/<scenario name>)')
+    .option('--out <dir>', 'directory for the tables (runs, market, labs, providers, suppliers, chips as kept by --timeseries, events, tenders, bids as .arrow), summary.json, manifest.json (default results/<scenario name>)')
     .option('--workers <w>', `worker threads (default: the ${availableParallelism()} available cores; 0 runs in this thread)`, nonNegativeInteger)
     .option('--set <path=value>', 'override a field after composition (repeatable)', collect, [])
     .option('--sweep <path=v1,v2,...>', 'run a variant for each value; several sweeps make a grid (repeatable)', collect, [])
@@ -149,7 +149,7 @@ async function batch(file: string, flags: RunFlags, command: Command): Promise<v
     });
     progress.stop();
     console.log(formatBatchSummary(outcome.scenario.name, outcome, (performance.now() - started) / 1000));
-    console.log(`\nwrote ${out}/: ${filesWritten(outcome.rows)}`);
+    console.log(`\nwrote ${out}/: ${filesWritten(outcome.rows, outcome.description)}`);
   } catch (error) {
     progress.stop();
     if (interruption.signal.aborted) throw new UsageError(`interrupted: no file in ${out} was left half-written${flags.shard || flags.resume ? '; --resume continues from the last complete block' : ''}`, 130);

@@ -5,7 +5,6 @@ import type { ArrowTable } from '../io/arrow.js';
 import type { TableBlock } from '../io/columns.js';
 import { OutputError, writeFailure } from '../io/errors.js';
 import { CHECKPOINT_DIRECTORY } from '../io/folder.js';
-import { TABLE_NAMES } from '../io/layout.js';
 import type { TableName } from '../io/layout.js';
 import type { BlockOutput, BlockTables } from './replicate.js';
 
@@ -20,9 +19,10 @@ import type { BlockOutput, BlockTables } from './replicate.js';
 /** The checkpoint directory of an output directory. */
 const checkpointDirectory = (out: string): string => join(out, CHECKPOINT_DIRECTORY);
 
-/** The batch's tables, as its writer has them. */
+/** The batch's tables, as its writer has them: those it writes (batchTables), by name. */
 export interface CheckpointTables {
-  byName: Record<TableName, { table: ArrowTable }>;
+  names: readonly TableName[];
+  byName: Partial<Record<TableName, { table: ArrowTable }>>;
 }
 
 /** The saved blocks of one batch in one directory. */
@@ -41,7 +41,8 @@ export class Checkpoint {
   static async open(out: string, identity: { provenance: { scenarioHash: string; variants: string[] }; range: unknown }, resume: boolean, tables: CheckpointTables): Promise<Checkpoint> {
     const { scenarioHash, variants } = identity.provenance;
     const checkpoint = new Checkpoint(checkpointDirectory(out), tables, variants.length, scenarioHash);
-    const key = JSON.stringify(identity);
+    // The tables are part of what a saved block is: blocks saved with other tables (by an older computerace) are cleared.
+    const key = JSON.stringify({ ...identity, tables: tables.names });
     const saved = await readFile(join(checkpoint.dir, 'batch.json'), 'utf8').catch(() => undefined);
     if (!resume || saved !== key) {
       await checkpoint.remove();
@@ -62,11 +63,10 @@ export class Checkpoint {
     let next = first;
     while (names.has(`${next}.blocks`)) {
       const dir = join(this.dir, `${next}.blocks`);
-      const saved = await readdir(dir);
-      // A table with no rows in this block was saved as a file with no record batch.
+      // A table with no rows in this block was saved as a file with no record batch; every table of the batch was saved.
       const read = async (name: TableName): Promise<TableBlock> => {
         try {
-          for await (const block of readBlocks(join(dir, `${name}.arrow`), this.tables.byName[name].table.layout)) return block;
+          for await (const block of readBlocks(join(dir, `${name}.arrow`), this.tables.byName[name]!.table.layout)) return block;
         } catch (error) {
           // Written whole then renamed, a saved block is damaged only from outside: the batch cannot trust what follows it.
           if (error instanceof OutputError) throw new OutputError(`${error.message}: a damaged checkpoint; remove ${this.dir} to run the batch from the start`);
@@ -75,7 +75,7 @@ export class Checkpoint {
         return { rows: 0, columns: [] };
       };
       const tables = { runs: await read('runs') } as BlockTables;
-      for (const name of TABLE_NAMES) if (name !== 'runs' && saved.includes(`${name}.arrow`)) tables[name] = await read(name);
+      for (const name of this.tables.names) if (name !== 'runs') tables[name] = await read(name);
       const count = tables.runs.rows / this.variants;
       yield { first: next, count, tables, scenarioHash: this.scenarioHash };
       next += count;
@@ -90,10 +90,10 @@ export class Checkpoint {
     const dir = join(this.dir, `${output.first}.blocks`);
     try {
       await mkdir(`${dir}.partial`, { recursive: true });
-      for (const name of TABLE_NAMES) {
+      for (const name of this.tables.names) {
         const block = output.tables[name];
         if (block === undefined) continue;
-        const writer = new ArrowFileWriter(join(`${dir}.partial`, `${name}.arrow`), this.tables.byName[name].table);
+        const writer = new ArrowFileWriter(join(`${dir}.partial`, `${name}.arrow`), this.tables.byName[name]!.table);
         try {
           writer.write(block);
           await writer.close();

@@ -6,7 +6,7 @@ import type { CompiledScenario } from '../scenario/compile.js';
 import type { ScenarioSpec } from '../scenario/schema.js';
 import { APPENDER_OF, textBytesPerRow } from '../io/columns.js';
 import type { BlockSize, TableBlock } from '../io/columns.js';
-import { ACTOR_KINDS, TABLE_NAMES } from '../io/layout.js';
+import { ACTOR_KINDS, batchTables } from '../io/layout.js';
 import type { ActorKind, BatchDescription, TableName, TimeseriesMode } from '../io/layout.js';
 import { RunFailure } from './failure.js';
 import { latinHypercube } from './lhs.js';
@@ -38,7 +38,7 @@ export interface ReplicationPlan {
 export interface BlockOutput {
   first: number;
   count: number;
-  /** Each table's rows; a batch without monthly series has no timeseries block. */
+  /** Each table's rows: the tables the batch writes (batchTables), no others. */
   tables: BlockTables;
   /** The hash of the scenario that produced the rows, so a batch can check every process ran the same one. */
   scenarioHash: string;
@@ -113,6 +113,7 @@ export class Replicator {
       providers: union(specs.map((spec) => spec.providers.map((provider) => provider.id))),
       suppliers: union(specs.map((spec) => spec.suppliers.map((supplier) => supplier.id))),
       chips: union(specs.map((spec) => spec.chips.map((chip) => chip.id))),
+      shocks: union(specs.map((spec) => spec.shocks.map((shock) => shock.id))),
       parameters: union(specs.map((_, v) => Object.keys(this.simulate(0, v, undefined, []).sampled))),
       timeseriesKinds: wanted.filter((kind) => kept.includes(kind)),
     };
@@ -127,11 +128,12 @@ export class Replicator {
     // The last block's sizes, plus a little, size this block's arrays: no growing as it fills, and
     // little spare room to allocate (a block's arrays are megabytes, moved to the writer and freed there).
     const expected = (last: BlockSize): BlockSize => ({ rows: last.rows * 1.05 * done + 8, textBytesPerRow: last.textBytesPerRow?.map((bytes) => bytes * 1.05) });
-    const names = TABLE_NAMES.filter((name) => name !== 'timeseries' || description.timeseriesKinds.length > 0);
+    const names = batchTables(description);
     // The runs table has one row per run and variant; the others are sized from the last block.
     const appenders = names.map((name) => APPENDER_OF[name](description, name === 'runs' ? { rows: done } : expected(this.lastBlock[name] ?? NO_BLOCK)));
-    // The monthly series the timeseries table has; the runs spare building the others.
-    const keep = MONTHLY_SERIES.filter((series) => description.timeseriesKinds.includes(KIND_OF_OUTPUT[series]));
+    // The monthly series the tables keep (and the market's, which dates them); the runs spare building the others.
+    const kinds = description.timeseriesKinds;
+    const keep = MONTHLY_SERIES.filter((series) => kinds.includes(KIND_OF_OUTPUT[series]) || (series === 'market' && kinds.length > 0));
     for (let runIndex = first; runIndex < first + count; runIndex++) {
       for (let variant = 0; variant < this.compiled.length; variant++) {
         const result = this.simulate(runIndex, variant, this.uniforms(runIndex), keep);

@@ -8,7 +8,8 @@ import { mergeShards } from '../../src/experiment/merge.js';
 import { parseShard, shardRange } from '../../src/experiment/shards.js';
 
 const SCENARIO = fileURLToPath(new URL('../../scenarios/openai-multicloud-2025.yaml', import.meta.url));
-const COMPARED = ['runs.arrow', 'timeseries.arrow', 'events.arrow', 'tenders.arrow', 'bids.arrow', 'summary.json'] as const;
+// A summary batch's tables: the runs, the market's and the labs' monthly series, events, tenders and bids.
+const COMPARED = ['runs.arrow', 'market.arrow', 'labs.arrow', 'events.arrow', 'tenders.arrow', 'bids.arrow', 'summary.json'] as const;
 // 23 runs in blocks of 5 make 5 blocks: 2, 3 and 7 shards do not divide them (7 leaves empty shards).
 const BATCH = { scenario: SCENARIO, runs: 23, seed: 42, blockSize: 5, timeseries: 'summary', workers: 0 } as const;
 
