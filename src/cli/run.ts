@@ -48,7 +48,7 @@ export function addRunCommand(program: Command): void {
     .option('--workers <w>', `worker threads (default: the ${availableParallelism()} available cores; 0 runs in this thread)`, nonNegativeInteger)
     .option('--set <path=value>', 'override a field after composition (repeatable)', collect, [])
     .option('--sweep <path=v1,v2,...>', 'run a variant for each value; several sweeps make a grid (repeatable)', collect, [])
-    .addOption(new Option('--timeseries <mode>', 'monthly series to keep: none, summary (market, labs and chips) or all').choices(TIMESERIES_MODES).default('summary'))
+    .addOption(new Option('--timeseries <mode>', 'monthly series to keep, a table per kind of actor: none, summary (market.arrow, labs.arrow) or all (also providers.arrow, suppliers.arrow, chips.arrow)').choices(TIMESERIES_MODES).default('summary'))
     .option('--block-size <n>', 'runs per record batch and per check of --until-precision', positiveInteger, 100)
     .option('--until-precision <share>', 'run until every key metric\'s 95% CI half-width is under this share of its mean (e.g. 0.01)', share)
     .option('--max-runs <n>', 'with --until-precision: the most runs to do (default 100000)', positiveInteger)

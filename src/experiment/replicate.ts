@@ -105,8 +105,10 @@ export class Replicator {
     const union = (lists: string[][]): string[] => [...new Set(lists.flat())];
     const specs = this.plan.variants.map((variant) => variant.spec);
     const baseline = specs[0]!;
-    const kept = baseline.outputs.timeseries.map((kind) => KIND_OF_OUTPUT[kind]);
-    const wanted: readonly ActorKind[] = this.plan.timeseries === 'all' ? ACTOR_KINDS : this.plan.timeseries === 'summary' ? ['market', 'lab', 'chip'] : [];
+    // A scenario's outputs name the kinds of actor it keeps series of; chip generations, which it
+    // cannot name, are kept whenever the mode asks for them.
+    const kept: ActorKind[] = [...baseline.outputs.timeseries.map((kind) => KIND_OF_OUTPUT[kind]), 'chip'];
+    const wanted: readonly ActorKind[] = this.plan.timeseries === 'all' ? ACTOR_KINDS : this.plan.timeseries === 'summary' ? ['market', 'lab'] : [];
     this.described = {
       variants: this.plan.variants.map((variant) => variant.name),
       labs: union(specs.map((spec) => spec.labs.map((lab) => lab.id))),

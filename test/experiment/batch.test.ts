@@ -13,8 +13,8 @@ import { loadScenario } from '../../src/scenario/load.js';
 
 // The batch runner imports its worker from dist/ only when built; tests run the pool from the build.
 const SCENARIO = fileURLToPath(new URL('../../scenarios/openai-multicloud-2025.yaml', import.meta.url));
-// With --timeseries all: every kind of actor the scenario keeps monthly series of (its outputs list no chips).
-const FILES = ['runs.arrow', 'market.arrow', 'labs.arrow', 'providers.arrow', 'suppliers.arrow', 'events.arrow', 'tenders.arrow', 'bids.arrow'] as const;
+// With --timeseries all: a monthly table for every kind of actor.
+const FILES = ['runs.arrow', 'market.arrow', 'labs.arrow', 'providers.arrow', 'suppliers.arrow', 'chips.arrow', 'events.arrow', 'tenders.arrow', 'bids.arrow'] as const;
 const RUNS = 24;
 
 /** Reads an Arrow file with polars: an independent implementation of the format. */
@@ -72,7 +72,7 @@ describe('a Monte Carlo batch', () => {
   it('writes each kind of actor\'s monthly metrics to its own table, its columns only, none of them null', () => {
     const expected = runScenario(compileScenario(loadScenario(SCENARIO).spec), '42', 5);
     const months = expected.market.length;
-    const tables = { market: 'market.arrow', labs: 'labs.arrow', providers: 'providers.arrow', suppliers: 'suppliers.arrow' } as const;
+    const tables = { market: 'market.arrow', labs: 'labs.arrow', providers: 'providers.arrow', suppliers: 'suppliers.arrow', chips: 'chips.arrow' } as const;
     for (const [series, file] of Object.entries(tables)) {
       const table = readWithPolars(join(dirs.one!, file));
       expect(table.height, file).toBe(RUNS * expected[series as keyof typeof tables].length);
