@@ -9,6 +9,7 @@ import { addMergeCommand } from './merge.js';
 import { addSlurmCommand } from './slurm.js';
 import { addReportCommand } from './report.js';
 import { addBacktestCommand } from './backtest.js';
+import { addExportCommand } from './export.js';
 import { collect, integer, positiveInteger, positiveNumber } from './arguments.js';
 import { ScenarioError, formatProblem } from '../scenario/problems.js';
 import type { Problem } from '../scenario/problems.js';
@@ -71,6 +72,7 @@ export function buildProgram(): Command {
   addMergeCommand(program);
   addSlurmCommand(program);
   addReportCommand(program);
+  addExportCommand(program);
   addBacktestCommand(program);
   addResolveCommand(program);
   addInitCommand(program);

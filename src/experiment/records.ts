@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { writeFailure } from '../io/errors.js';
 import { batchTables, eachTable, TABLE_NAMES } from '../io/layout.js';
 import type { BatchDescription, TableName, TableRows } from '../io/layout.js';
-import { LEGACY_TABLE_NAMES } from '../io/folder.js';
+import { CSV_FILES, LEGACY_TABLE_NAMES } from '../io/folder.js';
 import { readManifest, verifyBatchFiles } from '../io/manifest.js';
 import type { FileDigest } from '../io/manifest.js';
 import { provenanceOf, writeJsonFile } from '../io/outputs.js';
@@ -35,16 +35,17 @@ export interface BatchRecords {
 }
 
 /**
- * Removes the records of the batch that finished in `out` before, manifest first, and the tables
- * this batch does not write (an earlier batch's providers.arrow beside a summary batch's tables,
- * or an older computerace's tables): called before the first of a new batch's files replaces one
+ * Removes the records of the batch that finished in `out` before, manifest first, the tables this
+ * batch does not write (an earlier batch's providers.arrow beside a summary batch's tables, or an
+ * older computerace's tables) and the CSV files exported from it: called before the first of a new batch's files replaces one
  * of its tables, so the folder never shows an old manifest (or summary, or report, or table)
  * beside new tables, whatever stops the new batch.
  */
 export async function removeBatchRecords(out: string, description: BatchDescription): Promise<void> {
   const written = new Set<string>(batchTables(description));
   const others = [...TABLE_NAMES, ...LEGACY_TABLE_NAMES].filter((name) => !written.has(name)).map((name) => `${name}.arrow`);
-  for (const name of ['manifest.json', 'summary.json', 'report.html', ...others]) {
+  // CSV files exported from the batch are of that batch: they go with it.
+  for (const name of ['manifest.json', 'summary.json', 'report.html', ...others, ...CSV_FILES]) {
     const path = join(out, name);
     await rm(path, { force: true }).catch((error: unknown) => {
       throw writeFailure(path, error);

@@ -24,8 +24,11 @@ export const CHECKPOINT_DIRECTORY = '.checkpoint';
  */
 export const LEGACY_TABLE_NAMES: readonly string[] = ['timeseries'];
 
-/** The files a batch, a merge or a report writes in an output folder: every table's file, and the records beside them. */
-const TOOL_FILES: readonly string[] = [...[...TABLE_NAMES, ...LEGACY_TABLE_NAMES].map((name) => `${name}.arrow`), 'summary.json', 'manifest.json', 'report.html', LOCK_FILE];
+/** The CSV files `export --csv` writes, one per table. */
+export const CSV_FILES: readonly string[] = TABLE_NAMES.map((name) => `${name}.csv`);
+
+/** The files a batch, a merge, a report or an export writes in an output folder: every table's file, its CSV, and the records beside them. */
+const TOOL_FILES: readonly string[] = [...[...TABLE_NAMES, ...LEGACY_TABLE_NAMES].map((name) => `${name}.arrow`), ...CSV_FILES, 'summary.json', 'manifest.json', 'report.html', LOCK_FILE];
 
 /**
  * What kind of entry `name` is when the tool wrote it, or undefined when the tool never writes that
