@@ -9,6 +9,7 @@ import { addMergeCommand } from './merge.js';
 import { addSlurmCommand } from './slurm.js';
 import { addReportCommand } from './report.js';
 import { addBacktestCommand } from './backtest.js';
+import { addCompareCommand } from './compare.js';
 import { addExportCommand } from './export.js';
 import { collect, integer, positiveInteger, positiveNumber } from './arguments.js';
 import { ScenarioError, formatProblem } from '../scenario/problems.js';
@@ -73,6 +74,7 @@ export function buildProgram(): Command {
   addSlurmCommand(program);
   addReportCommand(program);
   addExportCommand(program);
+  addCompareCommand(program);
   addBacktestCommand(program);
   addResolveCommand(program);
   addInitCommand(program);
