@@ -51,6 +51,9 @@ const KIND_OF_OUTPUT: Record<MonthlySeries, ActorKind> = { market: 'market', lab
 
 const NO_BLOCK: BlockSize = { rows: 0 };
 
+/** The path of a lab's strategy, the one timeline path that changes it (market/timeline.ts). */
+const STRATEGY_PATH = /^labs\.[^.]+\.procurement\.strategy$/;
+
 /** Runs blocks of a batch's runs in this process. */
 export class Replicator {
   private readonly compiled: CompiledScenario[];
@@ -105,6 +108,8 @@ export class Replicator {
     const union = (lists: string[][]): string[] => [...new Set(lists.flat())];
     const specs = this.plan.variants.map((variant) => variant.spec);
     const baseline = specs[0]!;
+    // Every change any variant's timeline makes, for the events' and tenders' categories.
+    const changes = specs.flatMap((spec) => spec.timeline.flatMap((entry) => Object.entries(entry.set).map(([path, value]) => ({ path, value, note: entry.note ?? '' }))));
     // A scenario's outputs name the kinds of actor it keeps series of; chip generations, which it
     // cannot name, are kept whenever the mode asks for them.
     const kept: ActorKind[] = [...baseline.outputs.timeseries.map((kind) => KIND_OF_OUTPUT[kind]), 'chip'];
@@ -116,6 +121,13 @@ export class Replicator {
       suppliers: union(specs.map((spec) => spec.suppliers.map((supplier) => supplier.id))),
       chips: union(specs.map((spec) => spec.chips.map((chip) => chip.id))),
       shocks: union(specs.map((spec) => spec.shocks.map((shock) => shock.id))),
+      strategies: union([...specs.map((spec) => spec.labs.map((lab) => lab.procurement.strategy)), changes.filter((change) => STRATEGY_PATH.test(change.path)).map((change) => String(change.value))]),
+      policies: {
+        fields: union([changes.map((change) => change.path)]),
+        // As the run writes them (market/run.ts): the value as JSON, the note as given.
+        values: union([changes.map((change) => JSON.stringify(change.value))]),
+        notes: union([changes.flatMap((change) => (change.note === '' ? [] : [change.note]))]),
+      },
       parameters: union(specs.map((_, v) => Object.keys(this.simulate(0, v, undefined, []).sampled))),
       timeseriesKinds: wanted.filter((kind) => kept.includes(kind)),
     };

@@ -208,6 +208,7 @@ function eventsAppender(description: BatchDescription, expected: BlockSize = { r
   const providers = dictionaryCodes(description.providers);
   const suppliers = dictionaryCodes(description.suppliers);
   const shocks = dictionaryCodes(description.shocks);
+  const [fields, values, notes] = [description.policies.fields, description.policies.values, description.policies.notes].map((list) => dictionaryCodes(list)) as [Map<string, number>, Map<string, number>, Map<string, number>];
   /** The next column: `id`'s code, or a null when there is no id or it is not in the dictionary (a policy path naming no actor). */
   const code = (codes: Map<string, number>, id: string | undefined): void => {
     const found = id === undefined ? undefined : codes.get(id);
@@ -262,10 +263,10 @@ function eventsAppender(description: BatchDescription, expected: BlockSize = { r
           table.nextNull();
           code(suppliers, kind === 'suppliers' ? id : undefined);
           nulls(7);
-          table.nextText(event.path);
-          table.nextText(event.value);
+          table.nextInt(codeOf(fields, event.path, 'timeline field'));
+          table.nextInt(codeOf(values, event.value, 'timeline value'));
           if (event.note === '') table.nextNull();
-          else table.nextText(event.note);
+          else table.nextInt(codeOf(notes, event.note, 'timeline note'));
           break;
         }
       }
@@ -281,6 +282,7 @@ function tendersAppender(description: BatchDescription, expected: BlockSize = { 
   const labs = dictionaryCodes(description.labs);
   const providers = dictionaryCodes(description.providers);
   const outcomes = dictionaryCodes(TENDER_OUTCOMES);
+  const strategies = dictionaryCodes(description.strategies);
   /** The next column: a provider's code, or a null for none (''). */
   const provider = (id: string): void => {
     if (id === '') table.nextNull();
@@ -294,7 +296,7 @@ function tendersAppender(description: BatchDescription, expected: BlockSize = { 
       table.nextInt(t.day);
       table.nextInt(epochDay(t.date));
       table.nextInt(codeOf(labs, t.lab, 'lab'));
-      table.nextText(t.strategy);
+      table.nextInt(codeOf(strategies, t.strategy, 'strategy'));
       table.nextNumber(t.sizeH100e);
       table.nextInt(Math.round(t.deliveryDay));
       table.nextNumber(t.contractMonths);
@@ -306,7 +308,7 @@ function tendersAppender(description: BatchDescription, expected: BlockSize = { 
       table.nextNumber(t.priceUsdPerGpuHour ?? undefined);
       table.nextNumber(t.awardedH100e);
       provider(t.incumbent);
-      table.nextInt(t.matched ? 1 : 0);
+      // Whether the incumbent matched is the outcome `matched`.
       table.nextNumber(t.bestRivalUsdPerGpuHour ?? undefined);
       provider(t.leasedFrom);
       table.nextNumber(t.serverFreeH100e);

@@ -41,6 +41,10 @@ export interface BatchDescription {
   chips: string[];
   /** Shock ids, for the events table. */
   shocks: string[];
+  /** The labs' procurement strategies: those they start with and those the timeline sets. */
+  strategies: string[];
+  /** The timeline's changes, for the events table: the fields it sets, the values (as JSON) and its notes. */
+  policies: { fields: string[]; values: string[]; notes: string[] };
   /** Uncertain parameters sampled in run 0 of any variant, in first-seen order. */
   parameters: string[];
   /** Actor kinds whose monthly series the batch keeps, each in its own table (TABLE_OF_KIND). */
@@ -240,9 +244,9 @@ export function eventsLayout(description: BatchDescription): ColumnSpec[] {
     { name: 'endDate', type: 'date', nullable: true, description: 'the day a contract or lease stops delivering; null for other kinds' },
     { name: 'magnitude', type: 'float64', nullable: true, description: 'a shock occurrence\'s magnitude: the share of a supplier\'s output or a provider\'s power lost, or the extra demand of a lab as a share of its demand; null for other kinds' },
     { name: 'durationDays', type: 'float64', nullable: true, description: 'how long a shock occurrence lasts, days (on its start and its end); null for other kinds' },
-    { name: 'field', type: 'utf8', nullable: true, description: 'the field a policy change sets, as a scenario path (labs.openai.procurement.strategy); null for other kinds' },
-    { name: 'value', type: 'utf8', nullable: true, description: 'the value a policy change sets, as JSON; null for other kinds' },
-    { name: 'note', type: 'utf8', nullable: true, description: 'the timeline entry\'s note for a policy change; null when it has none, and for other kinds' },
+    { name: 'field', type: 'dictionary', dictionary: description.policies.fields, nullable: true, description: 'the field a policy change sets, as a scenario path (labs.openai.procurement.strategy); null for other kinds' },
+    { name: 'value', type: 'dictionary', dictionary: description.policies.values, nullable: true, description: 'the value a policy change sets, as JSON; null for other kinds' },
+    { name: 'note', type: 'dictionary', dictionary: description.policies.notes, nullable: true, description: 'the timeline entry\'s note for a policy change; null when it has none, and for other kinds' },
   ];
 }
 
@@ -254,7 +258,7 @@ export function tendersLayout(description: BatchDescription): ColumnSpec[] {
     { name: 'day', type: 'int32', description: 'days since the scenario start of the procurement round' },
     { name: 'date', type: 'date', description: 'the date of the procurement round' },
     { name: 'lab', type: 'dictionary', dictionary: description.labs, description: 'the lab tendering' },
-    { name: 'strategy', type: 'utf8', description: 'the lab\'s strategy: exclusive, rightOfFirstRefusal, multi or custom:NAME' },
+    { name: 'strategy', type: 'dictionary', dictionary: description.strategies, description: 'the lab\'s strategy at the time: exclusive, rightOfFirstRefusal, multi or custom:NAME' },
     { name: 'sizeH100e', type: 'float64', description: 'the size of the block tendered, H100e' },
     { name: 'deliveryDay', type: 'int32', description: 'days since the scenario start when the block is to be delivered: its contract starts then' },
     { name: 'contractMonths', type: 'float64', description: 'the contract\'s length, months' },
@@ -266,7 +270,6 @@ export function tendersLayout(description: BatchDescription): ColumnSpec[] {
     { name: 'priceUsdPerGpuHour', type: 'float64', nullable: true, description: 'the price the lab pays, USD per H100e-hour (null when no one won)' },
     { name: 'awardedH100e', type: 'float64', description: 'the volume awarded, H100e' },
     { name: 'incumbent', type: 'dictionary', dictionary: description.providers, nullable: true, description: 'the lab\'s incumbent at the time; null when none' },
-    { name: 'matched', type: 'int32', description: '1 when the incumbent won by matching the best rival bid (right of first refusal), else 0' },
     { name: 'bestRivalUsdPerGpuHour', type: 'float64', nullable: true, description: 'the best bid of a provider other than the incumbent, USD per H100e-hour (null when none)' },
     { name: 'leasedFrom', type: 'dictionary', dictionary: description.providers, nullable: true, description: 'the provider whose capacity serves the winner\'s contract under a lease; null when none' },
     { name: 'serverFreeH100e', type: 'float64', description: 'the free capacity at delivery of the provider serving the block (the winner or its lessor) before the award, H100e; 0 when no one won' },

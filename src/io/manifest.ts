@@ -60,7 +60,11 @@ export function manifestProblem(value: unknown): string | undefined {
       if (!isTextList(value.description[field])) return `no 'description.${field}' list`;
     }
     // An older computerace described no shocks: its manifests are its, but not of tables this one reads (verifyBatchFiles).
-    if (value.description.shocks !== undefined && !isTextList(value.description.shocks)) return `no 'description.shocks' list`;
+    if (value.description.shocks !== undefined) {
+      for (const field of ['shocks', 'strategies'] as const) if (!isTextList(value.description[field])) return `no 'description.${field}' list`;
+      const policies = value.description.policies;
+      if (!isRecord(policies) || !(['fields', 'values', 'notes'] as const).every((field) => isTextList(policies[field]))) return `no 'description.policies' lists`;
+    }
     if (!(value.description.timeseriesKinds as string[]).every((kind) => (ACTOR_KINDS as readonly string[]).includes(kind))) return `'description.timeseriesKinds' names a kind of actor computerace does not know`;
   }
   if (value.shard !== undefined) {

@@ -12,7 +12,7 @@ const root = mkdtempSync(join(tmpdir(), 'computerace-manifest-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** Every kind of actor kept: the batch writes every table. */
-const DESCRIPTION = { variants: ['baseline'], labs: [], providers: [], suppliers: [], chips: [], shocks: [], parameters: [], timeseriesKinds: ['market', 'lab', 'provider', 'supplier', 'chip'] };
+const DESCRIPTION = { variants: ['baseline'], labs: [], providers: [], suppliers: [], chips: [], shocks: [], strategies: [], policies: { fields: [], values: [], notes: [] }, parameters: [], timeseriesKinds: ['market', 'lab', 'provider', 'supplier', 'chip'] };
 /** The size of the file of table `name` in batchFolder. */
 const bytesOf = (name: TableName): number => 1000 + 100 * TABLE_NAMES.indexOf(name);
 
