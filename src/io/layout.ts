@@ -113,9 +113,9 @@ const PROVIDER_METRICS = [
   { name: 'leaseCostUsd', description: 'what it paid lessors for leased capacity in the month, USD' },
   { name: 'avgPriceUsdPerGpuHour', description: `revenue per H100e-hour sold to labs and lessees, ${PRICE}` },
   { name: 'spotPriceUsdPerGpuHour', description: `its spot price (its ask when it had capacity left, else what the marginal buyer would pay; 0 when it offered nothing), ${PRICE}` },
-  { name: 'costUsdPerGpuHour', description: `its cost of an hour of compute, ${PRICE}` },
+  { name: 'costUsdPerGpuHour', description: `its cost of an hour of compute: the fleet's chip capital per hour plus operations, ${PRICE}` },
   { name: 'backlogH100e', description: `chips ordered from suppliers and not yet delivered, ${H100E}` },
-  { name: 'powerMw', description: 'power online, MW' },
+  { name: 'powerMw', description: 'the power it has online, MW' },
   { name: 'marketShare', description: 'its share of all compute sold to labs in the month, 0 to 1' },
 ] as const satisfies readonly Metric<ProviderMonth>[];
 /** A supplier's monthly metrics. */
@@ -136,7 +136,7 @@ const MARKET_METRICS = [
   { name: 'hhi', description: 'Herfindahl-Hirschman index of providers\' shares of compute sold to labs, 0 to 1' },
   { name: 'demandH100e', description: `all labs' demand, ${H100E}` },
   { name: 'shortfallH100e', description: `all labs' demand no provider served, ${H100E}` },
-  { name: 'activeShocks', description: 'shock occurrences in force at the end of the month' },
+  { name: 'activeShocks', description: 'shock occurrences in force when the month closed' },
 ] as const satisfies readonly Metric<MarketMonth>[];
 /** A chip generation's monthly metrics. */
 const CHIP_METRICS = [
