@@ -21,6 +21,16 @@ function quoted(text: string): string {
   return `'${printable(text)}'`;
 }
 
+/** The value quoted, and for one that is not even written as an integer, how to write one. */
+function quotedInteger(text: string): string {
+  return SIGNED_DIGITS.test(text) ? quoted(text) : `${quoted(text)} (write it in decimal digits, without spaces)`;
+}
+
+/** The value quoted, and for one that is not written as a decimal number, how to write one. */
+function quotedNumber(text: string): string {
+  return DECIMAL.test(text) ? quoted(text) : `${quoted(text)} (write it in decimal, e.g. 0.5 or 1e-3, without spaces)`;
+}
+
 /** A decimal number, or NaN for any other text. */
 function decimal(text: string): number {
   return DECIMAL.test(text) ? Number(text) : Number.NaN;
@@ -36,35 +46,35 @@ function decimalInteger(text: string, signed: boolean): number {
 /** A positive, finite number, in decimal (exponent allowed: 1e-3). */
 export function positiveNumber(text: string): number {
   const value = decimal(text);
-  if (!(value > 0 && Number.isFinite(value))) throw new InvalidArgumentError(`expected a positive number, got ${quoted(text)}`);
+  if (!(value > 0 && Number.isFinite(value))) throw new InvalidArgumentError(`expected a positive number, got ${quotedNumber(text)}`);
   return value;
 }
 
 /** An integer > 0, in decimal digits. */
 export function positiveInteger(text: string): number {
   const value = decimalInteger(text, false);
-  if (!(value > 0)) throw new InvalidArgumentError(`expected a positive integer (decimal digits), got ${quoted(text)}`);
+  if (!(value > 0)) throw new InvalidArgumentError(`expected a positive integer, got ${quotedInteger(text)}`);
   return value;
 }
 
 /** An integer >= 0, in decimal digits. */
 export function nonNegativeInteger(text: string): number {
   const value = decimalInteger(text, false);
-  if (!(value >= 0)) throw new InvalidArgumentError(`expected an integer >= 0 (decimal digits), got ${quoted(text)}`);
+  if (!(value >= 0)) throw new InvalidArgumentError(`expected an integer >= 0, got ${quotedInteger(text)}`);
   return value;
 }
 
 /** Any safe integer, in decimal digits with an optional sign. */
 export function integer(text: string): number {
   const value = decimalInteger(text, true);
-  if (Number.isNaN(value)) throw new InvalidArgumentError(`expected an integer (decimal digits, optionally signed), got ${quoted(text)}`);
+  if (Number.isNaN(value)) throw new InvalidArgumentError(`expected an integer, got ${quotedInteger(text)}`);
   return value;
 }
 
 /** A share strictly between 0 and 1, in decimal. */
 export function share(text: string): number {
   const value = decimal(text);
-  if (!(value > 0 && value < 1)) throw new InvalidArgumentError(`expected a share between 0 and 1 (0.01 for 1%), got ${quoted(text)}`);
+  if (!(value > 0 && value < 1)) throw new InvalidArgumentError(`expected a share between 0 and 1 (0.01 for 1%), got ${quotedNumber(text)}`);
   return value;
 }
 

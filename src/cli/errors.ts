@@ -54,6 +54,11 @@ const FILE_SYSTEM_REASONS: Readonly<Record<string, string>> = {
   EXDEV: 'cannot move a file across file systems',
 };
 
+/** What the system said for a file-system error code that is about the user's files or disk (ENOSPC: 'no space left on the device'), or undefined. */
+export function fileSystemReason(code: string | undefined): string | undefined {
+  return code === undefined ? undefined : FILE_SYSTEM_REASONS[code];
+}
+
 /** How an error that is not a bug is reported: the message (one line, unless it lists problems) and the exit code. */
 export interface Reported {
   message: string;
@@ -80,7 +85,7 @@ export function reportable(error: unknown): Reported | undefined {
 function fileSystemError(error: Error): string | undefined {
   for (let cause: unknown = error, depth = 0; cause instanceof Error && depth < 8; cause = cause.cause, depth++) {
     const { code, path, dest } = cause as NodeJS.ErrnoException & { dest?: string };
-    const reason = typeof code === 'string' ? FILE_SYSTEM_REASONS[code] : undefined;
+    const reason = fileSystemReason(code);
     if (reason === undefined) continue;
     const where = typeof path === 'string' ? (typeof dest === 'string' ? `${path} -> ${dest}` : path) : undefined;
     return printable(where !== undefined ? `${where}: ${reason}` : `${reason} (${code})`);

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { mm1 } from '../examples/mm1.js';
 import { EXIT_BAD_INPUT, reportable, UsageError } from './errors.js';
 import { examples } from './help.js';
+import { watchStandardOutput } from './output.js';
 import { addRunCommand } from './run.js';
 import { addResolveCommand } from './resolve.js';
 import { addInitCommand } from './init.js';
@@ -26,8 +27,9 @@ export function buildProgram(): Command {
     .option('--debug', 'show stack traces of errors')
     .addHelpText('after', examples('computerace init my-scenario.yaml', 'computerace validate my-scenario.yaml', 'computerace run my-scenario.yaml --runs 1000 --seed 42 --report'))
     .exitOverride()
-    // Commander quotes the arguments it refuses: escaped, they cannot drive the terminal.
-    .configureOutput({ outputError: (text, write) => write(`${text.replace(/^error: /, 'computerace: ').trimEnd().split('\n').map(printable).join('\n')}\n`) });
+    // Commander quotes the arguments it refuses as given: escaped, they stay on the line and cannot drive
+    // the terminal. Its one line break of its own is before a suggestion ("(Did you mean --runs?)").
+    .configureOutput({ outputError: (text, write) => write(`${printable(text.replace(/^error: /, 'computerace: ').trimEnd()).replace(/\\n(?=\(Did you mean )/g, '\n')}\n`) });
 
   program
     .command('example')
@@ -95,8 +97,10 @@ export function buildProgram(): Command {
 /** Runs the command line; bad input ends with one line on stderr and exit code 2. */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
+  const output = watchStandardOutput();
   try {
     await program.parseAsync(argv);
+    await output.check();
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {
@@ -115,5 +119,7 @@ export async function main(argv: string[]): Promise<number> {
     if (argv.includes('--debug')) throw error;
     process.stderr.write(`computerace: internal error: ${printable(error instanceof Error ? error.message : String(error))} (run with --debug for the stack trace)\n`);
     return 1;
+  } finally {
+    output.stop();
   }
 }
