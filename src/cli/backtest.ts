@@ -3,7 +3,7 @@ import type { BacktestOutcome, TargetEvaluation } from '../experiment/backtest.j
 import { MAX_RUNS, runsLimit } from '../experiment/limits.js';
 import { printable, printableJson } from '../printable.js';
 import { collect, positiveInteger, seed, SEED_HELP } from './arguments.js';
-import { UsageError } from './errors.js';
+import { inputError, UsageError } from './errors.js';
 import { examples } from './help.js';
 import { replayCommand } from './run.js';
 import { table } from './summary.js';
@@ -50,7 +50,7 @@ async function backtest(file: string, flags: BacktestFlags): Promise<string> {
   try {
     outcome = await runBacktest({ scenario: file, runs: flags.runs, seed: flags.seed, set: flags.set });
   } catch (error) {
-    if (error instanceof BacktestError) throw new UsageError(error.message);
+    if (error instanceof BacktestError) throw inputError(error);
     if (error instanceof RunFailure) {
       // A back-test's run i is run i of `computerace run` with its seed and overrides.
       const replay = replayCommand(file, { set: flags.set }, flags.runs, error.seed, error.runIndex);

@@ -17,6 +17,11 @@ export class UsageError extends Error {
   }
 }
 
+/** A library's error about input (a bad file, shard, design) as a UsageError: its message on one line, with the names and paths in it escaped. */
+export function inputError(error: Error): UsageError {
+  return new UsageError(printable(error.message));
+}
+
 /**
  * The library's errors about input, by class name: each command maps the ones it expects to a
  * UsageError, and these reach `main` only when one is thrown where it was not expected. By name, so
@@ -51,6 +56,7 @@ const FILE_SYSTEM_REASONS: Readonly<Record<string, string>> = {
   ENFILE: 'too many open files in the system',
   EIO: 'input/output error',
   EBUSY: 'device or resource busy',
+  ENOTEMPTY: 'directory not empty',
   EXDEV: 'cannot move a file across file systems',
 };
 

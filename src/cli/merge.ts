@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { printable } from '../printable.js';
-import { UsageError } from './errors.js';
+import { inputError } from './errors.js';
 import { examples } from './help.js';
 
 /** `computerace merge`: shard directories of one batch into the files a single machine would have written. */
@@ -25,7 +25,7 @@ export function addMergeCommand(program: Command): void {
         console.log(formatBatchSummary(outcome.scenario.name, outcome, (performance.now() - started) / 1000));
         console.log(`\nmerged ${dirs.length} shard${dirs.length > 1 ? 's' : ''} into ${printable(flags.out)}/: ${filesWritten(outcome.rows)}`);
       } catch (error) {
-        if (error instanceof ShardMismatch || error instanceof OutputError) throw new UsageError(error.message);
+        if (error instanceof ShardMismatch || error instanceof OutputError) throw inputError(error);
         throw error;
       }
     });

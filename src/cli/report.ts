@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { FAN_RUNS } from '../report/fan-runs.js';
 import { printable } from '../printable.js';
 import { positiveInteger } from './arguments.js';
-import { UsageError } from './errors.js';
+import { inputError } from './errors.js';
 import { examples } from './help.js';
 
 /** `computerace report`: a batch's output directory into one self-contained HTML page. */
@@ -37,7 +37,7 @@ export async function report(dir: string, flags: ReportFlags): Promise<string> {
     const seconds = (performance.now() - started) / 1000;
     return `wrote ${printable(outcome.path)} (${outcome.charts.length} charts, ${Math.round(outcome.bytes / 1024)} KB) in ${seconds.toFixed(1)} s`;
   } catch (error) {
-    if (error instanceof ReportError) throw new UsageError(error.message);
+    if (error instanceof ReportError) throw inputError(error);
     throw error;
   }
 }

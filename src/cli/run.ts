@@ -8,7 +8,7 @@ import { printable } from '../printable.js';
 import { MAX_RUNS, runsLimit } from '../experiment/limits.js';
 import type { DesignKind } from '../experiment/limits.js';
 import { collect, nonNegativeInteger, positiveInteger, seed, SEED_HELP, share } from './arguments.js';
-import { UsageError } from './errors.js';
+import { inputError, UsageError } from './errors.js';
 import { examples } from './help.js';
 import { report } from './report.js';
 import { shellCommand } from './shell.js';
@@ -130,7 +130,7 @@ async function batch(file: string, flags: RunFlags, command: Command): Promise<v
   try {
     shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
   } catch (error) {
-    throw error instanceof ShardArgumentError ? new UsageError(error.message) : error;
+    throw error instanceof ShardArgumentError ? inputError(error) : error;
   }
   // The scenario is loaded by the workers, not here: this thread only coordinates and writes.
   const [{ runBatch }, { filesWritten, formatBatchSummary }, { progressBar }, { RunFailure }, { OutputError }, { SaltelliDesignError }] = await Promise.all([
@@ -177,9 +177,9 @@ async function batch(file: string, flags: RunFlags, command: Command): Promise<v
   } catch (error) {
     progress.stop();
     if (interruption.signal.aborted) throw new UsageError(`interrupted: no file in ${out} was left half-written${flags.shard || flags.resume ? '; --resume continues from the last complete block' : ''}`, 130);
-    if (error instanceof OutputError) throw new UsageError(error.message);
+    if (error instanceof OutputError) throw inputError(error);
     // Known once the scenario is loaded: how many uncertain parameters the Saltelli design has.
-    if (error instanceof SaltelliDesignError) throw new UsageError(error.message);
+    if (error instanceof SaltelliDesignError) throw inputError(error);
     if (error instanceof RunFailure) {
       throw new UsageError(`${printable(error.message)}\nreproduce it with: ${replayCommand(file, flags, runs, error.seed, error.runIndex)}`, 1);
     }
