@@ -1,4 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { bin } from '../support/cli.js';
 import { EXIT_BAD_INPUT, reportable, UsageError } from '../../src/cli/errors.js';
 import { OutputError } from '../../src/io/outputs.js';
 import { ShardMismatch } from '../../src/experiment/merge.js';
@@ -39,5 +42,25 @@ describe('errors that are not bugs', () => {
     expect(reportable(new TypeError('cannot read properties of undefined'))).toBeUndefined();
     expect(reportable(systemError('EBADF', 'bad file descriptor'))).toBeUndefined();
     expect(reportable('a string')).toBeUndefined();
+  });
+});
+
+describe('a full disk under standard output', () => {
+  it('is one line, exit 2, where the output was lost and the command said nothing and exited 0', () => {
+    // /dev/full refuses every write with ENOSPC.
+    const full = openSync('/dev/full', 'w');
+    try {
+      const { status, stderr } = spawnSync(process.execPath, [bin, 'schema'], { encoding: 'utf8', stdio: ['ignore', full, 'pipe'] });
+      expect(stderr).toBe('computerace: cannot write to standard output: no space left on the device\n');
+      expect(status).toBe(2);
+    } finally {
+      closeSync(full);
+    }
+  });
+
+  it('is no failure when the reader has stopped reading (a pipe into head)', () => {
+    const { status, stderr } = spawnSync('bash', ['-c', `set -o pipefail; '${process.execPath}' '${bin}' schema | head -c 1 > /dev/null`], { encoding: 'utf8' });
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
   });
 });

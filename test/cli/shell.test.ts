@@ -2,33 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { hasUnprintable } from '../../src/printable.js';
 import { sbatchValue, shellCommand, shellWord } from '../../src/cli/shell.js';
+import { sbatchReads } from '../support/sbatch.js';
 
 /** The words bash reads from a command line: each printed NUL-terminated by printf. */
 function bashWords(line: string): string[] {
   const result = spawnSync('bash', ['-c', `printf '%s\\0' ${line}`], { encoding: 'utf8' });
   expect(result.status, result.stderr).toBe(0);
   return result.stdout.split('\0').slice(0, -1);
-}
-
-/**
- * Slurm's reading of the value of an #SBATCH option (sbatch's _get_argument, src/sbatch/opt.c): a
- * backslash escapes the next character, quotes group, whitespace ends the value, an unescaped `#`
- * starts a comment.
- */
-function sbatchReads(text: string): string {
-  let value = '';
-  let quote: string | undefined;
-  let escaped = false;
-  for (const c of text) {
-    if (quote === undefined && /\s/.test(c)) break;
-    if (escaped) escaped = false;
-    else if (c === '\\') { escaped = true; continue; }
-    else if (quote !== undefined) { if (c === quote) { quote = undefined; continue; } }
-    else if (c === '"' || c === "'") { quote = c; continue; }
-    else if (c === '#') break;
-    value += c;
-  }
-  return value;
 }
 
 const WORDS = ['plain/path-1.yaml', 'a b', "it's", '$HOME', '`id`', 'a;b|c&d', '*', '', '-', 'new\nline', 'evil\u001b[2J', 'bidi\u202eevil', 'quote\'and\\back', 'é 中'];
