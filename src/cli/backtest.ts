@@ -75,7 +75,7 @@ async function checkWritable(path: string): Promise<void> {
     async () => ((await stat(path).catch(() => undefined))?.isDirectory() ? 'it is a directory' : undefined),
     () => `its directory ${dirname(path)} does not exist or is not writable`,
   );
-  if (reason !== undefined) throw new UsageError(`--chart ${printable(path)}: cannot write the chart there: ${reason}`);
+  if (reason !== undefined) throw new UsageError(printable(`--chart ${path}: cannot write the chart there: ${reason}`));
 }
 
 /** The outcome as JSON: each target's values a list (NaN, for a run without the metric, becomes null). */

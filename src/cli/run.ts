@@ -176,7 +176,7 @@ async function batch(file: string, flags: RunFlags, command: Command): Promise<v
     console.log(`\nwrote ${printable(out)}/: ${filesWritten(outcome.rows)}`);
   } catch (error) {
     progress.stop();
-    if (interruption.signal.aborted) throw new UsageError(`interrupted: no file in ${out} was left half-written${flags.shard || flags.resume ? '; --resume continues from the last complete block' : ''}`, 130);
+    if (interruption.signal.aborted) throw new UsageError(`interrupted: no file in ${printable(out)} was left half-written${flags.shard || flags.resume ? '; --resume continues from the last complete block' : ''}`, 130);
     if (error instanceof OutputError) throw inputError(error);
     // Known once the scenario is loaded: how many uncertain parameters the Saltelli design has.
     if (error instanceof SaltelliDesignError) throw inputError(error);
@@ -212,7 +212,7 @@ async function importModules(modules: readonly string[]): Promise<string[]> {
       await import(url);
     } catch (error) {
       const reason = (error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' ? 'not found' : (error as Error).message;
-      throw new UsageError(`--import ${printable(module)}: cannot load the module: ${reason}`);
+      throw new UsageError(`--import ${printable(module)}: cannot load the module: ${printable(reason)}`);
     }
     urls.push(url);
   }

@@ -40,6 +40,13 @@ describe('the runs a command can be asked for', () => {
     });
   }
 
+  it('refuses the issue\'s command as written, 1e10 being no count in decimal digits: one line, exit 2', () => {
+    const { status, stderr } = computerace('run', fixture, '--design', 'lhs', '--runs', '1e10', '--out', out);
+    expect(status).toBe(2);
+    expect(stderr).toBe("computerace: option '--runs <n>' argument '1e10' is invalid. expected a positive integer, got '1e10' (write it in decimal digits, without spaces)\n");
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('takes a Latin hypercube of 2^20 runs, the most it can have', () => {
     const { status, stderr, stdout } = computerace('run', fixture, '--design', 'lhs', '--runs', '1048576', '--only-run', '1048575', '--seed', '3');
     expect(stderr).toBe('');
