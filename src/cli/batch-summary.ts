@@ -2,13 +2,14 @@ import type { BatchOutcome } from '../experiment/batch.js';
 import { TABLE_NAMES } from '../io/layout.js';
 import type { TableRows } from '../io/layout.js';
 import type { MetricSummary } from '../experiment/summary.js';
+import { printable } from '../printable.js';
 import { percent, table } from './summary.js';
 
-/** The end of a batch on the terminal: variants as columns, key metrics as rows, each a mean with its 95% CI. */
+/** The end of a batch on the terminal: variants as columns, key metrics as rows, each a mean with its 95% CI (names escaped: see `printable`). */
 export function formatBatchSummary(name: string, outcome: BatchOutcome, seconds: number): string {
   const { summary, description } = outcome;
   const variants = summary.variants;
-  const lines = [`${name}: ${outcome.runs} runs x ${variants.length} variant(s) in ${seconds.toFixed(1)} s (${(outcome.runs * variants.length / seconds).toFixed(0)} runs/s); mean [95% CI]`, ''];
+  const lines = [`${printable(name)}: ${outcome.runs} runs x ${variants.length} variant(s) in ${seconds.toFixed(1)} s (${(outcome.runs * variants.length / seconds).toFixed(0)} runs/s); mean [95% CI]`, ''];
   type Row = [string, string, (value: number) => string];
   const rows: Row[] = [
     ...description.labs.flatMap((lab): Row[] => [
@@ -42,17 +43,19 @@ export function formatBatchSummary(name: string, outcome: BatchOutcome, seconds:
   ));
   if (variants.length > 1) {
     lines.push('');
-    lines.push(`paired differences against ${variants[0]} (same runs, common random numbers): mean [95% CI]`);
+    lines.push(`paired differences against ${printable(variants[0]!)} (same runs, common random numbers): mean [95% CI]`);
     const others = variants.slice(1);
     lines.push(table(['metric', ...others], [...rows, ...tenderRows].map(([label, metric, format]) => [label, ...others.map((v) => cell(summary.differences[v]?.[metric], format))])));
   }
   if (outcome.convergence) {
     const c = outcome.convergence;
     lines.push('');
+    // The limiting metric's name holds a lab's id.
+    const limiting = printable(c.limiting);
     lines.push(
       c.converged
-        ? `converged after ${c.runs} runs: every key metric's 95% CI half-width is under ${percent(c.precision)} of its mean; last to converge: ${c.limiting} (${percent(c.relativeHalfWidth)})`
-        : `NOT converged after ${c.runs} runs (the run limit): ${c.limiting} is still at ${percent(c.relativeHalfWidth)} (target ${percent(c.precision)})`,
+        ? `converged after ${c.runs} runs: every key metric's 95% CI half-width is under ${percent(c.precision)} of its mean; last to converge: ${limiting} (${percent(c.relativeHalfWidth)})`
+        : `NOT converged after ${c.runs} runs (the run limit): ${limiting} is still at ${percent(c.relativeHalfWidth)} (target ${percent(c.precision)})`,
     );
   }
   return lines.join('\n');

@@ -1,12 +1,13 @@
 import type { RunResult } from '../market/results.js';
+import { printable } from '../printable.js';
 
-/** The summary of one run as a few readable tables, for the terminal. */
+/** The summary of one run as a few readable tables, for the terminal (names escaped: see `printable`). */
 export function formatRunSummary(name: string, result: RunResult): string {
   const { summary, market } = result;
   const lines: string[] = [];
   const first = market[0];
   const last = market.at(-1);
-  lines.push(`${name}: seed ${result.seed}, run ${result.runIndex}, ${market.length} months (${first?.date ?? '?'} to ${last?.date ?? '?'})`);
+  lines.push(`${printable(name)}: seed ${printable(String(result.seed))}, run ${result.runIndex}, ${market.length} months (${first?.date ?? '?'} to ${last?.date ?? '?'})`);
   lines.push('');
   lines.push(table(
     ['lab', 'shortfall', 'worst year', 'spend (USD bn)', 'avg price (USD/h)', 'final shares'],
@@ -34,7 +35,7 @@ export function formatRunSummary(name: string, result: RunResult): string {
   if (sampled.length > 0) {
     lines.push('');
     lines.push('sampled parameters:');
-    for (const [path, value] of sampled) lines.push(`  ${path} = ${Number(value.toPrecision(4))}`);
+    for (const [path, value] of sampled) lines.push(`  ${printable(path)} = ${Number(value.toPrecision(4))}`);
   }
   return lines.join('\n');
 }
@@ -44,9 +45,14 @@ export function percent(share: number): string {
   return `${(100 * share).toFixed(1)}%`;
 }
 
-/** Columns padded to their widest cell, two spaces apart. */
+/**
+ * Columns padded to their widest cell, two spaces apart. Every cell is escaped first (`printable`):
+ * the names in them come from scenario files, and a control character would drive the terminal or
+ * break the table's lines.
+ */
 export function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
+  const cells = [header, ...rows].map((row) => row.map(printable));
+  const widths = cells[0]!.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
+  const line = (row: string[]): string => row.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return cells.map(line).join('\n');
 }

@@ -23,6 +23,7 @@ import { Checkpoint } from './checkpoint.js';
 import { RunFailure } from './failure.js';
 import { finishedBatch, removeBatchRecords, writeBatchRecords } from './records.js';
 import { shardRange } from './shards.js';
+import { checkRuns } from './limits.js';
 import { saltelliDesign } from './sobol.js';
 import type { Shard } from './shards.js';
 import type { BatchSummary, Convergence } from './summary.js';
@@ -41,11 +42,15 @@ export interface BatchOptions {
   /** With a file: `path=value` overrides and `path=v1,v2` sweeps, as on the command line. */
   set?: readonly string[];
   sweep?: readonly string[];
-  /** Runs per variant; with `untilPrecision`, the most runs to do. */
+  /** Runs per variant; with `untilPrecision`, the most runs to do. At most MAX_RUNS (limits.ts), or the design's limit (a RangeError past it). */
   runs: number;
   /** Master seed: run i draws only from streams of (seed, i). */
   seed?: string | number;
-  /** Worker threads (default: the available cores); 0 runs in this thread. */
+  /**
+   * Worker threads (default: the available cores, os.availableParallelism()); 0 runs in this thread.
+   * More than the cores are capped at the cores: the runs are CPU-bound, so more threads only add
+   * memory (a formula engine each) and time. The bytes written never depend on the number.
+   */
   workers?: number;
   /** Monthly series to keep (default `summary`: the market and the labs). */
   timeseries?: TimeseriesMode;
@@ -105,7 +110,9 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
   const startedAt = new Date();
   const seed = String(options.seed ?? 1);
   const blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
-  const workers = options.workers ?? availableParallelism();
+  const workers = Math.min(options.workers ?? availableParallelism(), availableParallelism());
+  // Past its design's limit a batch would fail in a worker (or wrap run indices): refused before anything starts.
+  checkRuns(options.runs, options.design);
   // A hypercube stratifies a known number of runs; a stopping rule does not know it in advance.
   if (options.design === 'lhs' && options.untilPrecision !== undefined) throw new RangeError('a Latin hypercube design needs a fixed number of runs, not a stopping rule');
   if (options.design === 'sobol' && options.untilPrecision !== undefined) throw new RangeError('a Sobol (Saltelli) design needs a fixed number of runs, whole groups of the uncertain parameters + 2, not a stopping rule');

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { sortedQuantile } from '../experiment/statistics.js';
 import type { ActorKind, BatchDescription } from '../io/layout.js';
 import { codes, column, integers, numbers, recordBatches } from './results.js';
+import { FAN_RUNS } from './fan-runs.js';
 
 /**
  * Fan charts: for each monthly series, the quantiles across runs month by month. Exact quantiles
@@ -11,8 +12,7 @@ import { codes, column, integers, numbers, recordBatches } from './results.js';
  * is in run order, so reading stops there. The page says how many runs a fan is drawn from.
  */
 
-/** Most runs a fan chart is drawn from; 5,000 values give the p5 within about ±0.6 percentile points. */
-export const FAN_RUNS = 5_000;
+export { FAN_RUNS };
 
 /** The monthly series the report draws, by chart; each chart has one panel per actor (or per price). */
 export const FAN_CHARTS = [

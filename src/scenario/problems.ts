@@ -1,4 +1,8 @@
 /** Problems found in scenario files, each located at a file, line and column. */
+import { printable } from '../printable.js';
+
+/** Text quoted from a file, made safe to print on one line (src/printable.ts). */
+export { printable };
 
 /** A path into a scenario: map keys and array indices. */
 export type Path = readonly (string | number)[];
@@ -67,26 +71,12 @@ export function sortProblems(problems: readonly Problem[], fileOrder: readonly s
     .map(({ problem }) => problem);
 }
 
-// Control characters (C0, DEL, C1), line and paragraph separators, and bidirectional overrides.
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-/**
- * Text quoted from a file, made safe to print on one line: control characters and the like become escapes
- * (`\r`, `\u0000`), so a key or value can neither break the one-problem-a-line output nor drive the terminal.
- */
-export function printable(text: string): string {
-  return text.replace(UNPRINTABLE, (c) => {
-    const escape = JSON.stringify(c);
-    return escape.length > 3 ? escape.slice(1, -1) : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-  });
-}
-
 /** A scenario that cannot be loaded; its message lists every problem, one per line. */
 export class ScenarioError extends Error {
   readonly problems: Problem[];
 
   constructor(problems: readonly Problem[]) {
-    const safe = problems.map((problem) => ({ ...problem, path: printable(problem.path), message: printable(problem.message) }));
+    const safe = problems.map((problem) => ({ ...problem, file: printable(problem.file), path: printable(problem.path), message: printable(problem.message) }));
     super(safe.map(formatProblem).join('\n'));
     this.name = 'ScenarioError';
     this.problems = safe;
