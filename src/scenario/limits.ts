@@ -30,7 +30,7 @@ const computeH100e: Limit = { max: 1e12, unit: 'H100e', why: 'a billion chips of
 const usdPerYear: Limit = { max: 1e14, unit: 'USD per year', why: "about the world's GDP" };
 const usdPerGpuHour: Limit = { max: 1e4, unit: 'USD per H100e-hour', why: 'over a thousand times the 2023 H100 spot peak of about 8' };
 const days: Limit = { max: 3653, unit: 'days', why: 'ten years, longer than any chip, power or procurement delay seen' };
-const markup: Limit = { max: 100, unit: '', why: 'a hundred times cost' };
+const markup: Limit = { max: 100, unit: '', why: 'a markup of 10,000%, far past any seen' };
 
 /**
  * The limits by field name. Each name means one thing wherever it appears (a lab's `initialH100e`, a
