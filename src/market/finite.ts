@@ -20,14 +20,17 @@ export function firstNonFinite(result: RunResult): string | undefined {
   return undefined;
 }
 
-function allFinite(value: unknown): boolean {
-  if (typeof value === 'number') return Number.isFinite(value);
-  if (typeof value !== 'object' || value === null) return true;
-  if (Array.isArray(value)) {
-    for (const item of value) if (!allFinite(item)) return false;
-    return true;
+// `x - x` is 0 for a finite number and NaN for NaN and either infinity; numbers are checked inline and
+// objects recursed into (most records are flat objects of numbers). Object.values walks a record
+// several times faster than for...in, which matters here: this runs over every record of every run.
+function allFinite(value: object): boolean {
+  const items: readonly unknown[] = Array.isArray(value) ? value : Object.values(value);
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (typeof item === 'number') {
+      if (item - item !== 0) return false;
+    } else if (typeof item === 'object' && item !== null && !allFinite(item)) return false;
   }
-  for (const key in value) if (!allFinite((value as Record<string, unknown>)[key])) return false;
   return true;
 }
 

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { FIELD_LIMITS, MAX_HORIZON_YEARS, MAX_LOGNORMAL_SIGMA, formatBound, limitOf } from '../../src/scenario/limits.js';
+import type { Limit } from '../../src/scenario/limits.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { ScenarioError, formatProblem } from '../../src/scenario/problems.js';
 
@@ -109,7 +110,7 @@ describe('limits', () => {
   it('are listed in docs/scenarios.md, each with its bound', () => {
     const docs = readFileSync(join(root, 'docs', 'scenarios.md'), 'utf8');
     const rows = docs.split('\n').filter((line) => line.startsWith('| `'));
-    for (const [field, limit] of Object.entries(FIELD_LIMITS)) {
+    for (const [field, limit] of Object.entries(FIELD_LIMITS) as [string, Limit][]) {
       const row = rows.find((line) => line.split('|')[1]!.includes(`\`${field}\``));
       expect(row, field).toBeDefined();
       expect(row, field).toContain(`${limit.min === undefined ? 'at most ' : `${formatBound(limit.min)} to `}${formatBound(limit.max)}`);
