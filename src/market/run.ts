@@ -37,7 +37,8 @@ export interface RunOptions {
  * One run of the compute market: (compiled scenario, seed, run index) -> plain records. Each month
  * closes at its last instant: suppliers produce and ship, the market clears, and the records are
  * kept; then, the same day, dated changes and shocks apply and the actors decide for the next
- * month: labs run their procurement rounds, providers order chips and build power.
+ * month: labs run their procurement rounds, providers order chips and build power. A run that works
+ * out a number that is not finite throws a RangeError naming it (finite.ts) rather than return it.
  */
 export function runScenario(compiled: CompiledScenario, seed: number | string, runIndex: number, options: RunOptions = {}): RunResult {
   const sim = new Simulation();
