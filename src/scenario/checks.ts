@@ -1,6 +1,7 @@
 import { ACTOR_KINDS, SINGULAR, dateOf, field, isPlainObject, list } from './data.js';
 import type { ActorKind, Data } from './data.js';
 import { formulaFindings } from './formulas.js';
+import { MAX_HORIZON_YEARS } from './limits.js';
 import type { Finding, Path } from './problems.js';
 import { SCENARIO } from './schema-walk.js';
 import { checkTimeline } from './timeline-checks.js';
@@ -29,6 +30,9 @@ export function checkSemantics(data: Data, valid: boolean): Finding[] {
   const start = dateOf(data.start);
   const end = dateOf(data.end);
   if (start && end && end <= start) findings.push({ path: ['end'], message: `end (${end}) must be after start (${start})` });
+  else if (start && end && end > yearsAfter(start, MAX_HORIZON_YEARS)) {
+    findings.push({ path: ['end'], message: `end (${end}) is more than ${MAX_HORIZON_YEARS} years after start (${start}); a scenario spans at most ${MAX_HORIZON_YEARS} years` });
+  }
   const inScenario = (value: unknown, path: Path): void => {
     const date = dateOf(value);
     if (!date) return;
@@ -143,4 +147,11 @@ function firstIds(name: string, noun: string, findings: Finding[]): (item: unkno
     firstAt.set(id, index);
     return id;
   };
+}
+
+// The same day `years` later, as YYYY-MM-DD text (compared as text, so 02-29 needs no real date);
+// past year 9999, the last date a scenario can write.
+function yearsAfter(date: string, years: number): string {
+  const year = Number(date.slice(0, 4)) + years;
+  return year > 9999 ? '9999-12-31' : `${String(year).padStart(4, '0')}${date.slice(4)}`;
 }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { DistributionSpec, Scenario } from './schema.js';
+import { Scenario, isDistributionSchema } from './schema.js';
 
 /**
  * Looking inside zod schemas. The schema is walked beside the data so that a message can say what a place
@@ -76,9 +76,9 @@ export function isCustomPolicyName(schema: Schema): boolean {
   });
 }
 
-/** Whether a schema is the distribution union, which messages describe by its written form rather than its branches. */
+/** Whether a schema is a distribution union (of any field's limit), which messages describe by its written form rather than its branches. */
 export function isDistribution(schema: Schema): boolean {
-  return unwrap(schema) === (DistributionSpec as unknown as Schema);
+  return isDistributionSchema(unwrap(schema));
 }
 
 /** The values a choice field accepts (enum values, literals, `custom:NAME`), or undefined if it is not a choice. */
