@@ -107,7 +107,7 @@ function driverFindings({ drivers, variants }: FindingsInputs): string[] {
   const [top, count] = [...firsts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0] ?? [];
   const coefficient = (row: { coefficient: number; low: number; high: number }) => `${row.coefficient >= 0 ? '+' : ''}${row.coefficient.toFixed(2)} [${row.low.toFixed(2)}, ${row.high.toFixed(2)}]`;
   const byOutcome = resolved.map(({ outcome, rows }) =>
-    `<li>${escapeHtml(figureLabel(outcome))}: ${rows.length === 0 ? 'no parameter resolved (every interval includes zero)' : rows.map((row) => `${escapeHtml(parameterLabel(row.parameter))} ${coefficient(row)}`).join('; ')}</li>`,
+    `<li>${escapeHtml(figureLabel(outcome))} — ${rows.length === 0 ? 'no parameter resolved (every interval includes zero)' : rows.map((row) => `${escapeHtml(parameterLabel(row.parameter))} ${coefficient(row)}`).join('; ')}</li>`,
   );
   const lead = top === undefined
     ? 'No uncertain parameter moves an outcome by more than its interval.'
