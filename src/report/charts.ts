@@ -99,8 +99,9 @@ function nextMonth(date: string): string {
 /**
  * Median line with p25–p75 and p5–p95 bands, month by month, one panel per actor, the marked dates
  * as rules; each lab's demand (a dashed median) beside the compute it secured. With one variant both
- * bands are filled; with more, only the middle half is, and the p5–p95 band is two thin lines, so
- * that overlapping variants stay apart.
+ * bands are filled; with more, each variant's middle band has an outline of its colour and the
+ * p5–p95 band is left to the tooltips, so that overlapping variants stay apart. Hovering a month
+ * tells each variant's median and percentiles that month.
  */
 export function fanChartSpec(chart: FanChart, points: readonly FanPoint[], variants: readonly string[], markers: readonly Marker[], companion: readonly FanPoint[] = []): TopLevelSpec {
   const mine = points.filter((point) => point.chart === chart.name);
@@ -149,13 +150,15 @@ export function fanChartSpec(chart: FanChart, points: readonly FanPoint[], varia
   // Demand is drawn over every variant's fan: one black dashed line when it is the same in every variant (it is exogenous unless a variant changes it), else one per variant in its colour.
   const demandRows = (variant: string) => JSON.stringify(companion.filter((point) => point.variant === variant).map((point) => [point.panel, point.date, point.p50]));
   const sameDemand = variants.every((variant) => demandRows(variant) === demandRows(variants[0]!));
+  const demanded = sameDemand ? companion.filter((point) => point.variant === variants[0]) : companion;
+  const dashed = { type: 'line', strokeWidth: 1.3, strokeDash: [6, 3], aria: false } as const;
   const demandLayers = companion.length === 0
     ? []
     : sameDemand
-      ? [{ ...ofVariantRows(-1, variants[0]!, 'demand', 'demand'), name: 'demand', mark: { type: 'line', strokeWidth: 1.3, strokeDash: [6, 3], color: '#222', aria: false }, encoding: { x, y: { ...y, field: 'p50' } } }]
-      : variants.map((variant, v) => ({ ...ofVariantRows(v, variant, 'demand', 'demand'), mark: { type: 'line', strokeWidth: 1.3, strokeDash: [6, 3], aria: false }, encoding: { x, y: { ...y, field: 'p50' }, color: colour } }));
+      ? [{ name: 'demand', transform: [{ filter: { field: 'row', equal: 'demand' } }], mark: { ...dashed, color: '#222' }, encoding: { x, y: { ...y, field: 'p50' } } }]
+      : variants.map((variant, v) => ({ ...ofVariantRows(v, variant, 'demand', 'demand'), mark: dashed, encoding: { x, y: { ...y, field: 'p50' }, color: colour } }));
   return {
-    data: { values: [...mine.map((point) => ({ ...point, row: 'fan' })), ...companion.map((point) => ({ ...point, row: 'demand' })), ...marked, ...hover] as unknown as Record<string, unknown>[] },
+    data: { values: [...mine.map((point) => ({ ...point, row: 'fan' })), ...demanded.map((point) => ({ ...point, row: 'demand' })), ...marked, ...hover] as unknown as Record<string, unknown>[] },
     facet: { field: 'panel', type: 'nominal', title: null, sort: panels },
     columns: 4,
     spec: {

@@ -78,7 +78,7 @@ export const SCRIPT = `(() => {
     tip.hidden = false;
     place(event);
   });
-  document.addEventListener('pointerleave', () => { tip.hidden = true; });
+  document.documentElement.addEventListener('pointerleave', () => { tip.hidden = true; });
 })();`;
 
 /** A section of the report with its heading and an anchor for the contents list. */

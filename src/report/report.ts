@@ -265,13 +265,13 @@ async function outcomeSection({ manifest, runs }: Inputs, chart: Draw): Promise<
   return `<p>Each histogram counts runs by their value of one outcome over the horizon, in its unit${several ? ', each variant as an outline in its colour (as in the variant bar at the top)' : ''}; the dashed line is the mean and the shaded strip around it its 95% confidence interval (of the mean, not of the runs). Hover a bin for each variant's share of runs in it and at or below it.</p><div class="charts">${drawn.join('')}</div>${none}`;
 }
 
-/** The units of the forest plots, in the order they are drawn. */
+/** The key metrics by unit of difference (every share in percentage points), one forest plot each, in the order they come. */
 function unitGroups(metrics: readonly string[]): { unit: Unit; metrics: string[] }[] {
   const groups = new Map<string, { unit: Unit; metrics: string[] }>();
   for (const metric of metrics) {
     const unit = unitOf(metric);
     const key = unit.share ? 'share' : unit.name;
-    const group = groups.get(key) ?? { unit: unit.share ? { ...unit, name: '%' } : unit, metrics: [] };
+    const group = groups.get(key) ?? { unit, metrics: [] };
     group.metrics.push(metric);
     groups.set(key, group);
   }
