@@ -107,7 +107,7 @@ async function onlyRun(file: string, flags: RunFlags): Promise<void> {
   try {
     const results = loaded.variants.map((variant, v) => ({ variant: variant.name, result: replicator.run(flags.onlyRun!, v) }));
     if (flags.json) console.log(JSON.stringify(results.length === 1 ? results[0]!.result : results));
-    else console.log(results.map(({ variant, result }) => formatRunSummary(`${loaded.spec.name} (${variant})`, result)).join('\n\n'));
+    else console.log(results.map(({ variant, result }, v) => formatRunSummary(`${loaded.spec.name} (${variant})`, result, loaded.variants[v]!.spec)).join('\n\n'));
   } catch (error) {
     if (!(error instanceof RunFailure)) throw error;
     // Reported as the batch reported it; --debug adds the stack of where the run threw.

@@ -14,6 +14,8 @@ import { MetricSeries } from './metrics.js';
 import { arrowMetadata, prepareOutputDirectory } from '../io/outputs.js';
 import type { Provenance } from '../io/outputs.js';
 import type { LoadedScenario } from '../scenario/load.js';
+import { horizonOf } from '../io/vocabulary.js';
+import type { Horizon } from '../io/vocabulary.js';
 import { loadedSource } from './plan.js';
 import type { BatchSettings } from './plan.js';
 import { ENGINE_VERSION } from '../version.js';
@@ -90,8 +92,8 @@ export interface BatchOptions {
 /** What a batch produced. */
 export interface BatchOutcome {
   description: BatchDescription;
-  /** The scenario's name and content hash. */
-  scenario: { name: string; hash: string };
+  /** The scenario's name, content hash and horizon. */
+  scenario: { name: string; hash: string; horizon?: Horizon };
   /** Runs done per variant. */
   runs: number;
   summary: BatchSummary;
@@ -203,7 +205,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
       ? summariseBatch(description, metrics)
       : await writeBatchRecords({ out: options.out, provenance, description, metrics, rows, digests: sinks.digests(), convergence, commandLine: options.commandLine ?? [], workers, startedAt, shard });
     await checkpoint?.remove();
-    return { description, scenario: { name: identity.name, hash: identity.hash }, runs: metrics.runs, summary, rows, tables: sinks.tables(), convergence };
+    return { description, scenario: { name: identity.name, hash: identity.hash, horizon: horizonOf(identity.resolved) }, runs: metrics.runs, summary, rows, tables: sinks.tables(), convergence };
   } catch (error) {
     // Blocks still running are abandoned with the pool: their failures are no news.
     for (const pending of inFlight) pending.catch(() => undefined);

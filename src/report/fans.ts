@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { sortedQuantile } from '../experiment/statistics.js';
 import type { ActorKind, BatchDescription } from '../io/layout.js';
+import { H100E, shareOf, USD_PER_H100E_HOUR } from '../io/vocabulary.js';
 import { codes, column, integers, numbers, recordBatches } from './results.js';
 import { FAN_RUNS } from './fan-runs.js';
 
@@ -14,22 +15,25 @@ import { FAN_RUNS } from './fan-runs.js';
 
 export { FAN_RUNS };
 
-/** The monthly series the report draws, by chart; each chart has one panel per actor (or per price). */
+/** The monthly series the report draws, by chart; each chart has one panel per actor (or per price). Units are the vocabulary's. */
 export const FAN_CHARTS = [
-  { name: 'fan-lab-secured', kind: 'lab', title: 'Compute secured by each lab (contracted + spot)', unit: 'H100e', percent: false },
-  { name: 'fan-lab-shortfall', kind: 'lab', title: "Each lab's shortfall, share of its demand", unit: 'share of demand', percent: true },
-  { name: 'fan-prices', kind: 'market', title: 'Prices: spot and average reserved contract', unit: 'USD per GPU-hour', percent: false },
-  { name: 'fan-provider-share', kind: 'provider', title: "Each provider's share of compute sold to labs", unit: 'market share', percent: true },
-  { name: 'fan-provider-utilisation', kind: 'provider', title: "Each provider's utilisation of usable capacity", unit: 'utilisation', percent: true },
-  { name: 'fan-supplier-output', kind: 'supplier', title: "Each supplier's monthly output", unit: 'H100e per month', percent: false },
+  { name: 'fan-lab-secured', kind: 'lab', title: 'Compute secured by each lab (contracted + spot), beside its demand', unit: H100E, percent: false },
+  { name: 'fan-lab-shortfall', kind: 'lab', title: "Each lab's shortfall: unmet demand as a share of its demand", unit: shareOf('demand').name, percent: true },
+  { name: 'fan-prices', kind: 'market', title: 'Prices: the spot index and the average reserved contract', unit: USD_PER_H100E_HOUR, percent: false },
+  { name: 'fan-provider-share', kind: 'provider', title: "Each provider's share of compute sold to labs", unit: shareOf('compute sold').name, percent: true },
+  { name: 'fan-provider-utilisation', kind: 'provider', title: "Each provider's utilisation of usable capacity", unit: shareOf('usable capacity').name, percent: true },
+  { name: 'fan-supplier-output', kind: 'supplier', title: "Each supplier's monthly output", unit: `${H100E} per month`, percent: false },
 ] as const satisfies readonly { name: string; kind: ActorKind; title: string; unit: string; percent: boolean }[];
+
+/** The series drawn beside another in its chart: each lab's demand beside the compute it secured. */
+export const COMPANION_SERIES = { 'fan-lab-secured': 'fan-lab-demand' } as const;
 
 /** One of FAN_CHARTS. */
 export type FanChart = (typeof FAN_CHARTS)[number];
 
 /** One month of one panel of a fan chart for one variant. */
 export interface FanPoint {
-  chart: FanChart['name'];
+  chart: FanChart['name'] | 'fan-lab-demand';
   panel: string;
   variant: string;
   date: string;
@@ -50,7 +54,7 @@ export interface Fans {
 
 /** Values of one (chart, panel, variant): `FAN_RUNS` runs by `months` months, NaN where absent. */
 interface Cell {
-  chart: FanChart['name'];
+  chart: FanPoint['chart'];
   panel: string;
   variant: number;
   values: Float64Array;
@@ -70,7 +74,7 @@ export async function readFans(dir: string, description: BatchDescription, runs:
   const cells = new Map<string, Cell>();
   const dates: string[] = [];
   let months = 0;
-  const cellOf = (chart: FanChart['name'], panel: string, variant: number): Cell => {
+  const cellOf = (chart: FanPoint['chart'], panel: string, variant: number): Cell => {
     const key = `${chart}\u0000${panel}\u0000${variant}`;
     let cell = cells.get(key);
     if (!cell) {
@@ -79,7 +83,7 @@ export async function readFans(dir: string, description: BatchDescription, runs:
     }
     return cell;
   };
-  const seriesPerRun = description.variants.length * (2 * description.labs.length + 2 + 2 * description.providers.length + description.suppliers.length);
+  const seriesPerRun = description.variants.length * (3 * description.labs.length + 2 + 2 * description.providers.length + description.suppliers.length);
   let capacity = 0;
   let slot = -1;
   let lastRun = Number.NaN;
@@ -121,6 +125,7 @@ export async function readFans(dir: string, description: BatchDescription, runs:
         case 'lab': {
           cellOf('fan-lab-secured', name, v).values[at] = m.contracted![row]! + m.spotH100e![row]!;
           const demand = m.demand![row]!;
+          cellOf('fan-lab-demand', name, v).values[at] = demand;
           cellOf('fan-lab-shortfall', name, v).values[at] = demand > 0 ? m.shortfall![row]! / demand : 0;
           break;
         }
