@@ -95,13 +95,17 @@ export class ProgressStatus {
   }
 }
 
-/** A count's rate of change over the last `windowMs` milliseconds of samples. */
+/** A count's rate of change over the last `windowMs` milliseconds of samples, from the first change on. */
 export class RecentRate {
   private readonly samples: { at: number; count: number }[] = [];
+  private moved = false;
 
   constructor(private readonly windowMs: number) {}
 
   add(at: number, count: number): void {
+    // Until the count first moves (the workers starting, a checkpoint read back), the window starts at the latest sample.
+    if (!this.moved && this.samples.length > 0 && this.samples[0]!.count === count) this.samples.length = 0;
+    this.moved ||= this.samples.length > 0;
     this.samples.push({ at, count });
     // The newest sample from before the window stays: the rate spans the whole window.
     while (this.samples.length > 2 && this.samples[1]!.at <= at - this.windowMs) this.samples.shift();

@@ -24,6 +24,17 @@ describe('the rate of the last seconds', () => {
     expect(rate.perSecond()).toBeCloseTo(10);
   });
 
+  it('starts when the count first moves, not while it waits for the workers', () => {
+    const rate = new RecentRate(10_000);
+    for (let second = 0; second <= 8; second++) rate.add(second * 1000, 0);
+    expect(rate.perSecond()).toBeUndefined();
+    rate.add(9000, 5);
+    expect(rate.perSecond()).toBeCloseTo(5);
+    // Once moving, a pause is a rate of 0, not a rate unknown.
+    for (let second = 10; second <= 30; second++) rate.add(second * 1000, 5);
+    expect(rate.perSecond()).toBe(0);
+  });
+
   it('is undefined until two samples are apart in time', () => {
     const rate = new RecentRate(10_000);
     rate.add(5, 10);
