@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, Option } from 'commander';
+import type { BatchInterrupted } from '../experiment/interruption.js';
 import type { TimeseriesMode } from '../io/layout.js';
 import { TIMESERIES_MODES } from '../io/layout.js';
 import { collect, nonNegativeInteger, positiveInteger, share } from './arguments.js';
@@ -158,7 +159,7 @@ async function batch(file: string, flags: RunFlags, command: Command): Promise<v
     }
   } catch (error) {
     progress.stop();
-    if (error instanceof BatchInterrupted) throw new UsageError(afterInterruption(error, join(out, '.checkpoint')), EXIT_INTERRUPTED);
+    if (error instanceof BatchInterrupted) throw new UsageError(afterInterruption(error), EXIT_INTERRUPTED);
     if (error instanceof WriteFailure) throw new UsageError(`${error.message}; ${afterWriteFailure(flags.shard !== undefined || flags.resume === true)}`);
     if (error instanceof OutputError) throw new UsageError(error.message);
     // Known once the scenario is loaded: how many uncertain parameters the Saltelli design has.
@@ -178,10 +179,10 @@ async function batch(file: string, flags: RunFlags, command: Command): Promise<v
 const EXIT_INTERRUPTED = 130;
 
 /** What an interrupted batch kept, and the command that continues it (or, with nothing kept, starts it again). */
-function afterInterruption(interrupted: { runsKept: number; total: number; problem?: string }, checkpoints: string): string {
+function afterInterruption(interrupted: BatchInterrupted): string {
   if (interrupted.problem !== undefined) return `interrupted, and the runs written could not be kept (${interrupted.problem}); no file was left half-written: run it again with: ${commandLine(false)}`;
-  if (interrupted.runsKept === 0) return `interrupted before the first block was written; no file was left half-written: run it again with: ${commandLine(false)}`;
-  return `interrupted: ${interrupted.runsKept} of ${interrupted.total} runs are kept in ${checkpoints}; continue with: ${commandLine(true)}`;
+  if (interrupted.checkpoint === undefined) return `interrupted before the first block was written; no file was left half-written: run it again with: ${commandLine(false)}`;
+  return `interrupted: ${interrupted.runsKept} of ${interrupted.total} runs are kept in ${interrupted.checkpoint}; continue with: ${commandLine(true)}`;
 }
 
 /** What to do after a write failed (a full disk): continue from the checkpoints, kept, with the command that does; or run again. */

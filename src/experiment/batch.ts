@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Table } from 'apache-arrow';
 import { ArrowFileWriter, ArrowTable } from '../io/arrow.js';
 import type { TableBlock } from '../io/columns.js';
+import { CHECKPOINT_DIRECTORY } from '../io/folder.js';
 import type { FolderLock } from '../io/folder.js';
 import type { FileDigest } from '../io/manifest.js';
 import { eachTable, LAYOUT_OF, TABLE_NAMES } from '../io/layout.js';
@@ -270,8 +271,8 @@ async function interrupted(out: string | undefined, sinks: Sinks | undefined, ch
     // Whatever was not kept: no partial file is left.
     await sinks?.abort();
   }
-  const kept = problem === undefined && (checkpoint !== undefined || out !== undefined) ? runs : 0;
-  return new BatchInterrupted(kept, range.runs, problem);
+  const kept = problem === undefined && out !== undefined ? runs : 0;
+  return new BatchInterrupted(kept, range.runs, kept > 0 ? join(out!, CHECKPOINT_DIRECTORY) : undefined, problem);
 }
 
 /** The tables of a batch: files being written, or blocks kept for in-memory tables. */

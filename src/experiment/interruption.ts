@@ -10,6 +10,8 @@ export class BatchInterrupted extends Error {
     readonly runsKept: number,
     /** Runs per variant the batch was to do. */
     readonly total: number,
+    /** The folder the kept runs are in (`DIR/.checkpoint`), when any are. */
+    readonly checkpoint: string | undefined,
     /** Why the runs written could not be kept (a full disk), when they could not. */
     readonly problem?: string,
   ) {

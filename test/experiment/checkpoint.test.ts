@@ -57,7 +57,7 @@ describe('an interrupted batch', () => {
   it('without checkpoints keeps the files it was writing as one saved range, and --resume continues it to the bytes of an uninterrupted batch', async () => {
     const out = join(root, 'plain');
     const interrupted = await interruptAt(10, { out });
-    expect([interrupted.runsKept, interrupted.total, interrupted.problem]).toEqual([10, 20, undefined]);
+    expect([interrupted.runsKept, interrupted.total, interrupted.checkpoint, interrupted.problem]).toEqual([10, 20, join(out, '.checkpoint'), undefined]);
     // Only the checkpoint: no table that looks finished, no partial file.
     expect(tree(out)).toEqual(['.checkpoint', '.checkpoint/0.blocks', ...FILES.slice(0, 5).map((file) => `.checkpoint/0.blocks/${file}`).sort(), '.checkpoint/batch.json'].sort());
     // Whole Arrow files, holding the runs written, in order.
@@ -91,7 +91,7 @@ describe('an interrupted batch', () => {
     interruption.abort();
     const thrown = await runBatch({ ...BATCH, out, signal: interruption.signal }).catch((error: unknown) => error);
     expect(thrown).toBeInstanceOf(BatchInterrupted);
-    expect((thrown as BatchInterrupted).runsKept).toBe(0);
+    expect([(thrown as BatchInterrupted).runsKept, (thrown as BatchInterrupted).checkpoint]).toEqual([0, undefined]);
     expect(tree(out)).toEqual([]);
   });
 
