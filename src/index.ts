@@ -81,7 +81,8 @@ export type {
 
 // Monte Carlo batches and their outputs.
 export { runBatch, DEFAULT_BLOCK_SIZE } from './experiment/batch.js';
-export type { BatchOptions, BatchOutcome } from './experiment/batch.js';
+export type { BatchOptions, BatchOutcome, BatchProgress } from './experiment/batch.js';
+export { BatchInterrupted } from './experiment/interruption.js';
 export type { BatchSummary, Convergence, LabRisk, MetricSummary, Probability } from './experiment/summary.js';
 export { RunFailure } from './experiment/failure.js';
 export { keyMetrics } from './experiment/metrics.js';

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, Option } from 'commander';
+import type { BatchInterrupted } from '../experiment/interruption.js';
 import type { TimeseriesMode } from '../io/layout.js';
 import { TIMESERIES_MODES } from '../io/layout.js';
 import { printable } from '../printable.js';
@@ -68,7 +69,7 @@ export function addRunCommand(program: Command): void {
     .option('--json', 'with --only-run: print the whole result (monthly records, events, summary) as JSON')
     .option('--shard <k/m>', 'run only shard K of M (a contiguous range of whole blocks) into a shard directory for `merge`; auto/M takes K from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX')
     .option('--report', 'when the batch is done, write DIR/report.html: charts of the results (see `computerace report`)')
-    .option('--resume', 'leave a finished batch in --out as it is; continue an interrupted shard, or a batch run with --resume, from its last complete record batch (both checkpoint every block)')
+    .option('--resume', 'continue the batch in --out from the runs it kept when it was interrupted (Ctrl-C, SIGTERM; with --resume or --shard every block is checkpointed, so even a kill -9 loses none); a finished batch is left as it is; another batch there is refused')
     .option('--import <module>', 'a JavaScript module that registers custom policies (registerPolicy), loaded here and in every worker (repeatable)', collect, [])
     .addHelpText('after', examples(
       'computerace run scenarios/openai-multicloud-2025.yaml --runs 1000 --seed 42 --report',
@@ -133,24 +134,27 @@ async function batch(file: string, flags: RunFlags, command: Command): Promise<v
     throw error instanceof ShardArgumentError ? inputError(error) : error;
   }
   // The scenario is loaded by the workers, not here: this thread only coordinates and writes.
-  const [{ runBatch }, { filesWritten, formatBatchSummary }, { progressBar }, { RunFailure }, { OutputError, WriteFailure }, { SaltelliDesignError }] = await Promise.all([
+  const runs = flags.untilPrecision !== undefined ? flags.maxRuns : flags.runs;
+  checkRunsLimit(flags.untilPrecision !== undefined ? '--max-runs' : '--runs', runs, flags.design);
+  const workers = workerThreads(flags.workers, command);
+  // Drawn before the modules load and the workers start: the command shows it is at work at once.
+  const { progressBar } = await import('./progress.js');
+  const progress = progressBar(!flags.quiet && process.stderr.isTTY === true, shard ? shardRange(runs, flags.blockSize, shard).runs : runs);
+  const [{ runBatch }, { filesWritten, formatBatchSummary }, { RunFailure }, { BatchInterrupted }, { OutputError, WriteFailure }, { SaltelliDesignError }] = await Promise.all([
     import('../experiment/batch.js'),
     import('./batch-summary.js'),
-    import('./progress.js'),
     import('../experiment/failure.js'),
+    import('../experiment/interruption.js'),
     import('../io/outputs.js'),
     import('../experiment/sobol.js'),
   ]);
   const out = flags.out ?? join('results', basename(file).replace(/\.(ya?ml|json)$/i, ''));
-  const runs = flags.untilPrecision !== undefined ? flags.maxRuns : flags.runs;
-  checkRunsLimit(flags.untilPrecision !== undefined ? '--max-runs' : '--runs', runs, flags.design);
-  const workers = workerThreads(flags.workers, command);
-  const progress = progressBar(!flags.quiet && process.stderr.isTTY === true, shard ? shardRange(runs, flags.blockSize, shard).runs : runs);
   const started = performance.now();
-  // Ctrl-C (or a scheduler's SIGTERM) stops the batch cleanly: no partial file is left behind.
+  // Ctrl-C (or a scheduler's SIGTERM) stops the batch, keeping what it wrote for --resume. Heard
+  // until the batch has stopped: a second Ctrl-C must not kill it while it keeps its files.
   const interruption = new AbortController();
   const interrupt = (): void => interruption.abort();
-  process.once('SIGINT', interrupt).once('SIGTERM', interrupt);
+  process.on('SIGINT', interrupt).on('SIGTERM', interrupt);
   try {
     const outcome = await runBatch({
       scenario: file,
@@ -168,16 +172,19 @@ async function batch(file: string, flags: RunFlags, command: Command): Promise<v
       modules: flags.import,
       shard,
       resume: flags.resume,
-      onProgress: (done) => progress.update(done.runs, done.variants),
+      onProgress: (done) => progress.update(done),
       onNotice: (message) => process.stderr.write(`computerace: ${message}\n`),
       signal: interruption.signal,
     });
     progress.stop();
-    console.log(formatBatchSummary(outcome.scenario.name, outcome, (performance.now() - started) / 1000));
-    console.log(`\nwrote ${printable(out)}/: ${filesWritten(outcome.rows)}`);
+    if (outcome.alreadyFinished) console.log(`${printable(out)} already holds this batch, finished: nothing to do`);
+    else {
+      console.log(formatBatchSummary(outcome.scenario.name, outcome, (performance.now() - started) / 1000));
+      console.log(`\nwrote ${printable(out)}/: ${filesWritten(outcome.rows)}`);
+    }
   } catch (error) {
     progress.stop();
-    if (interruption.signal.aborted) throw new UsageError(`interrupted: no file in ${printable(out)} was left half-written${flags.shard || flags.resume ? '; --resume continues from the last complete block' : ''}`, 130);
+    if (error instanceof BatchInterrupted) throw new UsageError(afterInterruption(error), EXIT_INTERRUPTED);
     if (error instanceof WriteFailure) throw new UsageError(`${printable(error.message)}; ${afterWriteFailure(flags.shard !== undefined || flags.resume === true)}`);
     if (error instanceof OutputError) throw inputError(error);
     // Known once the scenario is loaded: how many uncertain parameters the Saltelli design has.
@@ -193,12 +200,26 @@ async function batch(file: string, flags: RunFlags, command: Command): Promise<v
   if (flags.report) console.log(await report(out, {}));
 }
 
+/** The exit code of a command stopped by Ctrl-C (128 + SIGINT), as a shell reports it. */
+const EXIT_INTERRUPTED = 130;
+
+/** What an interrupted batch kept, and the command that continues it (or, with nothing kept, starts it again). */
+function afterInterruption(interrupted: BatchInterrupted): string {
+  if (interrupted.problem !== undefined) return `interrupted, and the runs written could not be kept (${interrupted.problem}); no file was left half-written: run it again with: ${commandLine(false)}`;
+  if (interrupted.checkpoint === undefined) return `interrupted before the first block was written; no file was left half-written: run it again with: ${commandLine(false)}`;
+  return `interrupted: ${interrupted.runsKept} of ${interrupted.total} runs are kept in ${interrupted.checkpoint}; continue with: ${commandLine(true)}`;
+}
+
 /** What to do after a write failed (a full disk): continue from the checkpoints, kept, with the command that does; or run again. */
 function afterWriteFailure(checkpointed: boolean): string {
-  const args = process.argv.slice(2);
   if (!checkpointed) return 'the batch did not finish, and kept no checkpoints: once there is room, run it again (with --resume a batch checkpoints its blocks and continues where it stopped)';
-  const resume = shellCommand(['computerace', ...args, ...(args.includes('--resume') ? [] : ['--resume'])]);
-  return `the blocks written so far are kept: once there is room, continue with: ${resume}`;
+  return `the blocks written so far are kept: once there is room, continue with: ${commandLine(true)}`;
+}
+
+/** This command as typed, for the shell to run again; with `resume`, with --resume added (once). */
+function commandLine(resume: boolean): string {
+  const args = process.argv.slice(2);
+  return shellCommand(['computerace', ...args, ...(resume && !args.includes('--resume') ? ['--resume'] : [])]);
 }
 
 /**

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -6,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import pl from 'nodejs-polars';
 import { uncertainParameters } from '../support/scenarios.js';
-import { bin, computerace } from '../support/cli.js';
+import { computerace } from '../support/cli.js';
 import { meanAndInterval, unitOf } from '../../src/io/vocabulary.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -127,21 +126,6 @@ describe('computerace run', () => {
     const outside = computerace('run', scenario, '--seed', '3', '--design', 'lhs', '--runs', '30', '--only-run', '30');
     expect(outside.status).toBe(2);
     expect(outside.stderr).toMatch(/--only-run 30 is not a run of a 30-run --design lhs batch/);
-  });
-
-  it('stops on Ctrl-C (SIGINT) with exit code 130, leaving no partial file', async () => {
-    const out = join(temp, 'interrupted');
-    const child = spawn(process.execPath, [bin, 'run', scenario, '--runs', '20000', '--out', out, '--workers', '1', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const deadline = Date.now() + 30_000;
-    // Interrupt once the batch is writing.
-    while (!(existsSync(out) && readdirSync(out).some((name) => name.endsWith('.partial'))) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-    child.kill('SIGINT');
-    expect(await exited).toBe(130);
-    expect(stderr).toMatch(/^computerace: interrupted: no file in .* was left half-written\n$/);
-    expect(readdirSync(out)).toEqual([]);
   });
 
   it('runs a Saltelli design with --design sobol, recording it in the manifest', () => {
