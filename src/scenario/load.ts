@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { loadTracked } from './compose.js';
 import type { LoadContext } from './compose.js';
 import { field, isPlainObject } from './data.js';
@@ -9,6 +8,7 @@ import { applyLayer, locateWithOverrides, parseSetFlags, parseSweepFlags, valida
 import type { LayerResult, Override, Sweep } from './overrides.js';
 import { ScenarioError, findingKey, formatPath, formatProblem, sortProblems } from './problems.js';
 import type { Finding, Path, Problem } from './problems.js';
+import { readScenarioFile } from './read.js';
 import { Scenario } from './schema.js';
 import type { ScenarioSpec } from './schema.js';
 
@@ -66,7 +66,10 @@ export interface LoadedScenario {
 
 /** How `loadScenario` reads files, and the overrides and sweeps it applies. */
 export interface LoadOptions {
-  /** Reads a file's text (default: from disk as UTF-8); throw an error with a `code` like ENOENT when it cannot. */
+  /**
+   * Reads a file's text (default: `readScenarioFile`, from disk as UTF-8, regular files of at most
+   * MAX_SCENARIO_FILE_BYTES only); throw an error with a `code` like ENOENT when it cannot.
+   */
   readFile?: (file: string) => string;
   /**
    * Overrides, as `path=value` texts (the `--set` flag): the path as the timeline's `set` writes it, with
@@ -85,7 +88,7 @@ export interface LoadOptions {
 
 /** Loads and checks a scenario file; throws a ScenarioError listing every problem, each located. */
 export function loadScenario(file: string, options: LoadOptions = {}): LoadedScenario {
-  const context: LoadContext = { readFile: options.readFile ?? ((name) => readFileSync(name, 'utf8')), problems: [], files: [] };
+  const context: LoadContext = { readFile: options.readFile ?? readScenarioFile, problems: [], files: [] };
   const flagProblems: Problem[] = [];
   const sets = parseSetFlags(options.set ?? [], flagProblems);
   const sweeps = parseSweepFlags(options.sweep ?? [], flagProblems);

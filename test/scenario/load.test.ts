@@ -454,7 +454,9 @@ describe('extends', () => {
     expect(problems({ 'a.yaml': 'name: a\nextends: { file: b.yaml }\n' })).toEqual(['a.yaml:2:10: extends: expected a file path or a list of file paths, got a map']);
   });
 
-  it('reports YAML errors in a base file in that file', () => {
-    expect(problems({ 'a.yaml': 'extends: b.yaml\n', 'b.yaml': 'name: a\nname: b\n' })).toEqual(["b.yaml:2:1: name: duplicate key 'name'; each key may appear once in a map"]);
+  it('reports a base with YAML errors at the extends that names it, with where the first error is but nothing quoted from it', () => {
+    expect(problems({ 'a.yaml': 'extends: b.yaml\n', 'b.yaml': 'name: a\nname: b\n' })).toEqual([
+      "a.yaml:1:10: extends: cannot extend 'b.yaml': not a scenario file (a YAML error at line 2, column 1: duplicate key; validate it on its own to see it)",
+    ]);
   });
 });
