@@ -4,7 +4,7 @@ import { field, isPlainObject } from './data.js';
 import type { Data } from './data.js';
 import { scenarioHash } from './hash.js';
 import { formulaPosition, locateOrigin } from './origins.js';
-import { applyLayer, locateWithOverrides, parseSetFlags, parseSweepFlags, validate, variantOverrides } from './overrides.js';
+import { applyLayer, locateWithOverrides, parseSetFlags, parseSweepFlags, validateScenario, variantOverrides } from './overrides.js';
 import type { LayerResult, Override, Sweep } from './overrides.js';
 import { ScenarioError, findingKey, formatPath, formatProblem, sortProblems } from './problems.js';
 import type { Finding, Path, Problem } from './problems.js';
@@ -101,9 +101,10 @@ export function loadScenario(file: string, options: LoadOptions = {}): LoadedSce
 
   // The files as composed, then `--set`: a problem of the files that `--set` does not remove is reported in the files.
   const composed = tracked.value as Data;
-  const fileFindings = validate(composed);
+  const checked = validateScenario(composed);
+  const fileFindings = checked.findings;
   const problems: Problem[] = [...context.problems, ...flagProblems];
-  const base = applyLayer(composed, new Set(fileFindings.map(findingKey)), sets, '--set');
+  const base = applyLayer(composed, new Set(fileFindings.map(findingKey)), sets, '--set', checked.spec);
   problems.push(...fileFindings.filter((finding) => base.keys.has(findingKey(finding))).map(toProblem), ...base.problems);
 
   // Each variant on top of the baseline, each reported at its entries in the file.
@@ -114,7 +115,7 @@ export function loadScenario(file: string, options: LoadOptions = {}): LoadedSce
       // A variant that is not a map, or is named `baseline`, is a schema problem, reported above.
       if (!isPlainObject(entries) || name === 'baseline') continue;
       const overrides = variantOverrides(name, entries, tracked.origin);
-      const result = applyLayer(base.data, base.keys, overrides, 'variant');
+      const result = applyLayer(base.data, base.keys, overrides, 'variant', base.spec);
       problems.push(...result.problems);
       layers.push({ name, overrides, result });
     }
@@ -124,11 +125,12 @@ export function loadScenario(file: string, options: LoadOptions = {}): LoadedSce
   const combinations = sweepGrid(layers, sweeps, problems);
   if (problems.length > 0) throw new ScenarioError(sortProblems(unique(problems), [...context.files, '--set', '--sweep']));
 
-  const spec = Scenario.parse(base.data);
-  const variants = combinations.map(({ name, overrides, data }) => ({
+  // Each layer was parsed as it was checked; parsed again only where that did not happen.
+  const spec = base.spec ?? Scenario.parse(base.data);
+  const variants = combinations.map(({ name, overrides, data, parsed }) => ({
     name,
     overrides: Object.fromEntries([...sets, ...overrides].map((override) => [override.key, structuredClone(override.value)])),
-    spec: data === base.data ? spec : Scenario.parse(data),
+    spec: data === base.data ? spec : (parsed ?? Scenario.parse(data)),
   }));
   const resolved = structuredClone(base.data);
   return { file, spec, files: context.files, locate: (path) => locateWithOverrides(tracked.origin, base.applied, path), variants, resolved, hash: scenarioHash(resolved) };
@@ -145,7 +147,7 @@ function sweepGrid(layers: { name: string; overrides: Override[]; result: LayerR
   const reported = new Set<string>();
   return layers.flatMap((layer) =>
     points.map((point) => {
-      const result = applyLayer(layer.result.data, layer.result.keys, point, '--sweep');
+      const result = applyLayer(layer.result.data, layer.result.keys, point, '--sweep', layer.result.spec);
       for (const problem of result.problems) {
         const text = formatProblem(problem);
         if (reported.has(text)) continue;
@@ -156,6 +158,7 @@ function sweepGrid(layers: { name: string; overrides: Override[]; result: LayerR
         name: [layer.name, ...point.map((value) => `${value.key}=${value.text}`)].join('|'),
         overrides: [...layer.overrides, ...point],
         data: result.data,
+        parsed: result.spec,
       };
     }),
   );

@@ -5,7 +5,7 @@ import { formatPath } from './problems.js';
 import type { Path } from './problems.js';
 import { SCENARIO, childSchema, def, objectKeys, unwrap } from './schema-walk.js';
 import type { Schema } from './schema-walk.js';
-import { notAField, suggestion } from './suggest.js';
+import { listed, notAField, suggestion } from './suggest.js';
 
 /**
  * Paths written with actor ids, as the timeline's `set`, `--set`, `--sweep` and `variants` write them:
@@ -64,7 +64,7 @@ function resolvePath(scenario: unknown, text: string, override: boolean): Resolv
   const index = actors.findIndex((actor) => field(actor, 'id') === id);
   if (index < 0) {
     const known = actors.map((actor) => field(actor, 'id')).filter((name): name is string => typeof name === 'string');
-    return { error: `unknown ${SINGULAR[actorKind]} '${id}'; expected one of: ${known.join(', ')}` };
+    return { error: `unknown ${SINGULAR[actorKind]} '${id}'; expected one of: ${listed(known)}` };
   }
   if (fields.length === 0) return { error: `a path names an actor's field, as in ${example}; '${text}' names the whole ${SINGULAR[actorKind]}` };
   if (fields[0] === 'id') return { error: `an actor's id cannot change` };
@@ -148,6 +148,23 @@ export function setAt(target: unknown, path: Path, value: unknown): void {
   const last = path[path.length - 1]!;
   if (value === null) delete (current as Record<string | number, unknown>)[last];
   else (current as Record<string | number, unknown>)[last] = structuredClone(value);
+}
+
+/**
+ * `setAt` on a scenario that shares its maps and lists with another: each one on the way to `path` is
+ * copied before it is changed (the top one must be a copy already), so the other is left as it was. A
+ * layer of overrides copies only what it changes, not the whole scenario once per variant.
+ */
+export function setAtCopying(target: Record<string, unknown>, path: Path, value: unknown): void {
+  let current: Record<string | number, unknown> = target;
+  for (let i = 0; i < path.length - 1; i++) {
+    const segment = path[i]!;
+    const child = current[segment];
+    const copy = Array.isArray(child) ? [...child] : typeof child === 'object' && child !== null ? { ...child } : {};
+    current[segment] = copy;
+    current = copy as Record<string | number, unknown>;
+  }
+  setAt(current, path.slice(-1), value);
 }
 
 /** Whether `path` is `prefix` or inside it. */

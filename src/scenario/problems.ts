@@ -81,13 +81,23 @@ export function printable(text: string): string {
   });
 }
 
-/** A scenario that cannot be loaded; its message lists every problem, one per line. */
+/** The most problems a ScenarioError's message lists; the rest are counted on a last line (all are in `problems`). */
+export const MAX_PRINTED_PROBLEMS = 50;
+
+/**
+ * A scenario that cannot be loaded; its message lists its problems, one per line: the first
+ * MAX_PRINTED_PROBLEMS, then `and 9,950 more problems` (a file of a million unknown keys is not printed whole).
+ */
 export class ScenarioError extends Error {
+  /** Every problem, listed or not. */
   readonly problems: Problem[];
 
   constructor(problems: readonly Problem[]) {
     const safe = problems.map((problem) => ({ ...problem, path: printable(problem.path), message: printable(problem.message) }));
-    super(safe.map(formatProblem).join('\n'));
+    const hidden = safe.length - MAX_PRINTED_PROBLEMS;
+    const lines = safe.slice(0, MAX_PRINTED_PROBLEMS).map(formatProblem);
+    if (hidden > 0) lines.push(`and ${hidden.toLocaleString('en-US')} more problem${hidden === 1 ? '' : 's'}`);
+    super(lines.join('\n'));
     this.name = 'ScenarioError';
     this.problems = safe;
   }
