@@ -1,6 +1,7 @@
 import { ACTOR_KINDS, SINGULAR, dateOf, field, isPlainObject, list } from './data.js';
 import type { ActorKind, Data } from './data.js';
 import { formulaFindings } from './formulas.js';
+import { pushAll } from './problems.js';
 import type { Finding, Path } from './problems.js';
 import { SCENARIO } from './schema-walk.js';
 import { listed } from './suggest.js';
@@ -125,8 +126,8 @@ export function checkSemantics(data: Data, valid: boolean): Finding[] {
   });
 
   const formulas = formulaFindings(SCENARIO, data);
-  findings.push(...formulas);
-  findings.push(...checkTimeline(data, valid, inScenario, formulas));
+  pushAll(findings, formulas);
+  pushAll(findings, checkTimeline(data, valid, inScenario, formulas));
   return findings;
 }
 

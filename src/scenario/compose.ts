@@ -2,7 +2,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { describeValue, isPlainObject } from './data.js';
 import { originOf } from './origins.js';
 import type { Origin } from './origins.js';
-import { formatPath } from './problems.js';
+import { formatPath, pushAll } from './problems.js';
 import type { Problem } from './problems.js';
 import { SCENARIO_EXTENSIONS, UnreadableFile, hasScenarioExtension } from './read.js';
 import { SCENARIO, objectKeys } from './schema-walk.js';
@@ -70,7 +70,7 @@ export function loadTracked(file: string, stack: StackEntry[], context: LoadCont
     const reason = notAScenario(source, data);
     if (reason !== undefined) return report(`cannot extend '${file}': not a scenario file (${reason})`);
   }
-  context.problems.push(...source.problems);
+  pushAll(context.problems, source.problems);
   if (source.document.errors.length > 0 || data === undefined) return undefined;
   if ('problem' in data) {
     context.problems.push(data.problem);

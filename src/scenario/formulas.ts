@@ -21,22 +21,35 @@ export function formulaFindings(schema: Schema, value: unknown, at: Path = []): 
 
 // Each variant and each timeline entry checks the scenario's formulas again, and most are the same text:
 // compiled once, the outcome remembered (up to a bound, so a long-lived process does not grow without end).
+// By the variables' list (one per kind of formula field, kept by schema-walk), then by the formula's text.
 const MAX_REMEMBERED_FORMULAS = 10_000;
-const compileFailures = new Map<string, { message: string; column: number | undefined } | undefined>();
+const compileFailures = new Map<readonly string[], Map<string, CompileFailure | undefined>>();
+let remembered = 0;
+
+interface CompileFailure {
+  message: string;
+  column: number | undefined;
+}
 
 /** Why `source` does not compile with `variables`, or undefined when it does. */
-function compileFailure(source: string, variables: readonly string[]): { message: string; column: number | undefined } | undefined {
-  const key = `${variables.join(',')}\n${source}`;
-  if (compileFailures.has(key)) return compileFailures.get(key);
-  let failure: { message: string; column: number | undefined } | undefined;
+function compileFailure(source: string, variables: readonly string[]): CompileFailure | undefined {
+  let outcomes = compileFailures.get(variables);
+  if (outcomes?.has(source)) return outcomes.get(source);
+  let failure: CompileFailure | undefined;
   try {
     compileExpression(source, variables);
   } catch (error) {
     if (!(error instanceof ExpressionError)) throw error;
     failure = { message: error.message, column: error.column };
   }
-  if (compileFailures.size >= MAX_REMEMBERED_FORMULAS) compileFailures.clear();
-  compileFailures.set(key, failure);
+  if (remembered >= MAX_REMEMBERED_FORMULAS) {
+    compileFailures.clear();
+    remembered = 0;
+    outcomes = undefined;
+  }
+  if (outcomes === undefined) compileFailures.set(variables, (outcomes = new Map()));
+  outcomes.set(source, failure);
+  remembered++;
   return failure;
 }
 

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { describeValue, isPlainObject, isPrimitive, valueAt } from './data.js';
-import { formatPath } from './problems.js';
+import { formatPath, pushAll } from './problems.js';
 import type { Finding, Path } from './problems.js';
 import { childSchema, choices, def, formulaVariables, isCustomPolicyName, isDistribution, objectKeys, unionOptions, unwrap } from './schema-walk.js';
 import type { Schema } from './schema-walk.js';
@@ -53,11 +53,11 @@ function explainIssues(schema: Schema, value: unknown, at: Path, issues: readonl
       const key = JSON.stringify(prefix);
       if (!unionsExplained.has(key)) {
         unionsExplained.add(key);
-        findings.push(...explainUnion(current, valueAt(value, prefix), [...at, ...prefix]));
+        pushAll(findings, explainUnion(current, valueAt(value, prefix), [...at, ...prefix]));
       }
       continue;
     }
-    findings.push(...describeIssue(issue, current, here, [...at, ...path]));
+    pushAll(findings, describeIssue(issue, current, here, [...at, ...path]));
   }
   return findings;
 }

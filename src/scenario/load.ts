@@ -6,7 +6,7 @@ import { scenarioHash } from './hash.js';
 import { formulaPosition, locateOrigin } from './origins.js';
 import { applyLayer, locateWithOverrides, parseSetFlags, parseSweepFlags, validateScenario, variantOverrides } from './overrides.js';
 import type { LayerResult, Override, Sweep } from './overrides.js';
-import { ScenarioError, findingKey, formatPath, formatProblem, sortProblems } from './problems.js';
+import { ScenarioError, findingKey, formatPath, formatProblem, pushAll, sortProblems } from './problems.js';
 import type { Finding, Path, Problem } from './problems.js';
 import { readScenarioFile } from './read.js';
 import { Scenario } from './schema.js';
@@ -104,8 +104,10 @@ export function loadScenario(file: string, options: LoadOptions = {}): LoadedSce
   const checked = validateScenario(composed);
   const fileFindings = checked.findings;
   const problems: Problem[] = [...context.problems, ...flagProblems];
-  const base = applyLayer(composed, new Set(fileFindings.map(findingKey)), sets, '--set', checked.spec);
-  problems.push(...fileFindings.filter((finding) => base.keys.has(findingKey(finding))).map(toProblem), ...base.problems);
+  const fileKeys = fileFindings.map(findingKey);
+  const base = applyLayer(composed, new Set(fileKeys), sets, '--set', checked.spec);
+  pushAll(problems, fileFindings.filter((_, index) => base.keys.has(fileKeys[index]!)).map(toProblem));
+  pushAll(problems, base.problems);
 
   // Each variant on top of the baseline, each reported at its entries in the file.
   const layers: { name: string; overrides: Override[]; result: LayerResult }[] = [{ name: 'baseline', overrides: [], result: base }];
@@ -116,7 +118,7 @@ export function loadScenario(file: string, options: LoadOptions = {}): LoadedSce
       if (!isPlainObject(entries) || name === 'baseline') continue;
       const overrides = variantOverrides(name, entries, tracked.origin);
       const result = applyLayer(base.data, base.keys, overrides, 'variant', base.spec);
-      problems.push(...result.problems);
+      pushAll(problems, result.problems);
       layers.push({ name, overrides, result });
     }
   }

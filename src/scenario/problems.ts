@@ -29,6 +29,11 @@ export interface Finding {
 
 const IDENTIFIER = /^[A-Za-z_$][\w$-]*$/;
 
+/** Appends `items` to `target` one by one: `push(...items)` passes them as arguments, and a file of 400,000 unknown keys overflows the stack. */
+export function pushAll<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
+}
+
 /** A path as people write it: `providers[2].pricing.margin`, `timeline[0].set["labs.openai.budget"]`, `(root)`. */
 export function formatPath(path: Path): string {
   let text = '';

@@ -127,6 +127,8 @@ export function documentValue(source: SourceFile): { value: unknown } | { proble
   };
   let recursive: Alias | undefined;
   let firstAlias: Alias | undefined;
+  let badMerge: Pair | undefined;
+  const resolve = (node: unknown): unknown => (isAlias(node) ? node.resolve(document) : node);
   visit(document, {
     Alias(_key, alias, ancestors) {
       firstAlias ??= alias;
@@ -137,10 +139,18 @@ export function documentValue(source: SourceFile): { value: unknown } | { proble
       }
       return undefined;
     },
+    Pair(_key, pair) {
+      if (!isMergeKey(pair.key) || badMerge) return undefined;
+      const source = resolve(pair.value);
+      if (!(isMap(source) || (isSeq(source) && source.items.every((item) => isMap(resolve(item)))))) badMerge = pair;
+      return undefined;
+    },
   });
   if (recursive) return at(recursive, `YAML: alias *${recursive.source} is inside the node it names, which would make the data endless`);
+  if (badMerge) return at(badMerge.key as Node, 'YAML: a merge key (<<) takes a map, an alias of one, or a list of them');
   try {
-    return { value: unshared(document.toJS({ maxAliasCount: MAX_ALIAS_COUNT })) };
+    const value: unknown = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    return { value: firstAlias === undefined ? value : unshared(value) };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     if (/alias count/i.test(reason)) {

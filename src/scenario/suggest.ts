@@ -44,17 +44,24 @@ export function closest(word: string, candidates: readonly string[], limit = Mat
  */
 function editDistanceWithin(a: string, b: string, bound: number): number {
   if (bound < 0 || Math.abs(a.length - b.length) > bound) return bound + 1;
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  // Two rows, reused for every pair of words: no allocation per key.
+  if (rows[0].length <= b.length) rows = [new Uint32Array(b.length + 1), new Uint32Array(b.length + 1)];
+  let [previous, current] = rows;
+  for (let j = 0; j <= b.length; j++) previous[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const current = [i];
+    current[0] = i;
     let rowMin = i;
+    const char = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
-      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution);
-      rowMin = Math.min(rowMin, current[j]!);
+      const cost = previous[j - 1]! + (char === b.charCodeAt(j - 1) ? 0 : 1);
+      const value = Math.min(previous[j]! + 1, current[j - 1]! + 1, cost);
+      current[j] = value;
+      if (value < rowMin) rowMin = value;
     }
     if (rowMin > bound) return bound + 1;
-    previous = current;
+    [previous, current] = [current, previous];
   }
   return Math.min(previous[b.length]!, bound + 1);
 }
+
+let rows: [Uint32Array, Uint32Array] = [new Uint32Array(64), new Uint32Array(64)];
