@@ -119,6 +119,10 @@ export function checkSemantics(data: Data, valid: boolean): Finding[] {
     const to = dateOf(field(price, 'to'));
     if (from && to && to < from) findings.push({ path: [...path, 'chipPrice', 'to'], message: `to (${to}) is before from (${from})` });
   };
+  // Overrides name a timeline entry by its id, so an id names one entry.
+  const entryId = firstIds('timeline', 'timeline entry', findings);
+  list(data.timeline).forEach((entry, e) => entryId(entry, e));
+
   const targetId = firstIds('targets', 'target', findings);
   list(data.targets).forEach((target, t) => {
     targetId(target, t);

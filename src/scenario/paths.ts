@@ -31,7 +31,8 @@ export function resolveSetPath(scenario: unknown, text: string): ResolvedSetPath
  * syntax is the timeline's, but any field may be named, not only those a run can change: a top-level
  * field (`end`, `shocks`, `outputs.timeseries`), a field of an actor by id (`providers.azure.fleet.h100`),
  * a list item by number (`contracts.0.volumeH100e`) or a distribution's parameter
- * (`labs.openai.demand.growthPerYear.lognormal.median`).
+ * (`labs.openai.demand.growthPerYear.lognormal.median`). An item of a list whose items have ids may be named by
+ * its id instead of its number: `timeline.rofr-removed.date`.
  */
 export function resolveOverridePath(scenario: unknown, text: string): ResolvedSetPath {
   return resolvePath(scenario, text, true);
@@ -104,14 +105,21 @@ function walk(scenario: unknown, start: (string | number)[], schema: Schema | un
       schema = d.valueType;
       path.push(name);
     } else if (d.type === 'array') {
-      if (!/^\d+$/.test(name)) return { error: `${here} is a list: expected an item number, got '${name}'` };
-      if (override) {
-        const items = valueAt(scenario, path);
-        const count = Array.isArray(items) ? items.length : 0;
+      const items = list(valueAt(scenario, path));
+      // An item with an id (a timeline entry, a target) may be named by it: a number would name whatever entry
+      // came to stand at that place, after another was added before it.
+      const named = /^\d+$/.test(name) ? -1 : items.findIndex((item) => field(item, 'id') === name);
+      if (named < 0 && !/^\d+$/.test(name)) {
+        const ids = items.map((item) => field(item, 'id')).filter((id): id is string => typeof id === 'string');
+        if (ids.length === 0) return { error: `${here} is a list: expected an item number, got '${name}'` };
+        return { error: `${here} is a list: expected an item number or the id of an item (${listed(ids)}), got '${name}'${suggestion(name, ids)}` };
+      }
+      if (override && named < 0) {
+        const count = items.length;
         if (Number(name) >= count) return { error: `${here} has ${count} item${count === 1 ? '' : 's'}: expected an item number below ${count}, got ${name}` };
       }
       schema = d.element;
-      path.push(Number(name));
+      path.push(named >= 0 ? named : Number(name));
     } else if (d.type === 'union') {
       const options = override ? objectBranches(inner) : (d.options as Schema[]);
       const branches = options.filter((option) => objectKeys(option).includes(name));
