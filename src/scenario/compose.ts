@@ -135,6 +135,8 @@ function readFailure(error: unknown, base: string | undefined): string {
   if (code === 'ENOENT') return base === undefined ? 'no such file' : `cannot extend${what}: no such file`;
   if (code === 'EISDIR') return base === undefined ? 'is a directory, not a scenario file' : `cannot extend${what}: it is a directory`;
   if (code === 'EACCES' || code === 'EPERM') return base === undefined ? 'permission denied' : `cannot extend${what}: permission denied`;
+  if (code === 'ENOTDIR') return base === undefined ? 'no such file (a part of the path is not a directory)' : `cannot extend${what}: no such file (a part of the path is not a directory)`;
+  if (code === 'ELOOP') return base === undefined ? 'too many symbolic links' : `cannot extend${what}: too many symbolic links`;
   if (error instanceof UnreadableFile) return base === undefined ? error.reason : `cannot extend${what}: it ${error.reason}`;
   // Any other error of the file system: its code, never its message, which may quote more than the path.
   const reason = typeof code === 'string' ? code : error instanceof Error ? error.message : String(error);
@@ -155,10 +157,8 @@ function notAScenario(source: SourceFile, data: ReturnType<typeof documentValue>
     const { line, col } = source.lineCounter.linePos(first.pos[0]);
     return `a YAML error at line ${line}, column ${col}: ${first.code.toLowerCase().replaceAll('_', ' ')}; validate it on its own to see it`;
   }
-  if (data === undefined || 'problem' in data) {
-    const where = data === undefined ? '' : ` at line ${data.problem.line}, column ${data.problem.column}`;
-    return `a YAML error${where}; validate it on its own to see it`;
-  }
+  if (data === undefined) return 'a YAML error; validate it on its own to see it';
+  if ('problem' in data) return `a YAML error at line ${data.problem.line}, column ${data.problem.column}; validate it on its own to see it`;
   const { value } = data;
   if (value === null || value === undefined) return 'it is empty';
   if (!isPlainObject(value)) return `it holds ${kindOf(value)}, not a map of scenario fields`;
@@ -177,8 +177,8 @@ function kindOf(value: unknown): string {
 }
 
 /**
- * `over` applied on top of `base`: maps merge deeply, lists of actors (objects with an `id`) merge by id,
- * other lists and values are replaced, and a `null` removes the field.
+ * `over` applied on top of `base`: maps merge deeply, lists whose items all have an `id` (actors, targets,
+ * timeline entries with ids) merge by id, other lists and values are replaced, and a `null` removes the field.
  */
 function merge(base: Tracked, over: Tracked): Tracked {
   if (isPlainObject(base.value) && isPlainObject(over.value)) {

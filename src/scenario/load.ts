@@ -33,7 +33,7 @@ export interface ScenarioVariant {
   name: string;
   /** Every override that makes this variant from the files, by path as written: `--set`'s, then the variant's, then the sweep's (a later one wins). */
   overrides: Record<string, unknown>;
-  /** The scenario of this variant, validated, with defaults filled in (its `variants` field is the file's, as in `LoadedScenario.spec`). */
+  /** The scenario of this variant, validated, with defaults filled in (its `variants` field is the file's: the very object of `LoadedScenario.spec`). */
   spec: ScenarioSpec;
 }
 
