@@ -278,6 +278,7 @@ export function applyLayer(data: Data, below: ReadonlySet<string>, overrides: re
   if (overrides.length === 0) return { data, keys: below, problems: [], applied: [], spec: belowSpec };
   // A shallow copy, deepened only along the paths set: the rest is shared with `data`, which nothing changes.
   const working: Data = { ...data };
+  const copies = new WeakSet<object>();
   const problems: Problem[] = [];
   const applied: Applied[] = [];
   for (const override of overrides) {
@@ -303,7 +304,7 @@ export function applyLayer(data: Data, below: ReadonlySet<string>, overrides: re
       continue;
     }
     applied.push({ override, path });
-    setAtCopying(working, path, override.value);
+    setAtCopying(working, path, override.value, copies);
   }
   const { findings, spec } = layer === '--set' ? validateScenario(working) : validateBesideVariants(working, belowSpec);
   const keys = new Set(findings.map(findingKey));
@@ -315,7 +316,7 @@ export function applyLayer(data: Data, below: ReadonlySet<string>, overrides: re
     let found = alone.get(change);
     if (!found) {
       const copy: Data = { ...data };
-      setAtCopying(copy, change.path, change.override.value);
+      setAtCopying(copy, change.path, change.override.value, new WeakSet());
       found = new Set((layer === '--set' ? validateScenario(copy) : validateBesideVariants(copy, belowSpec)).findings.map(findingKey));
       alone.set(change, found);
     }
@@ -323,11 +324,12 @@ export function applyLayer(data: Data, below: ReadonlySet<string>, overrides: re
   };
   const culprit = (finding: Finding): Applied | undefined =>
     applied.length > 1 ? applied.find((change) => soloKeys(change).has(findingKey(finding))) : undefined;
+  const changes = changesByPath(applied);
   for (const finding of findings) {
     const key = findingKey(finding);
     if (below.has(key) || reported.has(key)) continue;
     reported.add(key);
-    problems.push(attribute(finding, applied, working, culprit, overrides[0]!));
+    problems.push(attribute(finding, changes, applied, working, culprit, overrides[0]!));
   }
   return { data: working, keys, problems, applied, spec };
 }
@@ -353,15 +355,49 @@ function validateBesideVariants(working: Data, belowSpec: ScenarioSpec | undefin
 
 const SCENARIO_FIELDS = objectKeys(SCENARIO);
 
+/** The overrides applied, found by path in time that does not grow with their number (a variant may set thousands of fields). */
+interface ChangesByPath {
+  /** The last change that set `path` or a field around it. */
+  around(path: Path): Applied | undefined;
+  /** The last change that set a field inside `path` (or `path` itself). */
+  inside(path: Path): Applied | undefined;
+}
+
+function changesByPath(applied: readonly Applied[]): ChangesByPath {
+  // Paths as text, segment by segment (as `startsWith` compares them): each change under its own path, and under every prefix of it.
+  const prefixes = (path: Path): string[] => {
+    const keys = [''];
+    for (const segment of path) keys.push(`${keys[keys.length - 1]}/${JSON.stringify(String(segment))}`);
+    return keys;
+  };
+  const exactly = new Map<string, number>();
+  const under = new Map<string, number>();
+  applied.forEach((change, index) => {
+    const keys = prefixes(change.path);
+    exactly.set(keys[keys.length - 1]!, index);
+    for (const key of keys) under.set(key, index);
+  });
+  return {
+    around(path) {
+      let last = -1;
+      for (const key of prefixes(path)) last = Math.max(last, exactly.get(key) ?? -1);
+      return applied[last];
+    },
+    inside(path) {
+      const keys = prefixes(path);
+      return applied[under.get(keys[keys.length - 1]!) ?? -1];
+    },
+  };
+}
+
 /**
  * A problem an override brought, at that override: the last one that set the field or a field around it;
- * else the one that brings it alone; else the first.
+ * else the last inside it; else the one that brings it alone; else the first.
  */
-function attribute(finding: Finding, applied: readonly Applied[], working: Data, culprit: (finding: Finding) => Applied | undefined, fallback: Override): Problem {
-  const last = (match: (change: Applied) => boolean): Applied | undefined => [...applied].reverse().find(match);
-  const inside = last((change) => startsWith(finding.path, change.path));
+function attribute(finding: Finding, changes: ChangesByPath, applied: readonly Applied[], working: Data, culprit: (finding: Finding) => Applied | undefined, fallback: Override): Problem {
+  const inside = changes.around(finding.path);
   // With nothing applied the data is unchanged and no problem is new; the fallback only keeps this total.
-  const change = inside ?? last((change) => startsWith(change.path, finding.path)) ?? culprit(finding) ?? applied[0] ?? { override: fallback, path: [] };
+  const change = inside ?? changes.inside(finding.path) ?? culprit(finding) ?? applied[0] ?? { override: fallback, path: [] };
   const { override } = change;
   const exact = formatPath(finding.path) === formatPath(change.path);
   const where = exact ? '' : `${idPath(working, finding.path)}: `;

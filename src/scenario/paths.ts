@@ -161,16 +161,22 @@ export function setAt(target: unknown, path: Path, value: unknown): void {
 /**
  * `setAt` on a scenario that shares its maps and lists with another: each one on the way to `path` is
  * copied before it is changed (the top one must be a copy already), so the other is left as it was. A
- * layer of overrides copies only what it changes, not the whole scenario once per variant.
+ * layer of overrides copies only what it changes, not the whole scenario once per variant; `copies`
+ * holds the copies made so far, so that a thousand fields set in one map copy it once.
  */
-export function setAtCopying(target: Record<string, unknown>, path: Path, value: unknown): void {
+export function setAtCopying(target: Record<string, unknown>, path: Path, value: unknown, copies: WeakSet<object>): void {
   let current: Record<string | number, unknown> = target;
   for (let i = 0; i < path.length - 1; i++) {
     const segment = path[i]!;
     const child = current[segment];
-    const copy = Array.isArray(child) ? [...child] : typeof child === 'object' && child !== null ? { ...child } : {};
-    current[segment] = copy;
-    current = copy as Record<string | number, unknown>;
+    let next: object;
+    if (typeof child === 'object' && child !== null && copies.has(child)) next = child;
+    else {
+      next = Array.isArray(child) ? [...child] : typeof child === 'object' && child !== null ? { ...child } : {};
+      copies.add(next);
+      current[segment] = next;
+    }
+    current = next as Record<string | number, unknown>;
   }
   setAt(current, path.slice(-1), value);
 }
