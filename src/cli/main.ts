@@ -62,6 +62,7 @@ export function buildProgram(): Command {
       // Loaded on demand: formulas bring in mathjs, which takes most of a second to start.
       const { loadScenario } = await import('../scenario/load.js');
       const problems: Problem[] = [];
+      const reported = new Set<string>();
       for (const file of files) {
         try {
           loadScenario(file, { set: options.set });
@@ -69,7 +70,12 @@ export function buildProgram(): Command {
         } catch (error) {
           if (!(error instanceof ScenarioError)) throw error;
           // A malformed --set is reported by every file: once is enough.
-          problems.push(...error.problems.filter((problem) => !problems.some((known) => formatProblem(known) === formatProblem(problem))));
+          for (const problem of error.problems) {
+            const text = formatProblem(problem);
+            if (reported.has(text)) continue;
+            reported.add(text);
+            problems.push(problem);
+          }
         }
       }
       if (problems.length > 0) throw new ScenarioError(problems);

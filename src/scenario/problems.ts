@@ -33,6 +33,11 @@ export interface Finding {
 
 const IDENTIFIER = /^[A-Za-z_$][\w$-]*$/;
 
+/** Appends `items` to `target` one by one: `push(...items)` passes them as arguments, and a file of 400,000 unknown keys overflows the stack. */
+export function pushAll<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
+}
+
 /** A path as people write it: `providers[2].pricing.margin`, `timeline[0].set["labs.openai.budget"]`, `(root)`. */
 export function formatPath(path: Path): string {
   let text = '';
@@ -71,13 +76,23 @@ export function sortProblems(problems: readonly Problem[], fileOrder: readonly s
     .map(({ problem }) => problem);
 }
 
-/** A scenario that cannot be loaded; its message lists every problem, one per line. */
+/** The most problems a ScenarioError's message lists; the rest are counted on a last line (all are in `problems`). */
+export const MAX_PRINTED_PROBLEMS = 50;
+
+/**
+ * A scenario that cannot be loaded; its message lists its problems, one per line: the first
+ * MAX_PRINTED_PROBLEMS, then `and 9,950 more problems` (a file of a million unknown keys is not printed whole).
+ */
 export class ScenarioError extends Error {
+  /** Every problem, listed or not. */
   readonly problems: Problem[];
 
   constructor(problems: readonly Problem[]) {
     const safe = problems.map((problem) => ({ ...problem, file: printable(problem.file), path: printable(problem.path), message: printable(problem.message) }));
-    super(safe.map(formatProblem).join('\n'));
+    const hidden = safe.length - MAX_PRINTED_PROBLEMS;
+    const lines = safe.slice(0, MAX_PRINTED_PROBLEMS).map(formatProblem);
+    if (hidden > 0) lines.push(`and ${hidden.toLocaleString('en-US')} more problem${hidden === 1 ? '' : 's'}`);
+    super(lines.join('\n'));
     this.name = 'ScenarioError';
     this.problems = safe;
   }

@@ -296,6 +296,10 @@ export const Contract = z.strictObject({
 
 /** A dated change to any field, by path. */
 export const TimelineEntry = z.strictObject({
+  id: field(Id.optional(), {
+    description: 'A name for the entry, unique in the timeline, so that overrides address it by name (`--set timeline.ID.date=...`) rather than by a position that changes when entries are added.',
+    examples: ['rofr-removed'],
+  }),
   date: IsoDate,
   set: field(z.record(z.string(), z.unknown()), {
     description: 'Fields to change, by path with actor ids: `labs.openai.procurement.strategy: rightOfFirstRefusal`.',
