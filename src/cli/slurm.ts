@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { makeDirectories } from '../io/outputs.js';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -64,7 +65,7 @@ export function addSlurmCommand(program: Command): void {
       'computerace slurm scenarios/openai-multicloud-2025.yaml --runs 100000 --shards 50 --seed 42 --time 1:00:00 --out results/big',
       'computerace slurm scenarios/price-war.yaml --runs 20000 --shards 10 --partition short --cpus-per-task 4 --out results/war --submit',
     ))
-    .action((file: string, flags: SlurmFlags) => {
+    .action(async (file: string, flags: SlurmFlags) => {
       const limit = runsLimit(flags.design);
       if (flags.runs > limit.max) throw new UsageError(`--runs ${flags.runs}: ${limit.reason}`);
       // The directory goes into the scripts' #SBATCH --output lines, where a newline would start a directive of its own.
@@ -72,7 +73,7 @@ export function addSlurmCommand(program: Command): void {
       const out = resolve(flags.out);
       const scripts = slurmScripts(resolve(file), { ...flags, out });
       const dir = join(out, 'slurm');
-      mkdirSync(join(dir, 'logs'), { recursive: true });
+      await makeDirectories(join(dir, 'logs'));
       const arrayFile = join(dir, 'array.sbatch');
       const mergeFile = join(dir, 'merge.sbatch');
       writeFileSync(arrayFile, scripts.array, { mode: 0o755 });
