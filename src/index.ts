@@ -41,7 +41,8 @@ export type { ScenarioSpec, UncertainSpec, PricingSpec } from './scenario/schema
 export { loadScenario, resolveOverridePath } from './scenario/load.js';
 export type { LoadedScenario, LoadOptions, ScenarioVariant } from './scenario/load.js';
 export { canonicalJson, scenarioHash } from './scenario/hash.js';
-export { ScenarioError, formatProblem } from './scenario/problems.js';
+export { MAX_PRINTED_PROBLEMS, ScenarioError, formatProblem } from './scenario/problems.js';
+export { MAX_SCENARIO_FILE_BYTES, SCENARIO_EXTENSIONS } from './scenario/read.js';
 export type { Problem } from './scenario/problems.js';
 export { compileExpression, ExpressionError } from './scenario/expressions.js';
 export type { CompiledExpression } from './scenario/expressions.js';
@@ -84,7 +85,8 @@ export type {
 
 // Monte Carlo batches and their outputs.
 export { runBatch, DEFAULT_BLOCK_SIZE } from './experiment/batch.js';
-export type { BatchOptions, BatchOutcome } from './experiment/batch.js';
+export type { BatchOptions, BatchOutcome, BatchProgress } from './experiment/batch.js';
+export { BatchInterrupted } from './experiment/interruption.js';
 export type { BatchSummary, Convergence, LabRisk, MetricSummary, Probability } from './experiment/summary.js';
 export { RunFailure } from './experiment/failure.js';
 export { keyMetrics } from './experiment/metrics.js';

@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
 import type { BacktestOutcome, TargetEvaluation } from '../experiment/backtest.js';
-import { collect, positiveInteger } from './arguments.js';
-import { UsageError } from './errors.js';
+import { MAX_RUNS, runsLimit } from '../experiment/limits.js';
+import { printable, printableJson } from '../printable.js';
+import { collect, positiveInteger, seed, SEED_HELP } from './arguments.js';
+import { inputError, UsageError } from './errors.js';
+import { examples } from './help.js';
 import { replayCommand } from './run.js';
 import { table } from './summary.js';
 
@@ -25,11 +28,12 @@ export function addBacktestCommand(program: Command): void {
     .command('backtest')
     .description('run a scenario\'s Monte Carlo runs and compare them with the observed targets it declares')
     .argument('<scenario>', 'a scenario file (YAML or JSON) with `targets`')
-    .option('--runs <n>', 'runs of the baseline', positiveInteger, 200)
-    .option('--seed <seed>', 'master seed: run i is run i of `computerace run` with this seed', '42')
+    .option('--runs <n>', `runs of the baseline (at most ${MAX_RUNS})`, positiveInteger, 200)
+    .option('--seed <seed>', `master seed: run i is run i of \`computerace run\` with this seed; ${SEED_HELP}`, seed, '42')
     .option('--set <path=value>', 'override a field after composition, e.g. labs.openai.budgetUsdPerYear=2e10 (repeatable)', collect, [])
     .option('--json', 'print the evaluation as JSON, each target with its value in every run')
     .option('--chart <file.svg>', 'also draw the price paths the targets read, with the observed bands over them, as an SVG file')
+    .addHelpText('after', examples('computerace backtest scenarios/backtest-2023.yaml --runs 200 --chart backtest.svg'))
     .action(async (file: string, flags: BacktestFlags) => {
       console.log(await backtest(file, flags));
     });
@@ -39,17 +43,18 @@ async function backtest(file: string, flags: BacktestFlags): Promise<string> {
   // Loaded on demand: the model and its formula engine take most of a second to start.
   const [experiment, { RunFailure }] = await Promise.all([import('../experiment/backtest.js'), import('../experiment/failure.js')]);
   const { runBacktest, BacktestError } = experiment;
+  if (flags.runs > MAX_RUNS) throw new UsageError(`--runs ${flags.runs}: ${runsLimit().reason}`);
   // A chart that could not be written is found out before the runs, not after.
   if (flags.chart !== undefined) await checkWritable(flags.chart);
   let outcome: BacktestOutcome;
   try {
     outcome = await runBacktest({ scenario: file, runs: flags.runs, seed: flags.seed, set: flags.set });
   } catch (error) {
-    if (error instanceof BacktestError) throw new UsageError(error.message);
+    if (error instanceof BacktestError) throw inputError(error);
     if (error instanceof RunFailure) {
       // A back-test's run i is run i of `computerace run` with its seed and overrides.
       const replay = replayCommand(file, { set: flags.set }, flags.runs, error.seed, error.runIndex);
-      const failure = new UsageError(`${error.message}\nreproduce it with: ${replay}`, 1);
+      const failure = new UsageError(`${printable(error.message)}\nreproduce it with: ${replay}`, 1);
       failure.cause = error.cause;
       throw failure;
     }
@@ -61,7 +66,7 @@ async function backtest(file: string, flags: BacktestFlags): Promise<string> {
       throw error instanceof OutputError ? new UsageError(`--chart ${flags.chart}: ${error.message}`) : error;
     });
   }
-  return flags.json ? JSON.stringify(asJson(outcome), null, 2) : formatBacktest(outcome, experiment);
+  return flags.json ? printableJson(JSON.stringify(asJson(outcome), null, 2)) : formatBacktest(outcome, experiment);
 }
 
 /** Refuses a chart path whose directory is missing or not writable, or that exists and is not a regular file (a directory, /dev/null). */
@@ -75,7 +80,7 @@ async function checkWritable(path: string): Promise<void> {
     },
     () => `its directory ${dirname(path)} does not exist or is not writable`,
   );
-  if (reason !== undefined) throw new UsageError(`--chart ${path}: cannot write the chart there: ${reason}`);
+  if (reason !== undefined) throw new UsageError(printable(`--chart ${path}: cannot write the chart there: ${reason}`));
 }
 
 /** The outcome as JSON: each target's values a list (NaN, for a run without the metric, becomes null). */
@@ -97,12 +102,12 @@ function formatBacktest(outcome: BacktestOutcome, { formatBand, formatFigure, fo
     return parts.join('; ');
   };
   const met = outcome.targets.filter((target) => target.met).length;
-  const lines = [`${outcome.scenario}: ${outcome.runs} runs, seed ${outcome.seed}`, ''];
+  const lines = [`${printable(outcome.scenario)}: ${outcome.runs} runs, seed ${printable(String(outcome.seed))}`, ''];
   lines.push(table(
     ['target', 'observed', 'model median [p5, p95]', 'unit', 'met'],
     outcome.targets.map((target) => [target.id, observed(target), model(target), target.unit, target.met ? 'yes' : 'NO']),
   ));
   lines.push('', `${met} of ${outcome.targets.length} targets met`);
-  for (const target of outcome.targets) if (!target.met) lines.push(`  ${target.id}: ${target.reason}`);
+  for (const target of outcome.targets) if (!target.met) lines.push(`  ${printable(target.id)}: ${printable(target.reason ?? '')}`);
   return lines.join('\n');
 }

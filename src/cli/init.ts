@@ -3,7 +3,10 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { STARTER_SCHEMA_FILE, starterScenario } from '../scenario/starter.js';
 import { scenarioJsonSchema } from '../scenario/schema.js';
+import { printable } from '../printable.js';
 import { UsageError } from './errors.js';
+import { examples } from './help.js';
+import { shellCommand } from './shell.js';
 
 /** `computerace init [FILE]`: a commented starter scenario, with the JSON Schema beside it for editors. */
 export function addInitCommand(program: Command): void {
@@ -12,10 +15,11 @@ export function addInitCommand(program: Command): void {
     .description(`write a commented starter scenario that validates, and its JSON Schema (${STARTER_SCHEMA_FILE}) beside it for editors`)
     .argument('[file]', 'the scenario file to create', 'scenario.yaml')
     .option('--force', 'overwrite the file (and a schema file that is not computerace\'s) if it exists')
+    .addHelpText('after', examples('computerace init my-scenario.yaml'))
     .action((file: string, options: { force?: boolean }) => {
       const written = initScenario(file, { force: options.force === true });
-      console.log(`wrote ${written.scenario} (a starter scenario) and ${written.schema} (its JSON Schema, for editors)`);
-      console.log(`next: computerace validate ${written.scenario}`);
+      console.log(`wrote ${printable(written.scenario)} (a starter scenario) and ${printable(written.schema)} (its JSON Schema, for editors)`);
+      console.log(`next: ${shellCommand(['computerace', 'validate', written.scenario])}`);
     });
 }
 
@@ -29,23 +33,23 @@ export interface InitResult {
 /** Writes the starter scenario at `file` and the JSON Schema beside it; throws a UsageError (before writing, when a file is in the way). */
 export function initScenario(file: string, options: { force?: boolean } = {}): InitResult {
   const force = options.force === true;
-  if (/\.json$/i.test(file)) throw new UsageError(`the starter scenario is YAML with comments; name it .yaml, not '${file}'`);
+  if (/\.json$/i.test(file)) throw new UsageError(`the starter scenario is YAML with comments; name it .yaml, not '${printable(file)}'`);
   const directory = dirname(file);
   const schemaFile = join(directory, STARTER_SCHEMA_FILE);
-  if (basename(file) === STARTER_SCHEMA_FILE) throw new UsageError(`'${file}' is the name of the schema file init writes; choose another name`);
+  if (basename(file) === STARTER_SCHEMA_FILE) throw new UsageError(`'${printable(file)}' is the name of the schema file init writes; choose another name`);
 
   const where = kindOf(directory);
-  if (where === 'missing') throw new UsageError(`cannot create '${file}': directory '${directory}' does not exist`);
-  if (where !== 'directory') throw new UsageError(`cannot create '${file}': '${directory}' is not a directory`);
+  if (where === 'missing') throw new UsageError(`cannot create '${printable(file)}': directory '${printable(directory)}' does not exist`);
+  if (where !== 'directory') throw new UsageError(`cannot create '${printable(file)}': '${printable(directory)}' is not a directory`);
   const existing = kindOf(file);
-  if (existing === 'directory') throw new UsageError(`cannot create '${file}': it is a directory`);
-  if (existing !== 'missing' && !force) throw new UsageError(`'${file}' already exists; use --force to overwrite it`);
+  if (existing === 'directory') throw new UsageError(`cannot create '${printable(file)}': it is a directory`);
+  if (existing !== 'missing' && !force) throw new UsageError(`'${printable(file)}' already exists; use --force to overwrite it`);
   // A schema file computerace wrote before is brought up to date; anything else by that name is the user's.
   const schema = scenarioJsonSchema();
   const schemaKind = kindOf(schemaFile);
-  if (schemaKind === 'directory') throw new UsageError(`cannot write the schema: '${schemaFile}' is a directory`);
+  if (schemaKind === 'directory') throw new UsageError(`cannot write the schema: '${printable(schemaFile)}' is a directory`);
   if (schemaKind !== 'missing' && !force && !isOurSchema(schemaFile, schema.title)) {
-    throw new UsageError(`'${schemaFile}' exists and is not a computerace schema; use --force to overwrite it`);
+    throw new UsageError(`'${printable(schemaFile)}' exists and is not a computerace schema; use --force to overwrite it`);
   }
 
   const name = basename(file, extname(file));
@@ -59,7 +63,7 @@ function kindOf(path: string): 'missing' | 'directory' | 'file' {
     return statSync(path).isDirectory() ? 'directory' : 'file';
   } catch (error) {
     if ((error as { code?: unknown }).code === 'ENOENT') return 'missing';
-    if ((error as { code?: unknown }).code === 'ENOTDIR') throw new UsageError(`cannot create '${path}': a part of its path is a file, not a directory`);
+    if ((error as { code?: unknown }).code === 'ENOTDIR') throw new UsageError(`cannot create '${printable(path)}': a part of its path is a file, not a directory`);
     throw error;
   }
 }
@@ -79,9 +83,9 @@ function write(file: string, text: string, overwrite: boolean): void {
     writeFileSync(file, text, { flag: overwrite ? 'w' : 'wx' });
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    if (code === 'EEXIST') throw new UsageError(`'${file}' already exists; use --force to overwrite it`);
-    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw new UsageError(`cannot write '${file}': permission denied`);
-    if (code === 'ENOENT') throw new UsageError(`cannot create '${file}': directory '${dirname(file)}' does not exist`);
+    if (code === 'EEXIST') throw new UsageError(`'${printable(file)}' already exists; use --force to overwrite it`);
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw new UsageError(`cannot write '${printable(file)}': permission denied`);
+    if (code === 'ENOENT') throw new UsageError(`cannot create '${printable(file)}': directory '${printable(dirname(file))}' does not exist`);
     throw error;
   }
 }

@@ -1,7 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { mm1 } from '../examples/mm1.js';
-import { EXIT_BAD_INPUT, UsageError } from './errors.js';
+import { EXIT_BAD_INPUT, reportable, UsageError } from './errors.js';
+import { examples } from './help.js';
+import { watchStandardOutput } from './output.js';
 import { addRunCommand } from './run.js';
 import { addResolveCommand } from './resolve.js';
 import { addInitCommand } from './init.js';
@@ -13,6 +15,7 @@ import { addCompareCommand } from './compare.js';
 import { addExportCommand } from './export.js';
 import { collect, integer, positiveInteger, positiveNumber } from './arguments.js';
 import { ScenarioError, formatProblem } from '../scenario/problems.js';
+import { printable } from '../printable.js';
 import type { Problem } from '../scenario/problems.js';
 import { scenarioJsonSchema } from '../scenario/schema.js';
 
@@ -24,8 +27,11 @@ export function buildProgram(): Command {
     .description('A discrete-event simulation engine for the AI compute arms race')
     .version(version)
     .option('--debug', 'show stack traces of errors')
+    .addHelpText('after', examples('computerace init my-scenario.yaml', 'computerace validate my-scenario.yaml', 'computerace run my-scenario.yaml --runs 1000 --seed 42 --report'))
     .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'computerace: ')) });
+    // Commander quotes the arguments it refuses as given: escaped, they stay on the line and cannot drive
+    // the terminal. Its one line break of its own is before a suggestion ("(Did you mean --runs?)").
+    .configureOutput({ outputError: (text, write) => write(`${printable(text.replace(/^error: /, 'computerace: ').trimEnd()).replace(/\\n(?=\(Did you mean )/g, '\n')}\n`) });
 
   program
     .command('example')
@@ -34,9 +40,10 @@ export function buildProgram(): Command {
     .option('--lambda <rate>', 'arrival rate', positiveNumber, 0.5)
     .option('--mu <rate>', 'service rate', positiveNumber, 1)
     .option('--customers <n>', 'number of customers', positiveInteger, 1_000_000)
-    .option('--seed <seed>', 'master seed', integer, 1)
+    .option('--seed <seed>', 'master seed, an integer in decimal digits', integer, 1)
+    .addHelpText('after', examples('computerace example mm1 --lambda 0.9 --customers 100000 --seed 7'))
     .action((name: string, options: { lambda: number; mu: number; customers: number; seed: number }) => {
-      if (name !== 'mm1') throw new UsageError(`unknown example '${name}'; expected one of: mm1`);
+      if (name !== 'mm1') throw new UsageError(`unknown example '${printable(name)}'; expected one of: mm1`);
       if (options.lambda >= options.mu) {
         throw new UsageError(`--lambda (${options.lambda}) must be below --mu (${options.mu}) for the queue to be stable`);
       }
@@ -52,18 +59,25 @@ export function buildProgram(): Command {
     .description('check scenario files; print every problem as file:line:col: path: message')
     .argument('<files...>', 'scenario files (YAML or JSON)')
     .option('--set <path=value>', 'override a field after composition, e.g. providers.azure.pricing.margin=0.3 (repeatable)', collect, [])
+    .addHelpText('after', examples('computerace validate scenarios/*.yaml', 'computerace validate scenarios/price-war.yaml --set providers.azure.pricing.margin=0.3'))
     .action(async (files: string[], options: { set: string[] }) => {
       // Loaded on demand: formulas bring in mathjs, which takes most of a second to start.
       const { loadScenario } = await import('../scenario/load.js');
       const problems: Problem[] = [];
+      const reported = new Set<string>();
       for (const file of files) {
         try {
           loadScenario(file, { set: options.set });
-          console.log(`${file}: ok`);
+          console.log(`${printable(file)}: ok`);
         } catch (error) {
           if (!(error instanceof ScenarioError)) throw error;
           // A malformed --set is reported by every file: once is enough.
-          problems.push(...error.problems.filter((problem) => !problems.some((known) => formatProblem(known) === formatProblem(problem))));
+          for (const problem of error.problems) {
+            const text = formatProblem(problem);
+            if (reported.has(text)) continue;
+            reported.add(text);
+            problems.push(problem);
+          }
         }
       }
       if (problems.length > 0) throw new ScenarioError(problems);
@@ -82,6 +96,7 @@ export function buildProgram(): Command {
   program
     .command('schema')
     .description('print the JSON Schema of scenario files (for editors)')
+    .addHelpText('after', examples('computerace schema > computerace.schema.json'))
     .action(() => {
       console.log(JSON.stringify(scenarioJsonSchema(), null, 2));
     });
@@ -92,26 +107,29 @@ export function buildProgram(): Command {
 /** Runs the command line; bad input ends with one line on stderr and exit code 2. */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
+  const output = watchStandardOutput();
   try {
     await program.parseAsync(argv);
+    await output.check();
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Commander has printed its message; help and version are not failures.
       return error.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
     }
-    if (error instanceof ScenarioError) {
-      // One problem a line, file:line:col first, so editors and terminals link to each.
-      process.stderr.write(`${error.message}\n`);
-      return EXIT_BAD_INPUT;
-    }
-    if (error instanceof UsageError) {
-      process.stderr.write(`computerace: ${error.message}\n`);
-      if (argv.includes('--debug') && error.cause instanceof Error) process.stderr.write(`${error.cause.stack}\n`);
-      return error.exitCode;
+    const reported = reportable(error);
+    if (reported !== undefined) {
+      // One line (a ScenarioError: one problem a line, file:line:col first, so editors and terminals link to each).
+      const problems = (error as Error).name === 'ScenarioError';
+      process.stderr.write(problems ? `${reported.message}\n` : `computerace: ${reported.message}\n`);
+      const cause = error instanceof UsageError ? error.cause : error;
+      if (argv.includes('--debug') && cause instanceof Error && !problems) process.stderr.write(`${cause.stack}\n`);
+      return reported.exitCode;
     }
     if (argv.includes('--debug')) throw error;
-    process.stderr.write(`computerace: internal error: ${error instanceof Error ? error.message : String(error)} (run with --debug for the stack trace)\n`);
+    process.stderr.write(`computerace: internal error: ${printable(error instanceof Error ? error.message : String(error))} (run with --debug for the stack trace)\n`);
     return 1;
+  } finally {
+    output.stop();
   }
 }

@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
+import { FAN_RUNS } from '../report/fan-runs.js';
+import { printable } from '../printable.js';
 import { positiveInteger } from './arguments.js';
-import { UsageError } from './errors.js';
+import { inputError } from './errors.js';
+import { examples } from './help.js';
 
 /** `computerace report`: a batch's output directory into one self-contained HTML page. */
 
@@ -16,8 +19,9 @@ export function addReportCommand(program: Command): void {
     .command('report')
     .description('turn a batch\'s output directory into one self-contained HTML page (fan charts, distributions, variants, sensitivity, shocks)')
     .argument('<dir>', 'the output directory of a batch (or of `merge`)')
-    .option('--out <file>', 'where to write the page (default <dir>/report.html)')
-    .option('--fan-runs <n>', 'most runs the fan charts and the shock timeline are drawn from (default 5000)', positiveInteger)
+    .option('--out <file>', 'where to write the page (default: DIR/report.html)')
+    .option('--fan-runs <n>', 'most runs the fan charts and the shock timeline are drawn from', positiveInteger, FAN_RUNS)
+    .addHelpText('after', examples('computerace report results/openai-multicloud-2025 --out report.html'))
     .action(async (dir: string, flags: ReportFlags) => {
       console.log(await report(dir, flags));
     });
@@ -31,9 +35,9 @@ export async function report(dir: string, flags: ReportFlags): Promise<string> {
   try {
     const outcome = await writeReport(dir, { out: flags.out, fanRuns: flags.fanRuns });
     const seconds = (performance.now() - started) / 1000;
-    return `wrote ${outcome.path} (${outcome.charts.length} charts, ${Math.round(outcome.bytes / 1024)} KB) in ${seconds.toFixed(1)} s`;
+    return `wrote ${printable(outcome.path)} (${outcome.charts.length} charts, ${Math.round(outcome.bytes / 1024)} KB) in ${seconds.toFixed(1)} s`;
   } catch (error) {
-    if (error instanceof ReportError) throw new UsageError(error.message);
+    if (error instanceof ReportError) throw inputError(error);
     throw error;
   }
 }

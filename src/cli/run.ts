@@ -2,11 +2,17 @@ import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, Option } from 'commander';
+import type { BatchInterrupted } from '../experiment/interruption.js';
 import type { TimeseriesMode } from '../io/layout.js';
 import { TIMESERIES_MODES } from '../io/layout.js';
-import { collect, nonNegativeInteger, positiveInteger, share } from './arguments.js';
-import { UsageError } from './errors.js';
+import { printable } from '../printable.js';
+import { MAX_RUNS, runsLimit } from '../experiment/limits.js';
+import type { DesignKind } from '../experiment/limits.js';
+import { collect, nonNegativeInteger, positiveInteger, seed, SEED_HELP, share } from './arguments.js';
+import { inputError, UsageError } from './errors.js';
+import { examples } from './help.js';
 import { report } from './report.js';
+import { shellCommand } from './shell.js';
 
 /**
  * `computerace run`: a Monte Carlo batch of a scenario into a directory of Arrow files, or with
@@ -14,18 +20,18 @@ import { report } from './report.js';
  */
 
 interface RunFlags {
-  runs?: number;
+  runs: number;
   seed: string;
   out?: string;
-  workers?: number;
+  workers: number;
   set: string[];
   sweep: string[];
   timeseries: TimeseriesMode;
   blockSize: number;
   untilPrecision?: number;
-  maxRuns?: number;
+  maxRuns: number;
   quiet?: boolean;
-  design: 'independent' | 'lhs' | 'sobol';
+  design: DesignKind;
   onlyRun?: number;
   json?: boolean;
   import: string[];
@@ -36,36 +42,52 @@ interface RunFlags {
   modules?: string[];
 }
 
+/** Runs per variant when --runs is not given, and the most runs of --until-precision when --max-runs is not. */
+const DEFAULT_RUNS = 1000;
+const DEFAULT_MAX_RUNS = 100_000;
+
 /** Adds the `run` command to the program. */
 export function addRunCommand(program: Command): void {
+  const cores = availableParallelism();
   program
     .command('run')
     .description('run a Monte Carlo batch of a scenario into Arrow files, and print its summary')
     .argument('<scenario>', 'a scenario file (YAML or JSON)')
-    .option('--runs <n>', 'runs per variant (default 1000)', positiveInteger)
-    .option('--seed <seed>', 'master seed: run i draws only from streams derived from (seed, i)', '1')
-    .option('--out <dir>', 'directory for the tables (runs, market, labs, providers, suppliers, chips as kept by --timeseries, events, tenders, bids as .arrow), summary.json, manifest.json (default results/<scenario name>)')
-    .option('--workers <w>', `worker threads (default: the ${availableParallelism()} available cores; 0 runs in this thread)`, nonNegativeInteger)
+    .option('--runs <n>', `runs per variant: at most ${MAX_RUNS}, and ${runsLimit('lhs').max} with --design lhs`, positiveInteger, DEFAULT_RUNS)
+    .option('--seed <seed>', `master seed: run i draws only from streams derived from (seed, i); ${SEED_HELP}`, seed, '1')
+    .option('--out <dir>', 'directory for the tables (runs, market, labs, providers, suppliers, chips as kept by --timeseries, events, tenders, bids as .arrow), summary.json, manifest.json (default: results/<scenario file name>)')
+    .addOption(new Option('--workers <w>', `worker threads, at most the available cores (more are capped at them, with a note); 0 runs in this thread`).argParser(nonNegativeInteger).default(cores, `the ${cores} available core${cores === 1 ? '' : 's'}`))
     .option('--set <path=value>', 'override a field after composition (repeatable)', collect, [])
     .option('--sweep <path=v1,v2,...>', 'run a variant for each value; several sweeps make a grid (repeatable)', collect, [])
     .addOption(new Option('--timeseries <mode>', 'monthly series to keep, a table per kind of actor: none, summary (market.arrow, labs.arrow) or all (also providers.arrow, suppliers.arrow, chips.arrow)').choices(TIMESERIES_MODES).default('summary'))
     .option('--block-size <n>', 'runs per record batch and per check of --until-precision', positiveInteger, 100)
     .option('--until-precision <share>', 'run until every key metric\'s 95% CI half-width is under this share of its mean (e.g. 0.01)', share)
-    .option('--max-runs <n>', 'with --until-precision: the most runs to do (default 100000)', positiveInteger)
+    .option('--max-runs <n>', `with --until-precision: the most runs to do (at most ${MAX_RUNS})`, positiveInteger, DEFAULT_MAX_RUNS)
     .addOption(new Option('--design <design>', 'how uncertain parameters are sampled: independent draws, a Latin hypercube over the runs, or a Saltelli design for Sobol sensitivity indices (--runs a multiple of the uncertain parameters + 2)').choices(['independent', 'lhs', 'sobol']).default('independent'))
     .option('--quiet', 'no progress bar')
     .option('--only-run <i>', 'run only replication i (of every variant) and print its summary', nonNegativeInteger)
     .option('--json', 'with --only-run: print the whole result (monthly records, events, summary) as JSON')
     .option('--shard <k/m>', 'run only shard K of M (a contiguous range of whole blocks) into a shard directory for `merge`; auto/M takes K from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX')
     .option('--report', 'when the batch is done, write DIR/report.html: charts of the results (see `computerace report`)')
-    .option('--resume', 'leave a finished batch in --out as it is; continue an interrupted shard, or a batch run with --resume, from its last complete record batch (both checkpoint every block)')
+    .option('--resume', 'continue the batch in --out from the runs it kept when it was interrupted (Ctrl-C, SIGTERM; with --resume or --shard every block is checkpointed, so even a kill -9 loses none); a finished batch is left as it is; another batch there is refused')
     .option('--import <module>', 'a JavaScript module that registers custom policies (registerPolicy), loaded here and in every worker (repeatable)', collect, [])
+    .addHelpText('after', examples(
+      'computerace run scenarios/openai-multicloud-2025.yaml --runs 1000 --seed 42 --report',
+      'computerace run scenarios/price-war.yaml --sweep providers.azure.pricing.margin=0.2,0.4 --until-precision 0.01',
+      'computerace run scenarios/price-war.yaml --seed 42 --only-run 17',
+    ))
     .action(async (file: string, flags: RunFlags, command: Command) => {
       flags.modules = flags.import;
       flags.import = await importModules(flags.import);
       if (flags.onlyRun !== undefined) return onlyRun(file, flags);
       return batch(file, flags, command);
     });
+}
+
+/** Refuses, before anything runs, a number of runs past what the design can have. */
+function checkRunsLimit(option: string, runs: number, design: DesignKind): void {
+  const limit = runsLimit(design);
+  if (runs > limit.max) throw new UsageError(`${option} ${runs}: ${limit.reason}`);
 }
 
 async function onlyRun(file: string, flags: RunFlags): Promise<void> {
@@ -75,7 +97,9 @@ async function onlyRun(file: string, flags: RunFlags): Promise<void> {
     import('../experiment/failure.js'),
     import('./summary.js'),
   ]);
-  const runs = flags.runs ?? 1000;
+  const runs = flags.runs;
+  if (flags.onlyRun! >= MAX_RUNS) throw new UsageError(`--only-run ${flags.onlyRun}: no batch has that run: ${runsLimit().reason}`);
+  if (flags.design !== 'independent') checkRunsLimit('--runs', runs, flags.design);
   // A designed batch's run i takes its parameters from the design over all its runs, so the replay needs both.
   if (flags.design !== 'independent' && flags.onlyRun! >= runs) throw new UsageError(`--only-run ${flags.onlyRun} is not a run of a ${runs}-run --design ${flags.design} batch (give the batch's --runs)`);
   const loaded = loadScenario(file, { set: flags.set, sweep: flags.sweep });
@@ -84,11 +108,11 @@ async function onlyRun(file: string, flags: RunFlags): Promise<void> {
   try {
     const results = loaded.variants.map((variant, v) => ({ variant: variant.name, result: replicator.run(flags.onlyRun!, v) }));
     if (flags.json) console.log(JSON.stringify(results.length === 1 ? results[0]!.result : results));
-    else console.log(results.map(({ variant, result }) => formatRunSummary(`${loaded.spec.name} (${variant})`, result)).join('\n\n'));
+    else console.log(results.map(({ variant, result }, v) => formatRunSummary(`${loaded.spec.name} (${variant})`, result, loaded.variants[v]!.spec)).join('\n\n'));
   } catch (error) {
     if (!(error instanceof RunFailure)) throw error;
     // Reported as the batch reported it; --debug adds the stack of where the run threw.
-    const failure = new UsageError(error.message, 1);
+    const failure = new UsageError(printable(error.message), 1);
     failure.cause = error.cause;
     throw failure;
   }
@@ -96,7 +120,7 @@ async function onlyRun(file: string, flags: RunFlags): Promise<void> {
 
 async function batch(file: string, flags: RunFlags, command: Command): Promise<void> {
   if (flags.json) throw new UsageError('--json goes with --only-run; a batch writes Arrow files to --out');
-  if (flags.untilPrecision === undefined && flags.maxRuns !== undefined) throw new UsageError('--max-runs goes with --until-precision; without it, use --runs');
+  if (flags.untilPrecision === undefined && command.getOptionValueSource('maxRuns') === 'cli') throw new UsageError('--max-runs goes with --until-precision; without it, use --runs');
   if (flags.untilPrecision !== undefined && flags.design === 'lhs') throw new UsageError('--design lhs stratifies a fixed number of runs; it cannot go with --until-precision');
   if (flags.report && flags.shard !== undefined) throw new UsageError('--report needs the whole batch: merge the shards, then run `computerace report DIR`');
   if (flags.untilPrecision !== undefined && flags.design === 'sobol') throw new UsageError('--design sobol needs a fixed number of runs (a multiple of the uncertain parameters + 2); it cannot go with --until-precision');
@@ -107,25 +131,30 @@ async function batch(file: string, flags: RunFlags, command: Command): Promise<v
   try {
     shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
   } catch (error) {
-    throw error instanceof ShardArgumentError ? new UsageError(error.message) : error;
+    throw error instanceof ShardArgumentError ? inputError(error) : error;
   }
   // The scenario is loaded by the workers, not here: this thread only coordinates and writes.
-  const [{ runBatch }, { filesWritten, formatBatchSummary }, { progressBar }, { RunFailure }, { OutputError, WriteFailure }, { SaltelliDesignError }] = await Promise.all([
+  const runs = flags.untilPrecision !== undefined ? flags.maxRuns : flags.runs;
+  checkRunsLimit(flags.untilPrecision !== undefined ? '--max-runs' : '--runs', runs, flags.design);
+  const workers = workerThreads(flags.workers, command);
+  // Drawn before the modules load and the workers start: the command shows it is at work at once.
+  const { progressBar } = await import('./progress.js');
+  const progress = progressBar(!flags.quiet && process.stderr.isTTY === true, shard ? shardRange(runs, flags.blockSize, shard).runs : runs);
+  const [{ runBatch }, { filesWritten, formatBatchSummary }, { RunFailure }, { BatchInterrupted }, { OutputError, WriteFailure }, { SaltelliDesignError }] = await Promise.all([
     import('../experiment/batch.js'),
     import('./batch-summary.js'),
-    import('./progress.js'),
     import('../experiment/failure.js'),
+    import('../experiment/interruption.js'),
     import('../io/outputs.js'),
     import('../experiment/sobol.js'),
   ]);
   const out = flags.out ?? join('results', basename(file).replace(/\.(ya?ml|json)$/i, ''));
-  const runs = flags.untilPrecision !== undefined ? (flags.maxRuns ?? 100_000) : (flags.runs ?? 1000);
-  const progress = progressBar(!flags.quiet && process.stderr.isTTY === true, shard ? shardRange(runs, flags.blockSize, shard).runs : runs);
   const started = performance.now();
-  // Ctrl-C (or a scheduler's SIGTERM) stops the batch cleanly: no partial file is left behind.
+  // Ctrl-C (or a scheduler's SIGTERM) stops the batch, keeping what it wrote for --resume. Heard
+  // until the batch has stopped: a second Ctrl-C must not kill it while it keeps its files.
   const interruption = new AbortController();
   const interrupt = (): void => interruption.abort();
-  process.once('SIGINT', interrupt).once('SIGTERM', interrupt);
+  process.on('SIGINT', interrupt).on('SIGTERM', interrupt);
   try {
     const outcome = await runBatch({
       scenario: file,
@@ -134,7 +163,7 @@ async function batch(file: string, flags: RunFlags, command: Command): Promise<v
       runs,
       seed: flags.seed,
       out,
-      workers: flags.workers,
+      workers,
       timeseries: flags.timeseries,
       blockSize: flags.blockSize,
       untilPrecision: flags.untilPrecision,
@@ -143,22 +172,25 @@ async function batch(file: string, flags: RunFlags, command: Command): Promise<v
       modules: flags.import,
       shard,
       resume: flags.resume,
-      onProgress: (done) => progress.update(done.runs, done.variants),
+      onProgress: (done) => progress.update(done),
       onNotice: (message) => process.stderr.write(`computerace: ${message}\n`),
       signal: interruption.signal,
     });
     progress.stop();
-    console.log(formatBatchSummary(outcome.scenario.name, outcome, (performance.now() - started) / 1000));
-    console.log(`\nwrote ${out}/: ${filesWritten(outcome.rows, outcome.description)}`);
+    if (outcome.alreadyFinished) console.log(`${printable(out)} already holds this batch, finished: nothing to do`);
+    else {
+      console.log(formatBatchSummary(outcome.scenario.name, outcome, (performance.now() - started) / 1000));
+      console.log(`\nwrote ${printable(out)}/: ${filesWritten(outcome.rows, outcome.description)}`);
+    }
   } catch (error) {
     progress.stop();
-    if (interruption.signal.aborted) throw new UsageError(`interrupted: no file in ${out} was left half-written${flags.shard || flags.resume ? '; --resume continues from the last complete block' : ''}`, 130);
-    if (error instanceof WriteFailure) throw new UsageError(`${error.message}; ${afterWriteFailure(flags.shard !== undefined || flags.resume === true)}`);
-    if (error instanceof OutputError) throw new UsageError(error.message);
+    if (error instanceof BatchInterrupted) throw new UsageError(afterInterruption(error), EXIT_INTERRUPTED);
+    if (error instanceof WriteFailure) throw new UsageError(`${printable(error.message)}; ${afterWriteFailure(flags.shard !== undefined || flags.resume === true)}`);
+    if (error instanceof OutputError) throw inputError(error);
     // Known once the scenario is loaded: how many uncertain parameters the Saltelli design has.
-    if (error instanceof SaltelliDesignError) throw new UsageError(error.message);
+    if (error instanceof SaltelliDesignError) throw inputError(error);
     if (error instanceof RunFailure) {
-      throw new UsageError(`${error.message}\nreproduce it with: ${replayCommand(file, flags, runs, error.seed, error.runIndex)}`, 1);
+      throw new UsageError(`${printable(error.message)}\nreproduce it with: ${replayCommand(file, flags, runs, error.seed, error.runIndex)}`, 1);
     }
     throw error;
   } finally {
@@ -168,12 +200,38 @@ async function batch(file: string, flags: RunFlags, command: Command): Promise<v
   if (flags.report) console.log(await report(out, {}));
 }
 
+/** The exit code of a command stopped by Ctrl-C (128 + SIGINT), as a shell reports it. */
+const EXIT_INTERRUPTED = 130;
+
+/** What an interrupted batch kept, and the command that continues it (or, with nothing kept, starts it again). */
+function afterInterruption(interrupted: BatchInterrupted): string {
+  if (interrupted.problem !== undefined) return `interrupted, and the runs written could not be kept (${interrupted.problem}); no file was left half-written: run it again with: ${commandLine(false)}`;
+  if (interrupted.checkpoint === undefined) return `interrupted before the first block was written; no file was left half-written: run it again with: ${commandLine(false)}`;
+  return `interrupted: ${interrupted.runsKept} of ${interrupted.total} runs are kept in ${interrupted.checkpoint}; continue with: ${commandLine(true)}`;
+}
+
 /** What to do after a write failed (a full disk): continue from the checkpoints, kept, with the command that does; or run again. */
 function afterWriteFailure(checkpointed: boolean): string {
-  const args = process.argv.slice(2);
   if (!checkpointed) return 'the batch did not finish, and kept no checkpoints: once there is room, run it again (with --resume a batch checkpoints its blocks and continues where it stopped)';
-  const resume = ['computerace', ...args, ...(args.includes('--resume') ? [] : ['--resume'])].map(shellWord).join(' ');
-  return `the blocks written so far are kept: once there is room, continue with: ${resume}`;
+  return `the blocks written so far are kept: once there is room, continue with: ${commandLine(true)}`;
+}
+
+/** This command as typed, for the shell to run again; with `resume`, with --resume added (once). */
+function commandLine(resume: boolean): string {
+  const args = process.argv.slice(2);
+  return shellCommand(['computerace', ...args, ...(resume && !args.includes('--resume') ? ['--resume'] : [])]);
+}
+
+/**
+ * The worker threads to start: as asked, but no more than the cores, with a note when asked for more.
+ * The runs are CPU-bound, so threads past the cores only add memory (a formula engine each: 1,000 took
+ * 10 GB and 95 s for 200 runs on 2 cores) and time; the bytes written are the same for any number.
+ */
+function workerThreads(asked: number, command: Command): number {
+  const cores = availableParallelism();
+  if (asked <= cores) return asked;
+  if (command.getOptionValueSource('workers') === 'cli') process.stderr.write(`computerace: --workers ${asked}: capped at the ${cores} available core${cores === 1 ? '' : 's'}\n`);
+  return cores;
 }
 
 /** Imports the policy modules, and returns them as URLs a worker thread can import too. */
@@ -185,7 +243,7 @@ async function importModules(modules: readonly string[]): Promise<string[]> {
       await import(url);
     } catch (error) {
       const reason = (error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' ? 'not found' : (error as Error).message;
-      throw new UsageError(`--import ${module}: cannot load the module: ${reason}`);
+      throw new UsageError(`--import ${printable(module)}: cannot load the module: ${printable(reason)}`);
     }
     urls.push(url);
   }
@@ -200,10 +258,5 @@ export function replayCommand(file: string, flags: ReplayFlags, runs: number, se
   const words = ['computerace', 'run', file, ...flags.set.flatMap((set) => ['--set', set]), ...(flags.sweep ?? []).flatMap((sweep) => ['--sweep', sweep])];
   words.push(...(flags.modules ?? []).flatMap((module) => ['--import', module]), '--seed', seed, '--only-run', String(runIndex));
   if (flags.design !== undefined && flags.design !== 'independent') words.push('--design', flags.design, '--runs', String(runs));
-  return [...words, '--debug'].map(shellWord).join(' ');
-}
-
-/** A word as a POSIX shell reads it back: quoted only when it has to be. */
-function shellWord(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+  return shellCommand([...words, '--debug']);
 }

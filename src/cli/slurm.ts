@@ -1,12 +1,18 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { makeDirectories } from '../io/outputs.js';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { BATCH_NODE_FLAGS } from '../experiment/executor.js';
 import { TIMESERIES_MODES } from '../io/layout.js';
-import { collect, positiveInteger } from './arguments.js';
+import { MAX_RUNS, runsLimit } from '../experiment/limits.js';
+import type { DesignKind } from '../experiment/limits.js';
+import { hasUnprintable, printable } from '../printable.js';
+import { collect, positiveInteger, seed, SEED_HELP } from './arguments.js';
 import { UsageError } from './errors.js';
+import { examples } from './help.js';
+import { sbatchValue, shellCommand, shellWord } from './shell.js';
 
 /**
  * `computerace slurm`: a batch as a Slurm job array (one shard per array task, each resumable)
@@ -21,7 +27,7 @@ interface SlurmFlags {
   seed: string;
   blockSize: number;
   timeseries: string;
-  design: string;
+  design: DesignKind;
   set: string[];
   sweep: string[];
   partition?: string;
@@ -42,35 +48,44 @@ export function addSlurmCommand(program: Command): void {
     .command('slurm')
     .description('write (and with --submit, submit) a Slurm job array that runs a batch in shards, and a job that merges them')
     .argument('<scenario>', 'a scenario file (YAML or JSON)')
-    .requiredOption('--runs <n>', 'runs per variant', positiveInteger)
+    .requiredOption('--runs <n>', `runs per variant: at most ${MAX_RUNS}, and ${runsLimit('lhs').max} with --design lhs`, positiveInteger)
     .requiredOption('--shards <m>', 'array tasks, one shard each', positiveInteger)
     .requiredOption('--out <dir>', 'batch directory: shards go to DIR/shard-K, the merged files to DIR, the scripts and logs to DIR/slurm')
-    .option('--seed <seed>', 'master seed', '1')
+    .option('--seed <seed>', `master seed; ${SEED_HELP}`, seed, '1')
     .option('--block-size <n>', 'runs per record batch (shards are cut on whole blocks)', positiveInteger, 100)
     .addOption(new Option('--timeseries <mode>', 'monthly series to keep').choices(TIMESERIES_MODES).default('summary'))
     .addOption(new Option('--design <design>', 'how uncertain parameters are sampled (sobol: --runs a multiple of the uncertain parameters + 2)').choices(['independent', 'lhs', 'sobol']).default('independent'))
     .option('--set <path=value>', 'override a field (repeatable)', collect, [])
     .option('--sweep <path=v1,v2,...>', 'a variant for each value (repeatable)', collect, [])
-    .option('--partition <p>', 'Slurm partition')
-    .option('--time <t>', 'time limit of each task (Slurm format, e.g. 2:00:00)')
+    .option('--partition <p>', 'Slurm partition (or partitions, comma-separated)', partition)
+    .option('--time <t>', 'time limit of each task (Slurm format: minutes, [days-]hours:minutes:seconds and the like, e.g. 2:00:00)', timeLimit)
     .option('--cpus-per-task <c>', 'CPUs of each task; its worker threads', positiveInteger, 1)
     .option('--submit', 'submit both jobs with sbatch and print their ids')
-    .action((file: string, flags: SlurmFlags) => {
+    .addHelpText('after', examples(
+      'computerace slurm scenarios/openai-multicloud-2025.yaml --runs 100000 --shards 50 --seed 42 --time 1:00:00 --out results/big',
+      'computerace slurm scenarios/price-war.yaml --runs 20000 --shards 10 --partition short --cpus-per-task 4 --out results/war --submit',
+    ))
+    .action(async (file: string, flags: SlurmFlags) => {
+      const limit = runsLimit(flags.design);
+      if (flags.runs > limit.max) throw new UsageError(`--runs ${flags.runs}: ${limit.reason}`);
+      // The directory goes into the scripts' #SBATCH --output lines, where a newline would start a directive of its own.
+      if (hasUnprintable(flags.out)) throw new UsageError(`--out ${printable(flags.out)}: the path goes into the job scripts' #SBATCH lines, and cannot hold control characters`);
       const out = resolve(flags.out);
       const scripts = slurmScripts(resolve(file), { ...flags, out });
       const dir = join(out, 'slurm');
-      mkdirSync(join(dir, 'logs'), { recursive: true });
+      await makeDirectories(join(dir, 'logs'));
       const arrayFile = join(dir, 'array.sbatch');
       const mergeFile = join(dir, 'merge.sbatch');
       writeFileSync(arrayFile, scripts.array, { mode: 0o755 });
       writeFileSync(mergeFile, scripts.merge, { mode: 0o755 });
       if (!flags.submit) {
-        console.log(`wrote ${arrayFile} and ${mergeFile}; submit them with:\n  ARRAY=$(sbatch --parsable ${arrayFile})\n  sbatch --dependency=afterok:\${ARRAY%%;*} ${mergeFile}`);
+        // Commands to paste into a shell: every word quoted as it needs, the job id's expansion too.
+        console.log(`wrote ${printable(arrayFile)} and ${printable(mergeFile)}; submit them with:\n  ARRAY=$(sbatch --parsable ${shellWord(arrayFile)})\n  sbatch --dependency=afterok:"\${ARRAY%%;*}" ${shellWord(mergeFile)}`);
         return;
       }
       const arrayJob = sbatch([arrayFile]);
       const mergeJob = sbatch([`--dependency=afterok:${arrayJob}`, mergeFile]);
-      console.log(`submitted array job ${arrayJob} (${flags.shards} tasks) and merge job ${mergeJob} (after the array succeeds); merged files go to ${out}`);
+      console.log(`submitted array job ${arrayJob} (${flags.shards} tasks) and merge job ${mergeJob} (after the array succeeds); merged files go to ${printable(out)}`);
     });
 }
 
@@ -82,9 +97,9 @@ export function slurmScripts(scenario: string, flags: Omit<SlurmFlags, 'submit'>
   const header = (name: string, log: string): string[] => [
     '#!/bin/bash',
     `#SBATCH --job-name=${name}`,
-    `#SBATCH --output=${join(logs, log)}`,
-    ...(flags.partition ? [`#SBATCH --partition=${flags.partition}`] : []),
-    ...(flags.time ? [`#SBATCH --time=${flags.time}`] : []),
+    `#SBATCH --output=${sbatchValue(join(logs, log))}`,
+    ...(flags.partition ? [`#SBATCH --partition=${sbatchValue(flags.partition)}`] : []),
+    ...(flags.time ? [`#SBATCH --time=${sbatchValue(flags.time)}`] : []),
   ];
   const batch = [
     '--runs', String(flags.runs), '--seed', flags.seed, '--block-size', String(flags.blockSize), '--timeseries', flags.timeseries, '--design', flags.design,
@@ -97,14 +112,14 @@ export function slurmScripts(scenario: string, flags: Omit<SlurmFlags, 'submit'>
     `#SBATCH --cpus-per-task=${flags.cpusPerTask}`,
     'set -euo pipefail',
     '# One shard per array task; --resume makes a requeued or re-submitted task continue, not restart.',
-    `exec ${[node, ...BATCH_NODE_FLAGS, bin, 'run', scenario, ...batch, '--shard', `auto/${flags.shards}`].map(quote).join(' ')} --workers "\${SLURM_CPUS_PER_TASK:-1}" --quiet --resume --out ${quote(flags.out)}/shard-"\${SLURM_ARRAY_TASK_ID}"`,
+    `exec ${shellCommand([node, ...BATCH_NODE_FLAGS, bin, 'run', scenario, ...batch, '--shard', `auto/${flags.shards}`])} --workers "\${SLURM_CPUS_PER_TASK:-1}" --quiet --resume --out ${shellWord(flags.out)}/shard-"\${SLURM_ARRAY_TASK_ID}"`,
     '',
   ].join('\n');
   const merge = [
     ...header('computerace-merge', 'merge.out'),
     '#SBATCH --cpus-per-task=1',
     'set -euo pipefail',
-    `exec ${[node, bin, 'merge', ...shards, '--out', flags.out].map(quote).join(' ')}`,
+    `exec ${shellCommand([node, bin, 'merge', ...shards, '--out', flags.out])}`,
     '',
   ].join('\n');
   return { array, merge };
@@ -116,11 +131,21 @@ function sbatch(args: string[]): string {
     return execFileSync('sbatch', ['--parsable', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split(';')[0]!;
   } catch (error) {
     const { code, stderr } = error as NodeJS.ErrnoException & { stderr?: string };
-    throw new UsageError(code === 'ENOENT' ? 'sbatch not found: is this a Slurm login node?' : `sbatch failed: ${String(stderr ?? (error as Error).message).trim()}`);
+    throw new UsageError(code === 'ENOENT' ? 'sbatch not found: is this a Slurm login node?' : `sbatch failed: ${printable(String(stderr ?? (error as Error).message).trim())}`);
   }
 }
 
-/** A word for the shell, quoted only when it needs to be. */
-function quote(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+/** A Slurm partition name, or several comma-separated: it goes into an #SBATCH line, so one word without spaces or control characters. */
+function partition(text: string): string {
+  if (text === '' || /\s/.test(text) || hasUnprintable(text)) throw new InvalidArgumentError(`expected a Slurm partition name, one word without spaces or control characters, got '${printable(text)}'`);
+  return text;
+}
+
+/** Slurm's time formats: minutes, minutes:seconds, hours:minutes:seconds, days-hours, days-hours:minutes, days-hours:minutes:seconds, or UNLIMITED. */
+const SLURM_TIME = /^([0-9]+(:[0-9]+){0,2}|[0-9]+-[0-9]+(:[0-9]+){0,2}|UNLIMITED|INFINITE)$/i;
+
+/** A time limit in one of Slurm's formats. */
+function timeLimit(text: string): string {
+  if (!SLURM_TIME.test(text)) throw new InvalidArgumentError(`expected a Slurm time limit (minutes, hours:minutes:seconds or days-hours:minutes:seconds, e.g. 2:00:00), got '${printable(text)}'`);
+  return text;
 }

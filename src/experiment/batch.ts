@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Table } from 'apache-arrow';
 import { ArrowFileWriter, ArrowTable } from '../io/arrow.js';
 import type { TableBlock } from '../io/columns.js';
+import { CHECKPOINT_DIRECTORY } from '../io/folder.js';
 import type { FolderLock } from '../io/folder.js';
 import type { FileDigest } from '../io/manifest.js';
 import { batchTables, eachTable, LAYOUT_OF } from '../io/layout.js';
@@ -11,18 +12,24 @@ import type { BatchDescription, TimeseriesMode } from '../io/layout.js';
 import { inlineExecutor, poolExecutor } from './executor.js';
 import type { Executor } from './executor.js';
 import { MetricSeries } from './metrics.js';
-import { arrowMetadata, prepareOutputDirectory } from '../io/outputs.js';
+import { arrowMetadata, OutputError, prepareOutputDirectory } from '../io/outputs.js';
 import type { Provenance } from '../io/outputs.js';
 import type { LoadedScenario } from '../scenario/load.js';
+import { horizonOf } from '../io/vocabulary.js';
+import type { Horizon } from '../io/vocabulary.js';
 import { loadedSource } from './plan.js';
 import type { BatchSettings } from './plan.js';
 import { ENGINE_VERSION } from '../version.js';
 import type { BlockOutput } from './replicate.js';
 import { stoppingRule, summariseBatch } from './summary.js';
-import { Checkpoint } from './checkpoint.js';
+import { Checkpoint, removeCheckpoint } from './checkpoint.js';
+import type { CheckpointIdentity } from './checkpoint.js';
 import { RunFailure } from './failure.js';
-import { finishedBatch, removeBatchRecords, writeBatchRecords } from './records.js';
+import { BatchInterrupted, untilAborted } from './interruption.js';
+import { removeBatchRecords, writeBatchRecords } from './records.js';
+import { resumeIn } from './resume.js';
 import { shardRange } from './shards.js';
+import { checkRuns } from './limits.js';
 import { saltelliDesign } from './sobol.js';
 import type { Shard } from './shards.js';
 import type { BatchSummary, Convergence } from './summary.js';
@@ -41,11 +48,15 @@ export interface BatchOptions {
   /** With a file: `path=value` overrides and `path=v1,v2` sweeps, as on the command line. */
   set?: readonly string[];
   sweep?: readonly string[];
-  /** Runs per variant; with `untilPrecision`, the most runs to do. */
+  /** Runs per variant; with `untilPrecision`, the most runs to do. At most MAX_RUNS (limits.ts), or the design's limit (a RangeError past it). */
   runs: number;
   /** Master seed: run i draws only from streams of (seed, i). */
   seed?: string | number;
-  /** Worker threads (default: the available cores); 0 runs in this thread. */
+  /**
+   * Worker threads (default: the available cores, os.availableParallelism()); 0 runs in this thread.
+   * More than the cores are capped at the cores: the runs are CPU-bound, so more threads only add
+   * memory (a formula engine each) and time. The bytes written never depend on the number.
+   */
   workers?: number;
   /** Monthly series to keep (default `summary`: the market and the labs). */
   timeseries?: TimeseriesMode;
@@ -69,24 +80,41 @@ export interface BatchOptions {
   shard?: Shard;
   /**
    * With `out`: leave a finished batch of the same provenance as it is (when its files are the ones
-   * its manifest records; else it is run again), continue an interrupted one from its checkpoints,
-   * and checkpoint every block written (which writes the data twice), so this batch can be resumed
-   * in turn. Shards always checkpoint.
+   * its manifest records; else it is run again; `alreadyFinished` says so), continue an interrupted
+   * one from its checkpoints, and checkpoint every block written (which writes the data twice), so
+   * this batch can be resumed even after a SIGKILL. Shards always checkpoint. Refuses (an
+   * OutputError naming the difference) a folder holding another batch or its checkpoint.
    */
   resume?: boolean;
-  /** Stops the batch after the block being written: partial files are removed, checkpoints kept for --resume. */
+  /**
+   * Stops the batch at once, throwing a BatchInterrupted: with `out`, every block written is kept
+   * for `resume` (a batch without checkpoints finishes its files as one), and no partial file is left.
+   */
   signal?: AbortSignal;
   /** Hears what the batch found and did about it (with `resume`: a finished batch whose files no longer match its manifest, run again). */
   onNotice?: (message: string) => void;
-  /** Called after each block is written. */
-  onProgress?: (progress: { runs: number; total: number; variants: number }) => void;
+  /** Called as blocks are restored and written, and a few times a second as runs finish. */
+  onProgress?: (progress: BatchProgress) => void;
+}
+
+/** How far a batch is. */
+export interface BatchProgress {
+  /** Runs per variant written so far, restored ones included. */
+  runs: number;
+  /** Runs per variant restored from a checkpoint rather than run by this process. */
+  restored: number;
+  /** Runs per variant this process has finished, written or not yet. */
+  computed: number;
+  /** Runs per variant to do (the most, with a stopping rule). */
+  total: number;
+  variants: number;
 }
 
 /** What a batch produced. */
 export interface BatchOutcome {
   description: BatchDescription;
-  /** The scenario's name and content hash. */
-  scenario: { name: string; hash: string };
+  /** The scenario's name, content hash and horizon. */
+  scenario: { name: string; hash: string; horizon?: Horizon };
   /** Runs done per variant. */
   runs: number;
   summary: BatchSummary;
@@ -95,6 +123,8 @@ export interface BatchOutcome {
   /** The tables, when no files were asked for: those the batch writes (no monthly series of a kind it does not keep). */
   tables?: Partial<Record<TableName, Table>> & { runs: Table };
   convergence?: Convergence;
+  /** With `resume`: the folder held this batch finished, and nothing was run. */
+  alreadyFinished?: boolean;
 }
 
 /** The default runs per record batch. */
@@ -105,7 +135,9 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
   const startedAt = new Date();
   const seed = String(options.seed ?? 1);
   const blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
-  const workers = options.workers ?? availableParallelism();
+  const workers = Math.min(options.workers ?? availableParallelism(), availableParallelism());
+  // Past its design's limit a batch would fail in a worker (or wrap run indices): refused before anything starts.
+  checkRuns(options.runs, options.design);
   // A hypercube stratifies a known number of runs; a stopping rule does not know it in advance.
   if (options.design === 'lhs' && options.untilPrecision !== undefined) throw new RangeError('a Latin hypercube design needs a fixed number of runs, not a stopping rule');
   if (options.design === 'sobol' && options.untilPrecision !== undefined) throw new RangeError('a Sobol (Saltelli) design needs a fixed number of runs, whole groups of the uncertain parameters + 2, not a stopping rule');
@@ -119,11 +151,15 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
     timeseries: options.timeseries ?? 'summary',
     design: options.design === 'lhs' || options.design === 'sobol' ? { kind: options.design, runs: options.runs } : { kind: 'independent' },
     modules: options.modules ?? [],
+    ...(options.onProgress ? { simulationsDone: new Int32Array(new SharedArrayBuffer(4)) } : {}),
   };
   const executor: Executor = workers === 0 ? inlineExecutor(settings) : poolExecutor(settings, workers);
   let sinks: Sinks | undefined;
   let checkpoint: Checkpoint | undefined;
+  let checkpointIdentity: CheckpointIdentity | undefined;
+  let metrics: MetricSeries | undefined;
   let lock: FolderLock | undefined;
+  let ticker: NodeJS.Timeout | undefined;
   const inFlight: Promise<BlockOutput>[] = [];
   try {
     const { description, identity } = await executor.describe();
@@ -145,27 +181,39 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
       blockSize,
       ...(options.untilPrecision !== undefined ? { untilPrecision: options.untilPrecision } : {}),
     };
+    checkpointIdentity = { provenance, range, tables: batchTables(description) };
     if (options.out !== undefined && options.resume) {
-      const finished = await finishedBatch(options.out, provenance, shard, (problem) => options.onNotice?.(`${problem}: running the batch again`));
-      if (finished) return finished;
+      const finished = await resumeIn(options.out, checkpointIdentity, shard, (problem) => options.onNotice?.(`${problem}: running the batch again`));
+      if (finished) return { ...finished, alreadyFinished: true };
     }
     sinks = new Sinks(description, options.out, arrowMetadata(provenance));
-    const metrics = new MetricSeries(description, sinks.runs.table.layout);
+    const written = new MetricSeries(description, sinks.runs.table.layout);
+    metrics = written;
     const total = range.runs;
     const end = range.firstRun + range.runs;
+    const variants = description.variants.length;
     let next = range.firstRun;
+    let restored = 0;
     let convergence: Convergence | undefined;
-    // Checkpoints write every block twice, so only a batch that may be resumed keeps them: a shard
-    // (one task of a cluster job, which may be preempted) or one run with --resume.
+    const progress = (): void => {
+      if (!options.onProgress || !settings.simulationsDone) return;
+      const computed = Math.floor(Atomics.load(settings.simulationsDone, 0) / variants);
+      options.onProgress({ runs: written.runs, restored, computed, total, variants });
+    };
+    // Runs finish in the workers long before their block is written: the progress hears of them as they do.
+    if (options.onProgress) ticker = setInterval(progress, 250).unref();
+    // Checkpoints write every block twice, so only a batch that may be resumed after a SIGKILL keeps
+    // them: a shard (one task of a cluster job, which may be preempted) or one run with --resume.
     if (options.out !== undefined && (options.resume || shard)) {
-      checkpoint = await Checkpoint.open(options.out, { provenance, range }, options.resume ?? false, sinks);
-      // The files are rewritten from the saved blocks: an Arrow file cannot be reopened for appending.
-      for await (const output of checkpoint.restore(range.firstRun)) {
-        sinks.write(output);
-        metrics.add(output.tables.runs);
-        next = output.first + output.count;
-      }
-      if (options.untilPrecision !== undefined && metrics.runs > 0) convergence = stoppingRule(metrics, description.variants, options.untilPrecision);
+      checkpoint = await Checkpoint.open(options.out, checkpointIdentity, options.resume ?? false, sinks);
+      // The files are rewritten from the saved runs: an Arrow file cannot be reopened for appending.
+      // (Not stopped by an interruption: it reads a local disk, and what it has not read is kept anyway.)
+      next = await checkpoint.restore(range.firstRun, (block) => {
+        written.add(block);
+        restored = written.runs;
+        progress();
+      });
+      if (options.untilPrecision !== undefined && written.runs > 0) convergence = stoppingRule(written, description.variants, options.untilPrecision);
     }
     const submit = (): void => {
       const count = Math.min(blockSize, end - next);
@@ -173,18 +221,18 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
       next += count;
     };
     const window = Math.max(2, 2 * workers);
-    while (metrics.runs < total && !convergence?.converged) {
+    while (written.runs < total && !convergence?.converged) {
       while (next < end && inFlight.length < window) submit();
-      const output = await inFlight.shift()!;
-      options.signal?.throwIfAborted();
+      // An interruption does not wait for the block: its runs are lost, those written are kept.
+      const output = await untilAborted(inFlight.shift()!, options.signal);
       // Each worker loaded the file itself: all must have run the scenario the batch describes.
       if (output.scenarioHash !== identity.hash) throw new Error(`runs ${output.first}-${output.first + output.count - 1} ran a different scenario (hash ${output.scenarioHash}, not ${identity.hash}): did a scenario file change during the batch?`);
       sinks.write(output);
       await checkpoint?.save(output);
-      metrics.add(output.tables.runs);
-      options.onProgress?.({ runs: metrics.runs, total, variants: description.variants.length });
+      written.add(output.tables.runs);
+      progress();
       if (options.untilPrecision !== undefined) {
-        convergence = stoppingRule(metrics, description.variants, options.untilPrecision);
+        convergence = stoppingRule(written, description.variants, options.untilPrecision);
         if (convergence.converged) break;
       }
     }
@@ -193,22 +241,47 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
     if (options.out !== undefined) await removeBatchRecords(options.out, description);
     const rows = await sinks.close();
     const summary = options.out === undefined
-      ? summariseBatch(description, metrics)
-      : await writeBatchRecords({ out: options.out, provenance, description, metrics, rows, digests: sinks.digests(), convergence, commandLine: options.commandLine ?? [], workers, startedAt, shard });
-    await checkpoint?.remove();
-    return { description, scenario: { name: identity.name, hash: identity.hash }, runs: metrics.runs, summary, rows, tables: sinks.tables(), convergence };
+      ? summariseBatch(description, written)
+      : await writeBatchRecords({ out: options.out, provenance, description, metrics: written, rows, digests: sinks.digests(), convergence, commandLine: options.commandLine ?? [], workers, startedAt, shard });
+    // Finished, this batch's checkpoints are no use; nor is one an earlier batch left in the folder.
+    if (checkpoint) await checkpoint.remove();
+    else if (options.out !== undefined) await removeCheckpoint(options.out);
+    return { description, scenario: { name: identity.name, hash: identity.hash, horizon: horizonOf(identity.resolved) }, runs: written.runs, summary, rows, tables: sinks.tables(), convergence };
   } catch (error) {
     // Blocks still running are abandoned with the pool: their failures are no news.
     for (const pending of inFlight) pending.catch(() => undefined);
+    if (options.signal?.aborted && error === options.signal.reason) throw await interrupted(options.out, sinks, checkpoint, checkpointIdentity, metrics, range);
     await sinks?.abort();
-    // A failed run fails again on resume, so its checkpoints are no use; anything else (an
-    // interruption, a full disk, a file that could not be written) keeps them for --resume.
+    // A failed run fails again on resume, so its checkpoints are no use; anything else (a full
+    // disk, a file that could not be written) keeps them for --resume.
     if (error instanceof RunFailure) await checkpoint?.remove();
     throw error;
   } finally {
+    clearInterval(ticker);
     await executor.close();
     await lock?.release();
   }
+}
+
+/**
+ * Keeps what an interrupted batch wrote, and says how much: a batch with checkpoints has saved
+ * every block it wrote; one without finishes the files it was writing (every block written so
+ * far, in run order) as its checkpoint, which costs nothing until a batch is interrupted.
+ */
+async function interrupted(out: string | undefined, sinks: Sinks | undefined, checkpoint: Checkpoint | undefined, identity: CheckpointIdentity | undefined, metrics: MetricSeries | undefined, range: { firstRun: number; runs: number }): Promise<BatchInterrupted> {
+  const runs = metrics?.runs ?? 0;
+  let problem: string | undefined;
+  try {
+    if (checkpoint === undefined && out !== undefined && sinks !== undefined && identity !== undefined && runs > 0) await Checkpoint.keep(out, identity, range.firstRun, sinks.files());
+  } catch (error) {
+    if (!(error instanceof OutputError)) throw error;
+    problem = error.message;
+  } finally {
+    // Whatever was not kept: no partial file is left.
+    await sinks?.abort();
+  }
+  const kept = problem === undefined && out !== undefined ? runs : 0;
+  return new BatchInterrupted(kept, range.runs, kept > 0 ? join(out!, CHECKPOINT_DIRECTORY) : undefined, problem);
 }
 
 /** The tables of a batch (batchTables: those it writes): files being written, or blocks kept for in-memory tables. */
@@ -253,6 +326,11 @@ export class Sinks {
     await Promise.all(this.all().map((sink) => sink.abort()));
   }
 
+  /** The files being written, by table (none for in-memory tables). */
+  files(): Partial<Record<TableName, ArrowFileWriter>> {
+    return Object.fromEntries(this.names.flatMap((name) => (this.byName[name]!.file ? [[name, this.byName[name]!.file]] : [])));
+  }
+
   /** Each file's size and SHA-256, once closed. */
   digests(): Partial<Record<TableName, FileDigest>> {
     return Object.fromEntries(this.names.map((name) => [name, this.byName[name]!.file!.digest!]));
@@ -280,6 +358,11 @@ class Sink {
 
   close(): Promise<void> {
     return this.file?.close() ?? Promise.resolve();
+  }
+
+  /** Waits for the blocks handed to the file so far to be written. */
+  drain(): Promise<void> {
+    return this.file?.drain() ?? Promise.resolve();
   }
 
   abort(): Promise<void> {

@@ -6,80 +6,120 @@ import type { TableBlock } from '../io/columns.js';
 import { OutputError, writeFailure } from '../io/errors.js';
 import { CHECKPOINT_DIRECTORY } from '../io/folder.js';
 import type { TableName } from '../io/layout.js';
-import type { BlockOutput, BlockTables } from './replicate.js';
+import type { Provenance } from '../io/outputs.js';
+import type { BlockOutput } from './replicate.js';
 
 /**
- * Checkpoints of a batch being written: each block, as it is written to the Arrow files, is also
- * saved as small Arrow files in `DIR/.checkpoint/<first run>.blocks/`. An Arrow file cannot be
- * appended to once its writer is gone (the footer comes last), so a resumed batch rewrites its
- * files from the saved blocks and runs only what follows them; the bytes are those of an
- * uninterrupted batch.
+ * Checkpoints of a batch being written, in `DIR/.checkpoint/`: `batch.json`, the identity of the
+ * batch they belong to, and saved runs, each range of runs as `<first run>.blocks/<table>.arrow`,
+ * Arrow files holding the range's record batches in run order. A batch that may be resumed (a shard,
+ * or one run with --resume) saves every block as it writes it; any other batch, stopped by Ctrl-C
+ * or SIGTERM, finishes the files it was writing (they hold every block written so far, in order)
+ * and keeps them as one saved range. An Arrow file cannot be appended to once its writer is gone
+ * (the footer comes last), so a resumed batch rewrites its files from the saved ranges and runs
+ * only what follows them; the bytes are those of an uninterrupted batch.
  */
 
 /** The checkpoint directory of an output directory. */
 const checkpointDirectory = (out: string): string => join(out, CHECKPOINT_DIRECTORY);
 
-/** The batch's tables, as its writer has them: those it writes (batchTables), by name. */
-export interface CheckpointTables {
-  names: readonly TableName[];
-  byName: Partial<Record<TableName, { table: ArrowTable }>>;
+/**
+ * What a checkpoint belongs to: the batch's provenance, the runs it covers (a shard's, or all) and the
+ * tables it writes (saved runs of other tables, such as an older computerace's, are not this batch's).
+ */
+export interface CheckpointIdentity {
+  provenance: Provenance;
+  range: { firstRun: number; runs: number };
+  tables: readonly TableName[];
 }
 
-/** The saved blocks of one batch in one directory. */
+/** The batch's tables, as its writer has them: those it writes, each with its layout and where restored blocks go. */
+export interface CheckpointTables {
+  names: readonly TableName[];
+  byName: Partial<Record<TableName, { table: ArrowTable; write(block: TableBlock): void; drain?(): Promise<void> }>>;
+}
+
+/** The saved runs of one batch in one directory. */
 export class Checkpoint {
   private constructor(
     readonly dir: string,
     private readonly tables: CheckpointTables,
     private readonly variants: number,
-    private readonly scenarioHash: string,
   ) {}
 
+  /** The identity of the batch whose checkpoint `out` holds; undefined when it holds none (or one whose identity was never written whole). */
+  static async savedIdentity(out: string): Promise<CheckpointIdentity | undefined> {
+    const text = await readFile(join(checkpointDirectory(out), 'batch.json'), 'utf8').catch(() => undefined);
+    try {
+      return text === undefined ? undefined : (JSON.parse(text) as CheckpointIdentity);
+    } catch {
+      return undefined;
+    }
+  }
+
   /**
-   * Opens the checkpoints of the batch identified by `identity` (its provenance and run range):
-   * with `resume`, saved blocks of that same batch are kept; anything else is cleared.
+   * Opens the checkpoints of the batch `identity`: with `resume`, saved runs of that same batch are
+   * kept; anything else is cleared.
    */
-  static async open(out: string, identity: { provenance: { scenarioHash: string; variants: string[] }; range: unknown }, resume: boolean, tables: CheckpointTables): Promise<Checkpoint> {
-    const { scenarioHash, variants } = identity.provenance;
-    const checkpoint = new Checkpoint(checkpointDirectory(out), tables, variants.length, scenarioHash);
-    // The tables are part of what a saved block is: blocks saved with other tables (by an older computerace) are cleared.
-    const key = JSON.stringify({ ...identity, tables: tables.names });
+  static async open(out: string, identity: CheckpointIdentity, resume: boolean, tables: CheckpointTables): Promise<Checkpoint> {
+    const checkpoint = new Checkpoint(checkpointDirectory(out), tables, identity.provenance.variants.length);
+    const key = JSON.stringify(identity);
     const saved = await readFile(join(checkpoint.dir, 'batch.json'), 'utf8').catch(() => undefined);
     if (!resume || saved !== key) {
       await checkpoint.remove();
-      const file = join(checkpoint.dir, 'batch.json');
-      try {
-        await mkdir(checkpoint.dir, { recursive: true });
-        await writeFile(file, key);
-      } catch (error) {
-        throw writeFailure(file, error);
-      }
+      await writeIdentity(checkpoint.dir, key);
     }
     return checkpoint;
   }
 
-  /** The saved blocks that continue one another from run `first`, in run order. */
-  async *restore(first: number): AsyncGenerator<BlockOutput> {
-    const names = new Set(await readdir(this.dir));
+  /**
+   * Keeps what a stopped batch wrote: finishes its table files (`files`, holding runs `first` onwards
+   * in order) as the saved range `<first>.blocks`, replacing any checkpoint `out` held. Written under
+   * a temporary name and renamed: a range is whole or absent.
+   */
+  static async keep(out: string, identity: CheckpointIdentity, first: number, files: Partial<Record<TableName, ArrowFileWriter>>): Promise<void> {
+    const dir = checkpointDirectory(out);
+    const range = join(dir, `${first}.blocks`);
+    try {
+      await rm(dir, { recursive: true, force: true });
+      await mkdir(`${range}.partial`, { recursive: true });
+      for (const name of identity.tables) await files[name]?.finishAt(join(`${range}.partial`, `${name}.arrow`));
+      await writeIdentity(dir, JSON.stringify(identity));
+      await rename(`${range}.partial`, range);
+    } catch (error) {
+      await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      throw writeFailure(dir, error);
+    }
+  }
+
+  /**
+   * Writes the saved runs that continue one another from run `first` into the tables, in run order;
+   * `onRuns` sees each block of the runs table. Returns the run after the last one restored.
+   */
+  async restore(first: number, onRuns: (block: TableBlock) => void): Promise<number> {
+    const names = new Set(await readdir(this.dir).catch(() => []));
     let next = first;
     while (names.has(`${next}.blocks`)) {
       const dir = join(this.dir, `${next}.blocks`);
-      // A table with no rows in this block was saved as a file with no record batch; every table of the batch was saved.
-      const read = async (name: TableName): Promise<TableBlock> => {
-        try {
-          for await (const block of readBlocks(join(dir, `${name}.arrow`), this.tables.byName[name]!.table.layout)) return block;
-        } catch (error) {
-          // Written whole then renamed, a saved block is damaged only from outside: the batch cannot trust what follows it.
-          if (error instanceof OutputError) throw new OutputError(`${error.message}: a damaged checkpoint; remove ${this.dir} to run the batch from the start`);
-          throw error;
+      const saved = await readdir(dir);
+      let rows = 0;
+      // The runs table comes first and always has its file; a table with no file had no block there.
+      for (const name of this.tables.names.filter((table) => table === 'runs' || saved.includes(`${table}.arrow`))) {
+        const sink = this.tables.byName[name]!;
+        for await (const block of this.read(join(dir, `${name}.arrow`), name)) {
+          sink.write(block);
+          // Written as read: a saved range can be far larger than memory.
+          await sink.drain?.();
+          if (name === 'runs') {
+            rows += block.rows;
+            onRuns(block);
+          }
         }
-        return { rows: 0, columns: [] };
-      };
-      const tables = { runs: await read('runs') } as BlockTables;
-      for (const name of this.tables.names) if (name !== 'runs') tables[name] = await read(name);
-      const count = tables.runs.rows / this.variants;
-      yield { first: next, count, tables, scenarioHash: this.scenarioHash };
-      next += count;
+      }
+      if (rows === 0 || rows % this.variants !== 0) throw this.damaged(`${join(dir, 'runs.arrow')}: ${rows} rows, not whole runs of ${this.variants} variant(s)`);
+      next += rows / this.variants;
     }
+    return next;
   }
 
   /**
@@ -89,6 +129,8 @@ export class Checkpoint {
   async save(output: BlockOutput): Promise<void> {
     const dir = join(this.dir, `${output.first}.blocks`);
     try {
+      // Whatever a killed process left under the temporary name is not part of this block.
+      await rm(`${dir}.partial`, { recursive: true, force: true });
       await mkdir(`${dir}.partial`, { recursive: true });
       for (const name of this.tables.names) {
         const block = output.tables[name];
@@ -113,4 +155,38 @@ export class Checkpoint {
   async remove(): Promise<void> {
     await rm(this.dir, { recursive: true, force: true });
   }
+
+  /** The record batches of a saved table file. */
+  private async *read(path: string, name: TableName): AsyncGenerator<TableBlock> {
+    try {
+      yield* readBlocks(path, this.tables.byName[name]!.table.layout);
+    } catch (error) {
+      // Written whole then renamed, a saved range is damaged only from outside: the batch cannot trust what follows it.
+      if (error instanceof OutputError) throw this.damaged(error.message);
+      throw error;
+    }
+  }
+
+  private damaged(problem: string): OutputError {
+    return new OutputError(`${problem}: a damaged checkpoint; remove ${this.dir} to run the batch from the start`);
+  }
+}
+
+/** Writes a checkpoint's `batch.json`, creating its directory. */
+async function writeIdentity(dir: string, key: string): Promise<void> {
+  const file = join(dir, 'batch.json');
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFile(file, key);
+  } catch (error) {
+    throw writeFailure(file, error);
+  }
+}
+
+/** Removes the checkpoint `out` holds, if any (a batch that finished without one replaces it). */
+export async function removeCheckpoint(out: string): Promise<void> {
+  const dir = checkpointDirectory(out);
+  await rm(dir, { recursive: true, force: true }).catch((error: unknown) => {
+    throw writeFailure(dir, error);
+  });
 }

@@ -9,6 +9,7 @@ import { readManifest, verifyBatchFiles } from '../io/manifest.js';
 import { arrowMetadata, prepareOutputDirectory, provenanceOf } from '../io/outputs.js';
 import type { Manifest } from '../io/outputs.js';
 import { scenarioHash } from '../scenario/hash.js';
+import { horizonOf } from '../io/vocabulary.js';
 import { Sinks } from './batch.js';
 import type { BatchOutcome } from './batch.js';
 import { MetricSeries } from './metrics.js';
@@ -213,7 +214,7 @@ export async function mergeShards(dirs: readonly string[], out: string, commandL
     await removeBatchRecords(out, description);
     const rows = await sinks.close();
     const summary = await writeBatchRecords({ out, provenance, description, metrics, rows, digests: sinks.digests(), commandLine, workers: 0, startedAt });
-    return { description, scenario: { name: provenance.scenarioName, hash: provenance.scenarioHash }, runs: metrics.runs, summary, rows };
+    return { description, scenario: { name: provenance.scenarioName, hash: provenance.scenarioHash, horizon: horizonOf(provenance.scenario) }, runs: metrics.runs, summary, rows };
   } catch (error) {
     await sinks.abort();
     throw error;

@@ -31,6 +31,11 @@ export interface BatchSettings {
   design: NonNullable<ReplicationPlan['design']>;
   /** Modules that register custom policies, imported before the scenario is loaded. */
   modules: readonly string[];
+  /**
+   * A counter every process adds each run (of one variant) to as it finishes, shared by the threads
+   * (an Int32Array over a SharedArrayBuffer): a progress bar counts runs before their block comes back.
+   */
+  simulationsDone?: Int32Array;
 }
 
 /** The source of an already loaded scenario. */

@@ -134,8 +134,8 @@ export class Replicator {
     return this.described;
   }
 
-  /** Runs `count` runs from `first`, every variant of each, and returns their rows. */
-  block(first: number, count: number): BlockOutput {
+  /** Runs `count` runs from `first`, every variant of each, and returns their rows; `finished` counts the runs as they finish. */
+  block(first: number, count: number, finished?: Int32Array): BlockOutput {
     const description = this.describe();
     const known = new Set(description.parameters);
     const done = count * this.compiled.length;
@@ -156,6 +156,7 @@ export class Replicator {
           if (!known.has(path)) throw new RunFailure(runIndex, this.plan.variants[variant]!.name, this.plan.seed, new Error(`parameter ${path} was not sampled in run 0, so the runs table has no column for it`));
         }
         for (const appender of appenders) appender.append(variant, result);
+        if (finished) Atomics.add(finished, 0, 1);
       }
     }
     const tables = Object.fromEntries(names.map((name, t) => [name, appenders[t]!.finish()])) as BlockTables;

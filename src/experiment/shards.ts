@@ -1,3 +1,5 @@
+import { printable } from '../printable.js';
+
 /**
  * Shards: a batch cut into M contiguous ranges of run indices, one per machine (a Slurm array
  * task, a Kubernetes indexed Job). Ranges are cut on block boundaries, so a shard's record batches
@@ -37,18 +39,19 @@ export class ShardArgumentError extends Error {
   }
 }
 
-/** Parses `K/M`, or `auto/M` with K from the job array's environment. */
+/** Parses `K/M` (decimal digits, no spaces), or `auto/M` with K from the job array's environment. */
 export function parseShard(text: string, env: NodeJS.ProcessEnv = process.env): Shard {
-  const match = /^(\d+|auto)\/(\d+)$/.exec(text.trim());
-  if (!match) throw new ShardArgumentError(`--shard: expected K/M or auto/M (e.g. 0/4), got '${text}'`);
+  const match = /^([0-9]+|auto)\/([0-9]+)$/.exec(text);
+  if (!match) throw new ShardArgumentError(`--shard: expected K/M or auto/M (e.g. 0/4), got '${printable(text)}'`);
   const count = Number(match[2]);
+  if (!Number.isSafeInteger(count)) throw new ShardArgumentError(`--shard: ${match[2]} shards are more than a batch can be cut into`);
   if (!(count >= 1)) throw new ShardArgumentError(`--shard: the number of shards must be at least 1, got ${count}`);
   let index: number;
   if (match[1] === 'auto') {
     const variable = SHARD_INDEX_VARIABLES.find((name) => env[name] !== undefined && env[name] !== '');
     if (!variable) throw new ShardArgumentError(`--shard auto/${count}: neither ${SHARD_INDEX_VARIABLES.join(' nor ')} is set; give the shard as K/${count}`);
-    index = Number(env[variable]);
-    if (!Number.isSafeInteger(index) || index < 0) throw new ShardArgumentError(`--shard auto/${count}: ${variable} is '${env[variable]}', not a shard index`);
+    index = /^[0-9]+$/.test(env[variable]!) ? Number(env[variable]) : Number.NaN;
+    if (!Number.isSafeInteger(index) || index < 0) throw new ShardArgumentError(`--shard auto/${count}: ${variable} is '${printable(env[variable]!)}', not a shard index`);
   } else index = Number(match[1]);
   if (index >= count) throw new ShardArgumentError(`--shard ${index}/${count}: the shard index must be below ${count}`);
   return { index, count };

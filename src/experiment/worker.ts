@@ -28,7 +28,8 @@ export type WorkerAnswer =
 // The market allocates many short-lived records, which V8's pretenuring heuristics wrongly move to
 // the old generation (bench/market.bench.ts); worker threads take no V8 flags in execArgv.
 setFlagsFromString('--no-allocation-site-pretenuring');
-const prepared = await preparePlan(Piscina.workerData as BatchSettings).catch((error: unknown) => {
+const settings = Piscina.workerData as BatchSettings;
+const prepared = await preparePlan(settings).catch((error: unknown) => {
   // A scenario that does not load is an answer (its problems), not a crash of the pool.
   if (error instanceof ScenarioError) return error;
   throw error;
@@ -41,7 +42,7 @@ export default function work(task: WorkerTask): WorkerAnswer | unknown {
   let output: BlockOutput;
   try {
     if (task.kind === 'describe') return { description: replicator!.describe(), identity: prepared.identity };
-    output = replicator!.block(task.first, task.count);
+    output = replicator!.block(task.first, task.count, settings.simulationsDone);
   } catch (error) {
     // An Error loses its fields on the way to the parent; a failure record keeps what reproduces it.
     if (error instanceof RunFailure) return { failure: { runIndex: error.runIndex, variant: error.variant, seed: error.seed, message: error.message, stack: error.stack } };

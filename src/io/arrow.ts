@@ -142,16 +142,31 @@ export class ArrowFileWriter {
 
   /** Writes the footer, waits for the bytes to reach the disk and gives the file its final name. */
   async close(): Promise<void> {
+    await this.finishAt(this.path);
+  }
+
+  /**
+   * Writes the footer and gives the file the name `path` instead of its own: the record batches
+   * written so far become a whole Arrow file there (how a stopped batch keeps what it wrote).
+   */
+  async finishAt(path: string): Promise<void> {
+    if (this.failure !== undefined) throw this.failure;
     this.writer.finish();
     this.flush();
     try {
       await this.written;
       await (await this.file).close();
-      await rename(this.partial, this.path);
+      await rename(this.partial, path);
     } catch (error) {
-      throw writeFailure(this.path, error);
+      throw writeFailure(path, error);
     }
     this.digest = { bytes: this.bytes, sha256: this.hash.digest('hex') };
+  }
+
+  /** Waits for the bytes handed over so far to be written (a writer fed faster than the disk takes them holds them all); throws a write's failure. */
+  async drain(): Promise<void> {
+    await this.written.catch(() => undefined);
+    if (this.failure !== undefined) throw this.failure;
   }
 
   /** Stops writing and removes the partial file. */

@@ -1,3 +1,4 @@
+import { columnDescription } from './vocabulary.js';
 import type { ChipMonth, LabMonth, MarketMonth, NotableEvent, ProviderMonth, SupplierMonth, TenderRecord } from '../market/results.js';
 
 /**
@@ -181,9 +182,9 @@ export function runsLayout(description: BatchDescription): ColumnSpec[] {
     ...description.parameters.map((path): ColumnSpec => ({ name: parameterColumn(path), type: 'float64', nullable: true, description: `value drawn for ${path} (null when the variant does not sample it)` })),
     ...labs.flatMap((lab) => [
       ...LAB_FIGURES.map((figure): ColumnSpec => ({ name: `labs.${lab}.${figure}`, type: 'float64', nullable: OPTIONAL_LAB_FIGURES.has(figure), description: LAB_FIGURE_DESCRIPTIONS[figure] })),
-      ...providers.map((provider): ColumnSpec => ({ name: `labs.${lab}.finalShare.${provider}`, type: 'float64', description: `share of ${lab}'s compute held by ${provider} in the last month` })),
+      ...providers.map((provider): ColumnSpec => ({ name: `labs.${lab}.finalShare.${provider}`, type: 'float64', description: `share of ${lab}'s compute held by ${provider} in the last month of the horizon, 0 to 1` })),
     ]),
-    ...providers.map((provider): ColumnSpec => ({ name: `providers.${provider}.finalMarketShare`, type: 'float64', description: `${provider}'s share of compute sold to labs in the last month` })),
+    ...providers.map((provider): ColumnSpec => ({ name: `providers.${provider}.finalMarketShare`, type: 'float64', description: columnDescription('finalMarketShare') })),
     ...MARKET_FIGURES.map((figure): ColumnSpec => ({ name: `market.${figure}`, type: 'float64', description: MARKET_FIGURE_DESCRIPTIONS[figure] })),
   ];
 }
@@ -302,20 +303,7 @@ export const LAYOUT_OF: Record<TableName, (description: BatchDescription) => Col
   bids: bidsLayout,
 };
 
-const LAB_FIGURE_DESCRIPTIONS: Record<(typeof LAB_FIGURES)[number], string> = {
-  shortfallShare: 'share of the lab\'s demand (H100e-days) not served over the run',
-  worstYearShortfallShare: 'largest share of demand unmet in any calendar year',
-  totalSpendUsd: 'total spend on contracts and spot (USD)',
-  avgPriceUsdPerGpuHour: 'spend per H100e-hour delivered (USD)',
-  tenderPriceUsdPerGpuHour: 'volume-weighted price of the blocks the lab won in tenders, USD per H100e-hour (null when it won none)',
-  biddersPerTender: 'mean number of sealed bids per tender the lab held (null when it held none)',
-  incumbentBlockShare: 'share of the volume the lab won in tenders that went to its incumbent of the time (null when it won none with an incumbent)',
-};
+// The figures' definitions and units are the vocabulary's, which the summaries and the report read too.
+const LAB_FIGURE_DESCRIPTIONS = Object.fromEntries(LAB_FIGURES.map((figure) => [figure, columnDescription(figure)])) as Record<(typeof LAB_FIGURES)[number], string>;
 
-const MARKET_FIGURE_DESCRIPTIONS: Record<(typeof MARKET_FIGURES)[number], string> = {
-  avgSpotPriceUsdPerGpuHour: 'mean monthly spot price index (USD per H100e-hour)',
-  avgContractPriceUsdPerGpuHour: 'mean monthly price of reserved contracts in force (USD per H100e-hour)',
-  shocks: 'shocks that started during the run',
-  contractsSigned: 'contracts signed during the run',
-  events: 'events of note',
-};
+const MARKET_FIGURE_DESCRIPTIONS = Object.fromEntries(MARKET_FIGURES.map((figure) => [figure, columnDescription(figure)])) as Record<(typeof MARKET_FIGURES)[number], string>;

@@ -1,5 +1,5 @@
 import { access, constants, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { BatchDescription } from './layout.js';
 import { OutputError, reasonOf, writeFailure } from './errors.js';
 import { checkFolderIsOurs, lockFolder } from './folder.js';
@@ -105,12 +105,30 @@ export async function refuseNonRegularFile(path: string): Promise<void> {
 }
 
 /**
+ * `mkdir -p`, one level at a time from the deepest that exists. Node 20's recursive mkdir never
+ * returns under /proc (it retries a parent the kernel will not create), so `--out /proc/x/y` hung.
+ */
+export async function makeDirectories(dir: string): Promise<void> {
+  const missing: string[] = [];
+  for (let path = resolve(dir); !(await stat(path).then(() => true, () => false)); path = dirname(path)) {
+    if (dirname(path) === path) break;
+    missing.unshift(path);
+  }
+  for (const path of missing) {
+    // Another process may make it first (two shards creating their common parent).
+    await mkdir(path).catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST' || !(await stat(path)).isDirectory()) throw error;
+    });
+  }
+}
+
+/**
  * Creates `dir` (and its parents), checks it is writable and holds only what computerace writes,
  * and locks it for this process: a second batch into it is refused until the lock is released.
  */
 export async function prepareOutputDirectory(dir: string): Promise<FolderLock> {
   try {
-    await mkdir(dir, { recursive: true });
+    await makeDirectories(dir);
     await access(dir, constants.W_OK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

@@ -279,15 +279,11 @@ export class Provider {
 
   /** Its reservation price (its pricing policy's) at `utilization`, with `bidders` competing and last month's spot index at `spotUsdPerGpuHour`. */
   reservationPrice(utilization: number, bidders: number, spotUsdPerGpuHour: number, t: number, year: number): number {
-    return this.pricing.price({
-      costUsdPerGpuHour: this.costUsdPerGpuHour,
-      utilization,
-      targetUtilization: this.targetUtilization,
-      bidders,
-      spotUsdPerGpuHour,
-      t,
-      year,
-    });
+    const cost = this.costUsdPerGpuHour;
+    const price = this.pricing.price({ costUsdPerGpuHour: cost, utilization, targetUtilization: this.targetUtilization, bidders, spotUsdPerGpuHour, t, year });
+    if (Number.isFinite(price)) return price;
+    // As a formula's value is checked: a registered policy, or a built-in one on an extreme cost, must not hand the market NaN.
+    throw new RangeError(`providers.${this.id}.pricing gave ${price} for cost = ${cost}, utilization = ${utilization}, bidders = ${bidders}, spot = ${spotUsdPerGpuHour}, t = ${t}`);
   }
 
   /** Installs chips. */

@@ -89,9 +89,7 @@ export function buildWorld(sim: Simulation, compiled: CompiledScenario, sampler:
     const initial = sampler.bounded(l.demand.initialH100e, `${path}.demand.initialH100e`, 0);
     const growth = sampler.bounded(l.demand.growthPerYear, `${path}.demand.growthPerYear`, 0);
     const trend: Curve =
-      l.demand.formula === undefined
-        ? (t) => initial * Math.pow(growth, t)
-        : scoped(compiled.formula(`labs[${i}].demand.formula`), { t: 0, year: 0, initial, growth });
+      l.demand.formula === undefined ? exponentialTrend(path, initial, growth) : scoped(compiled.formula(`labs[${i}].demand.formula`), { t: 0, year: 0, initial, growth });
     const p = l.procurement;
     const budget = stateValue(compiled, l.budgetUsdPerYear, `${path}.budgetUsdPerYear`, `labs[${i}].budgetUsdPerYear`, sampler, 0);
     const lab = new Lab(
@@ -205,6 +203,15 @@ export function timeCurve(compiled: CompiledScenario, spec: UncertainOrFormulaSp
   }
   const evaluate = scoped(compiled.formula(formulaPath), { t: 0, year: 0 });
   return (t, year) => Math.max(min, evaluate(t, year));
+}
+
+/** A lab's demand trend without a formula, `initial * growth^t`, checked as a formula's value is: finite, or an error naming the lab. */
+function exponentialTrend(path: string, initial: number, growth: number): Curve {
+  return (t) => {
+    const value = initial * Math.pow(growth, t);
+    if (Number.isFinite(value)) return value;
+    throw new RangeError(`${path}.demand: initialH100e * growthPerYear^t gave ${value} for initialH100e = ${initial}, growthPerYear = ${growth}, t = ${t}`);
+  };
 }
 
 /** A number or a compiled formula of time as a curve. */

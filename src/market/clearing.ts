@@ -281,7 +281,8 @@ export class Market {
         const held = provider.fleetByChip[chip.index] ?? 0;
         if (!(held > 0)) continue;
         fleet += held;
-        const share = held / provider.fleetH100e;
+        // Retiring a whole fleet can leave float dust in one chip's count while the fleet, clamped, is 0.
+        const share = provider.fleetH100e > 0 ? held / provider.fleetH100e : 0;
         spotWeight += p.armsLengthSpotSold * share;
         spotValue += p.armsLengthSpotSold * share * p.spotPrice;
         if (p.idle > 0) {

@@ -12,6 +12,7 @@ import type { World } from './build.js';
 import { AVERAGE_MONTH_DAYS, calendarMonths, DAYS_PER_YEAR, dateAfterEpochDay, daysBetween, epochDay } from './calendar.js';
 import type { Months } from './calendar.js';
 import { Market } from './clearing.js';
+import { firstNonFinite } from './finite.js';
 import type { ClearingRecords } from './clearing.js';
 import type { ChipMonth, DealEvent, LabMonth, LabSummary, MarketMonth, NotableEvent, ProviderMonth, RunResult, ShockEvent, SupplierMonth, TenderRecord } from './results.js';
 import { averageLeadTime, buildPower, orderChips, orderMix, produce } from './supply.js';
@@ -36,7 +37,8 @@ export interface RunOptions {
  * One run of the compute market: (compiled scenario, seed, run index) -> plain records. Each month
  * closes at its last instant: suppliers produce and ship, the market clears, and the records are
  * kept; then, the same day, dated changes and shocks apply and the actors decide for the next
- * month: labs run their procurement rounds, providers order chips and build power.
+ * month: labs run their procurement rounds, providers order chips and build power. A run that works
+ * out a number that is not finite throws a RangeError naming it (finite.ts) rather than return it.
  */
 export function runScenario(compiled: CompiledScenario, seed: number | string, runIndex: number, options: RunOptions = {}): RunResult {
   const sim = new Simulation();
@@ -46,7 +48,10 @@ export function runScenario(compiled: CompiledScenario, seed: number | string, r
   const run = new MarketRun(sim, compiled, world, streams, sampler, options.keep ?? MONTHLY_SERIES);
   run.schedule();
   sim.run({ until: run.endDay });
-  return run.result(seed, runIndex);
+  const result = run.result(seed, runIndex);
+  const nonFinite = firstNonFinite(result);
+  if (nonFinite !== undefined) throw new RangeError(`the run worked out a number that is not finite: ${nonFinite}`);
+  return result;
 }
 
 /** Every monthly series a run can keep. */

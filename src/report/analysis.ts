@@ -3,7 +3,6 @@ import type { Proportion, Summary } from '../experiment/statistics.js';
 import { rankRegression } from '../experiment/sensitivity.js';
 import { observed, observedPairs } from '../experiment/summary.js';
 import { studentTQuantile } from '../kernel/special.js';
-import type { Bin, Difference, MeanMark } from './charts.js';
 import { runColumn } from './runs.js';
 import type { RunsColumns } from './runs.js';
 
@@ -12,31 +11,49 @@ import type { RunsColumns } from './runs.js';
  * risks and rank sensitivity. Each is computed over every run of the batch.
  */
 
-/** Bars of a histogram shared by all variants (same edges, so they overlay), and each variant's mean with its CI. */
-export function histogram(table: RunsColumns, metric: string, bins = 30): { bins: Bin[]; means: MeanMark[] } {
+/** Mean and 95% CI of one variant's values, drawn over its histogram. */
+export interface MeanMark {
+  variant: string;
+  mean: number;
+  low: number;
+  high: number;
+}
+
+/** A histogram shared by all variants: the same bins, so that they overlay. Values are in the column's stored units. */
+export interface Histogram {
+  /** The bins' edges, one more than the bins. */
+  edges: number[];
+  /** By variant, the share of its runs (of those with a value) in each bin. */
+  shares: number[][];
+  means: MeanMark[];
+}
+
+/** Each variant's runs binned on shared edges, and each variant's mean with its CI; undefined when no run has a value. */
+export function histogram(table: RunsColumns, metric: string, bins = 30): Histogram | undefined {
   const series = table.variants.map((_, v) => runColumn(table, v, metric));
   let min = Infinity;
   let max = -Infinity;
   for (const values of series) for (const value of values) if (Number.isFinite(value)) (min = Math.min(min, value)), (max = Math.max(max, value));
-  if (min > max) return { bins: [], means: [] };
+  if (min > max) return undefined;
   // A constant outcome still gets a visible bar.
   const width = max > min ? (max - min) / bins : Math.max(Math.abs(min) * 0.01, 1e-9);
   const count = max > min ? bins : 1;
-  const result: Bin[] = [];
-  const means: MeanMark[] = [];
-  table.variants.forEach((variant, v) => {
+  const edges = Array.from({ length: count + 1 }, (_, b) => min + b * width);
+  const shares = series.map((values) => {
     const counts = new Float64Array(count);
     let finite = 0;
-    for (const value of series[v]!) {
+    for (const value of values) {
       if (!Number.isFinite(value)) continue;
       counts[Math.min(count - 1, Math.floor((value - min) / width))]!++;
       finite++;
     }
-    for (let b = 0; b < count; b++) if (counts[b]! > 0) result.push({ variant, start: min + b * width, end: min + (b + 1) * width, share: counts[b]! / finite });
-    const summary = describe(observed(metric, series[v]!));
-    means.push({ variant, mean: summary.mean, low: summary.ciLow, high: summary.ciHigh });
+    return Array.from(counts, (n) => (finite > 0 ? n / finite : 0));
   });
-  return { bins: result, means };
+  const means = table.variants.map((variant, v) => {
+    const summary = describe(observed(metric, series[v]!));
+    return { variant, mean: summary.mean, low: summary.ciLow, high: summary.ciHigh };
+  });
+  return { edges, shares, means };
 }
 
 /** Summary of a metric per variant. */
@@ -44,21 +61,21 @@ export function summaries(table: RunsColumns, metric: string): Summary[] {
   return table.variants.map((_, v) => describe(observed(metric, runColumn(table, v, metric))));
 }
 
-/** A paired difference of one metric, absolute and relative to the baseline's mean. */
-export interface PairedRow extends Difference {
+/** A variant's paired difference from the baseline in one metric, in the metric's stored unit. */
+export interface PairedRow {
+  /** The runs-table column. */
+  metric: string;
+  variant: string;
   summary: Summary;
 }
 
 /** Each variant minus the baseline, run by run (common random numbers), for each metric. */
-export function pairedDifferences(table: RunsColumns, metrics: readonly string[], label: (metric: string) => string): PairedRow[] {
+export function pairedDifferences(table: RunsColumns, metrics: readonly string[]): PairedRow[] {
   const rows: PairedRow[] = [];
   for (const metric of metrics) {
     const baseline = runColumn(table, 0, metric);
-    const scale = Math.abs(describe(observed(metric, baseline)).mean);
     for (let v = 1; v < table.variants.length; v++) {
-      const summary = pairedDifference(...observedPairs(metric, baseline, runColumn(table, v, metric)));
-      const relative = (x: number) => (scale > 0 ? x / scale : NaN);
-      rows.push({ metric: label(metric), variant: table.variants[v]!, relative: relative(summary.mean), low: relative(summary.ciLow), high: relative(summary.ciHigh), summary });
+      rows.push({ metric, variant: table.variants[v]!, summary: pairedDifference(...observedPairs(metric, baseline, runColumn(table, v, metric))) });
     }
   }
   return rows;

@@ -1,6 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { BacktestOutcome } from '../experiment/backtest.js';
 import { writeWhole } from '../io/outputs.js';
+import { USD_PER_H100E_HOUR } from '../io/vocabulary.js';
 import { renderSvg } from './render.js';
 
 /**
@@ -13,7 +14,7 @@ import { renderSvg } from './render.js';
 /** The chart as a Vega-Lite specification, one panel per priced chip. */
 function backtestChartSpec(outcome: BacktestOutcome): TopLevelSpec {
   const panels = outcome.pricePaths.map((path) => {
-    const unit = path.per === 'chip' ? `USD per ${path.chip}-hour` : 'USD per H100e-hour';
+    const unit = path.per === 'chip' ? `USD per ${path.chip}-hour` : USD_PER_H100E_HOUR;
     const months = path.dates.flatMap((date, m) => (Number.isNaN(path.p50[m]!) ? [] : [{ date, p5: path.p5[m], p50: path.p50[m], p95: path.p95[m] }]));
     const observed = outcome.targets.flatMap((target) => {
       const spec = target.metric;

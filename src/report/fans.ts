@@ -3,7 +3,9 @@ import { sortedQuantile } from '../experiment/statistics.js';
 import type { RecordBatch } from 'apache-arrow';
 import { TABLE_OF_KIND } from '../io/layout.js';
 import type { ActorKind, BatchDescription } from '../io/layout.js';
+import { H100E, shareOf, USD_PER_H100E_HOUR } from '../io/vocabulary.js';
 import { codes, column, integers, numbers, recordBatches } from './results.js';
+import { FAN_RUNS } from './fan-runs.js';
 
 /**
  * Fan charts: for each monthly series, the quantiles across runs month by month. Exact quantiles
@@ -14,25 +16,27 @@ import { codes, column, integers, numbers, recordBatches } from './results.js';
  * kind of actor's series are in its own table (market.arrow, labs.arrow, ...).
  */
 
-/** Most runs a fan chart is drawn from; 5,000 values give the p5 within about ±0.6 percentile points. */
-export const FAN_RUNS = 5_000;
+export { FAN_RUNS };
 
-/** The monthly series the report draws, by chart; each chart has one panel per actor (or per price). */
+/** The monthly series the report draws, by chart; each chart has one panel per actor (or per price). Units are the vocabulary's. */
 export const FAN_CHARTS = [
-  { name: 'fan-lab-secured', kind: 'lab', title: 'Compute secured by each lab (contracted + spot)', unit: 'H100e', percent: false },
-  { name: 'fan-lab-shortfall', kind: 'lab', title: "Each lab's shortfall, share of its demand", unit: 'share of demand', percent: true },
-  { name: 'fan-prices', kind: 'market', title: 'Prices: spot and average reserved contract', unit: 'USD per GPU-hour', percent: false },
-  { name: 'fan-provider-share', kind: 'provider', title: "Each provider's share of compute sold to labs", unit: 'market share', percent: true },
-  { name: 'fan-provider-utilisation', kind: 'provider', title: "Each provider's utilisation of usable capacity", unit: 'utilisation', percent: true },
-  { name: 'fan-supplier-output', kind: 'supplier', title: "Each supplier's monthly output", unit: 'H100e per month', percent: false },
+  { name: 'fan-lab-secured', kind: 'lab', title: 'Compute secured by each lab (contracted + spot), beside its demand', unit: H100E, percent: false },
+  { name: 'fan-lab-shortfall', kind: 'lab', title: "Each lab's shortfall: unmet demand as a share of its demand", unit: shareOf('demand').name, percent: true },
+  { name: 'fan-prices', kind: 'market', title: 'Prices: the spot index and the average reserved contract', unit: USD_PER_H100E_HOUR, percent: false },
+  { name: 'fan-provider-share', kind: 'provider', title: "Each provider's share of compute sold to labs", unit: shareOf('compute sold').name, percent: true },
+  { name: 'fan-provider-utilisation', kind: 'provider', title: "Each provider's utilisation of usable capacity", unit: shareOf('usable capacity').name, percent: true },
+  { name: 'fan-supplier-output', kind: 'supplier', title: "Each supplier's monthly output", unit: `${H100E} per month`, percent: false },
 ] as const satisfies readonly { name: string; kind: ActorKind; title: string; unit: string; percent: boolean }[];
+
+/** The series drawn beside another in its chart: each lab's demand beside the compute it secured. */
+export const COMPANION_SERIES = { 'fan-lab-secured': 'fan-lab-demand' } as const;
 
 /** One of FAN_CHARTS. */
 export type FanChart = (typeof FAN_CHARTS)[number];
 
 /** One month of one panel of a fan chart for one variant. */
 export interface FanPoint {
-  chart: FanChart['name'];
+  chart: FanChart['name'] | 'fan-lab-demand';
   panel: string;
   variant: string;
   date: string;
@@ -53,7 +57,7 @@ export interface Fans {
 
 /** Values of one (chart, panel, variant): `FAN_RUNS` runs by `months` months, NaN where absent. */
 interface Cell {
-  chart: FanChart['name'];
+  chart: FanPoint['chart'];
   panel: string;
   variant: number;
   values: Float64Array;
@@ -74,7 +78,7 @@ export async function readFans(dir: string, description: BatchDescription, runs:
   const cells = new Map<string, Cell>();
   const dates: string[] = [];
   let months = 0;
-  const cellOf = (chart: FanChart['name'], panel: string, variant: number): Cell => {
+  const cellOf = (chart: FanPoint['chart'], panel: string, variant: number): Cell => {
     const key = `${chart}\u0000${panel}\u0000${variant}`;
     let cell = cells.get(key);
     if (!cell) {
@@ -83,7 +87,7 @@ export async function readFans(dir: string, description: BatchDescription, runs:
     }
     return cell;
   };
-  const seriesPerRun = description.variants.length * (2 * description.labs.length + 2 + 2 * description.providers.length + description.suppliers.length);
+  const seriesPerRun = description.variants.length * (3 * description.labs.length + 2 + 2 * description.providers.length + description.suppliers.length);
   let capacity = 0;
   let slot = -1;
   for (const kind of kinds) {
@@ -140,7 +144,7 @@ export async function readFans(dir: string, description: BatchDescription, runs:
  * What a row of a kind's table adds to the fans, with the columns of one record batch read once:
  * `at` is the row's place in a cell (run slot and month), `actor` the panel of an actor's row.
  */
-function drawer(kind: (typeof FAN_KINDS)[number], batch: RecordBatch, file: string, cellOf: (chart: FanChart['name'], panel: string, variant: number) => Cell): (row: number, at: number, variant: number, actor: string) => void {
+function drawer(kind: (typeof FAN_KINDS)[number], batch: RecordBatch, file: string, cellOf: (chart: FanPoint['chart'], panel: string, variant: number) => Cell): (row: number, at: number, variant: number, actor: string) => void {
   const read = (name: string): Float64Array => numbers(column(batch, name, file));
   switch (kind) {
     case 'market': {
@@ -154,6 +158,7 @@ function drawer(kind: (typeof FAN_KINDS)[number], batch: RecordBatch, file: stri
       const [contracted, spot, shortfall, demand] = [read('contractedH100e'), read('spotH100e'), read('shortfallH100e'), read('demandH100e')];
       return (row, at, v, lab) => {
         cellOf('fan-lab-secured', lab, v).values[at] = contracted[row]! + spot[row]!;
+        cellOf('fan-lab-demand', lab, v).values[at] = demand[row]!;
         cellOf('fan-lab-shortfall', lab, v).values[at] = demand[row]! > 0 ? shortfall[row]! / demand[row]! : 0;
       };
     }

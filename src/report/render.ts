@@ -4,8 +4,12 @@ import type { TopLevelSpec } from 'vega-lite';
  * Vega-Lite specifications to SVG, in Node, with no canvas and no browser: Vega's headless view
  * renders its scenegraph to an SVG string (text widths are estimated rather than measured, which
  * is why the report's labels are short). The SVG goes into the page as it is, so charts need no
- * script to display, print as vectors, and the page makes no request.
+ * script to display, print as vectors, and the page makes no request; the page's few lines of
+ * script only add tooltips, from the marks' aria-labels.
  */
+
+/** The colours of categories (variants first): the page's swatches and the charts draw from it. */
+export const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22'] as const;
 
 /** Looks shared by every chart, so the page reads as one document. */
 const CONFIG = {
@@ -16,7 +20,7 @@ const CONFIG = {
   header: { labelFontSize: 11, titleFontSize: 11 },
   legend: { labelFontSize: 10, titleFontSize: 11, orient: 'bottom' },
   title: { fontSize: 13, anchor: 'start', fontWeight: 'bold' },
-  range: { category: ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22'] },
+  range: { category: [...PALETTE] },
 } as const;
 
 /** Draws a chart into the page: renders `spec` into a figure named `name` (and records the name). */

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { keyMetrics } from '../experiment/metrics.js';
-import { FAN_CHARTS, FAN_RUNS, readFans } from './fans.js';
+import { COMPANION_SERIES, FAN_CHARTS, FAN_RUNS, readFans } from './fans.js';
 import type { Fans } from './fans.js';
 import { readShocks } from './shocks.js';
 import type { Shocks } from './shocks.js';
@@ -9,14 +9,21 @@ import { checkBatchFiles, readManifest, ReportError } from './results.js';
 import { readRunsColumns } from './runs.js';
 import type { RunsColumns } from './runs.js';
 import { drivers, histogram, labRisks, pairedDifferences, summaries } from './analysis.js';
-import { fanChartSpec, forestSpec, histogramSpec, shockTimelineSpec, sobolSpec, tornadoSpec } from './charts.js';
+import type { Drivers, LabRisk, PairedRow } from './analysis.js';
+import { fanChartSpec, forestSpec, histogramSpec, shockTimelineSpec, tornadoSpec } from './charts.js';
+import { findings } from './findings.js';
 import { renderSvg } from './render.js';
 import type { Draw } from './render.js';
-import { escapeHtml, figure, section, STYLE, table } from './html.js';
-import { formatValue, isShare, metricLabel } from './labels.js';
+import { escapeHtml, figure, section, SCRIPT, STYLE, table, variantStyle, variantToggle } from './html.js';
+import { metricLabel, parameterLabel } from './labels.js';
+import { markers, variantsOf } from './timeline.js';
+import type { Marker } from './timeline.js';
 import type { Manifest } from '../io/outputs.js';
 import { OutputError, refuseNonRegularFile, WriteFailure, writeWhole } from '../io/outputs.js';
 import type { BatchDescription } from '../io/layout.js';
+import type { Summary } from '../experiment/statistics.js';
+import { BN_USD, figureLabel, figureOf, formatIn, horizonOf, horizonText, meanAndInterval, PERCENTAGE_POINTS, RISK, STATISTICS, unitOf, USD_PER_H100E_HOUR, WORST_RUNS } from '../io/vocabulary.js';
+import type { Unit } from '../io/vocabulary.js';
 
 /**
  * `computerace report`: a batch's output directory in, one self-contained HTML page out. It reads
@@ -47,6 +54,17 @@ interface Inputs {
   runs: RunsColumns;
   fans: Fans;
   shocks: Shocks;
+}
+
+/** The run-level figures the page shows, computed once: the findings and the sections share them. */
+interface Figures {
+  metrics: string[];
+  summaries: Map<string, Summary[]>;
+  differences: PairedRow[];
+  risks: LabRisk[];
+  /** The drivers of each sensitivity outcome, or why there are none. */
+  drivers: Drivers[] | string;
+  markers: Marker[];
 }
 
 /** Outcomes whose drivers the sensitivity section ranks: what strategists act on. */
@@ -96,6 +114,25 @@ async function writePage(dir: string, manifest: Manifest & { description: BatchD
   return { path, bytes: Buffer.byteLength(html), charts };
 }
 
+/** The figures of the page, from the runs table and the resolved scenario. */
+function figuresOf({ manifest, runs }: Inputs): Figures {
+  const { description } = manifest;
+  const metrics = keyMetrics(description);
+  const parameters = description.parameters;
+  let ranked: Drivers[] | string;
+  if (parameters.length === 0) ranked = 'this scenario has no uncertain parameters.';
+  else if (runs.runs <= parameters.length + 2) ranked = `ranking ${parameters.length} parameters needs more than ${parameters.length + 2} runs; this batch has ${runs.runs}.`;
+  else ranked = sensitivityOutcomes(description).map((outcome) => drivers(runs, parameters, outcome, manifest.seed));
+  return {
+    metrics,
+    summaries: new Map(metrics.map((metric) => [metric, summaries(runs, metric)])),
+    differences: pairedDifferences(runs, metrics),
+    risks: labRisks(runs, description.labs),
+    drivers: ranked,
+    markers: markers(manifest.scenario, manifest.variants),
+  };
+}
+
 /** The whole page. `charts` collects the names of the charts drawn. */
 async function page(inputs: Inputs, charts: string[]): Promise<string> {
   const { manifest } = inputs;
@@ -103,20 +140,25 @@ async function page(inputs: Inputs, charts: string[]): Promise<string> {
     charts.push(name);
     return figure(name, await renderSvg(spec), caption);
   };
+  const figures = figuresOf(inputs);
   const sections: [string, string, string][] = [];
   const add = (id: string, title: string, body: string) => sections.push([id, title, body]);
-  add('results', 'Key results', keyResults(inputs));
-  add('fans', 'Over time', await fanSection(inputs, chart));
+  add('findings', 'Headline findings', headline(inputs, figures));
+  add('results', 'Key results', keyResults(inputs, figures));
+  add('fans', 'Over time', await fanSection(inputs, figures, chart));
   add('outcomes', 'Outcomes across runs', await outcomeSection(inputs, chart));
-  if (manifest.variants.length > 1) add('variants', 'Variants compared', await variantSection(inputs, chart));
-  add('sensitivity', 'What drives the outcomes', await sensitivitySection(inputs, chart));
+  if (manifest.variants.length > 1) add('variants', 'Variants compared', await variantSection(inputs, figures, chart));
+  add('sensitivity', 'What drives the outcomes', await sensitivitySection(inputs, figures, chart));
   if (manifest.design === 'sobol') {
     const { sobolSection } = await import('./sobol-section.js');
     add('sobol', 'Sobol indices', await sobolSection(inputs.manifest, inputs.runs, sensitivityOutcomes(manifest.description), chart));
   }
-  add('shocks', 'Shocks', await shockSection(inputs, chart));
+  add('shocks', 'Shocks', await shockSection(inputs, figures, chart));
   add('provenance', 'What was run', provenance(manifest));
   const title = `${manifest.scenarioName}: ${manifest.runsDone.toLocaleString('en')} runs`;
+  const horizon = horizonOf(manifest.scenario);
+  const scenarioDescription = (manifest.scenario as { description?: unknown } | undefined)?.description;
+  const several = manifest.variants.length > 1;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -124,55 +166,99 @@ async function page(inputs: Inputs, charts: string[]): Promise<string> {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="computerace ${escapeHtml(manifest.engineVersion)}">
 <title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
+<style>${STYLE}${several ? variantStyle(manifest.variants) : ''}</style>
 </head>
 <body>
 <header>
 <h1>${escapeHtml(manifest.scenarioName)}</h1>
-<p class="lead">${escapeHtml(manifest.runsDone.toLocaleString('en'))} runs × ${manifest.variants.length} variant${manifest.variants.length > 1 ? 's' : ''} (${manifest.variants.map(escapeHtml).join(', ')}), seed ${escapeHtml(manifest.seed)}, ${escapeHtml(manifest.design)} design; scenario <code>${escapeHtml(manifest.scenarioHash.slice(0, 12))}</code>; finished ${escapeHtml(manifest.finishedAt)}.</p>
+${typeof scenarioDescription === 'string' && scenarioDescription.trim() ? `<p class="description">${escapeHtml(scenarioDescription.trim())}</p>` : ''}
+<p class="lead">${horizon ? `<b>Horizon ${escapeHtml(horizonText(horizon))}.</b> ` : ''}${escapeHtml(manifest.runsDone.toLocaleString('en'))} runs × ${manifest.variants.length} variant${several ? 's' : ''} (${manifest.variants.map(escapeHtml).join(', ')}), seed ${escapeHtml(manifest.seed)}, ${escapeHtml(manifest.design)} design; scenario <code>${escapeHtml(manifest.scenarioHash.slice(0, 12))}</code>; finished ${escapeHtml(manifest.finishedAt)}.</p>
 <nav><ol>${sections.map(([id, heading]) => `<li><a href="#${id}">${escapeHtml(heading)}</a></li>`).join('')}</ol></nav>
 </header>
+${several ? variantToggle(manifest.variants) : ''}
 <main>
 ${sections.map(([id, heading, body]) => section(id, heading, body)).join('\n')}
 </main>
+<script>${SCRIPT}</script>
 </body>
 </html>
 `;
 }
 
-/** The key metrics per variant with their CIs, and the lab risks. */
-function keyResults({ manifest, runs }: Inputs): string {
-  const variants = manifest.variants;
-  const metrics = keyMetrics(manifest.description);
-  const head = ['metric', ...variants.flatMap((variant) => [`${escapeHtml(variant)}: mean [95% CI]`, 'p5 – p95'])];
-  const rows = metrics.map((metric) => {
-    const share = isShare(metric);
-    return [escapeHtml(metricLabel(metric)), ...summaries(runs, metric).flatMap((s) => [`${formatValue(s.mean, share)} [${formatValue(s.ciLow, share)}, ${formatValue(s.ciHigh, share)}]`, `${formatValue(s.p5, share)} – ${formatValue(s.p95, share)}`])];
+/** The findings in sentences, from the figures. */
+function headline({ manifest }: Inputs, figures: Figures): string {
+  const items = findings({
+    variants: manifest.variants,
+    labs: manifest.description.labs,
+    summaries: figures.summaries,
+    differences: figures.differences,
+    risks: figures.risks,
+    drivers: figures.drivers,
   });
-  const risks = labRisks(runs, manifest.description.labs);
-  const riskRows = risks.map((risk) => [
+  return `<p>Every figure is over the horizon, a mean over the ${manifest.runsDone.toLocaleString('en')} runs with its 95% confidence interval; the <a href="#results">key results</a> define each in one line.</p><ul class="findings">${items.map((item) => `<li>${item}</li>`).join('')}</ul>`;
+}
+
+/** One line defining each figure the page shows. */
+function definitions(metrics: readonly string[]): string {
+  const terms = new Map<string, string>();
+  for (const metric of metrics) {
+    const figure = figureOf(metric);
+    if (figure) terms.set(`${figure.label} (${figure.unit.name})`, figure.definition);
+  }
+  terms.set(`${RISK.label} (${RISK.unit.name})`, RISK.definition);
+  terms.set(`${WORST_RUNS.label} (${WORST_RUNS.unit.name})`, WORST_RUNS.definition);
+  const [meanTerm, meanDefinition] = STATISTICS.mean.split(': ') as [string, string];
+  const [differenceTerm, differenceDefinition] = STATISTICS.difference.split(': ') as [string, string];
+  terms.set(meanTerm, meanDefinition);
+  terms.set(differenceTerm, differenceDefinition);
+  return `<dl class="definitions">${[...terms].map(([term, definition]) => `<dt>${escapeHtml(term)}</dt><dd>${escapeHtml(definition)}</dd>`).join('')}</dl>`;
+}
+
+/** The key metrics per variant with their CIs in their units, the lab risks, and what each figure means. */
+function keyResults({ manifest }: Inputs, figures: Figures): string {
+  const variants = manifest.variants;
+  const head = ['metric', 'unit', ...variants.flatMap((variant) => [`${escapeHtml(variant)}: mean [95% CI]`, 'p5 – p95 of runs'])];
+  const rows = figures.metrics.map((metric) => {
+    const unit = unitOf(metric);
+    return [escapeHtml(figureLabel(metric)), escapeHtml(unit.name), ...figures.summaries.get(metric)!.flatMap((s) => (s.count === 0 ? ['none', ''] : [meanAndInterval(unit, s.mean, s.ciLow, s.ciHigh), `${formatIn(unit, s.p5)} – ${formatIn(unit, s.p95)}`]))];
+  });
+  const riskRows = figures.risks.map((risk) => [
     escapeHtml(risk.lab),
     escapeHtml(risk.variant),
-    `${formatValue(risk.shortfallOver10.p, true)} [${formatValue(risk.shortfallOver10.low, true)}, ${formatValue(risk.shortfallOver10.high, true)}]`,
-    formatValue(risk.worst5Shortfall, true),
+    meanAndInterval(RISK.unit, risk.shortfallOver10.p, risk.shortfallOver10.low, risk.shortfallOver10.high),
+    formatIn(WORST_RUNS.unit, risk.worst5Shortfall),
   ]);
-  return `${table(head, rows)}
+  return `<p>Over the horizon, per run; the figures are defined below the tables.</p>
+${table(head, rows, (c) => c > 1, { column: (c) => (c > 1 ? Math.floor((c - 2) / 2) : undefined) })}
 <h3>Shortfall risk</h3>
-${table(['lab', 'variant', 'P(shortfall &gt; 10% of demand in some year) [95% Wilson CI]', 'mean shortfall share in the worst 5% of runs'], riskRows, (c) => c > 1)}`;
+${table(['lab', 'variant', `${escapeHtml(RISK.label)}, ${escapeHtml(RISK.unit.name)} [95% Wilson CI]`, `${escapeHtml(WORST_RUNS.label)}, ${escapeHtml(WORST_RUNS.unit.name)}`], riskRows, (c) => c > 1, { row: (r) => variants.indexOf(figures.risks[r]!.variant) })}
+<h3>What the figures mean</h3>
+${definitions(figures.metrics)}`;
+}
+
+/** The marked dates as a table, for the time charts. */
+function markerTable(markers: readonly Marker[], variants: readonly string[]): string {
+  if (markers.length === 0) return '<p class="marks-key">The scenario has no timeline entries or dated shocks to mark.</p>';
+  const rows = markers.map((marker) => [escapeHtml(marker.date), marker.kind === 'shock' ? 'dated shock' : 'timeline', escapeHtml(marker.text), escapeHtml(variantsOf(marker, variants) || 'all')]);
+  return `<details open><summary>Dates marked on the time charts (${markers.length})</summary>${table(['date', 'kind', 'what', 'variants'], rows, () => false)}</details>`;
 }
 
 /** Fan charts of the monthly series, and a note on how to read them. */
-async function fanSection({ manifest, fans }: Inputs, chart: Draw): Promise<string> {
+async function fanSection({ manifest, fans }: Inputs, figures: Figures, chart: Draw): Promise<string> {
   if (fans.runsUsed === 0) {
     return `<p class="note">This batch kept no monthly series (<code>--timeseries ${escapeHtml(manifest.timeseries)}</code>); run it with <code>--timeseries summary</code> (markets and labs) or <code>--timeseries all</code> (every actor) for fan charts.</p>`;
   }
-  const intro = `<p>Each panel shows one monthly series across runs: the line is the median run's value that month, the dark band holds the middle half of runs (p25–p75), the light band nine runs in ten (p5–p95). Bands are month by month: no single run follows the median line. ${
+  const several = manifest.variants.length > 1;
+  const intro = `<p>Each panel shows one monthly series across runs: the solid line is the median run's value that month, the shaded band holds the middle half of runs (p25–p75), ${several ? 'the dotted lines' : 'the light band'} nine runs in ten (p5–p95). Bands are month by month: no single run follows the median line. Hover a month for its values. ${
     fans.runsUsed < manifest.runsDone ? `Drawn from the first ${fans.runsUsed.toLocaleString('en')} of ${manifest.runsDone.toLocaleString('en')} runs (a random sample: runs are independent of their index).` : `Drawn from all ${fans.runsUsed.toLocaleString('en')} runs.`
-  }</p>`;
+  }</p>
+<p class="marks-key">Vertical rules: <span class="rule" style="border-color:#555"></span>timeline entry <span class="rule" style="border-color:#e6550d"></span>dated shock. ${fans.points.some((point) => point.chart === 'fan-lab-demand') ? 'On the compute charts, the dashed line is the median demand (black when every variant has the same demand, else in each variant\'s colour).' : ''}</p>
+${markerTable(figures.markers, manifest.variants)}`;
   const drawn: string[] = [];
   for (const fan of FAN_CHARTS) {
     if (fans.missing.includes(fan)) continue;
-    drawn.push(`<h3>${escapeHtml(fan.title)}</h3>${await chart(fan.name, fanChartSpec(fan, fans.points, manifest.variants))}`);
+    const companion = fan.name in COMPANION_SERIES ? fans.points.filter((point) => point.chart === COMPANION_SERIES[fan.name as keyof typeof COMPANION_SERIES]) : [];
+    drawn.push(`<h3>${escapeHtml(fan.title)}</h3>${await chart(fan.name, fanChartSpec(fan, fans.points, manifest.variants, figures.markers, companion))}`);
   }
   const missing = fans.missing.length
     ? `<p class="note">Not drawn: ${fans.missing.map((fan) => escapeHtml(fan.title.toLowerCase())).join('; ')}. This batch kept <code>--timeseries ${escapeHtml(manifest.timeseries)}</code>; run it with <code>--timeseries all</code> to keep every actor's monthly series.</p>`
@@ -180,69 +266,103 @@ async function fanSection({ manifest, fans }: Inputs, chart: Draw): Promise<stri
   return intro + drawn.join('\n') + missing;
 }
 
-/** A histogram of each key metric with its mean and CI. */
+/** A histogram of each key metric in its unit, with its mean and CI. */
 async function outcomeSection({ manifest, runs }: Inputs, chart: Draw): Promise<string> {
-  const figures: string[] = [];
+  const drawn: string[] = [];
   const absent: string[] = [];
   for (const metric of keyMetrics(manifest.description)) {
-    const { bins, means } = histogram(runs, metric);
+    const bins = histogram(runs, metric);
     // A figure no run has (the incumbent's share of blocks for a lab that never had an incumbent) is named, not drawn empty.
-    if (bins.length === 0) absent.push(metricLabel(metric));
-    else figures.push(await chart(`histogram:${metric}`, histogramSpec(metricLabel(metric), bins, means, manifest.variants, isShare(metric))));
+    if (bins === undefined) absent.push(figureLabel(metric));
+    else drawn.push(await chart(`histogram:${metric}`, histogramSpec(metricLabel(metric), unitOf(metric), bins, manifest.variants)));
   }
   const none = absent.length === 0 ? '' : `<p>No run has a value of: ${absent.map(escapeHtml).join('; ')}.</p>`;
-  return `<p>Each histogram counts runs by their value of one outcome; the dashed line is the mean and the shaded strip around it its 95% confidence interval (of the mean, not of the runs).</p><div class="charts">${figures.join('')}</div>${none}`;
+  const several = manifest.variants.length > 1;
+  return `<p>Each histogram counts runs by their value of one outcome over the horizon, in its unit${several ? ', each variant as an outline in its colour (as in the variant bar at the top)' : ''}; the dashed line is the mean and the shaded strip around it its 95% confidence interval (of the mean, not of the runs). Hover a bin for each variant's share of runs in it and at or below it.</p><div class="charts">${drawn.join('')}</div>${none}`;
 }
 
-/** Forest plot and table of paired differences against the baseline. */
-async function variantSection({ manifest, runs }: Inputs, chart: Draw): Promise<string> {
-  const metrics = keyMetrics(manifest.description);
-  const rows = pairedDifferences(runs, metrics, metricLabel);
-  const plotted = rows.filter((row) => Number.isFinite(row.relative) && Number.isFinite(row.low));
-  const forest = await chart('forest', forestSpec(plotted, manifest.variants));
-  const body = rows.map((row) => {
-    const share = isShare(metrics.find((metric) => metricLabel(metric) === row.metric) ?? '');
+/** The key metrics by unit of difference (every share in percentage points), one forest plot each, in the order they come. */
+function unitGroups(metrics: readonly string[]): { unit: Unit; metrics: string[] }[] {
+  const groups = new Map<string, { unit: Unit; metrics: string[] }>();
+  for (const metric of metrics) {
+    const unit = unitOf(metric);
+    const key = unit.share ? 'share' : unit.name;
+    const group = groups.get(key) ?? { unit, metrics: [] };
+    group.metrics.push(metric);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
+/** Forest plots, one per unit, and a table of paired differences against the baseline. */
+async function variantSection({ manifest }: Inputs, figures: Figures, chart: Draw): Promise<string> {
+  const variants = manifest.variants;
+  const forests: string[] = [];
+  for (const { unit, metrics } of unitGroups(figures.metrics)) {
+    const rows = figures.differences
+      // A figure every run of every variant has alike (the shocks, on common random numbers) has nothing to plot.
+      .filter((row) => metrics.includes(row.metric) && Number.isFinite(row.summary.mean) && Number.isFinite(row.summary.ciLow) && !(row.summary.ciLow === 0 && row.summary.ciHigh === 0))
+      .map((row) => ({ label: figureLabel(row.metric), variant: row.variant, mean: row.summary.mean, low: row.summary.ciLow, high: row.summary.ciHigh }));
+    if (rows.length === 0) continue;
+    const key = unit.share ? 'percentage-points' : unit.name.replace(/[^A-Za-z0-9]+/g, '-').toLowerCase();
+    forests.push(await chart(`forest:${key}`, forestSpec(unit, rows, variants)));
+  }
+  const listed = figures.differences.filter((row) => row.summary.count > 0);
+  const body = listed.map((row) => {
+    const unit = unitOf(row.metric);
     const s = row.summary;
     const significant = s.ciLow > 0 || s.ciHigh < 0;
-    return [escapeHtml(row.metric), escapeHtml(row.variant), formatValue(s.mean, share), `[${formatValue(s.ciLow, share)}, ${formatValue(s.ciHigh, share)}]`, significant ? 'yes' : 'no'];
+    return [escapeHtml(figureLabel(row.metric)), escapeHtml(unit.difference), escapeHtml(row.variant), meanAndInterval(unit, s.mean, s.ciLow, s.ciHigh, true), significant ? 'yes' : 'no'];
   });
-  return `<p>Every variant ran the same run indices with the same random streams (common random numbers), so each run of a variant is paired with the same run of the baseline (<b>${escapeHtml(manifest.variants[0]!)}</b>) and their difference has far less noise than the two means apart. A bar that does not cross zero is a difference the runs resolve.</p>
-${forest}
-${table(['metric', 'variant', 'mean difference (variant − baseline)', '95% CI', 'CI excludes 0'], body, (c) => c > 1)}`;
+  return `<p>Every variant ran the same run indices with the same random streams (common random numbers), so each run of a variant is paired with the same run of the baseline (<b>${escapeHtml(variants[0]!)}</b>) and their difference has far less noise than the two means apart. Differences are in each figure's own unit: ${escapeHtml(PERCENTAGE_POINTS)} for shares, ${escapeHtml(USD_PER_H100E_HOUR)} for prices, ${escapeHtml(BN_USD)} for spend. A bar that does not cross zero is a difference the runs resolve. Hover a bar for its figures.</p>
+<div class="charts">${forests.join('')}</div>
+<details><summary>Every paired difference as a table (${body.length} rows)</summary>
+${table(['metric', 'unit', 'variant', 'variant − baseline: mean [95% CI]', 'CI excludes 0'], body, (c) => c > 2, { row: (r) => variants.indexOf(listed[r]!.variant) })}
+</details>`;
 }
 
-/** Tornado charts of standardised rank regression coefficients. */
-async function sensitivitySection({ manifest, runs }: Inputs, chart: Draw): Promise<string> {
-  const parameters = manifest.description.parameters;
-  if (parameters.length === 0) return '<p class="note">This scenario has no uncertain parameters: there is nothing to rank.</p>';
-  if (runs.runs <= parameters.length + 2) return `<p class="note">Ranking ${parameters.length} parameters needs more than ${parameters.length + 2} runs; this batch has ${runs.runs}.</p>`;
-  const figures: string[] = [];
+/** Tornado charts of standardised rank regression coefficients, with the parameters named in words. */
+async function sensitivitySection({ manifest, runs }: Inputs, figures: Figures, chart: Draw): Promise<string> {
+  if (typeof figures.drivers === 'string') {
+    const reason = figures.drivers;
+    return `<p class="note">${escapeHtml(reason.charAt(0).toUpperCase() + reason.slice(1))}${manifest.description.parameters.length === 0 ? ' There is nothing to rank.' : ''}</p>`;
+  }
+  const drawn: string[] = [];
   let fixed: string[] = [];
   let intervals = '';
-  for (const outcome of sensitivityOutcomes(manifest.description)) {
-    const result = drivers(runs, parameters, outcome, manifest.seed);
+  for (const result of figures.drivers) {
     fixed = result.fixed;
     intervals = result.intervals === 'bootstrap' ? '95% bootstrap intervals (200 resamples of the runs)' : '95% normal-theory intervals (least squares on the ranks)';
     const warning = result.rSquared < 0.5 ? ' (low R²: effects are non-monotone or interact; read the bars with care)' : '';
-    figures.push(await chart(`tornado:${outcome}`, tornadoSpec(metricLabel(outcome), `R² on ranks ${result.rSquared.toFixed(2)}${warning}`, result.rows)));
+    const rows = result.rows.map((row) => ({ ...row, parameter: parameterLabel(row.parameter) }));
+    drawn.push(await chart(`tornado:${result.outcome}`, tornadoSpec(metricLabel(result.outcome), `R² on ranks ${result.rSquared.toFixed(2)}${warning}`, rows)));
   }
-  const notVaried = fixed.length ? `<p class="note">Not varied in this batch, so not ranked: ${fixed.map((p) => `<code>${escapeHtml(p)}</code>`).join(', ')}.</p>` : '';
-  return `<p>Which uncertain parameters move each outcome, in the <b>${escapeHtml(manifest.variants[0]!)}</b> variant: standardised rank regression coefficients (SRRC) of the outcome's ranks on the parameters' ranks over all ${runs.runs.toLocaleString('en')} runs, with ${intervals}, the ten largest in magnitude. A coefficient of 0.5 means one standard deviation of a parameter's rank moves the outcome's rank by half a standard deviation, others held; blue raises the outcome, red lowers it. R² says how much of the outcome's rank variance these monotone effects explain.</p>${notVaried}<div class="charts">${figures.join('')}</div>`;
+  const notVaried = fixed.length ? `<p class="note">Not varied in this batch, so not ranked: ${fixed.map((p) => `${escapeHtml(parameterLabel(p))} (<code>${escapeHtml(p)}</code>)`).join(', ')}.</p>` : '';
+  return `<p>Which uncertain parameters move each outcome, in the <b>${escapeHtml(manifest.variants[0]!)}</b> variant: standardised rank regression coefficients (SRRC) of the outcome's ranks on the parameters' ranks over all ${runs.runs.toLocaleString('en')} runs, with ${intervals}, the ten largest in magnitude. A coefficient of 0.5 means one standard deviation of a parameter's rank moves the outcome's rank by half a standard deviation, others held; blue raises the outcome, red lowers it. R² says how much of the outcome's rank variance these monotone effects explain. Parameters are named by actor and field, with the unit the scenario gives them in.</p>${notVaried}<div class="charts">${drawn.join('')}</div>`;
 }
 
-/** The shock timeline and a table of how often, how large and how long. */
-async function shockSection({ manifest, shocks }: Inputs, chart: Draw): Promise<string> {
+/** The shock timeline and a table of how often, how large and how long; once when every variant saw the same shocks. */
+async function shockSection({ manifest, shocks }: Inputs, figures: Figures, chart: Draw): Promise<string> {
   if (shocks.records.length === 0) return `<p>No shock struck in the ${shocks.runsUsed.toLocaleString('en')} runs read.</p>`;
-  const timeline = await chart('shock-timeline', shockTimelineSpec(shocks.months, manifest.variants), `Occurrences starting each month, per run, over the first ${shocks.runsUsed.toLocaleString('en')} runs.`);
-  const rows = shocks.records.map((record) => [
+  const variants = manifest.variants;
+  const signature = (variant: string) => JSON.stringify(shocks.months.filter((month) => month.variant === variant).map(({ variant: _, ...rest }) => rest));
+  const same = variants.every((variant) => signature(variant) === signature(variants[0]!));
+  const panels = same ? [variants[0]!] : variants;
+  const timeline = await chart(
+    'shock-timeline',
+    shockTimelineSpec(shocks.months, panels, figures.markers),
+    `Occurrences starting each month, per run, over the first ${shocks.runsUsed.toLocaleString('en')} runs${same && variants.length > 1 ? ': the same in every variant (common random numbers)' : ''}; dashed rules mark the timeline entries (grey) and dated shocks (orange). Hover a cell for its figures.`,
+  );
+  const records = same ? shocks.records.filter((record) => record.variant === variants[0]) : shocks.records;
+  const rows = records.map((record) => [
     escapeHtml(record.shock),
-    escapeHtml(record.variant),
-    formatValue(record.runsShare, true),
+    same ? 'all' : escapeHtml(record.variant),
+    `${formatIn(RISK.unit, record.runsShare)}%`,
     record.perRun.toFixed(2),
-    formatValue(record.meanMagnitude, true),
+    `${(100 * record.meanMagnitude).toFixed(1)}%`,
     Number.isNaN(record.medianDurationDays) ? '–' : record.medianDurationDays.toFixed(0),
   ]);
-  return `${timeline}${table(['shock', 'variant', 'runs struck', 'occurrences per run', 'mean capacity lost', 'median days (ended ones)'], rows, (c) => c > 1)}`;
+  return `${timeline}${table(['shock', 'variant', 'runs struck', 'occurrences per run', 'mean capacity lost', 'median days (ended ones)'], rows, (c) => c > 1, same ? {} : { row: (r) => variants.indexOf(records[r]!.variant) })}`;
 }
 
 /** The manifest's facts and the resolved scenario, so a reader knows exactly what was run. */

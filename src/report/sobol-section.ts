@@ -3,7 +3,7 @@ import type { Interval } from '../experiment/sobol.js';
 import type { Manifest } from '../io/outputs.js';
 import { sobolSpec } from './charts.js';
 import { escapeHtml } from './html.js';
-import { metricLabel } from './labels.js';
+import { metricLabel, parameterLabel } from './labels.js';
 import { runColumn } from './runs.js';
 import type { RunsColumns } from './runs.js';
 import type { Draw } from './render.js';
@@ -48,8 +48,8 @@ export async function sobolSection(manifest: Manifest, runs: RunsColumns, outcom
       continue;
     }
     const bars = rows.slice(0, 10).flatMap(({ parameter, first, total }) => [
-      { parameter, index: 'first order' as const, ...first },
-      { parameter, index: 'total' as const, ...total },
+      { parameter: parameterLabel(parameter), index: 'first order' as const, ...first },
+      { parameter: parameterLabel(parameter), index: 'total' as const, ...total },
     ]);
     figures.push(await chart(`sobol:${outcome}`, sobolSpec(metricLabel(outcome), bars)));
   }

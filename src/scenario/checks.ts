@@ -1,8 +1,11 @@
 import { ACTOR_KINDS, SINGULAR, dateOf, field, isPlainObject, list } from './data.js';
 import type { ActorKind, Data } from './data.js';
 import { formulaFindings } from './formulas.js';
+import { MAX_HORIZON_YEARS } from './limits.js';
+import { pushAll } from './problems.js';
 import type { Finding, Path } from './problems.js';
 import { SCENARIO } from './schema-walk.js';
+import { listed } from './suggest.js';
 import { checkTimeline } from './timeline-checks.js';
 
 /**
@@ -15,20 +18,25 @@ import { checkTimeline } from './timeline-checks.js';
 export function checkSemantics(data: Data, valid: boolean): Finding[] {
   const findings: Finding[] = [];
   const ids = {} as Record<ActorKind, string[]>;
+  const idSets = {} as Record<ActorKind, Set<string>>;
   for (const kind of ACTOR_KINDS) {
     const firstId = firstIds(kind, SINGULAR[kind], findings);
     ids[kind] = list(data[kind]).flatMap((actor, index) => firstId(actor, index) ?? []);
+    idSets[kind] = new Set(ids[kind]);
   }
   const reference = (kind: ActorKind, value: unknown, path: Path, options: { key?: boolean } = {}): void => {
     if (typeof value !== 'string') return;
-    if (ids[kind].includes(value)) return;
-    const expected = ids[kind].length > 0 ? `expected one of: ${ids[kind].join(', ')}` : `no ${kind} are defined`;
+    if (idSets[kind].has(value)) return;
+    const expected = ids[kind].length > 0 ? `expected one of: ${listed(ids[kind])}` : `no ${kind} are defined`;
     findings.push({ path, key: options.key, message: `unknown ${SINGULAR[kind]} '${value}'; ${expected}` });
   };
 
   const start = dateOf(data.start);
   const end = dateOf(data.end);
   if (start && end && end <= start) findings.push({ path: ['end'], message: `end (${end}) must be after start (${start})` });
+  else if (start && end && end > yearsAfter(start, MAX_HORIZON_YEARS)) {
+    findings.push({ path: ['end'], message: `end (${end}) is more than ${MAX_HORIZON_YEARS} years after start (${start}); a scenario spans at most ${MAX_HORIZON_YEARS} years` });
+  }
   const inScenario = (value: unknown, path: Path): void => {
     const date = dateOf(value);
     if (!date) return;
@@ -61,7 +69,7 @@ export function checkSemantics(data: Data, valid: boolean): Finding[] {
     const named = providers.filter((provider): provider is string => typeof provider === 'string');
     const incumbent = field(procurement, 'incumbent');
     if (typeof incumbent === 'string') {
-      if (!ids.providers.includes(incumbent)) reference('providers', incumbent, [...at, 'incumbent']);
+      if (!idSets.providers.has(incumbent)) reference('providers', incumbent, [...at, 'incumbent']);
       else if (!named.includes(incumbent)) {
         findings.push({ path: [...at, 'incumbent'], message: `incumbent '${incumbent}' is not one of this lab's providers: ${named.join(', ')}` });
       }
@@ -115,14 +123,19 @@ export function checkSemantics(data: Data, valid: boolean): Finding[] {
     const to = dateOf(field(price, 'to'));
     if (from && to && to < from) findings.push({ path: [...path, 'chipPrice', 'to'], message: `to (${to}) is before from (${from})` });
   };
+  // Overrides name a timeline entry by its id, so an id names one entry.
+  const entryId = firstIds('timeline', 'timeline entry', findings);
+  list(data.timeline).forEach((entry, e) => entryId(entry, e));
+
   const targetId = firstIds('targets', 'target', findings);
   list(data.targets).forEach((target, t) => {
     targetId(target, t);
     metric(field(target, 'metric'), ['targets', t, 'metric']);
   });
 
-  findings.push(...formulaFindings(SCENARIO, data));
-  findings.push(...checkTimeline(data, valid, inScenario));
+  const formulas = formulaFindings(SCENARIO, data);
+  pushAll(findings, formulas);
+  pushAll(findings, checkTimeline(data, valid, inScenario, formulas));
   return findings;
 }
 
@@ -143,4 +156,11 @@ function firstIds(name: string, noun: string, findings: Finding[]): (item: unkno
     firstAt.set(id, index);
     return id;
   };
+}
+
+// The same day `years` later, as YYYY-MM-DD text (compared as text, so 02-29 needs no real date);
+// past year 9999, the last date a scenario can write.
+function yearsAfter(date: string, years: number): string {
+  const year = Number(date.slice(0, 4)) + years;
+  return year > 9999 ? '9999-12-31' : `${String(year).padStart(4, '0')}${date.slice(4)}`;
 }

@@ -2,14 +2,21 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { describeValue, isPlainObject } from './data.js';
 import { originOf } from './origins.js';
 import type { Origin } from './origins.js';
-import { formatPath } from './problems.js';
+import { formatPath, pushAll } from './problems.js';
 import type { Problem } from './problems.js';
+import { SCENARIO_EXTENSIONS, UnreadableFile, hasScenarioExtension } from './read.js';
+import { SCENARIO, objectKeys } from './schema-walk.js';
 import { documentValue, locate, parseSource } from './source.js';
 import type { SourceFile } from './source.js';
 
 /**
  * Reading a scenario file and the files it `extends`, merged into one value. Each value remembers the
  * file that wrote it, and a missing or cyclic base is reported at the `extends` entry that names it.
+ *
+ * A base is whatever path a scenario names, so it is held to more than the file given on the command
+ * line: it must have a scenario file's extension, and it must parse as a map of scenario fields. A base
+ * that does not is "not a scenario file", reported at the `extends` entry without a word of its
+ * content: `extends: /etc/shadow` or `/proc/self/environ` must not print the file as unknown keys.
  */
 
 /** What one load collects across every file it reads. */
@@ -47,6 +54,9 @@ export function loadTracked(file: string, stack: StackEntry[], context: LoadCont
     }
     return undefined;
   };
+  if (referrer && !hasScenarioExtension(file)) {
+    return report(`cannot extend '${file}': a scenario file's name ends in ${SCENARIO_EXTENSIONS.slice(0, -1).join(', ')} or ${SCENARIO_EXTENSIONS.at(-1)}`);
+  }
   let text: string;
   try {
     text = context.readFile(file);
@@ -55,9 +65,13 @@ export function loadTracked(file: string, stack: StackEntry[], context: LoadCont
   }
   if (!context.files.includes(file)) context.files.push(file);
   const source = parseSource(file, text);
-  context.problems.push(...source.problems);
-  if (source.document.errors.length > 0) return undefined;
-  const data = documentValue(source);
+  const data = source.document.errors.length === 0 ? documentValue(source) : undefined;
+  if (referrer) {
+    const reason = notAScenario(source, data);
+    if (reason !== undefined) return report(`cannot extend '${file}': not a scenario file (${reason})`);
+  }
+  pushAll(context.problems, source.problems);
+  if (source.document.errors.length > 0 || data === undefined) return undefined;
   if ('problem' in data) {
     context.problems.push(data.problem);
     return undefined;
@@ -68,7 +82,7 @@ export function loadTracked(file: string, stack: StackEntry[], context: LoadCont
     const message =
       value === null || value === undefined
         ? 'the file is empty; a scenario is a map of fields (name, start, end, chips, suppliers, providers, labs, ...)'
-        : `a scenario is a map of fields (name, start, end, chips, ...), not ${describeValue(value)}`;
+        : `a scenario is a map of fields (name, start, end, chips, ...), not ${kindOf(value)}`;
     context.problems.push({ file, ...position, path: '(root)', message });
     return undefined;
   }
@@ -121,13 +135,50 @@ function readFailure(error: unknown, base: string | undefined): string {
   if (code === 'ENOENT') return base === undefined ? 'no such file' : `cannot extend${what}: no such file`;
   if (code === 'EISDIR') return base === undefined ? 'is a directory, not a scenario file' : `cannot extend${what}: it is a directory`;
   if (code === 'EACCES' || code === 'EPERM') return base === undefined ? 'permission denied' : `cannot extend${what}: permission denied`;
-  const reason = error instanceof Error ? error.message : String(error);
+  if (code === 'ENOTDIR') return base === undefined ? 'no such file (a part of the path is not a directory)' : `cannot extend${what}: no such file (a part of the path is not a directory)`;
+  if (code === 'ELOOP') return base === undefined ? 'too many symbolic links' : `cannot extend${what}: too many symbolic links`;
+  if (error instanceof UnreadableFile) return base === undefined ? error.reason : `cannot extend${what}: it ${error.reason}`;
+  // Any other error of the file system: its code, never its message, which may quote more than the path.
+  const reason = typeof code === 'string' ? code : error instanceof Error ? error.message : String(error);
   return base === undefined ? `cannot read the file: ${reason}` : `cannot extend${what}: ${reason}`;
 }
 
+// The fields a scenario file may hold at its top: a base with keys but none of these is some other file.
+const SCENARIO_FIELDS = new Set(objectKeys(SCENARIO));
+
 /**
- * `over` applied on top of `base`: maps merge deeply, lists of actors (objects with an `id`) merge by id,
- * other lists and values are replaced, and a `null` removes the field.
+ * Why a file named by `extends` is not a scenario file, in words that quote nothing from it; undefined
+ * when it is one: YAML without errors, holding a map with at least one scenario field (or an empty map).
+ */
+function notAScenario(source: SourceFile, data: ReturnType<typeof documentValue> | undefined): string | undefined {
+  // Where the first YAML error is and its kind (yaml's code, as words), but not its message, which may quote the file.
+  const [first] = [...source.document.errors, ...source.document.warnings].sort((a, b) => a.pos[0] - b.pos[0]);
+  if (first !== undefined) {
+    const { line, col } = source.lineCounter.linePos(first.pos[0]);
+    return `a YAML error at line ${line}, column ${col}: ${first.code.toLowerCase().replaceAll('_', ' ')}; validate it on its own to see it`;
+  }
+  if (data === undefined) return 'a YAML error; validate it on its own to see it';
+  if ('problem' in data) return `a YAML error at line ${data.problem.line}, column ${data.problem.column}; validate it on its own to see it`;
+  const { value } = data;
+  if (value === null || value === undefined) return 'it is empty';
+  if (!isPlainObject(value)) return `it holds ${kindOf(value)}, not a map of scenario fields`;
+  const keys = Object.keys(value);
+  if (keys.length > 0 && !keys.some((key) => SCENARIO_FIELDS.has(key))) return 'none of its top-level keys is a scenario field';
+  return undefined;
+}
+
+/** What kind of value a file holds, without quoting it. */
+function kindOf(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'string') return 'a string';
+  if (typeof value === 'number') return 'a number';
+  if (typeof value === 'boolean') return 'true or false';
+  return describeValue(value);
+}
+
+/**
+ * `over` applied on top of `base`: maps merge deeply, lists whose items all have an `id` (actors, targets,
+ * timeline entries with ids) merge by id, other lists and values are replaced, and a `null` removes the field.
  */
 function merge(base: Tracked, over: Tracked): Tracked {
   if (isPlainObject(base.value) && isPlainObject(over.value)) {
@@ -154,10 +205,15 @@ function merge(base: Tracked, over: Tracked): Tracked {
     const value = [...baseItems];
     const origin: Origin = { ...over.origin, children: new Map(base.origin.children) };
     const written = new Set<string>();
+    // The first item of each id in the base, found once: lists of thousands of actors merge in linear time.
+    const baseIndex = new Map<string, number>();
+    baseItems.forEach((existing, index) => {
+      if (!baseIndex.has(existing.id)) baseIndex.set(existing.id, index);
+    });
     over.value.forEach((item, index) => {
       const itemOrigin = over.origin.children.get(String(index))!;
       // An item merges with the base's item of its id; an id written twice in this list stays twice, for the duplicate-id check.
-      const at = written.has(item.id) ? -1 : baseItems.findIndex((existing) => existing.id === item.id);
+      const at = written.has(item.id) ? -1 : (baseIndex.get(item.id) ?? -1);
       written.add(item.id);
       if (at < 0) {
         origin.children.set(String(value.length), itemOrigin);

@@ -47,11 +47,21 @@ export function valueAt(value: unknown, path: Path): unknown {
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+// Checks read the same few dates once per variant: each text's answer is kept (up to a bound).
+const MAX_REMEMBERED_DATES = 10_000;
+const realDates = new Map<string, boolean>();
+
 /** A real calendar date YYYY-MM-DD (comparable as a string), or undefined. */
 export function dateOf(value: unknown): string | undefined {
   if (typeof value !== 'string' || !DATE.test(value)) return undefined;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value ? value : undefined;
+  let real = realDates.get(value);
+  if (real === undefined) {
+    const date = new Date(`${value}T00:00:00Z`);
+    real = !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+    if (realDates.size >= MAX_REMEMBERED_DATES) realDates.clear();
+    realDates.set(value, real);
+  }
+  return real ? value : undefined;
 }
 
 /** A value as a message quotes it: short strings in quotes, containers by kind, so messages stay one line. */

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { describeValue, isPlainObject, isPrimitive, valueAt } from './data.js';
-import { formatPath } from './problems.js';
+import { formatPath, pushAll } from './problems.js';
 import type { Finding, Path } from './problems.js';
 import { childSchema, choices, def, formulaVariables, isCustomPolicyName, isDistribution, objectKeys, unionOptions, unwrap } from './schema-walk.js';
 import type { Schema } from './schema-walk.js';
@@ -14,14 +14,19 @@ import { closest, notAField, suggestion } from './suggest.js';
 
 type Issue = z.core.$ZodIssue;
 
-/** Every problem of `value` against `schema`, explained and pointed at. */
-export function explain(schema: Schema, value: unknown): Finding[] {
+/** Every problem of `value` against `schema`, explained and pointed at; `at` is where `value` sits in the scenario. */
+export function explain(schema: Schema, value: unknown, at: Path = []): Finding[] {
+  return explainParse(schema, value, at).findings;
+}
+
+/** `explain`, with the value as the schema parses it (defaults filled in) when it has no problem: checked data need not be parsed again. */
+export function explainParse(schema: Schema, value: unknown, at: Path = []): { findings: Finding[]; parsed?: unknown } {
   const result = (schema as unknown as z.ZodType).safeParse(value);
-  if (result.success) return [];
-  const findings = explainIssues(schema, value, [], result.error.issues as Issue[]);
+  if (result.success) return { findings: [], parsed: result.data };
+  const findings = explainIssues(schema, value, at, result.error.issues as Issue[]);
   // A misspelt field is one mistake: "did you mean 'powerMw'?" says it, "missing required field 'powerMw'" need not.
   const suggested = new Set(findings.flatMap((finding) => (finding.suggested ? [formatPath([...finding.path.slice(0, -1), finding.suggested])] : [])));
-  return findings.filter((finding) => !(finding.missing && suggested.has(formatPath(finding.path))));
+  return { findings: findings.filter((finding) => !(finding.missing && suggested.has(formatPath(finding.path)))) };
 }
 
 function explainIssues(schema: Schema, value: unknown, at: Path, issues: readonly Issue[]): Finding[] {
@@ -48,11 +53,11 @@ function explainIssues(schema: Schema, value: unknown, at: Path, issues: readonl
       const key = JSON.stringify(prefix);
       if (!unionsExplained.has(key)) {
         unionsExplained.add(key);
-        findings.push(...explainUnion(current, valueAt(value, prefix), [...at, ...prefix]));
+        pushAll(findings, explainUnion(current, valueAt(value, prefix), [...at, ...prefix]));
       }
       continue;
     }
-    findings.push(...describeIssue(issue, current, here, [...at, ...path]));
+    pushAll(findings, describeIssue(issue, current, here, [...at, ...path]));
   }
   return findings;
 }
@@ -247,7 +252,8 @@ function unknownChoice(name: string, value: unknown, options: readonly string[])
 }
 
 function unknownKey(key: string, path: Path, validKeys: readonly string[]): Finding {
-  return { path: [...path, key], key: true, message: notAField(key, formatPath(path), validKeys), suggested: closest(key, validKeys) };
+  const suggested = closest(key, validKeys);
+  return { path: [...path, key], key: true, message: notAField(key, formatPath(path), validKeys, suggested), suggested };
 }
 
 function withValue(message: string, value: unknown): string {

@@ -1,14 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { loadTracked } from './compose.js';
 import type { LoadContext } from './compose.js';
 import { field, isPlainObject } from './data.js';
 import type { Data } from './data.js';
 import { scenarioHash } from './hash.js';
 import { formulaPosition, locateOrigin } from './origins.js';
-import { applyLayer, locateWithOverrides, parseSetFlags, parseSweepFlags, validate, variantOverrides } from './overrides.js';
+import { applyLayer, locateWithOverrides, parseSetFlags, parseSweepFlags, validateScenario, variantOverrides } from './overrides.js';
 import type { LayerResult, Override, Sweep } from './overrides.js';
-import { ScenarioError, findingKey, formatPath, formatProblem, sortProblems } from './problems.js';
+import { ScenarioError, findingKey, formatPath, formatProblem, pushAll, sortProblems } from './problems.js';
 import type { Finding, Path, Problem } from './problems.js';
+import { readScenarioFile } from './read.js';
 import { Scenario } from './schema.js';
 import type { ScenarioSpec } from './schema.js';
 
@@ -33,7 +33,7 @@ export interface ScenarioVariant {
   name: string;
   /** Every override that makes this variant from the files, by path as written: `--set`'s, then the variant's, then the sweep's (a later one wins). */
   overrides: Record<string, unknown>;
-  /** The scenario of this variant, validated, with defaults filled in (its `variants` field is the file's, as in `LoadedScenario.spec`). */
+  /** The scenario of this variant, validated, with defaults filled in (its `variants` field is the file's: the very object of `LoadedScenario.spec`). */
   spec: ScenarioSpec;
 }
 
@@ -66,7 +66,10 @@ export interface LoadedScenario {
 
 /** How `loadScenario` reads files, and the overrides and sweeps it applies. */
 export interface LoadOptions {
-  /** Reads a file's text (default: from disk as UTF-8); throw an error with a `code` like ENOENT when it cannot. */
+  /**
+   * Reads a file's text (default: `readScenarioFile`, from disk as UTF-8, regular files of at most
+   * MAX_SCENARIO_FILE_BYTES only); throw an error with a `code` like ENOENT when it cannot.
+   */
   readFile?: (file: string) => string;
   /**
    * Overrides, as `path=value` texts (the `--set` flag): the path as the timeline's `set` writes it, with
@@ -85,7 +88,7 @@ export interface LoadOptions {
 
 /** Loads and checks a scenario file; throws a ScenarioError listing every problem, each located. */
 export function loadScenario(file: string, options: LoadOptions = {}): LoadedScenario {
-  const context: LoadContext = { readFile: options.readFile ?? ((name) => readFileSync(name, 'utf8')), problems: [], files: [] };
+  const context: LoadContext = { readFile: options.readFile ?? readScenarioFile, problems: [], files: [] };
   const flagProblems: Problem[] = [];
   const sets = parseSetFlags(options.set ?? [], flagProblems);
   const sweeps = parseSweepFlags(options.sweep ?? [], flagProblems);
@@ -98,10 +101,13 @@ export function loadScenario(file: string, options: LoadOptions = {}): LoadedSce
 
   // The files as composed, then `--set`: a problem of the files that `--set` does not remove is reported in the files.
   const composed = tracked.value as Data;
-  const fileFindings = validate(composed);
+  const checked = validateScenario(composed);
+  const fileFindings = checked.findings;
   const problems: Problem[] = [...context.problems, ...flagProblems];
-  const base = applyLayer(composed, new Set(fileFindings.map(findingKey)), sets, '--set');
-  problems.push(...fileFindings.filter((finding) => base.keys.has(findingKey(finding))).map(toProblem), ...base.problems);
+  const fileKeys = fileFindings.map(findingKey);
+  const base = applyLayer(composed, new Set(fileKeys), sets, '--set', checked.spec);
+  pushAll(problems, fileFindings.filter((_, index) => base.keys.has(fileKeys[index]!)).map(toProblem));
+  pushAll(problems, base.problems);
 
   // Each variant on top of the baseline, each reported at its entries in the file.
   const layers: { name: string; overrides: Override[]; result: LayerResult }[] = [{ name: 'baseline', overrides: [], result: base }];
@@ -111,8 +117,8 @@ export function loadScenario(file: string, options: LoadOptions = {}): LoadedSce
       // A variant that is not a map, or is named `baseline`, is a schema problem, reported above.
       if (!isPlainObject(entries) || name === 'baseline') continue;
       const overrides = variantOverrides(name, entries, tracked.origin);
-      const result = applyLayer(base.data, base.keys, overrides, 'variant');
-      problems.push(...result.problems);
+      const result = applyLayer(base.data, base.keys, overrides, 'variant', base.spec);
+      pushAll(problems, result.problems);
       layers.push({ name, overrides, result });
     }
   }
@@ -121,11 +127,12 @@ export function loadScenario(file: string, options: LoadOptions = {}): LoadedSce
   const combinations = sweepGrid(layers, sweeps, problems);
   if (problems.length > 0) throw new ScenarioError(sortProblems(unique(problems), [...context.files, '--set', '--sweep']));
 
-  const spec = Scenario.parse(base.data);
-  const variants = combinations.map(({ name, overrides, data }) => ({
+  // Each layer was parsed as it was checked; parsed again only where that did not happen.
+  const spec = base.spec ?? Scenario.parse(base.data);
+  const variants = combinations.map(({ name, overrides, data, parsed }) => ({
     name,
     overrides: Object.fromEntries([...sets, ...overrides].map((override) => [override.key, structuredClone(override.value)])),
-    spec: data === base.data ? spec : Scenario.parse(data),
+    spec: data === base.data ? spec : (parsed ?? Scenario.parse(data)),
   }));
   const resolved = structuredClone(base.data);
   return { file, spec, files: context.files, locate: (path) => locateWithOverrides(tracked.origin, base.applied, path), variants, resolved, hash: scenarioHash(resolved) };
@@ -142,7 +149,7 @@ function sweepGrid(layers: { name: string; overrides: Override[]; result: LayerR
   const reported = new Set<string>();
   return layers.flatMap((layer) =>
     points.map((point) => {
-      const result = applyLayer(layer.result.data, layer.result.keys, point, '--sweep');
+      const result = applyLayer(layer.result.data, layer.result.keys, point, '--sweep', layer.result.spec);
       for (const problem of result.problems) {
         const text = formatProblem(problem);
         if (reported.has(text)) continue;
@@ -153,6 +160,7 @@ function sweepGrid(layers: { name: string; overrides: Override[]; result: LayerR
         name: [layer.name, ...point.map((value) => `${value.key}=${value.text}`)].join('|'),
         overrides: [...layer.overrides, ...point],
         data: result.data,
+        parsed: result.spec,
       };
     }),
   );

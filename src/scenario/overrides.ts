@@ -1,13 +1,14 @@
 import { checkSemantics } from './checks.js';
 import type { Data } from './data.js';
 import { canonicalJson } from './hash.js';
-import { explain } from './issues.js';
+import { explainParse } from './issues.js';
 import { formulaPosition, locateOrigin, originOf } from './origins.js';
 import type { Origin } from './origins.js';
-import { idPath, resolveOverridePath, setAt, startsWith } from './paths.js';
+import { idPath, resolveOverridePath, setAtCopying, startsWith } from './paths.js';
 import { findingKey, formatPath } from './problems.js';
 import type { Finding, Path, Problem } from './problems.js';
-import { SCENARIO } from './schema-walk.js';
+import { SCENARIO, objectKeys } from './schema-walk.js';
+import type { ScenarioSpec } from './schema.js';
 import { documentValue, parseSource } from './source.js';
 import type { SourceFile } from './source.js';
 
@@ -241,11 +242,16 @@ export function variantOverrides(name: string, entries: Record<string, unknown>,
 
 /** Every problem of a scenario's data, as the loader reports them: the schema's, then those it cannot see. */
 export function validate(data: Data): Finding[] {
-  const schemaFindings = explain(SCENARIO, data);
+  return validateScenario(data).findings;
+}
+
+/** `validate`, with the scenario as the schema parses it (defaults filled in) when the schema finds no problem. */
+export function validateScenario(data: Data): { findings: Finding[]; spec: ScenarioSpec | undefined } {
+  const { findings: schemaFindings, parsed } = explainParse(SCENARIO, data);
   // A value the schema rejected is reported once, as the schema explains it.
   const seen = new Set(schemaFindings.map((finding) => formatPath(finding.path)));
   const semantic = checkSemantics(data, schemaFindings.length === 0).filter((finding) => !seen.has(formatPath(finding.path)));
-  return [...schemaFindings, ...semantic];
+  return { findings: [...schemaFindings, ...semantic], spec: parsed as ScenarioSpec | undefined };
 }
 
 /** A layer of overrides, applied to a copy of a scenario and checked. */
@@ -258,6 +264,8 @@ export interface LayerResult {
   problems: Problem[];
   /** The overrides applied, with their resolved paths, in order. */
   applied: Applied[];
+  /** `data` as the schema parses it (defaults filled in), when the schema finds no problem in it. */
+  spec: ScenarioSpec | undefined;
 }
 
 /**
@@ -266,9 +274,11 @@ export interface LayerResult {
  * `data`) does not have at the override that most likely caused it. With no overrides, `data` itself is
  * the result: nothing is copied or checked again.
  */
-export function applyLayer(data: Data, below: ReadonlySet<string>, overrides: readonly Override[], layer: Layer): LayerResult {
-  if (overrides.length === 0) return { data, keys: below, problems: [], applied: [] };
-  const working = structuredClone(data);
+export function applyLayer(data: Data, below: ReadonlySet<string>, overrides: readonly Override[], layer: Layer, belowSpec?: ScenarioSpec): LayerResult {
+  if (overrides.length === 0) return { data, keys: below, problems: [], applied: [], spec: belowSpec };
+  // A shallow copy, deepened only along the paths set: the rest is shared with `data`, which nothing changes.
+  const working: Data = { ...data };
+  const copies = new WeakSet<object>();
   const problems: Problem[] = [];
   const applied: Applied[] = [];
   for (const override of overrides) {
@@ -294,9 +304,9 @@ export function applyLayer(data: Data, below: ReadonlySet<string>, overrides: re
       continue;
     }
     applied.push({ override, path });
-    setAt(working, path, override.value);
+    setAtCopying(working, path, override.value, copies);
   }
-  const findings = validate(working);
+  const { findings, spec } = layer === '--set' ? validateScenario(working) : validateBesideVariants(working, belowSpec);
   const keys = new Set(findings.map(findingKey));
   const reported = new Set<string>();
   // A problem away from every field set (a date after a new `end`) is blamed on the override that brings it
@@ -305,33 +315,89 @@ export function applyLayer(data: Data, below: ReadonlySet<string>, overrides: re
   const soloKeys = (change: Applied): Set<string> => {
     let found = alone.get(change);
     if (!found) {
-      const copy = structuredClone(data);
-      setAt(copy, change.path, change.override.value);
-      found = new Set(validate(copy).map(findingKey));
+      const copy: Data = { ...data };
+      setAtCopying(copy, change.path, change.override.value, new WeakSet());
+      found = new Set((layer === '--set' ? validateScenario(copy) : validateBesideVariants(copy, belowSpec)).findings.map(findingKey));
       alone.set(change, found);
     }
     return found;
   };
   const culprit = (finding: Finding): Applied | undefined =>
     applied.length > 1 ? applied.find((change) => soloKeys(change).has(findingKey(finding))) : undefined;
+  const changes = changesByPath(applied);
   for (const finding of findings) {
     const key = findingKey(finding);
     if (below.has(key) || reported.has(key)) continue;
     reported.add(key);
-    problems.push(attribute(finding, applied, working, culprit, overrides[0]!));
+    problems.push(attribute(finding, changes, applied, working, culprit, overrides[0]!));
   }
-  return { data: working, keys, problems, applied };
+  return { data: working, keys, problems, applied, spec };
+}
+
+/**
+ * A variant's or a sweep's scenario checked without the declared variants, which it cannot change: they
+ * are the scenario's own, checked with it, and checking them again for each of thousands of variants made
+ * the load quadratic. Its spec gets the variants of `belowSpec` (shared, not copied).
+ */
+function validateBesideVariants(working: Data, belowSpec: ScenarioSpec | undefined): { findings: Finding[]; spec: ScenarioSpec | undefined } {
+  if (!Object.hasOwn(working, 'variants')) return validateScenario(working);
+  const { variants: _variants, ...rest } = working;
+  const { findings, spec } = validateScenario(rest);
+  if (spec === undefined || belowSpec?.variants === undefined) return { findings, spec: undefined };
+  // In the schema's order of fields, as a parse of the whole would give them.
+  const ordered: Record<string, unknown> = {};
+  for (const key of SCENARIO_FIELDS) {
+    if (key === 'variants') ordered[key] = belowSpec.variants;
+    else if (Object.hasOwn(spec, key)) ordered[key] = spec[key as keyof ScenarioSpec];
+  }
+  return { findings, spec: ordered as ScenarioSpec };
+}
+
+const SCENARIO_FIELDS = objectKeys(SCENARIO);
+
+/** The overrides applied, found by path in time that does not grow with their number (a variant may set thousands of fields). */
+interface ChangesByPath {
+  /** The last change that set `path` or a field around it. */
+  around(path: Path): Applied | undefined;
+  /** The last change that set a field inside `path` (or `path` itself). */
+  inside(path: Path): Applied | undefined;
+}
+
+function changesByPath(applied: readonly Applied[]): ChangesByPath {
+  // Paths as text, segment by segment (as `startsWith` compares them): each change under its own path, and under every prefix of it.
+  const prefixes = (path: Path): string[] => {
+    const keys = [''];
+    for (const segment of path) keys.push(`${keys[keys.length - 1]}/${JSON.stringify(String(segment))}`);
+    return keys;
+  };
+  const exactly = new Map<string, number>();
+  const under = new Map<string, number>();
+  applied.forEach((change, index) => {
+    const keys = prefixes(change.path);
+    exactly.set(keys[keys.length - 1]!, index);
+    for (const key of keys) under.set(key, index);
+  });
+  return {
+    around(path) {
+      let last = -1;
+      for (const key of prefixes(path)) last = Math.max(last, exactly.get(key) ?? -1);
+      return applied[last];
+    },
+    inside(path) {
+      const keys = prefixes(path);
+      return applied[under.get(keys[keys.length - 1]!) ?? -1];
+    },
+  };
 }
 
 /**
  * A problem an override brought, at that override: the last one that set the field or a field around it;
- * else the one that brings it alone; else the first.
+ * else the last inside it; else the one that brings it alone; else the first.
  */
-function attribute(finding: Finding, applied: readonly Applied[], working: Data, culprit: (finding: Finding) => Applied | undefined, fallback: Override): Problem {
-  const last = (match: (change: Applied) => boolean): Applied | undefined => [...applied].reverse().find(match);
-  const inside = last((change) => startsWith(finding.path, change.path));
+function attribute(finding: Finding, changes: ChangesByPath, applied: readonly Applied[], working: Data, culprit: (finding: Finding) => Applied | undefined, fallback: Override): Problem {
+  const inside = changes.around(finding.path);
   // With nothing applied the data is unchanged and no problem is new; the fallback only keeps this total.
-  const change = inside ?? last((change) => startsWith(change.path, finding.path)) ?? culprit(finding) ?? applied[0] ?? { override: fallback, path: [] };
+  const change = inside ?? changes.inside(finding.path) ?? culprit(finding) ?? applied[0] ?? { override: fallback, path: [] };
   const { override } = change;
   const exact = formatPath(finding.path) === formatPath(change.path);
   const where = exact ? '' : `${idPath(working, finding.path)}: `;

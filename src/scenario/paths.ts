@@ -5,7 +5,7 @@ import { formatPath } from './problems.js';
 import type { Path } from './problems.js';
 import { SCENARIO, childSchema, def, objectKeys, unwrap } from './schema-walk.js';
 import type { Schema } from './schema-walk.js';
-import { notAField, suggestion } from './suggest.js';
+import { listed, notAField, suggestion } from './suggest.js';
 
 /**
  * Paths written with actor ids, as the timeline's `set`, `--set`, `--sweep` and `variants` write them:
@@ -31,7 +31,8 @@ export function resolveSetPath(scenario: unknown, text: string): ResolvedSetPath
  * syntax is the timeline's, but any field may be named, not only those a run can change: a top-level
  * field (`end`, `shocks`, `outputs.timeseries`), a field of an actor by id (`providers.azure.fleet.h100`),
  * a list item by number (`contracts.0.volumeH100e`) or a distribution's parameter
- * (`labs.openai.demand.growthPerYear.lognormal.median`).
+ * (`labs.openai.demand.growthPerYear.lognormal.median`). An item of a list whose items have ids may be named by
+ * its id instead of its number: `timeline.rofr-removed.date`.
  */
 export function resolveOverridePath(scenario: unknown, text: string): ResolvedSetPath {
   return resolvePath(scenario, text, true);
@@ -64,7 +65,7 @@ function resolvePath(scenario: unknown, text: string, override: boolean): Resolv
   const index = actors.findIndex((actor) => field(actor, 'id') === id);
   if (index < 0) {
     const known = actors.map((actor) => field(actor, 'id')).filter((name): name is string => typeof name === 'string');
-    return { error: `unknown ${SINGULAR[actorKind]} '${id}'; expected one of: ${known.join(', ')}` };
+    return { error: `unknown ${SINGULAR[actorKind]} '${id}'; expected one of: ${listed(known)}` };
   }
   if (fields.length === 0) return { error: `a path names an actor's field, as in ${example}; '${text}' names the whole ${SINGULAR[actorKind]}` };
   if (fields[0] === 'id') return { error: `an actor's id cannot change` };
@@ -104,14 +105,21 @@ function walk(scenario: unknown, start: (string | number)[], schema: Schema | un
       schema = d.valueType;
       path.push(name);
     } else if (d.type === 'array') {
-      if (!/^\d+$/.test(name)) return { error: `${here} is a list: expected an item number, got '${name}'` };
-      if (override) {
-        const items = valueAt(scenario, path);
-        const count = Array.isArray(items) ? items.length : 0;
+      const items = list(valueAt(scenario, path));
+      // An item with an id (a timeline entry, a target) may be named by it: a number would name whatever entry
+      // came to stand at that place, after another was added before it.
+      const named = /^\d+$/.test(name) ? -1 : items.findIndex((item) => field(item, 'id') === name);
+      if (named < 0 && !/^\d+$/.test(name)) {
+        const ids = items.map((item) => field(item, 'id')).filter((id): id is string => typeof id === 'string');
+        if (ids.length === 0) return { error: `${here} is a list: expected an item number, got '${name}'` };
+        return { error: `${here} is a list: expected an item number or the id of an item (${listed(ids)}), got '${name}'${suggestion(name, ids)}` };
+      }
+      if (override && named < 0) {
+        const count = items.length;
         if (Number(name) >= count) return { error: `${here} has ${count} item${count === 1 ? '' : 's'}: expected an item number below ${count}, got ${name}` };
       }
       schema = d.element;
-      path.push(Number(name));
+      path.push(named >= 0 ? named : Number(name));
     } else if (d.type === 'union') {
       const options = override ? objectBranches(inner) : (d.options as Schema[]);
       const branches = options.filter((option) => objectKeys(option).includes(name));
@@ -148,6 +156,29 @@ export function setAt(target: unknown, path: Path, value: unknown): void {
   const last = path[path.length - 1]!;
   if (value === null) delete (current as Record<string | number, unknown>)[last];
   else (current as Record<string | number, unknown>)[last] = structuredClone(value);
+}
+
+/**
+ * `setAt` on a scenario that shares its maps and lists with another: each one on the way to `path` is
+ * copied before it is changed (the top one must be a copy already), so the other is left as it was. A
+ * layer of overrides copies only what it changes, not the whole scenario once per variant; `copies`
+ * holds the copies made so far, so that a thousand fields set in one map copy it once.
+ */
+export function setAtCopying(target: Record<string, unknown>, path: Path, value: unknown, copies: WeakSet<object>): void {
+  let current: Record<string | number, unknown> = target;
+  for (let i = 0; i < path.length - 1; i++) {
+    const segment = path[i]!;
+    const child = current[segment];
+    let next: object;
+    if (typeof child === 'object' && child !== null && copies.has(child)) next = child;
+    else {
+      next = Array.isArray(child) ? [...child] : typeof child === 'object' && child !== null ? { ...child } : {};
+      copies.add(next);
+      current[segment] = next;
+    }
+    current = next as Record<string | number, unknown>;
+  }
+  setAt(current, path.slice(-1), value);
 }
 
 /** Whether `path` is `prefix` or inside it. */

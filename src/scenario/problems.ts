@@ -1,4 +1,8 @@
 /** Problems found in scenario files, each located at a file, line and column. */
+import { printable } from '../printable.js';
+
+/** Text quoted from a file, made safe to print on one line (src/printable.ts). */
+export { printable };
 
 /** A path into a scenario: map keys and array indices. */
 export type Path = readonly (string | number)[];
@@ -28,6 +32,11 @@ export interface Finding {
 }
 
 const IDENTIFIER = /^[A-Za-z_$][\w$-]*$/;
+
+/** Appends `items` to `target` one by one: `push(...items)` passes them as arguments, and a file of 400,000 unknown keys overflows the stack. */
+export function pushAll<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
+}
 
 /** A path as people write it: `providers[2].pricing.margin`, `timeline[0].set["labs.openai.budget"]`, `(root)`. */
 export function formatPath(path: Path): string {
@@ -67,27 +76,23 @@ export function sortProblems(problems: readonly Problem[], fileOrder: readonly s
     .map(({ problem }) => problem);
 }
 
-// Control characters (C0, DEL, C1), line and paragraph separators, and bidirectional overrides.
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+/** The most problems a ScenarioError's message lists; the rest are counted on a last line (all are in `problems`). */
+export const MAX_PRINTED_PROBLEMS = 50;
 
 /**
- * Text quoted from a file, made safe to print on one line: control characters and the like become escapes
- * (`\r`, `\u0000`), so a key or value can neither break the one-problem-a-line output nor drive the terminal.
+ * A scenario that cannot be loaded; its message lists its problems, one per line: the first
+ * MAX_PRINTED_PROBLEMS, then `and 9,950 more problems` (a file of a million unknown keys is not printed whole).
  */
-export function printable(text: string): string {
-  return text.replace(UNPRINTABLE, (c) => {
-    const escape = JSON.stringify(c);
-    return escape.length > 3 ? escape.slice(1, -1) : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-  });
-}
-
-/** A scenario that cannot be loaded; its message lists every problem, one per line. */
 export class ScenarioError extends Error {
+  /** Every problem, listed or not. */
   readonly problems: Problem[];
 
   constructor(problems: readonly Problem[]) {
-    const safe = problems.map((problem) => ({ ...problem, path: printable(problem.path), message: printable(problem.message) }));
-    super(safe.map(formatProblem).join('\n'));
+    const safe = problems.map((problem) => ({ ...problem, file: printable(problem.file), path: printable(problem.path), message: printable(problem.message) }));
+    const hidden = safe.length - MAX_PRINTED_PROBLEMS;
+    const lines = safe.slice(0, MAX_PRINTED_PROBLEMS).map(formatProblem);
+    if (hidden > 0) lines.push(`and ${hidden.toLocaleString('en-US')} more problem${hidden === 1 ? '' : 's'}`);
+    super(lines.join('\n'));
     this.name = 'ScenarioError';
     this.problems = safe;
   }

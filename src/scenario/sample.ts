@@ -1,6 +1,7 @@
 import { quantile, sample } from '../kernel/distributions.js';
 import type { Distribution } from '../kernel/distributions.js';
 import type { RandomStreams } from '../kernel/random.js';
+import { describeMax, limitOf } from './limits.js';
 import type { UncertainSpec } from './schema.js';
 
 /** Uncertain parameters: a scenario's distributions become numbers, once per run, each from its own stream. */
@@ -36,14 +37,17 @@ export class ParameterSampler {
     if (typeof spec === 'number') return spec;
     const distribution = toDistribution(spec);
     const value = this.design ? quantile(distribution, this.design(path)) : sample(distribution, this.streams.get(`param:${path}`));
-    // A heavy tail can overflow (a lognormal with a huge sigma); the model must never see it.
+    // A heavy tail can overflow (a lognormal with a huge sigma), or reach past the field's limit,
+    // which validation checks only the distribution's centre and spread against; the model must never see either.
     if (!Number.isFinite(value)) throw new RangeError(`${path}: its distribution drew ${value}; narrow the distribution`);
+    const limit = limitOf(path);
+    if (limit !== undefined && value > limit.max) throw new RangeError(`${path}: its distribution drew ${value}, above the limit: ${describeMax(limit)}; narrow the distribution`);
     this.sampled[path] = value;
     return value;
   }
 
-  /** Like `value`, clamped to a range where the model needs one (a normal can go negative). */
-  bounded(spec: UncertainSpec, path: string, min: number, max = Infinity): number {
-    return Math.min(max, Math.max(min, this.value(spec, path)));
+  /** Like `value`, clamped at `min` where the model needs it (a normal can go negative). */
+  bounded(spec: UncertainSpec, path: string, min: number): number {
+    return Math.max(min, this.value(spec, path));
   }
 }

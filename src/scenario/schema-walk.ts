@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { DistributionSpec, Scenario } from './schema.js';
+import { Scenario, isDistributionSchema } from './schema.js';
 
 /**
  * Looking inside zod schemas. The schema is walked beside the data so that a message can say what a place
@@ -17,8 +17,21 @@ export function def(schema: Schema): Record<string, any> {
   return schema._zod.def as unknown as Record<string, any>;
 }
 
+// Walks ask the same schemas the same questions for every actor and every check: each answer is kept.
+const unwrapped = new WeakMap<Schema, Schema>();
+const variablesOf = new WeakMap<Schema, string[] | null>();
+
 /** The schema inside optional, default and similar wrappers. */
 export function unwrap(schema: Schema): Schema {
+  let inner = unwrapped.get(schema);
+  if (inner === undefined) {
+    inner = unwrapOnce(schema);
+    unwrapped.set(schema, inner);
+  }
+  return inner;
+}
+
+function unwrapOnce(schema: Schema): Schema {
   let current = schema;
   for (let i = 0; i < 20; i++) {
     const d = def(current);
@@ -39,10 +52,17 @@ export function childSchema(schema: Schema, segment: string | number): Schema | 
   return undefined;
 }
 
+const keysOf = new WeakMap<Schema, readonly string[]>();
+
 /** The fields of an object schema; none for any other, so unions can gather their branches' fields. */
-export function objectKeys(schema: Schema): string[] {
-  const d = def(unwrap(schema));
-  return d.type === 'object' ? Object.keys(d.shape as object) : [];
+export function objectKeys(schema: Schema): readonly string[] {
+  let keys = keysOf.get(schema);
+  if (keys === undefined) {
+    const d = def(unwrap(schema));
+    keys = Object.freeze(d.type === 'object' ? Object.keys(d.shape as object) : []);
+    keysOf.set(schema, keys);
+  }
+  return keys;
 }
 
 /** The branches of a union schema; none for any other. */
@@ -53,6 +73,15 @@ export function unionOptions(schema: Schema): Schema[] {
 
 /** The variables of a formula field, if `schema` is one. */
 export function formulaVariables(schema: Schema): string[] | undefined {
+  let variables = variablesOf.get(schema);
+  if (variables === undefined) {
+    variables = findVariables(schema) ?? null;
+    variablesOf.set(schema, variables);
+  }
+  return variables ?? undefined;
+}
+
+function findVariables(schema: Schema): string[] | undefined {
   // The metadata may sit on the wrapper (an optional formula) or on the string inside it.
   for (const candidate of [schema, unwrap(schema)]) {
     const variables = metaOf(candidate)?.variables;
@@ -76,9 +105,9 @@ export function isCustomPolicyName(schema: Schema): boolean {
   });
 }
 
-/** Whether a schema is the distribution union, which messages describe by its written form rather than its branches. */
+/** Whether a schema is a distribution union (of any field's limit), which messages describe by its written form rather than its branches. */
 export function isDistribution(schema: Schema): boolean {
-  return unwrap(schema) === (DistributionSpec as unknown as Schema);
+  return isDistributionSchema(unwrap(schema));
 }
 
 /** The values a choice field accepts (enum values, literals, `custom:NAME`), or undefined if it is not a choice. */

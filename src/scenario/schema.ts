@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { Id, IsoDate, field, finite, share } from './fields.js';
 import type { FieldMeta } from './fields.js';
+import { FIELD_LIMITS as LIMITS, MAX_LOGNORMAL_SIGMA, describeMax, within } from './limits.js';
+import type { Limit } from './limits.js';
 import { Targets } from './targets.js';
 
 export { Id, IsoDate } from './fields.js';
@@ -19,38 +21,57 @@ const positive = finite.refine((x) => x > 0, 'expected a number > 0');
 const nonNegative = finite.refine((x) => x >= 0, 'expected a number >= 0');
 
 // Distributions in scenario files are written `{ kind: { parameters } }`; sampling maps them to the kernel's Distribution.
-const Lognormal = z.strictObject({
-  lognormal: z.strictObject({
-    median: positive.meta({ description: 'The median (exp of mu).' }),
-    sigma: positive.meta({ description: 'The standard deviation of the logarithm.' }),
-  }),
-});
-const Normal = z.strictObject({ normal: z.strictObject({ mean: finite, sd: positive }) });
-const Uniform = z
-  .strictObject({ uniform: z.strictObject({ min: finite, max: finite }) })
-  .refine((d) => d.uniform.min < d.uniform.max, { message: 'uniform needs min < max', path: ['uniform'] });
-const Triangular = z
-  .strictObject({ triangular: z.strictObject({ min: finite, mode: finite, max: finite }) })
-  .refine((d) => d.triangular.min <= d.triangular.mode && d.triangular.mode <= d.triangular.max && d.triangular.min < d.triangular.max, {
-    message: 'triangular needs min <= mode <= max and min < max',
-    path: ['triangular'],
+// A field with a limit takes only distributions that stay within it: a bounded one's maximum, an
+// unbounded one's centre and spread (its far tail is refused when drawn, see sample.ts).
+function distributions(limit: Limit | undefined) {
+  const bounded = (schema: z.ZodNumber) => (limit === undefined ? schema : within(schema, limit));
+  const spread = limit === undefined ? positive : positive.lte(limit.max, `expected a spread ${describeMax(limit)}`);
+  const Lognormal = z.strictObject({
+    lognormal: z.strictObject({
+      median: bounded(positive).meta({ description: 'The median (exp of mu).' }),
+      sigma: positive
+        .lte(MAX_LOGNORMAL_SIGMA, `expected at most ${MAX_LOGNORMAL_SIGMA} (its 95% range then spans 400 times the median either way)`)
+        .meta({ description: 'The standard deviation of the logarithm.' }),
+    }),
   });
-const Pert = z
-  .strictObject({ pert: z.strictObject({ min: finite, mode: finite, max: finite }) })
-  .refine((d) => d.pert.min <= d.pert.mode && d.pert.mode <= d.pert.max && d.pert.min < d.pert.max, {
-    message: 'pert needs min <= mode <= max and min < max',
-    path: ['pert'],
+  const Normal = z.strictObject({ normal: z.strictObject({ mean: bounded(finite), sd: spread }) });
+  const Uniform = z
+    .strictObject({ uniform: z.strictObject({ min: finite, max: bounded(finite) }) })
+    .refine((d) => d.uniform.min < d.uniform.max, { message: 'uniform needs min < max', path: ['uniform'] });
+  const Triangular = z
+    .strictObject({ triangular: z.strictObject({ min: finite, mode: finite, max: bounded(finite) }) })
+    .refine((d) => d.triangular.min <= d.triangular.mode && d.triangular.mode <= d.triangular.max && d.triangular.min < d.triangular.max, {
+      message: 'triangular needs min <= mode <= max and min < max',
+      path: ['triangular'],
+    });
+  const Pert = z
+    .strictObject({ pert: z.strictObject({ min: finite, mode: finite, max: bounded(finite) }) })
+    .refine((d) => d.pert.min <= d.pert.mode && d.pert.mode <= d.pert.max && d.pert.min < d.pert.max, {
+      message: 'pert needs min <= mode <= max and min < max',
+      path: ['pert'],
+    });
+  const union = z.union([Lognormal, Normal, Uniform, Triangular, Pert]).meta({
+    description: 'A distribution: the value is drawn once per run from that run\'s own named stream.',
+    examples: [{ lognormal: { median: 3.5, sigma: 0.3 } }, { triangular: { min: 60, mode: 90, max: 180 } }],
   });
+  distributionSchemas.add(union);
+  return union;
+}
 
-/** A distribution written in a scenario file. */
-export const DistributionSpec = z.union([Lognormal, Normal, Uniform, Triangular, Pert]).meta({
-  description: 'A distribution: the value is drawn once per run from that run\'s own named stream.',
-  examples: [{ lognormal: { median: 3.5, sigma: 0.3 } }, { triangular: { min: 60, mode: 90, max: 180 } }],
-});
+// Every distribution union, for messages that describe a distribution by its written form (schema-walk.ts).
+const distributionSchemas = new WeakSet<object>();
 
-/** A number that may be uncertain: a plain number, or a distribution sampled once per run. */
-function uncertain(meta: FieldMeta, range: z.ZodType<number> = finite) {
-  return z.union([range, DistributionSpec]).meta(meta);
+/** Whether `schema` is a distribution union (of any field's limit). */
+export function isDistributionSchema(schema: unknown): boolean {
+  return typeof schema === 'object' && schema !== null && distributionSchemas.has(schema);
+}
+
+/** A distribution written in a scenario file, with no limit beyond its parameters' own. */
+export const DistributionSpec = distributions(undefined);
+
+/** A number that may be uncertain, within its field's limit: a plain number, or a distribution sampled once per run. */
+function uncertain(meta: FieldMeta, range: z.ZodNumber, limit: Limit) {
+  return z.union([within(range, limit), distributions(limit)]).meta(meta);
 }
 
 /** A formula: a mathjs expression over the variables its field documents, compiled when the file is loaded. */
@@ -62,9 +83,9 @@ function formula(meta: FieldMeta & { variables: readonly string[] }) {
     .meta({ ...rest, description: `${rest.description} A formula over: ${variables.join(', ')}.`, variables: [...variables] });
 }
 
-/** A number, a distribution sampled once per run, or a formula evaluated as the run goes. */
-function uncertainOrFormula(meta: FieldMeta, variables: readonly string[], range: z.ZodType<number> = finite) {
-  return z.union([range, DistributionSpec, formula({ description: meta.description, variables })]).meta(meta);
+/** A number or a distribution within its field's limit, or a formula evaluated as the run goes. */
+function uncertainOrFormula(meta: FieldMeta, variables: readonly string[], range: z.ZodNumber, limit: Limit) {
+  return z.union([within(range, limit), distributions(limit), formula({ description: meta.description, variables })]).meta(meta);
 }
 
 /** The variables a time curve may use: `t` in years since the scenario's start, and the calendar `year`. */
@@ -86,10 +107,10 @@ export const Chip = z.strictObject({
   id: Id,
   name: z.string().optional().meta({ description: 'Display name.', examples: ['NVIDIA H100 SXM'] }),
   release: field(IsoDate, { description: 'First date the chip can be produced and delivered.', examples: ['2022-10-01'] }),
-  perfH100e: field(positive, { description: 'Throughput relative to an H100.', unit: 'H100e per chip', examples: [1, 2.5] }),
-  powerKw: field(positive, { description: 'All-in power per chip, including its share of the server and cooling.', unit: 'kW', examples: [1.4] }),
-  unitCostUsd: field(positive, { description: 'Price a provider pays per chip, installed.', unit: 'USD', examples: [30000] }),
-  lifeYears: field(positive, { description: 'Useful life; chips retire at its end.', unit: 'years', examples: [5] }),
+  perfH100e: field(within(positive, LIMITS.perfH100e), { description: 'Throughput relative to an H100.', unit: 'H100e per chip', examples: [1, 2.5] }),
+  powerKw: field(within(positive, LIMITS.powerKw), { description: 'All-in power per chip, including its share of the server and cooling.', unit: 'kW', examples: [1.4] }),
+  unitCostUsd: field(within(positive, LIMITS.unitCostUsd), { description: 'Price a provider pays per chip, installed.', unit: 'USD', examples: [30000] }),
+  lifeYears: field(within(positive, LIMITS.lifeYears), { description: 'Useful life; chips retire at its end.', unit: 'years', examples: [5] }),
 });
 
 /** A chip a supplier makes, from and until a date. */
@@ -107,9 +128,9 @@ export const Supplier = z.strictObject({
     description: 'Chips made over time; output goes to the newest chip in production.',
   }),
   capacityUnitsPerMonth: z
-    .union([positive, formula({ description: 'Production capacity.', variables: TIME_VARIABLES })])
+    .union([within(positive, LIMITS.capacityUnitsPerMonth), formula({ description: 'Production capacity.', variables: TIME_VARIABLES })])
     .meta({ description: 'Production capacity, a number or a formula of time.', unit: 'chips per month', examples: [300000, '300000 * 1.25^t'] }),
-  leadTimeDays: uncertain({ description: 'Time from allocation of an order to delivery.', unit: 'days', examples: [90, { triangular: { min: 60, mode: 90, max: 180 } }] }, positive),
+  leadTimeDays: uncertain({ description: 'Time from allocation of an order to delivery.', unit: 'days', examples: [90, { triangular: { min: 60, mode: 90, max: 180 } }] }, positive, LIMITS.leadTimeDays),
   allocation: z
     .union([z.enum(['firstCome', 'proRata', 'priority']), CustomPolicyName])
     .default('proRata')
@@ -119,17 +140,17 @@ export const Supplier = z.strictObject({
 
 const CostPlus = z.strictObject({
   policy: z.literal('costPlus'),
-  margin: uncertain({ description: 'Markup over cost.', unit: 'fraction of cost', examples: [0.4] }, nonNegative),
+  margin: uncertain({ description: 'Markup over cost.', unit: 'fraction of cost', examples: [0.4] }, nonNegative, LIMITS.margin),
 });
 const Utilization = z.strictObject({
   policy: z.literal('utilization'),
-  margin: uncertain({ description: 'Markup over cost at or below the target utilisation.', unit: 'fraction of cost', examples: [0.3] }, nonNegative),
-  scarcityMarkup: uncertain({ description: 'Extra markup as utilisation goes from the target to full.', unit: 'fraction of cost', examples: [1.5] }, nonNegative),
+  margin: uncertain({ description: 'Markup over cost at or below the target utilisation.', unit: 'fraction of cost', examples: [0.3] }, nonNegative, LIMITS.margin),
+  scarcityMarkup: uncertain({ description: 'Extra markup as utilisation goes from the target to full.', unit: 'fraction of cost', examples: [1.5] }, nonNegative, LIMITS.scarcityMarkup),
 });
 const Competitive = z.strictObject({
   policy: z.literal('competitive'),
-  margin: uncertain({ description: 'Markup over cost when bidding alone.', unit: 'fraction of cost', examples: [0.6] }, nonNegative),
-  elasticity: uncertain({ description: 'How fast the markup falls with the number of bidders: margin / bidders^elasticity.', examples: [0.7] }, nonNegative),
+  margin: uncertain({ description: 'Markup over cost when bidding alone.', unit: 'fraction of cost', examples: [0.6] }, nonNegative, LIMITS.margin),
+  elasticity: uncertain({ description: 'How fast the markup falls with the number of bidders: margin / bidders^elasticity.', examples: [0.7] }, nonNegative, LIMITS.elasticity),
 });
 /** The variables a pricing formula may use. */
 export const PRICING_VARIABLES = ['cost', 'utilization', 'bidders', 'spot', 't', 'year'] as const;
@@ -154,8 +175,8 @@ export const Pricing = z
 export const Provider = z.strictObject({
   id: Id,
   name: z.string().optional(),
-  fleet: field(z.record(Id, nonNegative), { description: 'Chips installed at the start, by chip id.', unit: 'chips', examples: [{ h100: 400000 }] }),
-  powerMw: field(nonNegative, { description: 'Power available at the start.', unit: 'MW', examples: [900] }),
+  fleet: field(z.record(Id, within(nonNegative, LIMITS.fleet)), { description: 'Chips installed at the start, by chip id.', unit: 'chips', examples: [{ h100: 400000 }] }),
+  powerMw: field(within(nonNegative, LIMITS.powerMw), { description: 'Power available at the start.', unit: 'MW', examples: [900] }),
   powerBuildMwPerYear: uncertainOrFormula(
     {
       description:
@@ -165,21 +186,23 @@ export const Provider = z.strictObject({
     },
     PROVIDER_STATE_VARIABLES,
     nonNegative,
+    LIMITS.powerBuildMwPerYear,
   ),
   powerBuild: z
     .enum(['demand', 'fixed'])
     .default('demand')
     .meta({ description: 'demand: build power to cover signed contracts and expected load at the build\'s completion, up to `powerBuildMwPerYear`; fixed: build `powerBuildMwPerYear` every year (the rule before tenders).' }),
-  powerLeadTimeDays: uncertain({ description: 'Time from starting a build to power online.', unit: 'days', examples: [{ triangular: { min: 365, mode: 540, max: 900 } }] }, positive),
+  powerLeadTimeDays: uncertain({ description: 'Time from starting a build to power online.', unit: 'days', examples: [{ triangular: { min: 365, mode: 540, max: 900 } }] }, positive, LIMITS.powerLeadTimeDays),
   capexUsdPerYear: uncertainOrFormula(
     { description: 'Budget for chips and power build-out, a yearly rate.', unit: 'USD per year', examples: [60e9, '40e9 + 0.5 * revenue'] },
     PROVIDER_STATE_VARIABLES,
     nonNegative,
+    LIMITS.capexUsdPerYear,
   ),
-  capexUsdPerMw: field(positive.default(12e6), { description: 'Cost of building one MW of data-centre power.', unit: 'USD per MW' }),
-  opexUsdPerGpuHour: field(nonNegative.default(0.35), { description: 'Power, colocation and operations per H100e-hour.', unit: 'USD per H100e-hour' }),
+  capexUsdPerMw: field(within(positive, LIMITS.capexUsdPerMw).default(12e6), { description: 'Cost of building one MW of data-centre power.', unit: 'USD per MW' }),
+  opexUsdPerGpuHour: field(within(nonNegative, LIMITS.opexUsdPerGpuHour).default(0.35), { description: 'Power, colocation and operations per H100e-hour.', unit: 'USD per H100e-hour' }),
   internalDemandH100e: z
-    .union([nonNegative, formula({ description: 'Capacity the provider keeps for its own models.', variables: TIME_VARIABLES })])
+    .union([within(nonNegative, LIMITS.internalDemandH100e), formula({ description: 'Capacity the provider keeps for its own models.', variables: TIME_VARIABLES })])
     .default(0)
     .meta({ description: 'Capacity reserved for the provider\'s own models: served first.', unit: 'H100e', examples: [0, '200000 * 1.6^t'] }),
   targetUtilization: field(share.default(0.85), { description: 'Utilisation the provider plans for when ordering chips.' }),
@@ -207,23 +230,23 @@ export const Procurement = z.strictObject({
   providers: field(z.array(Id).min(1), { description: 'Provider ids the lab may buy from (the incumbent first).', examples: [['azure', 'oracle']] }),
   incumbent: field(Id.optional(), { description: 'The provider with exclusivity or the right of first refusal.', examples: ['azure'] }),
   maxShare: field(share.default(1), { description: 'With multi: the most of the lab\'s compute one provider may hold.', examples: [0.5] }),
-  priceCeilingUsdPerGpuHour: field(positive.optional(), { description: 'The most the lab pays.', unit: 'USD per H100e-hour', examples: [4] }),
-  intervalDays: field(positive.default(90), { description: 'Time between procurement rounds.', unit: 'days' }),
-  contractMonths: field(positive.default(24), { description: 'Length of the contracts the lab signs.', unit: 'months' }),
+  priceCeilingUsdPerGpuHour: field(within(positive, LIMITS.priceCeilingUsdPerGpuHour).optional(), { description: 'The most the lab pays.', unit: 'USD per H100e-hour', examples: [4] }),
+  intervalDays: field(within(positive, LIMITS.intervalDays).default(90), { description: 'Time between procurement rounds.', unit: 'days' }),
+  contractMonths: field(within(positive, LIMITS.contractMonths).default(24), { description: 'Length of the contracts the lab signs.', unit: 'months' }),
   coverage: field(share.default(0.9), { description: 'Share of the forecast need the lab covers with reserved contracts; the rest goes to spot.' }),
-  blockH100e: field(positive.optional(), {
+  blockH100e: field(within(positive, LIMITS.blockH100e).optional(), {
     description: 'Size of the blocks a tender offers, each served whole by one provider (default: a 100,000-GPU cluster of the newest chip in production on the tender\'s day).',
     unit: 'H100e',
     examples: [250000],
   }),
   partialBlocks: field(z.boolean().default(false), { description: 'Whether a block may be shared among providers that can each serve part of it.' }),
-  deliveryDays: field(nonNegative.default(180), {
+  deliveryDays: field(within(nonNegative, LIMITS.deliveryDays).default(180), {
     description:
       'Time from a tender to the delivery of its blocks: providers bid with the capacity they can have running by then (their fleet, chips shipped and on order, chips they can still order when their suppliers can ship in time, the power online by then) or can lease.',
     unit: 'days',
     examples: [180, 730],
   }),
-  termPremium: field(nonNegative.default(0.25), {
+  termPremium: field(within(nonNegative, LIMITS.termPremium).default(0.25), {
     description: 'What the lab pays above the expected spot price for capacity reserved over a contract\'s term (the price of certainty): its reserve price is the expected spot price times one plus this.',
     unit: 'fraction of the spot price',
   }),
@@ -237,21 +260,22 @@ export const Lab = z.strictObject({
   id: Id,
   name: z.string().optional(),
   demand: z.strictObject({
-    initialH100e: uncertain({ description: 'Compute needed at the start (training and inference).', unit: 'H100e', examples: [1.2e6] }, positive),
-    growthPerYear: uncertain({ description: 'Multiplicative growth of demand per year.', unit: 'factor per year', examples: [{ lognormal: { median: 2.5, sigma: 0.3 } }] }, positive),
-    volatility: field(nonNegative.default(0.1), { description: 'Sigma of the monthly lognormal noise around the trend.' }),
+    initialH100e: uncertain({ description: 'Compute needed at the start (training and inference).', unit: 'H100e', examples: [1.2e6] }, positive, LIMITS.initialH100e),
+    growthPerYear: uncertain({ description: 'Multiplicative growth of demand per year.', unit: 'factor per year', examples: [{ lognormal: { median: 2.5, sigma: 0.3 } }] }, positive, LIMITS.growthPerYear),
+    volatility: field(within(nonNegative, LIMITS.volatility).default(0.1), { description: 'Sigma of the monthly lognormal noise around the trend.' }),
     formula: formula({ description: 'Overrides the exponential trend.', variables: DEMAND_VARIABLES, examples: ['initial * growth^t'] }).optional(),
   }),
   budgetUsdPerYear: uncertainOrFormula(
     { description: 'The most the lab spends on compute in a year.', unit: 'USD per year', examples: [30e9, '1.2 * revenue'] },
     BUDGET_VARIABLES,
     positive,
+    LIMITS.budgetUsdPerYear,
   ),
-  revenueUsdPerYear: field(uncertainOrFormula({ description: 'The lab\'s revenue, for budget formulas (`revenue`).', unit: 'USD per year', examples: ['4e9 * 2.5^t'] }, TIME_VARIABLES, nonNegative).optional(), {
+  revenueUsdPerYear: field(uncertainOrFormula({ description: 'The lab\'s revenue, for budget formulas (`revenue`).', unit: 'USD per year', examples: ['4e9 * 2.5^t'] }, TIME_VARIABLES, nonNegative, LIMITS.revenueUsdPerYear).optional(), {
     description: 'The lab\'s revenue, for budget formulas (`revenue`); 0 when not given.',
     unit: 'USD per year',
   }),
-  willingnessToPayUsdPerGpuHour: field(uncertainOrFormula({ description: 'The most the lab pays for compute.', unit: 'USD per H100e-hour', examples: [8, '6 + t'] }, TIME_VARIABLES, positive).optional(), {
+  willingnessToPayUsdPerGpuHour: field(uncertainOrFormula({ description: 'The most the lab pays for compute.', unit: 'USD per H100e-hour', examples: [8, '6 + t'] }, TIME_VARIABLES, positive, LIMITS.willingnessToPayUsdPerGpuHour).optional(), {
     description:
       'The most the lab pays per H100e-hour for compute it lacks: on the spot market it buys all it lacks at up to half of this and less as the price rises to it; in a tender it is the value of going without. Default: the price ceiling when one is set, else 8 (the 2023 H100 spot peak).',
     unit: 'USD per H100e-hour',
@@ -264,14 +288,18 @@ export const Contract = z.strictObject({
   lab: Id,
   provider: Id,
   kind: z.enum(['reserved']).default('reserved').meta({ description: 'reserved: take-or-pay for the whole term (spot is not a contract).' }),
-  volumeH100e: field(positive, { description: 'Capacity reserved.', unit: 'H100e', examples: [400000] }),
-  priceUsdPerGpuHour: field(positive, { description: 'Price paid per reserved H100e-hour, used or not.', unit: 'USD per H100e-hour', examples: [2.4] }),
+  volumeH100e: field(within(positive, LIMITS.volumeH100e), { description: 'Capacity reserved.', unit: 'H100e', examples: [400000] }),
+  priceUsdPerGpuHour: field(within(positive, LIMITS.priceUsdPerGpuHour), { description: 'Price paid per reserved H100e-hour, used or not.', unit: 'USD per H100e-hour', examples: [2.4] }),
   start: IsoDate,
   end: IsoDate,
 });
 
 /** A dated change to any field, by path. */
 export const TimelineEntry = z.strictObject({
+  id: field(Id.optional(), {
+    description: 'A name for the entry, unique in the timeline, so that overrides address it by name (`--set timeline.ID.date=...`) rather than by a position that changes when entries are added.',
+    examples: ['rofr-removed'],
+  }),
   date: IsoDate,
   set: field(z.record(z.string(), z.unknown()), {
     description: 'Fields to change, by path with actor ids: `labs.openai.procurement.strategy: rightOfFirstRefusal`.',
@@ -308,27 +336,27 @@ export const Shock = z.strictObject({
     .meta({ description: 'What the shock hits.' }),
   arrival: z
     .union([
-      z.strictObject({ ratePerYear: uncertain({ description: 'Poisson arrival rate.', unit: 'per year', examples: [0.3] }, nonNegative) }),
+      z.strictObject({ ratePerYear: uncertain({ description: 'Poisson arrival rate.', unit: 'per year', examples: [0.3] }, nonNegative, LIMITS.ratePerYear) }),
       z.strictObject({ date: IsoDate }),
     ])
     .meta({ description: 'Random arrivals at a rate, or one dated occurrence.' }),
-  magnitude: uncertain({ description: 'Share of output or power lost (supplier, provider), or extra demand (lab).', examples: [{ triangular: { min: 0.1, mode: 0.3, max: 0.6 } }] }, nonNegative),
-  durationDays: uncertain({ description: 'How long each occurrence lasts.', unit: 'days', examples: [{ lognormal: { median: 120, sigma: 0.5 } }] }, positive),
+  magnitude: uncertain({ description: 'Share of output or power lost (supplier, provider), or extra demand (lab).', examples: [{ triangular: { min: 0.1, mode: 0.3, max: 0.6 } }] }, nonNegative, LIMITS.magnitude),
+  durationDays: uncertain({ description: 'How long each occurrence lasts.', unit: 'days', examples: [{ lognormal: { median: 120, sigma: 0.5 } }] }, positive, LIMITS.durationDays),
 });
 
 /** The rules of the market as a whole: tenders, leases and the spot market. */
 export const MarketRules = z.strictObject({
-  costSpread: field(nonNegative.default(0.3), {
+  costSpread: field(within(nonNegative, LIMITS.costSpread).default(0.3), {
     description:
       'How far above its cost floor a provider\'s cost of serving a particular block may lie (site, power, network fit), as a share of the floor: drawn uniformly between 0 and this for every bid. Rivals know the range, not the draw: the spread is what bidding shades.',
     unit: 'fraction of the cost floor',
     examples: [0.3],
   }),
-  bidCostUsdPerH100e: field(nonNegative.default(50), {
+  bidCostUsdPerH100e: field(within(nonNegative, LIMITS.bidCostUsdPerH100e).default(50), {
     description: 'What preparing a bid costs a provider, per H100e of the block: a provider bids only when its expected margin covers it.',
     unit: 'USD per H100e',
   }),
-  spotPriceCapUsdPerGpuHour: field(positive.optional(), { description: 'A cap on spot prices: demand above supply at the cap is rationed pro rata. None by default.', unit: 'USD per H100e-hour' }),
+  spotPriceCapUsdPerGpuHour: field(within(positive, LIMITS.spotPriceCapUsdPerGpuHour).optional(), { description: 'A cap on spot prices: demand above supply at the cap is rationed pro rata. None by default.', unit: 'USD per H100e-hour' }),
   leasing: field(z.boolean().default(true), { description: 'Whether providers short of capacity for a block may lease it from other providers.' }),
 });
 

@@ -22,15 +22,19 @@ export interface Position {
 }
 
 /**
- * Parses a scenario file's text: YAML 1.2 with the core schema (so dates stay strings), duplicate keys
- * and tab indentation are errors, and every YAML error or warning becomes a located Problem.
+ * Parses a scenario file's text: YAML 1.2 with the core schema (so dates stay strings) and merge keys
+ * (`<<: *anchor`, for several similar actors), duplicate keys and tab indentation are errors, and every
+ * YAML error or warning becomes a located Problem.
  */
 export function parseSource(file: string, text: string): SourceFile {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, {
     version: '1.2',
     schema: 'core',
-    uniqueKeys: true,
+    merge: true,
+    // yaml's own check compares each key with every earlier key of its map, quadratic in a map's size:
+    // duplicates are found here instead, in one pass (duplicateKeys).
+    uniqueKeys: false,
     prettyErrors: false,
     lineCounter,
     logLevel: 'error',
@@ -38,19 +42,73 @@ export function parseSource(file: string, text: string): SourceFile {
   const problems: Problem[] = [];
   // After a syntax error the parser guesses, and its later errors are mostly echoes of the first: keep the
   // first one. Duplicate keys and warnings do not derail parsing, so all of them are real.
-  let syntax: YAMLError | undefined = document.errors.find((error) => error.code !== 'DUPLICATE_KEY');
+  let syntax: YAMLError | undefined = document.errors[0];
   // A tab in the indentation confuses the parser in many ways, not all of which it names: say what it is.
   const tab = syntax && syntax.code !== 'TAB_AS_INDENT' ? tabIndentBefore(text, syntax.pos[0]) : undefined;
   if (syntax && tab !== undefined) syntax = new YAMLParseError([tab, tab + 1], 'TAB_AS_INDENT', 'Tabs are not allowed as indentation');
-  const reported = [...document.errors.filter((error) => error.code === 'DUPLICATE_KEY'), ...(syntax ? [syntax] : []), ...document.warnings];
-  reported.sort((a, b) => a.pos[0] - b.pos[0]);
-  for (const error of reported) {
-    const offset = error.pos[0];
-    const { line, col } = lineCounter.linePos(offset);
-    const path = pathAt(document, offset);
-    problems.push({ file, line, column: col, path: formatPath(path), message: yamlMessage(error, text, path) });
+  const duplicates = duplicateKeys(document);
+  const reported: { offset: number; path: Path; message: string }[] = duplicates.map(({ offset, path }) => ({
+    offset,
+    path,
+    message: `duplicate key '${path[path.length - 1]}'; each key may appear once in a map`,
+  }));
+  for (const error of [...(syntax ? [syntax] : []), ...document.warnings]) {
+    const path = pathAt(document, error.pos[0]);
+    reported.push({ offset: error.pos[0], path, message: yamlMessage(error) });
   }
+  reported.sort((a, b) => a.offset - b.offset);
+  for (const { offset, path, message } of reported) {
+    const { line, col } = lineCounter.linePos(offset);
+    problems.push({ file, line, column: col, path: formatPath(path), message });
+  }
+  // A duplicate key is an error of the document, as yaml would have made it: readers check `document.errors`.
+  for (const { offset } of duplicates) document.errors.push(new YAMLParseError([offset, offset + 1], 'DUPLICATE_KEY', 'Map keys must be unique'));
   return { file, text, document, lineCounter, problems };
+}
+
+/** Whether a map key is YAML's merge key (`<<`, unquoted), whose value's pairs are merged into the map. */
+function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && typeof key.value === 'symbol' && key.value.description === '<<';
+}
+
+/**
+ * Every key written a second time in its map, with its offset and path, in one walk of the document:
+ * a set of the keys seen per map (scalar keys compared by value, as yaml compares them).
+ */
+function duplicateKeys(document: Document): { offset: number; path: Path }[] {
+  interface Entry {
+    node: unknown;
+    parent: Entry | undefined;
+    segment: string | number;
+  }
+  // The path of an entry is built only for a duplicate, from its parents: a deep document costs no copies.
+  const pathOf = (entry: Entry | undefined): (string | number)[] => {
+    const path: (string | number)[] = [];
+    for (let at = entry; at?.parent !== undefined; at = at.parent) path.push(at.segment);
+    return path.reverse();
+  };
+  const found: { offset: number; path: Path }[] = [];
+  const stack: Entry[] = [{ node: document.contents, parent: undefined, segment: '' }];
+  while (stack.length > 0) {
+    const entry = stack.pop()!;
+    const { node } = entry;
+    if (isMap(node)) {
+      const seen = new Set<unknown>();
+      for (const pair of node.items) {
+        const { key } = pair;
+        if (isScalar(key) && !isMergeKey(key)) {
+          if (seen.has(key.value)) found.push({ offset: key.range?.[0] ?? 0, path: [...pathOf(entry), keyOf(key)] });
+          else seen.add(key.value);
+        } else if (isMap(key) || isSeq(key)) {
+          stack.push({ node: key, parent: entry, segment: keyOf(key) });
+        }
+        stack.push({ node: pair.value, parent: entry, segment: keyOf(key) });
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, index) => stack.push({ node: item, parent: entry, segment: index }));
+    }
+  }
+  return found;
 }
 
 /** How many values aliases may expand to, in all: enough for any scenario, too few for a "billion laughs" file. */
@@ -69,6 +127,8 @@ export function documentValue(source: SourceFile): { value: unknown } | { proble
   };
   let recursive: Alias | undefined;
   let firstAlias: Alias | undefined;
+  let badMerge: Pair | undefined;
+  const resolve = (node: unknown): unknown => (isAlias(node) ? node.resolve(document) : node);
   visit(document, {
     Alias(_key, alias, ancestors) {
       firstAlias ??= alias;
@@ -79,10 +139,18 @@ export function documentValue(source: SourceFile): { value: unknown } | { proble
       }
       return undefined;
     },
+    Pair(_key, pair) {
+      if (!isMergeKey(pair.key) || badMerge) return undefined;
+      const source = resolve(pair.value);
+      if (!(isMap(source) || (isSeq(source) && source.items.every((item) => isMap(resolve(item)))))) badMerge = pair;
+      return undefined;
+    },
   });
   if (recursive) return at(recursive, `YAML: alias *${recursive.source} is inside the node it names, which would make the data endless`);
+  if (badMerge) return at(badMerge.key as Node, 'YAML: a merge key (<<) takes a map, an alias of one, or a list of them');
   try {
-    return { value: document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+    const value: unknown = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    return { value: firstAlias === undefined ? value : unshared(value) };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     if (/alias count/i.test(reason)) {
@@ -90,6 +158,19 @@ export function documentValue(source: SourceFile): { value: unknown } | { proble
     }
     return at(firstAlias, `YAML: ${reason}`);
   }
+}
+
+/**
+ * The data as a tree: yaml gives an alias the very object of its anchor, so two providers written
+ * `pricing: *p` would share one map, and an override of one provider's margin would change the other's.
+ */
+function unshared(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(unshared);
+  if (typeof value !== 'object' || value === null) return value;
+  const copy: Record<string, unknown> = {};
+  // Defined rather than assigned, so that a key `__proto__` stays a key of the data.
+  for (const [key, item] of Object.entries(value)) Object.defineProperty(copy, key, { value: unshared(item), writable: true, enumerable: true, configurable: true });
+  return copy;
 }
 
 /** The offset of the first tab in a line's indentation, up to the line holding `offset`. */
@@ -100,12 +181,8 @@ function tabIndentBefore(text: string, offset: number): number | undefined {
   return undefined;
 }
 
-function yamlMessage(error: YAMLError, text: string, path: Path): string {
+function yamlMessage(error: YAMLError): string {
   switch (error.code) {
-    case 'DUPLICATE_KEY': {
-      const key = path[path.length - 1] ?? text.slice(error.pos[0]).split(/[:\n]/)[0]!.trim();
-      return `duplicate key '${key}'; each key may appear once in a map`;
-    }
     case 'TAB_AS_INDENT':
       return 'tabs are not allowed as indentation; indent with spaces';
     case 'MULTIPLE_DOCS':
@@ -123,19 +200,13 @@ export function pathAt(document: Document, offset: number): (string | number)[] 
   let node: unknown = document.contents;
   for (;;) {
     if (isMap(node)) {
-      const pair = node.items.find((item) => {
-        const start = rangeOf(item.key)?.[0];
-        const end = rangeOf(item.value)?.[2] ?? rangeOf(item.key)?.[2];
-        return start !== undefined && end !== undefined && start <= offset && offset < end;
-      });
-      if (!pair) return path;
+      const index = itemAt(node.items, offset, (item) => [rangeOf(item.key)?.[0], rangeOf(item.value)?.[2] ?? rangeOf(item.key)?.[2]]);
+      if (index < 0) return path;
+      const pair = node.items[index]!;
       path.push(keyOf(pair.key));
       node = pair.value;
     } else if (isSeq(node)) {
-      const index = node.items.findIndex((item) => {
-        const range = rangeOf(item);
-        return range !== undefined && range[0] <= offset && offset < range[2];
-      });
+      const index = itemAt(node.items, offset, (item) => [rangeOf(item)?.[0], rangeOf(item)?.[2]]);
       if (index < 0) return path;
       path.push(index);
       node = node.items[index];
@@ -143,6 +214,29 @@ export function pathAt(document: Document, offset: number): (string | number)[] 
       return path;
     }
   }
+}
+
+/**
+ * The index of the first item whose [start, end) holds `offset`, or -1. Items come in the order they were
+ * written, so a binary search finds it (a file with thousands of warnings locates each in log time); an
+ * item without a range falls back to a scan.
+ */
+function itemAt<T>(items: readonly T[], offset: number, span: (item: T) => [number | undefined, number | undefined]): number {
+  const holds = (item: T): boolean => {
+    const [start, end] = span(item);
+    return start !== undefined && end !== undefined && start <= offset && offset < end;
+  };
+  let low = 0;
+  let high = items.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const [start] = span(items[middle]!);
+    if (start === undefined) return items.findIndex(holds);
+    if (start <= offset) low = middle + 1;
+    else high = middle - 1;
+  }
+  // `high` is the last item starting at or before `offset`: items do not overlap, so no other can hold it.
+  return high >= 0 && holds(items[high]!) ? high : -1;
 }
 
 function rangeOf(node: unknown): [number, number, number] | undefined {
@@ -154,6 +248,7 @@ function rangeOf(node: unknown): [number, number, number] | undefined {
 }
 
 function keyOf(key: unknown): string {
+  if (isMergeKey(key)) return '<<';
   if (isScalar(key)) return String(key.value);
   return String(key);
 }
@@ -161,7 +256,8 @@ function keyOf(key: unknown): string {
 /**
  * The position of the node at `path` in a document, or of its deepest existing ancestor (so a missing
  * key points at the map that lacks it). With `key`, the last segment's map key is located instead of its
- * value: that is where an unknown key was written. An empty value (`name:`) is located at its key.
+ * value: that is where an unknown key was written. An empty value (`name:`) is located at its key. A
+ * value a map has through a merge key (`<<: *anchor`) is located where the anchored map wrote it.
  */
 export function locate(document: Document, lineCounter: LineCounter, path: Path, options: { key?: boolean } = {}): Position {
   let node: unknown = document.contents;
@@ -170,7 +266,7 @@ export function locate(document: Document, lineCounter: LineCounter, path: Path,
     const segment = path[i]!;
     if (isAlias(node)) node = node.resolve(document);
     if (isMap(node)) {
-      const pair = pairOf(node, segment);
+      const pair = pairOf(document, node, segment);
       if (!pair) break;
       if ((options.key && i === path.length - 1) || isEmpty(pair.value)) {
         found = pair.key;
@@ -190,18 +286,33 @@ export function locate(document: Document, lineCounter: LineCounter, path: Path,
 // A map's pairs by key, built once per map: a file with thousands of problems locates each in constant time per level.
 const pairsByKey = new WeakMap<YAMLMap, Map<string, Pair>>();
 
-/** The first pair of `map` whose key is `segment`. */
-function pairOf(map: YAMLMap, segment: string | number): Pair | undefined {
+/** The pair of `map` whose key is `segment`, as the data has it: the first written in the map, else the first its merge keys bring. */
+function pairOf(document: Document, map: YAMLMap, segment: string | number): Pair | undefined {
+  return pairsOf(document, map).get(String(segment));
+}
+
+function pairsOf(document: Document, map: YAMLMap): Map<string, Pair> {
   let pairs = pairsByKey.get(map);
-  if (pairs === undefined) {
-    pairs = new Map();
-    for (const item of map.items) {
-      const key = isPair(item) ? String(keyOf(item.key)) : undefined;
-      if (key !== undefined && !pairs.has(key)) pairs.set(key, item);
-    }
-    pairsByKey.set(map, pairs);
+  if (pairs !== undefined) return pairs;
+  pairs = new Map();
+  // Set before the merges are followed, so that a map merged into itself ends rather than recursing.
+  pairsByKey.set(map, pairs);
+  const merged: unknown[] = [];
+  for (const item of map.items) {
+    if (!isPair(item)) continue;
+    if (isMergeKey(item.key)) merged.push(item.value);
+    else if (!pairs.has(keyOf(item.key))) pairs.set(keyOf(item.key), item);
   }
-  return pairs.get(String(segment));
+  // A key written in the map wins over a merged one, and an earlier merge source over a later one (as yaml merges them).
+  const resolve = (node: unknown): unknown => (isAlias(node) ? node.resolve(document) : node);
+  for (const value of merged) {
+    const source = resolve(value);
+    for (const from of isSeq(source) ? source.items.map(resolve) : [source]) {
+      if (!isMap(from)) continue;
+      for (const [key, pair] of pairsOf(document, from)) if (!pairs.has(key)) pairs.set(key, pair);
+    }
+  }
+  return pairs;
 }
 
 /** A value left empty (`name:`), which has no position of its own. */
@@ -226,7 +337,7 @@ export function nodeAt(document: Document, path: Path): unknown {
   for (const segment of path) {
     if (isAlias(node)) node = node.resolve(document);
     if (isMap(node)) {
-      const pair = pairOf(node, segment);
+      const pair = pairOf(document, node, segment);
       if (!pair) return undefined;
       node = pair.value;
     } else if (isSeq(node) && typeof segment === 'number') {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -6,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import pl from 'nodejs-polars';
 import { uncertainParameters } from '../support/scenarios.js';
-import { bin, computerace } from '../support/cli.js';
+import { computerace } from '../support/cli.js';
+import { meanAndInterval, unitOf } from '../../src/io/vocabulary.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const scenario = join(root, 'scenarios', 'openai-multicloud-2025.yaml');
@@ -24,13 +24,25 @@ describe('computerace run', () => {
     const { status, stdout, stderr } = computerace('run', scenario, '--runs', '12', '--seed', '7', '--out', out, '--workers', '2');
     expect(stderr).toBe('');
     expect(status).toBe(0);
-    expect(stdout).toMatch(/openai shortfall\s+\d+\.\d%\s+\[\d+\.\d%, \d+\.\d%\]/);
-    expect(stdout).toContain('P(shortfall > 10% in some year)');
+    // The horizon first, then each figure in its unit, one name per unit.
+    expect(stdout.split('\n')[1]).toBe('horizon 2025-01-01 to 2030-12-31 (6 years); every figure is over the horizon, as the mean over runs [95% CI]');
+    expect(stdout).toMatch(/openai shortfall\s+% of demand\s+\d+\.\d \[\d+\.\d, \d+\.\d\]/);
+    expect(stdout).toMatch(/openai spend\s+bn USD\s+\d+\.\d \[\d+\.\d, \d+\.\d\]/);
+    expect(stdout).toMatch(/openai price paid\s+USD per H100e-hour\s+\d+\.\d\d \[\d+\.\d\d, \d+\.\d\d\]/);
+    expect(stdout).toMatch(/spot price\s+USD per H100e-hour\s+\d+\.\d\d/);
+    expect(stdout).toMatch(/^P\(shortfall > 10% in some year\)\s+unit\s+baseline$/m);
+    expect(stdout).toMatch(/^openai\s+% of runs\s+\d+\.\d \[\d+\.\d, \d+\.\d\]$/m);
     // Tender figures, for the labs and figures that have them: Anthropic tenders with no incumbent.
-    expect(stdout).toMatch(/openai tender price \(USD\/h\)\s+\d+\.\d\d \[\d+\.\d\d, \d+\.\d\d\]/);
-    expect(stdout).toMatch(/openai incumbent's share of blocks\s+\d+\.\d%/);
-    expect(stdout).toMatch(/anthropic bids per tender\s+\d+\.\d\d/);
+    expect(stdout).toMatch(/openai tender price\s+USD per H100e-hour\s+\d+\.\d\d \[\d+\.\d\d, \d+\.\d\d\]/);
+    expect(stdout).toMatch(/openai incumbent's share of blocks\s+% of volume won\s+\d+\.\d/);
+    expect(stdout).toMatch(/anthropic bids per tender\s+bids\s+\d+\.\d\d/);
     expect(stdout).not.toContain("anthropic incumbent's share");
+    // Each figure shown is defined in one line, once.
+    expect(stdout).toContain("\nwhere:\n  shortfall: demand no provider served, as a share of the lab's demand over the horizon");
+    for (const term of ['spend', 'price paid', 'spot price', 'contract price', 'tender price', 'bids per tender', "incumbent's share of blocks", 'P(shortfall > 10% in some year)', 'mean [95% CI]']) {
+      expect(stdout.match(new RegExp(`^  ${term.replace(/[()[\]]/g, '\\$&')}: `, 'gm')), term).toHaveLength(1);
+    }
+    expect(stdout).not.toMatch(/USD\/h|USD bn|GPU-h/);
     // --timeseries summary (the default): the market's and the labs' monthly tables, not the providers' or suppliers'.
     expect(readdirSync(out).sort()).toEqual(['bids.arrow', 'events.arrow', 'labs.arrow', 'manifest.json', 'market.arrow', 'runs.arrow', 'summary.json', 'tenders.arrow']);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
@@ -50,6 +62,26 @@ describe('computerace run', () => {
     expect(stdout).toContain('paired differences against');
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(summary.variants).toHaveLength(2);
+    // Differences of shares are percentage points, signed, in the summary's own numbers.
+    const [, second] = summary.variants as string[];
+    const difference = summary.differences[second!]['labs.openai.shortfallShare'] as { mean: number; ci95: [number, number] };
+    const expected = meanAndInterval(unitOf('labs.openai.shortfallShare'), difference.mean, difference.ci95[0], difference.ci95[1], true);
+    expect(expected).toMatch(/^(\+|-)?\d+\.\d \[-?\d+\.\d, -?\d+\.\d\]$/);
+    const line = stdout.split('\n').reverse().find((text) => text.startsWith('openai shortfall'));
+    expect(line).toMatch(new RegExp(`^openai shortfall\\s+percentage points\\s+${expected.replace(/[+[\]]/g, '\\$&')}$`));
+    expect(stdout).toContain('  paired difference: a variant minus the baseline, run by run');
+  });
+
+  it('prints one replication with its horizon, its figures in the vocabulary\'s units, and what each means', () => {
+    const { status, stdout } = computerace('run', scenario, '--seed', '7', '--only-run', '3');
+    expect(status).toBe(0);
+    expect(stdout.split('\n')[0]).toBe('openai-multicloud-2025 (baseline): seed 7, run 3, 72 months, horizon 2025-01-01 to 2030-12-31 (6 years)');
+    expect(stdout).toContain('shortfall (% of demand)');
+    expect(stdout).toContain('spend (bn USD)');
+    expect(stdout).toContain('price paid (USD per H100e-hour)');
+    expect(stdout).toMatch(/^spot price \d+\.\d\d USD per H100e-hour, contract price \d+\.\d\d USD per H100e-hour$/m);
+    expect(stdout).toMatch(/^  worst-year shortfall: the largest shortfall of any calendar year/m);
+    expect(stdout).not.toMatch(/USD\/h|USD bn/);
   });
 
   it('runs one replication with --only-run, the same as that run in a batch', () => {
@@ -95,21 +127,6 @@ describe('computerace run', () => {
     const outside = computerace('run', scenario, '--seed', '3', '--design', 'lhs', '--runs', '30', '--only-run', '30');
     expect(outside.status).toBe(2);
     expect(outside.stderr).toMatch(/--only-run 30 is not a run of a 30-run --design lhs batch/);
-  });
-
-  it('stops on Ctrl-C (SIGINT) with exit code 130, leaving no partial file', async () => {
-    const out = join(temp, 'interrupted');
-    const child = spawn(process.execPath, [bin, 'run', scenario, '--runs', '20000', '--out', out, '--workers', '1', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const deadline = Date.now() + 30_000;
-    // Interrupt once the batch is writing.
-    while (!(existsSync(out) && readdirSync(out).some((name) => name.endsWith('.partial'))) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-    child.kill('SIGINT');
-    expect(await exited).toBe(130);
-    expect(stderr).toMatch(/^computerace: interrupted: no file in .* was left half-written\n$/);
-    expect(readdirSync(out)).toEqual([]);
   });
 
   it('runs a Saltelli design with --design sobol, recording it in the manifest', () => {

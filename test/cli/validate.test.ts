@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -82,6 +82,60 @@ describe('computerace validate', () => {
     const { status, stderr } = computerace('validate');
     expect(status).toBe(2);
     expect(stderr).toMatch(/^computerace: missing required argument 'files'/);
+  });
+});
+
+describe('computerace validate on files that are not scenarios', () => {
+  /** As `computerace`, but ended after 30 s: a command that blocks on a FIFO must fail the test, not hang it. */
+  function bounded(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+    const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: dir, timeout: 30_000 });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  }
+
+  it('refuses a FIFO and devices as one line each, exit 2, without blocking or reading them', () => {
+    // Was: /dev/zero grew the process to 16 GB; /dev/urandom and a FIFO never returned.
+    execFileSync('mkfifo', [join(dir, 'pipe.yaml')]);
+    const { status, stdout, stderr } = bounded('validate', 'pipe.yaml', '/dev/zero', '/dev/urandom');
+    expect(status).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(
+      [
+        'pipe.yaml:1:1: (root): is a FIFO (named pipe), not a regular file',
+        '/dev/zero:1:1: (root): is a character device, not a regular file',
+        '/dev/urandom:1:1: (root): is a character device, not a regular file',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('never prints what a file named by extends holds', () => {
+    // Was: `extends: /etc/shadow` printed its lines (password hashes) as unknown keys, `/proc/self/environ` the environment.
+    writeFileSync(join(dir, 'shadow.txt'), 'root:$6$s4lt$hunter2hash:19000:0:99999:7:::\n');
+    writeFileSync(join(dir, 'shadow.yaml'), 'root:$6$s4lt$hunter2hash:19000:0:99999:7:::\ndaemon: hunter2\n');
+    writeFileSync(join(dir, 'leaky.yaml'), `extends: [good.yaml, /proc/self/environ, /etc/shadow, shadow.txt, shadow.yaml]\nname: leaky\n`);
+    const { status, stdout, stderr } = bounded('validate', 'leaky.yaml');
+    expect(status).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(
+      [
+        "leaky.yaml:1:22: extends[1]: cannot extend '/proc/self/environ': a scenario file's name ends in .yaml, .yml or .json",
+        "leaky.yaml:1:42: extends[2]: cannot extend '/etc/shadow': a scenario file's name ends in .yaml, .yml or .json",
+        "leaky.yaml:1:55: extends[3]: cannot extend 'shadow.txt': a scenario file's name ends in .yaml, .yml or .json",
+        "leaky.yaml:1:67: extends[4]: cannot extend 'shadow.yaml': not a scenario file (none of its top-level keys is a scenario field)",
+        '',
+      ].join('\n'),
+    );
+    expect(stderr).not.toMatch(/hunter2|PATH=|HOME=/);
+  });
+
+  it('prints the first 50 problems of a file with thousands, then how many more', () => {
+    writeFileSync(join(dir, 'junk.yaml'), `${GOOD}${Array.from({ length: 3000 }, (_, i) => `junk${i}: ${i}`).join('\n')}\n`);
+    const { status, stderr } = bounded('validate', 'junk.yaml');
+    expect(status).toBe(2);
+    const lines = stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(51);
+    expect(lines[0]).toMatch(/^junk\.yaml:22:1: junk0: 'junk0' is not a field of \(root\)/);
+    expect(lines[50]).toBe('and 2,950 more problems');
   });
 });
 

@@ -1,5 +1,5 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tableFromIPC } from 'apache-arrow';
@@ -124,7 +124,7 @@ describe('a Monte Carlo batch', () => {
   it('records its provenance in the manifest and in every Arrow file\'s schema metadata', () => {
     const manifest = JSON.parse(readFileSync(join(dirs.two!, 'manifest.json'), 'utf8'));
     const loaded = loadScenario(SCENARIO);
-    expect(manifest).toMatchObject({ seed: '42', runs: RUNS, runsDone: RUNS, variants: ['baseline'], workers: 2, scenarioHash: loaded.hash, timeseries: 'all' });
+    expect(manifest).toMatchObject({ seed: '42', runs: RUNS, runsDone: RUNS, variants: ['baseline'], workers: Math.min(2, availableParallelism()), scenarioHash: loaded.hash, timeseries: 'all' });
     expect(manifest.scenario).toEqual(loaded.resolved);
     expect(Date.parse(manifest.finishedAt)).toBeGreaterThanOrEqual(Date.parse(manifest.startedAt));
     for (const file of FILES) {

@@ -57,6 +57,14 @@ describe('an output folder', () => {
     expect(statSync(fresh).isDirectory()).toBe(true);
   });
 
+  it('under /proc, where Node 20\'s recursive mkdir never returns, is refused at once', async () => {
+    await expect(prepareOutputDirectory('/proc/computerace/out')).rejects.toThrow(/cannot write to output directory '\/proc\/computerace\/out': /);
+    // Made in a race by another process (two shards' common parent) is no failure.
+    const shared = join(root, 'shared', 'a');
+    await Promise.all([prepareOutputDirectory(join(shared, 'x')), prepareOutputDirectory(join(shared, 'y'))].map(async (lock) => (await lock).release()));
+    expect(statSync(join(shared, 'y')).isDirectory()).toBe(true);
+  }, 10_000);
+
   const foreign: [string, () => string, RegExp][] = [
     ['a file computerace does not write', () => folder('notes', { 'notes.txt': 'mine' }), /'.*notes' holds 'notes\.txt', which computerace does not write: give --out a new or empty folder, or one a batch wrote$/],
     ['a JSON scenario saved as manifest.json', () => folder('scenario', { 'manifest.json': JSON.stringify({ name: 'mine', start: '2025-01-01', end: '2026-12-31', labs: [] }) }), /scenario[/\\]manifest\.json: not a manifest computerace wrote \(no 'engineVersion' text\)$/],

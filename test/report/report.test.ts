@@ -19,6 +19,9 @@ import { readRunsColumns } from '../../src/report/runs.js';
 import { readShocks } from '../../src/report/shocks.js';
 import { sobolRows } from '../../src/report/sobol-section.js';
 import { sobolIndices } from '../../src/experiment/sobol.js';
+import { variantColour } from '../../src/report/charts.js';
+import { differenceWithUnit, figureLabel, figureOf as figureOfColumn, formatIn, unitOf, withUnit } from '../../src/io/vocabulary.js';
+import { escapeHtml as escaped } from '../../src/report/html.js';
 import { uncertainParameters } from '../support/scenarios.js';
 
 const SCENARIOS = fileURLToPath(new URL('../../scenarios/', import.meta.url));
@@ -46,7 +49,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('computerace report', () => {
-  it('draws every chart of a batch with variants and every actor series into one page with no script and no link out', async () => {
+  it('draws every chart of a batch with variants and every actor series into one page with no link out and no script but its own', async () => {
     const outcome = await writeReport(compared);
     expect(outcome.path).toBe(join(compared, 'report.html'));
     const html = readFileSync(outcome.path, 'utf8');
@@ -62,7 +65,11 @@ describe('computerace report', () => {
     const expected = [
       ...FAN_CHARTS.map((chart) => chart.name),
       ...had.map((metric) => `histogram:${metric}`),
-      'forest',
+      // A forest plot per unit of difference: shares in points, prices, money, bids (the shocks, alike on common random numbers, have none).
+      'forest:percentage-points',
+      'forest:usd-per-h100e-hour',
+      'forest:bn-usd',
+      'forest:bids',
       'tornado:labs.openai.shortfallShare',
       'tornado:market.avgContractPriceUsdPerGpuHour',
       'shock-timeline',
@@ -71,8 +78,10 @@ describe('computerace report', () => {
       expect(outcome.charts).toContain(name);
       expect(html).toMatch(new RegExp(`data-chart="${name.replace(/[.]/g, '\\.')}"><svg[^>]*>`));
     }
-    // Self-contained: nothing to fetch, nothing to run.
-    expect(html).not.toMatch(/<script|<link|<img|<iframe|\ssrc=|@import|url\((?!#)/i);
+    expect(outcome.charts).not.toContain('forest:shocks');
+    // Self-contained: nothing to fetch; the one script is inline (tooltips).
+    expect(html).not.toMatch(/<link|<img|<iframe|\ssrc=|@import|url\((?!#)/i);
+    expect(html.match(/<script\b[^>]*>/g)).toEqual(['<script>']);
     expect(html.match(/href="([^"]*)"/g)!.every((href) => href.startsWith('href="#'))).toBe(true);
     // The reader knows exactly what was run.
     expect(html).toContain(batch.scenario.hash);
@@ -132,7 +141,7 @@ describe('computerace report', () => {
     const { description } = await readManifest(compared);
     const metrics = keyMetrics(description);
     const runs = await readRunsColumns(compared, description.variants, metrics, 2 * RUNS);
-    const rows = pairedDifferences(runs, metrics, (metric) => metric);
+    const rows = pairedDifferences(runs, metrics);
     // A metric no run has (a lab without an incumbent has no incumbent's share) is NaN on both sides.
     const same = (a: number, b: number) => (Number.isNaN(b) ? expect(a).toBeNaN() : expect(a).toBeCloseTo(b, 9));
     for (const row of rows) {
@@ -254,6 +263,146 @@ describe('computerace report', () => {
     await expect(writeReport(join(root, 'nowhere'))).rejects.toThrow(/nowhere[/\\]manifest\.json: not found/);
     await expect(writeReport(compared, { out: join(root, 'no-such-dir', 'r.html') })).rejects.toThrow(/no-such-dir[/\\]r\.html: cannot write the report \(ENOENT\)/);
     expect(existsSync(join(root, 'no-such-dir'))).toBe(false);
+  });
+});
+
+describe('a report that tells the story', () => {
+  let html: string;
+  let charts: string[];
+  const figureOf = (name: string): string => {
+    const start = html.indexOf(`data-chart="${name}"`);
+    expect(start, name).toBeGreaterThan(0);
+    return html.slice(start, html.indexOf('</figure>', start));
+  };
+  /** The text of a piece of the page: tags dropped, entities read. */
+  const text = (part: string): string => part.replace(/<[^>]+>/g, '').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+
+  beforeAll(async () => {
+    const outcome = await writeReport(compared, { out: join(root, 'story.html') });
+    html = readFileSync(outcome.path, 'utf8');
+    charts = outcome.charts;
+  }, 120_000);
+
+  it('opens with the scenario\'s description and horizon, then the headline findings', async () => {
+    const manifest = await readManifest(compared);
+    const description = (manifest.scenario as { description: string }).description;
+    expect(text(html.slice(0, html.indexOf('</header>')))).toContain(description.trim());
+    expect(html).toContain('<b>Horizon 2025-01-01 to 2030-12-31 (6 years).</b>');
+    const sections = [...html.matchAll(/<section id="([^"]+)">/g)].map((match) => match[1]);
+    expect(sections[0]).toBe('findings');
+  });
+
+  it('names each variant\'s largest resolved differences from the baseline with their CIs, from the runs\' own numbers', () => {
+    const findings = html.slice(html.indexOf('<section id="findings">'), html.indexOf('</section>', html.indexOf('<section id="findings">')));
+    const metrics = keyMetrics(batch.description);
+    // How large a difference reads: relative to the baseline's mean, a share's against at least 5 points.
+    const size = (metric: string, mean: number) => Math.abs(mean) / Math.max(Math.abs(batch.summary.metrics.baseline![metric]!.mean), unitOf(metric).share ? 0.05 : 1e-12);
+    for (const variant of batch.summary.variants.slice(1)) {
+      const sentence = text(findings.match(new RegExp(`<li>Against the baseline, <b>${variant}</b> moves most (.*?)\\.</li>`))![1]!);
+      const differences = batch.summary.differences[variant]!;
+      const resolved = metrics.filter((metric) => metric !== 'market.shocks' && (differences[metric]!.ci95[0] > 0 || differences[metric]!.ci95[1] < 0));
+      const named = sentence.split(/; (?:and )?/).map((part) => {
+        const metric = metrics.find((candidate) => part.startsWith(`${figureLabel(candidate)}, `))!;
+        expect(metric, part).toBeDefined();
+        const d = differences[metric]!;
+        const unit = unitOf(metric);
+        expect(part).toBe(`${figureLabel(metric)}, ${differenceWithUnit(unit, d.mean)} [95% CI ${formatIn(unit, d.ci95[0])}, ${formatIn(unit, d.ci95[1])}] from ${withUnit(unit, batch.summary.metrics.baseline![metric]!.mean)}`);
+        return metric;
+      });
+      expect(named.length).toBe(Math.min(3, resolved.length));
+      // Largest first, and none left out larger than the last one named.
+      const sizes = named.map((metric) => size(metric, differences[metric]!.mean));
+      expect([...sizes].sort((a, b) => b - a)).toEqual(sizes);
+      for (const metric of resolved.filter((m) => !named.includes(m))) expect(size(metric, differences[metric]!.mean)).toBeLessThanOrEqual(sizes.at(-1)!);
+    }
+  });
+
+  it('names the riskiest lab and the most influential parameter in words', () => {
+    const risks = batch.summary.risks.baseline!;
+    const riskiest = Object.entries(risks).sort((a, b) => b[1].shortfallOver10PercentInAnyYear.p - a[1].shortfallOver10PercentInAnyYear.p || b[1].expectedShortfallShareWorst5Percent - a[1].expectedShortfallShareWorst5Percent)[0]!;
+    const p = riskiest[1].shortfallOver10PercentInAnyYear;
+    expect(html).toContain(`The riskiest lab in the baseline is <b>${riskiest[0]}</b>: in ${(100 * p.p).toFixed(1)}% of runs [95% CI ${(100 * p.ci95[0]).toFixed(1)}, ${(100 * p.ci95[1]).toFixed(1)}]`);
+    const influential = html.match(/The most influential uncertain parameter is <b>([^<]+)<\/b>, first for (\d+) of the (\d+) outcomes ranked/)!;
+    expect(influential[1]).toMatch(/^[a-z0-9-]+( shock)?: [a-z0-9 ]+ \([^)]+\)$/);
+    expect(Number(influential[3])).toBe(2 * batch.description.labs.length + 2);
+    // No raw parameter path in the findings or on the tornado charts.
+    const findings = html.slice(html.indexOf('<section id="findings">'), html.indexOf('<section id="results">'));
+    for (const parameter of batch.description.parameters) {
+      expect(findings).not.toContain(parameter);
+      expect(figureOf('tornado:labs.openai.shortfallShare')).not.toContain(`>${parameter}<`);
+    }
+    expect(figureOf('tornado:labs.openai.shortfallShare')).toContain('openai: demand growth (factor per year)');
+  });
+
+  it('defines every figure it shows in one line, with the unit it is shown in', () => {
+    const definitions = html.match(/<dl class="definitions">(.*?)<\/dl>/)![1]!;
+    for (const metric of keyMetrics(batch.description)) expect(definitions, metric).toContain(`<dt>${escaped(figureOfColumn(metric)!.label)} (${unitOf(metric).name})</dt>`);
+    expect(definitions).toContain('<dt>shortfall (% of demand)</dt><dd>demand no provider served, as a share of the lab&#39;s demand over the horizon');
+    expect(definitions).toContain('<dt>spend (bn USD)</dt><dd>the total paid for reserved contracts and spot compute over the horizon</dd>');
+  });
+
+  it('shows money in bn USD, prices per H100e-hour and differences in the metric\'s own unit, never a percentage of the baseline', () => {
+    expect(html).not.toMatch(/% of (the )?baseline|USD\/GPU|USD\/h\b|per GPU-hour|USD bn/);
+    const spend = figureOf('histogram:labs.openai.totalSpendUsd');
+    expect(spend).toContain('>bn USD</text>');
+    // Axis labels are plain numbers of billions: no SI suffix like 605G.
+    const ticks = [...spend.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((match) => match[1]!);
+    expect(ticks.filter((tick) => /^-?[\d.,]+[kMGT]$/.test(tick))).toEqual([]);
+    expect(figureOf('forest:percentage-points')).toContain('>difference from baseline, percentage points</text>');
+    expect(figureOf('forest:usd-per-h100e-hour')).toContain('>difference from baseline, USD per H100e-hour</text>');
+    expect(figureOf('forest:bn-usd')).toContain('>difference from baseline, bn USD</text>');
+    expect(figureOf('fan-prices')).toContain('>USD per H100e-hour</text>');
+  });
+
+  it('marks the timeline\'s entries and dated shocks on the time charts, and draws demand beside the compute secured', async () => {
+    const manifest = await readManifest(compared);
+    const timeline = (manifest.scenario as { timeline: { date: string }[] }).timeline;
+    expect(timeline.length).toBeGreaterThan(0);
+    const rules = (chart: string) => [...figureOf(chart).matchAll(/class="mark-rule role-mark markers_timeline_marks"[^>]*>(.*?)<\/g>/g)].reduce((sum, group) => sum + (group[1]!.match(/<line/g) ?? []).length, 0);
+    // Every panel marks every entry of every variant, and the page lists them.
+    expect(html).toContain(`Dates marked on the time charts (`);
+    expect(rules('fan-lab-secured') % batch.description.labs.length).toBe(0);
+    expect(rules('fan-lab-secured')).toBeGreaterThanOrEqual(batch.description.labs.length * new Set(timeline.map((entry) => entry.date)).size);
+    expect(rules('fan-prices')).toBeGreaterThan(0);
+    expect(rules('shock-timeline')).toBeGreaterThan(0);
+    // Demand is the same in every variant here: one dashed line, in every lab's panel.
+    expect(figureOf('fan-lab-secured').match(/class="mark-line role-mark demand_marks"/g)).toHaveLength(batch.description.labs.length);
+  });
+
+  it('has no empty panel in its grids: a date axis under each panel and none elsewhere', () => {
+    const axes = (chart: string) => (figureOf(chart).match(/aria-label="X-axis/g) ?? []).length;
+    expect(axes('fan-provider-share')).toBe(batch.description.providers.length);
+    expect(axes('fan-provider-utilisation')).toBe(batch.description.providers.length);
+    expect(axes('fan-lab-secured')).toBe(batch.description.labs.length);
+  });
+
+  it('draws each variant in its own colour, with a legend in the colours drawn, and keeps overlapping bands apart', () => {
+    const fan = figureOf('fan-lab-secured');
+    const legend = [...fan.matchAll(/class="mark-symbol role-legend-symbol"[^>]*>(.*?)<\/g>/g)].flatMap((match) => [...match[1]!.matchAll(/stroke="([^"]+)"[^>]*opacity="([^"]+)"/g)].map((m) => [m[1], m[2]]));
+    expect(legend).toEqual(batch.summary.variants.map((_, v) => [variantColour(v), '1']));
+    batch.summary.variants.forEach((_, v) => {
+      const median = fan.match(new RegExp(`class="mark-line role-mark variant_${v}__median_marks"[^>]*><path[^>]*stroke="([^"]+)"`))![1];
+      expect(median).toBe(variantColour(v));
+      // With several variants, each middle band has an outline of its own colour.
+      const band = fan.match(new RegExp(`class="mark-area role-mark variant_${v}__band50_marks"[^>]*><path([^>]*)>`))![1]!;
+      expect(band).toContain(`stroke="${variantColour(v)}"`);
+      expect(band).toContain(`fill="${variantColour(v)}"`);
+    });
+    expect(new Set(batch.summary.variants.map((_, v) => variantColour(v))).size).toBe(batch.summary.variants.length);
+  });
+
+  it('gives every chart marks with a tooltip, and the page a toggle for each variant', () => {
+    for (const name of charts) {
+      const tips = [...figureOf(name).matchAll(/class="mark-[a-z]+ role-mark [^"]*(?:hover__|tip__)[^"]*"[^>]*>\s*<path aria-label="([^"]+)"/g)];
+      expect(tips.length, name).toBeGreaterThan(0);
+    }
+    const month = figureOf('fan-lab-secured').match(/aria-label="(openai, 2027-07[^"]*)"/)![1]!;
+    expect(month.split('|')).toHaveLength(1 + batch.summary.variants.length);
+    expect(month).toMatch(/\|baseline: median [\d.]+[kM]?; p25–p75 [\d.]+[kM]?–[\d.]+[kM]?; p5–p95 [\d.]+[kM]?–[\d.]+[kM]?; demand median [\d.]+[kM]?/);
+    for (const [v, variant] of batch.summary.variants.entries()) {
+      expect(html).toContain(`<input type="checkbox" id="show-variant-${v}" value="${variant}" checked>`);
+      expect(html).toContain(`body:has(#show-variant-${v}:not(:checked)) :is([class*="variant_${v}__"], [data-variant="${v}"]) { display: none; }`);
+    }
   });
 });
 

@@ -1,9 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadScenario, resolveSetPath } from '../../src/scenario/load.js';
-import { ScenarioError, formatPath, formatProblem } from '../../src/scenario/problems.js';
+import { MAX_PRINTED_PROBLEMS, ScenarioError, formatPath, formatProblem } from '../../src/scenario/problems.js';
+import { MAX_SCENARIO_FILE_BYTES } from '../../src/scenario/read.js';
 import { locate, parseSource } from '../../src/scenario/source.js';
 
 // A valid scenario; tests change single lines, so the line numbers in expected messages refer to this listing.
@@ -96,6 +98,16 @@ describe('problems', () => {
     const error = new ScenarioError([problem, { ...problem, line: 4 }]);
     expect(error.message).toBe('a.yaml:3:5: providers[0]: bad\na.yaml:4:5: providers[0]: bad');
     expect(error.problems).toHaveLength(2);
+  });
+
+  it('prints the first problems and counts the rest, keeping them all', () => {
+    const many = Array.from({ length: 9050 }, (_, i) => ({ file: 'a.yaml', line: i + 1, column: 1, path: `k${i}`, message: 'bad' }));
+    const lines = new ScenarioError(many).message.split('\n');
+    expect(lines).toHaveLength(MAX_PRINTED_PROBLEMS + 1);
+    expect(lines[MAX_PRINTED_PROBLEMS - 1]).toBe(`a.yaml:${MAX_PRINTED_PROBLEMS}:1: k${MAX_PRINTED_PROBLEMS - 1}: bad`);
+    expect(lines[MAX_PRINTED_PROBLEMS]).toBe(`and ${(9050 - MAX_PRINTED_PROBLEMS).toLocaleString('en-US')} more problems`);
+    expect(new ScenarioError(many).problems).toHaveLength(9050);
+    expect(new ScenarioError(many.slice(0, MAX_PRINTED_PROBLEMS + 1)).message.split('\n').at(-1)).toBe('and 1 more problem');
   });
 });
 
@@ -376,6 +388,41 @@ describe('loadScenario', () => {
     expect(attempt('empty.yaml')).toEqual(['empty.yaml:1:1: (root): the file is empty; a scenario is a map of fields (name, start, end, chips, suppliers, providers, labs, ...)']);
     writeFileSync(join(dir, 'list.yaml'), '- a\n- b\n');
     expect(attempt('list.yaml')).toEqual(['list.yaml:1:1: (root): a scenario is a map of fields (name, start, end, chips, ...), not a list']);
+    // What a file holds is named, not quoted.
+    writeFileSync(join(dir, 'text.yaml'), 'password hunter2\n');
+    expect(attempt('text.yaml')).toEqual(['text.yaml:1:1: (root): a scenario is a map of fields (name, start, end, chips, ...), not a string']);
+  });
+
+  it('reads only a regular file, so a FIFO or a device neither blocks nor fills memory', () => {
+    // Was: /dev/zero grew `validate` to 16 GB; /dev/urandom and a FIFO hung it.
+    const dir = join(root, `case-${++cases}`);
+    mkdirSync(dir);
+    execFileSync('mkfifo', [join(dir, 'pipe.yaml')]);
+    const attempt = (file: string): string[] => {
+      try {
+        loadScenario(file);
+        return [];
+      } catch (error) {
+        return (error as ScenarioError).problems.map((problem) => formatProblem(problem).replaceAll(`${dir}/`, ''));
+      }
+    };
+    expect(attempt(join(dir, 'pipe.yaml'))).toEqual(['pipe.yaml:1:1: (root): is a FIFO (named pipe), not a regular file']);
+    expect(attempt('/dev/zero')).toEqual(['/dev/zero:1:1: (root): is a character device, not a regular file']);
+    expect(attempt('/dev/urandom')).toEqual(['/dev/urandom:1:1: (root): is a character device, not a regular file']);
+  });
+
+  it(`refuses a file larger than ${MAX_SCENARIO_FILE_BYTES / (1024 * 1024)} MB without reading it`, () => {
+    const dir = join(root, `case-${++cases}`);
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'huge.yaml'), 'name: x\n');
+    // Sparse: the size is what is checked, before any byte is read.
+    truncateSync(join(dir, 'huge.yaml'), MAX_SCENARIO_FILE_BYTES + 1);
+    try {
+      loadScenario(join(dir, 'huge.yaml'));
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ScenarioError).message).toBe(`${dir}/huge.yaml:1:1: (root): is larger than 10 MB, the most a scenario file may hold`);
+    }
   });
 });
 
@@ -454,7 +501,116 @@ describe('extends', () => {
     expect(problems({ 'a.yaml': 'name: a\nextends: { file: b.yaml }\n' })).toEqual(['a.yaml:2:10: extends: expected a file path or a list of file paths, got a map']);
   });
 
-  it('reports YAML errors in a base file in that file', () => {
-    expect(problems({ 'a.yaml': 'extends: b.yaml\n', 'b.yaml': 'name: a\nname: b\n' })).toEqual(["b.yaml:2:1: name: duplicate key 'name'; each key may appear once in a map"]);
+  it('names only scenario files: a path without .yaml, .yml or .json is refused before it is read', () => {
+    // Was: `extends: /etc/shadow` printed the file's lines as unknown keys, `/proc/self/environ` the environment.
+    const secrets = 'password: hunter2\napi_key: sk-live-0123456789\n';
+    for (const target of ['/etc/shadow', '/proc/self/environ', '/dev/zero', 'secrets.txt', 'secrets']) {
+      const found = problems({ 'a.yaml': `name: a\nextends: ${target}\n`, 'secrets.txt': secrets, secrets });
+      expect(found).toEqual([`a.yaml:2:10: extends: cannot extend '${target}': a scenario file's name ends in .yaml, .yml or .json`]);
+    }
+  });
+
+  it('refuses a base that is not a map of scenario fields, quoting nothing from it', () => {
+    const refused = (text: string): string[] => problems({ 'a.yaml': 'name: a\nextends: [b.yaml]\n', 'b.yaml': text });
+    const at = "a.yaml:2:11: extends[0]: cannot extend 'b.yaml': not a scenario file";
+    expect(refused('root:$6$s4lt$hunter2hash:19000:0:99999:7:::\nbin:*:19000:0:99999:7:::\n')).toEqual([`${at} (none of its top-level keys is a scenario field)`]);
+    expect(refused('password: hunter2\napi_key: sk-live-0123456789\n')).toEqual([`${at} (none of its top-level keys is a scenario field)`]);
+    expect(refused('hunter2 sk-live-0123456789\n')).toEqual([`${at} (it holds a string, not a map of scenario fields)`]);
+    expect(refused('- hunter2\n- sk-live-0123456789\n')).toEqual([`${at} (it holds a list, not a map of scenario fields)`]);
+    expect(refused('# nothing\n')).toEqual([`${at} (it is empty)`]);
+    expect(refused('password: hunter2\n  api_key: [sk-live-0123456789\n')).toEqual([
+      `${at} (a YAML error at line 1, column 11: block as implicit key; validate it on its own to see it)`,
+    ]);
+    // A map with scenario fields is a scenario file: its own mistakes are reported in it, at the offending key.
+    expect(problems({ 'a.yaml': `extends: b.yaml\n${scenario()}`, 'b.yaml': 'name: b\npassword: hunter2\n' })).toEqual([
+      "b.yaml:2:1: password: 'password' is not a field of (root) (fields: $schema, extends, name, description, start, end, chips, suppliers, providers, labs, contracts, timeline, shocks, market, outputs, variants, targets)",
+    ]);
+  });
+
+  it('refuses a base that is a FIFO, a device or too large, without reading it', () => {
+    const dir = join(root, `case-${++cases}`);
+    mkdirSync(dir);
+    execFileSync('mkfifo', [join(dir, 'pipe.yaml')]);
+    symlinkSync('/dev/zero', join(dir, 'zero.yaml'));
+    symlinkSync('/dev/urandom', join(dir, 'random.json'));
+    writeFileSync(join(dir, 'huge.yml'), '');
+    truncateSync(join(dir, 'huge.yml'), MAX_SCENARIO_FILE_BYTES + 1);
+    writeFileSync(join(dir, 'a.yaml'), 'name: a\nextends: [pipe.yaml, zero.yaml, random.json, huge.yml]\n');
+    try {
+      loadScenario(join(dir, 'a.yaml'));
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ScenarioError).problems.map((problem) => formatProblem(problem).replaceAll(`${dir}/`, ''))).toEqual([
+        "a.yaml:2:11: extends[0]: cannot extend 'pipe.yaml': it is a FIFO (named pipe), not a regular file",
+        "a.yaml:2:22: extends[1]: cannot extend 'zero.yaml': it is a character device, not a regular file",
+        "a.yaml:2:33: extends[2]: cannot extend 'random.json': it is a character device, not a regular file",
+        "a.yaml:2:46: extends[3]: cannot extend 'huge.yml': it is larger than 10 MB, the most a scenario file may hold",
+      ]);
+    }
+  });
+
+  it('reads a link to /proc/self/environ as what it is, not a scenario, without printing the environment', () => {
+    const dir = join(root, `case-${++cases}`);
+    mkdirSync(dir);
+    symlinkSync('/proc/self/environ', join(dir, 'env.yaml'));
+    writeFileSync(join(dir, 'a.yaml'), 'name: a\nextends: env.yaml\n');
+    try {
+      loadScenario(join(dir, 'a.yaml'));
+      expect.unreachable();
+    } catch (error) {
+      const [problem, ...rest] = (error as ScenarioError).problems;
+      expect(rest).toEqual([]);
+      expect(problem).toMatchObject({ file: join(dir, 'a.yaml'), line: 2, column: 10, path: 'extends' });
+      // Where the first YAML error is, or what the file holds, in the tool's own words: nothing of `NAME=value`.
+      expect(problem!.message).toMatch(/^cannot extend '[^']*\/env\.yaml': not a scenario file \((a YAML error at line \d+, column \d+: [a-z ]+; validate it on its own to see it|it holds a string, not a map of scenario fields|none of its top-level keys is a scenario field|it is empty)\)$/);
+    }
+  });
+
+  it('reports a base with YAML errors at the extends that names it, with where the first error is but nothing quoted from it', () => {
+    expect(problems({ 'a.yaml': 'extends: b.yaml\n', 'b.yaml': 'name: a\nname: b\n' })).toEqual([
+      "a.yaml:1:10: extends: cannot extend 'b.yaml': not a scenario file (a YAML error at line 2, column 1: duplicate key; validate it on its own to see it)",
+    ]);
+  });
+});
+
+describe('YAML merge keys', () => {
+  // Several similar providers written once: the second merges the first's fields and overrides some.
+  const merged = scenario({ 12: '  - &cloud', 13: '    id: azure\n    fleet: { h100: 100000 }', 20: '  - <<: *cloud', 21: '    id: oracle', 25: null, 26: null, 27: null });
+
+  it('are accepted: a map gets the fields of the maps it merges, and its own win', () => {
+    const { dir, loaded } = load({ 'm.yaml': merged });
+    const [azure, oracle] = loaded.spec.providers;
+    expect(oracle).toEqual({ ...azure, id: 'oracle', powerMw: 50, powerBuildMwPerYear: 50, powerLeadTimeDays: 400 });
+    // A merged value is located where the anchored map wrote it; the map's own values where it wrote them.
+    expect(loaded.locate(['providers', 1, 'capexUsdPerYear'])).toEqual({ file: join(dir, 'm.yaml'), line: 18, column: 22 });
+    expect(loaded.locate(['providers', 1, 'powerMw'])).toEqual({ file: join(dir, 'm.yaml'), line: 23, column: 14 });
+  });
+
+  it('locate a problem in a merged value where it was written, for each map that has it', () => {
+    expect(problems({ 'm.yaml': merged.replace('margin: 0.4', 'margin: -0.4').replace('powerMw: 50', 'powerMw: -5') })).toEqual([
+      'm.yaml:20:42: providers[0].pricing.margin: expected a number >= 0, got -0.4',
+      'm.yaml:20:42: providers[1].pricing.margin: expected a number >= 0, got -0.4',
+      'm.yaml:23:14: providers[1].powerMw: expected a number >= 0, got -5',
+    ]);
+  });
+
+  it('report a merge of something other than a map', () => {
+    expect(problems({ 'm.yaml': merged.replace('<<: *cloud', '<<: 5') })).toEqual([
+      'm.yaml:21:5: providers[1]["<<"]: YAML: a merge key (<<) takes a map, an alias of one, or a list of them',
+    ]);
+  });
+
+  it('and aliases give each place its own copy: overriding one does not change the other', () => {
+    const shared = scenario({ 19: '    pricing: &price { policy: costPlus, margin: 0.4 }', 27: '    pricing: *price' });
+    const { loaded } = load({ 's.yaml': shared });
+    expect(loaded.spec.providers[1]!.pricing).toEqual({ policy: 'costPlus', margin: 0.4 });
+    const dir = join(root, `case-${++cases}`);
+    mkdirSync(dir);
+    writeFileSync(join(dir, 's.yaml'), shared);
+    const changed = loadScenario(join(dir, 's.yaml'), { set: ['providers.azure.pricing.margin=0.9'] });
+    expect(changed.spec.providers.map((provider) => provider.pricing)).toEqual([
+      { policy: 'costPlus', margin: 0.9 },
+      { policy: 'costPlus', margin: 0.4 },
+    ]);
   });
 });

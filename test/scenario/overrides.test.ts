@@ -222,6 +222,45 @@ describe('override paths', () => {
   });
 });
 
+describe('timeline entries with ids', () => {
+  // The shipped scenario's timeline, with ids on two of its five entries.
+  const withIds = (): string =>
+    plainText()
+      .replace('  - date: 2025-10-28\n', '  - id: rofr-removed\n    date: 2025-10-28\n')
+      .replace('  - date: 2025-11-03\n', '  - id: aws-added\n    date: 2025-11-03\n');
+
+  it('are addressed by id as well as by number, by --set and by variants', () => {
+    const file = write(withIds());
+    const { spec } = loadScenario(file, set('timeline.rofr-removed.date=2025-12-01', 'timeline.0.note=by number'));
+    expect(spec.timeline[2]).toMatchObject({ id: 'rofr-removed', date: '2025-12-01' });
+    expect(spec.timeline[0]!.note).toBe('by number');
+    const variant = write(`${withIds()}\nvariants:\n  later: { timeline.aws-added.date: 2026-03-01 }\n`);
+    const later = loadScenario(variant).variants.find((v) => v.name === 'later')!;
+    expect(later.spec.timeline[3]).toMatchObject({ id: 'aws-added', date: '2026-03-01' });
+  });
+
+  it('keep naming the same entry when another is written before it, where a number would not', () => {
+    // An entry added at the top moves every other down: timeline.2 now names a different entry, the id the same one.
+    const moved = write(withIds().replace('timeline:\n', 'timeline:\n  - { id: early, date: 2025-01-02, set: { labs.openai.procurement.maxShare: 0.9 } }\n'));
+    const { spec } = loadScenario(moved, set('timeline.rofr-removed.note=moved'));
+    expect(spec.timeline.find((entry) => entry.note === 'moved')).toMatchObject({ id: 'rofr-removed', date: '2025-10-28' });
+  });
+
+  it('refuse an id no entry has, naming those that exist', () => {
+    expect(problems(write(withIds()), set('timeline.rofr-remove.date=2025-12-01'))).toEqual([
+      "--set:1:1: timeline.rofr-remove.date: timeline is a list: expected an item number or the id of an item (rofr-removed, aws-added), got 'rofr-remove'; did you mean 'rofr-removed'?",
+    ]);
+    expect(problems(MULTICLOUD, set('timeline.rofr.date=2025-12-01'))).toEqual([
+      "--set:1:1: timeline.rofr.date: timeline is a list: expected an item number, got 'rofr'",
+    ]);
+  });
+
+  it('are unique in the timeline', () => {
+    const file = write(withIds().replace('id: aws-added', 'id: rofr-removed'), 'twice.yaml');
+    expect(problems(file, {})).toEqual(["twice.yaml:358:9: timeline[3].id: duplicate timeline entry id 'rofr-removed'; timeline[2] has it already"]);
+  });
+});
+
 /** The shipped multi-cloud scenario's text (line numbers in expectations refer to it). */
 function plainText(): string {
   return readFileSync(MULTICLOUD, 'utf8');

@@ -26,11 +26,32 @@ describe('sampling uncertain parameters', () => {
       try {
         return Number.isFinite(draw(run)) ? 'finite' : 'non-finite';
       } catch (error) {
-        expect((error as Error).message).toMatch(/^labs\.openai\.demand\.initialH100e: its distribution drew Infinity/);
+        expect((error as Error).message).toMatch(/^labs\.openai\.demand\.initialH100e: its distribution drew (Infinity|\S+, above the limit)/);
         return 'refused';
       }
     });
     expect(outcomes).toContain('refused');
     expect(outcomes).not.toContain('non-finite');
+  });
+
+  it("refuses a draw past its field's limit, naming the parameter and the limit, where validation saw only the distribution's median", () => {
+    // A median of 1e11 H100e is within the limit (1e12); a sigma of 3 reaches past it in about one run in five.
+    const spec = { lognormal: { median: 1e11, sigma: 3 } };
+    const outcomes = Array.from({ length: 40 }, (_, run) => {
+      try {
+        return new ParameterSampler(new RandomStreams(1, run)).value(spec, 'labs.openai.demand.initialH100e') <= 1e12 ? 'within' : 'past';
+      } catch (error) {
+        expect((error as Error).message).toMatch(/^labs\.openai\.demand\.initialH100e: its distribution drew \S+, above the limit: at most 1e12 H100e \(.+\); narrow the distribution$/);
+        return 'refused';
+      }
+    });
+    expect(outcomes).toContain('refused');
+    expect(outcomes).toContain('within');
+    expect(outcomes).not.toContain('past');
+  });
+
+  it('leaves a parameter whose field has no limit to its distribution', () => {
+    const value = new ParameterSampler(new RandomStreams(1, 0), () => 0.999999).value({ lognormal: { median: 1e12, sigma: 3 } }, 'providers.azure.pricing.params.anything');
+    expect(value).toBeGreaterThan(1e12);
   });
 });

@@ -1,0 +1,38 @@
+import { OutputError } from '../io/errors.js';
+import { readManifest } from '../io/manifest.js';
+import { provenanceOf } from '../io/outputs.js';
+import type { Manifest, Provenance } from '../io/outputs.js';
+import type { BatchOutcome } from './batch.js';
+import { Checkpoint } from './checkpoint.js';
+import type { CheckpointIdentity } from './checkpoint.js';
+import { batchDifference } from './differences.js';
+import { finishedBatch } from './records.js';
+
+/**
+ * What `--resume` does with an output folder: nothing, when it holds this batch finished; continue,
+ * when it holds this batch's checkpoint (or nothing); refuse, when it holds another batch's results
+ * or checkpoint, naming what differs (it would otherwise be replaced by a flag that promises to keep).
+ */
+
+/** This batch's outcome when `out` holds it finished; undefined when it is to run (from its checkpoint, if `out` has one); an OutputError when `out` holds another batch. */
+export async function resumeIn(out: string, identity: CheckpointIdentity, shard: Manifest['shard'], onMismatch: (problem: string) => void): Promise<BatchOutcome | undefined> {
+  const { provenance } = identity;
+  const finished = await finishedBatch(out, provenance, shard, onMismatch);
+  if (finished) return finished;
+  const saved = await Checkpoint.savedIdentity(out);
+  if (saved !== undefined) {
+    if (JSON.stringify(saved) === JSON.stringify(identity)) return undefined;
+    const difference = batchDifference(saved, identity) ?? 'recorded differently, by another version of computerace';
+    throw new OutputError(`'${out}' holds the checkpoint of another batch (${difference}): run without --resume to start this one afresh, or choose another --out`);
+  }
+  const manifest = await readManifest(out);
+  if (manifest !== undefined && !sameBatch(manifest, provenance, shard)) {
+    const difference = batchDifference({ provenance: provenanceOf(manifest), shard: manifest.shard }, { provenance, shard }) ?? 'recorded differently, by another version of computerace';
+    throw new OutputError(`'${out}' holds another batch (${difference}): run without --resume to replace it, or choose another --out`);
+  }
+  return undefined;
+}
+
+function sameBatch(manifest: Manifest, provenance: Provenance, shard: Manifest['shard']): boolean {
+  return JSON.stringify(provenanceOf(manifest)) === JSON.stringify(provenance) && JSON.stringify(manifest.shard) === JSON.stringify(shard);
+}

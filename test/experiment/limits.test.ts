@@ -1,0 +1,49 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runBatch } from '../../src/experiment/batch.js';
+import { checkRuns, MAX_RUNS, runsLimit } from '../../src/experiment/limits.js';
+import { latinHypercube, MAX_LATIN_HYPERCUBE_RUNS } from '../../src/experiment/lhs.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const scenario = join(root, 'scenarios', 'openai-multicloud-2025.yaml');
+
+describe('the runs a batch can have', () => {
+  const temp = mkdtempSync(join(tmpdir(), 'computerace-limits-'));
+  afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+  it('are those whose indices fit the int32 run column, and a Latin hypercube\'s 2^20', () => {
+    expect(MAX_RUNS).toBe(2 ** 31);
+    expect(runsLimit().max).toBe(MAX_RUNS);
+    expect(runsLimit('sobol').max).toBe(MAX_RUNS);
+    expect(runsLimit('lhs').max).toBe(MAX_LATIN_HYPERCUBE_RUNS);
+    // The hypercube's own limit is the one the batch checks.
+    expect(() => latinHypercube('1', runsLimit('lhs').max + 1)).toThrow(RangeError);
+    expect(() => checkRuns(MAX_RUNS)).not.toThrow();
+    expect(() => checkRuns(MAX_RUNS + 1)).toThrow(/at most 2147483648 runs per variant/);
+    expect(() => checkRuns(MAX_LATIN_HYPERCUBE_RUNS + 1, 'lhs')).toThrow(/at most 1048576 runs/);
+    expect(() => checkRuns(0)).toThrow(RangeError);
+    expect(() => checkRuns(1.5)).toThrow(RangeError);
+  });
+
+  it('are checked by runBatch before anything starts: no worker, no output directory', async () => {
+    const out = join(temp, 'too-many');
+    await expect(runBatch({ scenario, runs: 10_000_000_000, design: 'lhs', out })).rejects.toThrow(/1048576/);
+    await expect(runBatch({ scenario, runs: 3_000_000_000, out })).rejects.toThrow(/2147483648/);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('the worker threads of a batch', () => {
+  const temp = mkdtempSync(join(tmpdir(), 'computerace-workers-'));
+  afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+  it('are at most the available cores, whatever is asked, and the manifest says how many ran', async () => {
+    const out = join(temp, 'many');
+    await runBatch({ scenario, runs: 2, seed: 3, workers: 1000, timeseries: 'none', out });
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.workers).toBe(availableParallelism());
+  }, 60_000);
+});
