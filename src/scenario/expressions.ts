@@ -18,15 +18,15 @@
 //   5. constants: every part of the formula that reads no variable is computed once at load time and
 //      must be a finite real number (`1e400`, `9^9^9`, `1/0`, `sqrt(-1)` are errors in the file);
 //   6. at run time, evaluate() throws an ExpressionError for a result that is not a finite number.
-import { createRequire } from 'node:module';
-import type { MathJsInstance, MathNode } from 'mathjs';
+import type { MathNode } from 'mathjs';
+import math from 'mathjs/lib/browser/math.js';
 import { closest } from './suggest.js';
 
 // mathjs's own single-file build of the same version (its package exports it): the ES module entry is
 // hundreds of files, which took about 1 s to import in every worker thread of a batch, the bundle 0.1 s.
 // The bundle exports its default instance (mathjs's `create(all)`), not the factories: that instance,
-// loaded for this module alone, is the one restricted below.
-const math = createRequire(import.meta.url)('mathjs/lib/browser/math.js') as MathJsInstance;
+// loaded for this module alone, is the one restricted below. Imported (a CommonJS module's exports are
+// its default export), not required, so that a browser bundle of the engine takes the same file.
 const { isConditionalNode, isConstantNode, isFunctionNode, isOperatorNode, isParenthesisNode, isSymbolNode } = math;
 
 /** Longest formula accepted, in characters; real formulas are a line, and the cap bounds parsing work. */
