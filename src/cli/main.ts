@@ -9,6 +9,7 @@ import { addMergeCommand } from './merge.js';
 import { addSlurmCommand } from './slurm.js';
 import { addReportCommand } from './report.js';
 import { addBacktestCommand } from './backtest.js';
+import { addExploreCommand } from './explore.js';
 import { collect, integer, positiveInteger, positiveNumber } from './arguments.js';
 import { ScenarioError, formatProblem } from '../scenario/problems.js';
 import type { Problem } from '../scenario/problems.js';
@@ -74,6 +75,7 @@ export function buildProgram(): Command {
   addBacktestCommand(program);
   addResolveCommand(program);
   addInitCommand(program);
+  addExploreCommand(program);
 
   program
     .command('schema')

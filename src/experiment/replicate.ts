@@ -51,6 +51,18 @@ const KIND_OF_OUTPUT: Record<MonthlySeries, ActorKind> = { market: 'market', lab
 
 const NO_BLOCK: BlockSize = { rows: 0 };
 
+/**
+ * Sees each run of a block as its rows are appended, with at least the monthly series it asks for
+ * kept: for a caller that wants more of a run than the tables hold (the explore page's fan charts).
+ * Keeping more series changes no number of the run, so the tables are the same with or without one.
+ */
+export interface RunObserver {
+  /** The monthly series the observer reads. */
+  readonly keep: readonly MonthlySeries[];
+  /** Called with every run of the block, in (run, variant) order. */
+  see(runIndex: number, variant: number, result: RunResult): void;
+}
+
 /** Runs blocks of a batch's runs in this process. */
 export class Replicator {
   private readonly compiled: CompiledScenario[];
@@ -119,8 +131,8 @@ export class Replicator {
     return this.described;
   }
 
-  /** Runs `count` runs from `first`, every variant of each, and returns their rows. */
-  block(first: number, count: number): BlockOutput {
+  /** Runs `count` runs from `first`, every variant of each, and returns their rows; `observer` sees each run too. */
+  block(first: number, count: number, observer?: RunObserver): BlockOutput {
     const description = this.describe();
     const known = new Set(description.parameters);
     const done = count * this.compiled.length;
@@ -131,7 +143,7 @@ export class Replicator {
     // The runs table has one row per run and variant; the others are sized from the last block.
     const appenders = names.map((name) => APPENDER_OF[name](description, name === 'runs' ? { rows: done } : expected(this.lastBlock[name] ?? NO_BLOCK)));
     // The monthly series the timeseries table has; the runs spare building the others.
-    const keep = MONTHLY_SERIES.filter((series) => description.timeseriesKinds.includes(KIND_OF_OUTPUT[series]));
+    const keep = MONTHLY_SERIES.filter((series) => description.timeseriesKinds.includes(KIND_OF_OUTPUT[series]) || observer?.keep.includes(series));
     for (let runIndex = first; runIndex < first + count; runIndex++) {
       for (let variant = 0; variant < this.compiled.length; variant++) {
         const result = this.simulate(runIndex, variant, this.uniforms(runIndex), keep);
@@ -140,6 +152,7 @@ export class Replicator {
           if (!known.has(path)) throw new RunFailure(runIndex, this.plan.variants[variant]!.name, this.plan.seed, new Error(`parameter ${path} was not sampled in run 0, so the runs table has no column for it`));
         }
         for (const appender of appenders) appender.append(variant, result);
+        observer?.see(runIndex, variant, result);
       }
     }
     const tables = Object.fromEntries(names.map((name, t) => [name, appenders[t]!.finish()])) as BlockTables;
