@@ -9,6 +9,7 @@ import { DAYS_PER_YEAR, daysBetween } from './calendar.js';
 import { lookupPolicy } from './policies.js';
 import type { PricingPolicy } from './policies.js';
 import { PointTable } from './points.js';
+import * as libm from '../kernel/libm.js';
 
 /** Builds one run's actors from a compiled scenario, drawing its uncertain parameters. */
 
@@ -90,7 +91,7 @@ export function buildWorld(sim: Simulation, compiled: CompiledScenario, sampler:
     const growth = sampler.bounded(l.demand.growthPerYear, `${path}.demand.growthPerYear`, 0);
     const trend: Curve =
       l.demand.formula === undefined
-        ? (t) => initial * Math.pow(growth, t)
+        ? (t) => initial * libm.pow(growth, t)
         : scoped(compiled.formula(`labs[${i}].demand.formula`), { t: 0, year: 0, initial, growth });
     const p = l.procurement;
     const budget = stateValue(compiled, l.budgetUsdPerYear, `${path}.budgetUsdPerYear`, `labs[${i}].budgetUsdPerYear`, sampler, 0);
