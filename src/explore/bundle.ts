@@ -1,4 +1,5 @@
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { Plugin } from 'esbuild';
@@ -37,6 +38,14 @@ const nodeStubs: Plugin = {
   },
 };
 
+/** apache-arrow's builders test null values with a function made by `new Function`; the page's CSP forbids eval, so they take arrow-valid.ts. */
+const arrowWithoutEval: Plugin = {
+  name: 'arrow-without-eval',
+  setup(builder) {
+    builder.onResolve({ filter: /valid\.mjs$/ }, (args) => (/apache-arrow[\\/]builder[\\/]valid\.mjs$/.test(join(args.resolveDir, args.path)) ? { path: `${source}page/arrow-valid.ts` } : undefined));
+  },
+};
+
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 await build({
@@ -46,9 +55,10 @@ await build({
   format: 'iife',
   platform: 'browser',
   target: 'es2022',
-  minify: true,
+  // EXPLORE_MINIFY=0 keeps the bundles readable, for stack traces while debugging the page.
+  minify: process.env.EXPLORE_MINIFY !== '0',
   legalComments: 'eof',
-  plugins: [nodeStubs],
+  plugins: [nodeStubs, arrowWithoutEval],
   logLevel: 'warning',
 });
 for (const file of ['index.html', 'explore.css']) copyFileSync(`${source}page/${file}`, `${out}${file}`);

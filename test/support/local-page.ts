@@ -21,8 +21,9 @@ export async function openLocalPage(origin: string, options: { viewport?: { widt
   try {
     const context = await browser.newContext({ viewport: options.viewport ?? { width: 1440, height: 1000 }, acceptDownloads: true });
     const outside: string[] = [];
-    // Workers' requests go through the context too: anything not of the site is refused and recorded.
-    await context.route((url) => !url.href.startsWith(origin), (route) => {
+    // Workers' requests go through the context too: anything not of the site is refused and recorded
+    // (blob: and data: URLs are the page's own memory, a download of an export, say).
+    await context.route((url) => !url.href.startsWith(origin) && url.protocol !== 'blob:' && url.protocol !== 'data:', (route) => {
       outside.push(route.request().url());
       return route.abort('blockedbyclient');
     });

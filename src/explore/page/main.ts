@@ -303,7 +303,9 @@ function render(): void {
       series: providers.map((provider, i) => ({ label: provider, colour: PALETTE[i % PALETTE.length]!, outer: false, ...fan(layout.marketShare(provider)) })),
     },
   ];
-  byId('charts').replaceChildren(...charts.map(fanChart));
+  const chartsElement = byId('charts');
+  chartsElement.replaceChildren(...charts.map(fanChart));
+  chartsElement.dataset.generation = String(batch.generation);
   byId('metrics').replaceChildren(metricsTable(batch.description, summary, lab));
   drawDrillChoices(batch);
   const seconds = (ms: number | undefined): string => (ms === undefined ? '…' : `${(ms / 1000).toFixed(1)} s`);
