@@ -37,6 +37,8 @@ export interface Batch {
   /** Milliseconds since the generation started: to the first runs taken, and to the last. */
   firstMs?: number;
   doneMs?: number;
+  /** Milliseconds the workers spent running the blocks taken (summed over workers). */
+  workMs: number;
 }
 
 /** What the pool tells the page. */
@@ -164,6 +166,7 @@ export class Pool {
       stores: description.variants.map(() => new SeriesStore(layout)),
       blocks: [],
       done: 0,
+      workMs: 0,
     };
   }
 
@@ -188,6 +191,7 @@ export class Pool {
       batch.blocks.push(reply.runs);
       batch.stores.forEach((store, variant) => store.add(reply!.series, variant, reply!.count, variants));
       batch.done += reply.count;
+      batch.workMs += reply.milliseconds;
       taken = true;
     }
     if (!taken) return;

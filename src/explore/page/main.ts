@@ -39,7 +39,10 @@ interface PageConfig {
 }
 
 const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+/** The least time between two drawings as runs arrive; more when a drawing takes long (see scheduleRender). */
 const RENDER_EVERY_MS = 300;
+/** Drawing may take at most this share of the page's thread while runs arrive: the workers share its cores. */
+const RENDER_SHARE = 0.1;
 
 const config = JSON.parse(byId('explore-config').textContent ?? '{}') as PageConfig;
 const query = new URLSearchParams(location.search);
@@ -67,15 +70,21 @@ let controls: ControlsView | undefined;
 let editor: EditorView | undefined;
 let renderTimer: ReturnType<typeof setTimeout> | undefined;
 let lastRender = 0;
+/** How long the last drawing took, ms. */
+let renderCost = 0;
 
 const pool = new Pool(new URL('worker.js', location.href).href, workers, {
   progress(batch) {
     const first = state.batch !== batch;
     state.batch = batch;
     document.body.dataset.runsDone = String(batch.done);
+    // Milliseconds from the change to the first runs taken and to the last, for tests and benchmarks.
+    document.body.dataset.firstMs = String(Math.round(batch.firstMs ?? 0));
+    if (batch.doneMs !== undefined) document.body.dataset.doneMs = String(Math.round(batch.doneMs));
+    document.body.dataset.workMs = String(Math.round(batch.workMs));
     if (first) controls?.markUncertain(batch.description.parameters);
     if (batch.done >= batch.runs) setState('done');
-    // The first runs of a change are drawn at once; then at most every RENDER_EVERY_MS, and when all are done.
+    // The first runs of a change are drawn at once; then now and then (scheduleRender), and when all are done.
     scheduleRender(first || batch.done >= batch.runs);
   },
   problems(problems) {
@@ -135,7 +144,27 @@ function start(): void {
   byId('export-yaml').addEventListener('click', exportScenario);
   byId('export-arrow').addEventListener('click', exportRuns);
   byId('drill-show').addEventListener('click', () => void drill());
+  // The workers start on the file as loaded at once; this thread loads it meanwhile, for the controls.
+  startRuns({ files: config.files, edits: { texts: {}, sets: [] }, seed: state.seed, compare: state.compare });
   apply(true);
+}
+
+/** What the running batch runs, so that a change that changes nothing (a control set back, say) starts nothing. */
+let running = '';
+
+/** Runs these settings on the workers, unless they are what runs already. */
+function startRuns(settings: ExploreSettings): void {
+  const key = JSON.stringify({ edits: settings.edits, seed: settings.seed, compare: settings.compare, runs: state.runs });
+  if (key === running && document.body.dataset.state !== 'failed') return;
+  running = key;
+  state.batch = undefined;
+  state.summary = undefined;
+  const generation = pool.start(settings, state.runs);
+  document.body.dataset.generation = String(generation);
+  document.body.dataset.runsDone = '0';
+  document.body.dataset.changes = String(settings.edits.sets.length + Object.keys(settings.edits.texts).length);
+  setState('running');
+  byId('drill-result').replaceChildren();
 }
 
 /** Loads the scenario as edited and, when it is valid, runs it; with `rebuild`, draws the controls anew (the files' text changed). */
@@ -154,22 +183,20 @@ function apply(rebuild: boolean): void {
   if (timeline) state.sets.set('timeline', timeline);
   else state.sets.delete('timeline');
   const edits: Edits = { texts: { ...state.texts }, sets: [...state.sets.values()] };
-  const loaded = tryLoad(files, edits);
+  // Without overrides the scenario is the base just loaded.
+  const loaded = edits.sets.length === 0 ? { loaded: state.base } : tryLoad(files, edits);
   if ('problems' in loaded) {
     showProblems(loaded.problems);
     return;
   }
   clearProblems();
   state.edited = loaded.loaded;
-  const settings: ExploreSettings = { files, edits, seed: state.seed, compare: state.compare };
-  state.batch = undefined;
-  state.summary = undefined;
-  const generation = pool.start(settings, state.runs);
-  document.body.dataset.generation = String(generation);
-  document.body.dataset.runsDone = '0';
-  document.body.dataset.changes = String(edits.sets.length + Object.keys(edits.texts).length);
-  setState('running');
-  byId('drill-result').replaceChildren();
+  if (document.body.dataset.state === 'invalid') {
+    // Back to a valid scenario: the runs of these settings may be the ones shown already.
+    setState(state.batch && state.batch.done >= state.batch.runs ? 'done' : 'running');
+    scheduleRender(true);
+  }
+  startRuns({ files, edits, seed: state.seed, compare: state.compare });
 }
 
 function drawControls(base: LoadedScenario): void {
@@ -237,10 +264,13 @@ function scheduleRender(now: boolean): void {
     if (!now) return;
     clearTimeout(renderTimer);
   }
-  const wait = now ? 0 : Math.max(0, RENDER_EVERY_MS - (performance.now() - lastRender));
+  const every = Math.max(RENDER_EVERY_MS, renderCost / RENDER_SHARE);
+  const wait = now ? 0 : Math.max(0, every - (performance.now() - lastRender));
   renderTimer = setTimeout(() => {
     renderTimer = undefined;
+    const started = performance.now();
     render();
+    renderCost = performance.now() - started;
   }, wait);
 }
 
