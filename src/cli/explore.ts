@@ -35,7 +35,7 @@ export function addExploreCommand(program: Command): void {
         } catch (error) {
           throw new UsageError(`cannot write ${flags.out}: ${(error as Error).message}`);
         }
-        console.log(`wrote ${flags.out}/: index.html, page.js, worker.js, explore.css; serve the folder with any static web server (Web Workers do not start from file:// pages)`);
+        console.log(`wrote ${flags.out}/: index.html, boot.js, page.js, worker.js, explore.css; serve the folder with any static web server (Web Workers do not start from file:// pages)`);
         return;
       }
       let server;

@@ -32,6 +32,8 @@ export interface ReplicationPlan {
    * runs, or by a Saltelli design of `runs` runs over the parameters `describe()` finds (sobol.ts).
    */
   design?: { kind: 'independent' } | { kind: 'lhs'; runs: number } | { kind: 'sobol'; runs: number };
+  /** The tables blocks fill (default all; the runs table always): the explore page keeps only the runs table. */
+  tables?: readonly TableName[];
 }
 
 /** The tables' rows for a block of runs: every variant of each run, in (run, variant) order. */
@@ -139,7 +141,8 @@ export class Replicator {
     // The last block's sizes, plus a little, size this block's arrays: no growing as it fills, and
     // little spare room to allocate (a block's arrays are megabytes, moved to the writer and freed there).
     const expected = (last: BlockSize): BlockSize => ({ rows: last.rows * 1.05 * done + 8, textBytesPerRow: last.textBytesPerRow?.map((bytes) => bytes * 1.05) });
-    const names = TABLE_NAMES.filter((name) => name !== 'timeseries' || description.timeseriesKinds.length > 0);
+    const wanted = this.plan.tables ?? TABLE_NAMES;
+    const names = TABLE_NAMES.filter((name) => (name === 'runs' || wanted.includes(name)) && (name !== 'timeseries' || description.timeseriesKinds.length > 0));
     // The runs table has one row per run and variant; the others are sized from the last block.
     const appenders = names.map((name) => APPENDER_OF[name](description, name === 'runs' ? { rows: done } : expected(this.lastBlock[name] ?? NO_BLOCK)));
     // The monthly series the timeseries table has; the runs spare building the others.

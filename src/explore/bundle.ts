@@ -49,7 +49,7 @@ const arrowWithoutEval: Plugin = {
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 await build({
-  entryPoints: { page: `${source}page/main.ts`, worker: `${source}worker.ts` },
+  entryPoints: { boot: `${source}page/boot.ts`, page: `${source}page/main.ts`, worker: `${source}worker.ts` },
   outdir: out,
   bundle: true,
   format: 'iife',

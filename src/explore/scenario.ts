@@ -76,5 +76,6 @@ export function explorePlan(settings: ExploreSettings): { plan: ReplicationPlan;
   const variants = settings.compare
     ? [{ name: AS_LOADED, spec: loadEdited(settings.files).spec }, { name: EDITED, spec: edited.spec }]
     : [{ name: 'baseline', spec: edited.spec }];
-  return { plan: { variants, seed: settings.seed, timeseries: 'none', scenarioHash: edited.hash, design: { kind: 'independent' } }, edited };
+  // The page keeps the runs table only: a run's tenders and events are run again for the drill-down.
+  return { plan: { variants, seed: settings.seed, timeseries: 'none', scenarioHash: edited.hash, design: { kind: 'independent' }, tables: ['runs'] }, edited };
 }

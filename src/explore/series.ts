@@ -28,8 +28,10 @@ export class SeriesLayout {
   private readonly labIndex: Map<string, number>;
   private readonly providerIndex: Map<string, number>;
   private readonly providers: number;
+  private readonly providerIds: readonly string[];
 
   constructor(readonly labs: readonly string[], providers: readonly string[], readonly months: number) {
+    this.providerIds = [...providers];
     this.labIndex = new Map(labs.map((lab, i) => [lab, i]));
     this.providerIndex = new Map(providers.map((provider, i) => [provider, i]));
     this.providers = providers.length;
@@ -67,23 +69,25 @@ export class SeriesLayout {
    * ends sooner) are NaN; a lab's share of a provider it bought nothing from in a month is 0.
    */
   write(result: RunResult, into: Float64Array, at: number): void {
+    const { months, providerIds } = this;
     into.fill(NaN, at, at + this.length);
-    const months = Math.min(result.market.length, this.months);
-    for (const lab of this.labs) for (const provider of this.providerIndex.keys()) into.fill(0, at + this.labShare(lab, provider), at + this.labShare(lab, provider) + months);
     for (const month of result.labs) {
-      if (month.month >= this.months) continue;
-      const lab = month.lab;
-      into[at + this.lab(lab, 'demandH100e') + month.month] = month.demandH100e;
-      into[at + this.lab(lab, 'securedH100e') + month.month] = month.contractedH100e + month.spotH100e;
-      into[at + this.lab(lab, 'shortfallH100e') + month.month] = month.shortfallH100e;
-      for (const provider in month.shares) into[at + this.labShare(lab, provider) + month.month] = month.shares[provider]!;
+      if (month.month >= months) continue;
+      const start = at + this.labSlot(month.lab, 0) + month.month;
+      into[start] = month.demandH100e;
+      into[start + months] = month.contractedH100e + month.spotH100e;
+      into[start + 2 * months] = month.shortfallH100e;
+      const shares = month.shares;
+      for (let p = 0; p < providerIds.length; p++) into[start + (LAB_SERIES.length + p) * months] = shares[providerIds[p]!] ?? 0;
     }
+    const spot = at + this.market('spotPriceUsdPerGpuHour');
+    const contract = at + this.market('contractPriceUsdPerGpuHour');
     for (const month of result.market) {
-      if (month.month >= this.months) continue;
-      into[at + this.market('spotPriceUsdPerGpuHour') + month.month] = month.spotPriceUsdPerGpuHour;
-      into[at + this.market('contractPriceUsdPerGpuHour') + month.month] = month.contractPriceUsdPerGpuHour;
+      if (month.month >= months) continue;
+      into[spot + month.month] = month.spotPriceUsdPerGpuHour;
+      into[contract + month.month] = month.contractPriceUsdPerGpuHour;
     }
-    for (const month of result.providers) if (month.month < this.months) into[at + this.marketShare(month.provider) + month.month] = month.marketShare;
+    for (const month of result.providers) if (month.month < months) into[at + this.marketShare(month.provider) + month.month] = month.marketShare;
   }
 
   private labSlot(lab: string, slot: number): number {

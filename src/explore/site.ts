@@ -35,7 +35,7 @@ export type Site = Map<string, SiteFile>;
 export const CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; worker-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'";
 
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
-const STATIC_FILES = ['page.js', 'worker.js', 'explore.css'];
+const STATIC_FILES = ['boot.js', 'page.js', 'worker.js', 'explore.css'];
 
 /**
  * The scenario file and every file it extends, named as the page's loadScenario asks for them: the

@@ -47,7 +47,7 @@ describe('the explore site', () => {
       expect(index.status).toBe(200);
       expect(index.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
       expect(embedded(await index.text()).files.main).toBe('openai-multicloud-2025.yaml');
-      for (const name of ['page.js', 'worker.js', 'explore.css']) expect((await fetch(url + name)).status, name).toBe(200);
+      for (const name of ['boot.js', 'page.js', 'worker.js', 'explore.css']) expect((await fetch(url + name)).status, name).toBe(200);
       expect((await fetch(`${url}../../etc/passwd`)).status).toBe(404);
       expect((await fetch(`${url}nothing.js`)).status).toBe(404);
       expect((await fetch(url, { method: 'POST' })).status).toBe(405);
@@ -63,11 +63,11 @@ describe('computerace explore', () => {
     const result = computerace('explore', scenarios('price-war.yaml'), '--out', out, '--runs', '50', '--seed', '9');
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['explore.css', 'index.html', 'page.js', 'worker.js']);
+    expect(readdirSync(out).sort()).toEqual(['boot.js', 'explore.css', 'index.html', 'page.js', 'worker.js']);
     const config = embedded(readFileSync(join(out, 'index.html'), 'utf8'));
     expect(config).toMatchObject({ runs: 50, seed: '9', files: { main: 'price-war.yaml' } });
     // Nothing is fetched from elsewhere: no URL of another origin in the page or its scripts.
-    for (const name of ['index.html', 'page.js', 'worker.js']) expect(readFileSync(join(out, name), 'utf8'), name).not.toMatch(/(src|href)=["']?(https?:)?\/\//);
+    for (const name of ['index.html', 'boot.js', 'page.js', 'worker.js']) expect(readFileSync(join(out, name), 'utf8'), name).not.toMatch(/(src|href)=["']?(https?:)?\/\//);
   });
 
   it('reports a scenario with problems as validate does, one line a problem, exit 2', () => {

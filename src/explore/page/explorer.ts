@@ -72,9 +72,12 @@ export class Pool {
   private readonly runRequests = new Map<string, (results: RunResult[]) => void>();
   private failed = false;
 
+  /** A pool of the workers boot.js started (or of `size` new ones from `workerUrl`, without it). */
   constructor(workerUrl: string, size: number, private readonly events: PoolEvents) {
-    this.members = Array.from({ length: size }, () => {
-      const member: Member = { worker: new Worker(workerUrl), generation: 0, prepared: false, busy: false };
+    const started = (globalThis as { exploreWorkers?: Worker[] }).exploreWorkers;
+    const workers = started && started.length > 0 ? started : Array.from({ length: size }, () => new Worker(workerUrl));
+    this.members = workers.map((worker) => {
+      const member: Member = { worker, generation: 0, prepared: false, busy: false };
       member.worker.onmessage = (event: MessageEvent<WorkerReply>) => this.receive(member, event.data);
       member.worker.onerror = (event) => this.events.failure(`a worker failed: ${event.message}`);
       return member;
