@@ -106,6 +106,13 @@ describeWithBrowser('the explore page in a real browser', () => {
     expect(edited['labs.openai.avgPriceUsdPerGpuHour|baseline|mean']).not.toBe(asLoaded['labs.openai.avgPriceUsdPerGpuHour|baseline|mean']);
     expect(await control('labs.openai.procurement.maxShare').getAttribute('class')).toContain('changed');
     await shot('2-changed');
+    // A timeline entry switched off and on again: a run of its own, then the runs shown before.
+    const switchedOn = await generation();
+    await tab.page.locator('input[data-timeline="1"]').uncheck();
+    const withoutGoogle = await settled(switchedOn + 1);
+    expect(withoutGoogle['providers.google-cloud.finalMarketShare|baseline|mean']).not.toBe(edited['providers.google-cloud.finalMarketShare|baseline|mean']);
+    await tab.page.locator('input[data-timeline="1"]').check();
+    expect(await settled(switchedOn + 2)).toEqual(edited);
   }, 600_000);
 
   it('shows a value the schema refuses beside its control, and runs nothing until it is fixed', async () => {
@@ -117,6 +124,31 @@ describeWithBrowser('the explore page in a real browser', () => {
     await shot('3-invalid');
     // Set back, the scenario is the one whose runs are shown: nothing runs again.
     await typeInto('labs.openai.procurement.maxShare', '0.3');
+    expect(await settled(last)).toEqual(edited);
+    expect(await control('labs.openai.procurement.maxShare').locator('.problem').isHidden()).toBe(true);
+  }, 600_000);
+
+  it('checks formulas as the CLI does, and shows a problem of the file\'s text beside its line', async () => {
+    const last = await generation();
+    const formula = control('labs.openai.budgetUsdPerYear').locator('input.formula');
+    await formula.fill('2 * revenue + constructor');
+    await formula.dispatchEvent('change');
+    await tab.page.waitForFunction(() => (globalThis as unknown as { document: { body: { dataset: Record<string, string> } } }).document.body.dataset.state === 'invalid');
+    expect(await control('labs.openai.budgetUsdPerYear').locator('.problem').textContent()).toMatch(/constructor/);
+    await control('labs.openai.budgetUsdPerYear').locator('button.reset').click();
+    expect(await settled(last)).toEqual(edited);
+    // The file's text, with a share of 5 on the line that sets OpenAI's cap.
+    await tab.page.locator('summary', { hasText: 'Scenario files (YAML)' }).click();
+    const text = await tab.page.locator('textarea.source').inputValue();
+    const line = text.split('\n').findIndex((row) => row.includes('maxShare: 0.5 ')) + 1;
+    await tab.page.locator('textarea.source').fill(text.replace('maxShare: 0.5 ', 'maxShare: 5   '));
+    await tab.page.locator('.editor button').click();
+    await tab.page.waitForSelector('.file-problems li');
+    expect(await tab.page.locator('.file-problems li').first().textContent()).toBe(`openai-multicloud-2025.yaml:${line}:17: labs[0].procurement.maxShare: expected a share in [0, 1], got 5`);
+    expect(await tab.page.locator('.gutter .bad').textContent()).toBe(`${line}\n`);
+    await shot('4-file-problem');
+    await tab.page.locator('textarea.source').fill(text);
+    await tab.page.locator('.editor button').click();
     expect(await settled(last)).toEqual(edited);
   }, 600_000);
 
@@ -133,7 +165,7 @@ describeWithBrowser('the explore page in a real browser', () => {
     const difference = compared['labs.openai.avgPriceUsdPerGpuHour|difference|mean']!;
     expect(difference).toBeCloseTo(compared['labs.openai.avgPriceUsdPerGpuHour|edited|mean']! - compared['labs.openai.avgPriceUsdPerGpuHour|as-loaded|mean']!, 12);
     expect(await tab.page.locator('[data-chart="secured"] path.compare').count()).toBe(1);
-    await shot('4-compared');
+    await shot('5-compared');
   }, 600_000);
 
   it('drills down into the run at a percentile: its tenders, contracts and events', async () => {
@@ -146,7 +178,7 @@ describeWithBrowser('the explore page in a real browser', () => {
     expect(text).toContain('Tenders of openai');
     expect(text).toContain('Contracts of openai');
     expect(await tab.page.locator('.run-details table').count()).toBeGreaterThanOrEqual(3);
-    await shot('5-drill-down');
+    await shot('6-drill-down');
   }, 600_000);
 
   it('exports YAML that computerace validate accepts and computerace run reproduces, and the runs as Arrow', async () => {

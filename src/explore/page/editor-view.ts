@@ -8,6 +8,9 @@ import { el } from './dom.js';
  * Ctrl+Enter); the page loads the edited text as it would load the file.
  */
 
+/** The text box's line height in pixels (explore.css sets 16px). */
+const LINE_HEIGHT = 16;
+
 /** The editor: its element, and a way to show the problems of the files. */
 export interface EditorView {
   element: HTMLElement;
@@ -66,7 +69,13 @@ export function editorView(names: readonly string[], texts: (name: string) => st
         }),
       );
       drawGutter();
-      if (shown.length > 0) element.closest('details')?.setAttribute('open', '');
+      if (shown.length > 0) {
+        element.closest('details')?.setAttribute('open', '');
+        // The first problem of the file shown, in view.
+        const first = shown.find((problem) => problem.file === current);
+        if (first) area.scrollTop = Math.max(0, (first.line - 5) * LINE_HEIGHT);
+        gutter.scrollTop = area.scrollTop;
+      }
       return shown.length;
     },
   };
@@ -78,5 +87,5 @@ function selectLine(area: HTMLTextAreaElement, line: number): void {
   const start = lines.slice(0, line - 1).reduce((sum, text) => sum + text.length + 1, 0);
   area.focus();
   area.setSelectionRange(start, start + (lines[line - 1]?.length ?? 0));
-  area.scrollTop = Math.max(0, (line - 5) * 16);
+  area.scrollTop = Math.max(0, (line - 5) * LINE_HEIGHT);
 }
