@@ -47,7 +47,13 @@ describe('the explore site', () => {
       expect(index.status).toBe(200);
       expect(index.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
       expect(embedded(await index.text()).files.main).toBe('openai-multicloud-2025.yaml');
-      for (const name of ['boot.js', 'page.js', 'worker.js', 'explore.css']) expect((await fetch(url + name)).status, name).toBe(200);
+      for (const name of ['boot.js', 'page.js', 'worker.js', 'explore.css']) {
+        const response = await fetch(url + name);
+        expect(response.status, name).toBe(200);
+        // Unchanged, a file is not sent again: the browser keeps what it compiled of it.
+        const again = await fetch(url + name, { headers: { 'If-None-Match': response.headers.get('etag')! } });
+        expect(again.status, name).toBe(304);
+      }
       expect((await fetch(`${url}../../etc/passwd`)).status).toBe(404);
       expect((await fetch(`${url}nothing.js`)).status).toBe(404);
       expect((await fetch(url, { method: 'POST' })).status).toBe(405);

@@ -8,6 +8,7 @@ import { SeriesStore } from '../fans.js';
 import type { WorkerReply, WorkerRequest } from '../protocol.js';
 import type { ExploreSettings } from '../scenario.js';
 import { SeriesLayout } from '../series.js';
+import type { Boot } from './boot.js';
 
 /**
  * The page's batch: its runs spread over a pool of Web Workers in blocks, small at first so the first
@@ -72,13 +73,21 @@ export class Pool {
   private readonly runRequests = new Map<string, (results: RunResult[]) => void>();
   private failed = false;
 
+  /** The workers boot.js started and asked to prepare, with their replies so far, until the page starts the same settings. */
+  private boot: { settings: ExploreSettings; startedAt: number; replies: WorkerReply[][] } | undefined;
+
   /** A pool of the workers boot.js started (or of `size` new ones from `workerUrl`, without it). */
   constructor(workerUrl: string, size: number, private readonly events: PoolEvents) {
-    const started = (globalThis as { exploreWorkers?: Worker[] }).exploreWorkers;
-    const workers = started && started.length > 0 ? started : Array.from({ length: size }, () => new Worker(workerUrl));
-    this.members = workers.map((worker) => {
+    const boot = (globalThis as { exploreBoot?: Boot }).exploreBoot;
+    const workers = boot ? boot.workers.map((started) => started.worker) : Array.from({ length: size }, () => new Worker(workerUrl));
+    if (boot) this.boot = { settings: boot.settings, startedAt: boot.startedAt, replies: boot.workers.map((started) => started.replies) };
+    this.members = workers.map((worker, i) => {
       const member: Member = { worker, generation: 0, prepared: false, busy: false };
-      member.worker.onmessage = (event: MessageEvent<WorkerReply>) => this.receive(member, event.data);
+      member.worker.onmessage = (event: MessageEvent<WorkerReply>) => {
+        // Until the page starts, replies to boot.js's request wait with the others.
+        if (this.generation === 0 && this.boot) this.boot.replies[i]!.push(event.data);
+        else this.receive(member, event.data);
+      };
       member.worker.onerror = (event) => this.events.failure(`a worker failed: ${event.message}`);
       return member;
     });
@@ -91,6 +100,8 @@ export class Pool {
 
   /** Starts a new generation: `runs` runs of the scenario these settings make. */
   start(settings: ExploreSettings, runs: number): number {
+    const boot = this.boot;
+    this.boot = undefined;
     this.generation++;
     this.settings = settings;
     this.runs = runs;
@@ -99,6 +110,18 @@ export class Pool {
     this.waiting.clear();
     this.failed = false;
     this.started = performance.now();
+    if (boot && this.generation === 1 && JSON.stringify(boot.settings) === JSON.stringify(settings)) {
+      // boot.js asked for these settings already: take its workers' replies as if just received.
+      this.started = boot.startedAt;
+      this.members.forEach((member, i) => {
+        member.generation = 1;
+        member.prepared = false;
+        for (const reply of boot.replies[i]!) this.receive(member, reply);
+      });
+      return this.generation;
+    }
+    // A different first generation: boot.js's generation 1 is stale; this one is numbered after it.
+    if (boot && this.generation === 1) this.generation = 2;
     for (const member of this.members) {
       member.generation = this.generation;
       member.prepared = false;

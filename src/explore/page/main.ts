@@ -46,6 +46,7 @@ const RENDER_SHARE = 0.1;
 
 const config = JSON.parse(byId('explore-config').textContent ?? '{}') as PageConfig;
 const query = new URLSearchParams(location.search);
+/** Workers when boot.js has not started them: one per core, up to 16, or `?workers=N`. */
 const workers = Math.max(1, Math.min(16, Number(query.get('workers')) || navigator.hardwareConcurrency || 2));
 
 /** The page's edits and choices. */
@@ -256,7 +257,7 @@ function clearProblems(): void {
 
 function setState(value: 'running' | 'done' | 'invalid' | 'failed'): void {
   document.body.dataset.state = value;
-  if (value === 'running') byId('status').textContent = `starting ${workers} worker${workers === 1 ? '' : 's'}…`;
+  if (value === 'running') byId('status').textContent = `starting ${pool.size} worker${pool.size === 1 ? '' : 's'}…`;
 }
 
 function scheduleRender(now: boolean): void {
