@@ -11,6 +11,7 @@ import { addMergeCommand } from './merge.js';
 import { addSlurmCommand } from './slurm.js';
 import { addReportCommand } from './report.js';
 import { addBacktestCommand } from './backtest.js';
+import { addExploreCommand } from './explore.js';
 import { collect, integer, positiveInteger, positiveNumber } from './arguments.js';
 import { ScenarioError, formatProblem } from '../scenario/problems.js';
 import { printable } from '../printable.js';
@@ -88,6 +89,7 @@ export function buildProgram(): Command {
   addBacktestCommand(program);
   addResolveCommand(program);
   addInitCommand(program);
+  addExploreCommand(program);
 
   program
     .command('schema')
