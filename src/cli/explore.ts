@@ -1,7 +1,9 @@
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
-import { positiveInteger } from './arguments.js';
+import { positiveInteger, seed, SEED_HELP } from './arguments.js';
 import { UsageError } from './errors.js';
+import { examples } from './help.js';
+import { printable } from '../printable.js';
 
 /**
  * `computerace explore`: the scenario in a browser page (src/explore/), served on localhost until
@@ -21,10 +23,15 @@ export function addExploreCommand(program: Command): void {
     .command('explore')
     .description('explore a scenario in the browser: controls, fan charts that fill as runs arrive, comparison, drill-down, export (runs in Web Workers, nothing leaves the machine)')
     .argument('<scenario>', 'a scenario file (YAML or JSON)')
-    .option('--port <n>', 'port on localhost to serve the page on (default: any free port)', port, 0)
+    .addOption(new Option('--port <n>', 'port on localhost to serve the page on').argParser(port).default(0, 'any free port'))
     .option('--out <dir>', 'write the page into this folder, for any static web server, instead of serving it')
     .option('--runs <n>', 'runs of each change, at first (the page can change it)', positiveInteger, 1000)
-    .option('--seed <seed>', 'master seed at first (the page can change it)', '1')
+    .option('--seed <seed>', `master seed at first (the page can change it); ${SEED_HELP}`, seed, '1')
+    .addHelpText('after', examples(
+      'computerace explore scenarios/openai-multicloud-2025.yaml',
+      'computerace explore scenarios/price-war.yaml --port 8080 --runs 500',
+      'computerace explore scenarios/openai-multicloud-2025.yaml --out site',
+    ))
     .action(async (file: string, flags: ExploreFlags) => {
       const [{ buildSite, scenarioFiles, serveSite, writeSite }] = await Promise.all([import('../explore/site.js')]);
       const files = scenarioFiles(file);
@@ -33,9 +40,9 @@ export function addExploreCommand(program: Command): void {
         try {
           writeSite(site, flags.out);
         } catch (error) {
-          throw new UsageError(`cannot write ${flags.out}: ${(error as Error).message}`);
+          throw new UsageError(`cannot write ${printable(flags.out)}: ${printable((error as Error).message)}`);
         }
-        console.log(`wrote ${flags.out}/: index.html, boot.js, page.js, worker.js, explore.css; serve the folder with any static web server (Web Workers do not start from file:// pages)`);
+        console.log(`wrote ${printable(flags.out)}/: index.html, boot.js, page.js, worker.js, explore.css; serve the folder with any static web server (Web Workers do not start from file:// pages)`);
         return;
       }
       let server;
@@ -49,7 +56,7 @@ export function addExploreCommand(program: Command): void {
       }
       const address = server.address();
       const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : flags.port}/`;
-      console.log(`computerace explore: ${file} at ${url} (Ctrl-C to stop)`);
+      console.log(`computerace explore: ${printable(file)} at ${url} (Ctrl-C to stop)`);
       // Serves until interrupted; then closes the server and ends normally.
       await new Promise<void>((resolve) => {
         const stop = (): void => {
