@@ -13,6 +13,7 @@ import { addReportCommand } from './report.js';
 import { addBacktestCommand } from './backtest.js';
 import { addCompareCommand } from './compare.js';
 import { addExportCommand } from './export.js';
+import { addExploreCommand } from './explore.js';
 import { collect, integer, positiveInteger, positiveNumber } from './arguments.js';
 import { ScenarioError, formatProblem } from '../scenario/problems.js';
 import { printable } from '../printable.js';
@@ -92,6 +93,7 @@ export function buildProgram(): Command {
   addBacktestCommand(program);
   addResolveCommand(program);
   addInitCommand(program);
+  addExploreCommand(program);
 
   program
     .command('schema')

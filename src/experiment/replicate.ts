@@ -6,7 +6,7 @@ import type { CompiledScenario } from '../scenario/compile.js';
 import type { ScenarioSpec } from '../scenario/schema.js';
 import { APPENDER_OF, textBytesPerRow } from '../io/columns.js';
 import type { BlockSize, TableBlock } from '../io/columns.js';
-import { ACTOR_KINDS, batchTables } from '../io/layout.js';
+import { ACTOR_KINDS, batchTables, TABLE_NAMES, TABLE_OF_KIND } from '../io/layout.js';
 import type { ActorKind, BatchDescription, TableName, TimeseriesMode } from '../io/layout.js';
 import { RunFailure } from './failure.js';
 import { latinHypercube } from './lhs.js';
@@ -32,6 +32,8 @@ export interface ReplicationPlan {
    * runs, or by a Saltelli design of `runs` runs over the parameters `describe()` finds (sobol.ts).
    */
   design?: { kind: 'independent' } | { kind: 'lhs'; runs: number } | { kind: 'sobol'; runs: number };
+  /** The tables blocks fill (default all; the runs table always): the explore page keeps only the runs table. */
+  tables?: readonly TableName[];
 }
 
 /** The tables' rows for a block of runs: every variant of each run, in (run, variant) order. */
@@ -53,6 +55,18 @@ const NO_BLOCK: BlockSize = { rows: 0 };
 
 /** The path of a lab's strategy, the one timeline path that changes it (market/timeline.ts). */
 const STRATEGY_PATH = /^labs\.[^.]+\.procurement\.strategy$/;
+
+/**
+ * Sees each run of a block as its rows are appended, with at least the monthly series it asks for
+ * kept: for a caller that wants more of a run than the tables hold (the explore page's fan charts).
+ * Keeping more series changes no number of the run, so the tables are the same with or without one.
+ */
+export interface RunObserver {
+  /** The monthly series the observer reads. */
+  readonly keep: readonly MonthlySeries[];
+  /** Called with every run of the block, in (run, variant) order. */
+  see(runIndex: number, variant: number, result: RunResult): void;
+}
 
 /** Runs blocks of a batch's runs in this process. */
 export class Replicator {
@@ -134,20 +148,21 @@ export class Replicator {
     return this.described;
   }
 
-  /** Runs `count` runs from `first`, every variant of each, and returns their rows; `finished` counts the runs as they finish. */
-  block(first: number, count: number, finished?: Int32Array): BlockOutput {
+  /** Runs `count` runs from `first`, every variant of each, and returns their rows; `finished` counts the runs as they finish and `observer` sees each run. */
+  block(first: number, count: number, finished?: Int32Array, observer?: RunObserver): BlockOutput {
     const description = this.describe();
     const known = new Set(description.parameters);
     const done = count * this.compiled.length;
     // The last block's sizes, plus a little, size this block's arrays: no growing as it fills, and
     // little spare room to allocate (a block's arrays are megabytes, moved to the writer and freed there).
     const expected = (last: BlockSize): BlockSize => ({ rows: last.rows * 1.05 * done + 8, textBytesPerRow: last.textBytesPerRow?.map((bytes) => bytes * 1.05) });
-    const names = batchTables(description);
+    const wanted = this.plan.tables ?? TABLE_NAMES;
+    const names = batchTables(description).filter((name) => name === 'runs' || wanted.includes(name));
     // The runs table has one row per run and variant; the others are sized from the last block.
     const appenders = names.map((name) => APPENDER_OF[name](description, name === 'runs' ? { rows: done } : expected(this.lastBlock[name] ?? NO_BLOCK)));
-    // The monthly series the tables keep (and the market's, which dates them); the runs spare building the others.
-    const kinds = description.timeseriesKinds;
-    const keep = MONTHLY_SERIES.filter((series) => kinds.includes(KIND_OF_OUTPUT[series]) || (series === 'market' && kinds.length > 0));
+    // The monthly series the tables written keep (and the market's, which dates them), and those the observer reads; the runs spare building the others.
+    const kept = description.timeseriesKinds.filter((kind) => names.includes(TABLE_OF_KIND[kind]));
+    const keep = MONTHLY_SERIES.filter((series) => kept.includes(KIND_OF_OUTPUT[series]) || (series === 'market' && kept.length > 0) || observer?.keep.includes(series));
     for (let runIndex = first; runIndex < first + count; runIndex++) {
       for (let variant = 0; variant < this.compiled.length; variant++) {
         const result = this.simulate(runIndex, variant, this.uniforms(runIndex), keep);
@@ -156,6 +171,7 @@ export class Replicator {
           if (!known.has(path)) throw new RunFailure(runIndex, this.plan.variants[variant]!.name, this.plan.seed, new Error(`parameter ${path} was not sampled in run 0, so the runs table has no column for it`));
         }
         for (const appender of appenders) appender.append(variant, result);
+        observer?.see(runIndex, variant, result);
         if (finished) Atomics.add(finished, 0, 1);
       }
     }

@@ -224,8 +224,8 @@ export class ArrowFileError extends OutputError {
   }
 }
 
-/** The magic bytes at both ends of an Arrow IPC file. */
-const MAGIC = Buffer.from('ARROW1');
+/** The magic at both ends of an Arrow IPC file, as text: this module is bundled into the explore page too, which has no Buffer. */
+const MAGIC = 'ARROW1';
 /** The magic and its padding at the start, the footer's length and the magic at the end. */
 const FRAME_BYTES = 8 + 4 + MAGIC.length;
 
@@ -295,8 +295,8 @@ async function frame(handle: FileHandle, size: number): Promise<{ head: Buffer; 
 /** Checks the magic bytes at both ends and the footer's length; returns where the footer starts. */
 function checkFrame(path: string, size: number, { head, tail }: { head: Buffer; tail: Buffer }): number {
   if (size === 0) throw new ArrowFileError(`${path}: empty (0 bytes), not an Arrow file`);
-  if (size < FRAME_BYTES || !head.equals(MAGIC)) throw new ArrowFileError(`${path}: not an Arrow IPC file (no ARROW1 magic at its start)`);
-  if (!tail.subarray(4).equals(MAGIC)) throw new ArrowFileError(`${path}: truncated or damaged Arrow file (no ARROW1 magic at its end)`);
+  if (size < FRAME_BYTES || head.toString('latin1') !== MAGIC) throw new ArrowFileError(`${path}: not an Arrow IPC file (no ARROW1 magic at its start)`);
+  if (tail.subarray(4).toString('latin1') !== MAGIC) throw new ArrowFileError(`${path}: truncated or damaged Arrow file (no ARROW1 magic at its end)`);
   const footer = tail.readInt32LE(0);
   if (!(footer > 0 && footer <= size - FRAME_BYTES)) throw new ArrowFileError(`${path}: damaged Arrow file (a footer of ${footer} bytes in a file of ${size})`);
   return size - tail.length - footer;

@@ -385,8 +385,8 @@ type Filling =
 /** Fills a table row by row, column by column, into arrays that grow as rows come. */
 class BlockBuilder {
   private readonly data: Filling[];
-  /** Each text column's bytes so far, with a Buffer over them to write text into. */
-  private readonly utf8: { bytes: Uint8Array; writer: Buffer; used: number }[] = [];
+  /** Each text column's bytes so far, with a writer over them to write text into. */
+  private readonly utf8: { bytes: Uint8Array; writer: Utf8Writer; used: number }[] = [];
   private capacity: number;
   private row = 0;
   /** The column the `next` methods write. */
@@ -493,9 +493,19 @@ function bitmapBytes(rows: number): number {
   return (rows + 7) >> 3;
 }
 
-/** A text column's bytes, `used` of them filled, and a Buffer over the same memory to write with. */
-function textBytes(bytes: Uint8Array, used: number): { bytes: Uint8Array; writer: Buffer; used: number } {
-  return { bytes, writer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), used };
+/** Writes text as UTF-8 into the bytes it is over, at an offset, and returns the bytes written. */
+interface Utf8Writer {
+  write(text: string, offset: number): number;
+}
+
+// Node's Buffer where there is one; a browser (the explore page's workers) has TextEncoder, which encodes the same bytes.
+const NodeBuffer = (globalThis as { Buffer?: typeof Buffer }).Buffer;
+
+/** A text column's bytes, `used` of them filled, and a writer over the same memory to write with. */
+function textBytes(bytes: Uint8Array, used: number): { bytes: Uint8Array; writer: Utf8Writer; used: number } {
+  if (NodeBuffer) return { bytes, writer: NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), used };
+  const encoder = new TextEncoder();
+  return { bytes, writer: { write: (text, offset) => encoder.encodeInto(text, bytes.subarray(offset)).written }, used };
 }
 
 function grow<T extends Float64Array | Int32Array | Int16Array | Int8Array | Uint8Array>(array: T, length: number): T {

@@ -4,6 +4,7 @@
 // validateDistribution before sampling.
 import type { Rng } from './random.js';
 import { gammaFunction, logGamma } from './special.js';
+import * as libm from './libm.js';
 
 const TWO_PI = 2 * Math.PI;
 
@@ -15,7 +16,7 @@ export function uniform(rng: Rng, min: number, max: number): number {
 /** Exponential with the given rate (mean 1/rate); parameters are not validated (hot path). */
 export function exponential(rng: Rng, rate: number): number {
   // 1 - u lies in (0, 1], so a zero draw gives 0 instead of infinity.
-  return -Math.log(1 - rng()) / rate;
+  return -libm.log(1 - rng()) / rate;
 }
 
 /** Normal via Box–Muller, stateless so interleaved callers of one stream stay reproducible; not validated (hot path). */
@@ -25,14 +26,14 @@ export function normal(rng: Rng, mean: number, sd: number): number {
 
 /** Lognormal parameterised by its median (= e^mu) and log-scale sigma; parameters are not validated (hot path). */
 export function lognormal(rng: Rng, median: number, sigma: number): number {
-  return median * Math.exp(sigma * standardNormal(rng));
+  return median * libm.exp(sigma * standardNormal(rng));
 }
 
 /** Lognormal with the given arithmetic mean and sd, the form data usually comes in; not validated (hot path). */
 export function lognormalFromMeanSd(rng: Rng, mean: number, sd: number): number {
   const cv2 = (sd / mean) * (sd / mean);
-  const sigma = Math.sqrt(Math.log1p(cv2));
-  return (mean / Math.sqrt(1 + cv2)) * Math.exp(sigma * standardNormal(rng));
+  const sigma = Math.sqrt(libm.log1p(cv2));
+  return (mean / Math.sqrt(1 + cv2)) * libm.exp(sigma * standardNormal(rng));
 }
 
 /** Triangular by inversion (one draw per sample); requires min <= mode <= max, min < max, not validated (hot path). */
@@ -56,7 +57,7 @@ export function pert(rng: Rng, min: number, mode: number, max: number, lambda = 
 export function gamma(rng: Rng, shape: number, scale: number): number {
   if (shape < 1) {
     // Marsaglia–Tsang needs shape >= 1; Gamma(a) = Gamma(a + 1) · U^(1/a) boosts small shapes.
-    const boost = Math.pow(1 - rng(), 1 / shape);
+    const boost = libm.pow(1 - rng(), 1 / shape);
     return marsagliaTsang(rng, shape + 1) * boost * scale;
   }
   return marsagliaTsang(rng, shape) * scale;
@@ -84,7 +85,7 @@ export function bernoulli(rng: Rng, p: number): boolean {
 
 /** Weibull by inversion (shape k, scale lambda); parameters are not validated (hot path). */
 export function weibull(rng: Rng, shape: number, scale: number): number {
-  return scale * Math.pow(-Math.log(1 - rng()), 1 / shape);
+  return scale * libm.pow(-libm.log(1 - rng()), 1 / shape);
 }
 
 /** One of `values`, uniformly or proportionally to `weights`; O(n) per draw, so prefer makeEmpirical for repeated use. */
@@ -169,7 +170,7 @@ export function theoreticalMean(dist: Distribution): number {
     case 'uniform': return (dist.min + dist.max) / 2;
     case 'exponential': return 1 / dist.rate;
     case 'normal': return dist.mean;
-    case 'lognormal': return dist.median * Math.exp((dist.sigma * dist.sigma) / 2);
+    case 'lognormal': return dist.median * libm.exp((dist.sigma * dist.sigma) / 2);
     case 'lognormalMeanSd': return dist.mean;
     case 'triangular': return (dist.min + dist.mode + dist.max) / 3;
     case 'pert': {
@@ -194,7 +195,7 @@ export function theoreticalVariance(dist: Distribution): number {
     case 'normal': return dist.sd * dist.sd;
     case 'lognormal': {
       const s2 = dist.sigma * dist.sigma;
-      return dist.median * dist.median * Math.exp(s2) * Math.expm1(s2);
+      return dist.median * dist.median * libm.exp(s2) * libm.expm1(s2);
     }
     case 'lognormalMeanSd': return dist.sd * dist.sd;
     case 'triangular': {
@@ -241,8 +242,8 @@ export function validateDistribution(dist: unknown): string | undefined {
 /** Box–Muller, discarding the sine twin: caching it would make a draw depend on who drew before. */
 function standardNormal(rng: Rng): number {
   // 1 - u lies in (0, 1], keeping the log finite when the stream yields exactly 0.
-  const radius = Math.sqrt(-2 * Math.log(1 - rng()));
-  return radius * Math.cos(TWO_PI * rng());
+  const radius = Math.sqrt(-2 * libm.log(1 - rng()));
+  return radius * libm.cos(TWO_PI * rng());
 }
 
 /** Marsaglia & Tsang (2000), unit scale, shape >= 1. */
@@ -261,13 +262,13 @@ function marsagliaTsang(rng: Rng, shape: number): number {
     const x2 = x * x;
     // The squeeze accepts ~98% of candidates without evaluating logarithms.
     if (u < 1 - 0.0331 * x2 * x2) return d * v;
-    if (Math.log(u) < 0.5 * x2 + d * (1 - v + Math.log(v))) return d * v;
+    if (libm.log(u) < 0.5 * x2 + d * (1 - v + libm.log(v))) return d * v;
   }
 }
 
 /** Knuth: count uniforms until their product drops below e^-mean; expected mean + 1 draws. */
 function poissonByMultiplication(rng: Rng, mean: number): number {
-  const limit = Math.exp(-mean);
+  const limit = libm.exp(-mean);
   let count = 0;
   let product = rng();
   while (product > limit) {
@@ -279,10 +280,10 @@ function poissonByMultiplication(rng: Rng, mean: number): number {
 
 /** Hörmann (1993) PTRS transformed rejection with squeeze; valid for mean >= 10, used from 30. */
 function poissonByTransformedRejection(rng: Rng, mean: number): number {
-  const logMean = Math.log(mean);
+  const logMean = libm.log(mean);
   const b = 0.931 + 2.53 * Math.sqrt(mean);
   const a = -0.059 + 0.02483 * b;
-  const logInvAlpha = Math.log(1.1239 + 1.1328 / (b - 3.4));
+  const logInvAlpha = libm.log(1.1239 + 1.1328 / (b - 3.4));
   const vr = 0.9277 - 3.6224 / (b - 2);
   for (;;) {
     const u = rng() - 0.5;
@@ -291,7 +292,7 @@ function poissonByTransformedRejection(rng: Rng, mean: number): number {
     const k = Math.floor(((2 * a) / us + b) * u + mean + 0.43);
     if (us >= 0.07 && v <= vr) return k;
     if (k < 0 || (us < 0.013 && v > us)) continue;
-    if (Math.log(v) + logInvAlpha - Math.log(a / (us * us) + b) <= -mean + k * logMean - logGamma(k + 1)) {
+    if (libm.log(v) + logInvAlpha - libm.log(a / (us * us) + b) <= -mean + k * logMean - logGamma(k + 1)) {
       return k;
     }
   }
@@ -458,12 +459,12 @@ export function quantile(distribution: Distribution, p: number): number {
   const d = distribution;
   switch (d.kind) {
     case 'uniform': return d.min + p * (d.max - d.min);
-    case 'exponential': return -Math.log1p(-p) / d.rate;
+    case 'exponential': return -libm.log1p(-p) / d.rate;
     case 'normal': return d.mean + d.sd * normalQuantile(p);
-    case 'lognormal': return d.median * Math.exp(d.sigma * normalQuantile(p));
+    case 'lognormal': return d.median * libm.exp(d.sigma * normalQuantile(p));
     case 'lognormalMeanSd': {
       const { median, sigma } = lognormalLogScale(d.mean, d.sd);
-      return median * Math.exp(sigma * normalQuantile(p));
+      return median * libm.exp(sigma * normalQuantile(p));
     }
     case 'triangular': return triangularQuantile(d.min, d.mode, d.max, p);
     case 'pert': {
@@ -474,7 +475,7 @@ export function quantile(distribution: Distribution, p: number): number {
     case 'beta': return inverseRegularizedBeta(p, d.a, d.b);
     case 'poisson': return poissonQuantile(d.mean, p);
     case 'bernoulli': return p <= 1 - d.p ? 0 : 1;
-    case 'weibull': return d.scale * Math.pow(-Math.log1p(-p), 1 / d.shape);
+    case 'weibull': return d.scale * libm.pow(-libm.log1p(-p), 1 / d.shape);
     case 'empirical': return empiricalQuantile(d.values, d.weights, p);
     default: return unknownKind(d);
   }
@@ -487,12 +488,12 @@ export function cdf(distribution: Distribution, x: number): number {
   const d = distribution;
   switch (d.kind) {
     case 'uniform': return x <= d.min ? 0 : x >= d.max ? 1 : (x - d.min) / (d.max - d.min);
-    case 'exponential': return x <= 0 ? 0 : -Math.expm1(-d.rate * x);
+    case 'exponential': return x <= 0 ? 0 : -libm.expm1(-d.rate * x);
     case 'normal': return normalCdf((x - d.mean) / d.sd);
-    case 'lognormal': return x <= 0 ? 0 : normalCdf(Math.log(x / d.median) / d.sigma);
+    case 'lognormal': return x <= 0 ? 0 : normalCdf(libm.log(x / d.median) / d.sigma);
     case 'lognormalMeanSd': {
       const { median, sigma } = lognormalLogScale(d.mean, d.sd);
-      return x <= 0 ? 0 : normalCdf(Math.log(x / median) / sigma);
+      return x <= 0 ? 0 : normalCdf(libm.log(x / median) / sigma);
     }
     case 'triangular': {
       const range = d.max - d.min;
@@ -513,7 +514,7 @@ export function cdf(distribution: Distribution, x: number): number {
     // P(N <= k) = Q(k + 1, mean), the regularized upper incomplete gamma.
     case 'poisson': return x < 0 ? 0 : regularizedGammaQ(Math.floor(x) + 1, d.mean);
     case 'bernoulli': return x < 0 ? 0 : x < 1 ? 1 - d.p : 1;
-    case 'weibull': return x <= 0 ? 0 : -Math.expm1(-Math.pow(x / d.scale, d.shape));
+    case 'weibull': return x <= 0 ? 0 : -libm.expm1(-libm.pow(x / d.scale, d.shape));
     case 'empirical': return empiricalCdf(d.values, d.weights, x);
     default: return unknownKind(d);
   }
@@ -528,7 +529,7 @@ function assertSampleable(distribution: Distribution): void {
 /** Log-scale parameters of the lognormal with arithmetic mean `mean` and sd `sd`, as lognormalFromMeanSd uses them. */
 function lognormalLogScale(mean: number, sd: number): { median: number; sigma: number } {
   const cv2 = (sd / mean) * (sd / mean);
-  return { median: mean / Math.sqrt(1 + cv2), sigma: Math.sqrt(Math.log1p(cv2)) };
+  return { median: mean / Math.sqrt(1 + cv2), sigma: Math.sqrt(libm.log1p(cv2)) };
 }
 
 /** The triangular sampler's inversion, each branch measured from its nearer end so both tails keep their digits. */

@@ -1,5 +1,5 @@
-import * as crypto from 'node:crypto';
 import seedrandom from 'seedrandom';
+import { sha256Hex } from './sha256.js';
 
 /** A uniform draw in [0, 1); the only randomness the kernel accepts, so every run is reproducible from its seed. */
 export type Rng = () => number;
@@ -21,11 +21,9 @@ function encodedName(name: string): string {
   return `${JSON.stringify(name)}]`;
 }
 
-// The one-shot crypto.hash (Node 20.12+) costs half of a createHash object per stream.
-const oneShotHash = crypto.hash as typeof crypto.hash | undefined;
-
+// SHA-256 in plain TypeScript (sha256.ts) rather than node:crypto, so a run draws the same numbers in a browser.
 function seedOfEncoding(encoded: string): string {
-  const hex = oneShotHash !== undefined ? oneShotHash('sha256', encoded, 'hex') : crypto.createHash('sha256').update(encoded, 'utf8').digest('hex');
+  const hex = sha256Hex(encoded);
   // 128 bits of the digest are more than alea's state holds, and alea's seeding time grows with the
   // seed's length (a run creates dozens of streams, so the full 64 hex digits cost about 3% of a run).
   return hex.slice(0, 32);

@@ -1,13 +1,15 @@
+import * as libm from './libm.js';
+
 // Lanczos approximation with g = 7 and 9 coefficients: about 15 significant digits for positive
 // arguments, which is what exact distribution moments and Poisson rejection tests need.
 const LANCZOS_G = 7;
-const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
+const HALF_LOG_TWO_PI = 0.5 * libm.log(2 * Math.PI);
 
 /** ln|Γ(x)|; working in logs keeps factorial-sized values finite (e.g. ln k! for large Poisson counts). */
 export function logGamma(x: number): number {
   if (x < 0.5) {
     // Reflection formula: the Lanczos series is only accurate for x >= 0.5.
-    return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
+    return libm.log(Math.PI / Math.abs(libm.sin(Math.PI * x))) - logGamma(1 - x);
   }
   const z = x - 1;
   const series =
@@ -21,16 +23,16 @@ export function logGamma(x: number): number {
     9.9843695780195716e-6 / (z + 7) +
     1.5056327351493116e-7 / (z + 8);
   const t = z + LANCZOS_G + 0.5;
-  return HALF_LOG_TWO_PI + (z + 0.5) * Math.log(t) - t + Math.log(series);
+  return HALF_LOG_TWO_PI + (z + 0.5) * libm.log(t) - t + libm.log(series);
 }
 
 /** Γ(x), signed, for moment formulas such as Weibull's that need the function itself rather than its log. */
 export function gammaFunction(x: number): number {
   if (x < 0.5) {
     // Reflection again, here to keep the sign that ln|Γ| throws away.
-    return Math.PI / (Math.sin(Math.PI * x) * gammaFunction(1 - x));
+    return Math.PI / (libm.sin(Math.PI * x) * gammaFunction(1 - x));
   }
-  return Math.exp(logGamma(x));
+  return libm.exp(logGamma(x));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -46,7 +48,7 @@ const TINY = 1e-300;
 /** Root-finders stop once a step (or the bracket) is within this many units of relative rounding: a couple of ulps. */
 const ROOT_TOLERANCE = 2 * Number.EPSILON;
 const MAX_ROOT_STEPS = 2000;
-const LOG_SQRT_TWO_PI = 0.5 * Math.log(2 * Math.PI);
+const LOG_SQRT_TWO_PI = 0.5 * libm.log(2 * Math.PI);
 /** Degrees of freedom from which the t quantile may use its asymptotic series instead of the incomplete beta. */
 const LARGE_DOF = 1e4;
 
@@ -74,13 +76,13 @@ export function logBeta(a: number, b: number): number {
     // Both large: Stirling for all three, with the big terms cancelled analytically (as in R's lbeta).
     const correction = stirlingCorrection(p) + stirlingCorrection(q) - stirlingCorrection(p + q);
     return (
-      -0.5 * Math.log(q) + LOG_SQRT_TWO_PI + correction + (p - 0.5) * Math.log(p / (p + q)) + q * Math.log1p(-p / (p + q))
+      -0.5 * libm.log(q) + LOG_SQRT_TWO_PI + correction + (p - 0.5) * libm.log(p / (p + q)) + q * libm.log1p(-p / (p + q))
     );
   }
   if (q >= 10) {
     // Only q large: Stirling for Γ(q) / Γ(p + q).
     const correction = stirlingCorrection(q) - stirlingCorrection(p + q);
-    return logGamma(p) + correction + p - p * Math.log(p + q) + (q - 0.5) * Math.log1p(-p / (p + q));
+    return logGamma(p) + correction + p - p * libm.log(p + q) + (q - 0.5) * libm.log1p(-p / (p + q));
   }
   return logGamma(p) + logGamma(q) - logGamma(p + q);
 }
@@ -112,7 +114,7 @@ export function inverseRegularizedGammaP(a: number, p: number): number {
     if (error === 0) return x;
     if (error > 0) high = x;
     else low = x;
-    const density = Math.exp((a - 1) * Math.log(x) - x - logGammaA);
+    const density = libm.exp((a - 1) * libm.log(x) - x - logGammaA);
     const newton = error / density;
     // Halley's correction uses f''/f' = (a − 1)/x − 1; the cap keeps the step's direction.
     const delta = newton / (1 - 0.5 * Math.min(1, newton * ((a - 1) / x - 1)));
@@ -181,7 +183,7 @@ export function normalQuantile(p: number): number {
         1)
     );
   }
-  let r = Math.sqrt(-Math.log(q < 0 ? p : 1 - p));
+  let r = Math.sqrt(-libm.log(q < 0 ? p : 1 - p));
   let value: number;
   if (r <= 5) {
     r -= 1.6;
@@ -300,7 +302,7 @@ function invertBeta(p: number, q: number, a: number, b: number): number {
     if (error === 0) return x;
     if (error > 0) high = x;
     else low = x;
-    const density = Math.exp((a - 1) * Math.log(x) + (b - 1) * Math.log1p(-x) - logBetaAB);
+    const density = libm.exp((a - 1) * libm.log(x) + (b - 1) * libm.log1p(-x) - logBetaAB);
     const newton = error / density;
     // Halley's correction uses f''/f' = (a − 1)/x − (b − 1)/(1 − x).
     const delta = newton / (1 - 0.5 * Math.min(1, newton * ((a - 1) / x - (b - 1) / (1 - x))));
@@ -322,10 +324,10 @@ function bisect(low: number, high: number): number {
 /** x^a e^(−x) / Γ(a), the common factor of both incomplete gamma expansions. */
 function gammaPrefactor(a: number, x: number): number {
   if (x === 0) return a === 0 ? 1 : 0;
-  if (a < 10) return Math.exp(a * Math.log(x) - x - logGamma(a));
+  if (a < 10) return libm.exp(a * libm.log(x) - x - logGamma(a));
   // For large a, write ln Γ(a) by Stirling and cancel the large terms: a·(ln(1 + d) − d) with d = (x − a)/a.
   const d = (x - a) / a;
-  return Math.exp(a * (Math.log1p(d) - d) + 0.5 * Math.log(a) - LOG_SQRT_TWO_PI - stirlingCorrection(a));
+  return libm.exp(a * (libm.log1p(d) - d) + 0.5 * libm.log(a) - LOG_SQRT_TWO_PI - stirlingCorrection(a));
 }
 
 /** P(a, x) or, when `upper`, Q(a, x): a series below x = a + 1 and a continued fraction above (Numerical Recipes §6.2). */
@@ -372,13 +374,13 @@ function incompleteBeta(x: number, a: number, b: number, upper: boolean): number
   if (Number.isNaN(x) || Number.isNaN(a) || Number.isNaN(b) || !(a > 0) || !(b > 0) || x < 0 || x > 1) return NaN;
   if (x === 0) return upper ? 1 : 0;
   if (x === 1) return upper ? 0 : 1;
-  const logFront = a * Math.log(x) + b * Math.log1p(-x) - logBeta(a, b);
+  const logFront = a * libm.log(x) + b * libm.log1p(-x) - logBeta(a, b);
   if (x < (a + 1) / (a + b + 2)) {
-    const lower = (Math.exp(logFront) * betaContinuedFraction(x, a, b)) / a;
+    const lower = (libm.exp(logFront) * betaContinuedFraction(x, a, b)) / a;
     return upper ? 1 - lower : lower;
   }
   // Symmetry I_x(a, b) = 1 − I_{1−x}(b, a) puts the fraction where it converges.
-  const upperValue = (Math.exp(logFront) * betaContinuedFraction(1 - x, b, a)) / b;
+  const upperValue = (libm.exp(logFront) * betaContinuedFraction(1 - x, b, a)) / b;
   return upper ? upperValue : 1 - upperValue;
 }
 
@@ -422,7 +424,7 @@ function gammaQuantileGuess(a: number, p: number): number {
     return Math.max(1e-3 * a, a * cube * cube * cube);
   }
   const t = 1 - a * (0.253 + a * 0.12);
-  const x = p < t ? Math.pow(p / t, 1 / a) : 1 - Math.log(1 - (p - t) / (1 - t));
+  const x = p < t ? libm.pow(p / t, 1 / a) : 1 - libm.log(1 - (p - t) / (1 - t));
   // Underflow of the power law is repaired by the bracketed iteration, which needs a positive start.
   return x > 0 ? x : Number.MIN_VALUE;
 }
@@ -435,12 +437,12 @@ function betaQuantileGuess(p: number, q: number, a: number, b: number): number {
     const al = (z * z - 3) / 6;
     const h = 2 / (1 / (2 * a - 1) + 1 / (2 * b - 1));
     const w = (z * Math.sqrt(al + h)) / h - (1 / (2 * b - 1) - 1 / (2 * a - 1)) * (al + 5 / 6 - 2 / (3 * h));
-    x = a / (a + b * Math.exp(2 * w));
+    x = a / (a + b * libm.exp(2 * w));
   } else {
-    const t = Math.exp(a * Math.log(a / (a + b))) / a;
-    const u = Math.exp(b * Math.log(b / (a + b))) / b;
+    const t = libm.exp(a * libm.log(a / (a + b))) / a;
+    const u = libm.exp(b * libm.log(b / (a + b))) / b;
     const w = t + u;
-    x = p < t / w ? Math.pow(a * w * p, 1 / a) : 1 - Math.pow(b * w * q, 1 / b);
+    x = p < t / w ? libm.pow(a * w * p, 1 / a) : 1 - libm.pow(b * w * q, 1 / b);
   }
   // Keep the start strictly inside (0, 1) so the density and logarithms stay finite.
   if (!(x > 0)) return Number.MIN_VALUE;

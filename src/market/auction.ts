@@ -1,3 +1,5 @@
+import * as libm from '../kernel/libm.js';
+
 /**
  * The bid rule of a sealed-bid, first-price procurement auction with private costs, entry costs and
  * a reserve price: how a provider prices a block it tenders for.
@@ -65,7 +67,7 @@ function solveThreshold(terms: AuctionTerms): number {
   const { reserve, rivals: n, matchers: a } = terms;
   const perHour = terms.hours > 0 ? terms.bidCostUsd / terms.hours : Infinity;
   // The marginal entrant's expected profit per hour less the cost of bidding, decreasing in its cost.
-  const excess = (c: number): number => Math.pow(survival(terms, c), n) * integral(terms, c, reserve, a) - perHour;
+  const excess = (c: number): number => libm.pow(survival(terms, c), n) * integral(terms, c, reserve, a) - perHour;
   let hi = reserve;
   let fHi = excess(hi);
   if (fHi >= 0) return reserve;
@@ -97,9 +99,9 @@ function solveThreshold(terms: AuctionTerms): number {
 /** The equilibrium bid of a bidder with cost `cost` that enters (cost at or below `threshold`), USD per H100e-hour: never above the reserve. */
 export function bidPrice(cost: number, terms: AuctionTerms, threshold: number): number {
   const { reserve, rivals: n, matchers: a } = terms;
-  const atCost = Math.pow(survival(terms, cost), n + a);
+  const atCost = libm.pow(survival(terms, cost), n + a);
   if (!(atCost > 0)) return reserve;
-  const above = integral(terms, cost, Math.max(cost, threshold), n + a) + Math.pow(survival(terms, threshold), n) * integral(terms, Math.max(cost, threshold), reserve, a);
+  const above = integral(terms, cost, Math.max(cost, threshold), n + a) + libm.pow(survival(terms, threshold), n) * integral(terms, Math.max(cost, threshold), reserve, a);
   return Math.min(reserve, cost + above / atCost);
 }
 
@@ -122,6 +124,6 @@ function integral(terms: AuctionTerms, u: number, v: number, k: number): number 
     u = low;
   }
   const top = Math.min(v, high);
-  if (top > u) total += ((high - low) / (k + 1)) * (Math.pow(survival(terms, u), k + 1) - Math.pow(survival(terms, top), k + 1));
+  if (top > u) total += ((high - low) / (k + 1)) * (libm.pow(survival(terms, u), k + 1) - libm.pow(survival(terms, top), k + 1));
   return total;
 }

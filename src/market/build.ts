@@ -9,6 +9,7 @@ import { DAYS_PER_YEAR, daysBetween } from './calendar.js';
 import { lookupPolicy } from './policies.js';
 import type { PricingPolicy } from './policies.js';
 import { PointTable } from './points.js';
+import * as libm from '../kernel/libm.js';
 
 /** Builds one run's actors from a compiled scenario, drawing its uncertain parameters. */
 
@@ -208,7 +209,7 @@ export function timeCurve(compiled: CompiledScenario, spec: UncertainOrFormulaSp
 /** A lab's demand trend without a formula, `initial * growth^t`, checked as a formula's value is: finite, or an error naming the lab. */
 function exponentialTrend(path: string, initial: number, growth: number): Curve {
   return (t) => {
-    const value = initial * Math.pow(growth, t);
+    const value = initial * libm.pow(growth, t);
     if (Number.isFinite(value)) return value;
     throw new RangeError(`${path}.demand: initialH100e * growthPerYear^t gave ${value} for initialH100e = ${initial}, growthPerYear = ${growth}, t = ${t}`);
   };

@@ -7,6 +7,7 @@
 
 import { mapped } from './arrays.js';
 import { sortByPrice } from './sorting.js';
+import * as libm from '../kernel/libm.js';
 
 /** What a provider knows when it sets its reservation price (spot asks and the floor of its bids). */
 export interface QuoteContext {
@@ -100,7 +101,7 @@ const utilization: PricingFactory = ({ margin = 0, scarcityMarkup = 0 }) => ({
 
 // The article's leverage: the markup shrinks as more providers bid for the same volume.
 const competitive: PricingFactory = ({ margin = 0, elasticity = 0 }) => ({
-  price: ({ costUsdPerGpuHour, bidders }) => costUsdPerGpuHour * (1 + margin / Math.pow(Math.max(1, bidders), elasticity)),
+  price: ({ costUsdPerGpuHour, bidders }) => costUsdPerGpuHour * (1 + margin / libm.pow(Math.max(1, bidders), elasticity)),
 });
 
 /** The lowest bid first; equal bids in the order they came (the lab's list). */

@@ -18,6 +18,7 @@ import type { ChipMonth, DealEvent, LabMonth, LabSummary, MarketMonth, NotableEv
 import { averageLeadTime, buildPower, orderChips, orderMix, produce } from './supply.js';
 import { tenderRound } from './tender.js';
 import { applyTimelineChange } from './timeline.js';
+import * as libm from '../kernel/libm.js';
 
 /** The monthly series of a run's result. */
 export type MonthlySeries = 'labs' | 'providers' | 'suppliers' | 'market' | 'chips';
@@ -282,7 +283,7 @@ class MarketRun {
         // Its own models' needs are read on the month grid: a formula's values there are kept across
         // runs (build.ts), where horizons that depend on sampled lead times would each be new.
         const tInternal = Math.round((horizon / DAYS_PER_YEAR) * 12) / 12;
-        const projected = (provider.lastSoldH100e + provider.lastUnmetH100e) * Math.pow(growth, (horizon - day) / DAYS_PER_YEAR);
+        const projected = (provider.lastSoldH100e + provider.lastUnmetH100e) * libm.pow(growth, (horizon - day) / DAYS_PER_YEAR);
         return provider.internalDemandH100e(tInternal, this.firstYear + tInternal) + Math.max(provider.loadOn(horizon), projected);
       };
       // Power first: it takes longest to build, and chips cannot run without it (orders are bounded by the power there will be).
@@ -327,7 +328,7 @@ class MarketRun {
     const m = history.length - 1;
     if (m < 1 || !(history[0]! > 0)) return 1;
     const from = Math.max(0, m - 12);
-    const factor = Math.pow(history[m]! / history[from]!, 12 / (m - from));
+    const factor = libm.pow(history[m]! / history[from]!, 12 / (m - from));
     return Number.isFinite(factor) ? Math.min(3, Math.max(1, factor)) : 1;
   }
 
@@ -344,7 +345,7 @@ class MarketRun {
   private demandOf(lab: Lab, t: number, year: number, days: number): number {
     const trend = Math.max(0, lab.demandTrend(t, year));
     const sigma = lab.volatility;
-    const noise = sigma > 0 ? Math.exp(normal(lab.noise, -sigma * sigma / 2, sigma)) : 1;
+    const noise = sigma > 0 ? libm.exp(normal(lab.noise, -sigma * sigma / 2, sigma)) : 1;
     return trend * noise * lab.exposure.takeAverage(days);
   }
 

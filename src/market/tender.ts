@@ -6,6 +6,7 @@ import { AVERAGE_MONTH_DAYS, DAYS_PER_YEAR, HOURS_PER_DAY } from './calendar.js'
 import type { BidView } from './policies.js';
 import type { Bid, TenderRecord } from './results.js';
 import { averageLeadTime, orderMix } from './supply.js';
+import * as libm from '../kernel/libm.js';
 
 /**
  * A lab's procurement round as tenders: its gap is offered as blocks, each a cluster served whole by
@@ -274,7 +275,7 @@ export const SPOT_REVERSION_YEARS = 1;
  */
 export function spotOverTerm(context: Pick<RoundContext, 'spotLevelUsdPerGpuHour' | 'longRunUsdPerGpuHour'>, contractMonths: number): number {
   const years = contractMonths / 12;
-  const remaining = years > 0 ? ((1 - Math.exp(-years / SPOT_REVERSION_YEARS)) * SPOT_REVERSION_YEARS) / years : 1;
+  const remaining = years > 0 ? ((1 - libm.exp(-years / SPOT_REVERSION_YEARS)) * SPOT_REVERSION_YEARS) / years : 1;
   return context.longRunUsdPerGpuHour + (context.spotLevelUsdPerGpuHour - context.longRunUsdPerGpuHour) * remaining;
 }
 

@@ -1,4 +1,4 @@
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from './file-paths.js';
 import { describeValue, isPlainObject } from './data.js';
 import { originOf } from './origins.js';
 import type { Origin } from './origins.js';

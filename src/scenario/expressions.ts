@@ -18,15 +18,16 @@
 //   5. constants: every part of the formula that reads no variable is computed once at load time and
 //      must be a finite real number (`1e400`, `9^9^9`, `1/0`, `sqrt(-1)` are errors in the file);
 //   6. at run time, evaluate() throws an ExpressionError for a result that is not a finite number.
-import { createRequire } from 'node:module';
-import type { MathJsInstance, MathNode } from 'mathjs';
+import type { MathNode } from 'mathjs';
+import math from 'mathjs/lib/browser/math.js';
+import * as libm from '../kernel/libm.js';
 import { closest } from './suggest.js';
 
 // mathjs's own single-file build of the same version (its package exports it): the ES module entry is
 // hundreds of files, which took about 1 s to import in every worker thread of a batch, the bundle 0.1 s.
 // The bundle exports its default instance (mathjs's `create(all)`), not the factories: that instance,
-// loaded for this module alone, is the one restricted below.
-const math = createRequire(import.meta.url)('mathjs/lib/browser/math.js') as MathJsInstance;
+// loaded for this module alone, is the one restricted below. Imported (a CommonJS module's exports are
+// its default export), not required, so that a browser bundle of the engine takes the same file.
 const { isConditionalNode, isConstantNode, isFunctionNode, isOperatorNode, isParenthesisNode, isSymbolNode } = math;
 
 /** Longest formula accepted, in characters; real formulas are a line, and the cap bounds parsing work. */
@@ -562,7 +563,7 @@ function power(a: Evaluator, b: Evaluator): Evaluator {
     const y = b(scope);
     if ((x * x < 1 && y === Infinity) || (x * x > 1 && y === -Infinity)) return 0;
     if (x < 0 && !Number.isInteger(y)) return notReal('pow', [x, y], 'a complex number');
-    return Math.pow(x, y);
+    return libm.pow(x, y);
   };
 }
 
@@ -574,7 +575,37 @@ function call(name: string, args: Evaluator[]): Evaluator {
   if (name === 'min' || name === 'max') return extremum(name, args);
   if (name === 'log' && args.length === 2) return logarithmInBase(args);
   if (name === 'pow' && args.length === 2) return power(args[0]!, args[1]!);
+  const portable = PORTABLE.get(name);
+  if (portable && args.length === 1) return portableCall(name, portable, args[0]!);
   return mathjsCall(name, numberImplementation(name, args.length), args);
+}
+
+/**
+ * The functions mathjs computes with the engine's own `Math` (Math.exp, Math.log, ...), whose last bit
+ * differs between engines: here the portable ones of kernel/libm.ts, the same bits as Node's, where
+ * mathjs gives a real number (its `real` arguments); elsewhere mathjs's, which say why there is none.
+ */
+const PORTABLE = new Map<string, { fn: (x: number) => number; real: (x: number) => boolean }>([
+  ['exp', { fn: libm.exp, real: () => true }],
+  ['log', { fn: libm.log, real: (x) => x >= 0 }],
+  ['log10', { fn: libm.log10, real: (x) => x >= 0 }],
+  ['log2', { fn: libm.log2, real: (x) => x >= 0 }],
+  ['cbrt', { fn: libm.cbrt, real: () => true }],
+  ['sin', { fn: libm.sin, real: () => true }],
+  ['cos', { fn: libm.cos, real: () => true }],
+  ['tan', { fn: libm.tan, real: () => true }],
+  ['tanh', { fn: libm.tanh, real: () => true }],
+]);
+
+function portableCall(name: string, portable: { fn: (x: number) => number; real: (x: number) => boolean }, a: Evaluator): Evaluator {
+  const { fn, real } = portable;
+  const implementation = numberImplementation(name, 1);
+  return (scope) => {
+    const x = a(scope);
+    if (real(x)) return fn(x);
+    const result = implementation(x);
+    return typeof result === 'number' ? result : notReal(name, [x], result);
+  };
 }
 
 /** A call into mathjs's number code; a non-number (Complex from sqrt(-1), say) becomes an evaluation fault. */
@@ -608,6 +639,7 @@ function logarithmInBase(args: Evaluator[]): Evaluator {
   const [x, base] = args;
   if (x === undefined || base === undefined) throw new Error('log(x, base) needs two arguments');
   const logOf = (value: number): number => {
+    if (value >= 0) return libm.log(value);
     const result = log(value);
     return typeof result === 'number' ? result : notReal('log', [value], result);
   };

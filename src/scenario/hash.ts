@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../kernel/sha256.js';
 import { isPlainObject } from './data.js';
 
 /**
@@ -14,7 +14,7 @@ export function canonicalJson(data: unknown): string {
 
 /** SHA-256 (hex) of `canonicalJson(data)`: the same for the same content, whatever its key order or formatting. */
 export function scenarioHash(data: unknown): string {
-  return createHash('sha256').update(canonicalJson(data)).digest('hex');
+  return sha256Hex(canonicalJson(data));
 }
 
 function sortKeys(value: unknown): unknown {

@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import type { Stats } from 'node:fs';
-import { extname } from 'node:path';
+import { extname } from './file-paths.js';
 
 /**
  * Reading a scenario file from disk: only a regular file, only up to a size. A device (`/dev/zero`,

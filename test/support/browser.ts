@@ -12,7 +12,8 @@ import { describe, it } from 'vitest';
  * QUIC probes) off the network, which is closed here and in CI.
  */
 const DEFAULT_CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+/** Chromium's flags for tests: headless, without the sandbox and GPU a container lacks, and none of its own traffic. */
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const DEFAULT_VIEWPORT: ViewportSize = { width: 1280, height: 800 };
 const DEFAULT_TIMEOUT_MS = 30_000;
 /** A screenshot is blank when more than this share of its pixels is within TOLERANCE of its commonest colour. */

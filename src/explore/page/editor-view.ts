@@ -1,0 +1,91 @@
+import type { Problem } from '../../scenario/problems.js';
+import { el } from './dom.js';
+
+/**
+ * The scenario's files as text, for edits no control covers: a text box per file with its line
+ * numbers, each line with a problem marked in the gutter and the problem written under the box, as
+ * `computerace validate` reports it (file:line:col: path: message). Applied with the button (or
+ * Ctrl+Enter); the page loads the edited text as it would load the file.
+ */
+
+/** The text box's line height in pixels (explore.css sets 16px). */
+const LINE_HEIGHT = 16;
+
+/** The editor: its element, and a way to show the problems of the files. */
+export interface EditorView {
+  element: HTMLElement;
+  /** Shows these problems (those of files; others are ignored) beside their lines; returns how many were shown. */
+  problems(problems: readonly Problem[]): number;
+}
+
+/** Builds the editor over the files (`texts` the current text of each, by name); `apply` gets a file's edited text. */
+export function editorView(names: readonly string[], texts: (name: string) => string, apply: (name: string, text: string) => void): EditorView {
+  let current = names[0]!;
+  let shown: readonly Problem[] = [];
+  const select = el('select', { 'aria-label': 'file' }, ...names.map((name) => el('option', { value: name }, name)));
+  const gutter = el('pre', { class: 'gutter', 'aria-hidden': 'true' });
+  const area = el('textarea', { class: 'source', spellcheck: false, wrap: 'off', 'aria-label': 'scenario file text' });
+  const list = el('ul', { class: 'file-problems' });
+  const button = el('button', { type: 'button' }, 'Apply the text');
+  const drawGutter = (): void => {
+    const lines = area.value.split('\n').length;
+    const bad = new Set(shown.filter((problem) => problem.file === current).map((problem) => problem.line));
+    gutter.replaceChildren(...Array.from({ length: lines }, (_, i) => el('span', { class: bad.has(i + 1) ? 'bad' : undefined, title: bad.has(i + 1) ? 'a problem on this line (below)' : undefined }, `${i + 1}\n`)));
+    gutter.scrollTop = area.scrollTop;
+  };
+  const load = (): void => {
+    area.value = texts(current);
+    drawGutter();
+  };
+  select.addEventListener('change', () => {
+    current = select.value;
+    load();
+  });
+  area.addEventListener('scroll', () => (gutter.scrollTop = area.scrollTop));
+  area.addEventListener('input', drawGutter);
+  area.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) apply(current, area.value);
+  });
+  button.addEventListener('click', () => apply(current, area.value));
+  load();
+  const element = el('div', { class: 'editor' }, el('div', { class: 'editor-bar' }, select, button), el('div', { class: 'editor-box' }, gutter, area), list);
+  return {
+    element,
+    problems(problems) {
+      shown = problems.filter((problem) => names.includes(problem.file));
+      list.replaceChildren(
+        ...shown.map((problem) => {
+          const item = el('li', { role: 'alert' }, el('a', { href: '#', 'data-line': problem.line }, `${problem.file}:${problem.line}:${problem.column}`), `: ${problem.path}: ${problem.message}`);
+          item.querySelector('a')!.addEventListener('click', (event) => {
+            event.preventDefault();
+            if (select.value !== problem.file) {
+              select.value = problem.file;
+              current = problem.file;
+              load();
+            }
+            selectLine(area, problem.line);
+          });
+          return item;
+        }),
+      );
+      drawGutter();
+      if (shown.length > 0) {
+        element.closest('details')?.setAttribute('open', '');
+        // The first problem of the file shown, in view.
+        const first = shown.find((problem) => problem.file === current);
+        if (first) area.scrollTop = Math.max(0, (first.line - 5) * LINE_HEIGHT);
+        gutter.scrollTop = area.scrollTop;
+      }
+      return shown.length;
+    },
+  };
+}
+
+/** Selects line `line` (1-based) of the text box and scrolls to it. */
+function selectLine(area: HTMLTextAreaElement, line: number): void {
+  const lines = area.value.split('\n');
+  const start = lines.slice(0, line - 1).reduce((sum, text) => sum + text.length + 1, 0);
+  area.focus();
+  area.setSelectionRange(start, start + (lines[line - 1]?.length ?? 0));
+  area.scrollTop = Math.max(0, (line - 5) * LINE_HEIGHT);
+}
