@@ -6,7 +6,7 @@ import { runBatch } from '../src/experiment/batch.js';
 import { BATCH_NODE_FLAGS } from '../src/experiment/executor.js';
 import { Replicator } from '../src/experiment/replicate.js';
 import { ArrowFileWriter, ArrowTable } from '../src/io/arrow.js';
-import { timeseriesLayout } from '../src/io/layout.js';
+import { actorLayout } from '../src/io/layout.js';
 import { runScenario } from '../src/market/run.js';
 import { compileScenario } from '../src/scenario/compile.js';
 import { loadScenario } from '../src/scenario/load.js';
@@ -48,18 +48,18 @@ const groups: Record<string, () => Promise<Measurement[]>> = {
   'threads/1': async () => [{ name: 'bare runs, 1 thread', perSecond: await bareRunsInThreads(SCENARIO, 1), rmePercent: 0, samples: 1 }],
   'threads/2': async () => [{ name: 'bare runs, 2 threads', perSecond: await bareRunsInThreads(SCENARIO, 2), rmePercent: 0, samples: 1 }],
   arrow: async () => {
-    // Blocks of the timeseries table as a summary batch writes them: 100 runs each.
+    // Blocks of the labs' monthly table as a summary batch writes them: 100 runs each.
     const replicator = new Replicator({ variants: [{ name: 'baseline', spec: loadScenario(SCENARIO).spec }], seed: '1', timeseries: 'summary', scenarioHash: '' });
-    const blocks = [0, 1, 2, 3].map((b) => replicator.block(b * 100, 100).tables.timeseries!);
-    const table = new ArrowTable(timeseriesLayout(replicator.describe()));
+    const blocks = [0, 1, 2, 3].map((b) => replicator.block(b * 100, 100).tables.labs!);
+    const table = new ArrowTable(actorLayout('lab', replicator.describe()));
     const dir = mkdtempSync(join(tmpdir(), 'computerace-bench-'));
     let bytes = 0;
     let rows = 0;
-    const written = await measureAsync('arrow timeseries rows', async () => {
-      const writer = new ArrowFileWriter(join(dir, 'timeseries.arrow'), table);
+    const written = await measureAsync('arrow labs rows', async () => {
+      const writer = new ArrowFileWriter(join(dir, 'labs.arrow'), table);
       for (const block of blocks) writer.write(block);
       await writer.close();
-      bytes += statSync(join(dir, 'timeseries.arrow')).size;
+      bytes += statSync(join(dir, 'labs.arrow')).size;
       rows += writer.rows;
       return writer.rows;
     });
@@ -150,9 +150,9 @@ async function main(): Promise<void> {
   console.log(`  2 workers / 1 worker (steady): ${scaling.toFixed(2)}x, median of pairs ${ratioText(steadyRatios)} (target ${TARGET_SCALING}x: ${scaling >= TARGET_SCALING ? 'met' : 'MISSED'})`);
   console.log(`  2 threads / 1 thread, bare runs: ${ceiling.toFixed(2)}x, median of pairs ${ratioText(ceilingRatios)}: the machine's ceiling; the batch reaches ${((100 * (scaling - 1)) / (ceiling - 1)).toFixed(0)}% of its gain`);
   console.log(`  2 workers, target ${TARGET_RUNS_PER_SECOND} runs/s: whole batch ${twoWhole >= TARGET_RUNS_PER_SECOND ? 'met' : 'MISSED'}, steady ${twoSteady >= TARGET_RUNS_PER_SECOND ? 'met' : 'MISSED'}`);
-  const arrowRows = measured.get('arrow timeseries rows')![0]!;
+  const arrowRows = measured.get('arrow labs rows')![0]!;
   const arrowBytes = measured.get('arrow MB')![0]!;
-  console.log(`  Arrow writes (timeseries, 400 runs a file): ${rate(arrowRows.perSecond)} rows/s, ${arrowBytes.perSecond.toFixed(0)} MB/s`);
+  console.log(`  Arrow writes (labs.arrow, 400 runs a file): ${rate(arrowRows.perSecond)} rows/s, ${arrowBytes.perSecond.toFixed(0)} MB/s`);
 }
 
 function median(values: readonly number[]): number {

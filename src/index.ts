@@ -68,14 +68,17 @@ export type { AuctionTerms } from './market/auction.js';
 export type {
   Bid,
   ChipMonth,
+  DealEvent,
   LabMonth,
   LabSummary,
   MarketMonth,
   NotableEvent,
+  PolicyEvent,
   ProviderMonth,
   RunAudit,
   RunResult,
   RunSummary,
+  ShockEvent,
   SupplierMonth,
   TenderRecord,
 } from './market/results.js';
@@ -92,8 +95,11 @@ export { parseShard, shardRange } from './experiment/shards.js';
 export { saltelliDesign, SaltelliDesignError, sobolIndices } from './experiment/sobol.js';
 export type { Interval, SaltelliDesign, SaltelliRow, SobolIndices, SobolIndicesOptions } from './experiment/sobol.js';
 export type { Shard, ShardRange } from './experiment/shards.js';
-export { TABLE_NAMES, TIMESERIES_MODES } from './io/layout.js';
-export type { BatchDescription, TableName, TableRows, TimeseriesMode } from './io/layout.js';
+export { batchTables, TABLE_NAMES, TABLE_OF_KIND, TIMESERIES_MODES } from './io/layout.js';
+export type { ActorKind, BatchDescription, TableName, TableRows, TimeseriesMode } from './io/layout.js';
+/** A finished batch's tables as CSV files (`computerace export --csv`). */
+export { exportCsv } from './io/export.js';
+export type { CsvFile } from './io/export.js';
 export type { FileRecord, Manifest, Provenance } from './io/outputs.js';
 export { OutputError, WriteFailure } from './io/errors.js';
 export { ArrowFileError } from './io/arrow.js';
@@ -114,4 +120,7 @@ export type { BacktestOptions, BacktestOutcome, TargetEvaluation, TargetRecords 
 export { writeReport } from './report/report.js';
 export type { ReportOptions, ReportOutcome } from './report/report.js';
 export { ReportError } from './report/results.js';
+/** Finished batches compared with the first (`computerace compare`), in the terminal's figures or as a page. */
+export { compareBatches, writeComparisonReport } from './report/compare.js';
+export type { Arm, ComparedFigure, ComparedRow, Comparison } from './report/compare.js';
 export { ENGINE_VERSION } from './version.js';

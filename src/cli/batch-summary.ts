@@ -1,6 +1,6 @@
 import type { BatchOutcome } from '../experiment/batch.js';
-import { TABLE_NAMES } from '../io/layout.js';
-import type { TableRows } from '../io/layout.js';
+import { batchTables } from '../io/layout.js';
+import type { BatchDescription, TableRows } from '../io/layout.js';
 import { figureLabel, figureOf, horizonText, meanAndInterval, RISK, STATISTICS, unitOf } from '../io/vocabulary.js';
 import type { Unit } from '../io/vocabulary.js';
 import type { MetricSummary } from '../experiment/summary.js';
@@ -75,8 +75,8 @@ function limitingLabel(limiting: string): string {
   return at < 0 ? limiting : `${limiting.slice(0, at)}: ${figureLabel(limiting.slice(at + 2))}`;
 }
 
-/** The files a batch directory holds, with each table's rows: `runs.arrow (400 rows), timeseries.arrow (144000), ...`. */
-export function filesWritten(rows: TableRows): string {
-  const tables = TABLE_NAMES.map((name, i) => `${name}.arrow (${rows[name]}${i === 0 ? ' rows' : ''})`);
+/** The files a batch directory holds, with each table's rows: `runs.arrow (400 rows), market.arrow (28800), labs.arrow (115200), ...`. */
+export function filesWritten(rows: TableRows, description: BatchDescription): string {
+  const tables = batchTables(description).map((name, i) => `${name}.arrow (${rows[name]}${i === 0 ? ' rows' : ''})`);
   return [...tables, 'summary.json', 'manifest.json'].join(', ');
 }

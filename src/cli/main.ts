@@ -11,6 +11,8 @@ import { addMergeCommand } from './merge.js';
 import { addSlurmCommand } from './slurm.js';
 import { addReportCommand } from './report.js';
 import { addBacktestCommand } from './backtest.js';
+import { addCompareCommand } from './compare.js';
+import { addExportCommand } from './export.js';
 import { addExploreCommand } from './explore.js';
 import { collect, integer, positiveInteger, positiveNumber } from './arguments.js';
 import { ScenarioError, formatProblem } from '../scenario/problems.js';
@@ -86,6 +88,8 @@ export function buildProgram(): Command {
   addMergeCommand(program);
   addSlurmCommand(program);
   addReportCommand(program);
+  addExportCommand(program);
+  addCompareCommand(program);
   addBacktestCommand(program);
   addResolveCommand(program);
   addInitCommand(program);

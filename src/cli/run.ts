@@ -55,11 +55,11 @@ export function addRunCommand(program: Command): void {
     .argument('<scenario>', 'a scenario file (YAML or JSON)')
     .option('--runs <n>', `runs per variant: at most ${MAX_RUNS}, and ${runsLimit('lhs').max} with --design lhs`, positiveInteger, DEFAULT_RUNS)
     .option('--seed <seed>', `master seed: run i draws only from streams derived from (seed, i); ${SEED_HELP}`, seed, '1')
-    .option('--out <dir>', 'directory for the tables (runs, timeseries, events, tenders, bids as .arrow), summary.json, manifest.json (default: results/<scenario file name>)')
+    .option('--out <dir>', 'directory for the tables (runs, market, labs, providers, suppliers, chips as kept by --timeseries, events, tenders, bids as .arrow), summary.json, manifest.json (default: results/<scenario file name>)')
     .addOption(new Option('--workers <w>', `worker threads, at most the available cores (more are capped at them, with a note); 0 runs in this thread`).argParser(nonNegativeInteger).default(cores, `the ${cores} available core${cores === 1 ? '' : 's'}`))
     .option('--set <path=value>', 'override a field after composition (repeatable)', collect, [])
     .option('--sweep <path=v1,v2,...>', 'run a variant for each value; several sweeps make a grid (repeatable)', collect, [])
-    .addOption(new Option('--timeseries <mode>', 'monthly series to keep: none, summary (market, labs and chips) or all').choices(TIMESERIES_MODES).default('summary'))
+    .addOption(new Option('--timeseries <mode>', 'monthly series to keep, a table per kind of actor: none, summary (market.arrow, labs.arrow) or all (also providers.arrow, suppliers.arrow, chips.arrow)').choices(TIMESERIES_MODES).default('summary'))
     .option('--block-size <n>', 'runs per record batch and per check of --until-precision', positiveInteger, 100)
     .option('--until-precision <share>', 'run until every key metric\'s 95% CI half-width is under this share of its mean (e.g. 0.01)', share)
     .option('--max-runs <n>', `with --until-precision: the most runs to do (at most ${MAX_RUNS})`, positiveInteger, DEFAULT_MAX_RUNS)
@@ -180,7 +180,7 @@ async function batch(file: string, flags: RunFlags, command: Command): Promise<v
     if (outcome.alreadyFinished) console.log(`${printable(out)} already holds this batch, finished: nothing to do`);
     else {
       console.log(formatBatchSummary(outcome.scenario.name, outcome, (performance.now() - started) / 1000));
-      console.log(`\nwrote ${printable(out)}/: ${filesWritten(outcome.rows)}`);
+      console.log(`\nwrote ${printable(out)}/: ${filesWritten(outcome.rows, outcome.description)}`);
     }
   } catch (error) {
     progress.stop();

@@ -6,7 +6,7 @@ import type { TableBlock } from '../io/columns.js';
 import { CHECKPOINT_DIRECTORY } from '../io/folder.js';
 import type { FolderLock } from '../io/folder.js';
 import type { FileDigest } from '../io/manifest.js';
-import { eachTable, LAYOUT_OF, TABLE_NAMES } from '../io/layout.js';
+import { batchTables, eachTable, LAYOUT_OF } from '../io/layout.js';
 import type { TableName, TableRows } from '../io/layout.js';
 import type { BatchDescription, TimeseriesMode } from '../io/layout.js';
 import { inlineExecutor, poolExecutor } from './executor.js';
@@ -120,8 +120,8 @@ export interface BatchOutcome {
   summary: BatchSummary;
   /** Rows written per table. */
   rows: TableRows;
-  /** The tables, when no files were asked for. */
-  tables?: Record<TableName, Table>;
+  /** The tables, when no files were asked for: those the batch writes (no monthly series of a kind it does not keep). */
+  tables?: Partial<Record<TableName, Table>> & { runs: Table };
   convergence?: Convergence;
   /** With `resume`: the folder held this batch finished, and nothing was run. */
   alreadyFinished?: boolean;
@@ -181,7 +181,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
       blockSize,
       ...(options.untilPrecision !== undefined ? { untilPrecision: options.untilPrecision } : {}),
     };
-    checkpointIdentity = { provenance, range };
+    checkpointIdentity = { provenance, range, tables: batchTables(description) };
     if (options.out !== undefined && options.resume) {
       const finished = await resumeIn(options.out, checkpointIdentity, shard, (problem) => options.onNotice?.(`${problem}: running the batch again`));
       if (finished) return { ...finished, alreadyFinished: true };
@@ -238,7 +238,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
     }
     // Blocks computed past the stopping point are dropped unwritten.
     await Promise.allSettled(inFlight);
-    if (options.out !== undefined) await removeBatchRecords(options.out);
+    if (options.out !== undefined) await removeBatchRecords(options.out, description);
     const rows = await sinks.close();
     const summary = options.out === undefined
       ? summariseBatch(description, written)
@@ -284,16 +284,19 @@ async function interrupted(out: string | undefined, sinks: Sinks | undefined, ch
   return new BatchInterrupted(kept, range.runs, kept > 0 ? join(out!, CHECKPOINT_DIRECTORY) : undefined, problem);
 }
 
-/** The tables of a batch: files being written, or blocks kept for in-memory tables. */
+/** The tables of a batch (batchTables: those it writes): files being written, or blocks kept for in-memory tables. */
 export class Sinks {
-  readonly byName: Record<TableName, Sink>;
+  readonly byName: Partial<Record<TableName, Sink>> & { runs: Sink };
+  /** The tables, in the order of TABLE_NAMES. */
+  readonly names: readonly TableName[];
 
   constructor(description: BatchDescription, dir: string | undefined, metadata: Record<string, string>) {
+    this.names = batchTables(description);
     const sink = (name: TableName): Sink => {
       const table = new ArrowTable(LAYOUT_OF[name](description), metadata);
       return new Sink(table, dir !== undefined ? new ArrowFileWriter(join(dir, `${name}.arrow`), table) : undefined);
     };
-    this.byName = eachTable(sink);
+    this.byName = Object.fromEntries(this.names.map((name) => [name, sink(name)])) as Sinks['byName'];
   }
 
   /** The runs table's sink. */
@@ -301,35 +304,42 @@ export class Sinks {
     return this.byName.runs;
   }
 
+  /** The sinks, in table order. */
+  private all(): Sink[] {
+    return this.names.map((name) => this.byName[name]!);
+  }
+
   write(output: BlockOutput): void {
-    for (const name of TABLE_NAMES) {
+    for (const name of this.names) {
       const block = output.tables[name];
-      if (block) this.byName[name].write(block);
+      if (block) this.byName[name]!.write(block);
     }
   }
 
+  /** Closes the files; the rows of each table (0 for a table the batch does not write). */
   async close(): Promise<TableRows> {
-    await Promise.all(TABLE_NAMES.map((name) => this.byName[name].close()));
-    return eachTable((name) => this.byName[name].rows);
+    await Promise.all(this.all().map((sink) => sink.close()));
+    return eachTable((name) => this.byName[name]?.rows ?? 0);
   }
 
   async abort(): Promise<void> {
-    await Promise.all(TABLE_NAMES.map((name) => this.byName[name].abort()));
+    await Promise.all(this.all().map((sink) => sink.abort()));
   }
 
   /** The files being written, by table (none for in-memory tables). */
   files(): Partial<Record<TableName, ArrowFileWriter>> {
-    return Object.fromEntries(TABLE_NAMES.flatMap((name) => (this.byName[name].file ? [[name, this.byName[name].file]] : [])));
+    return Object.fromEntries(this.names.flatMap((name) => (this.byName[name]!.file ? [[name, this.byName[name]!.file]] : [])));
   }
 
   /** Each file's size and SHA-256, once closed. */
-  digests(): Record<TableName, FileDigest> {
-    return eachTable((name) => this.byName[name].file!.digest!);
+  digests(): Partial<Record<TableName, FileDigest>> {
+    return Object.fromEntries(this.names.map((name) => [name, this.byName[name]!.file!.digest!]));
   }
 
+  /** The tables in memory, when no files were asked for. */
   tables(): BatchOutcome['tables'] {
     if (this.runs.file) return undefined;
-    return eachTable((name) => this.byName[name].toTable());
+    return Object.fromEntries(this.names.map((name) => [name, this.byName[name]!.toTable()])) as BatchOutcome['tables'];
   }
 }
 

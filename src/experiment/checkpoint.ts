@@ -5,7 +5,6 @@ import type { ArrowTable } from '../io/arrow.js';
 import type { TableBlock } from '../io/columns.js';
 import { OutputError, writeFailure } from '../io/errors.js';
 import { CHECKPOINT_DIRECTORY } from '../io/folder.js';
-import { TABLE_NAMES } from '../io/layout.js';
 import type { TableName } from '../io/layout.js';
 import type { Provenance } from '../io/outputs.js';
 import type { BlockOutput } from './replicate.js';
@@ -24,15 +23,20 @@ import type { BlockOutput } from './replicate.js';
 /** The checkpoint directory of an output directory. */
 const checkpointDirectory = (out: string): string => join(out, CHECKPOINT_DIRECTORY);
 
-/** What a checkpoint belongs to: the batch's provenance and the runs it covers (a shard's, or all). */
+/**
+ * What a checkpoint belongs to: the batch's provenance, the runs it covers (a shard's, or all) and the
+ * tables it writes (saved runs of other tables, such as an older computerace's, are not this batch's).
+ */
 export interface CheckpointIdentity {
   provenance: Provenance;
   range: { firstRun: number; runs: number };
+  tables: readonly TableName[];
 }
 
-/** The batch's tables, as its writer has them: each table's layout, and where restored blocks go. */
+/** The batch's tables, as its writer has them: those it writes, each with its layout and where restored blocks go. */
 export interface CheckpointTables {
-  byName: Record<TableName, { table: ArrowTable; write(block: TableBlock): void; drain?(): Promise<void> }>;
+  names: readonly TableName[];
+  byName: Partial<Record<TableName, { table: ArrowTable; write(block: TableBlock): void; drain?(): Promise<void> }>>;
 }
 
 /** The saved runs of one batch in one directory. */
@@ -79,7 +83,7 @@ export class Checkpoint {
     try {
       await rm(dir, { recursive: true, force: true });
       await mkdir(`${range}.partial`, { recursive: true });
-      for (const name of TABLE_NAMES) await files[name]?.finishAt(join(`${range}.partial`, `${name}.arrow`));
+      for (const name of identity.tables) await files[name]?.finishAt(join(`${range}.partial`, `${name}.arrow`));
       await writeIdentity(dir, JSON.stringify(identity));
       await rename(`${range}.partial`, range);
     } catch (error) {
@@ -100,8 +104,8 @@ export class Checkpoint {
       const saved = await readdir(dir);
       let rows = 0;
       // The runs table comes first and always has its file; a table with no file had no block there.
-      for (const name of TABLE_NAMES.filter((table) => table === 'runs' || saved.includes(`${table}.arrow`))) {
-        const sink = this.tables.byName[name];
+      for (const name of this.tables.names.filter((table) => table === 'runs' || saved.includes(`${table}.arrow`))) {
+        const sink = this.tables.byName[name]!;
         for await (const block of this.read(join(dir, `${name}.arrow`), name)) {
           sink.write(block);
           // Written as read: a saved range can be far larger than memory.
@@ -128,10 +132,10 @@ export class Checkpoint {
       // Whatever a killed process left under the temporary name is not part of this block.
       await rm(`${dir}.partial`, { recursive: true, force: true });
       await mkdir(`${dir}.partial`, { recursive: true });
-      for (const name of TABLE_NAMES) {
+      for (const name of this.tables.names) {
         const block = output.tables[name];
         if (block === undefined) continue;
-        const writer = new ArrowFileWriter(join(`${dir}.partial`, `${name}.arrow`), this.tables.byName[name].table);
+        const writer = new ArrowFileWriter(join(`${dir}.partial`, `${name}.arrow`), this.tables.byName[name]!.table);
         try {
           writer.write(block);
           await writer.close();
@@ -155,7 +159,7 @@ export class Checkpoint {
   /** The record batches of a saved table file. */
   private async *read(path: string, name: TableName): AsyncGenerator<TableBlock> {
     try {
-      yield* readBlocks(path, this.tables.byName[name].table.layout);
+      yield* readBlocks(path, this.tables.byName[name]!.table.layout);
     } catch (error) {
       // Written whole then renamed, a saved range is damaged only from outside: the batch cannot trust what follows it.
       if (error instanceof OutputError) throw this.damaged(error.message);

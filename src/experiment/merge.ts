@@ -3,7 +3,7 @@ import { readArrowSchema, readBlocks } from '../io/arrow.js';
 import type { TableBlock } from '../io/columns.js';
 import { OutputError } from '../io/errors.js';
 import { lockHolder } from '../io/folder.js';
-import { LAYOUT_OF, TABLE_NAMES } from '../io/layout.js';
+import { batchTables, LAYOUT_OF } from '../io/layout.js';
 import type { TableName } from '../io/layout.js';
 import { readManifest, verifyBatchFiles } from '../io/manifest.js';
 import { arrowMetadata, prepareOutputDirectory, provenanceOf } from '../io/outputs.js';
@@ -109,7 +109,7 @@ async function checkShardFiles({ dir, manifest }: ShardDirectory): Promise<void>
   const problem = await verifyBatchFiles(dir, manifest);
   if (problem !== undefined) throw new ShardMismatch(`${problem}: ${RUN_AGAIN}`);
   const metadata = arrowMetadata(provenanceOf(manifest));
-  for (const name of TABLE_NAMES) {
+  for (const name of batchTables(manifest.description)) {
     const path = join(dir, `${name}.arrow`);
     const schema = await readArrowSchema(path).catch((error: unknown) => {
       throw error instanceof OutputError ? new ShardMismatch(`${error.message}: ${RUN_AGAIN}`) : error;
@@ -180,7 +180,7 @@ class RowCheck {
 }
 
 /** The codes of an int32 or dictionary column of a block. */
-function integerColumn(block: TableBlock, index: number): Int32Array {
+function integerColumn(block: TableBlock, index: number): ArrayLike<number> {
   const column = block.columns[index]!;
   if (column.type === 'utf8' || column.type === 'float64') throw new Error(`column ${index} is ${column.type}, not run or variant`);
   return column.values;
@@ -198,8 +198,8 @@ export async function mergeShards(dirs: readonly string[], out: string, commandL
   const sinks = new Sinks(description, out, arrowMetadata(provenance));
   try {
     const metrics = new MetricSeries(description, sinks.runs.table.layout);
-    for (const name of TABLE_NAMES) {
-      const sink = sinks.byName[name];
+    for (const name of sinks.names) {
+      const sink = sinks.byName[name]!;
       for (const shard of shards) {
         const path = join(shard.dir, `${name}.arrow`);
         const rows = new RowCheck(path, name, shard);
@@ -211,7 +211,7 @@ export async function mergeShards(dirs: readonly string[], out: string, commandL
         rows.finish();
       }
     }
-    await removeBatchRecords(out);
+    await removeBatchRecords(out, description);
     const rows = await sinks.close();
     const summary = await writeBatchRecords({ out, provenance, description, metrics, rows, digests: sinks.digests(), commandLine, workers: 0, startedAt });
     return { description, scenario: { name: provenance.scenarioName, hash: provenance.scenarioHash, horizon: horizonOf(provenance.scenario) }, runs: metrics.runs, summary, rows };

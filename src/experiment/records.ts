@@ -1,8 +1,9 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFailure } from '../io/errors.js';
-import { eachTable, TABLE_NAMES } from '../io/layout.js';
+import { batchTables, eachTable, TABLE_NAMES } from '../io/layout.js';
 import type { BatchDescription, TableName, TableRows } from '../io/layout.js';
+import { CSV_FILES, LEGACY_TABLE_NAMES } from '../io/folder.js';
 import { readManifest, verifyBatchFiles } from '../io/manifest.js';
 import type { FileDigest } from '../io/manifest.js';
 import { provenanceOf, writeJsonFile } from '../io/outputs.js';
@@ -25,7 +26,7 @@ export interface BatchRecords {
   metrics: MetricSeries;
   rows: TableRows;
   /** Each table file's size and SHA-256, as its writer hashed it. */
-  digests: Record<TableName, FileDigest>;
+  digests: Partial<Record<TableName, FileDigest>>;
   convergence?: Convergence;
   commandLine: readonly string[];
   workers: number;
@@ -34,12 +35,17 @@ export interface BatchRecords {
 }
 
 /**
- * Removes the records of the batch that finished in `out` before, manifest first: called before the
- * first of a new batch's files replaces one of its tables, so the folder never shows an old
- * manifest (or summary, or report) beside new tables, whatever stops the new batch.
+ * Removes the records of the batch that finished in `out` before, manifest first, the tables this
+ * batch does not write (an earlier batch's providers.arrow beside a summary batch's tables, or an
+ * older computerace's tables) and the CSV files exported from it: called before the first of a new batch's files replaces one
+ * of its tables, so the folder never shows an old manifest (or summary, or report, or table)
+ * beside new tables, whatever stops the new batch.
  */
-export async function removeBatchRecords(out: string): Promise<void> {
-  for (const name of ['manifest.json', 'summary.json', 'report.html']) {
+export async function removeBatchRecords(out: string, description: BatchDescription): Promise<void> {
+  const written = new Set<string>(batchTables(description));
+  const others = [...TABLE_NAMES, ...LEGACY_TABLE_NAMES].filter((name) => !written.has(name)).map((name) => `${name}.arrow`);
+  // CSV files exported from the batch are of that batch: they go with it.
+  for (const name of ['manifest.json', 'summary.json', 'report.html', ...others, ...CSV_FILES]) {
     const path = join(out, name);
     await rm(path, { force: true }).catch((error: unknown) => {
       throw writeFailure(path, error);
@@ -70,7 +76,7 @@ async function writeSummaryAndManifest(records: BatchRecords, summary: BatchSumm
     startedAt: records.startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     runsDone: metrics.runs,
-    files: Object.fromEntries(TABLE_NAMES.map((name) => [`${name}.arrow`, { rows: rows[name], ...records.digests[name] }])),
+    files: Object.fromEntries(batchTables(description).map((name) => [`${name}.arrow`, { rows: rows[name], ...records.digests[name]! }])),
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
     description,

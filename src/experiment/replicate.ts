@@ -6,7 +6,7 @@ import type { CompiledScenario } from '../scenario/compile.js';
 import type { ScenarioSpec } from '../scenario/schema.js';
 import { APPENDER_OF, textBytesPerRow } from '../io/columns.js';
 import type { BlockSize, TableBlock } from '../io/columns.js';
-import { ACTOR_KINDS, TABLE_NAMES } from '../io/layout.js';
+import { ACTOR_KINDS, batchTables, TABLE_NAMES, TABLE_OF_KIND } from '../io/layout.js';
 import type { ActorKind, BatchDescription, TableName, TimeseriesMode } from '../io/layout.js';
 import { RunFailure } from './failure.js';
 import { latinHypercube } from './lhs.js';
@@ -40,7 +40,7 @@ export interface ReplicationPlan {
 export interface BlockOutput {
   first: number;
   count: number;
-  /** Each table's rows; a batch without monthly series has no timeseries block. */
+  /** Each table's rows: the tables the batch writes (batchTables), no others. */
   tables: BlockTables;
   /** The hash of the scenario that produced the rows, so a batch can check every process ran the same one. */
   scenarioHash: string;
@@ -52,6 +52,9 @@ export type BlockTables = { runs: TableBlock } & Partial<Record<TableName, Table
 const KIND_OF_OUTPUT: Record<MonthlySeries, ActorKind> = { market: 'market', labs: 'lab', providers: 'provider', suppliers: 'supplier', chips: 'chip' };
 
 const NO_BLOCK: BlockSize = { rows: 0 };
+
+/** The path of a lab's strategy, the one timeline path that changes it (market/timeline.ts). */
+const STRATEGY_PATH = /^labs\.[^.]+\.procurement\.strategy$/;
 
 /**
  * Sees each run of a block as its rows are appended, with at least the monthly series it asks for
@@ -119,14 +122,26 @@ export class Replicator {
     const union = (lists: string[][]): string[] => [...new Set(lists.flat())];
     const specs = this.plan.variants.map((variant) => variant.spec);
     const baseline = specs[0]!;
-    const kept = baseline.outputs.timeseries.map((kind) => KIND_OF_OUTPUT[kind]);
-    const wanted: readonly ActorKind[] = this.plan.timeseries === 'all' ? ACTOR_KINDS : this.plan.timeseries === 'summary' ? ['market', 'lab', 'chip'] : [];
+    // Every change any variant's timeline makes, for the events' and tenders' categories.
+    const changes = specs.flatMap((spec) => spec.timeline.flatMap((entry) => Object.entries(entry.set).map(([path, value]) => ({ path, value, note: entry.note ?? '' }))));
+    // A scenario's outputs name the kinds of actor it keeps series of; chip generations, which it
+    // cannot name, are kept whenever the mode asks for them.
+    const kept: ActorKind[] = [...baseline.outputs.timeseries.map((kind) => KIND_OF_OUTPUT[kind]), 'chip'];
+    const wanted: readonly ActorKind[] = this.plan.timeseries === 'all' ? ACTOR_KINDS : this.plan.timeseries === 'summary' ? ['market', 'lab'] : [];
     this.described = {
       variants: this.plan.variants.map((variant) => variant.name),
       labs: union(specs.map((spec) => spec.labs.map((lab) => lab.id))),
       providers: union(specs.map((spec) => spec.providers.map((provider) => provider.id))),
       suppliers: union(specs.map((spec) => spec.suppliers.map((supplier) => supplier.id))),
       chips: union(specs.map((spec) => spec.chips.map((chip) => chip.id))),
+      shocks: union(specs.map((spec) => spec.shocks.map((shock) => shock.id))),
+      strategies: union([...specs.map((spec) => spec.labs.map((lab) => lab.procurement.strategy)), changes.filter((change) => STRATEGY_PATH.test(change.path)).map((change) => String(change.value))]),
+      policies: {
+        fields: union([changes.map((change) => change.path)]),
+        // As the run writes them (market/run.ts): the value as JSON, the note as given.
+        values: union([changes.map((change) => JSON.stringify(change.value))]),
+        notes: union([changes.flatMap((change) => (change.note === '' ? [] : [change.note]))]),
+      },
       parameters: union(specs.map((_, v) => Object.keys(this.simulate(0, v, undefined, []).sampled))),
       timeseriesKinds: wanted.filter((kind) => kept.includes(kind)),
     };
@@ -142,11 +157,12 @@ export class Replicator {
     // little spare room to allocate (a block's arrays are megabytes, moved to the writer and freed there).
     const expected = (last: BlockSize): BlockSize => ({ rows: last.rows * 1.05 * done + 8, textBytesPerRow: last.textBytesPerRow?.map((bytes) => bytes * 1.05) });
     const wanted = this.plan.tables ?? TABLE_NAMES;
-    const names = TABLE_NAMES.filter((name) => (name === 'runs' || wanted.includes(name)) && (name !== 'timeseries' || description.timeseriesKinds.length > 0));
+    const names = batchTables(description).filter((name) => name === 'runs' || wanted.includes(name));
     // The runs table has one row per run and variant; the others are sized from the last block.
     const appenders = names.map((name) => APPENDER_OF[name](description, name === 'runs' ? { rows: done } : expected(this.lastBlock[name] ?? NO_BLOCK)));
-    // The monthly series the timeseries table has; the runs spare building the others.
-    const keep = MONTHLY_SERIES.filter((series) => description.timeseriesKinds.includes(KIND_OF_OUTPUT[series]) || observer?.keep.includes(series));
+    // The monthly series the tables written keep (and the market's, which dates them), and those the observer reads; the runs spare building the others.
+    const kept = description.timeseriesKinds.filter((kind) => names.includes(TABLE_OF_KIND[kind]));
+    const keep = MONTHLY_SERIES.filter((series) => kept.includes(KIND_OF_OUTPUT[series]) || (series === 'market' && kept.length > 0) || observer?.keep.includes(series));
     for (let runIndex = first; runIndex < first + count; runIndex++) {
       for (let variant = 0; variant < this.compiled.length; variant++) {
         const result = this.simulate(runIndex, variant, this.uniforms(runIndex), keep);

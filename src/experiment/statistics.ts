@@ -84,6 +84,39 @@ export function pairedDifference(a: Sample, b: Sample): Summary {
   return describe(differences);
 }
 
+/** The difference of the means of two independent samples, b − a, with its 95% confidence interval. */
+export interface UnpairedDifference {
+  /** Values in each sample. */
+  countA: number;
+  countB: number;
+  /** mean(b) − mean(a); NaN when either is empty. */
+  mean: number;
+  /** Standard error of the difference, √(s²a/na + s²b/nb); NaN when either has fewer than two values. */
+  sem: number;
+  /** Welch–Satterthwaite degrees of freedom. */
+  dof: number;
+  /** Half-width of the 95% CI, t(0.975; dof) · sem, and the interval; NaN when either has fewer than two values. */
+  ciHalfWidth: number;
+  ciLow: number;
+  ciHigh: number;
+}
+
+/**
+ * mean(b) − mean(a) of two samples of different runs (batches that share no random numbers run by
+ * run), with Welch's 95% interval: no equal variances assumed. Each mean is describe()'s, so the
+ * result does not depend on the order of the values either.
+ */
+export function unpairedDifference(a: Sample, b: Sample): UnpairedDifference {
+  const [x, y] = [describe(a), describe(b)];
+  const [va, vb] = [(x.sd * x.sd) / x.count, (y.sd * y.sd) / y.count];
+  const sem = Math.sqrt(va + vb);
+  // With both variances 0 the interval is the point: a t quantile of NaN dof would hide that.
+  const dof = va + vb === 0 ? Infinity : ((va + vb) * (va + vb)) / ((va * va) / (x.count - 1) + (vb * vb) / (y.count - 1));
+  const mean = y.mean - x.mean;
+  const ciHalfWidth = x.count < 2 || y.count < 2 ? NaN : sem === 0 ? 0 : studentTQuantile(0.975, dof) * sem;
+  return { countA: x.count, countB: y.count, mean, sem, dof, ciHalfWidth, ciLow: mean - ciHalfWidth, ciHigh: mean + ciHalfWidth };
+}
+
 /** Share of values strictly above `threshold`, with its 95% Wilson score interval; never throws. */
 export function probabilityAbove(values: Sample, threshold: number): Proportion {
   const n = values.length;

@@ -7,7 +7,9 @@ import {
   Dictionary,
   Field,
   Float64,
+  Int16,
   Int32,
+  Int8,
   RecordBatch,
   RecordBatchFileWriter,
   RecordBatchReader,
@@ -19,6 +21,7 @@ import {
   vectorFromArray,
 } from 'apache-arrow';
 import type { Data, DataType, Vector } from 'apache-arrow';
+import { codeBits } from './columns.js';
 import type { ColumnData, TableBlock } from './columns.js';
 import type { ColumnSpec } from './layout.js';
 import { OutputError, writeFailure } from './errors.js';
@@ -60,17 +63,18 @@ export class ArrowTable {
 
   private data(column: ColumnData, i: number, length: number): Data {
     const type = this.schema.fields[i]!.type as DataType;
+    const nulls = { nullBitmap: column.valid, nullCount: column.valid ? column.nulls : 0 };
     switch (column.type) {
       case 'float64':
-        return makeData({ type: type as Float64, length, data: column.values, nullBitmap: column.valid, nullCount: column.valid ? column.nulls : 0 });
+        return makeData({ type: type as Float64, length, data: column.values, ...nulls });
       case 'utf8':
-        return makeData({ type: type as Utf8, length, valueOffsets: column.offsets, data: column.bytes, nullCount: 0 });
+        return makeData({ type: type as Utf8, length, valueOffsets: column.offsets, data: column.bytes, ...nulls });
       case 'dictionary':
-        return makeData({ type: type as Dictionary<Utf8, Int32>, length, data: column.values, dictionary: this.dictionaries[i]!, nullCount: 0 });
+        return makeData({ type: type as Dictionary<Utf8, Int8 | Int16 | Int32>, length, data: column.values, dictionary: this.dictionaries[i]!, ...nulls });
       case 'date':
-        return makeData({ type: type as DateDay, length, data: column.values, nullCount: 0 });
+        return makeData({ type: type as DateDay, length, data: column.values, ...nulls });
       default:
-        return makeData({ type: type as Int32, length, data: column.values, nullCount: 0 });
+        return makeData({ type: type as Int32, length, data: column.values, ...nulls });
     }
   }
 }
@@ -203,8 +207,10 @@ function arrowType(column: ColumnSpec, dictionaryId: number): DataType {
       return new Utf8();
     case 'date':
       return new DateDay();
-    case 'dictionary':
-      return new Dictionary(new Utf8(), new Int32(), dictionaryId, false);
+    case 'dictionary': {
+      const bits = codeBits(column.dictionary ?? []);
+      return new Dictionary(new Utf8(), bits === 8 ? new Int8() : bits === 16 ? new Int16() : new Int32(), dictionaryId, false);
+    }
     default:
       return new Int32();
   }
@@ -313,12 +319,16 @@ function damaged(path: string, error: unknown): ArrowFileError {
   return error instanceof ArrowFileError ? error : new ArrowFileError(`${path}: damaged Arrow file (${error instanceof Error ? error.message : String(error)})`);
 }
 
-/** The record batches of an Arrow file as blocks of columns, read one at a time; the file's columns must be `layout`'s. */
+/** The record batches of an Arrow file as blocks of columns, read one at a time; the file's columns must be `layout`'s, of the same types. */
 export async function* readBlocks(path: string, layout: readonly ColumnSpec[]): AsyncGenerator<TableBlock> {
+  const expectedTypes = new ArrowTable(layout).schema.fields.map((field) => String(field.type));
   const check = (schema: Schema): void => {
     const names = schema.fields.map((field) => field.name);
     const expected = layout.map((column) => column.name);
     if (names.join('\0') !== expected.join('\0')) throw new ArrowFileError(`${path}: its columns are not the batch's (${names.length} columns, ${expected.length} expected${names.length === expected.length ? `; '${names.find((name, i) => name !== expected[i])}' where '${expected.find((name, i) => name !== names[i])}' was expected` : ''})`);
+    // Read back as the writer's arrays, a column of another type would be written as garbage.
+    const wrong = schema.fields.findIndex((field, i) => String(field.type) !== expectedTypes[i]);
+    if (wrong >= 0) throw new ArrowFileError(`${path}: column '${names[wrong]}' is ${String(schema.fields[wrong]!.type)}, not the batch's ${expectedTypes[wrong]}`);
   };
   for await (const batch of readRecordBatches(path, check)) yield blockOf(batch, layout);
 }
@@ -329,18 +339,19 @@ function blockOf(batch: RecordBatch, layout: readonly ColumnSpec[]): TableBlock 
   const columns = layout.map((spec, i): ColumnData => {
     const data = batch.data.children[i] as Data;
     if (data.offset !== 0) throw new Error(`column ${spec.name}: unexpected offset ${data.offset}`);
+    const nulls = data.nullCount;
+    const valid = nulls > 0 ? (data.nullBitmap as Uint8Array).slice(0, (rows + 7) >> 3) : undefined;
     switch (spec.type) {
-      case 'float64': {
-        const values = (data.values as Float64Array).slice(0, rows);
-        const valid = data.nullCount > 0 ? (data.nullBitmap as Uint8Array).slice(0, (rows + 7) >> 3) : undefined;
-        return { type: 'float64', values, valid, nulls: valid ? data.nullCount : 0 };
-      }
+      case 'float64':
+        return { type: 'float64', values: (data.values as Float64Array).slice(0, rows), valid, nulls };
       case 'utf8': {
         const offsets = (data.valueOffsets as Int32Array).slice(0, rows + 1);
-        return { type: 'utf8', offsets, bytes: (data.values as Uint8Array).slice(0, offsets[rows]!) };
+        return { type: 'utf8', offsets, bytes: (data.values as Uint8Array).slice(0, offsets[rows]!), valid, nulls };
       }
+      case 'dictionary':
+        return { type: 'dictionary', values: (data.values as Int8Array | Int16Array | Int32Array).slice(0, rows), valid, nulls };
       default:
-        return { type: spec.type, values: (data.values as Int32Array).slice(0, rows) };
+        return { type: spec.type, values: (data.values as Int32Array).slice(0, rows), valid, nulls };
     }
   });
   return { rows, columns };

@@ -1,6 +1,6 @@
 import { epochDay } from '../market/calendar.js';
-import type { ChipMonth, LabMonth, MarketMonth, ProviderMonth, RunResult, SupplierMonth } from '../market/results.js';
-import { ACTOR_KINDS, actorIds, bidsLayout, EVENT_KINDS, LAB_FIGURES, METRICS_OF, runsLayout, TENDER_OUTCOMES, tendersLayout, timeseriesLayout, eventsLayout } from './layout.js';
+import type { ChipMonth, LabMonth, MarketMonth, NotableEvent, ProviderMonth, RunResult, SupplierMonth } from '../market/results.js';
+import { ACTOR_KINDS, actorLayout, bidsLayout, EVENT_KINDS, eventsLayout, LAB_FIGURES, METRICS_OF, runsLayout, TABLE_OF_KIND, TENDER_OUTCOMES, tendersLayout } from './layout.js';
 import type { ActorKind, BatchDescription, ColumnSpec, TableName } from './layout.js';
 
 /**
@@ -9,11 +9,20 @@ import type { ActorKind, BatchDescription, ColumnSpec, TableName } from './layou
  * so a NaN in a table is a NaN the model produced.
  */
 
-/** One column's values for a block of rows. */
+/** The codes of a dictionary column, as narrow as its dictionary allows: a row's variant or lab takes one byte. */
+export type DictionaryCodes = Int8Array | Int16Array | Int32Array;
+
+/** One column's values for a block of rows; a column with nulls has a validity bitmap (`valid`, a bit a row) and counts them. */
 export type ColumnData =
-  | { type: 'int32' | 'date' | 'dictionary'; values: Int32Array }
+  | { type: 'int32' | 'date'; values: Int32Array; valid?: Uint8Array; nulls: number }
+  | { type: 'dictionary'; values: DictionaryCodes; valid?: Uint8Array; nulls: number }
   | { type: 'float64'; values: Float64Array; valid?: Uint8Array; nulls: number }
-  | { type: 'utf8'; offsets: Int32Array; bytes: Uint8Array };
+  | { type: 'utf8'; offsets: Int32Array; bytes: Uint8Array; valid?: Uint8Array; nulls: number };
+
+/** The bits of a dictionary column's codes: the fewest that index every entry (Arrow's index types are signed). */
+export function codeBits(dictionary: readonly unknown[]): 8 | 16 | 32 {
+  return dictionary.length <= 0x7f ? 8 : dictionary.length <= 0x7fff ? 16 : 32;
+}
 
 /** A block of rows of one table. */
 export interface TableBlock {
@@ -71,96 +80,62 @@ function runsAppender(description: BatchDescription, expected: BlockSize = { row
   return { append, finish: () => table.finish() };
 }
 
-/** The rows of `timeseries.arrow`: per run, month by month, the market, then labs, providers and suppliers. */
-function timeseriesAppender(description: BatchDescription, expected: BlockSize = { rows: 256 }): TableAppender {
-  const layout = timeseriesLayout(description);
+/** A monthly record of any actor kind. */
+type MonthRecord = MarketMonth | LabMonth | ProviderMonth | SupplierMonth | ChipMonth;
+
+/** Where each kind's rows come from: its records in a run's result, and the actor of each (none for the market). */
+const RECORDS_OF: Record<ActorKind, { records(result: RunResult): readonly MonthRecord[]; actorOf?(record: MonthRecord): string }> = {
+  market: { records: (result) => result.market },
+  lab: { records: (result) => result.labs, actorOf: (record) => (record as LabMonth).lab },
+  provider: { records: (result) => result.providers, actorOf: (record) => (record as ProviderMonth).provider },
+  supplier: { records: (result) => result.suppliers, actorOf: (record) => (record as SupplierMonth).supplier },
+  chip: { records: (result) => result.chips, actorOf: (record) => (record as ChipMonth).chip },
+};
+
+/**
+ * The rows of an actor kind's table (`labs.arrow`, ...): per run, its records in the order the run
+ * made them, month by month and the actors in scenario order. Dates come from the market's records,
+ * which a run keeps whenever it keeps any monthly series.
+ */
+function actorAppender(kind: ActorKind, description: BatchDescription, expected: BlockSize = { rows: 256 }): TableAppender {
+  const layout = actorLayout(kind, description);
   const table = new BlockBuilder(layout, expected);
-  const actors = dictionaryCodes(actorIds(description));
-  // Columns by position: a timeseries has a thousand rows a run, too many for lookups by name.
-  const [run, variantColumn, monthColumn, date, kindColumn, actor] = ['run', 'variant', 'month', 'date', 'kind', 'actor'].map((name) => table.columnIndex(name)) as [number, number, number, number, number, number];
-  const metrics = layout.slice(6).map((column) => column.name);
-  const kinds = description.timeseriesKinds.map((kind) => kindRows(kind, metrics, (name) => table.columnIndex(name)));
+  const { records, actorOf } = RECORDS_OF[kind];
+  // The actor's column follows run, variant, month and date (actorLayout).
+  const actors = actorOf && dictionaryCodes(layout[4]!.dictionary!);
+  const read = metricReader(kind);
+  const values = new Float64Array(METRICS_OF[kind].length);
+  let days = new Int32Array(0);
   const append = (variant: number, result: RunResult): void => {
-    const months = result.market.length;
-    // Each kind's records come month by month, in the order a run appends them: one cursor per kind.
-    const next = kinds.map(() => 0);
-    for (let month = 0; month < months; month++) {
-      const day = epochDay(result.market[month]!.date);
-      for (let k = 0; k < kinds.length; k++) {
-        const { code, records, actorOf, read, values, columns, nulls } = kinds[k]!;
-        const list = records(result);
-        let i = next[k]!;
-        for (; i < list.length && list[i]!.month === month; i++) {
-          const record = list[i]!;
-          table.setInt(run, result.runIndex);
-          table.setInt(variantColumn, variant);
-          table.setInt(monthColumn, month);
-          table.setInt(date, day);
-          table.setInt(kindColumn, code);
-          table.setInt(actor, actors.get(actorOf(record))!);
-          read(record, values);
-          for (let m = 0; m < columns.length; m++) table.setNumber(columns[m]!, values[m]!);
-          for (let m = 0; m < nulls.length; m++) table.setNull(nulls[m]!);
-          table.endRow();
-        }
-        next[k] = i;
-      }
-    }
-    for (let k = 0; k < kinds.length; k++) {
-      // A record of a month past the market's last, or out of month order, would have no row.
-      if (next[k] !== kinds[k]!.records(result).length) throw new Error(`run ${result.runIndex}: ${kinds[k]!.kind} records are not in month order`);
+    const months = result.market;
+    if (days.length < months.length) days = new Int32Array(months.length);
+    for (let month = 0; month < months.length; month++) days[month] = epochDay(months[month]!.date);
+    for (const record of records(result)) {
+      // A record of a month the market kept no record of would have no date.
+      if (record.month >= months.length) throw new Error(`run ${result.runIndex}: a ${kind} record of month ${record.month}, past the market's ${months.length} months`);
+      table.nextInt(result.runIndex);
+      table.nextInt(variant);
+      table.nextInt(record.month);
+      table.nextInt(days[record.month]!);
+      if (actors) table.nextInt(codeOf(actors, actorOf!(record), kind));
+      read(record, values);
+      for (let m = 0; m < values.length; m++) table.nextNumber(values[m]!);
+      table.endRow();
     }
   };
   return { append, finish: () => table.finish() };
 }
 
-/** A monthly record of any actor kind. */
-type MonthRecord = MarketMonth | LabMonth | ProviderMonth | SupplierMonth | ChipMonth;
-
-/** How one actor kind's records become timeseries rows. */
-interface KindRows {
-  kind: ActorKind;
-  /** The kind's index in the `kind` dictionary. */
-  code: number;
-  records(result: RunResult): readonly MonthRecord[];
-  /** The id of a record's actor (`market` for the market's). */
-  actorOf(record: MonthRecord): string;
-  /** Reads a record's metrics into `values`, in METRICS_OF order. */
-  read(record: MonthRecord, values: Float64Array): void;
-  values: Float64Array;
-  /** The column of each of the kind's metrics. */
-  columns: number[];
-  /** The metric columns the kind has no value for. */
-  nulls: number[];
-}
-
-function kindRows(kind: ActorKind, metrics: readonly string[], columnIndex: (name: string) => number): KindRows {
-  const own = METRICS_OF[kind];
-  const read = METRIC_READERS[kind] as KindRows['read'];
-  const values = new Float64Array(own.length);
+/** A kind's metric reader, checked to put each metric where METRICS_OF does. */
+function metricReader(kind: ActorKind): (record: MonthRecord, out: Float64Array) => void {
+  const metrics = METRICS_OF[kind];
+  const read = METRIC_READERS[kind] as (record: MonthRecord, out: Float64Array) => void;
+  const values = new Float64Array(metrics.length);
   // A record whose metrics hold their positions: the reader must put each where METRICS_OF does.
-  read(Object.fromEntries(own.map((metric, m) => [metric, m])) as unknown as MonthRecord, values);
+  read(Object.fromEntries(metrics.map((metric, m) => [metric.name, m])) as unknown as MonthRecord, values);
   if (values.some((value, m) => value !== m)) throw new Error(`the ${kind} metric reader does not follow METRICS_OF`);
-  return {
-    kind,
-    code: ACTOR_KINDS.indexOf(kind),
-    records: RECORDS_OF[kind].records,
-    actorOf: RECORDS_OF[kind].actorOf as KindRows['actorOf'],
-    read,
-    values,
-    columns: own.map(columnIndex),
-    nulls: metrics.filter((metric) => !own.includes(metric)).map(columnIndex),
-  };
+  return read;
 }
-
-/** Each kind's records in a run's result, and the actor of each record (the first id of the `actor` dictionary for the market). */
-const RECORDS_OF = {
-  market: { records: (result: RunResult) => result.market, actorOf: () => 'market' },
-  lab: { records: (result: RunResult) => result.labs, actorOf: (record: LabMonth) => record.lab },
-  provider: { records: (result: RunResult) => result.providers, actorOf: (record: ProviderMonth) => record.provider },
-  supplier: { records: (result: RunResult) => result.suppliers, actorOf: (record: SupplierMonth) => record.supplier },
-  chip: { records: (result: RunResult) => result.chips, actorOf: (record: ChipMonth) => record.chip },
-};
 
 // Each kind's metrics in METRICS_OF order, read field by field: a keyed load of a dozen names
 // from four shapes of record takes V8's slow megamorphic path, and boxes every number it reads.
@@ -225,20 +200,76 @@ const METRIC_READERS: {
   },
 };
 
-/** The rows of `events.arrow`: one per event of note. */
+/** The rows of `events.arrow`: one per event of note, the columns of its kind filled and the others null. */
 function eventsAppender(description: BatchDescription, expected: BlockSize = { rows: 256 }): TableAppender {
   const table = new BlockBuilder(eventsLayout(description), expected);
   const kinds = dictionaryCodes(EVENT_KINDS);
+  const labs = dictionaryCodes(description.labs);
+  const providers = dictionaryCodes(description.providers);
+  const suppliers = dictionaryCodes(description.suppliers);
+  const shocks = dictionaryCodes(description.shocks);
+  const [fields, values, notes] = [description.policies.fields, description.policies.values, description.policies.notes].map((list) => dictionaryCodes(list)) as [Map<string, number>, Map<string, number>, Map<string, number>];
+  /** The next column: `id`'s code, or a null when there is no id or it is not in the dictionary (a policy path naming no actor). */
+  const code = (codes: Map<string, number>, id: string | undefined): void => {
+    const found = id === undefined ? undefined : codes.get(id);
+    if (found === undefined) table.nextNull();
+    else table.nextInt(found);
+  };
+  const nulls = (count: number): void => {
+    for (let i = 0; i < count; i++) table.nextNull();
+  };
   const append = (variant: number, result: RunResult): void => {
-    for (const event of result.events) {
+    for (const event of result.events as readonly NotableEvent[]) {
       table.nextInt(result.runIndex);
       table.nextInt(variant);
       table.nextInt(event.day);
       table.nextInt(epochDay(event.date));
-      table.nextInt(kinds.get(event.kind)!);
-      table.nextText(event.actor);
-      table.nextNumber(event.magnitude);
-      table.nextText(event.detail);
+      table.nextInt(codeOf(kinds, event.kind, 'event kind'));
+      // Then lab, provider, lessor, supplier, shock, price, volume, start, end, magnitude, duration, field, value, note (eventsLayout).
+      switch (event.kind) {
+        case 'contract':
+        case 'matched':
+        case 'lease':
+          table.nextInt(codeOf(labs, event.lab, 'lab'));
+          table.nextInt(codeOf(providers, event.provider, 'provider'));
+          if (event.lessor === '') table.nextNull();
+          else table.nextInt(codeOf(providers, event.lessor, 'provider'));
+          nulls(2);
+          table.nextNumber(event.priceUsdPerGpuHour);
+          table.nextNumber(event.volumeH100e);
+          table.nextInt(epochDay(event.startDate));
+          table.nextInt(epochDay(event.endDate));
+          nulls(5);
+          break;
+        case 'shock-start':
+        case 'shock-end': {
+          const { targetKind, target } = event;
+          code(labs, targetKind === 'lab' ? target : undefined);
+          code(providers, targetKind === 'provider' ? target : undefined);
+          table.nextNull();
+          code(suppliers, targetKind === 'supplier' ? target : undefined);
+          table.nextInt(codeOf(shocks, event.shock, 'shock'));
+          nulls(4);
+          table.nextNumber(event.magnitude);
+          table.nextNumber(event.durationDays);
+          nulls(3);
+          break;
+        }
+        case 'policy': {
+          // `labs.openai.procurement.strategy` is about lab openai.
+          const [kind, id] = event.path.split('.', 2);
+          code(labs, kind === 'labs' ? id : undefined);
+          code(providers, kind === 'providers' ? id : undefined);
+          table.nextNull();
+          code(suppliers, kind === 'suppliers' ? id : undefined);
+          nulls(7);
+          table.nextInt(codeOf(fields, event.path, 'timeline field'));
+          table.nextInt(codeOf(values, event.value, 'timeline value'));
+          if (event.note === '') table.nextNull();
+          else table.nextInt(codeOf(notes, event.note, 'timeline note'));
+          break;
+        }
+      }
       table.endRow();
     }
   };
@@ -249,7 +280,14 @@ function eventsAppender(description: BatchDescription, expected: BlockSize = { r
 function tendersAppender(description: BatchDescription, expected: BlockSize = { rows: 256 }): TableAppender {
   const table = new BlockBuilder(tendersLayout(description), expected);
   const labs = dictionaryCodes(description.labs);
+  const providers = dictionaryCodes(description.providers);
   const outcomes = dictionaryCodes(TENDER_OUTCOMES);
+  const strategies = dictionaryCodes(description.strategies);
+  /** The next column: a provider's code, or a null for none (''). */
+  const provider = (id: string): void => {
+    if (id === '') table.nextNull();
+    else table.nextInt(codeOf(providers, id, 'provider'));
+  };
   const append = (variant: number, result: RunResult): void => {
     for (const t of result.tenders) {
       table.nextInt(result.runIndex);
@@ -257,8 +295,8 @@ function tendersAppender(description: BatchDescription, expected: BlockSize = { 
       table.nextInt(t.tender);
       table.nextInt(t.day);
       table.nextInt(epochDay(t.date));
-      table.nextInt(labs.get(t.lab)!);
-      table.nextText(t.strategy);
+      table.nextInt(codeOf(labs, t.lab, 'lab'));
+      table.nextInt(codeOf(strategies, t.strategy, 'strategy'));
       table.nextNumber(t.sizeH100e);
       table.nextInt(Math.round(t.deliveryDay));
       table.nextNumber(t.contractMonths);
@@ -266,15 +304,15 @@ function tendersAppender(description: BatchDescription, expected: BlockSize = { 
       table.nextInt(t.invited);
       table.nextInt(t.able);
       table.nextInt(t.bids.length);
-      table.nextText(t.winner);
+      provider(t.winner);
       table.nextNumber(t.priceUsdPerGpuHour ?? undefined);
       table.nextNumber(t.awardedH100e);
-      table.nextText(t.incumbent);
-      table.nextInt(t.matched ? 1 : 0);
+      provider(t.incumbent);
+      // Whether the incumbent matched is the outcome `matched`.
       table.nextNumber(t.bestRivalUsdPerGpuHour ?? undefined);
-      table.nextText(t.leasedFrom);
+      provider(t.leasedFrom);
       table.nextNumber(t.serverFreeH100e);
-      table.nextInt(outcomes.get(t.outcome)!);
+      table.nextInt(codeOf(outcomes, t.outcome, 'tender outcome'));
       table.endRow();
     }
   };
@@ -291,10 +329,11 @@ function bidsAppender(description: BatchDescription, expected: BlockSize = { row
         table.nextInt(result.runIndex);
         table.nextInt(variant);
         table.nextInt(t.tender);
-        table.nextInt(providers.get(bid.provider)!);
+        table.nextInt(codeOf(providers, bid.provider, 'provider'));
         table.nextNumber(bid.priceUsdPerGpuHour);
         table.nextNumber(bid.volumeH100e);
-        table.nextText(bid.leasedFrom);
+        if (bid.leasedFrom === '') table.nextNull();
+        else table.nextInt(codeOf(providers, bid.leasedFrom, 'provider'));
         table.endRow();
       }
     }
@@ -305,7 +344,7 @@ function bidsAppender(description: BatchDescription, expected: BlockSize = { row
 /** Each table's appender, for a block of rows sized by `expected`. */
 export const APPENDER_OF: Record<TableName, (description: BatchDescription, expected?: BlockSize) => TableAppender> = {
   runs: runsAppender,
-  timeseries: timeseriesAppender,
+  ...(Object.fromEntries(ACTOR_KINDS.map((kind) => [TABLE_OF_KIND[kind], (description: BatchDescription, expected?: BlockSize) => actorAppender(kind, description, expected)])) as Record<(typeof TABLE_OF_KIND)[ActorKind], (description: BatchDescription, expected?: BlockSize) => TableAppender>),
   events: eventsAppender,
   tenders: tendersAppender,
   bids: bidsAppender,
@@ -316,25 +355,36 @@ function dictionaryCodes<T>(dictionary: readonly T[]): Map<T, number> {
   return new Map(dictionary.map((entry, index) => [entry, index]));
 }
 
+/** The code of `id` in a dictionary; an id the batch did not describe is a bug, never a silent 0. */
+function codeOf<T>(codes: Map<T, number>, id: T, what: string): number {
+  const code = codes.get(id);
+  if (code === undefined) throw new Error(`${what} ${String(id)} is not in the batch's description`);
+  return code;
+}
+
 /** Every typed array of a block, for transferring it to another thread. */
 export function transferables(blocks: readonly TableBlock[]): ArrayBuffer[] {
   const buffers: ArrayBuffer[] = [];
   for (const block of blocks) {
     for (const column of block.columns) {
       if (column.type === 'utf8') buffers.push(column.offsets.buffer as ArrayBuffer, column.bytes.buffer as ArrayBuffer);
-      else {
-        buffers.push(column.values.buffer as ArrayBuffer);
-        if (column.type === 'float64' && column.valid) buffers.push(column.valid.buffer as ArrayBuffer);
-      }
+      else buffers.push(column.values.buffer as ArrayBuffer);
+      if (column.valid) buffers.push(column.valid.buffer as ArrayBuffer);
     }
   }
   return buffers;
 }
 
+/** A column's arrays as a builder fills them. */
+type Filling =
+  | { type: 'int32' | 'date'; values: Int32Array; valid?: Uint8Array; nulls: number }
+  | { type: 'dictionary'; values: DictionaryCodes; valid?: Uint8Array; nulls: number }
+  | { type: 'float64'; values: Float64Array; valid?: Uint8Array; nulls: number }
+  | { type: 'utf8'; offsets: Int32Array; valid?: Uint8Array; nulls: number };
+
 /** Fills a table row by row, column by column, into arrays that grow as rows come. */
 class BlockBuilder {
-  private readonly index = new Map<string, number>();
-  private readonly data: ColumnData[];
+  private readonly data: Filling[];
   /** Each text column's bytes so far, with a writer over them to write text into. */
   private readonly utf8: { bytes: Uint8Array; writer: Utf8Writer; used: number }[] = [];
   private capacity: number;
@@ -345,72 +395,66 @@ class BlockBuilder {
   /** `expected` sizes the arrays up front (they grow past it), sparing copies of multi-megabyte blocks. */
   constructor(private readonly layout: readonly ColumnSpec[], expected: BlockSize) {
     this.capacity = Math.max(8, Math.ceil(expected.rows));
-    this.data = layout.map((column, i): ColumnData => {
-      this.index.set(column.name, i);
+    this.data = layout.map((column, i): Filling => {
+      const valid = column.nullable ? new Uint8Array(bitmapBytes(this.capacity)) : undefined;
       switch (column.type) {
         case 'float64':
-          return { type: 'float64', values: new Float64Array(this.capacity), valid: column.nullable ? new Uint8Array(bitmapBytes(this.capacity)) : undefined, nulls: 0 };
+          return { type: 'float64', values: new Float64Array(this.capacity), valid, nulls: 0 };
         case 'utf8':
           this.utf8[i] = textBytes(new Uint8Array(Math.ceil(this.capacity * (expected.textBytesPerRow?.[i] || 16))), 0);
-          return { type: 'utf8', offsets: new Int32Array(this.capacity + 1), bytes: new Uint8Array(0) };
+          return { type: 'utf8', offsets: new Int32Array(this.capacity + 1), valid, nulls: 0 };
+        case 'dictionary':
+          return { type: 'dictionary', values: codeArray(codeBits(column.dictionary ?? []), this.capacity), valid, nulls: 0 };
         default:
-          return { type: column.type, values: new Int32Array(this.capacity) };
+          return { type: column.type, values: new Int32Array(this.capacity), valid, nulls: 0 };
       }
     });
   }
 
-  /** The position of column `name`, for the `set` methods. */
-  columnIndex(name: string): number {
-    const i = this.index.get(name);
-    if (i === undefined) throw new Error(`no column ${name}`);
-    return i;
-  }
-
-  /** The next column's integer. */
+  /** The next column's integer (or dictionary code, or date). */
   nextInt(value: number): void {
-    this.setInt(this.cursor++, value);
-  }
-
-  /** The next column's number, or a null when `value` is undefined. */
-  nextNumber(value: number | undefined): void {
-    if (value === undefined) this.setNull(this.cursor++);
-    else this.setNumber(this.cursor++, value);
-  }
-
-  /** The next column's text. */
-  nextText(value: string): void {
-    this.setText(this.cursor++, value);
-  }
-
-  setInt(column: number, value: number): void {
-    (this.data[column] as { values: Int32Array }).values[this.row] = value;
-  }
-
-  setNumber(column: number, value: number): void {
-    const data = this.data[column] as Extract<ColumnData, { type: 'float64' }>;
+    const data = this.data[this.cursor++] as Exclude<Filling, { type: 'utf8' }>;
     data.values[this.row] = value;
     if (data.valid) data.valid[this.row >> 3]! |= 1 << (this.row & 7);
   }
 
-  setNull(column: number): void {
-    const data = this.data[column] as Extract<ColumnData, { type: 'float64' }>;
-    if (!data.valid) throw new Error(`column ${this.layout[column]!.name} cannot hold nulls`);
-    data.nulls++;
+  /** The next column's number, or a null when `value` is undefined. */
+  nextNumber(value: number | undefined): void {
+    if (value === undefined) {
+      this.nextNull();
+      return;
+    }
+    const data = this.data[this.cursor++] as Extract<Filling, { type: 'float64' }>;
+    data.values[this.row] = value;
+    if (data.valid) data.valid[this.row >> 3]! |= 1 << (this.row & 7);
   }
 
-  setText(i: number, value: string): void {
+  /** The next column's text. */
+  nextText(value: string): void {
+    const i = this.cursor++;
     let buffer = this.utf8[i]!;
     // UTF-8 takes at most 3 bytes per UTF-16 unit.
     const needed = buffer.used + value.length * 3;
     if (needed > buffer.bytes.length) buffer = this.utf8[i] = textBytes(grow(buffer.bytes, Math.max(needed, buffer.bytes.length * 2)), buffer.used);
     // Buffer.write encodes at an offset: TextEncoder.encodeInto needs a new view, and returns a new object, for every cell.
     buffer.used += buffer.writer.write(value, buffer.used);
-    (this.data[i] as { offsets: Int32Array }).offsets[this.row + 1] = buffer.used;
+    const data = this.data[i] as Extract<Filling, { type: 'utf8' }>;
+    data.offsets[this.row + 1] = buffer.used;
+    if (data.valid) data.valid[this.row >> 3]! |= 1 << (this.row & 7);
+  }
+
+  /** A null in the next column: its bit stays clear, and its value 0 (or an empty text), so the bytes are always the same. */
+  nextNull(): void {
+    const i = this.cursor++;
+    const data = this.data[i]!;
+    if (!data.valid) throw new Error(`column ${this.layout[i]!.name} cannot hold nulls`);
+    data.nulls++;
+    if (data.type === 'utf8') data.offsets[this.row + 1] = this.utf8[i]!.used;
   }
 
   endRow(): void {
     // Rows written by position must fill every column, or the columns would shift.
-    if (this.cursor !== 0 && this.cursor !== this.data.length) throw new Error(`row ${this.row} has ${this.cursor} of ${this.data.length} columns`);
+    if (this.cursor !== this.data.length) throw new Error(`row ${this.row} has ${this.cursor} of ${this.data.length} columns`);
     this.cursor = 0;
     this.row++;
     if (this.row === this.capacity) this.reserve(this.capacity * 2);
@@ -420,13 +464,11 @@ class BlockBuilder {
   finish(): TableBlock {
     const rows = this.row;
     const columns = this.data.map((data, i): ColumnData => {
-      if (data.type === 'utf8') return { type: 'utf8', offsets: data.offsets.subarray(0, rows + 1), bytes: this.utf8[i]!.bytes.subarray(0, this.utf8[i]!.used) };
-      if (data.type === 'float64') {
-        // Without nulls a column needs no validity bitmap.
-        const valid = data.valid && data.nulls > 0 ? data.valid.subarray(0, bitmapBytes(rows)) : undefined;
-        return { type: 'float64', values: data.values.subarray(0, rows), valid, nulls: valid ? data.nulls : 0 };
-      }
-      return { type: data.type, values: data.values.subarray(0, rows) };
+      // Without nulls a column needs no validity bitmap.
+      const valid = data.valid && data.nulls > 0 ? data.valid.subarray(0, bitmapBytes(rows)) : undefined;
+      const nulls = valid ? data.nulls : 0;
+      if (data.type === 'utf8') return { type: 'utf8', offsets: data.offsets.subarray(0, rows + 1), bytes: this.utf8[i]!.bytes.subarray(0, this.utf8[i]!.used), valid, nulls };
+      return { ...data, values: data.values.subarray(0, rows), valid, nulls } as ColumnData;
     });
     return { rows, columns };
   }
@@ -434,13 +476,16 @@ class BlockBuilder {
   private reserve(capacity: number): void {
     for (const data of this.data) {
       if (data.type === 'utf8') data.offsets = grow(data.offsets, capacity + 1);
-      else {
-        data.values = grow(data.values, capacity);
-        if (data.type === 'float64' && data.valid) data.valid = grow(data.valid, bitmapBytes(capacity));
-      }
+      else data.values = grow(data.values, capacity);
+      if (data.valid) data.valid = grow(data.valid, bitmapBytes(capacity));
     }
     this.capacity = capacity;
   }
+}
+
+/** An array of `length` codes of `bits` bits. */
+function codeArray(bits: 8 | 16 | 32, length: number): DictionaryCodes {
+  return bits === 8 ? new Int8Array(length) : bits === 16 ? new Int16Array(length) : new Int32Array(length);
 }
 
 /** The bytes of a validity bitmap of `rows` rows: a bit each, rounded up to whole bytes. */
@@ -463,7 +508,7 @@ function textBytes(bytes: Uint8Array, used: number): { bytes: Uint8Array; writer
   return { bytes, writer: { write: (text, offset) => encoder.encodeInto(text, bytes.subarray(offset)).written }, used };
 }
 
-function grow<T extends Float64Array | Int32Array | Uint8Array>(array: T, length: number): T {
+function grow<T extends Float64Array | Int32Array | Int16Array | Int8Array | Uint8Array>(array: T, length: number): T {
   const bigger = new (array.constructor as new (length: number) => T)(length);
   bigger.set(array);
   return bigger;

@@ -17,8 +17,18 @@ export const LOCK_FILE = '.lock';
 /** The folder of a batch's checkpoints (see experiment/checkpoint.ts). */
 export const CHECKPOINT_DIRECTORY = '.checkpoint';
 
-/** The files a batch, a merge or a report writes in an output folder. */
-const TOOL_FILES: readonly string[] = [...TABLE_NAMES.map((name) => `${name}.arrow`), 'summary.json', 'manifest.json', 'report.html', LOCK_FILE];
+/**
+ * Tables an older computerace wrote that this one does not (the monthly series were one wide
+ * `timeseries.arrow`): still the tool's in a folder it wrote, so a batch may run into that folder,
+ * and removed by it (records.ts) so they never sit beside its tables.
+ */
+export const LEGACY_TABLE_NAMES: readonly string[] = ['timeseries'];
+
+/** The CSV files `export --csv` writes, one per table. */
+export const CSV_FILES: readonly string[] = TABLE_NAMES.map((name) => `${name}.csv`);
+
+/** The files a batch, a merge, a report or an export writes in an output folder: every table's file, its CSV, and the records beside them. */
+const TOOL_FILES: readonly string[] = [...[...TABLE_NAMES, ...LEGACY_TABLE_NAMES].map((name) => `${name}.arrow`), ...CSV_FILES, 'summary.json', 'manifest.json', 'report.html', LOCK_FILE];
 
 /**
  * What kind of entry `name` is when the tool wrote it, or undefined when the tool never writes that

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { lstat, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { TABLE_NAMES } from './layout.js';
+import { ACTOR_KINDS, batchTables } from './layout.js';
 import { OutputError } from './errors.js';
 import type { Manifest } from './outputs.js';
 
@@ -59,6 +59,13 @@ export function manifestProblem(value: unknown): string | undefined {
     for (const field of ['variants', 'labs', 'providers', 'suppliers', 'chips', 'parameters', 'timeseriesKinds'] as const) {
       if (!isTextList(value.description[field])) return `no 'description.${field}' list`;
     }
+    // An older computerace described no shocks: its manifests are its, but not of tables this one reads (verifyBatchFiles).
+    if (value.description.shocks !== undefined) {
+      for (const field of ['shocks', 'strategies'] as const) if (!isTextList(value.description[field])) return `no 'description.${field}' list`;
+      const policies = value.description.policies;
+      if (!isRecord(policies) || !(['fields', 'values', 'notes'] as const).every((field) => isTextList(policies[field]))) return `no 'description.policies' lists`;
+    }
+    if (!(value.description.timeseriesKinds as string[]).every((kind) => (ACTOR_KINDS as readonly string[]).includes(kind))) return `'description.timeseriesKinds' names a kind of actor computerace does not know`;
   }
   if (value.shard !== undefined) {
     if (!isRecord(value.shard)) return `'shard' is not an object`;
@@ -88,14 +95,21 @@ export async function fileDigest(path: string): Promise<FileDigest> {
 }
 
 /**
- * Checks every table file in `dir` against the size and hash the manifest records; returns the
- * first mismatch in one line, naming the file (undefined when all match).
+ * Checks every table file of the batch in `dir` (batchTables of its description) against the size
+ * and hash the manifest records; returns the first mismatch in one line, naming the file
+ * (undefined when all match).
  */
 export async function verifyBatchFiles(dir: string, manifest: Manifest): Promise<string | undefined> {
-  for (const name of TABLE_NAMES) {
+  const file = join(dir, 'manifest.json');
+  const tables = manifest.description?.shocks !== undefined ? batchTables(manifest.description) : [];
+  const files = new Set(tables.map((name) => `${name}.arrow`));
+  const listed = Object.keys(manifest.files);
+  // An older computerace wrote other tables (one wide timeseries.arrow), and described no shocks.
+  if (tables.length === 0 || listed.some((name) => !files.has(name))) return `${file} records the tables of an older computerace (${listed.join(', ')})`;
+  for (const name of tables) {
     const path = join(dir, `${name}.arrow`);
     const recorded = manifest.files[`${name}.arrow`];
-    if (recorded?.sha256 === undefined || recorded.bytes === undefined) return `${join(dir, 'manifest.json')} records no content hash for ${name}.arrow (written by an older computerace)`;
+    if (recorded?.sha256 === undefined || recorded.bytes === undefined) return `${file} records no content hash for ${name}.arrow (written by an older computerace)`;
     const found = await stat(path).catch((error: NodeJS.ErrnoException) => error.code ?? 'unreadable');
     if (typeof found === 'string') return found === 'ENOENT' ? `${path} is missing` : `${path}: cannot read (${found})`;
     if (!found.isFile()) return `${path} is not a regular file`;

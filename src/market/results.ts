@@ -158,15 +158,58 @@ export interface TenderRecord {
   outcome: 'awarded' | 'matched' | 'no-bids' | 'over-budget' | 'capped';
 }
 
-/** An event of note. */
-export interface NotableEvent {
+/** A contract signed (or won by the incumbent matching the best rival bid), or the lease that serves one. */
+export interface DealEvent {
   day: number;
   date: string;
-  kind: 'shock-start' | 'shock-end' | 'contract' | 'policy' | 'matched' | 'lease';
-  actor: string;
-  magnitude: number;
-  detail: string;
+  kind: 'contract' | 'matched' | 'lease';
+  /** The lab that signed the contract (for a lease, the lab whose contract it serves). */
+  lab: string;
+  /** The contract's seller, which the lab pays (for a lease, the lessee: the seller that leases capacity to serve it). */
+  provider: string;
+  /** The provider whose capacity serves the contract under a lease, or the lease's lessor ('' when the seller serves it itself). */
+  lessor: string;
+  volumeH100e: number;
+  /** For a contract what the lab pays, for a lease what the lessee pays the lessor, USD per H100e-hour. */
+  priceUsdPerGpuHour: number;
+  /** The first day of delivery. */
+  startDate: string;
+  /** The day delivery ends. */
+  endDate: string;
 }
+
+/** A shock's occurrence starting or ending. */
+export interface ShockEvent {
+  day: number;
+  date: string;
+  kind: 'shock-start' | 'shock-end';
+  /** The shock's id in the scenario. */
+  shock: string;
+  /** What it strikes: a supplier's output, a provider's power coming online, or a lab's demand. */
+  targetKind: 'supplier' | 'provider' | 'lab';
+  /** The id of the actor it strikes. */
+  target: string;
+  /** The occurrence's magnitude: the share of output or power lost, or of extra demand. */
+  magnitude: number;
+  /** How long the occurrence lasts, days. */
+  durationDays: number;
+}
+
+/** A dated change of the scenario's timeline taking effect: one field set. */
+export interface PolicyEvent {
+  day: number;
+  date: string;
+  kind: 'policy';
+  /** The field set, as a scenario path: `labs.openai.procurement.strategy`. */
+  path: string;
+  /** The value set, as JSON. */
+  value: string;
+  /** The timeline entry's note ('' when it has none). */
+  note: string;
+}
+
+/** An event of note. */
+export type NotableEvent = DealEvent | ShockEvent | PolicyEvent;
 
 /** Per-lab summary figures of a run. */
 export interface LabSummary {

@@ -14,7 +14,7 @@ import type { Months } from './calendar.js';
 import { Market } from './clearing.js';
 import { firstNonFinite } from './finite.js';
 import type { ClearingRecords } from './clearing.js';
-import type { ChipMonth, LabMonth, LabSummary, MarketMonth, NotableEvent, ProviderMonth, RunResult, SupplierMonth, TenderRecord } from './results.js';
+import type { ChipMonth, DealEvent, LabMonth, LabSummary, MarketMonth, NotableEvent, ProviderMonth, RunResult, ShockEvent, SupplierMonth, TenderRecord } from './results.js';
 import { averageLeadTime, buildPower, orderChips, orderMix, produce } from './supply.js';
 import { tenderRound } from './tender.js';
 import { applyTimelineChange } from './timeline.js';
@@ -269,10 +269,9 @@ class MarketRun {
       for (let k = firstTender; k < this.tenders.length; k++) this.tenders[k]!.date = date;
       for (const { contract, matched } of signed) {
         this.contracts.push(contract);
-        const detail = `${contract.volumeH100e.toFixed(0)} H100e at ${contract.priceUsdPerGpuHour.toFixed(3)} USD/h from ${dateAfterEpochDay(this.startEpochDay, contract.startDay)}`;
-        this.note(day, matched ? 'matched' : 'contract', `${lab.id}:${contract.provider.id}`, contract.volumeH100e, detail);
-        const lease = contract.lease;
-        if (lease !== undefined) this.note(day, 'lease', `${lease.lessee.id}:${lease.lessor.id}`, lease.volumeH100e, `${lease.volumeH100e.toFixed(0)} H100e at ${lease.priceUsdPerGpuHour.toFixed(3)} USD/h for ${lab.id}`);
+        const { provider, lease } = contract;
+        this.noteDeal(day, matched ? 'matched' : 'contract', lab.id, provider.id, lease?.lessor.id ?? '', contract);
+        if (lease !== undefined) this.noteDeal(day, 'lease', lab.id, lease.lessee.id, lease.lessor.id, lease);
       }
     }
     const growth = this.demandGrowthPerYear();
@@ -388,7 +387,8 @@ class MarketRun {
     const entry = this.spec.timeline[index]!;
     for (const [path, value] of Object.entries(entry.set)) {
       applyTimelineChange(this.world, this.compiled, this.sampler, index, path, value);
-      this.note(this.sim.now, 'policy', path.split('.').slice(0, 2).join('.'), 0, `${path} = ${JSON.stringify(value)}${entry.note ? ` (${entry.note})` : ''}`);
+      const day = this.sim.now;
+      this.events.push({ day, date: dateAfterEpochDay(this.startEpochDay, day), kind: 'policy', path, value: JSON.stringify(value), note: entry.note ?? '' });
     }
   }
 
@@ -405,12 +405,12 @@ class MarketRun {
         exposure.start(id, magnitude);
         this.activeShocks++;
         this.shocksStarted++;
-        this.note(day, 'shock-start', shock.id, magnitude, `${shock.kind ?? 'shock'} for ${duration.toFixed(0)} days`);
+        this.noteShock(day, 'shock-start', shock, magnitude, duration);
       }, { label: `shock ${shock.id}` });
       this.sim.at(day + duration, () => {
         exposure.end(id);
         this.activeShocks--;
-        this.note(day + duration, 'shock-end', shock.id, magnitude, shock.kind ?? 'shock');
+        this.noteShock(day + duration, 'shock-end', shock, magnitude, duration);
       }, { label: `shock end ${shock.id}` });
     };
     if ('date' in shock.arrival) {
@@ -434,8 +434,15 @@ class MarketRun {
     return typeof spec === 'number' ? spec : sample(toDistribution(spec), stream);
   }
 
-  private note(day: number, kind: NotableEvent['kind'], actor: string, magnitude: number, detail: string): void {
-    this.events.push({ day, date: dateAfterEpochDay(this.startEpochDay, day), kind, actor, magnitude, detail });
+  private noteDeal(day: number, kind: DealEvent['kind'], lab: string, provider: string, lessor: string, term: Term): void {
+    const date = (at: number): string => dateAfterEpochDay(this.startEpochDay, at);
+    this.events.push({ day, date: date(day), kind, lab, provider, lessor, volumeH100e: term.volumeH100e, priceUsdPerGpuHour: term.priceUsdPerGpuHour, startDate: date(term.startDay), endDate: date(term.endDay) });
+  }
+
+  private noteShock(day: number, kind: ShockEvent['kind'], shock: ScenarioSpec['shocks'][number], magnitude: number, durationDays: number): void {
+    const { target } = shock;
+    const [targetKind, id] = 'supplier' in target ? (['supplier', target.supplier] as const) : 'provider' in target ? (['provider', target.provider] as const) : (['lab', target.lab] as const);
+    this.events.push({ day, date: dateAfterEpochDay(this.startEpochDay, day), kind, shock: shock.id, targetKind, target: id, magnitude, durationDays });
   }
 
   private day(date: string): number {

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { sortedQuantile } from '../experiment/statistics.js';
+import type { RecordBatch } from 'apache-arrow';
+import { TABLE_OF_KIND } from '../io/layout.js';
 import type { ActorKind, BatchDescription } from '../io/layout.js';
 import { H100E, shareOf, USD_PER_H100E_HOUR } from '../io/vocabulary.js';
 import { codes, column, integers, numbers, recordBatches } from './results.js';
@@ -10,7 +12,8 @@ import { FAN_RUNS } from './fan-runs.js';
  * need every run's value, and a 100,000-run batch's series run to gigabytes, so the fans are cut
  * from the first `FAN_RUNS` runs: run indices carry no information (each run's streams come from
  * its index by hashing), so the first runs are a simple random sample of all of them, and the file
- * is in run order, so reading stops there. The page says how many runs a fan is drawn from.
+ * is in run order, so reading stops there. The page says how many runs a fan is drawn from. Each
+ * kind of actor's series are in its own table (market.arrow, labs.arrow, ...).
  */
 
 export { FAN_RUNS };
@@ -63,14 +66,15 @@ interface Cell {
 /** Values a report keeps for its fans at most (8 bytes each): with many variants each gets fewer runs. */
 const FAN_VALUES_BUDGET = 16_000_000;
 
-/** Reads the first runs of `timeseries.arrow` (at most `maxRuns`, fewer when many variants share the memory budget) into fan-chart quantiles. */
+/** The kinds of actor the fans are drawn from, each read from its own table (market.arrow, labs.arrow, ...). */
+const FAN_KINDS = ['market', 'lab', 'provider', 'supplier'] as const satisfies readonly ActorKind[];
+
+/** Reads the first runs of each kind's monthly table (at most `maxRuns`, fewer when many variants share the memory budget) into fan-chart quantiles. */
 export async function readFans(dir: string, description: BatchDescription, runs: number, maxRuns = FAN_RUNS): Promise<Fans> {
-  const kinds = description.timeseriesKinds;
-  const missing = FAN_CHARTS.filter((chart) => !kinds.includes(chart.kind));
+  const kinds = FAN_KINDS.filter((kind) => description.timeseriesKinds.includes(kind));
+  const missing = FAN_CHARTS.filter((chart) => !(kinds as readonly ActorKind[]).includes(chart.kind));
   if (kinds.length === 0) return { points: [], runsUsed: 0, missing };
-  const file = join(dir, 'timeseries.arrow');
-  const actorNames = ['market', ...description.labs, ...description.providers, ...description.suppliers];
-  const kindNames: ActorKind[] = ['market', 'lab', 'provider', 'supplier'];
+  const actorsOf = { market: [], lab: description.labs, provider: description.providers, supplier: description.suppliers };
   const cells = new Map<string, Cell>();
   const dates: string[] = [];
   let months = 0;
@@ -86,56 +90,34 @@ export async function readFans(dir: string, description: BatchDescription, runs:
   const seriesPerRun = description.variants.length * (3 * description.labs.length + 2 + 2 * description.providers.length + description.suppliers.length);
   let capacity = 0;
   let slot = -1;
-  let lastRun = Number.NaN;
-  reading: for await (const batch of recordBatches(file)) {
-    const run = integers(column(batch, 'run', file));
-    const month = integers(column(batch, 'month', file));
-    if (months === 0) {
-      // Every run has every month, and a record batch holds whole runs: the first batch has them all.
-      const date = column(batch, 'date', file);
-      for (let row = 0; row < batch.numRows; row++) {
-        const m = month[row] as number;
-        if (dates[m] === undefined) dates[m] = new Date(Number(date.get(row))).toISOString().slice(0, 10);
-      }
-      months = dates.length;
-      capacity = Math.max(1, Math.min(maxRuns, runs, Math.floor(FAN_VALUES_BUDGET / (seriesPerRun * months))));
-    }
-    const variant = codes(batch, 'variant', description.variants, file);
-    const kind = codes(batch, 'kind', kindNames, file);
-    const actor = codes(batch, 'actor', actorNames, file);
-    const read = (name: string): Float64Array | undefined => (batch.getChild(name) ? numbers(batch.getChild(name)!) : undefined);
-    const m = {
-      spot: read('spotPriceUsdPerGpuHour'), contractPrice: read('contractPriceUsdPerGpuHour'),
-      contracted: read('contractedH100e'), spotH100e: read('spotH100e'), shortfall: read('shortfallH100e'), demand: read('demandH100e'),
-      share: read('marketShare'), utilization: read('utilization'), production: read('productionH100e'),
-    };
-    for (let row = 0; row < batch.numRows; row++) {
-      if (run[row] !== lastRun) {
-        lastRun = run[row] as number;
-        if (++slot >= capacity) break reading;
-      }
-      const at = slot * months + (month[row] as number);
-      const v = variant[row] as number;
-      const name = actorNames[actor[row] as number] ?? '?';
-      switch (kindNames[kind[row] as number]) {
-        case 'market':
-          cellOf('fan-prices', 'spot', v).values[at] = m.spot![row]!;
-          cellOf('fan-prices', 'reserved contracts', v).values[at] = m.contractPrice![row]!;
-          break;
-        case 'lab': {
-          cellOf('fan-lab-secured', name, v).values[at] = m.contracted![row]! + m.spotH100e![row]!;
-          const demand = m.demand![row]!;
-          cellOf('fan-lab-demand', name, v).values[at] = demand;
-          cellOf('fan-lab-shortfall', name, v).values[at] = demand > 0 ? m.shortfall![row]! / demand : 0;
-          break;
+  for (const kind of kinds) {
+    const file = join(dir, `${TABLE_OF_KIND[kind]}.arrow`);
+    const actorNames: readonly string[] = actorsOf[kind];
+    // Each table holds every run in run order: the same first runs are read from each.
+    slot = -1;
+    let lastRun = Number.NaN;
+    reading: for await (const batch of recordBatches(file)) {
+      const run = integers(column(batch, 'run', file));
+      const month = integers(column(batch, 'month', file));
+      if (months === 0) {
+        // Every run has every month, and a record batch holds whole runs: the first batch has them all.
+        const date = column(batch, 'date', file);
+        for (let row = 0; row < batch.numRows; row++) {
+          const m = month[row] as number;
+          if (dates[m] === undefined) dates[m] = new Date(Number(date.get(row))).toISOString().slice(0, 10);
         }
-        case 'provider':
-          cellOf('fan-provider-share', name, v).values[at] = m.share![row]!;
-          cellOf('fan-provider-utilisation', name, v).values[at] = m.utilization![row]!;
-          break;
-        case 'supplier':
-          cellOf('fan-supplier-output', name, v).values[at] = m.production![row]!;
-          break;
+        months = dates.length;
+        capacity = Math.max(1, Math.min(maxRuns, runs, Math.floor(FAN_VALUES_BUDGET / (seriesPerRun * months))));
+      }
+      const variant = codes(batch, 'variant', description.variants, file);
+      const actor = kind === 'market' ? undefined : codes(batch, kind, actorNames, file);
+      const draw = drawer(kind, batch, file, cellOf);
+      for (let row = 0; row < batch.numRows; row++) {
+        if (run[row] !== lastRun) {
+          lastRun = run[row] as number;
+          if (++slot >= capacity) break reading;
+        }
+        draw(row, slot * months + (month[row] as number), variant[row] as number, actor ? (actorNames[actor[row] as number] ?? '?') : '');
       }
     }
   }
@@ -156,4 +138,42 @@ export async function readFans(dir: string, description: BatchDescription, runs:
     }
   }
   return { points, runsUsed, missing };
+}
+
+/**
+ * What a row of a kind's table adds to the fans, with the columns of one record batch read once:
+ * `at` is the row's place in a cell (run slot and month), `actor` the panel of an actor's row.
+ */
+function drawer(kind: (typeof FAN_KINDS)[number], batch: RecordBatch, file: string, cellOf: (chart: FanPoint['chart'], panel: string, variant: number) => Cell): (row: number, at: number, variant: number, actor: string) => void {
+  const read = (name: string): Float64Array => numbers(column(batch, name, file));
+  switch (kind) {
+    case 'market': {
+      const [spot, contract] = [read('spotPriceUsdPerGpuHour'), read('contractPriceUsdPerGpuHour')];
+      return (row, at, v) => {
+        cellOf('fan-prices', 'spot', v).values[at] = spot[row]!;
+        cellOf('fan-prices', 'reserved contracts', v).values[at] = contract[row]!;
+      };
+    }
+    case 'lab': {
+      const [contracted, spot, shortfall, demand] = [read('contractedH100e'), read('spotH100e'), read('shortfallH100e'), read('demandH100e')];
+      return (row, at, v, lab) => {
+        cellOf('fan-lab-secured', lab, v).values[at] = contracted[row]! + spot[row]!;
+        cellOf('fan-lab-demand', lab, v).values[at] = demand[row]!;
+        cellOf('fan-lab-shortfall', lab, v).values[at] = demand[row]! > 0 ? shortfall[row]! / demand[row]! : 0;
+      };
+    }
+    case 'provider': {
+      const [share, utilization] = [read('marketShare'), read('utilization')];
+      return (row, at, v, provider) => {
+        cellOf('fan-provider-share', provider, v).values[at] = share[row]!;
+        cellOf('fan-provider-utilisation', provider, v).values[at] = utilization[row]!;
+      };
+    }
+    case 'supplier': {
+      const production = read('productionH100e');
+      return (row, at, v, supplier) => {
+        cellOf('fan-supplier-output', supplier, v).values[at] = production[row]!;
+      };
+    }
+  }
 }

@@ -63,7 +63,7 @@ export async function readShocks(dir: string, description: BatchDescription, max
     const kind = codes(batch, 'kind', EVENT_KINDS, file);
     const variant = codes(batch, 'variant', description.variants, file);
     const magnitude = numbers(column(batch, 'magnitude', file));
-    const actor = column(batch, 'actor', file);
+    const shockOf = codes(batch, 'shock', description.shocks, file);
     const date = column(batch, 'date', file);
     for (let row = 0; row < batch.numRows; row++) {
       const r = run[row] as number;
@@ -73,7 +73,7 @@ export async function readShocks(dir: string, description: BatchDescription, max
       }
       const k = kind[row];
       if (k !== start && k !== end) continue;
-      const shock = String(actor.get(row));
+      const shock = description.shocks[shockOf[row] as number] ?? '?';
       const v = variant[row] as number;
       const key = `${v}\u0000${shock}`;
       const pending = open.get(`${r}\u0000${key}`) ?? [];

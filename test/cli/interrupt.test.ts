@@ -16,7 +16,7 @@ import { bin, computerace } from '../support/cli.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const scenario = join(root, 'scenarios', 'openai-multicloud-2025.yaml');
-const TABLES = ['runs.arrow', 'timeseries.arrow', 'events.arrow', 'tenders.arrow', 'bids.arrow'] as const;
+const TABLES = ['runs.arrow', 'market.arrow', 'labs.arrow', 'events.arrow', 'tenders.arrow', 'bids.arrow'] as const;
 const BATCH = ['--runs', '40', '--seed', '3', '--block-size', '5', '--workers', '1', '--quiet'];
 
 const temp = mkdtempSync(join(tmpdir(), 'computerace-interrupt-'));

@@ -21,7 +21,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const scenario = join(root, 'scenarios', 'openai-multicloud-2025.yaml');
 // Gives the process a disk that fills up, or a kill at a rename (see the module).
 const faultyDisk = join(root, 'test', 'support', 'faulty-disk.mjs');
-const TABLES = ['runs.arrow', 'timeseries.arrow', 'events.arrow', 'tenders.arrow', 'bids.arrow'] as const;
+// --timeseries none: no monthly tables.
+const TABLES = ['runs.arrow', 'events.arrow', 'tenders.arrow', 'bids.arrow'] as const;
 const BATCH = ['--runs', '20', '--seed', '7', '--block-size', '5', '--timeseries', 'none', '--workers', '0', '--quiet'];
 
 interface Ran {
@@ -120,7 +121,7 @@ describe('one batch at a time in a folder', () => {
     const out = join(temp, 'killed');
     cpSync(reference, out, { recursive: true });
     writeFileSync(join(out, 'report.html'), 'the report of seed 7');
-    // The rerun (seed 8) is killed as it renames its events table in, after runs.arrow and timeseries.arrow.
+    // The rerun (seed 8) is killed as it renames its events table in, after runs.arrow.
     const killed = computerace(['run', scenario, ...BATCH, '--seed', '8', '--out', out], { COMPUTERACE_TEST_KILL_AT_RENAME: 'events.arrow' });
     expect(killed.signal).toBe('SIGKILL');
     // Seed 8's first tables beside seed 7's last: with no manifest, no summary and no report to pass them off as a batch.

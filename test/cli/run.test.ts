@@ -43,7 +43,8 @@ describe('computerace run', () => {
       expect(stdout.match(new RegExp(`^  ${term.replace(/[()[\]]/g, '\\$&')}: `, 'gm')), term).toHaveLength(1);
     }
     expect(stdout).not.toMatch(/USD\/h|USD bn|GPU-h/);
-    expect(readdirSync(out).sort()).toEqual(['bids.arrow', 'events.arrow', 'manifest.json', 'runs.arrow', 'summary.json', 'tenders.arrow', 'timeseries.arrow']);
+    // --timeseries summary (the default): the market's and the labs' monthly tables, not the providers' or suppliers'.
+    expect(readdirSync(out).sort()).toEqual(['bids.arrow', 'events.arrow', 'labs.arrow', 'manifest.json', 'market.arrow', 'runs.arrow', 'summary.json', 'tenders.arrow']);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.commandLine).toEqual(['run', scenario, '--runs', '12', '--seed', '7', '--out', out, '--workers', '2']);
     // A share's interval stays within [0, 1] even where most runs sit at zero (Student's would not).

@@ -13,7 +13,8 @@ import { loadScenario } from '../../src/scenario/load.js';
 
 // The batch runner imports its worker from dist/ only when built; tests run the pool from the build.
 const SCENARIO = fileURLToPath(new URL('../../scenarios/openai-multicloud-2025.yaml', import.meta.url));
-const FILES = ['runs.arrow', 'timeseries.arrow', 'events.arrow', 'tenders.arrow', 'bids.arrow'] as const;
+// With --timeseries all: a monthly table for every kind of actor.
+const FILES = ['runs.arrow', 'market.arrow', 'labs.arrow', 'providers.arrow', 'suppliers.arrow', 'chips.arrow', 'events.arrow', 'tenders.arrow', 'bids.arrow'] as const;
 const RUNS = 24;
 
 /** Reads an Arrow file with polars: an independent implementation of the format. */
@@ -44,7 +45,7 @@ describe('a Monte Carlo batch', () => {
   });
 
   it('leaves only finished files: no partial file remains', () => {
-    expect(readdirSync(dirs.two!).sort()).toEqual(['bids.arrow', 'events.arrow', 'manifest.json', 'runs.arrow', 'summary.json', 'tenders.arrow', 'timeseries.arrow']);
+    expect(readdirSync(dirs.two!).sort()).toEqual([...FILES, 'manifest.json', 'summary.json'].sort());
   });
 
   it('writes one runs row per run, in run order, that polars reads back as the engine computed it', () => {
@@ -68,36 +69,56 @@ describe('a Monte Carlo batch', () => {
     }
   });
 
-  it('writes every actor\'s monthly metrics to the timeseries, with nulls where a kind has no such metric', () => {
-    const series = readWithPolars(join(dirs.one!, 'timeseries.arrow'));
+  it('writes each kind of actor\'s monthly metrics to its own table, its columns only, none of them null', () => {
     const expected = runScenario(compileScenario(loadScenario(SCENARIO).spec), '42', 5);
     const months = expected.market.length;
-    const actors = expected.labs.length / months + expected.providers.length / months + expected.suppliers.length / months + 1;
-    expect(series.height).toBe(RUNS * months * actors);
-    const run5 = series.filter(pl.col('run').eq(5));
+    const tables = { market: 'market.arrow', labs: 'labs.arrow', providers: 'providers.arrow', suppliers: 'suppliers.arrow', chips: 'chips.arrow' } as const;
+    for (const [series, file] of Object.entries(tables)) {
+      const table = readWithPolars(join(dirs.one!, file));
+      expect(table.height, file).toBe(RUNS * expected[series as keyof typeof tables].length);
+      for (const column of table.getColumns()) expect(column.nullCount(), `${file} ${column.name}`).toBe(0);
+    }
+    const labs = readWithPolars(join(dirs.one!, 'labs.arrow'));
+    expect(labs.columns).toEqual(['run', 'variant', 'month', 'date', 'lab', 'demandH100e', 'contractedH100e', 'spotH100e', 'usedH100e', 'shortfallH100e', 'spendUsd', 'avgPriceUsdPerGpuHour', 'providers']);
     const lab = expected.labs.find((record) => record.month === 17 && record.lab === 'anthropic')!;
-    const row = run5.filter(pl.col('actor').cast(pl.Utf8).eq(pl.lit('anthropic')).and(pl.col('month').eq(17))).toRecords()[0] as Record<string, unknown>;
-    expect(row.kind).toBe('lab');
+    const row = labs.filter(pl.col('run').eq(5).and(pl.col('lab').cast(pl.Utf8).eq(pl.lit('anthropic'))).and(pl.col('month').eq(17))).toRecords()[0] as Record<string, unknown>;
     expect(row.demandH100e).toBe(lab.demandH100e);
     expect(row.shortfallH100e).toBe(lab.shortfallH100e);
-    expect(row.fleetH100e).toBeNull();
+    expect(row.variant).toBe('baseline');
+    const suppliers = readWithPolars(join(dirs.one!, 'suppliers.arrow'));
     const supplier = expected.suppliers.find((record) => record.month === 40 && record.supplier === 'nvidia')!;
-    const supplierRow = run5.filter(pl.col('actor').cast(pl.Utf8).eq(pl.lit('nvidia')).and(pl.col('month').eq(40))).toRecords()[0] as Record<string, unknown>;
+    const supplierRow = suppliers.filter(pl.col('run').eq(5).and(pl.col('supplier').cast(pl.Utf8).eq(pl.lit('nvidia'))).and(pl.col('month').eq(40))).toRecords()[0] as Record<string, unknown>;
     expect(supplierRow.productionUnits).toBe(supplier.productionUnits);
-    expect(supplierRow.demandH100e).toBeNull();
-    const market = run5.filter(pl.col('kind').cast(pl.Utf8).eq(pl.lit('market'))).sort('month');
+    expect(supplierRow).not.toHaveProperty('demandH100e');
+    const market = readWithPolars(join(dirs.one!, 'market.arrow')).filter(pl.col('run').eq(5)).sort('month');
+    expect(market.height).toBe(months);
     expect(market.getColumn('spotPriceUsdPerGpuHour').toArray()).toEqual(expected.market.map((m) => m.spotPriceUsdPerGpuHour));
     expect(String(market.getColumn('date').toArray()[12])).toContain('2026');
   });
 
-  it('writes every event of note', () => {
+  it('writes every event of note with its figures in their own columns', () => {
     const events = readWithPolars(join(dirs.one!, 'events.arrow'));
     const expected = runScenario(compileScenario(loadScenario(SCENARIO).spec), '42', 11);
     const run11 = events.filter(pl.col('run').eq(11));
     expect(run11.height).toBe(expected.events.length);
-    expect(run11.getColumn('detail').toArray()).toEqual(expected.events.map((event) => event.detail));
     expect(run11.getColumn('kind').cast(pl.Utf8).toArray()).toEqual(expected.events.map((event) => event.kind));
-    expect(run11.getColumn('magnitude').toArray()).toEqual(expected.events.map((event) => event.magnitude));
+    const rows = run11.toRecords() as Record<string, unknown>[];
+    const deals = expected.events.flatMap((event, i) => (event.kind === 'contract' || event.kind === 'matched' || event.kind === 'lease' ? [[event, rows[i]!] as const] : []));
+    expect(deals.length).toBeGreaterThan(0);
+    for (const [event, row] of deals) {
+      expect(row).toMatchObject({ lab: event.lab, provider: event.provider, lessor: event.lessor === '' ? null : event.lessor, priceUsdPerGpuHour: event.priceUsdPerGpuHour, volumeH100e: event.volumeH100e, shock: null, magnitude: null, field: null });
+      expect(new Date(row.startDate as string).toISOString().slice(0, 10)).toBe(event.startDate);
+    }
+    const shocks = expected.events.flatMap((event, i) => (event.kind === 'shock-start' || event.kind === 'shock-end' ? [[event, rows[i]!] as const] : []));
+    expect(shocks.length).toBeGreaterThan(0);
+    for (const [event, row] of shocks) {
+      expect(row).toMatchObject({ shock: event.shock, [event.targetKind]: event.target, magnitude: event.magnitude, durationDays: event.durationDays, priceUsdPerGpuHour: null, volumeH100e: null });
+    }
+    const policies = expected.events.flatMap((event, i) => (event.kind === 'policy' ? [[event, rows[i]!] as const] : []));
+    expect(policies.length).toBeGreaterThan(0);
+    for (const [event, row] of policies) {
+      expect(row).toMatchObject({ field: event.path, value: event.value, note: event.note === '' ? null : event.note, lab: event.path.split('.')[1], shock: null });
+    }
   });
 
   it('records its provenance in the manifest and in every Arrow file\'s schema metadata', () => {
@@ -133,7 +154,8 @@ describe('a Monte Carlo batch', () => {
   it('returns Arrow tables instead of files when no directory is given', async () => {
     const outcome = await runBatch({ scenario: SCENARIO, runs: 3, seed: 42, workers: 0, timeseries: 'none' });
     expect(outcome.tables!.runs.numRows).toBe(3);
-    expect(outcome.tables!.timeseries.numRows).toBe(0);
+    // No monthly series kept, no monthly tables.
+    expect(Object.keys(outcome.tables!)).toEqual(['runs', 'events', 'tenders', 'bids']);
     expect(outcome.tables!.runs.getChild('labs.openai.shortfallShare')!.get(2)).toBe(outcomes.one!.tables === undefined ? readWithPolars(join(dirs.one!, 'runs.arrow')).getColumn('labs.openai.shortfallShare').toArray()[2] : NaN);
     expect(existsSync(join(root, 'results'))).toBe(false);
   });

@@ -19,7 +19,8 @@ import { OutputError } from '../../src/io/errors.js';
 
 const SCENARIO = fileURLToPath(new URL('../../scenarios/openai-multicloud-2025.yaml', import.meta.url));
 const BATCH = { scenario: SCENARIO, runs: 20, seed: 5, blockSize: 5, timeseries: 'summary', workers: 0 } as const;
-const FILES = ['runs.arrow', 'timeseries.arrow', 'events.arrow', 'tenders.arrow', 'bids.arrow', 'summary.json'] as const;
+// The tables of --timeseries summary (the market's and the labs' monthly series), then the summary.
+const FILES = ['runs.arrow', 'market.arrow', 'labs.arrow', 'events.arrow', 'tenders.arrow', 'bids.arrow', 'summary.json'] as const;
 
 const root = mkdtempSync(join(tmpdir(), 'computerace-checkpoint-'));
 const reference = join(root, 'reference');
@@ -59,11 +60,11 @@ describe('an interrupted batch', () => {
     const interrupted = await interruptAt(10, { out });
     expect([interrupted.runsKept, interrupted.total, interrupted.checkpoint, interrupted.problem]).toEqual([10, 20, join(out, '.checkpoint'), undefined]);
     // Only the checkpoint: no table that looks finished, no partial file.
-    expect(tree(out)).toEqual(['.checkpoint', '.checkpoint/0.blocks', ...FILES.slice(0, 5).map((file) => `.checkpoint/0.blocks/${file}`).sort(), '.checkpoint/batch.json'].sort());
+    expect(tree(out)).toEqual(['.checkpoint', '.checkpoint/0.blocks', ...FILES.slice(0, 6).map((file) => `.checkpoint/0.blocks/${file}`).sort(), '.checkpoint/batch.json'].sort());
     // Whole Arrow files, holding the runs written, in order.
     const saved = tableFromIPC(readFileSync(join(out, '.checkpoint', '0.blocks', 'runs.arrow')));
     expect(saved.getChild('run')!.toArray()).toEqual(Int32Array.from({ length: 10 }, (_, i) => i));
-    expect(rowsOf(join(out, '.checkpoint', '0.blocks', 'timeseries.arrow'))).toBeGreaterThan(0);
+    expect(rowsOf(join(out, '.checkpoint', '0.blocks', 'labs.arrow'))).toBeGreaterThan(0);
     const heard: BatchProgress[] = [];
     const outcome = await runBatch({ ...BATCH, out, resume: true, onProgress: (progress) => heard.push(progress) });
     expect(outcome.runs).toBe(20);

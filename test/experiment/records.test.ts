@@ -9,7 +9,8 @@ import { runBatch } from '../../src/experiment/batch.js';
 
 const SCENARIO = fileURLToPath(new URL('../../scenarios/openai-multicloud-2025.yaml', import.meta.url));
 const BATCH = { scenario: SCENARIO, runs: 10, seed: 3, blockSize: 5, timeseries: 'none', workers: 0 } as const;
-const FILES = ['runs.arrow', 'timeseries.arrow', 'events.arrow', 'tenders.arrow', 'bids.arrow', 'summary.json'] as const;
+// --timeseries none: no monthly tables.
+const FILES = ['runs.arrow', 'events.arrow', 'tenders.arrow', 'bids.arrow', 'summary.json'] as const;
 
 const root = mkdtempSync(join(tmpdir(), 'computerace-records-'));
 const finished = join(root, 'finished');
@@ -74,6 +75,16 @@ describe('a batch folder', () => {
     await runBatch({ ...BATCH, seed: 4, out: dir });
     expect(existsSync(join(dir, 'report.html'))).toBe(false);
     expect(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).seed).toBe('4');
-    expect(readdirSync(dir).sort()).toEqual(['bids.arrow', 'events.arrow', 'manifest.json', 'runs.arrow', 'summary.json', 'tenders.arrow', 'timeseries.arrow']);
+    expect(readdirSync(dir).sort()).toEqual(['bids.arrow', 'events.arrow', 'manifest.json', 'runs.arrow', 'summary.json', 'tenders.arrow']);
+  });
+
+  it('removes the monthly tables it does not write from a folder that held them, and an older computerace\'s timeseries.arrow', async () => {
+    const dir = join(root, 'narrower');
+    await runBatch({ ...BATCH, timeseries: 'all', out: dir });
+    expect(readdirSync(dir)).toEqual(expect.arrayContaining(['market.arrow', 'labs.arrow', 'providers.arrow', 'suppliers.arrow']));
+    writeFileSync(join(dir, 'timeseries.arrow'), 'an older computerace\'s table');
+    await runBatch({ ...BATCH, timeseries: 'summary', out: dir });
+    expect(readdirSync(dir).sort()).toEqual(['bids.arrow', 'events.arrow', 'labs.arrow', 'manifest.json', 'market.arrow', 'runs.arrow', 'summary.json', 'tenders.arrow']);
+    expect(Object.keys(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).files)).toEqual(['runs.arrow', 'market.arrow', 'labs.arrow', 'events.arrow', 'tenders.arrow', 'bids.arrow']);
   });
 });

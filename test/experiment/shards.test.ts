@@ -6,9 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBatch } from '../../src/experiment/batch.js';
 import { mergeShards } from '../../src/experiment/merge.js';
 import { parseShard, shardRange } from '../../src/experiment/shards.js';
+import { batchTables } from '../../src/io/layout.js';
 
 const SCENARIO = fileURLToPath(new URL('../../scenarios/openai-multicloud-2025.yaml', import.meta.url));
-const COMPARED = ['runs.arrow', 'timeseries.arrow', 'events.arrow', 'tenders.arrow', 'bids.arrow', 'summary.json'] as const;
+// A summary batch's tables: the runs, the market's and the labs' monthly series, events, tenders and bids.
+const COMPARED = ['runs.arrow', 'market.arrow', 'labs.arrow', 'events.arrow', 'tenders.arrow', 'bids.arrow', 'summary.json'] as const;
 // 23 runs in blocks of 5 make 5 blocks: 2, 3 and 7 shards do not divide them (7 leaves empty shards).
 const BATCH = { scenario: SCENARIO, runs: 23, seed: 42, blockSize: 5, timeseries: 'summary', workers: 0 } as const;
 
@@ -94,4 +96,22 @@ describe('shards merged', () => {
   it('refuses an unfinished shard directory', async () => {
     await expect(mergeShards([shardDir(2, 0), join(root, 'nowhere')], join(root, 'x'))).rejects.toThrow(/nowhere: no manifest\.json/);
   });
+});
+
+describe('shards of a --timeseries all batch with variants', () => {
+  const root = mkdtempSync(join(tmpdir(), 'computerace-shards-all-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('merge every monthly table (providers, suppliers and chips too) into the bytes of one machine\'s batch', async () => {
+    const all = { scenario: fileURLToPath(new URL('../../scenarios/multicloud-vs-exclusive.yaml', import.meta.url)), runs: 7, seed: 5, blockSize: 2, timeseries: 'all', workers: 0 } as const;
+    const single = join(root, 'single');
+    const outcome = await runBatch({ ...all, out: single });
+    const files = [...batchTables(outcome.description).map((name) => `${name}.arrow`), 'summary.json'];
+    expect(files).toEqual(['runs.arrow', 'market.arrow', 'labs.arrow', 'providers.arrow', 'suppliers.arrow', 'chips.arrow', 'events.arrow', 'tenders.arrow', 'bids.arrow', 'summary.json']);
+    const shards = [0, 1, 2].map((index) => join(root, `shard-${index}`));
+    for (const [index, out] of shards.entries()) await runBatch({ ...all, shard: { index, count: 3 }, out });
+    const merged = join(root, 'merged');
+    await mergeShards(shards, merged);
+    for (const file of files) expect(readFileSync(join(merged, file)).equals(readFileSync(join(single, file))), file).toBe(true);
+  }, 120_000);
 });

@@ -14,7 +14,8 @@ import { uncertainParameters } from '../support/scenarios.js';
 const SCENARIO = fileURLToPath(new URL('../../scenarios/openai-multicloud-2025.yaml', import.meta.url));
 const K = uncertainParameters(SCENARIO).length;
 const BATCH = { scenario: SCENARIO, runs: 2 * (K + 2), seed: 3, blockSize: 20, timeseries: 'summary', design: 'sobol' } as const;
-const COMPARED = ['runs.arrow', 'timeseries.arrow', 'events.arrow', 'tenders.arrow', 'bids.arrow', 'summary.json'] as const;
+// A summary batch's tables: the runs, the market's and the labs' monthly series, events, tenders and bids.
+const COMPARED = ['runs.arrow', 'market.arrow', 'labs.arrow', 'events.arrow', 'tenders.arrow', 'bids.arrow', 'summary.json'] as const;
 
 describe('a sobol batch', () => {
   const root = mkdtempSync(join(tmpdir(), 'computerace-sobol-'));

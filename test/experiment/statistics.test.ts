@@ -6,6 +6,7 @@ import {
   expectedShortfallWorst,
   pairedDifference,
   probabilityAbove,
+  unpairedDifference,
   sampleQuantile,
   type Summary,
 } from '../../src/experiment/statistics.js';
@@ -141,6 +142,36 @@ describe('pairedDifference', () => {
   it('requires samples of equal length and handles empty ones', () => {
     expect(() => pairedDifference([1, 2], [1])).toThrow(RangeError);
     expect(pairedDifference([], []).count).toBe(0);
+  });
+});
+
+describe('unpairedDifference', () => {
+  it('is Welch\'s interval: mean(b) − mean(a) ± t(0.975; Welch–Satterthwaite dof) · √(s²a/na + s²b/nb)', () => {
+    const a = [10.1, 9.8, 10.4, 10.0, 9.7, 10.2];
+    const b = [11.5, 12.9, 10.8, 12.2, 11.1, 13.0, 12.4, 11.9];
+    const d = unpairedDifference(a, b);
+    const [x, y] = [describeSample(a), describeSample(b)];
+    const [va, vb] = [x.sd ** 2 / a.length, y.sd ** 2 / b.length];
+    const dof = (va + vb) ** 2 / (va ** 2 / (a.length - 1) + vb ** 2 / (b.length - 1));
+    expect(d.countA).toBe(6);
+    expect(d.countB).toBe(8);
+    expect(d.mean).toBeCloseTo(y.mean - x.mean, 14);
+    expect(d.dof).toBeCloseTo(dof, 12);
+    // jStat's t quantile, an independent implementation (good to about 1e-9 at a fractional dof).
+    expect(d.ciHalfWidth).toBeCloseTo(jStat.studentt.inv(0.975, dof) * Math.sqrt(va + vb), 7);
+    expect(d.ciLow).toBeLessThan(d.mean);
+    expect(d.ciHigh).toBeGreaterThan(d.mean);
+  });
+
+  it('ignores the order of the values, and is NaN where a sample is too small to say', () => {
+    const a = [3, 1, 4, 1, 5, 9, 2, 6];
+    const b = [2, 7, 1, 8, 2, 8];
+    const shuffled = unpairedDifference([...a].reverse(), [8, 2, 8, 1, 7, 2]);
+    expect(Object.is(shuffled.ciHalfWidth, unpairedDifference(a, b).ciHalfWidth)).toBe(true);
+    expect(unpairedDifference([1], b).ciHalfWidth).toBeNaN();
+    expect(unpairedDifference([], b).mean).toBeNaN();
+    // No spread on either side: the difference is known exactly.
+    expect(unpairedDifference([2, 2, 2], [3, 3])).toMatchObject({ mean: 1, ciLow: 1, ciHigh: 1 });
   });
 });
 

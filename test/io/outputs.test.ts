@@ -3,6 +3,7 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, st
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { TABLE_NAMES } from '../../src/io/layout.js';
 import { OutputError, prepareOutputDirectory, writeWhole } from '../../src/io/outputs.js';
 
 const root = mkdtempSync(join(tmpdir(), 'computerace-outputs-'));
@@ -45,7 +46,9 @@ describe('a file written whole', () => {
 
 describe('an output folder', () => {
   it('is created, and may hold everything computerace writes there', async () => {
-    const dir = folder('ours', { 'runs.arrow': '', 'runs.arrow.partial': '', 'summary.json': '{}', 'report.html': '', 'manifest.json.partial': '' });
+    // Every table's file (an older computerace's timeseries.arrow too: a batch into its folder replaces it), and the records.
+    const tables = Object.fromEntries([...TABLE_NAMES, 'timeseries'].map((name) => [`${name}.arrow`, '']));
+    const dir = folder('ours', { ...tables, 'runs.arrow.partial': '', 'labs.arrow.partial': '', 'summary.json': '{}', 'report.html': '', 'manifest.json.partial': '' });
     for (const sub of ['.checkpoint', 'slurm', 'shard-0', 'shard-12']) mkdirSync(join(dir, sub));
     const lock = await prepareOutputDirectory(dir);
     await lock.release();

@@ -15,6 +15,9 @@ const DESCRIPTION: BatchDescription = {
   chips: ['h100'],
   parameters: ['labs.openai.demand.growthPerYear'],
   timeseriesKinds: ['market', 'lab', 'provider', 'supplier', 'chip'],
+  shocks: ['taiwan'],
+  strategies: ['multi-cloud', 'exclusive'],
+  policies: { fields: [], values: [], notes: [] },
 };
 
 /** The spellings the vocabulary replaced: each unit has one name now. */

@@ -335,9 +335,9 @@ describe('the timeline', () => {
       for (const record of result.labs.filter((l) => l.month < 6)) expect(Object.keys(record.shares)).toEqual(['azure']);
       // Blocks are delivered 180 days after their round: those won by others after July arrive from January.
       for (const record of result.labs.filter((l) => l.month >= 13)) expect(record.providers).toBeGreaterThan(1);
-      const policy = result.events.filter((e) => e.kind === 'policy');
-      expect(policy.map((e) => [e.date, e.actor])).toEqual([[change, 'labs.openai']]);
-      expect(policy[0]!.detail).toContain('exclusivity ends');
+      const policy = result.events.flatMap((e) => (e.kind === 'policy' ? [e] : []));
+      expect(policy.map((e) => [e.date, e.path])).toEqual([[change, 'labs.openai.procurement.strategy']]);
+      expect(policy[0]!.note).toContain('exclusivity ends');
       // Leverage shows in the price: every block won after the change is cheaper than any before.
       expect(Math.max(...after.map((t) => t.priceUsdPerGpuHour!))).toBeLessThan(Math.min(...before.map((t) => t.priceUsdPerGpuHour!)));
     }

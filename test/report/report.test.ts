@@ -94,7 +94,7 @@ describe('computerace report', () => {
     const fans = await readFans(compared, description, RUNS);
     expect(fans.runsUsed).toBe(RUNS);
     expect(fans.missing).toEqual([]);
-    const rows = pl.readIPC(readFileSync(join(compared, 'timeseries.arrow'))).filter(pl.col('kind').eq(pl.lit('lab')).and(pl.col('actor').eq(pl.lit('openai'))).and(pl.col('variant').eq(pl.lit('baseline')))).toRecords();
+    const rows = pl.readIPC(readFileSync(join(compared, 'labs.arrow'))).filter(pl.col('lab').eq(pl.lit('openai')).and(pl.col('variant').eq(pl.lit('baseline')))).toRecords();
     expect(rows).toHaveLength(RUNS * 72);
     for (const month of [0, 11, 40, 71]) {
       const secured = rows.filter((row) => row.month === month).map((row) => Number(row.contractedH100e) + Number(row.spotH100e));
@@ -109,7 +109,7 @@ describe('computerace report', () => {
     const { description } = await readManifest(compared);
     const fans = await readFans(compared, description, RUNS, 10);
     expect(fans.runsUsed).toBe(10);
-    const rows = pl.readIPC(readFileSync(join(compared, 'timeseries.arrow'))).filter(pl.col('kind').eq(pl.lit('market')).and(pl.col('variant').eq(pl.lit('exclusive-azure'))).and(pl.col('month').eq(30)).and(pl.col('run').lt(10))).toRecords();
+    const rows = pl.readIPC(readFileSync(join(compared, 'market.arrow'))).filter(pl.col('variant').eq(pl.lit('exclusive-azure')).and(pl.col('month').eq(30)).and(pl.col('run').lt(10))).toRecords();
     const spot = rows.map((row) => Number(row.spotPriceUsdPerGpuHour));
     const month30 = [...new Set(fans.points.map((p) => p.date))].sort()[30];
     const point = fans.points.find((p) => p.chart === 'fan-prices' && p.panel === 'spot' && p.variant === 'exclusive-azure' && p.date === month30)!;
@@ -125,7 +125,7 @@ describe('computerace report', () => {
     const starts = pl.readIPC(readFileSync(join(compared, 'events.arrow'))).filter(pl.col('kind').eq(pl.lit('shock-start'))).toRecords();
     expect(shocks.records.length).toBeGreaterThan(0);
     for (const record of shocks.records) {
-      const mine = starts.filter((row) => row.actor === record.shock && row.variant === record.variant);
+      const mine = starts.filter((row) => row.shock === record.shock && row.variant === record.variant);
       expect(record.perRun).toBeCloseTo(mine.length / RUNS, 12);
       expect(record.runsShare).toBeCloseTo(new Set(mine.map((row) => row.run)).size / RUNS, 12);
       expect(record.meanMagnitude).toBeCloseTo(mine.reduce((sum, row) => sum + Number(row.magnitude), 0) / mine.length, 12);

@@ -114,7 +114,7 @@ describe('the shipped scenarios', () => {
     });
 
     it('tells the seed story: Azure exclusivity ends, Google Cloud joins OpenAI, the right of first refusal ends', () => {
-      const policy = results[0]!.events.filter((e) => e.kind === 'policy').map((e) => `${e.date} ${e.detail}`);
+      const policy = results[0]!.events.flatMap((e) => (e.kind === 'policy' ? [`${e.date} ${e.path} = ${e.value}`] : []));
       expect(policy.some((p) => p.startsWith('2025-01-21') && p.includes('rightOfFirstRefusal'))).toBe(true);
       expect(policy.some((p) => p.startsWith('2025-07-16') && p.includes('google-cloud'))).toBe(true);
       expect(policy.some((p) => p.includes('"multi"'))).toBe(true);
@@ -128,8 +128,8 @@ describe('the shipped scenarios', () => {
     const price = (rs: RunResult[]) => mean(rs.map((r) => openai(r).avgPriceUsdPerGpuHour));
     expect(price(exclusive)).toBeGreaterThan(price(multi));
     for (const r of exclusive) {
-      const signed = r.events.filter((e) => (e.kind === 'contract' || e.kind === 'matched') && e.actor.startsWith('openai:'));
-      expect(signed.every((e) => e.actor === 'openai:azure')).toBe(true);
+      const signed = r.events.flatMap((e) => ((e.kind === 'contract' || e.kind === 'matched') && e.lab === 'openai' ? [e] : []));
+      expect(signed.every((e) => e.provider === 'azure')).toBe(true);
     }
   });
 

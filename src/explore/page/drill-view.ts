@@ -1,4 +1,4 @@
-import type { RunResult } from '../../market/results.js';
+import type { NotableEvent, RunResult } from '../../market/results.js';
 import { dateAfter } from '../../market/calendar.js';
 import { el } from './dom.js';
 import { formatMetric, formatNumber } from './format.js';
@@ -35,7 +35,7 @@ export function runDetails(result: RunResult, start: string, lab: string | undef
   section.append(
     el('h4', {}, `Tenders${lab ? ` of ${lab}` : ''} (${tenders.length})`),
     table(
-      ['date', 'lab', 'strategy', 'block H100e', 'bids', 'winner', 'USD/H100e-h', 'best rival', 'outcome'],
+      ['date', 'lab', 'strategy', 'block H100e', 'bids', 'winner', 'USD per H100e-hour', 'best rival', 'outcome'],
       tenders.map((tender) => [tender.date, tender.lab, tender.strategy, formatNumber(tender.sizeH100e), String(tender.bids.length), tender.winner || '—', tender.priceUsdPerGpuHour === null ? '—' : tender.priceUsdPerGpuHour.toFixed(3), tender.bestRivalUsdPerGpuHour === null ? '—' : tender.bestRivalUsdPerGpuHour.toFixed(3), tender.outcome]),
     ),
   );
@@ -43,16 +43,31 @@ export function runDetails(result: RunResult, start: string, lab: string | undef
   section.append(
     el('h4', {}, `Contracts${lab ? ` of ${lab}` : ''} (${contracts.length})`),
     table(
-      ['lab', 'provider', 'leased from', 'H100e', 'USD/H100e-h', 'from', 'to', 'paid USD'],
+      ['lab', 'provider', 'leased from', 'H100e', 'USD per H100e-hour', 'from', 'to', 'paid USD'],
       contracts.map((contract) => [contract.lab, contract.provider, contract.leasedFrom || '—', formatNumber(contract.volumeH100e), contract.priceUsdPerGpuHour.toFixed(3), dateAfter(start, contract.startDay), dateAfter(start, contract.endDay), formatNumber(contract.paidUsd)]),
     ),
   );
   const events = result.events.filter((event) => event.kind !== 'contract');
   section.append(
     el('h4', {}, `Shocks and other events of note (${events.length}; contracts above)`),
-    table(['date', 'kind', 'actor', 'magnitude', 'detail'], events.map((event) => [event.date, event.kind, event.actor, formatNumber(event.magnitude), event.detail])),
+    table(['date', 'kind', 'who', 'what'], events.map((event) => [event.date, event.kind, ...eventCells(event)])),
   );
   return section;
+}
+
+/** An event's actors and figures, by its kind: a deal's lab and seller, price and volume; a shock's target, magnitude and duration; a policy's field and value. */
+function eventCells(event: NotableEvent): [string, string] {
+  switch (event.kind) {
+    case 'contract':
+    case 'matched':
+    case 'lease':
+      return [`${event.lab} · ${event.provider}${event.lessor ? ` (from ${event.lessor})` : ''}`, `${formatNumber(event.volumeH100e)} H100e at ${event.priceUsdPerGpuHour.toFixed(3)} USD per H100e-hour, ${event.startDate} to ${event.endDate}`];
+    case 'shock-start':
+    case 'shock-end':
+      return [`${event.shock}: ${event.targetKind} ${event.target}`, `magnitude ${formatNumber(event.magnitude)}, ${formatNumber(event.durationDays)} days`];
+    case 'policy':
+      return [event.path, `${event.value}${event.note ? ` (${event.note})` : ''}`];
+  }
 }
 
 /** A line describing the pick: `run 417: labs.openai.shortfallShare = 3.2%, the p95 of 1000 runs`. */
