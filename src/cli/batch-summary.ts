@@ -16,7 +16,7 @@ export function formatBatchSummary(name: string, outcome: BatchOutcome, seconds:
   const variants = summary.variants;
   const horizon = outcome.scenario.horizon;
   const lines = [
-    `${printable(name)}: ${outcome.runs} runs x ${variants.length} variant(s) in ${seconds.toFixed(1)} s (${(outcome.runs * variants.length / seconds).toFixed(0)} runs/s)`,
+    `${printable(name)}: ${outcome.runs} runs x ${variants.length} variant(s) in ${seconds.toFixed(1)} s (${rateText(outcome, variants.length, seconds)})`,
     `${horizon ? `horizon ${horizonText(horizon)}; ` : ''}every figure is over the horizon, as the mean over runs [95% CI]`,
     '',
   ];
@@ -67,6 +67,13 @@ export function formatBatchSummary(name: string, outcome: BatchOutcome, seconds:
   }
   lines.push('', ...definitions([...rows, ...tenderRows].map((metric) => figureOf(metric)), [RISK], variants.length > 1 ? [STATISTICS.mean, STATISTICS.difference] : [STATISTICS.mean]));
   return lines.join('\n');
+}
+
+/** Runs/s of the runs this process ran: runs restored from a checkpoint took no time, so they are counted apart. */
+function rateText(outcome: BatchOutcome, variants: number, seconds: number): string {
+  const restored = outcome.restored ?? 0;
+  const rate = `${(((outcome.runs - restored) * variants) / seconds).toFixed(0)} runs/s`;
+  return restored > 0 ? `${rate}; ${restored} restored from the checkpoint` : rate;
 }
 
 /** `variant: labs.openai.shortfallShare` as `variant: openai shortfall`. */

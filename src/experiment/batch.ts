@@ -117,6 +117,8 @@ export interface BatchOutcome {
   scenario: { name: string; hash: string; horizon?: Horizon };
   /** Runs done per variant. */
   runs: number;
+  /** Of those, runs per variant restored from a checkpoint (with `resume`) rather than run by this call. */
+  restored?: number;
   summary: BatchSummary;
   /** Rows written per table. */
   rows: TableRows;
@@ -246,7 +248,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
     // Finished, this batch's checkpoints are no use; nor is one an earlier batch left in the folder.
     if (checkpoint) await checkpoint.remove();
     else if (options.out !== undefined) await removeCheckpoint(options.out);
-    return { description, scenario: { name: identity.name, hash: identity.hash, horizon: horizonOf(identity.resolved) }, runs: written.runs, summary, rows, tables: sinks.tables(), convergence };
+    return { description, scenario: { name: identity.name, hash: identity.hash, horizon: horizonOf(identity.resolved) }, runs: written.runs, ...(restored > 0 ? { restored } : {}), summary, rows, tables: sinks.tables(), convergence };
   } catch (error) {
     // Blocks still running are abandoned with the pool: their failures are no news.
     for (const pending of inFlight) pending.catch(() => undefined);
