@@ -20,7 +20,7 @@ describe('computerace backtest', () => {
     const lines = stdout.trimEnd().split('\n');
     expect(lines[0]).toBe('backtest-small: 20 runs, seed 42');
     expect(lines[2]).toMatch(/^target\s+observed\s+model median \[p5, p95\]\s+unit\s+met$/);
-    expect(lines[3]).toMatch(/^h100-price-2023h2\s+\[0\.5, 20\]\s+[\d.]+ \[[\d.]+, [\d.]+\]\s+USD per GPU-hour\s+yes$/);
+    expect(lines[3]).toMatch(/^h100-price-2023h2\s+\[0\.5, 20\]\s+[\d.]+ \[[\d.]+, [\d.]+\]\s+USD per H100e-hour\s+yes$/);
     expect(lines[4]).toMatch(/^openai-compute-2024-12\s+≥ 10M in 50% of runs\s+[\d.]+k \[[\d.]+k, [\d.]+k\]; 0% of runs ≥ 10M\s+H100e\s+NO$/);
     expect(lines.slice(6)).toEqual(['1 of 2 targets met', '  openai-compute-2024-12: 0% of runs reach 10M, short of the 50% required']);
   });
