@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { STARTER_SCHEMA_FILE, starterScenario } from '../scenario/starter.js';
+import { readScenarioFile } from '../scenario/read.js';
 import { scenarioJsonSchema } from '../scenario/schema.js';
 import { printable } from '../printable.js';
 import { UsageError } from './errors.js';
@@ -43,11 +44,13 @@ export function initScenario(file: string, options: { force?: boolean } = {}): I
   if (where !== 'directory') throw new UsageError(`cannot create '${printable(file)}': '${printable(directory)}' is not a directory`);
   const existing = kindOf(file);
   if (existing === 'directory') throw new UsageError(`cannot create '${printable(file)}': it is a directory`);
+  if (existing === 'other') throw new UsageError(`cannot create '${printable(file)}': it exists and is not a regular file (a FIFO, device or socket)`);
   if (existing !== 'missing' && !force) throw new UsageError(`'${printable(file)}' already exists; use --force to overwrite it`);
   // A schema file computerace wrote before is brought up to date; anything else by that name is the user's.
   const schema = scenarioJsonSchema();
   const schemaKind = kindOf(schemaFile);
   if (schemaKind === 'directory') throw new UsageError(`cannot write the schema: '${printable(schemaFile)}' is a directory`);
+  if (schemaKind === 'other') throw new UsageError(`cannot write the schema: '${printable(schemaFile)}' exists and is not a regular file (a FIFO, device or socket)`);
   if (schemaKind !== 'missing' && !force && !isOurSchema(schemaFile, schema.title)) {
     throw new UsageError(`'${printable(schemaFile)}' exists and is not a computerace schema; use --force to overwrite it`);
   }
@@ -58,9 +61,11 @@ export function initScenario(file: string, options: { force?: boolean } = {}): I
   return { scenario: file, schema: schemaFile };
 }
 
-function kindOf(path: string): 'missing' | 'directory' | 'file' {
+/** What is at `path` (links followed): a FIFO, a device or a socket is `other`, never read or written. */
+function kindOf(path: string): 'missing' | 'directory' | 'file' | 'other' {
   try {
-    return statSync(path).isDirectory() ? 'directory' : 'file';
+    const stats = statSync(path);
+    return stats.isDirectory() ? 'directory' : stats.isFile() ? 'file' : 'other';
   } catch (error) {
     if ((error as { code?: unknown }).code === 'ENOENT') return 'missing';
     if ((error as { code?: unknown }).code === 'ENOTDIR') throw new UsageError(`cannot create '${printable(path)}': a part of its path is a file, not a directory`);
@@ -70,7 +75,8 @@ function kindOf(path: string): 'missing' | 'directory' | 'file' {
 
 function isOurSchema(file: string, title: unknown): boolean {
   try {
-    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    // Read as a scenario is: a regular file of bounded size, or not ours.
+    const parsed: unknown = JSON.parse(readScenarioFile(file));
     return typeof parsed === 'object' && parsed !== null && (parsed as { title?: unknown }).title === title;
   } catch {
     return false;

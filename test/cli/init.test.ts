@@ -111,6 +111,16 @@ describe('computerace init', () => {
     writeFileSync(join(dir, 'file'), '');
     expectOneLineError(computerace(dir, 'init', 'file/scenario.yaml'), /'file' is not a directory/);
   });
+
+  it('neither reads nor writes a FIFO in the scenario\'s or the schema\'s place, even with --force: one line, exit 2, no wait', () => {
+    const dir = freshDir();
+    // Opening a FIFO with no writer, or writing one with no reader, would wait forever.
+    expect(spawnSync('mkfifo', [join(dir, 'pipe.yaml'), join(dir, STARTER_SCHEMA_FILE)]).status).toBe(0);
+    expectOneLineError(computerace(dir, 'init', 'pipe.yaml', '--force'), /cannot create 'pipe\.yaml': it exists and is not a regular file/);
+    expectOneLineError(computerace(dir, 'init', 'scenario.yaml'), /cannot write the schema: '.*scenario\.schema\.json' exists and is not a regular file/);
+    expectOneLineError(computerace(dir, 'init', 'scenario.yaml', '--force'), /exists and is not a regular file/);
+    expect(existsSync(join(dir, 'scenario.yaml'))).toBe(false);
+  });
 });
 
 describe('the starter scenario', () => {
