@@ -30,6 +30,8 @@ const SCENARIO = fileURLToPath(new URL('../../scenarios/openai-multicloud-2025.y
 const RUNS = 20_000;
 const TARGET_RUNS_PER_SECOND = 1000;
 const TARGET_SCALING = 1.8;
+/** The 2-worker batch's scaling as a share of bare threads' (what the machine allows). */
+const TARGET_OF_CEILING = 0.9;
 /** Alternating pairs of 1- and 2-worker measurements (BENCH_PAIRS=5 for a steadier median, at 2 minutes a pair). */
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 3);
 if (!Number.isInteger(PAIRS) || PAIRS < 1) throw new RangeError(`BENCH_PAIRS must be a whole number of pairs, at least 1 (got ${process.env.BENCH_PAIRS})`);
@@ -148,7 +150,9 @@ async function main(): Promise<void> {
   console.log(line('bare runs, 2 threads (no outputs)', rates('bare runs, 2 threads')));
   const ratioText = (values: number[]): string => values.map((r) => r.toFixed(2)).join(', ');
   console.log(`  2 workers / 1 worker (steady): ${scaling.toFixed(2)}x, median of pairs ${ratioText(steadyRatios)} (target ${TARGET_SCALING}x: ${scaling >= TARGET_SCALING ? 'met' : 'MISSED'})`);
-  console.log(`  2 threads / 1 thread, bare runs: ${ceiling.toFixed(2)}x, median of pairs ${ratioText(ceilingRatios)}: the machine's ceiling; the batch reaches ${((100 * (scaling - 1)) / (ceiling - 1)).toFixed(0)}% of its gain`);
+  console.log(`  2 threads / 1 thread, bare runs: ${ceiling.toFixed(2)}x, median of pairs ${ratioText(ceilingRatios)}: the machine's ceiling`);
+  const ofCeiling = scaling / ceiling;
+  console.log(`  the batch's scaling is ${(100 * ofCeiling).toFixed(0)}% of the ceiling (target ${100 * TARGET_OF_CEILING}%: ${ofCeiling >= TARGET_OF_CEILING ? 'met' : 'MISSED'}), ${((100 * (scaling - 1)) / (ceiling - 1)).toFixed(0)}% of its gain over one thread`);
   console.log(`  2 workers, target ${TARGET_RUNS_PER_SECOND} runs/s: whole batch ${twoWhole >= TARGET_RUNS_PER_SECOND ? 'met' : 'MISSED'}, steady ${twoSteady >= TARGET_RUNS_PER_SECOND ? 'met' : 'MISSED'}`);
   const arrowRows = measured.get('arrow labs rows')![0]!;
   const arrowBytes = measured.get('arrow MB')![0]!;
