@@ -189,7 +189,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
       if (finished) return { ...finished, alreadyFinished: true };
     }
     sinks = new Sinks(description, options.out, arrowMetadata(provenance));
-    const written = new MetricSeries(description, sinks.runs.table.layout);
+    const written = new MetricSeries(description, sinks.runs.table.layout, range.runs);
     metrics = written;
     const total = range.runs;
     const end = range.firstRun + range.runs;

@@ -197,7 +197,7 @@ export async function mergeShards(dirs: readonly string[], out: string, commandL
   const lock = await prepareOutputDirectory(out);
   const sinks = new Sinks(description, out, arrowMetadata(provenance));
   try {
-    const metrics = new MetricSeries(description, sinks.runs.table.layout);
+    const metrics = new MetricSeries(description, sinks.runs.table.layout, provenance.runs);
     for (const name of sinks.names) {
       const sink = sinks.byName[name]!;
       for (const shard of shards) {

@@ -20,6 +20,9 @@ export function keyMetrics(description: BatchDescription): string[] {
   ];
 }
 
+/** The most runs a MetricSeries reserves room for up front (8 MB a metric); past it, it grows as runs come. */
+const PREALLOCATED_RUNS = 1 << 20;
+
 /** Values of each key metric by variant, appended block by block. */
 export class MetricSeries {
   readonly names: string[];
@@ -29,10 +32,16 @@ export class MetricSeries {
   private readonly tallies: Tally[][];
   private length = 0;
 
-  constructor(description: BatchDescription, layout: readonly ColumnSpec[]) {
+  /**
+   * `expectedRuns`, when known (a batch's runs, or its most with a stopping rule), sizes the arrays once:
+   * untouched pages of a large typed array are never made resident, while growing by doubling would keep
+   * up to twice the runs, and both arrays during each copy (tens of MB in a 100,000-run batch). Sized
+   * for at most PREALLOCATED_RUNS, so a batch allowed 2^31 runs does not reserve 16 GB per metric.
+   */
+  constructor(description: BatchDescription, layout: readonly ColumnSpec[], expectedRuns = 1024) {
     this.names = keyMetrics(description);
     this.columns = this.names.map((name) => layout.findIndex((column) => column.name === name));
-    this.values = description.variants.map(() => this.names.map(() => new Float64Array(1024)));
+    this.values = description.variants.map(() => this.names.map(() => new Float64Array(Math.min(PREALLOCATED_RUNS, Math.max(1, expectedRuns)))));
     this.tallies = description.variants.map(() => this.names.map(() => new Tally()));
   }
 
