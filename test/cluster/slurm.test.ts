@@ -15,7 +15,8 @@ import { runBatch } from '../../src/experiment/batch.js';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bin = join(root, 'dist', 'cli', 'bin.js');
 const scenario = join(root, 'scenarios', 'openai-multicloud-2025.yaml');
-const FILES = ['runs.arrow', 'timeseries.arrow', 'events.arrow', 'tenders.arrow', 'bids.arrow', 'summary.json'] as const;
+// The tables of --timeseries summary (the market's and the labs' monthly series), then the summary.
+const FILES = ['runs.arrow', 'market.arrow', 'labs.arrow', 'events.arrow', 'tenders.arrow', 'bids.arrow', 'summary.json'] as const;
 const WAIT_MS = 120_000;
 
 /** Why no cluster can be used, or undefined when one answers. */
