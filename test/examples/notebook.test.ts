@@ -15,17 +15,23 @@ import { computerace } from '../support/cli.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const MARKER = '<!-- notebook-example: node -->';
+const PANDAS_MARKER = '<!-- notebook-example: pandas-csv -->';
 const temp = mkdtempSync(join(tmpdir(), 'computerace-notebook-'));
 const results = join(temp, 'results', 'openai-multicloud-2025');
 
-/** The js block after the marker in `file`, or undefined when the file has no marker. */
-function example(file: string): string | undefined {
+/** The code block in `language` after `marker` in `file`, or undefined when the file has no marker. */
+function example(file: string, marker = MARKER, language = 'js'): string | undefined {
   const text = readFileSync(join(root, file), 'utf8');
-  const start = text.indexOf(MARKER);
+  const start = text.indexOf(marker);
   if (start < 0) return undefined;
-  const block = /```js\n([\s\S]*?)```/.exec(text.slice(start));
-  if (block === null) throw new Error(`${file}: no js code block after ${MARKER}`);
+  const block = new RegExp(`\`\`\`${language}\n([\\s\\S]*?)\`\`\``).exec(text.slice(start));
+  if (block === null) throw new Error(`${file}: no ${language} code block after ${marker}`);
   return block[1]!;
+}
+
+/** A Python with pandas: the one on the PATH, or Debian's (which .ci/run installs python3-pandas for). */
+function pythonWithPandas(): string | undefined {
+  return ['python3', '/usr/bin/python3'].find((python) => spawnSync(python, ['-c', 'import pandas'], { encoding: 'utf8' }).status === 0);
 }
 
 beforeAll(() => {
@@ -69,4 +75,28 @@ describe('the notebook example in Node', () => {
       }
     }, 60_000);
   }
+});
+
+describe('the CSV example with pandas alone', () => {
+  const python = pythonWithPandas();
+  // CI installs Debian's python3-pandas (.ci/run) and must run this; elsewhere it needs pandas installed.
+  const available = python !== undefined || process.env.CI !== undefined;
+
+  it.runIf(available)('runs as written in docs/outputs.md after computerace export --csv, and pandas reads every number exactly', () => {
+    expect(python, 'a python3 with pandas (apt-get install python3-pandas)').toBeDefined();
+    const exported = computerace('export', results, '--csv');
+    expect(exported.stderr).toBe('');
+    expect(exported.status).toBe(0);
+    const ran = spawnSync(python!, ['-c', example('docs/outputs.md', PANDAS_MARKER, 'python')!], { cwd: temp, encoding: 'utf8' });
+    expect(ran.stderr).toBe('');
+    expect(ran.status).toBe(0);
+    // The labs' median shortfall by month: one row per variant and month, one column per lab.
+    expect(ran.stdout).toContain('[72 rows x 4 columns]');
+    for (const lab of ['openai', 'anthropic', 'meta', 'xai']) expect(ran.stdout).toContain(lab);
+    // Read as the block reads it, every number is the float64 the Arrow file holds (Python's repr round-trips).
+    const read = spawnSync(python!, ['-c', 'import pandas as pd\nlabs = pd.read_csv("results/openai-multicloud-2025/labs.csv", float_precision="round_trip")\nprint("\\n".join(repr(x) for x in labs["spendUsd"]))'], { cwd: temp, encoding: 'utf8' });
+    expect(read.status).toBe(0);
+    const spend = tableFromIPC(readFileSync(join(results, 'labs.arrow'))).getChild('spendUsd')!.toArray() as Float64Array;
+    expect(read.stdout.trimEnd().split('\n').map(Number)).toEqual(Array.from(spend));
+  }, 60_000);
 });
