@@ -6,7 +6,7 @@ import type { BatchInterrupted } from '../experiment/interruption.js';
 import type { TimeseriesMode } from '../io/layout.js';
 import { TIMESERIES_MODES } from '../io/layout.js';
 import { printable } from '../printable.js';
-import { MAX_RUNS, runsLimit } from '../experiment/limits.js';
+import { DESIGN_KINDS, MAX_RUNS, runsLimit } from '../experiment/limits.js';
 import type { DesignKind } from '../experiment/limits.js';
 import { collect, nonNegativeInteger, positiveInteger, seed, SEED_HELP, share } from './arguments.js';
 import { inputError, UsageError } from './errors.js';
@@ -63,7 +63,7 @@ export function addRunCommand(program: Command): void {
     .option('--block-size <n>', 'runs per record batch and per check of --until-precision', positiveInteger, 100)
     .option('--until-precision <share>', 'run until every key metric\'s 95% CI half-width is under this share of its mean (e.g. 0.01)', share)
     .option('--max-runs <n>', `with --until-precision: the most runs to do (at most ${MAX_RUNS})`, positiveInteger, DEFAULT_MAX_RUNS)
-    .addOption(new Option('--design <design>', 'how uncertain parameters are sampled: independent draws, a Latin hypercube over the runs, or a Saltelli design for Sobol sensitivity indices (--runs a multiple of the uncertain parameters + 2)').choices(['independent', 'lhs', 'sobol']).default('independent'))
+    .addOption(new Option('--design <design>', 'how uncertain parameters are sampled: independent draws, a Latin hypercube over the runs, or a Saltelli design for Sobol sensitivity indices (--runs a multiple of the uncertain parameters + 2)').choices(DESIGN_KINDS).default('independent'))
     .option('--quiet', 'no progress bar')
     .option('--only-run <i>', 'run only replication i (of every variant) and print its summary', nonNegativeInteger)
     .option('--json', 'with --only-run: print the whole result (monthly records, events, summary) as JSON')

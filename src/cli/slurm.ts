@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { BATCH_NODE_FLAGS } from '../experiment/executor.js';
 import { TIMESERIES_MODES } from '../io/layout.js';
-import { MAX_RUNS, runsLimit } from '../experiment/limits.js';
+import { DESIGN_KINDS, MAX_RUNS, runsLimit } from '../experiment/limits.js';
 import type { DesignKind } from '../experiment/limits.js';
 import { hasUnprintable, printable } from '../printable.js';
 import { collect, positiveInteger, seed, SEED_HELP } from './arguments.js';
@@ -54,7 +54,7 @@ export function addSlurmCommand(program: Command): void {
     .option('--seed <seed>', `master seed; ${SEED_HELP}`, seed, '1')
     .option('--block-size <n>', 'runs per record batch (shards are cut on whole blocks)', positiveInteger, 100)
     .addOption(new Option('--timeseries <mode>', 'monthly series to keep').choices(TIMESERIES_MODES).default('summary'))
-    .addOption(new Option('--design <design>', 'how uncertain parameters are sampled (sobol: --runs a multiple of the uncertain parameters + 2)').choices(['independent', 'lhs', 'sobol']).default('independent'))
+    .addOption(new Option('--design <design>', 'how uncertain parameters are sampled (sobol: --runs a multiple of the uncertain parameters + 2)').choices(DESIGN_KINDS).default('independent'))
     .option('--set <path=value>', 'override a field (repeatable)', collect, [])
     .option('--sweep <path=v1,v2,...>', 'a variant for each value (repeatable)', collect, [])
     .option('--partition <p>', 'Slurm partition (or partitions, comma-separated)', partition)

@@ -30,6 +30,7 @@ import { removeBatchRecords, writeBatchRecords } from './records.js';
 import { resumeIn } from './resume.js';
 import { shardRange } from './shards.js';
 import { checkRuns } from './limits.js';
+import type { DesignKind } from './limits.js';
 import { saltelliDesign } from './sobol.js';
 import type { Shard } from './shards.js';
 import type { BatchSummary, Convergence } from './summary.js';
@@ -69,7 +70,7 @@ export interface BatchOptions {
    * runs (`lhs`), or a Saltelli design for Sobol indices (`sobol`: runs must be a multiple of the
    * uncertain parameters + 2, else a SaltelliDesignError).
    */
-  design?: 'independent' | 'lhs' | 'sobol';
+  design?: DesignKind;
   /** Write everything into this directory (Arrow tables, summary.json, manifest.json) instead of returning the tables. */
   out?: string;
   /** The command that started the batch, for the manifest. */
@@ -151,7 +152,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
     source: typeof options.scenario === 'string' ? { kind: 'file', file: options.scenario, set: options.set ?? [], sweep: options.sweep ?? [] } : loadedSource(options.scenario),
     seed,
     timeseries: options.timeseries ?? 'summary',
-    design: options.design === 'lhs' || options.design === 'sobol' ? { kind: options.design, runs: options.runs } : { kind: 'independent' },
+    design: options.design === undefined || options.design === 'independent' ? { kind: 'independent' } : { kind: options.design, runs: options.runs },
     modules: options.modules ?? [],
     ...(options.onProgress ? { simulationsDone: new Int32Array(new SharedArrayBuffer(4)) } : {}),
   };

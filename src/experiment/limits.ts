@@ -9,8 +9,10 @@ import { MAX_LATIN_HYPERCUBE_RUNS } from './lhs.js';
 /** Most runs per variant of any batch: run indices 0..2^31-1 fit the tables' int32 `run` column. */
 export const MAX_RUNS = 2 ** 31;
 
-/** How runs sample the uncertain parameters (as `runBatch` and `computerace run --design` take it). */
-export type DesignKind = 'independent' | 'lhs' | 'sobol';
+/** How runs can sample the uncertain parameters (as `runBatch` and `computerace run --design` take it): independent draws, a Latin hypercube, a Saltelli design for Sobol indices. */
+export const DESIGN_KINDS = ['independent', 'lhs', 'sobol'] as const;
+/** How runs sample the uncertain parameters. */
+export type DesignKind = (typeof DESIGN_KINDS)[number];
 
 /** The most runs per variant a design can have, and why. */
 export interface RunsLimit {
