@@ -7,6 +7,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { BATCH_NODE_FLAGS } from '../experiment/executor.js';
 import { TIMESERIES_MODES } from '../io/layout.js';
 import { DESIGN_KINDS, MAX_RUNS, runsLimit } from '../experiment/limits.js';
+import { checkBatchFlags } from './batch-options.js';
 import type { DesignKind } from '../experiment/limits.js';
 import { hasUnprintable, printable } from '../printable.js';
 import { collect, positiveInteger, seed, SEED_HELP } from './arguments.js';
@@ -66,8 +67,7 @@ export function addSlurmCommand(program: Command): void {
       'computerace slurm scenarios/price-war.yaml --runs 20000 --shards 10 --partition short --cpus-per-task 4 --out results/war --submit',
     ))
     .action(async (file: string, flags: SlurmFlags) => {
-      const limit = runsLimit(flags.design);
-      if (flags.runs > limit.max) throw new UsageError(`--runs ${flags.runs}: ${limit.reason}`);
+      checkBatchFlags({ runs: flags.runs, design: flags.design });
       // The directory goes into the scripts' #SBATCH --output lines, where a newline would start a directive of its own.
       if (hasUnprintable(flags.out)) throw new UsageError(`--out ${printable(flags.out)}: the path goes into the job scripts' #SBATCH lines, and cannot hold control characters`);
       const out = resolve(flags.out);

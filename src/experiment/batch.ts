@@ -29,7 +29,7 @@ import { BatchInterrupted, untilAborted } from './interruption.js';
 import { removeBatchRecords, writeBatchRecords } from './records.js';
 import { resumeIn } from './resume.js';
 import { shardRange } from './shards.js';
-import { checkRuns } from './limits.js';
+import { checkBatchOptions } from './limits.js';
 import type { DesignKind } from './limits.js';
 import { saltelliDesign } from './sobol.js';
 import type { Shard } from './shards.js';
@@ -49,7 +49,7 @@ export interface BatchOptions {
   /** With a file: `path=value` overrides and `path=v1,v2` sweeps, as on the command line. */
   set?: readonly string[];
   sweep?: readonly string[];
-  /** Runs per variant; with `untilPrecision`, the most runs to do. At most MAX_RUNS (limits.ts), or the design's limit (a RangeError past it). */
+  /** Runs per variant; with `untilPrecision`, the most runs to do. At most MAX_RUNS (limits.ts), or the design's limit (a BatchOptionsError, a RangeError, past it). */
   runs: number;
   /** Master seed: run i draws only from streams of (seed, i). */
   seed?: string | number;
@@ -139,13 +139,9 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
   const seed = String(options.seed ?? 1);
   const blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
   const workers = Math.min(options.workers ?? availableParallelism(), availableParallelism());
-  // Past its design's limit a batch would fail in a worker (or wrap run indices): refused before anything starts.
-  checkRuns(options.runs, options.design);
-  // A hypercube stratifies a known number of runs; a stopping rule does not know it in advance.
-  if (options.design === 'lhs' && options.untilPrecision !== undefined) throw new RangeError('a Latin hypercube design needs a fixed number of runs, not a stopping rule');
-  if (options.design === 'sobol' && options.untilPrecision !== undefined) throw new RangeError('a Sobol (Saltelli) design needs a fixed number of runs, whole groups of the uncertain parameters + 2, not a stopping rule');
-  // Shards are cut before the first run; a stopping rule decides the number of runs as it goes.
-  if (options.shard && options.untilPrecision !== undefined) throw new RangeError('a sharded batch needs a fixed number of runs, not a stopping rule');
+  // Past its design's limit a batch would fail in a worker (or wrap run indices), and a stopping rule
+  // cannot decide a number of runs fixed in advance: refused before anything starts.
+  checkBatchOptions(options);
   const range = options.shard ? shardRange(options.runs, blockSize, options.shard) : { firstRun: 0, runs: options.runs };
   const shard = options.shard ? { index: options.shard.index, count: options.shard.count, ...range } : undefined;
   const settings: BatchSettings = {
