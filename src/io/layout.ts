@@ -29,8 +29,10 @@ export type TimeseriesMode = 'none' | 'summary' | 'all';
 /** The timeseries modes, in order of size. */
 export const TIMESERIES_MODES: readonly TimeseriesMode[] = ['none', 'summary', 'all'];
 
-/** A kind of actor with monthly series (a chip generation counts as one: its prices and fleet). */
-export type ActorKind = 'market' | 'lab' | 'provider' | 'supplier' | 'chip';
+/** The kinds of actor with monthly series (a chip generation counts as one: its prices and fleet), in the order of their tables. */
+export const ACTOR_KINDS = ['market', 'lab', 'provider', 'supplier', 'chip'] as const;
+/** A kind of actor with monthly series. */
+export type ActorKind = (typeof ACTOR_KINDS)[number];
 
 /** What every process of a batch agrees on before the first run: names, actors, parameters. */
 export interface BatchDescription {
@@ -66,9 +68,6 @@ export interface ColumnSpec {
   /** One-line description, kept in the Arrow field's metadata: what the column is, in what unit. */
   description: string;
 }
-
-/** The actor kinds, in the order of their tables. */
-export const ACTOR_KINDS: readonly ActorKind[] = ['market', 'lab', 'provider', 'supplier', 'chip'];
 
 /** The table of each actor kind's monthly series. */
 export const TABLE_OF_KIND = { market: 'market', lab: 'labs', provider: 'providers', supplier: 'suppliers', chip: 'chips' } as const satisfies Record<ActorKind, TableName>;
