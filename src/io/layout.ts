@@ -79,10 +79,22 @@ export function batchTables(description: Pick<BatchDescription, 'timeseriesKinds
   return TABLE_NAMES.filter((name) => !actorTables.has(name) || kept.has(name));
 }
 
-/** A monthly metric of an actor kind: its column name and what it means, in what unit. */
+/** The fields of a record that hold a number. */
+type NumberField<Record> = { [Field in keyof Record]: Record[Field] extends number ? Field : never }[keyof Record] & string;
+
+/** A monthly metric of an actor kind: its column name, a number field of the kind's monthly record, and what it means, in what unit. */
 interface Metric<Record> {
-  name: keyof Record & string;
+  name: NumberField<Record>;
   description: string;
+}
+
+/** Each actor kind's monthly record, whose number fields its metrics are. */
+export interface MonthRecordOf {
+  market: MarketMonth;
+  lab: LabMonth;
+  provider: ProviderMonth;
+  supplier: SupplierMonth;
+  chip: ChipMonth;
 }
 
 const H100E = 'H100e';
@@ -146,8 +158,11 @@ const CHIP_METRICS = [
   { name: 'fleetH100e', description: `installed across providers, ${H100E}` },
 ] as const satisfies readonly Metric<ChipMonth>[];
 
-/** Each kind's monthly metrics, in column order: each a field of the kind's monthly record. */
-export const METRICS_OF: Record<ActorKind, readonly { name: string; description: string }[]> = {
+/**
+ * Each kind's monthly metrics, in column order: each a number field of the kind's monthly record.
+ * The one list of them: the layouts' columns and the appenders' cells (io/columns.ts) follow it.
+ */
+export const METRICS_OF: { [Kind in ActorKind]: readonly Metric<MonthRecordOf[Kind]>[] } = {
   market: MARKET_METRICS,
   lab: LAB_METRICS,
   provider: PROVIDER_METRICS,
