@@ -23,11 +23,10 @@ export function eachTable<T>(value: (name: TableName) => T): Record<TableName, T
   return Object.fromEntries(TABLE_NAMES.map((name) => [name, value(name)])) as Record<TableName, T>;
 }
 
-/** How much of the monthly series a batch keeps. */
-export type TimeseriesMode = 'none' | 'summary' | 'all';
-
 /** The timeseries modes, in order of size. */
-export const TIMESERIES_MODES: readonly TimeseriesMode[] = ['none', 'summary', 'all'];
+export const TIMESERIES_MODES = ['none', 'summary', 'all'] as const;
+/** How much of the monthly series a batch keeps. */
+export type TimeseriesMode = (typeof TIMESERIES_MODES)[number];
 
 /** The kinds of actor with monthly series (a chip generation counts as one: its prices and fleet), in the order of their tables. */
 export const ACTOR_KINDS = ['market', 'lab', 'provider', 'supplier', 'chip'] as const;
@@ -170,11 +169,19 @@ export const METRICS_OF: { [Kind in ActorKind]: readonly Metric<MonthRecordOf[Ki
   chip: CHIP_METRICS,
 };
 
+/**
+ * A list of every member of the union `All`, checked by the compiler: a member the list leaves out is
+ * an error, so a new kind of event or tender outcome in the market's records cannot miss its dictionary.
+ */
+function everyOf<All extends string>() {
+  return <const List extends readonly All[]>(list: List & ([All] extends [List[number]] ? unknown : { missing: Exclude<All, List[number]> })): List => list;
+}
+
 /** The kinds of events of note. */
-export const EVENT_KINDS: readonly NotableEvent['kind'][] = ['shock-start', 'shock-end', 'contract', 'policy', 'matched', 'lease'];
+export const EVENT_KINDS = everyOf<NotableEvent['kind']>()(['shock-start', 'shock-end', 'contract', 'policy', 'matched', 'lease']);
 
 /** The outcomes of a tender. */
-export const TENDER_OUTCOMES: readonly TenderRecord['outcome'][] = ['awarded', 'matched', 'no-bids', 'over-budget', 'capped'];
+export const TENDER_OUTCOMES = everyOf<TenderRecord['outcome']>()(['awarded', 'matched', 'no-bids', 'over-budget', 'capped']);
 
 /** The per-lab figures of the runs table, by column suffix. */
 export const LAB_FIGURES = ['shortfallShare', 'worstYearShortfallShare', 'totalSpendUsd', 'avgPriceUsdPerGpuHour', 'tenderPriceUsdPerGpuHour', 'biddersPerTender', 'incumbentBlockShare'] as const;
