@@ -1,4 +1,4 @@
-import { BatchOptionsError, checkBatchOptions } from '../experiment/limits.js';
+import { BatchOptionsError, checkBatchOptions, MAX_RUNS, runsLimit } from '../experiment/limits.js';
 import type { BatchOptionsProblem, BatchShape, FixedRunsOption } from '../experiment/limits.js';
 import { UsageError } from './errors.js';
 
@@ -6,6 +6,9 @@ import { UsageError } from './errors.js';
  * The library's checks of a batch's options (experiment/limits.ts), run by the commands before
  * anything starts; a refusal is said in the words of the flags, not of the library's options.
  */
+
+/** The help of a --runs that takes a design: the most runs of any batch, and of a Latin hypercube. */
+export const RUNS_HELP = `runs per variant: at most ${MAX_RUNS}, and ${runsLimit('lhs').max} with --design lhs`;
 
 /** What cannot go with --until-precision, in the flags' words. */
 const WITH_STOPPING_RULE: Record<FixedRunsOption, string> = {

@@ -10,7 +10,7 @@ import { DESIGN_KINDS, MAX_RUNS, runsLimit } from '../experiment/limits.js';
 import type { DesignKind } from '../experiment/limits.js';
 import { collect, nonNegativeInteger, positiveInteger, seed, SEED_HELP, share } from './arguments.js';
 import { inputError, UsageError } from './errors.js';
-import { checkBatchFlags } from './batch-options.js';
+import { checkBatchFlags, RUNS_HELP } from './batch-options.js';
 import { examples } from './help.js';
 import { report } from './report.js';
 import { shellCommand } from './shell.js';
@@ -54,7 +54,7 @@ export function addRunCommand(program: Command): void {
     .command('run')
     .description('run a Monte Carlo batch of a scenario into Arrow files, and print its summary')
     .argument('<scenario>', 'a scenario file (YAML or JSON)')
-    .option('--runs <n>', `runs per variant: at most ${MAX_RUNS}, and ${runsLimit('lhs').max} with --design lhs`, positiveInteger, DEFAULT_RUNS)
+    .option('--runs <n>', RUNS_HELP, positiveInteger, DEFAULT_RUNS)
     .option('--seed <seed>', `master seed: run i draws only from streams derived from (seed, i); ${SEED_HELP}`, seed, '1')
     .option('--out <dir>', 'directory for the tables (runs, market, labs, providers, suppliers, chips as kept by --timeseries, events, tenders, bids as .arrow), summary.json, manifest.json (default: results/<scenario file name>)')
     .addOption(new Option('--workers <w>', `worker threads, at most the available cores (more are capped at them, with a note); 0 runs in this thread`).argParser(nonNegativeInteger).default(cores, `the ${cores} available core${cores === 1 ? '' : 's'}`))

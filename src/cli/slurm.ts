@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { BATCH_NODE_FLAGS } from '../experiment/executor.js';
 import { TIMESERIES_MODES } from '../io/layout.js';
-import { DESIGN_KINDS, MAX_RUNS, runsLimit } from '../experiment/limits.js';
-import { checkBatchFlags } from './batch-options.js';
+import { DESIGN_KINDS } from '../experiment/limits.js';
+import { checkBatchFlags, RUNS_HELP } from './batch-options.js';
 import type { DesignKind } from '../experiment/limits.js';
 import { hasUnprintable, printable } from '../printable.js';
 import { collect, positiveInteger, seed, SEED_HELP } from './arguments.js';
@@ -49,7 +49,7 @@ export function addSlurmCommand(program: Command): void {
     .command('slurm')
     .description('write (and with --submit, submit) a Slurm job array that runs a batch in shards, and a job that merges them')
     .argument('<scenario>', 'a scenario file (YAML or JSON)')
-    .requiredOption('--runs <n>', `runs per variant: at most ${MAX_RUNS}, and ${runsLimit('lhs').max} with --design lhs`, positiveInteger)
+    .requiredOption('--runs <n>', RUNS_HELP, positiveInteger)
     .requiredOption('--shards <m>', 'array tasks, one shard each', positiveInteger)
     .requiredOption('--out <dir>', 'batch directory: shards go to DIR/shard-K, the merged files to DIR, the scripts and logs to DIR/slurm')
     .option('--seed <seed>', `master seed; ${SEED_HELP}`, seed, '1')
