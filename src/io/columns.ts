@@ -1,6 +1,6 @@
 import { epochDay } from '../market/calendar.js';
 import type { ChipMonth, LabMonth, NotableEvent, ProviderMonth, RunResult, SupplierMonth } from '../market/results.js';
-import { ACTOR_KINDS, actorLayout, bidsLayout, EVENT_KINDS, eventsLayout, LAB_FIGURES, METRICS_OF, runsLayout, TABLE_OF_KIND, TENDER_OUTCOMES, tendersLayout } from './layout.js';
+import { ACTOR_KINDS, actorLayout, bidsLayout, EVENT_KINDS, eventsLayout, LAB_FIGURES, MARKET_FIGURES, METRICS_OF, runsLayout, TABLE_OF_KIND, TENDER_OUTCOMES, tendersLayout } from './layout.js';
 import type { ActorKind, BatchDescription, ColumnSpec, MonthRecordOf, TableName } from './layout.js';
 
 /**
@@ -70,11 +70,7 @@ function runsAppender(description: BatchDescription, expected: BlockSize = { row
       for (const provider of description.providers) table.nextNumber(figures?.finalShares[provider] ?? 0);
     }
     for (const provider of description.providers) table.nextNumber(summary.providerShares[provider] ?? 0);
-    table.nextNumber(summary.avgSpotPriceUsdPerGpuHour);
-    table.nextNumber(summary.avgContractPriceUsdPerGpuHour);
-    table.nextNumber(summary.shocks);
-    table.nextNumber(summary.contractsSigned);
-    table.nextNumber(summary.events);
+    for (const figure of MARKET_FIGURES) table.nextNumber(summary[figure]);
     table.endRow();
   };
   return { append, finish: () => table.finish() };

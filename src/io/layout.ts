@@ -1,5 +1,5 @@
 import { columnDescription } from './vocabulary.js';
-import type { ChipMonth, LabMonth, MarketMonth, NotableEvent, ProviderMonth, SupplierMonth, TenderRecord } from '../market/results.js';
+import type { ChipMonth, LabMonth, MarketMonth, NotableEvent, ProviderMonth, RunSummary, SupplierMonth, TenderRecord } from '../market/results.js';
 
 /**
  * The tables a batch writes, as column lists. Workers fill columns in this order and the writer
@@ -187,8 +187,8 @@ export const TENDER_OUTCOMES = everyOf<TenderRecord['outcome']>()(['awarded', 'm
 export const LAB_FIGURES = ['shortfallShare', 'worstYearShortfallShare', 'totalSpendUsd', 'avgPriceUsdPerGpuHour', 'tenderPriceUsdPerGpuHour', 'biddersPerTender', 'incumbentBlockShare'] as const;
 /** The per-lab figures a run may not have (a lab that won no tender has no tender price): null in the runs table, left out of summaries. */
 export const OPTIONAL_LAB_FIGURES: ReadonlySet<string> = new Set<(typeof LAB_FIGURES)[number]>(['tenderPriceUsdPerGpuHour', 'biddersPerTender', 'incumbentBlockShare']);
-/** The market-wide figures of the runs table. */
-const MARKET_FIGURES = ['avgSpotPriceUsdPerGpuHour', 'avgContractPriceUsdPerGpuHour', 'shocks', 'contractsSigned', 'events'] as const;
+/** The market-wide figures of the runs table: fields of a run's summary, in column order. */
+export const MARKET_FIGURES = ['avgSpotPriceUsdPerGpuHour', 'avgContractPriceUsdPerGpuHour', 'shocks', 'contractsSigned', 'events'] as const satisfies readonly NumberField<RunSummary>[];
 
 /** Column name of a sampled parameter in the runs table. */
 export const parameterColumn = (path: string): string => `param.${path}`;
