@@ -86,6 +86,8 @@ export type {
 // Monte Carlo batches and their outputs.
 export { runBatch, DEFAULT_BLOCK_SIZE } from './experiment/batch.js';
 export type { BatchOptions, BatchOutcome, BatchProgress } from './experiment/batch.js';
+export { BatchOptionsError, DESIGN_KINDS } from './experiment/limits.js';
+export type { BatchOptionsProblem, DesignKind, FixedRunsOption } from './experiment/limits.js';
 export { BatchInterrupted } from './experiment/interruption.js';
 export type { BatchSummary, Convergence, LabRisk, MetricSummary, Probability } from './experiment/summary.js';
 export { RunFailure } from './experiment/failure.js';

@@ -4,6 +4,7 @@ import { MAX_RUNS, runsLimit } from '../experiment/limits.js';
 import { printable, printableJson } from '../printable.js';
 import { collect, positiveInteger, seed, SEED_HELP } from './arguments.js';
 import { inputError, UsageError } from './errors.js';
+import { checkBatchFlags } from './batch-options.js';
 import { examples } from './help.js';
 import { replayCommand } from './run.js';
 import { table } from './summary.js';
@@ -43,7 +44,7 @@ async function backtest(file: string, flags: BacktestFlags): Promise<string> {
   // Loaded on demand: the model and its formula engine take most of a second to start.
   const [experiment, { RunFailure }] = await Promise.all([import('../experiment/backtest.js'), import('../experiment/failure.js')]);
   const { runBacktest, BacktestError } = experiment;
-  if (flags.runs > MAX_RUNS) throw new UsageError(`--runs ${flags.runs}: ${runsLimit().reason}`);
+  checkBatchFlags({ runs: flags.runs });
   // A chart that could not be written is found out before the runs, not after.
   if (flags.chart !== undefined) await checkWritable(flags.chart);
   let outcome: BacktestOutcome;

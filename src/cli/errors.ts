@@ -36,6 +36,7 @@ export const INPUT_ERROR_NAMES: ReadonlySet<string> = new Set([
   'ShardMismatch',
   'ShardArgumentError',
   'SaltelliDesignError',
+  'BatchOptionsError',
   'BacktestError',
   'ReportError',
 ]);

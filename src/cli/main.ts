@@ -1,5 +1,4 @@
 import { Command, CommanderError } from 'commander';
-import { createRequire } from 'node:module';
 import { mm1 } from '../examples/mm1.js';
 import { EXIT_BAD_INPUT, reportable, UsageError } from './errors.js';
 import { examples } from './help.js';
@@ -19,14 +18,13 @@ import { ScenarioError, formatProblem } from '../scenario/problems.js';
 import { printable } from '../printable.js';
 import type { Problem } from '../scenario/problems.js';
 import { scenarioJsonSchema } from '../scenario/schema.js';
-
-const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+import { ENGINE_VERSION } from '../version.js';
 
 /** Builds the `computerace` command; `main` runs it. */
 export function buildProgram(): Command {
   const program = new Command('computerace')
     .description('A discrete-event simulation engine for the AI compute arms race')
-    .version(version)
+    .version(ENGINE_VERSION)
     .option('--debug', 'show stack traces of errors')
     .addHelpText('after', examples('computerace init my-scenario.yaml', 'computerace validate my-scenario.yaml', 'computerace run my-scenario.yaml --runs 1000 --seed 42 --report'))
     .exitOverride()

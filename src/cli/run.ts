@@ -6,10 +6,11 @@ import type { BatchInterrupted } from '../experiment/interruption.js';
 import type { TimeseriesMode } from '../io/layout.js';
 import { TIMESERIES_MODES } from '../io/layout.js';
 import { printable } from '../printable.js';
-import { MAX_RUNS, runsLimit } from '../experiment/limits.js';
+import { DESIGN_KINDS, MAX_RUNS, runsLimit } from '../experiment/limits.js';
 import type { DesignKind } from '../experiment/limits.js';
 import { collect, nonNegativeInteger, positiveInteger, seed, SEED_HELP, share } from './arguments.js';
 import { inputError, UsageError } from './errors.js';
+import { checkBatchFlags, RUNS_HELP } from './batch-options.js';
 import { examples } from './help.js';
 import { report } from './report.js';
 import { shellCommand } from './shell.js';
@@ -53,7 +54,7 @@ export function addRunCommand(program: Command): void {
     .command('run')
     .description('run a Monte Carlo batch of a scenario into Arrow files, and print its summary')
     .argument('<scenario>', 'a scenario file (YAML or JSON)')
-    .option('--runs <n>', `runs per variant: at most ${MAX_RUNS}, and ${runsLimit('lhs').max} with --design lhs`, positiveInteger, DEFAULT_RUNS)
+    .option('--runs <n>', RUNS_HELP, positiveInteger, DEFAULT_RUNS)
     .option('--seed <seed>', `master seed: run i draws only from streams derived from (seed, i); ${SEED_HELP}`, seed, '1')
     .option('--out <dir>', 'directory for the tables (runs, market, labs, providers, suppliers, chips as kept by --timeseries, events, tenders, bids as .arrow), summary.json, manifest.json (default: results/<scenario file name>)')
     .addOption(new Option('--workers <w>', `worker threads, at most the available cores (more are capped at them, with a note); 0 runs in this thread`).argParser(nonNegativeInteger).default(cores, `the ${cores} available core${cores === 1 ? '' : 's'}`))
@@ -63,7 +64,7 @@ export function addRunCommand(program: Command): void {
     .option('--block-size <n>', 'runs per record batch and per check of --until-precision', positiveInteger, 100)
     .option('--until-precision <share>', 'run until every key metric\'s 95% CI half-width is under this share of its mean (e.g. 0.01)', share)
     .option('--max-runs <n>', `with --until-precision: the most runs to do (at most ${MAX_RUNS})`, positiveInteger, DEFAULT_MAX_RUNS)
-    .addOption(new Option('--design <design>', 'how uncertain parameters are sampled: independent draws, a Latin hypercube over the runs, or a Saltelli design for Sobol sensitivity indices (--runs a multiple of the uncertain parameters + 2)').choices(['independent', 'lhs', 'sobol']).default('independent'))
+    .addOption(new Option('--design <design>', 'how uncertain parameters are sampled: independent draws, a Latin hypercube over the runs, or a Saltelli design for Sobol sensitivity indices (--runs a multiple of the uncertain parameters + 2)').choices(DESIGN_KINDS).default('independent'))
     .option('--quiet', 'no progress bar')
     .option('--only-run <i>', 'run only replication i (of every variant) and print its summary', nonNegativeInteger)
     .option('--json', 'with --only-run: print the whole result (monthly records, events, summary) as JSON')
@@ -84,12 +85,6 @@ export function addRunCommand(program: Command): void {
     });
 }
 
-/** Refuses, before anything runs, a number of runs past what the design can have. */
-function checkRunsLimit(option: string, runs: number, design: DesignKind): void {
-  const limit = runsLimit(design);
-  if (runs > limit.max) throw new UsageError(`${option} ${runs}: ${limit.reason}`);
-}
-
 async function onlyRun(file: string, flags: RunFlags): Promise<void> {
   const [{ loadScenario }, { Replicator }, { RunFailure }, { formatRunSummary }] = await Promise.all([
     import('../scenario/load.js'),
@@ -99,7 +94,7 @@ async function onlyRun(file: string, flags: RunFlags): Promise<void> {
   ]);
   const runs = flags.runs;
   if (flags.onlyRun! >= MAX_RUNS) throw new UsageError(`--only-run ${flags.onlyRun}: no batch has that run: ${runsLimit().reason}`);
-  if (flags.design !== 'independent') checkRunsLimit('--runs', runs, flags.design);
+  if (flags.design !== 'independent') checkBatchFlags({ runs, design: flags.design });
   // A designed batch's run i takes its parameters from the design over all its runs, so the replay needs both.
   if (flags.design !== 'independent' && flags.onlyRun! >= runs) throw new UsageError(`--only-run ${flags.onlyRun} is not a run of a ${runs}-run --design ${flags.design} batch (give the batch's --runs)`);
   const loaded = loadScenario(file, { set: flags.set, sweep: flags.sweep });
@@ -121,11 +116,8 @@ async function onlyRun(file: string, flags: RunFlags): Promise<void> {
 async function batch(file: string, flags: RunFlags, command: Command): Promise<void> {
   if (flags.json) throw new UsageError('--json goes with --only-run; a batch writes Arrow files to --out');
   if (flags.untilPrecision === undefined && command.getOptionValueSource('maxRuns') === 'cli') throw new UsageError('--max-runs goes with --until-precision; without it, use --runs');
-  if (flags.untilPrecision !== undefined && flags.design === 'lhs') throw new UsageError('--design lhs stratifies a fixed number of runs; it cannot go with --until-precision');
   if (flags.report && flags.shard !== undefined) throw new UsageError('--report needs the whole batch: merge the shards, then run `computerace report DIR`');
-  if (flags.untilPrecision !== undefined && flags.design === 'sobol') throw new UsageError('--design sobol needs a fixed number of runs (a multiple of the uncertain parameters + 2); it cannot go with --until-precision');
   if (flags.untilPrecision !== undefined && command.getOptionValueSource('runs') === 'cli') throw new UsageError('--until-precision decides the number of runs; give the most with --max-runs, not --runs');
-  if (flags.shard !== undefined && flags.untilPrecision !== undefined) throw new UsageError('--shard cuts a fixed number of runs; it cannot go with --until-precision');
   const { parseShard, shardRange, ShardArgumentError } = await import('../experiment/shards.js');
   let shard;
   try {
@@ -135,7 +127,8 @@ async function batch(file: string, flags: RunFlags, command: Command): Promise<v
   }
   // The scenario is loaded by the workers, not here: this thread only coordinates and writes.
   const runs = flags.untilPrecision !== undefined ? flags.maxRuns : flags.runs;
-  checkRunsLimit(flags.untilPrecision !== undefined ? '--max-runs' : '--runs', runs, flags.design);
+  // The library's refusals (a stopping rule with a design or shard, too many runs), before the workers start.
+  checkBatchFlags({ runs, design: flags.design, untilPrecision: flags.untilPrecision, shard }, flags.untilPrecision !== undefined ? '--max-runs' : '--runs');
   const workers = workerThreads(flags.workers, command);
   // Drawn before the modules load and the workers start: the command shows it is at work at once.
   const { progressBar } = await import('./progress.js');

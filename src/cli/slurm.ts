@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { BATCH_NODE_FLAGS } from '../experiment/executor.js';
 import { TIMESERIES_MODES } from '../io/layout.js';
-import { MAX_RUNS, runsLimit } from '../experiment/limits.js';
+import { DESIGN_KINDS } from '../experiment/limits.js';
+import { checkBatchFlags, RUNS_HELP } from './batch-options.js';
 import type { DesignKind } from '../experiment/limits.js';
 import { hasUnprintable, printable } from '../printable.js';
 import { collect, positiveInteger, seed, SEED_HELP } from './arguments.js';
@@ -48,13 +49,13 @@ export function addSlurmCommand(program: Command): void {
     .command('slurm')
     .description('write (and with --submit, submit) a Slurm job array that runs a batch in shards, and a job that merges them')
     .argument('<scenario>', 'a scenario file (YAML or JSON)')
-    .requiredOption('--runs <n>', `runs per variant: at most ${MAX_RUNS}, and ${runsLimit('lhs').max} with --design lhs`, positiveInteger)
+    .requiredOption('--runs <n>', RUNS_HELP, positiveInteger)
     .requiredOption('--shards <m>', 'array tasks, one shard each', positiveInteger)
     .requiredOption('--out <dir>', 'batch directory: shards go to DIR/shard-K, the merged files to DIR, the scripts and logs to DIR/slurm')
     .option('--seed <seed>', `master seed; ${SEED_HELP}`, seed, '1')
     .option('--block-size <n>', 'runs per record batch (shards are cut on whole blocks)', positiveInteger, 100)
     .addOption(new Option('--timeseries <mode>', 'monthly series to keep').choices(TIMESERIES_MODES).default('summary'))
-    .addOption(new Option('--design <design>', 'how uncertain parameters are sampled (sobol: --runs a multiple of the uncertain parameters + 2)').choices(['independent', 'lhs', 'sobol']).default('independent'))
+    .addOption(new Option('--design <design>', 'how uncertain parameters are sampled (sobol: --runs a multiple of the uncertain parameters + 2)').choices(DESIGN_KINDS).default('independent'))
     .option('--set <path=value>', 'override a field (repeatable)', collect, [])
     .option('--sweep <path=v1,v2,...>', 'a variant for each value (repeatable)', collect, [])
     .option('--partition <p>', 'Slurm partition (or partitions, comma-separated)', partition)
@@ -66,8 +67,7 @@ export function addSlurmCommand(program: Command): void {
       'computerace slurm scenarios/price-war.yaml --runs 20000 --shards 10 --partition short --cpus-per-task 4 --out results/war --submit',
     ))
     .action(async (file: string, flags: SlurmFlags) => {
-      const limit = runsLimit(flags.design);
-      if (flags.runs > limit.max) throw new UsageError(`--runs ${flags.runs}: ${limit.reason}`);
+      checkBatchFlags({ runs: flags.runs, design: flags.design });
       // The directory goes into the scripts' #SBATCH --output lines, where a newline would start a directive of its own.
       if (hasUnprintable(flags.out)) throw new UsageError(`--out ${printable(flags.out)}: the path goes into the job scripts' #SBATCH lines, and cannot hold control characters`);
       const out = resolve(flags.out);

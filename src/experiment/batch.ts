@@ -29,7 +29,8 @@ import { BatchInterrupted, untilAborted } from './interruption.js';
 import { removeBatchRecords, writeBatchRecords } from './records.js';
 import { resumeIn } from './resume.js';
 import { shardRange } from './shards.js';
-import { checkRuns } from './limits.js';
+import { checkBatchOptions } from './limits.js';
+import type { DesignKind } from './limits.js';
 import { saltelliDesign } from './sobol.js';
 import type { Shard } from './shards.js';
 import type { BatchSummary, Convergence } from './summary.js';
@@ -48,7 +49,7 @@ export interface BatchOptions {
   /** With a file: `path=value` overrides and `path=v1,v2` sweeps, as on the command line. */
   set?: readonly string[];
   sweep?: readonly string[];
-  /** Runs per variant; with `untilPrecision`, the most runs to do. At most MAX_RUNS (limits.ts), or the design's limit (a RangeError past it). */
+  /** Runs per variant; with `untilPrecision`, the most runs to do. At most MAX_RUNS (limits.ts), or the design's limit (a BatchOptionsError, a RangeError, past it). */
   runs: number;
   /** Master seed: run i draws only from streams of (seed, i). */
   seed?: string | number;
@@ -69,7 +70,7 @@ export interface BatchOptions {
    * runs (`lhs`), or a Saltelli design for Sobol indices (`sobol`: runs must be a multiple of the
    * uncertain parameters + 2, else a SaltelliDesignError).
    */
-  design?: 'independent' | 'lhs' | 'sobol';
+  design?: DesignKind;
   /** Write everything into this directory (Arrow tables, summary.json, manifest.json) instead of returning the tables. */
   out?: string;
   /** The command that started the batch, for the manifest. */
@@ -138,20 +139,16 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
   const seed = String(options.seed ?? 1);
   const blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
   const workers = Math.min(options.workers ?? availableParallelism(), availableParallelism());
-  // Past its design's limit a batch would fail in a worker (or wrap run indices): refused before anything starts.
-  checkRuns(options.runs, options.design);
-  // A hypercube stratifies a known number of runs; a stopping rule does not know it in advance.
-  if (options.design === 'lhs' && options.untilPrecision !== undefined) throw new RangeError('a Latin hypercube design needs a fixed number of runs, not a stopping rule');
-  if (options.design === 'sobol' && options.untilPrecision !== undefined) throw new RangeError('a Sobol (Saltelli) design needs a fixed number of runs, whole groups of the uncertain parameters + 2, not a stopping rule');
-  // Shards are cut before the first run; a stopping rule decides the number of runs as it goes.
-  if (options.shard && options.untilPrecision !== undefined) throw new RangeError('a sharded batch needs a fixed number of runs, not a stopping rule');
+  // Past its design's limit a batch would fail in a worker (or wrap run indices), and a stopping rule
+  // cannot decide a number of runs fixed in advance: refused before anything starts.
+  checkBatchOptions(options);
   const range = options.shard ? shardRange(options.runs, blockSize, options.shard) : { firstRun: 0, runs: options.runs };
   const shard = options.shard ? { index: options.shard.index, count: options.shard.count, ...range } : undefined;
   const settings: BatchSettings = {
     source: typeof options.scenario === 'string' ? { kind: 'file', file: options.scenario, set: options.set ?? [], sweep: options.sweep ?? [] } : loadedSource(options.scenario),
     seed,
     timeseries: options.timeseries ?? 'summary',
-    design: options.design === 'lhs' || options.design === 'sobol' ? { kind: options.design, runs: options.runs } : { kind: 'independent' },
+    design: options.design === undefined || options.design === 'independent' ? { kind: 'independent' } : { kind: options.design, runs: options.runs },
     modules: options.modules ?? [],
     ...(options.onProgress ? { simulationsDone: new Int32Array(new SharedArrayBuffer(4)) } : {}),
   };

@@ -1,4 +1,5 @@
 import { MAX_LATIN_HYPERCUBE_RUNS } from './lhs.js';
+import type { Shard } from './shards.js';
 
 /**
  * How many runs a batch can have. Past these limits a batch would not fail at once but in a worker,
@@ -9,8 +10,10 @@ import { MAX_LATIN_HYPERCUBE_RUNS } from './lhs.js';
 /** Most runs per variant of any batch: run indices 0..2^31-1 fit the tables' int32 `run` column. */
 export const MAX_RUNS = 2 ** 31;
 
-/** How runs sample the uncertain parameters (as `runBatch` and `computerace run --design` take it). */
-export type DesignKind = 'independent' | 'lhs' | 'sobol';
+/** How runs can sample the uncertain parameters (as `runBatch` and `computerace run --design` take it): independent draws, a Latin hypercube, a Saltelli design for Sobol indices. */
+export const DESIGN_KINDS = ['independent', 'lhs', 'sobol'] as const;
+/** How runs sample the uncertain parameters. */
+export type DesignKind = (typeof DESIGN_KINDS)[number];
 
 /** The most runs per variant a design can have, and why. */
 export interface RunsLimit {
@@ -28,9 +31,49 @@ export function runsLimit(design: DesignKind = 'independent'): RunsLimit {
   return { max: MAX_RUNS, reason: `a batch has at most ${MAX_RUNS} runs per variant (2^31; run indices are stored as 32-bit integers)` };
 }
 
-/** Throws a RangeError saying the limit when `runs` is not a whole number of runs the design can have. */
+/** Why a batch's options were refused: its number of runs, or a stopping rule with what needs a fixed number of runs. */
+export type BatchOptionsProblem = { kind: 'runs'; runs: number; reason: string } | { kind: 'stopping-rule'; with: FixedRunsOption };
+
+/** What cannot go with a stopping rule: a hypercube stratifies, a Saltelli design groups, and shards cut, a number of runs known in advance. */
+export type FixedRunsOption = 'lhs' | 'sobol' | 'shard';
+
+/** A batch's options refused before anything runs; `problem` says which, for a caller to say in its own words (the CLI names its flags). */
+export class BatchOptionsError extends RangeError {
+  constructor(
+    readonly problem: BatchOptionsProblem,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BatchOptionsError';
+  }
+}
+
+/** The options that decide whether a batch can run at all (as `runBatch` takes them). */
+export interface BatchShape {
+  runs: number;
+  design?: DesignKind;
+  untilPrecision?: number;
+  shard?: Shard;
+}
+
+const NEEDS_FIXED_RUNS: Record<FixedRunsOption, string> = {
+  lhs: 'a Latin hypercube design needs a fixed number of runs, not a stopping rule',
+  sobol: 'a Sobol (Saltelli) design needs a fixed number of runs, whole groups of the uncertain parameters + 2, not a stopping rule',
+  shard: 'a sharded batch needs a fixed number of runs, not a stopping rule',
+};
+
+/** Throws a BatchOptionsError when a batch's options cannot go together, or its runs are more than its design can have. */
+export function checkBatchOptions(options: BatchShape): void {
+  if (options.untilPrecision !== undefined) {
+    const fixed = options.design === 'lhs' || options.design === 'sobol' ? options.design : options.shard ? 'shard' : undefined;
+    if (fixed !== undefined) throw new BatchOptionsError({ kind: 'stopping-rule', with: fixed }, NEEDS_FIXED_RUNS[fixed]);
+  }
+  checkRuns(options.runs, options.design);
+}
+
+/** Throws a BatchOptionsError (a RangeError) saying the limit when `runs` is not a whole number of runs the design can have. */
 export function checkRuns(runs: number, design: DesignKind = 'independent'): void {
-  if (!Number.isSafeInteger(runs) || runs < 1) throw new RangeError(`runs must be a whole number of at least 1, not ${runs}`);
+  if (!Number.isSafeInteger(runs) || runs < 1) throw new BatchOptionsError({ kind: 'runs', runs, reason: 'a batch has a whole number of runs, at least 1' }, `runs must be a whole number of at least 1, not ${runs}`);
   const limit = runsLimit(design);
-  if (runs > limit.max) throw new RangeError(`${runs} runs: ${limit.reason}`);
+  if (runs > limit.max) throw new BatchOptionsError({ kind: 'runs', runs, reason: limit.reason }, `${runs} runs: ${limit.reason}`);
 }

@@ -13,6 +13,7 @@ import { latinHypercube } from './lhs.js';
 import type { LatinHypercube } from './lhs.js';
 import { saltelliDesign } from './sobol.js';
 import type { SaltelliDesign } from './sobol.js';
+import type { DesignKind } from './limits.js';
 
 /**
  * The work of one process of a batch, in a worker thread or in the caller's: compile the variants
@@ -31,7 +32,7 @@ export interface ReplicationPlan {
    * How uncertain parameters are drawn: each from its own stream, by a Latin hypercube over `runs`
    * runs, or by a Saltelli design of `runs` runs over the parameters `describe()` finds (sobol.ts).
    */
-  design?: { kind: 'independent' } | { kind: 'lhs'; runs: number } | { kind: 'sobol'; runs: number };
+  design?: { kind: 'independent' } | { kind: Exclude<DesignKind, 'independent'>; runs: number };
   /** The tables blocks fill (default all; the runs table always): the explore page keeps only the runs table. */
   tables?: readonly TableName[];
 }

@@ -149,14 +149,6 @@ export function expectedShortfallWorst(values: Sample, share = 0.05): number {
   return compensatedSum(sorted, n - worst, n) / worst;
 }
 
-/** 95% CI half-width of the mean over |mean|, for stopping rules: Infinity when the mean is 0, NaN below two values. */
-export function ciHalfWidthRelative(values: Sample): number {
-  const summary = describe(values);
-  if (summary.count < 2) return NaN;
-  if (summary.mean === 0) return Infinity;
-  return summary.ciHalfWidth / Math.abs(summary.mean);
-}
-
 /** Type-7 sample quantile at p in [0, 1] (linear between order statistics, like numpy's default); NaN when empty. */
 export function sampleQuantile(values: Sample, p: number): number {
   if (!(p >= 0 && p <= 1)) throw new RangeError(`sampleQuantile: p must lie in [0, 1] (got ${p})`);

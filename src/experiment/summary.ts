@@ -1,4 +1,5 @@
 import { OPTIONAL_LAB_FIGURES } from '../io/layout.js';
+import { RISK, WORST_RUNS } from '../io/vocabulary.js';
 import type { BatchDescription } from '../io/layout.js';
 import type { MetricSeries } from './metrics.js';
 import type { Summary } from './statistics.js';
@@ -33,12 +34,20 @@ export interface Probability {
   ci95: [number, number];
 }
 
-/** The risks of one lab in one variant. */
+/** The risks of one lab in one variant (the names are summary.json's; their thresholds are RISK's and WORST_RUNS's). */
 export interface LabRisk {
-  /** Probability that the lab's shortfall exceeds 10% of its demand in some calendar year. */
+  /** Probability that the lab's shortfall exceeds 10% of its demand in some calendar year (RISK). */
   shortfallOver10PercentInAnyYear: Probability;
-  /** Mean shortfall share of the worst 5% of runs (expected shortfall). */
+  /** Mean shortfall share of the worst 5% of runs, the expected shortfall (WORST_RUNS). */
   expectedShortfallShareWorst5Percent: number;
+}
+
+/** A lab's risks in one variant, from each run's worst-year shortfall share and shortfall share over the horizon. */
+export function labRisk(worstYearShortfallShares: Float64Array, shortfallShares: Float64Array): LabRisk {
+  return {
+    shortfallOver10PercentInAnyYear: probability(worstYearShortfallShares, RISK.threshold),
+    expectedShortfallShareWorst5Percent: expectedShortfallWorst(shortfallShares, WORST_RUNS.share),
+  };
 }
 
 /** The whole summary. */
@@ -64,17 +73,7 @@ export function summariseBatch(description: BatchDescription, series: MetricSeri
     runs: series.runs,
     variants,
     metrics: perVariant((v) => eachMetric((name) => metricSummary(describe(observed(name, series.of(v, name))), isShare(name)))),
-    risks: perVariant((v) =>
-      Object.fromEntries(
-        description.labs.map((lab) => [
-          lab,
-          {
-            shortfallOver10PercentInAnyYear: probability(series.of(v, `labs.${lab}.worstYearShortfallShare`), 0.1),
-            expectedShortfallShareWorst5Percent: expectedShortfallWorst(series.of(v, `labs.${lab}.shortfallShare`), 0.05),
-          },
-        ]),
-      ),
-    ),
+    risks: perVariant((v) => Object.fromEntries(description.labs.map((lab) => [lab, labRisk(series.of(v, `labs.${lab}.worstYearShortfallShare`), series.of(v, `labs.${lab}.shortfallShare`))]))),
     differences: perVariant((v) => eachMetric((name) => metricSummary(pairedDifference(...observedPairs(name, series.of(0, name), series.of(v, name))))), 1),
   };
 }

@@ -1,5 +1,5 @@
 import { columnDescription } from './vocabulary.js';
-import type { ChipMonth, LabMonth, MarketMonth, NotableEvent, ProviderMonth, SupplierMonth, TenderRecord } from '../market/results.js';
+import type { ChipMonth, LabMonth, MarketMonth, NotableEvent, ProviderMonth, RunSummary, SupplierMonth, TenderRecord } from '../market/results.js';
 
 /**
  * The tables a batch writes, as column lists. Workers fill columns in this order and the writer
@@ -23,14 +23,15 @@ export function eachTable<T>(value: (name: TableName) => T): Record<TableName, T
   return Object.fromEntries(TABLE_NAMES.map((name) => [name, value(name)])) as Record<TableName, T>;
 }
 
-/** How much of the monthly series a batch keeps. */
-export type TimeseriesMode = 'none' | 'summary' | 'all';
-
 /** The timeseries modes, in order of size. */
-export const TIMESERIES_MODES: readonly TimeseriesMode[] = ['none', 'summary', 'all'];
+export const TIMESERIES_MODES = ['none', 'summary', 'all'] as const;
+/** How much of the monthly series a batch keeps. */
+export type TimeseriesMode = (typeof TIMESERIES_MODES)[number];
 
-/** A kind of actor with monthly series (a chip generation counts as one: its prices and fleet). */
-export type ActorKind = 'market' | 'lab' | 'provider' | 'supplier' | 'chip';
+/** The kinds of actor with monthly series (a chip generation counts as one: its prices and fleet), in the order of their tables. */
+export const ACTOR_KINDS = ['market', 'lab', 'provider', 'supplier', 'chip'] as const;
+/** A kind of actor with monthly series. */
+export type ActorKind = (typeof ACTOR_KINDS)[number];
 
 /** What every process of a batch agrees on before the first run: names, actors, parameters. */
 export interface BatchDescription {
@@ -67,9 +68,6 @@ export interface ColumnSpec {
   description: string;
 }
 
-/** The actor kinds, in the order of their tables. */
-export const ACTOR_KINDS: readonly ActorKind[] = ['market', 'lab', 'provider', 'supplier', 'chip'];
-
 /** The table of each actor kind's monthly series. */
 export const TABLE_OF_KIND = { market: 'market', lab: 'labs', provider: 'providers', supplier: 'suppliers', chip: 'chips' } as const satisfies Record<ActorKind, TableName>;
 
@@ -80,10 +78,22 @@ export function batchTables(description: Pick<BatchDescription, 'timeseriesKinds
   return TABLE_NAMES.filter((name) => !actorTables.has(name) || kept.has(name));
 }
 
-/** A monthly metric of an actor kind: its column name and what it means, in what unit. */
+/** The fields of a record that hold a number. */
+type NumberField<Record> = { [Field in keyof Record]: Record[Field] extends number ? Field : never }[keyof Record] & string;
+
+/** A monthly metric of an actor kind: its column name, a number field of the kind's monthly record, and what it means, in what unit. */
 interface Metric<Record> {
-  name: keyof Record & string;
+  name: NumberField<Record>;
   description: string;
+}
+
+/** Each actor kind's monthly record, whose number fields its metrics are. */
+export interface MonthRecordOf {
+  market: MarketMonth;
+  lab: LabMonth;
+  provider: ProviderMonth;
+  supplier: SupplierMonth;
+  chip: ChipMonth;
 }
 
 const H100E = 'H100e';
@@ -147,8 +157,11 @@ const CHIP_METRICS = [
   { name: 'fleetH100e', description: `installed across providers, ${H100E}` },
 ] as const satisfies readonly Metric<ChipMonth>[];
 
-/** Each kind's monthly metrics, in column order: each a field of the kind's monthly record. */
-export const METRICS_OF: Record<ActorKind, readonly { name: string; description: string }[]> = {
+/**
+ * Each kind's monthly metrics, in column order: each a number field of the kind's monthly record.
+ * The one list of them: the layouts' columns and the appenders' cells (io/columns.ts) follow it.
+ */
+export const METRICS_OF: { [Kind in ActorKind]: readonly Metric<MonthRecordOf[Kind]>[] } = {
   market: MARKET_METRICS,
   lab: LAB_METRICS,
   provider: PROVIDER_METRICS,
@@ -156,18 +169,26 @@ export const METRICS_OF: Record<ActorKind, readonly { name: string; description:
   chip: CHIP_METRICS,
 };
 
+/**
+ * A list of every member of the union `All`, checked by the compiler: a member the list leaves out is
+ * an error, so a new kind of event or tender outcome in the market's records cannot miss its dictionary.
+ */
+function everyOf<All extends string>() {
+  return <const List extends readonly All[]>(list: List & ([All] extends [List[number]] ? unknown : { missing: Exclude<All, List[number]> })): List => list;
+}
+
 /** The kinds of events of note. */
-export const EVENT_KINDS: readonly NotableEvent['kind'][] = ['shock-start', 'shock-end', 'contract', 'policy', 'matched', 'lease'];
+export const EVENT_KINDS = everyOf<NotableEvent['kind']>()(['shock-start', 'shock-end', 'contract', 'policy', 'matched', 'lease']);
 
 /** The outcomes of a tender. */
-export const TENDER_OUTCOMES: readonly TenderRecord['outcome'][] = ['awarded', 'matched', 'no-bids', 'over-budget', 'capped'];
+export const TENDER_OUTCOMES = everyOf<TenderRecord['outcome']>()(['awarded', 'matched', 'no-bids', 'over-budget', 'capped']);
 
 /** The per-lab figures of the runs table, by column suffix. */
 export const LAB_FIGURES = ['shortfallShare', 'worstYearShortfallShare', 'totalSpendUsd', 'avgPriceUsdPerGpuHour', 'tenderPriceUsdPerGpuHour', 'biddersPerTender', 'incumbentBlockShare'] as const;
 /** The per-lab figures a run may not have (a lab that won no tender has no tender price): null in the runs table, left out of summaries. */
 export const OPTIONAL_LAB_FIGURES: ReadonlySet<string> = new Set<(typeof LAB_FIGURES)[number]>(['tenderPriceUsdPerGpuHour', 'biddersPerTender', 'incumbentBlockShare']);
-/** The market-wide figures of the runs table. */
-const MARKET_FIGURES = ['avgSpotPriceUsdPerGpuHour', 'avgContractPriceUsdPerGpuHour', 'shocks', 'contractsSigned', 'events'] as const;
+/** The market-wide figures of the runs table: fields of a run's summary, in column order. */
+export const MARKET_FIGURES = ['avgSpotPriceUsdPerGpuHour', 'avgContractPriceUsdPerGpuHour', 'shocks', 'contractsSigned', 'events'] as const satisfies readonly NumberField<RunSummary>[];
 
 /** Column name of a sampled parameter in the runs table. */
 export const parameterColumn = (path: string): string => `param.${path}`;

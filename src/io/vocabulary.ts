@@ -172,18 +172,32 @@ export function meanAndInterval(unit: Unit, mean: number, low: number, high: num
   return `${format(unit, mean)} [${formatIn(unit, low)}, ${formatIn(unit, high)}]`;
 }
 
-/** The risk summaries and reports give each lab, defined once. */
+/** A share in words, for labels and sentences: 0.1 is `10%`. */
+const percentText = (share: number): string => `${share * 100}%`;
+
+const SHORTFALL_THRESHOLD = 0.1;
+const WORST_RUNS_SHARE = 0.05;
+
+/** The risk summaries and reports give each lab, defined once: its threshold, computed and named from here. */
 export const RISK = {
-  label: 'P(shortfall > 10% in some year)',
+  /** The share of a calendar year's demand a lab must go without for a run to count. */
+  threshold: SHORTFALL_THRESHOLD,
+  /** The threshold in words. */
+  thresholdText: percentText(SHORTFALL_THRESHOLD),
+  label: `P(shortfall > ${percentText(SHORTFALL_THRESHOLD)} in some year)`,
   unit: shareOf('runs'),
-  definition: 'the share of runs in which the lab goes without more than 10% of its demand in some calendar year, with its 95% Wilson interval',
+  definition: `the share of runs in which the lab goes without more than ${percentText(SHORTFALL_THRESHOLD)} of its demand in some calendar year, with its 95% Wilson interval`,
 } as const;
 
-/** The expected shortfall of the worst runs, defined once. */
+/** The expected shortfall of the worst runs, defined once: its share of runs, computed and named from here. */
 export const WORST_RUNS = {
-  label: 'shortfall in the worst 5% of runs',
+  /** The share of runs, those with the largest shortfall, whose mean shortfall it is. */
+  share: WORST_RUNS_SHARE,
+  /** The share in words. */
+  shareText: percentText(WORST_RUNS_SHARE),
+  label: `shortfall in the worst ${percentText(WORST_RUNS_SHARE)} of runs`,
   unit: shareOf('demand'),
-  definition: "the mean shortfall over the horizon of the 5% of runs in which the lab's shortfall is largest",
+  definition: `the mean shortfall over the horizon of the ${percentText(WORST_RUNS_SHARE)} of runs in which the lab's shortfall is largest`,
 } as const;
 
 /** What `mean [95% CI]` and a paired difference mean, in one line each. */

@@ -1139,9 +1139,3 @@ export const cbrt: Unary = choose('cbrt', fdlibmCbrt);
 export const log10: Unary = choose('log10', fdlibmLog10);
 /** The base-2 logarithm of x. */
 export const log2: Unary = choose('log2', fdlibmLog2);
-
-/** Which functions use the engine's own `Math` (it agreed with fdlibm on every probe) and which the ones written here. */
-export function nativeFunctions(): Record<LibmName, boolean> {
-  const chosen: Record<LibmName, unknown> = { exp, log, log1p, expm1, pow, sin, cos, tan, tanh, cbrt, log10, log2 };
-  return Object.fromEntries(Object.keys(FDLIBM).map((name) => [name, chosen[name as LibmName] !== FDLIBM[name as LibmName]])) as Record<LibmName, boolean>;
-}

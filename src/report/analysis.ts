@@ -1,7 +1,8 @@
-import { describe, expectedShortfallWorst, pairedDifference, probabilityAbove } from '../experiment/statistics.js';
-import type { Proportion, Summary } from '../experiment/statistics.js';
+import { describe, pairedDifference } from '../experiment/statistics.js';
+import type { Summary } from '../experiment/statistics.js';
 import { rankRegression } from '../experiment/sensitivity.js';
-import { observed, observedPairs } from '../experiment/summary.js';
+import { labRisk, observed, observedPairs } from '../experiment/summary.js';
+import type { LabRisk } from '../experiment/summary.js';
 import { studentTQuantile } from '../kernel/special.js';
 import { runColumn } from './runs.js';
 import type { RunsColumns } from './runs.js';
@@ -81,23 +82,18 @@ export function pairedDifferences(table: RunsColumns, metrics: readonly string[]
   return rows;
 }
 
-/** The risks a strategist asks about, for one lab and variant. */
-export interface LabRisk {
+/** The risks a strategist asks about, those of the batch's summary, for one lab and variant. */
+export interface LabVariantRisk extends LabRisk {
   lab: string;
   variant: string;
-  /** P(in some year the shortfall exceeds 10% of demand). */
-  shortfallOver10: Proportion;
-  /** Mean shortfall share in the worst 5% of runs. */
-  worst5Shortfall: number;
 }
 
 /** Shortfall risks of every lab in every variant. */
-export function labRisks(table: RunsColumns, labs: readonly string[]): LabRisk[] {
+export function labRisks(table: RunsColumns, labs: readonly string[]): LabVariantRisk[] {
   return labs.flatMap((lab) => table.variants.map((variant, v) => ({
     lab,
     variant,
-    shortfallOver10: probabilityAbove(runColumn(table, v, `labs.${lab}.worstYearShortfallShare`), 0.1),
-    worst5Shortfall: expectedShortfallWorst(runColumn(table, v, `labs.${lab}.shortfallShare`), 0.05),
+    ...labRisk(runColumn(table, v, `labs.${lab}.worstYearShortfallShare`), runColumn(table, v, `labs.${lab}.shortfallShare`)),
   })));
 }
 

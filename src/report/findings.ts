@@ -1,6 +1,6 @@
 import type { Summary } from '../experiment/statistics.js';
 import { differenceWithUnit, figureLabel, formatIn, RISK, unitOf, withUnit, WORST_RUNS } from '../io/vocabulary.js';
-import type { Drivers, LabRisk, PairedRow } from './analysis.js';
+import type { Drivers, LabVariantRisk, PairedRow } from './analysis.js';
 import { escapeHtml } from './html.js';
 import { parameterLabel } from './labels.js';
 
@@ -18,7 +18,7 @@ export interface FindingsInputs {
   /** Each key metric's summary per variant. */
   summaries: ReadonlyMap<string, Summary[]>;
   differences: readonly PairedRow[];
-  risks: readonly LabRisk[];
+  risks: readonly LabVariantRisk[];
   /** The drivers of each outcome ranked, or why there are none. */
   drivers: readonly Drivers[] | string;
 }
@@ -68,27 +68,27 @@ function variantFindings({ variants, summaries, differences }: FindingsInputs): 
 /** The riskiest lab of the baseline, and of any variant where it is another. */
 function riskFindings({ variants, labs, risks, summaries }: FindingsInputs): string[] {
   if (labs.length === 0) return [];
-  const riskiest = (variant: string): LabRisk | undefined =>
+  const riskiest = (variant: string): LabVariantRisk | undefined =>
     risks
       .filter((risk) => risk.variant === variant)
-      .sort((a, b) => b.shortfallOver10.p - a.shortfallOver10.p || b.worst5Shortfall - a.worst5Shortfall || a.lab.localeCompare(b.lab))[0];
+      .sort((a, b) => b.shortfallOver10PercentInAnyYear.p - a.shortfallOver10PercentInAnyYear.p || b.expectedShortfallShareWorst5Percent - a.expectedShortfallShareWorst5Percent || a.lab.localeCompare(b.lab))[0];
   const baseline = riskiest(variants[0]!);
   if (!baseline) return [];
   const sentences: string[] = [];
-  const p = (risk: LabRisk) => `${formatIn(RISK.unit, risk.shortfallOver10.p)}% of runs [95% CI ${formatIn(RISK.unit, risk.shortfallOver10.low)}, ${formatIn(RISK.unit, risk.shortfallOver10.high)}]`;
-  if (baseline.shortfallOver10.p === 0 && baseline.worst5Shortfall === 0) {
+  const p = ({ shortfallOver10PercentInAnyYear: { p, ci95 } }: LabVariantRisk) => `${formatIn(RISK.unit, p)}% of runs [95% CI ${formatIn(RISK.unit, ci95[0])}, ${formatIn(RISK.unit, ci95[1])}]`;
+  if (baseline.shortfallOver10PercentInAnyYear.p === 0 && baseline.expectedShortfallShareWorst5Percent === 0) {
     sentences.push(`No lab goes short in any run of the ${escapeHtml(variants[0]!)}: every lab's demand is met in full over the horizon.`);
   } else {
     const mean = summaries.get(`labs.${baseline.lab}.shortfallShare`)?.[0];
     const unit = WORST_RUNS.unit;
     sentences.push(
-      `The riskiest lab in the ${escapeHtml(variants[0]!)} is <b>${escapeHtml(baseline.lab)}</b>: in ${p(baseline)} it goes without more than 10% of its demand in some calendar year; ` +
-        `its shortfall over the horizon averages ${mean ? `${escapeHtml(withUnit(unit, mean.mean))} [95% CI ${formatIn(unit, mean.ciLow)}, ${formatIn(unit, mean.ciHigh)}]` : '–'}, and ${escapeHtml(withUnit(unit, baseline.worst5Shortfall))} in its worst 5% of runs.`,
+      `The riskiest lab in the ${escapeHtml(variants[0]!)} is <b>${escapeHtml(baseline.lab)}</b>: in ${p(baseline)} it goes without more than ${RISK.thresholdText} of its demand in some calendar year; ` +
+        `its shortfall over the horizon averages ${mean ? `${escapeHtml(withUnit(unit, mean.mean))} [95% CI ${formatIn(unit, mean.ciLow)}, ${formatIn(unit, mean.ciHigh)}]` : '–'}, and ${escapeHtml(withUnit(unit, baseline.expectedShortfallShareWorst5Percent))} in its worst ${WORST_RUNS.shareText} of runs.`,
     );
   }
   const others = variants.slice(1).flatMap((variant) => {
     const risk = riskiest(variant);
-    return risk && risk.lab !== baseline.lab && risk.shortfallOver10.p > 0 ? [`in <b>${escapeHtml(variant)}</b> it is ${escapeHtml(risk.lab)} (${p(risk)})`] : [];
+    return risk && risk.lab !== baseline.lab && risk.shortfallOver10PercentInAnyYear.p > 0 ? [`in <b>${escapeHtml(variant)}</b> it is ${escapeHtml(risk.lab)} (${p(risk)})`] : [];
   });
   if (others.length > 0) sentences.push(`The riskiest lab changes with the variant: ${list(others)}.`);
   return sentences;

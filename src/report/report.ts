@@ -9,7 +9,7 @@ import { checkBatchFiles, readManifest, ReportError } from './results.js';
 import { readRunsColumns } from './runs.js';
 import type { RunsColumns } from './runs.js';
 import { drivers, histogram, labRisks, pairedDifferences, summaries } from './analysis.js';
-import type { Drivers, LabRisk, PairedRow } from './analysis.js';
+import type { Drivers, LabVariantRisk, PairedRow } from './analysis.js';
 import { fanChartSpec, forestSpec, histogramSpec, shockTimelineSpec, tornadoSpec } from './charts.js';
 import { findings } from './findings.js';
 import { renderSvg } from './render.js';
@@ -61,7 +61,7 @@ interface Figures {
   metrics: string[];
   summaries: Map<string, Summary[]>;
   differences: PairedRow[];
-  risks: LabRisk[];
+  risks: LabVariantRisk[];
   /** The drivers of each sensitivity outcome, or why there are none. */
   drivers: Drivers[] | string;
   markers: Marker[];
@@ -225,8 +225,8 @@ function keyResults({ manifest }: Inputs, figures: Figures): string {
   const riskRows = figures.risks.map((risk) => [
     escapeHtml(risk.lab),
     escapeHtml(risk.variant),
-    meanAndInterval(RISK.unit, risk.shortfallOver10.p, risk.shortfallOver10.low, risk.shortfallOver10.high),
-    formatIn(WORST_RUNS.unit, risk.worst5Shortfall),
+    meanAndInterval(RISK.unit, risk.shortfallOver10PercentInAnyYear.p, ...risk.shortfallOver10PercentInAnyYear.ci95),
+    formatIn(WORST_RUNS.unit, risk.expectedShortfallShareWorst5Percent),
   ]);
   return `<p>Over the horizon, per run; the figures are defined below the tables.</p>
 ${table(head, rows, (c) => c > 1, { column: (c) => (c > 1 ? Math.floor((c - 2) / 2) : undefined) })}

@@ -1,5 +1,5 @@
-import { ACTOR_KINDS, SINGULAR, dateOf, field, isPlainObject, list } from './data.js';
-import type { ActorKind, Data } from './data.js';
+import { ACTOR_LISTS, SINGULAR, dateOf, field, isPlainObject, list } from './data.js';
+import type { ActorList, Data } from './data.js';
 import { formulaFindings } from './formulas.js';
 import { MAX_HORIZON_YEARS } from './limits.js';
 import { pushAll } from './problems.js';
@@ -17,14 +17,14 @@ import { checkTimeline } from './timeline-checks.js';
 /** Problems the schema cannot see. Works on unvalidated data (skipping what is malformed); `valid` enables the timeline's re-validation. */
 export function checkSemantics(data: Data, valid: boolean): Finding[] {
   const findings: Finding[] = [];
-  const ids = {} as Record<ActorKind, string[]>;
-  const idSets = {} as Record<ActorKind, Set<string>>;
-  for (const kind of ACTOR_KINDS) {
+  const ids = {} as Record<ActorList, string[]>;
+  const idSets = {} as Record<ActorList, Set<string>>;
+  for (const kind of ACTOR_LISTS) {
     const firstId = firstIds(kind, SINGULAR[kind], findings);
     ids[kind] = list(data[kind]).flatMap((actor, index) => firstId(actor, index) ?? []);
     idSets[kind] = new Set(ids[kind]);
   }
-  const reference = (kind: ActorKind, value: unknown, path: Path, options: { key?: boolean } = {}): void => {
+  const reference = (kind: ActorList, value: unknown, path: Path, options: { key?: boolean } = {}): void => {
     if (typeof value !== 'string') return;
     if (idSets[kind].has(value)) return;
     const expected = ids[kind].length > 0 ? `expected one of: ${listed(ids[kind])}` : `no ${kind} are defined`;

@@ -8,11 +8,15 @@ import type { Path } from './problems.js';
 /** A scenario's top-level map, not yet validated. */
 export type Data = Record<string, unknown>;
 
-/** The lists whose items are actors, named by id in references and timeline paths. */
-export const ACTOR_KINDS = ['chips', 'suppliers', 'providers', 'labs', 'shocks'] as const;
-export type ActorKind = (typeof ACTOR_KINDS)[number];
-/** One actor of a kind, in words: messages say "unknown provider", not "unknown providers". */
-export const SINGULAR: Record<ActorKind, string> = { chips: 'chip', suppliers: 'supplier', providers: 'provider', labs: 'lab', shocks: 'shock' };
+/**
+ * The scenario's lists whose items are actors, named by id in references and timeline paths (a
+ * shock counts as one here). Not io/layout.ts's ActorKind, the kinds of actor with monthly series.
+ */
+export const ACTOR_LISTS = ['chips', 'suppliers', 'providers', 'labs', 'shocks'] as const;
+/** A scenario list of actors, by its key: `providers`. */
+export type ActorList = (typeof ACTOR_LISTS)[number];
+/** One actor of a list, in words: messages say "unknown provider", not "unknown providers". */
+export const SINGULAR: Record<ActorList, string> = { chips: 'chip', suppliers: 'supplier', providers: 'provider', labs: 'lab', shocks: 'shock' };
 
 /** Whether a value is a YAML map (null and lists are objects too, but not maps). */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -1,6 +1,6 @@
 import { changeableFieldsOf, isChangeable } from './changeable.js';
-import { ACTOR_KINDS, SINGULAR, field, list, valueAt } from './data.js';
-import type { ActorKind } from './data.js';
+import { ACTOR_LISTS, SINGULAR, field, list, valueAt } from './data.js';
+import type { ActorList } from './data.js';
 import { formatPath } from './problems.js';
 import type { Path } from './problems.js';
 import { SCENARIO, childSchema, def, objectKeys, unwrap } from './schema-walk.js';
@@ -44,8 +44,8 @@ function resolvePath(scenario: unknown, text: string, override: boolean): Resolv
     return { error: `'${text}' has an empty part; a path is written like labs.openai.procurement.strategy or end` };
   }
   const [kind, id, ...fields] = segments;
-  const isActorKind = kind !== undefined && (ACTOR_KINDS as readonly string[]).includes(kind);
-  if (override && !isActorKind) {
+  const isActorList = kind !== undefined && (ACTOR_LISTS as readonly string[]).includes(kind);
+  if (override && !isActorList) {
     // A top-level field other than an actor list: walked by name from the scenario itself.
     const top = kind!;
     if (top === 'extends') return { error: 'extends is resolved before overrides apply; it cannot be overridden' };
@@ -53,30 +53,30 @@ function resolvePath(scenario: unknown, text: string, override: boolean): Resolv
     if (!keys.includes(top)) return { error: notAField(top, 'the scenario', keys) };
     return walk(scenario, [top], childSchema(SCENARIO, top), segments.slice(1), segments, true);
   }
-  if (!isActorKind) {
-    return { error: `unknown actor kind '${kind ?? ''}' in '${text}'; expected one of: ${ACTOR_KINDS.join(', ')}${suggestion(kind ?? '', ACTOR_KINDS)}` };
+  if (!isActorList) {
+    return { error: `unknown actor kind '${kind ?? ''}' in '${text}'; expected one of: ${ACTOR_LISTS.join(', ')}${suggestion(kind ?? '', ACTOR_LISTS)}` };
   }
-  const actorKind = kind as ActorKind;
+  const actorList = kind as ActorList;
   // An override may replace a whole actor list (`shocks=[]`).
-  if (override && id === undefined) return { path: [actorKind] };
-  const example = `${actorKind}.ID.FIELD`;
+  if (override && id === undefined) return { path: [actorList] };
+  const example = `${actorList}.ID.FIELD`;
   if (id === undefined || id === '') return { error: `a path names an actor's field, as in ${example}` };
-  const actors = list(field(scenario, actorKind));
+  const actors = list(field(scenario, actorList));
   const index = actors.findIndex((actor) => field(actor, 'id') === id);
   if (index < 0) {
     const known = actors.map((actor) => field(actor, 'id')).filter((name): name is string => typeof name === 'string');
-    return { error: `unknown ${SINGULAR[actorKind]} '${id}'; expected one of: ${listed(known)}` };
+    return { error: `unknown ${SINGULAR[actorList]} '${id}'; expected one of: ${listed(known)}` };
   }
-  if (fields.length === 0) return { error: `a path names an actor's field, as in ${example}; '${text}' names the whole ${SINGULAR[actorKind]}` };
+  if (fields.length === 0) return { error: `a path names an actor's field, as in ${example}; '${text}' names the whole ${SINGULAR[actorList]}` };
   if (fields[0] === 'id') return { error: `an actor's id cannot change` };
-  let schema: Schema | undefined = childSchema(SCENARIO, actorKind);
+  let schema: Schema | undefined = childSchema(SCENARIO, actorList);
   schema = schema && childSchema(schema, 0);
-  const resolved = walk(scenario, [actorKind, index], schema, fields, segments, override);
+  const resolved = walk(scenario, [actorList, index], schema, fields, segments, override);
   if ('error' in resolved || override) return resolved;
   if (!isChangeable(text)) {
-    const changeable = changeableFieldsOf(actorKind);
+    const changeable = changeableFieldsOf(actorList);
     return {
-      error: `'${text}' cannot change during a run; ${changeable.length > 0 ? `the timeline can change ${actorKind}.${id}.{${changeable.join(', ')}}` : `nothing of ${actorKind} can change`}`,
+      error: `'${text}' cannot change during a run; ${changeable.length > 0 ? `the timeline can change ${actorList}.${id}.{${changeable.join(', ')}}` : `nothing of ${actorList} can change`}`,
     };
   }
   return resolved;

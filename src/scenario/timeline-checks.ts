@@ -1,5 +1,5 @@
 import { dateOf, field, isPlainObject, list } from './data.js';
-import type { ActorKind, Data } from './data.js';
+import type { ActorList, Data } from './data.js';
 import { formulaFindings } from './formulas.js';
 import { explain } from './issues.js';
 import { idPath, resolveSetPath, setAt, startsWith } from './paths.js';
@@ -39,7 +39,7 @@ export function checkTimeline(data: Data, valid: boolean, inScenario: (value: un
   // actors the timeline changes are copied, when first changed.
   const working: Data = { ...data };
   const copied = new Set<string>();
-  const own = (kind: ActorKind, index: number): void => {
+  const own = (kind: ActorList, index: number): void => {
     const item = `${kind}.${index}`;
     if (copied.has(item)) return;
     if (!copied.has(kind)) working[kind] = [...list(data[kind])];
@@ -53,7 +53,7 @@ export function checkTimeline(data: Data, valid: boolean, inScenario: (value: un
   for (const entry of ordered) {
     if (entry.sets.length === 0) continue;
     for (const change of entry.sets) {
-      own(change.path[0] as ActorKind, change.path[1] as number);
+      own(change.path[0] as ActorList, change.path[1] as number);
       setAt(working, change.path, change.value);
     }
     const after = changedActors(entry.sets).flatMap(([kind, index]) => actorFindings(kind, index, list(working[kind])[index]));
@@ -79,9 +79,9 @@ export function checkTimeline(data: Data, valid: boolean, inScenario: (value: un
  * schema has no rule that spans actors, so only these can have new problems. Checking them alone, not the
  * whole scenario again, keeps a timeline of thousands of entries linear in its length.
  */
-function changedActors(sets: readonly { path: (string | number)[] }[]): [ActorKind, number][] {
-  const seen = new Map<string, [ActorKind, number]>();
-  for (const { path } of sets) seen.set(`${path[0]}.${path[1]}`, [path[0] as ActorKind, path[1] as number]);
+function changedActors(sets: readonly { path: (string | number)[] }[]): [ActorList, number][] {
+  const seen = new Map<string, [ActorList, number]>();
+  for (const { path } of sets) seen.set(`${path[0]}.${path[1]}`, [path[0] as ActorList, path[1] as number]);
   return [...seen.values()];
 }
 
@@ -92,7 +92,7 @@ const MAX_REMEMBERED_ACTORS = 2000;
 const rememberedActors = new Map<string, Finding[]>();
 
 /** The schema's and the formulas' problems of the actor `kind[index]`. */
-function actorFindings(kind: ActorKind, index: number, actor: unknown): Finding[] {
+function actorFindings(kind: ActorList, index: number, actor: unknown): Finding[] {
   const key = `${kind}\u0000${index}\u0000${contentKey(actor)}`;
   let findings = rememberedActors.get(key);
   if (findings === undefined) {
@@ -115,6 +115,6 @@ function contentKey(value: unknown): string {
 }
 
 /** The schema of one actor of a kind. */
-function actorSchema(kind: ActorKind): Schema {
+function actorSchema(kind: ActorList): Schema {
   return childSchema(childSchema(SCENARIO, kind)!, 0)!;
 }

@@ -157,6 +157,7 @@ describe('computerace run', () => {
     ['a precision outside (0, 1)', ['run', scenario, '--until-precision', '5'], /expected a share between 0 and 1/],
     ['--runs with --until-precision', ['run', scenario, '--until-precision', '0.01', '--runs', '10'], /give the most with --max-runs/],
     ['--design sobol with --until-precision', ['run', scenario, '--design', 'sobol', '--until-precision', '0.01'], /--design sobol needs a fixed number of runs .*cannot go with --until-precision/],
+    ['--design lhs with --until-precision', ['run', scenario, '--design', 'lhs', '--until-precision', '0.01'], /--design lhs stratifies a fixed number of runs; it cannot go with --until-precision/],
     ['an unknown design', ['run', scenario, '--design', 'sobl'], /--design.*sobl.*independent, lhs, sobol/],
     ['a bad --set', ['run', scenario, '--set', 'labs.openia.budgetUsdPerYear=1'], /--set.*openia/],
     ['an output directory inside a file', ['run', scenario, '--runs', '2', '--out', join(scenario, 'out')], /cannot write to output directory .*a part of the path is a file/],

@@ -4,7 +4,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runBatch } from '../../src/experiment/batch.js';
-import { checkRuns, MAX_RUNS, runsLimit } from '../../src/experiment/limits.js';
+import { BatchOptionsError, checkBatchOptions, checkRuns, MAX_RUNS, runsLimit } from '../../src/experiment/limits.js';
+import type { BatchOptionsProblem, BatchShape } from '../../src/experiment/limits.js';
 import { latinHypercube, MAX_LATIN_HYPERCUBE_RUNS } from '../../src/experiment/lhs.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -26,6 +27,28 @@ describe('the runs a batch can have', () => {
     expect(() => checkRuns(MAX_LATIN_HYPERCUBE_RUNS + 1, 'lhs')).toThrow(/at most 1048576 runs/);
     expect(() => checkRuns(0)).toThrow(RangeError);
     expect(() => checkRuns(1.5)).toThrow(RangeError);
+  });
+
+  /** The problem a batch's options are refused for, or undefined when they are not. */
+  const problemOf = (options: BatchShape): BatchOptionsProblem | undefined => {
+    try {
+      checkBatchOptions(options);
+      return undefined;
+    } catch (error) {
+      expect(error).toBeInstanceOf(BatchOptionsError);
+      expect(error).toBeInstanceOf(RangeError);
+      return (error as BatchOptionsError).problem;
+    }
+  };
+
+  it('are not decided by a stopping rule when a design or shards need them fixed in advance, and the refusal says which', () => {
+    expect(problemOf({ runs: 100, design: 'lhs', untilPrecision: 0.01 })).toEqual({ kind: 'stopping-rule', with: 'lhs' });
+    expect(problemOf({ runs: 100, design: 'sobol', untilPrecision: 0.01 })).toEqual({ kind: 'stopping-rule', with: 'sobol' });
+    expect(problemOf({ runs: 100, shard: { index: 0, count: 2 }, untilPrecision: 0.01 })).toEqual({ kind: 'stopping-rule', with: 'shard' });
+    expect(problemOf({ runs: 100, design: 'independent', untilPrecision: 0.01 })).toBeUndefined();
+    expect(problemOf({ runs: 100, design: 'lhs', shard: { index: 0, count: 2 } })).toBeUndefined();
+    expect(problemOf({ runs: MAX_RUNS + 1, untilPrecision: 0.01 })).toEqual({ kind: 'runs', runs: MAX_RUNS + 1, reason: runsLimit().reason });
+    expect(problemOf({ runs: MAX_LATIN_HYPERCUBE_RUNS + 1, design: 'lhs' })).toEqual({ kind: 'runs', runs: MAX_LATIN_HYPERCUBE_RUNS + 1, reason: runsLimit('lhs').reason });
   });
 
   it('are checked by runBatch before anything starts: no worker, no output directory', async () => {

@@ -1,7 +1,6 @@
 import jStatModule from 'jstat';
 import { describe, expect, it } from 'vitest';
 import {
-  ciHalfWidthRelative,
   describe as describeSample,
   expectedShortfallWorst,
   pairedDifference,
@@ -229,19 +228,5 @@ describe('expectedShortfallWorst', () => {
     expect(expectedShortfallWorst([])).toBeNaN();
     expect(() => expectedShortfallWorst(ONE_TO_TEN, 0)).toThrow(RangeError);
     expect(() => expectedShortfallWorst(ONE_TO_TEN, 1.5)).toThrow(RangeError);
-  });
-});
-
-describe('ciHalfWidthRelative', () => {
-  it('is the 95% half-width over |mean|', () => {
-    expect(ciHalfWidthRelative(ONE_TO_TEN)).toBeCloseTo(2.165850589668169 / 5.5, 13);
-    expect(ciHalfWidthRelative(ONE_TO_TEN.map((v) => -v))).toBeCloseTo(2.165850589668169 / 5.5, 13);
-  });
-
-  it('Infinity for a zero mean, NaN below two values', () => {
-    expect(ciHalfWidthRelative([-1, 1])).toBe(Infinity);
-    expect(ciHalfWidthRelative([0, 0, 0])).toBe(Infinity);
-    expect(ciHalfWidthRelative([3])).toBeNaN();
-    expect(ciHalfWidthRelative([])).toBeNaN();
   });
 });

@@ -7,7 +7,10 @@ import pl from 'nodejs-polars';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBatch } from '../../src/experiment/batch.js';
 import type { BatchOutcome } from '../../src/experiment/batch.js';
-import { actorLayout, ACTOR_KINDS, batchTables, LAYOUT_OF, TABLE_NAMES, TABLE_OF_KIND } from '../../src/io/layout.js';
+import { actorLayout, ACTOR_KINDS, batchTables, LAYOUT_OF, METRICS_OF, TABLE_NAMES, TABLE_OF_KIND } from '../../src/io/layout.js';
+import { runScenario } from '../../src/market/run.js';
+import { compileScenario } from '../../src/scenario/compile.js';
+import { loadScenario } from '../../src/scenario/load.js';
 
 /**
  * The tables of a batch as a notebook reads them: one table per kind of actor with its own columns
@@ -48,6 +51,19 @@ describe('the tables of a --timeseries all batch', () => {
       for (const column of frame.getColumns()) expect(column.nullCount(), `${table}.${column.name}`).toBe(0);
     });
   }
+
+  it('hold each monthly metric of a run under its own column, as the run recorded it', () => {
+    const baseline = loadScenario(SCENARIO).variants[0]!;
+    const result = runScenario(compileScenario(baseline.spec), '3', 0);
+    const records = { market: result.market, lab: result.labs, provider: result.providers, supplier: result.suppliers, chip: result.chips };
+    for (const kind of ACTOR_KINDS) {
+      const frame = read(dir, TABLE_OF_KIND[kind]).filter(pl.col('run').eq(pl.lit(0)).and(pl.col('variant').cast(pl.Utf8).eq(pl.lit(baseline.name))));
+      expect(frame.height, kind).toBe(records[kind].length);
+      for (const { name } of METRICS_OF[kind]) {
+        expect(frame.getColumn(name).toArray(), `${kind}.${name}`).toEqual(records[kind].map((record) => (record as unknown as Record<string, number>)[name]));
+      }
+    }
+  });
 
   it('every table has the variant, so a group-by over runs or months can keep variants apart', () => {
     const variants = outcome.description.variants;

@@ -378,10 +378,19 @@ describe('the timeline', () => {
 
   it('removing a price ceiling (set to null) lets a lab buy what it could not afford under it', () => {
     // A ceiling of 1 USD/h is below every provider's cost: the lab buys nothing until it is lifted in July.
-    const raw = world([{ date: '2025-07-01', set: { 'labs.openai.procurement.priceCeilingUsdPerGpuHour': null } }]);
-    raw.labs[0].procurement.priceCeilingUsdPerGpuHour = 1;
-    delete raw.labs[0].willingnessToPayUsdPerGpuHour;
-    const result = runScenario(compiled(raw), SEED, 0);
+    const ceiling = 1;
+    const withCeiling = (timeline: Record<string, unknown>[]) => {
+      const raw = world(timeline);
+      raw.labs[0].procurement.priceCeilingUsdPerGpuHour = ceiling;
+      delete raw.labs[0].willingnessToPayUsdPerGpuHour;
+      return raw;
+    };
+    const result = runScenario(compiled(withCeiling([{ date: '2025-07-01', set: { 'labs.openai.procurement.priceCeilingUsdPerGpuHour': null } }])), SEED, 0);
+    // The same seed with the ceiling kept: the counterfactual the removal is measured against.
+    const kept = runScenario(compiled(withCeiling([])), SEED, 0);
+    for (const l of kept.labs) expect(l.spendUsd).toBe(0);
+    // A change acts from its date: before it, the two runs are the same month by month.
+    expect(result.labs.filter((l) => l.month < 6)).toEqual(kept.labs.filter((l) => l.month < 6));
     for (const l of result.labs.filter((l) => l.month < 6)) {
       expect(l.spendUsd).toBe(0);
       expect(l.shortfallH100e).toBeCloseTo(l.demandH100e, 6);
@@ -389,6 +398,10 @@ describe('the timeline', () => {
     const after = result.labs.filter((l) => l.month >= 6);
     for (const l of after) expect(l.usedH100e).toBeGreaterThan(0);
     expect(mean(after.map((l) => l.shortfallH100e / l.demandH100e))).toBeLessThan(0.05);
+    // Every block it wins once the ceiling is gone is priced above it: no provider could sell under it.
+    const awarded = result.tenders.filter((t) => t.priceUsdPerGpuHour !== null);
+    expect(awarded.length).toBeGreaterThan(0);
+    for (const t of awarded) expect(t.priceUsdPerGpuHour).toBeGreaterThan(ceiling);
   });
 });
 
