@@ -90,7 +90,7 @@ export { BatchOptionsError, DESIGN_KINDS } from './experiment/limits.js';
 export type { BatchOptionsProblem, DesignKind, FixedRunsOption } from './experiment/limits.js';
 export { BatchInterrupted } from './experiment/interruption.js';
 export type { BatchSummary, Convergence, LabRisk, MetricSummary, Probability } from './experiment/summary.js';
-export { RunFailure } from './experiment/failure.js';
+export { RunFailure, WorkerOutOfMemory } from './experiment/failure.js';
 export { keyMetrics } from './experiment/metrics.js';
 export { mergeShards, ShardMismatch } from './experiment/merge.js';
 export { parseShard, shardRange } from './experiment/shards.js';

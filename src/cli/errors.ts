@@ -37,6 +37,7 @@ export const INPUT_ERROR_NAMES: ReadonlySet<string> = new Set([
   'ShardArgumentError',
   'SaltelliDesignError',
   'BatchOptionsError',
+  'WorkerOutOfMemory',
   'BacktestError',
   'ReportError',
 ]);

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { BatchDescription } from '../io/layout.js';
 import { ScenarioError } from '../scenario/problems.js';
-import { RunFailure } from './failure.js';
+import { RunFailure, WorkerOutOfMemory } from './failure.js';
 import type { BatchSettings, ScenarioIdentity } from './plan.js';
 import type { BlockOutput } from './replicate.js';
 import type { WorkerAnswer, WorkerTask } from './worker.js';
@@ -55,6 +55,13 @@ export function inlineExecutor(settings: BatchSettings): Executor {
 export const WORKER_YOUNG_GENERATION_MB = 24;
 
 /**
+ * The old generation of each worker thread, in MB (see poolExecutor). A worker's live heap is about
+ * 25 MB for the shipped scenarios (mathjs's 12 MB, the scenario, one run's records), so this leaves
+ * five times that; a worker that needs more stops the batch with WorkerOutOfMemory.
+ */
+export const WORKER_OLD_GENERATION_MB = 128;
+
+/**
  * Node's flags for a process that runs a batch: with every core busy with a worker, the collector's
  * helper threads only take turns with the workers (docs/performance.md, Batches). V8 takes them only at start, so
  * they are on the `computerace` interpreter line (bin.ts) and given to Node by whatever starts one.
@@ -71,10 +78,19 @@ export function poolExecutor(settings: BatchSettings, workers: number): Executor
     workerData: settings,
     // With V8's default young generation (16 MB semi-spaces) a 100,000-run 2-worker batch peaked at
     // 415 MB resident, over the 400 MB a batch may take; with 24 MB at 355 MB, for about 4% of
-    // speed (docs/performance.md, Memory).
-    resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+    // speed. Uncapped, V8 lets each worker's old generation grow with the runs it has done though
+    // its live heap does not (a 20,000-run batch climbed from 290 to 373 MB); capped, it collects
+    // sooner and the batch stays near 300 MB (docs/performance.md, Memory).
+    resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB },
   });
-  const ask = async (task: WorkerTask): Promise<WorkerAnswer> => (await pool.run(task)) as WorkerAnswer;
+  const ask = async (task: WorkerTask): Promise<WorkerAnswer> => {
+    try {
+      return (await pool.run(task)) as WorkerAnswer;
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY') throw new WorkerOutOfMemory(WORKER_OLD_GENERATION_MB);
+      throw error;
+    }
+  };
   const answer = <K extends 'description' | 'output'>(reply: WorkerAnswer, key: K): WorkerAnswer => {
     if ('problems' in reply) throw new ScenarioError(reply.problems);
     if ('failure' in reply) {

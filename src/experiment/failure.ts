@@ -5,3 +5,11 @@ export class RunFailure extends Error {
     this.name = 'RunFailure';
   }
 }
+
+/** A worker thread ran out of its capped heap: the scenario needs more than a worker may hold. */
+export class WorkerOutOfMemory extends Error {
+  constructor(readonly capMb: number) {
+    super(`a worker ran out of memory: a worker's heap is capped at ${capMb} MB so that a batch's memory stays bounded, and this scenario needs more; run it with --workers 0 (in one thread, without the cap)`);
+    this.name = 'WorkerOutOfMemory';
+  }
+}

@@ -7,10 +7,12 @@ import pl from 'nodejs-polars';
 import { uncertainParameters } from '../support/scenarios.js';
 import { computerace } from '../support/cli.js';
 import { meanAndInterval, unitOf } from '../../src/io/vocabulary.js';
+import { WORKER_OLD_GENERATION_MB } from '../../src/experiment/executor.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const scenario = join(root, 'scenarios', 'openai-multicloud-2025.yaml');
 const fragile = join(root, 'test', 'fixtures', 'fragile-pricing.mjs');
+const hoarding = join(root, 'test', 'fixtures', 'hoarding-pricing.mjs');
 // The scenario's uncertain parameters: a Saltelli group is that many runs plus two.
 const parameters = uncertainParameters(scenario);
 const group = parameters.length + 2;
@@ -91,6 +93,17 @@ describe('computerace run', () => {
     expect(result.runIndex).toBe(3);
     const batch = JSON.parse(readFileSync(join(temp, 'batch', 'summary.json'), 'utf8'));
     expect(batch.seed).toBe('7');
+  });
+
+  it('stops in one line, exit 2, leaving nothing behind, when a worker needs more than its capped heap', () => {
+    const base = join(temp, 'hoarding.yaml');
+    writeFileSync(base, `extends: ${scenario}\nproviders:\n  - id: azure\n    pricing: { policy: 'custom:hoarding', margin: null, scarcityMarkup: null }\n`);
+    const out = join(temp, 'hoarded');
+    const { status, stdout, stderr } = computerace('run', base, '--runs', '4', '--out', out, '--workers', '2', '--import', hoarding);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(`computerace: a worker ran out of memory: a worker's heap is capped at ${WORKER_OLD_GENERATION_MB} MB so that a batch's memory stays bounded, and this scenario needs more; run it with --workers 0 (in one thread, without the cap)\n`);
+    expect(status).toBe(2);
+    expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
   });
 
   it('names the run and seed that reproduce a failure, and leaves no output files behind', () => {
