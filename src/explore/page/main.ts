@@ -21,6 +21,7 @@ import { percentileRun, pickText, runDetails } from './drill-view.js';
 import { editorView } from './editor-view.js';
 import type { EditorView } from './editor-view.js';
 import { metricsTable, shownMetrics } from './metrics-view.js';
+import { workerCount } from './workers.js';
 
 /**
  * The explore page: the scenario's controls on the left, the runs' fan charts, key metrics and
@@ -46,8 +47,8 @@ const RENDER_SHARE = 0.1;
 
 const config = JSON.parse(byId('explore-config').textContent ?? '{}') as PageConfig;
 const query = new URLSearchParams(location.search);
-/** Workers when boot.js has not started them: one per core, up to 16, or `?workers=N`. */
-const workers = Math.max(1, Math.min(16, Number(query.get('workers')) || navigator.hardwareConcurrency || 2));
+/** Workers when boot.js has not started them (workers.ts). */
+const workers = workerCount(query, navigator.hardwareConcurrency);
 
 /** The page's edits and choices. */
 const state = {
