@@ -41,9 +41,12 @@ interface PageConfig {
 
 const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 /** The least time between two drawings as runs arrive; more when a drawing takes long (see scheduleRender). */
-const RENDER_EVERY_MS = 300;
-/** Drawing may take at most this share of the page's thread while runs arrive: the workers share its cores. */
-const RENDER_SHARE = 0.1;
+const RENDER_EVERY_MS = 500;
+/**
+ * Drawing may take at most this share of the page's thread while runs arrive: the workers share its
+ * cores, with V8's compilers and the browser, and a worker kept waiting for a core is what the user waits for.
+ */
+const RENDER_SHARE = 0.05;
 
 const config = JSON.parse(byId('explore-config').textContent ?? '{}') as PageConfig;
 const query = new URLSearchParams(location.search);
