@@ -198,7 +198,7 @@ export class Pool {
       dates,
       layout,
       metrics: new MetricSeries(description, runsLayout(description)),
-      stores: description.variants.map(() => new SeriesStore(layout)),
+      stores: description.variants.map(() => new SeriesStore(layout, this.runs)),
       blocks: [],
       done: 0,
       workMs: 0,
