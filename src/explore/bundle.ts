@@ -46,6 +46,17 @@ const arrowWithoutEval: Plugin = {
   },
 };
 
+/**
+ * The engine imports mathjs's prebuilt single file (quick to load in Node); the page's bundles take
+ * page/mathjs.ts in its place: the same instance, `create(all)`, built from mathjs's ES modules.
+ */
+const mathjsFromModules: Plugin = {
+  name: 'mathjs-from-modules',
+  setup(builder) {
+    builder.onResolve({ filter: /^mathjs\/lib\/browser\/math\.js$/ }, () => ({ path: `${source}page/mathjs.ts` }));
+  },
+};
+
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 await build({
@@ -58,7 +69,7 @@ await build({
   // EXPLORE_MINIFY=0 keeps the bundles readable, for stack traces while debugging the page.
   minify: process.env.EXPLORE_MINIFY !== '0',
   legalComments: 'eof',
-  plugins: [nodeStubs, arrowWithoutEval],
+  plugins: [nodeStubs, arrowWithoutEval, mathjsFromModules],
   logLevel: 'warning',
 });
 for (const file of ['index.html', 'explore.css']) copyFileSync(`${source}page/${file}`, `${out}${file}`);

@@ -17,13 +17,22 @@ export interface Fan {
   runs: number;
 }
 
+/** The most values a store sets aside before runs arrive: 64 MB. */
+const RESERVED_VALUES = 8 * 1024 * 1024;
+
 /** Every run's headline records of one variant, in run order. */
 export class SeriesStore {
-  private values = new Float64Array(0);
+  private values: Float64Array;
   /** Runs stored. */
   runs = 0;
 
-  constructor(readonly layout: SeriesLayout) {}
+  /**
+   * A store with room for `expectedRuns` runs, up to 64 MB (it grows past them), so that it is not
+   * copied again and again as the runs of a batch arrive.
+   */
+  constructor(readonly layout: SeriesLayout, expectedRuns = 0) {
+    this.values = new Float64Array(Math.min(expectedRuns, Math.floor(RESERVED_VALUES / layout.length)) * layout.length);
+  }
 
   /** Appends `count` records taken `stride` apart from `records`, starting at record `first` (blocks interleave their variants). */
   add(records: Float64Array, first: number, count: number, stride: number): void {
@@ -54,19 +63,23 @@ export class SeriesStore {
   fan(offset: number, per?: number, runs = this.runs): Fan {
     const { months, length } = this.layout;
     const bands = FAN_QUANTILES.map(() => new Float64Array(months));
-    const column = new Float64Array(runs);
-    for (let month = 0; month < months; month++) {
-      let n = 0;
-      for (let run = 0; run < runs; run++) {
-        const at = run * length + month;
-        let value = this.values[at + offset]!;
+    // Each month's column over the runs, filled run by run: a run's months lie side by side, where a
+    // month's runs lie a whole record apart (reading those a month at a time was most of a drawing).
+    const columns = new Float64Array(months * runs);
+    const counts = new Uint32Array(months);
+    for (let run = 0; run < runs; run++) {
+      const at = run * length;
+      for (let month = 0; month < months; month++) {
+        let value = this.values[at + offset + month]!;
         if (per !== undefined) {
-          const divisor = this.values[at + per]!;
+          const divisor = this.values[at + per + month]!;
           value = divisor === 0 ? 0 : value / divisor;
         }
-        if (!Number.isNaN(value)) column[n++] = value;
+        if (!Number.isNaN(value)) columns[month * runs + counts[month]!++] = value;
       }
-      const sorted = column.subarray(0, n).sort();
+    }
+    for (let month = 0; month < months; month++) {
+      const sorted = columns.subarray(month * runs, month * runs + counts[month]!).sort();
       FAN_QUANTILES.forEach((q, i) => (bands[i]![month] = sortedQuantile(sorted, q)));
     }
     return { bands, runs };

@@ -1,5 +1,6 @@
 import type { WorkerReply, WorkerRequest } from '../protocol.js';
 import type { ExploreSettings } from '../scenario.js';
+import { workerCount } from './workers.js';
 
 /**
  * The explore page's first script, a few lines loaded before the page's own (page.js: the engine and
@@ -19,8 +20,7 @@ export interface Boot {
 const startedAt = performance.now();
 const query = new URLSearchParams(location.search);
 const config = JSON.parse(document.getElementById('explore-config')?.textContent ?? '{}') as { files: ExploreSettings['files']; seed: string };
-/** Workers: one per core, up to 16; `?workers=N` in the address sets how many. */
-const count = Math.max(1, Math.min(16, Number(query.get('workers')) || navigator.hardwareConcurrency || 2));
+const count = workerCount(query, navigator.hardwareConcurrency);
 const settings: ExploreSettings = { files: config.files, edits: { texts: {}, sets: [] }, seed: query.get('seed') ?? config.seed, compare: false };
 
 const workers = Array.from({ length: count }, () => {

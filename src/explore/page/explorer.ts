@@ -57,8 +57,17 @@ interface Member {
   /** The generation it has been told to prepare, and whether it has. */
   generation: number;
   prepared: boolean;
-  busy: boolean;
+  /** Blocks asked of it and not yet answered. */
+  queued: number;
 }
+
+/**
+ * Blocks each worker holds at once: the next one waits in its queue while it runs one, so it never
+ * idles while its last block's answer crosses to this thread and waits behind a drawing.
+ */
+const QUEUED_BLOCKS = 2;
+/** The largest block: its runs arrive together, so the charts fill in steps of at most this many runs a worker. */
+const MAX_BLOCK_RUNS = 25;
 
 /** Runs a generation's blocks on a pool of workers. */
 export class Pool {
@@ -82,7 +91,7 @@ export class Pool {
     const workers = boot ? boot.workers.map((started) => started.worker) : Array.from({ length: size }, () => new Worker(workerUrl));
     if (boot) this.boot = { settings: boot.settings, startedAt: boot.startedAt, replies: boot.workers.map((started) => started.replies) };
     this.members = workers.map((worker, i) => {
-      const member: Member = { worker, generation: 0, prepared: false, busy: false };
+      const member: Member = { worker, generation: 0, prepared: false, queued: 0 };
       member.worker.onmessage = (event: MessageEvent<WorkerReply>) => {
         // Until the page starts, replies to boot.js's request wait with the others.
         if (this.generation === 0 && this.boot) this.boot.replies[i]!.push(event.data);
@@ -132,7 +141,7 @@ export class Pool {
 
   /** The whole result of run `runIndex` of every variant of the current generation (a worker answers after the block it is running). */
   run(runIndex: number): Promise<RunResult[]> {
-    const member = this.members.find((candidate) => !candidate.busy) ?? this.members[0]!;
+    const member = this.members.find((candidate) => candidate.queued === 0) ?? this.members[0]!;
     const generation = this.generation;
     return new Promise((resolve) => {
       this.runRequests.set(`${generation}:${runIndex}`, resolve);
@@ -145,7 +154,7 @@ export class Pool {
   }
 
   private receive(member: Member, reply: WorkerReply): void {
-    if (reply.kind === 'block') member.busy = false;
+    if (reply.kind === 'block') member.queued--;
     if (reply.kind === 'run') {
       const key = `${reply.generation}:${reply.runIndex}`;
       this.runRequests.get(key)?.(reply.results);
@@ -189,21 +198,26 @@ export class Pool {
       dates,
       layout,
       metrics: new MetricSeries(description, runsLayout(description)),
-      stores: description.variants.map(() => new SeriesStore(layout)),
+      stores: description.variants.map(() => new SeriesStore(layout, this.runs)),
       blocks: [],
       done: 0,
       workMs: 0,
     };
   }
 
-  /** Hands the member its next block, if runs remain: small blocks first, for a quick first picture. */
+  /**
+   * Fills the member's queue with its next blocks, while runs remain: small blocks first, for a quick
+   * first picture, and small again at the end, so that no worker is left running long blocks alone.
+   */
   private dispatch(member: Member): void {
-    if (!member.prepared || member.busy || this.failed || this.next >= this.runs) return;
-    const size = Math.max(2, Math.min(25, Math.floor(this.next / 4)));
-    const count = Math.min(size, this.runs - this.next);
-    member.busy = true;
-    this.post(member, { kind: 'block', generation: this.generation, first: this.next, count });
-    this.next += count;
+    while (member.prepared && member.queued < QUEUED_BLOCKS && !this.failed && this.next < this.runs) {
+      const remaining = this.runs - this.next;
+      const size = Math.max(2, Math.min(MAX_BLOCK_RUNS, Math.floor(this.next / 4), Math.ceil(remaining / (QUEUED_BLOCKS * 2 * this.members.length))));
+      const count = Math.min(size, remaining);
+      member.queued++;
+      this.post(member, { kind: 'block', generation: this.generation, first: this.next, count });
+      this.next += count;
+    }
   }
 
   /** Takes the blocks that continue the runs in order. */

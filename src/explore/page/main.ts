@@ -21,6 +21,7 @@ import { percentileRun, pickText, runDetails } from './drill-view.js';
 import { editorView } from './editor-view.js';
 import type { EditorView } from './editor-view.js';
 import { metricsTable, shownMetrics } from './metrics-view.js';
+import { workerCount } from './workers.js';
 
 /**
  * The explore page: the scenario's controls on the left, the runs' fan charts, key metrics and
@@ -40,14 +41,17 @@ interface PageConfig {
 
 const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 /** The least time between two drawings as runs arrive; more when a drawing takes long (see scheduleRender). */
-const RENDER_EVERY_MS = 300;
-/** Drawing may take at most this share of the page's thread while runs arrive: the workers share its cores. */
-const RENDER_SHARE = 0.1;
+const RENDER_EVERY_MS = 500;
+/**
+ * Drawing may take at most this share of the page's thread while runs arrive: the workers share its
+ * cores, with V8's compilers and the browser, and a worker kept waiting for a core is what the user waits for.
+ */
+const RENDER_SHARE = 0.05;
 
 const config = JSON.parse(byId('explore-config').textContent ?? '{}') as PageConfig;
 const query = new URLSearchParams(location.search);
-/** Workers when boot.js has not started them: one per core, up to 16, or `?workers=N`. */
-const workers = Math.max(1, Math.min(16, Number(query.get('workers')) || navigator.hardwareConcurrency || 2));
+/** Workers when boot.js has not started them (workers.ts). */
+const workers = workerCount(query, navigator.hardwareConcurrency);
 
 /** The page's edits and choices. */
 const state = {
