@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from './errors.js';
+import { examples } from './help.js';
 import { table } from './summary.js';
 
 /** `computerace compare`: finished batches side by side, each figure's difference from the first with its 95% CI. */
@@ -16,7 +17,7 @@ export function addCompareCommand(program: Command): void {
     .description('compare finished batches with the first (its first variant): each lab\'s shortfall, spend and price paid and the market\'s prices, differences with 95% CIs, paired by run index when the batches share seed and runs')
     .argument('<dirs...>', 'output folders of finished batches (or of `merge`), the reference first')
     .option('--report <file>', 'also write the comparison as one self-contained HTML page, with a forest plot of the differences')
-    .addHelpText('after', '\nExample:\n  computerace compare results/openai-multicloud-2025 results/exclusive-azure --report compare.html')
+    .addHelpText('after', examples('computerace compare results/openai-multicloud-2025 results/exclusive-azure --report compare.html'))
     .action(async (dirs: string[], flags: CompareFlags) => {
       const [{ compareBatches, shown, shownDifference, writeComparisonReport }, { ReportError }] = await Promise.all([import('../report/compare.js'), import('../report/results.js')]);
       try {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from './errors.js';
+import { examples } from './help.js';
 
 /** `computerace export`: a batch's tables in another format, for tools that do not read Arrow. */
 
@@ -17,7 +18,7 @@ export function addExportCommand(program: Command): void {
     .argument('<dir>', 'the output directory of a batch (or of `merge`)')
     .option('--csv', 'write CSV: a header line, dates as YYYY-MM-DD, categories as text, nulls as empty cells, numbers that read back exactly')
     .option('--out <dir>', 'where the CSV files go (default: <dir>, beside the tables)')
-    .addHelpText('after', '\nExample:\n  computerace export results/openai-multicloud-2025 --csv --out results/openai-multicloud-2025-csv')
+    .addHelpText('after', examples('computerace export results/openai-multicloud-2025 --csv --out results/openai-multicloud-2025-csv'))
     .action(async (dir: string, flags: ExportFlags) => {
       if (!flags.csv) throw new UsageError('export: say which format to write: --csv (the only one)');
       const [{ exportCsv }, { OutputError, WriteFailure }] = await Promise.all([import('../io/export.js'), import('../io/errors.js')]);
