@@ -43,7 +43,7 @@ export function inlineExecutor(settings: BatchSettings): Executor {
     },
     block: async (first, count) => {
       const { replicator } = await ready;
-      return later(() => replicator.block(first, count, settings.simulationsDone));
+      return later(() => replicator.block(first, count, { finished: settings.simulationsDone }));
     },
     close: async () => {
       await ready.catch(() => undefined);

@@ -150,7 +150,7 @@ export class Replicator {
   }
 
   /** Runs `count` runs from `first`, every variant of each, and returns their rows; `finished` counts the runs as they finish and `observer` sees each run. */
-  block(first: number, count: number, finished?: Int32Array, observer?: RunObserver): BlockOutput {
+  block(first: number, count: number, { finished, observer }: { finished?: Int32Array; observer?: RunObserver } = {}): BlockOutput {
     const description = this.describe();
     const known = new Set(description.parameters);
     const done = count * this.compiled.length;

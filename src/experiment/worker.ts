@@ -42,7 +42,7 @@ export default function work(task: WorkerTask): WorkerAnswer | unknown {
   let output: BlockOutput;
   try {
     if (task.kind === 'describe') return { description: replicator!.describe(), identity: prepared.identity };
-    output = replicator!.block(task.first, task.count, settings.simulationsDone);
+    output = replicator!.block(task.first, task.count, { finished: settings.simulationsDone });
   } catch (error) {
     // An Error loses its fields on the way to the parent; a failure record keeps what reproduces it.
     if (error instanceof RunFailure) return { failure: { runIndex: error.runIndex, variant: error.variant, seed: error.seed, message: error.message, stack: error.stack } };

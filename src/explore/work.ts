@@ -32,7 +32,7 @@ export class ExploreWork {
       if (!prepared || prepared.generation !== generation) return plain({ kind: 'failure', generation, message: `generation ${generation} was not prepared` });
       if (request.kind === 'block') {
         const started = performance.now();
-        const output = prepared.replicator.block(request.first, request.count, undefined, prepared.recorder);
+        const output = prepared.replicator.block(request.first, request.count, { observer: prepared.recorder });
         const series = prepared.recorder.take();
         const runs = output.tables.runs;
         const reply: WorkerReply = { kind: 'block', generation, first: request.first, count: request.count, runs, series, milliseconds: performance.now() - started };
