@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import { mm1 } from '../../src/examples/mm1.js';
+import { runBatch } from '../../src/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -39,6 +40,32 @@ describe('the README example', () => {
       rmSync(file, { force: true });
     }
   });
+});
+
+describe('the README run example', () => {
+  it('runs as written and prints each lab\'s shortfall and price, those of run 0 of a batch with its seed', async () => {
+    const code = readmeExample('run');
+    const dir = join(root, 'test', '.tmp');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `readme-run-${process.pid}.ts`);
+    writeFileSync(file, code.replace("from 'computerace'", `from ${JSON.stringify(join(root, 'src', 'index.ts'))}`).replace("'scenarios/", `'${root}/scenarios/`));
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      await import(pathToFileURL(file).href);
+      expect(log).toHaveBeenCalledTimes(1);
+      const labs = log.mock.calls[0]![0] as [string, number, number][];
+      expect(labs.map(([lab]) => lab)).toEqual(['openai', 'anthropic', 'meta', 'xai']);
+      // The comment's claim: run 0 of a batch with seed 7 has these very figures.
+      const runs = (await runBatch({ scenario: join(root, 'scenarios', 'price-war.yaml'), runs: 1, seed: 7, workers: 0 })).tables!.runs;
+      for (const [lab, shortfall, price] of labs) {
+        expect(runs.getChild(`labs.${lab}.shortfallShare`)!.get(0)).toBe(shortfall);
+        expect(runs.getChild(`labs.${lab}.avgPriceUsdPerGpuHour`)!.get(0)).toBe(price);
+      }
+    } finally {
+      log.mockRestore();
+      rmSync(file, { force: true });
+    }
+  }, 60_000);
 });
 
 describe('the README batch example', () => {
