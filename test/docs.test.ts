@@ -87,6 +87,19 @@ describe('the README and docs/', () => {
   });
 });
 
+describe('files of the repository named in the README and docs/', () => {
+  it('exist', () => {
+    // calibration.md cites files of other repositories (Epoch AI's `docs/...`) by their own paths.
+    const named = DOCUMENTS.flatMap((file) =>
+      [...readFileSync(join(root, file), 'utf8').matchAll(/\b(?:src|test|bench|scenarios|docs)\/[\w./-]*\w\.(?:ts|mjs|md|yaml|png|svg|sh)\b/g)]
+        .map((match) => ({ file, path: match[0] }))
+        .filter(({ file, path }) => !(file === 'docs/calibration.md' && path.startsWith('docs/'))),
+    );
+    expect(named.length).toBeGreaterThan(50);
+    expect(named.filter(({ path }) => !existsSync(join(root, path))).map(({ file, path }) => `${file}: ${path}`)).toEqual([]);
+  });
+});
+
 describe('documents named in code comments', () => {
   it('exist', () => {
     const named = ['src', 'test', 'bench'].flatMap(sources).flatMap((file) =>
