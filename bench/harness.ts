@@ -55,7 +55,7 @@ export function requestedGroup(): string | undefined {
   return index >= 0 ? process.argv[index + 1] : undefined;
 }
 
-/** A line describing the machine, for the figures in the README. */
+/** A line describing the machine, for the figures in docs/performance.md and the README's Speed table. */
 export function machine(): string {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   return `${cpu.trim()}, ${cpus().length} cores, Node ${process.version}`;

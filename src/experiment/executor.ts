@@ -80,7 +80,7 @@ export function poolExecutor(settings: BatchSettings, workers: number): Executor
     // 415 MB resident, over the 400 MB a batch may take; with 24 MB at 355 MB, for about 4% of
     // speed. Uncapped, V8 lets each worker's old generation grow with the runs it has done though
     // its live heap does not (a 20,000-run batch climbed from 290 to 373 MB); capped, it collects
-    // sooner and the batch stays near 300 MB (docs/performance.md, Memory).
+    // sooner and the batch stays near 300 MB (docs/performance.md, Batches, Memory).
     resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB },
   });
   const ask = async (task: WorkerTask): Promise<WorkerAnswer> => {
