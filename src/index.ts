@@ -23,15 +23,13 @@ export {
   normal,
   pert,
   poisson,
-  sample,
-  theoreticalMean,
-  theoreticalVariance,
   triangular,
   uniform,
-  validateDistribution,
   weibull,
-} from './kernel/distributions.js';
-export type { Distribution } from './kernel/distributions.js';
+} from './kernel/distributions/samplers.js';
+export { sample, theoreticalMean, theoreticalVariance } from './kernel/distributions/data.js';
+export type { Distribution } from './kernel/distributions/data.js';
+export { validateDistribution } from './kernel/distributions/validation.js';
 export { mm1 } from './examples/mm1.js';
 export type { MM1Result } from './examples/mm1.js';
 
