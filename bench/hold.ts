@@ -1,7 +1,7 @@
 import FastPriorityQueue from 'fastpriorityqueue';
 import seedrandom from 'seedrandom';
 import { Simulation } from '../src/kernel/simulation.js';
-import { exponential } from '../src/kernel/distributions.js';
+import { exponential } from '../src/kernel/distributions/samplers.js';
 
 /**
  * The classic hold model: N pending events, each of which, when it fires, schedules one more at

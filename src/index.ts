@@ -23,15 +23,13 @@ export {
   normal,
   pert,
   poisson,
-  sample,
-  theoreticalMean,
-  theoreticalVariance,
   triangular,
   uniform,
-  validateDistribution,
   weibull,
-} from './kernel/distributions.js';
-export type { Distribution } from './kernel/distributions.js';
+} from './kernel/distributions/samplers.js';
+export { sample, theoreticalMean, theoreticalVariance } from './kernel/distributions/data.js';
+export type { Distribution } from './kernel/distributions/data.js';
+export { validateDistribution } from './kernel/distributions/validation.js';
 export { mm1 } from './examples/mm1.js';
 export type { MM1Result } from './examples/mm1.js';
 
@@ -44,8 +42,9 @@ export { canonicalJson, scenarioHash } from './scenario/hash.js';
 export { MAX_PRINTED_PROBLEMS, ScenarioError, formatProblem } from './scenario/problems.js';
 export { MAX_SCENARIO_FILE_BYTES, SCENARIO_EXTENSIONS } from './scenario/read.js';
 export type { Problem } from './scenario/problems.js';
-export { compileExpression, ExpressionError } from './scenario/expressions.js';
-export type { CompiledExpression } from './scenario/expressions.js';
+export { compileExpression } from './scenario/expressions/compile.js';
+export { ExpressionError } from './scenario/expressions/language.js';
+export type { CompiledExpression } from './scenario/expressions/evaluator.js';
 export { compileScenario } from './scenario/compile.js';
 export type { CompiledScenario } from './scenario/compile.js';
 export { CHANGEABLE_FIELDS } from './scenario/changeable.js';

@@ -1,4 +1,4 @@
-import { exponential } from '../kernel/distributions.js';
+import { exponential } from '../kernel/distributions/samplers.js';
 import { RandomStreams } from '../kernel/random.js';
 import { Resource } from '../kernel/resources.js';
 import { Simulation } from '../kernel/simulation.js';

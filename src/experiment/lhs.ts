@@ -1,6 +1,6 @@
 // Latin hypercube designs: for N runs, each parameter's N uniforms fall one in each stratum
 // [k/N, (k+1)/N), so a batch covers every parameter's range evenly instead of by luck. Feeding the
-// uniforms through `quantile` (kernel/distributions.ts) turns them into parameter values.
+// uniforms through `quantile` (kernel/distributions/quantiles.ts) turns them into parameter values.
 //
 // The design is a function of (seed, runs, parameter name) only. Each parameter gets its own alea
 // stream, seeded by deriveStreamSeed(seed, -1, `lhs-permutation:<name>`): run index −1 is one that

@@ -1,3 +1,15 @@
+// Written here rather than taken from a library, on the evidence of a comparison with @stdlib (its
+// gammainc, gammaincinv, betainc, betaincinv and gammaln packages and its normal and Student t quantiles,
+// versions 0.2-0.3) against mpmath on 735 points. @stdlib would keep the explore page's bytes equal to
+// Node's (it carries its own ports of exp, ln and pow and calls only exact Math functions), its t quantile
+// is about 4x faster, and its median error is smaller (1e-16 against 3e-16 here), but it fails where
+// designs and Poisson quantiles reach: P(1000, 1100) is off by 9e-6 relative (Q by 9e-3), the inverse at
+// a = 1000 by up to 7e-4, and its normal quantile, formed as erfinv(2p - 1), loses digits in the tails
+// (1e-12 relative at p = 1e-6, -Infinity at 1e-17), so the high-precision references in
+// test/kernel/special.test.ts fail on it; this code stays within 6e-14 relative on the same points (1e-11
+// for a result of 1e-258). Adopting it would also change the last bits of every confidence interval (and so
+// the stopping rule's decisions) and of every Latin-hypercube and Sobol design through the quantiles, and
+// add 240 packages (28 MB) to install and about 180 KB to the page's bundle.
 import * as libm from './libm.js';
 
 // Lanczos approximation with g = 7 and 9 coefficients: about 15 significant digits for positive

@@ -1,4 +1,5 @@
-import { exponential, normal, sample } from '../kernel/distributions.js';
+import { sample } from '../kernel/distributions/data.js';
+import { exponential, normal } from '../kernel/distributions/samplers.js';
 import { KeyedUniforms, RandomStreams } from '../kernel/random.js';
 import { Simulation } from '../kernel/simulation.js';
 import type { CompiledScenario } from '../scenario/compile.js';

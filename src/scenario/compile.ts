@@ -1,5 +1,5 @@
-import { compileExpression } from './expressions.js';
-import type { CompiledExpression } from './expressions.js';
+import { compileExpression } from './expressions/compile.js';
+import type { CompiledExpression } from './expressions/evaluator.js';
 import { walkFormulas } from './formulas.js';
 import { resolveSetPath } from './paths.js';
 import { formatPath } from './problems.js';

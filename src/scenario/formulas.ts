@@ -1,5 +1,6 @@
 import { isPlainObject } from './data.js';
-import { ExpressionError, compileExpression } from './expressions.js';
+import { compileExpression } from './expressions/compile.js';
+import { ExpressionError } from './expressions/language.js';
 import type { Finding, Path } from './problems.js';
 import { def, formulaVariables, objectKeys, unwrap } from './schema-walk.js';
 import type { Schema } from './schema-walk.js';

@@ -1,5 +1,6 @@
-import { quantile, sample } from '../kernel/distributions.js';
-import type { Distribution } from '../kernel/distributions.js';
+import type { Distribution } from '../kernel/distributions/data.js';
+import { sample } from '../kernel/distributions/data.js';
+import { quantile } from '../kernel/distributions/quantiles.js';
 import type { RandomStreams } from '../kernel/random.js';
 import { describeMax, limitOf } from './limits.js';
 import type { UncertainSpec } from './schema.js';

@@ -3,7 +3,7 @@ import jStat from 'jstat';
 import { describe, expect, it } from 'vitest';
 import { runBatch } from '../../src/experiment/batch.js';
 import { saltelliDesign, SaltelliDesignError } from '../../src/experiment/sobol.js';
-import { cdf, quantile } from '../../src/kernel/distributions.js';
+import { cdf, quantile } from '../../src/kernel/distributions/quantiles.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { toDistribution } from '../../src/scenario/sample.js';
 import type { ScenarioSpec, UncertainSpec } from '../../src/scenario/schema.js';

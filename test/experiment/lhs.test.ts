@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { latinHypercube, MAX_LATIN_HYPERCUBE_RUNS } from '../../src/experiment/lhs.js';
-import { type Distribution, quantile, theoreticalMean, theoreticalVariance } from '../../src/kernel/distributions.js';
+import { type Distribution, theoreticalMean, theoreticalVariance } from '../../src/kernel/distributions/data.js';
+import { quantile } from '../../src/kernel/distributions/quantiles.js';
 import { RandomStreams } from '../../src/kernel/random.js';
 
 /** Stratum of each run's value, k with k/N <= u < (k+1)/N, checked against both edges. */

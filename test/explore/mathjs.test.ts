@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import engineBundle from 'mathjs/lib/browser/math.js';
 import { describe, expect, it } from 'vitest';
 import pageMath from '../../src/explore/page/mathjs.js';
-import { EXPRESSION_FUNCTIONS } from '../../src/scenario/expressions.js';
+import { EXPRESSION_FUNCTIONS } from '../../src/scenario/expressions/language.js';
 import { walkFormulas } from '../../src/scenario/formulas.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { SCENARIO } from '../../src/scenario/schema-walk.js';
@@ -50,7 +50,7 @@ function parsed(math: typeof engineMath, source: string): unknown {
 type NumberFunction = (...args: number[]) => unknown;
 type TypedLookup = { find(fn: unknown, signature: string[]): NumberFunction };
 
-/** mathjs's number implementation of `name` with `arity` arguments, as expressions.ts looks it up (undefined when there is none). */
+/** mathjs's number implementation of `name` with `arity` arguments, as expressions/mathjs.ts looks it up (undefined when there is none). */
 function numberImplementation(math: typeof engineMath, name: string, arity: number): NumberFunction | undefined {
   try {
     return (math.typed as unknown as TypedLookup).find((math as unknown as Record<string, unknown>)[name], new Array<string>(arity).fill('number'));

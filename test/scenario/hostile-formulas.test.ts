@@ -3,15 +3,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  compileExpression,
-  compileExpressionWithMathjs,
-  DISABLED_FUNCTIONS,
-  EXPRESSION_FUNCTIONS,
-  ExpressionError,
-  MAX_EXPRESSION_DEPTH,
-  MAX_EXPRESSION_LENGTH,
-} from '../../src/scenario/expressions.js';
+import { compileExpression, compileExpressionWithMathjs } from '../../src/scenario/expressions/compile.js';
+import { EXPRESSION_FUNCTIONS, ExpressionError, MAX_EXPRESSION_DEPTH, MAX_EXPRESSION_LENGTH } from '../../src/scenario/expressions/language.js';
+import { DISABLED_FUNCTIONS } from '../../src/scenario/expressions/mathjs.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { ScenarioError } from '../../src/scenario/problems.js';
 import type { Problem } from '../../src/scenario/problems.js';

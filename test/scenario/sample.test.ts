@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RandomStreams } from '../../src/kernel/random.js';
-import { cdf } from '../../src/kernel/distributions.js';
+import { cdf } from '../../src/kernel/distributions/quantiles.js';
 import { ParameterSampler, toDistribution } from '../../src/scenario/sample.js';
 
 describe('sampling uncertain parameters', () => {

@@ -1,7 +1,7 @@
 // Queueing models and formulas shared by tests: an M/M/c queue written on the kernel the way a user
 // would write it, the closed-form results it should reproduce, and confidence intervals over replications.
 import jStatModule from 'jstat';
-import { exponential } from '../../src/kernel/distributions.js';
+import { exponential } from '../../src/kernel/distributions/samplers.js';
 import type { ProcessGenerator } from '../../src/kernel/events.js';
 import { RandomStreams } from '../../src/kernel/random.js';
 import { Resource } from '../../src/kernel/resources.js';

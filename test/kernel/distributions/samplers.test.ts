@@ -1,27 +1,22 @@
-import { inspect } from 'node:util';
 import jStatModule from 'jstat';
 import { describe, expect, it } from 'vitest';
+import { type Distribution, sample, theoreticalMean, theoreticalVariance } from '../../../src/kernel/distributions/data.js';
 import {
   bernoulli,
-  type Distribution,
   empirical,
   exponential,
   lognormal,
   makeEmpirical,
   normal,
   poisson,
-  sample,
-  theoreticalMean,
-  theoreticalVariance,
   triangular,
   uniform,
-  validateDistribution,
   weibull,
-} from '../../src/kernel/distributions.js';
-import { RandomStreams, type Rng } from '../../src/kernel/random.js';
-import { gammaFunction, logGamma } from '../../src/kernel/special.js';
+} from '../../../src/kernel/distributions/samplers.js';
+import { RandomStreams, type Rng } from '../../../src/kernel/random.js';
+import { CONTINUOUS, DISCRETE } from '../../support/distributions.js';
 
-// jstat is an independent implementation of the CDFs, so agreement is evidence rather than self-consistency.
+// jstat is an independent implementation, so agreement with it is evidence rather than self-consistency.
 const { jStat } = jStatModule;
 
 const MOMENT_SAMPLES = 200_000;
@@ -33,84 +28,6 @@ const Z = 5;
 
 // Every check draws from its own named stream, so adding a test never changes another test's numbers.
 const streams = new RandomStreams(20240601, 0);
-
-interface Case {
-  label: string;
-  dist: Distribution;
-  /** Reference CDF; present for continuous distributions, which also get a KS test. */
-  cdf?: (x: number) => number;
-}
-
-const lognormalMeanSdParams = (mean: number, sd: number) => {
-  const sigma2 = Math.log(1 + (sd * sd) / (mean * mean));
-  return { mu: Math.log(mean) - sigma2 / 2, sigma: Math.sqrt(sigma2) };
-};
-
-const pertCdf = (min: number, mode: number, max: number, lambda: number) => (x: number) => {
-  const range = max - min;
-  const alpha = 1 + (lambda * (mode - min)) / range;
-  const betaShape = 1 + (lambda * (max - mode)) / range;
-  return jStat.beta.cdf((x - min) / range, alpha, betaShape);
-};
-
-const CONTINUOUS: Case[] = [
-  { label: 'uniform(-2, 5)', dist: { kind: 'uniform', min: -2, max: 5 }, cdf: (x) => jStat.uniform.cdf(x, -2, 5) },
-  { label: 'exponential(0.25)', dist: { kind: 'exponential', rate: 0.25 }, cdf: (x) => jStat.exponential.cdf(x, 0.25) },
-  { label: 'normal(10, 3)', dist: { kind: 'normal', mean: 10, sd: 3 }, cdf: (x) => jStat.normal.cdf(x, 10, 3) },
-  {
-    label: 'lognormal(median 2, sigma 0.5)',
-    dist: { kind: 'lognormal', median: 2, sigma: 0.5 },
-    cdf: (x) => jStat.lognormal.cdf(x, Math.log(2), 0.5),
-  },
-  {
-    label: 'lognormalMeanSd(5, 2)',
-    dist: { kind: 'lognormalMeanSd', mean: 5, sd: 2 },
-    cdf: (x) => {
-      const { mu, sigma } = lognormalMeanSdParams(5, 2);
-      return jStat.lognormal.cdf(x, mu, sigma);
-    },
-  },
-  {
-    label: 'triangular(1, 2, 6)',
-    dist: { kind: 'triangular', min: 1, mode: 2, max: 6 },
-    cdf: (x) => jStat.triangular.cdf(x, 1, 6, 2),
-  },
-  {
-    label: 'triangular(0, 0, 1) (mode at min)',
-    dist: { kind: 'triangular', min: 0, mode: 0, max: 1 },
-    cdf: (x) => jStat.triangular.cdf(x, 0, 1, 0),
-  },
-  {
-    label: 'triangular(0, 1, 1) (mode at max)',
-    dist: { kind: 'triangular', min: 0, mode: 1, max: 1 },
-    cdf: (x) => jStat.triangular.cdf(x, 0, 1, 1),
-  },
-  { label: 'pert(0, 2, 10)', dist: { kind: 'pert', min: 0, mode: 2, max: 10 }, cdf: pertCdf(0, 2, 10, 4) },
-  {
-    label: 'pert(3, 8, 9, lambda 6)',
-    dist: { kind: 'pert', min: 3, mode: 8, max: 9, lambda: 6 },
-    cdf: pertCdf(3, 8, 9, 6),
-  },
-  { label: 'gamma(0.5, 2) (boosted)', dist: { kind: 'gamma', shape: 0.5, scale: 2 }, cdf: (x) => jStat.gamma.cdf(x, 0.5, 2) },
-  { label: 'gamma(1, 1)', dist: { kind: 'gamma', shape: 1, scale: 1 }, cdf: (x) => jStat.gamma.cdf(x, 1, 1) },
-  { label: 'gamma(3.5, 1.5)', dist: { kind: 'gamma', shape: 3.5, scale: 1.5 }, cdf: (x) => jStat.gamma.cdf(x, 3.5, 1.5) },
-  { label: 'beta(2, 5)', dist: { kind: 'beta', a: 2, b: 5 }, cdf: (x) => jStat.beta.cdf(x, 2, 5) },
-  { label: 'beta(0.5, 0.5)', dist: { kind: 'beta', a: 0.5, b: 0.5 }, cdf: (x) => jStat.beta.cdf(x, 0.5, 0.5) },
-  { label: 'weibull(1.5, 3)', dist: { kind: 'weibull', shape: 1.5, scale: 3 }, cdf: (x) => jStat.weibull.cdf(x, 3, 1.5) },
-  { label: 'weibull(0.8, 1)', dist: { kind: 'weibull', shape: 0.8, scale: 1 }, cdf: (x) => jStat.weibull.cdf(x, 1, 0.8) },
-];
-
-const DISCRETE: Case[] = [
-  { label: 'poisson(0.5)', dist: { kind: 'poisson', mean: 0.5 } },
-  { label: 'poisson(3)', dist: { kind: 'poisson', mean: 3 } },
-  { label: 'poisson(29.9) (multiplication, at the switch)', dist: { kind: 'poisson', mean: 29.9 } },
-  { label: 'poisson(30) (PTRS, at the switch)', dist: { kind: 'poisson', mean: 30 } },
-  { label: 'poisson(100)', dist: { kind: 'poisson', mean: 100 } },
-  { label: 'poisson(5000)', dist: { kind: 'poisson', mean: 5000 } },
-  { label: 'bernoulli(0.3)', dist: { kind: 'bernoulli', p: 0.3 } },
-  { label: 'empirical unweighted', dist: { kind: 'empirical', values: [3, 7, 8] } },
-  { label: 'empirical weighted', dist: { kind: 'empirical', values: [1, 2, 5, 10], weights: [1, 0, 3, 6] } },
-];
 
 function draw(count: number, rng: Rng, sampler: (rng: Rng) => number): Float64Array {
   const samples = new Float64Array(count);
@@ -329,99 +246,5 @@ describe('inversion samplers at the ends of the unit interval', () => {
     }
     expect(exponential(zero, 2) === 0).toBe(true); // -0 is fine: it adds nothing to a clock
     expect(triangular(zero, 1, 2, 4)).toBe(1);
-  });
-});
-
-describe('theoretical moments', () => {
-  it('agree with known closed forms', () => {
-    // Weibull with shape 1 is exponential with mean = scale.
-    expect(theoreticalMean({ kind: 'weibull', shape: 1, scale: 2 })).toBeCloseTo(2, 12);
-    expect(theoreticalVariance({ kind: 'weibull', shape: 1, scale: 2 })).toBeCloseTo(4, 12);
-    expect(theoreticalMean({ kind: 'pert', min: 0, mode: 5, max: 10 })).toBe(5);
-    expect(theoreticalVariance({ kind: 'pert', min: 0, mode: 5, max: 10 })).toBeCloseTo(25 / 7, 12);
-    expect(theoreticalMean({ kind: 'lognormal', median: 1, sigma: 1 })).toBeCloseTo(Math.exp(0.5), 12);
-    expect(theoreticalVariance({ kind: 'bernoulli', p: 0.25 })).toBe(0.1875);
-    expect(theoreticalVariance({ kind: 'empirical', values: [0, 10] })).toBe(25);
-  });
-
-  it('special functions agree with jstat and exact values', () => {
-    for (const x of [0.1, 0.5, 1, 2.5, 10, 171.3, 1e5]) {
-      expect(logGamma(x)).toBeCloseTo(jStat.gammaln(x), 8);
-    }
-    expect(gammaFunction(5)).toBeCloseTo(24, 10);
-    expect(gammaFunction(0.5)).toBeCloseTo(Math.sqrt(Math.PI), 12);
-    expect(gammaFunction(-0.5)).toBeCloseTo(-2 * Math.sqrt(Math.PI), 12);
-    expect(logGamma(1)).toBeCloseTo(0, 14);
-  });
-});
-
-describe('validateDistribution', () => {
-  it('accepts every distribution used in these tests, plus boundary values', () => {
-    const boundary: Distribution[] = [
-      { kind: 'bernoulli', p: 0 },
-      { kind: 'bernoulli', p: 1 },
-      { kind: 'poisson', mean: 0 },
-      { kind: 'pert', min: 0, mode: 0, max: 1, lambda: 2 },
-      { kind: 'empirical', values: [4], weights: [0.5] },
-    ];
-    for (const dist of [...CONTINUOUS.map((c) => c.dist), ...DISCRETE.map((c) => c.dist), ...boundary]) {
-      expect(validateDistribution(dist), JSON.stringify(dist)).toBeUndefined();
-    }
-  });
-
-  const invalid: [unknown, RegExp][] = [
-    [null, /must be an object/],
-    [[1, 2], /must be an object/],
-    [{ kind: 'cauchy' }, /unknown distribution kind "cauchy"/],
-    [{ min: 0, max: 1 }, /unknown distribution kind undefined/],
-    [{ kind: 'uniform', min: 1, max: 1 }, /uniform: min must be < max/],
-    [{ kind: 'uniform', min: 0, max: Infinity }, /uniform: max must be a finite number/],
-    [{ kind: 'exponential', rate: 0 }, /exponential: rate must be > 0/],
-    [{ kind: 'exponential', rate: '2' }, /rate must be a finite number \(got "2"\)/],
-    [{ kind: 'normal', mean: 0, sd: 0 }, /normal: sd must be > 0/],
-    [{ kind: 'normal', mean: Number.NaN, sd: 1 }, /normal: mean must be a finite number/],
-    [{ kind: 'lognormal', median: 1, sigma: -1 }, /lognormal: sigma must be > 0/],
-    [{ kind: 'lognormal', median: 0, sigma: 1 }, /lognormal: median must be > 0/],
-    [{ kind: 'lognormalMeanSd', mean: -1, sd: 1 }, /lognormalMeanSd: mean must be > 0/],
-    [{ kind: 'lognormalMeanSd', mean: 1, sd: 0 }, /lognormalMeanSd: sd must be > 0/],
-    [{ kind: 'triangular', min: 0, mode: 2, max: 1 }, /triangular: mode must lie in \[min, max\]/],
-    [{ kind: 'triangular', min: 1, mode: 1, max: 1 }, /triangular: min must be < max/],
-    [{ kind: 'pert', min: 0, mode: 1, max: 2, lambda: 0 }, /pert: lambda must be > 0/],
-    [{ kind: 'pert', min: 0, mode: -1, max: 2 }, /pert: mode must lie/],
-    [{ kind: 'gamma', shape: 0, scale: 1 }, /gamma: shape must be > 0/],
-    [{ kind: 'gamma', shape: 1, scale: -2 }, /gamma: scale must be > 0/],
-    [{ kind: 'beta', a: 1, b: 0 }, /beta: b must be > 0/],
-    [{ kind: 'poisson', mean: -0.5 }, /poisson: mean must be >= 0/],
-    [{ kind: 'bernoulli', p: 1.5 }, /bernoulli: p must be a number in \[0, 1\]/],
-    [{ kind: 'bernoulli', p: Number.NaN }, /bernoulli: p must be/],
-    [{ kind: 'weibull', shape: 1, scale: 0 }, /weibull: scale must be > 0/],
-    [{ kind: 'empirical', values: [] }, /empirical: values must be a non-empty array/],
-    [{ kind: 'empirical', values: [1, Infinity] }, /empirical: values\[1\] must be a finite number/],
-    [{ kind: 'empirical', values: [1, 2], weights: [1] }, /same length/],
-    [{ kind: 'empirical', values: [1, 2], weights: [1, -1] }, /weights\[1\] must be a finite non-negative/],
-    [{ kind: 'empirical', values: [1, 2], weights: [0, 0] }, /positive finite sum/],
-    [{ kind: 'empirical', values: [1], weights: 'heavy' }, /weights must be an array/],
-  ];
-
-  for (const [dist, message] of invalid) {
-    it(`rejects ${inspect(dist, { breakLength: Infinity })}`, () => {
-      expect(validateDistribution(dist)).toMatch(message);
-    });
-  }
-});
-
-describe('sample', () => {
-  it('dispatches to the plain samplers, consuming the stream the same way', () => {
-    const a = new RandomStreams(3, 0).get('dispatch');
-    const b = new RandomStreams(3, 0).get('dispatch');
-    for (let i = 0; i < 100; i++) {
-      expect(sample({ kind: 'triangular', min: 0, mode: 1, max: 3 }, a)).toBe(triangular(b, 0, 1, 3));
-      expect(sample({ kind: 'bernoulli', p: 0.5 }, a)).toBe(bernoulli(b, 0.5) ? 1 : 0);
-      expect(sample({ kind: 'poisson', mean: 50 }, a)).toBe(poisson(b, 50));
-    }
-  });
-
-  it('throws on an unknown kind that slipped past the type system', () => {
-    expect(() => sample({ kind: 'zipf' } as unknown as Distribution, () => 0.5)).toThrow(/unknown distribution kind "zipf"/);
   });
 });
