@@ -79,7 +79,7 @@ export interface Clock {
 
 /** A TimeWeighted's figures as a plain record. */
 export interface TimeWeightedSummary {
-  /** The time span observed. */
+  /** The time span observed: the current period's. */
   duration: number;
   /** The level integrated over time. */
   integral: number;
@@ -90,12 +90,16 @@ export interface TimeWeightedSummary {
   max: number;
 }
 
-/** A level integrated over time: time-average, min and max, from the moment it was created. */
+/**
+ * A level integrated over time: time-average, min and max over a period, which runs from the
+ * moment it was created, or from the last `takePeriodAverage` (a model that reports a level month by
+ * month takes each month's average and starts the next month at once).
+ */
 export class TimeWeighted {
   level: number;
   min: number;
   max: number;
-  private readonly start: number;
+  private start: number;
   private lastChange: number;
   private area = 0;
 
@@ -125,15 +129,31 @@ export class TimeWeighted {
     this.set(this.level + delta);
   }
 
-  /** The level integrated from creation to now. */
+  /** The level integrated from the period's start to now. */
   get integral(): number {
     return this.area + this.level * (this.clock.now - this.lastChange);
   }
 
-  /** The time-average level from creation to now. */
+  /** The time-average level from the period's start to now. */
   get timeAverage(): number {
     const duration = this.clock.now - this.start;
     return duration > 0 ? this.integral / duration : this.level;
+  }
+
+  /**
+   * The time-average level of the period that ends now, and starts the next one at the current level
+   * (its integral 0, its min and max the level). The average is the integral (accumulated change by
+   * change, as `set` adds it) over the period's duration, or the level for a period of no time.
+   */
+  takePeriodAverage(): number {
+    const average = this.timeAverage;
+    const now = this.clock.now;
+    this.area = 0;
+    this.start = now;
+    this.lastChange = now;
+    this.min = this.level;
+    this.max = this.level;
+    return average;
   }
 
   /** The figures as a plain record, as of now. */

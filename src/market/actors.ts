@@ -1,4 +1,5 @@
 import type { Simulation } from '../kernel/simulation.js';
+import { TimeWeighted } from '../kernel/stats.js';
 import { HOURS_PER_DAY } from './calendar.js';
 import type { AllocationPolicy, OrderingPolicy, PricingPolicy, ProcurementPolicy } from './policies.js';
 
@@ -89,78 +90,46 @@ export interface Order {
   day: number;
 }
 
-/**
- * The average of a level over a period (a month), for levels that change at events in between:
- * the level held since the last change is added to the area before every change.
- */
-export class PeriodAverage {
-  private area = 0;
-  private lastChange = 0;
-
-  constructor(private readonly sim: Simulation) {}
-
-  /** Records that `level` held from the last change until now; call before changing it. */
-  accumulate(level: number): void {
-    const now = this.sim.now;
-    this.area += level * (now - this.lastChange);
-    this.lastChange = now;
-  }
-
-  /** The average since the last call (`level` is the current one), and starts the next period. */
-  take(level: number, periodDays: number): number {
-    this.accumulate(level);
-    const average = periodDays > 0 ? this.area / periodDays : level;
-    this.area = 0;
-    return average;
-  }
-}
-
 /** A multiplicative effect of the shocks hitting an actor, integrated over each month. */
 export class ShockExposure {
   private readonly active = new Map<number, number>();
-  private factor = 1;
-  private readonly average: PeriodAverage;
+  /** The factor, integrated over the month since the last `takeAverage`. */
+  private readonly factor: TimeWeighted;
 
   constructor(
     sim: Simulation,
     // Supply shocks cut (1 - m); demand shocks add (1 + m).
     private readonly sign: -1 | 1,
   ) {
-    this.average = new PeriodAverage(sim);
+    this.factor = new TimeWeighted(sim, 1);
   }
 
   /** Starts occurrence `id` with magnitude m. */
   start(id: number, magnitude: number): void {
-    this.accumulate();
     this.active.set(id, magnitude);
     this.recompute();
   }
 
   /** Ends occurrence `id`. */
   end(id: number): void {
-    this.accumulate();
     this.active.delete(id);
     this.recompute();
   }
 
   /** The factor now. */
   get current(): number {
-    return this.factor;
+    return this.factor.level;
   }
 
-  /** The average factor since the last call (a month), and starts the next period. */
-  takeAverage(periodDays: number): number {
-    return this.average.take(this.factor, periodDays);
-  }
-
-  private accumulate(): void {
-    this.average.accumulate(this.factor);
+  /** The average factor since the last call (a month), and starts the next month. */
+  takeAverage(): number {
+    return this.factor.takePeriodAverage();
   }
 
   private recompute(): void {
     let factor = 1;
     for (const m of this.active.values()) factor *= this.sign < 0 ? Math.max(0, 1 - m) : 1 + m;
-    this.factor = factor;
+    this.factor.set(factor);
   }
 }
 
@@ -246,7 +215,8 @@ export class Provider {
   lastUnmetH100e = 0;
   capexSpentUsd = 0;
   capexYear = -1;
-  private readonly usable: PeriodAverage;
+  /** Usable capacity, integrated over the month since the last `takeAverageUsable`: set after every change to the fleet or its power. */
+  private readonly usable: TimeWeighted;
 
   constructor(
     sim: Simulation,
@@ -264,7 +234,7 @@ export class Provider {
     public ordering: OrderingPolicy,
     readonly powerExposure: ShockExposure,
   ) {
-    this.usable = new PeriodAverage(sim);
+    this.usable = new TimeWeighted(sim, this.usableH100e);
   }
 
   /** Compute the fleet can run on the power it has. */
@@ -289,7 +259,6 @@ export class Provider {
   /** Installs chips. */
   install(chip: ChipType, units: number, retireDay: number): void {
     if (units <= 0) return;
-    this.accumulate();
     let at = this.cohorts.length;
     while (at > 0 && this.cohorts[at - 1]!.retireDay > retireDay) at--;
     // New chips retire last as a rule: appending then allocates no array of removed elements.
@@ -300,6 +269,7 @@ export class Provider {
     this.fleetByChip[chip.index]! += units * chip.perfH100e;
     this.powerNeededMw += (units * chip.powerKw) / 1000;
     this.capitalUsdPerHour += (units * chip.unitCostUsd) / (chip.lifeDays * HOURS_PER_DAY);
+    this.usableChanged();
   }
 
   /** Retires the cohorts at the end of their life. */
@@ -307,13 +277,13 @@ export class Provider {
     let retired = 0;
     while (retired < this.cohorts.length && this.cohorts[retired]!.retireDay <= day) retired++;
     if (retired === 0) return;
-    this.accumulate();
     for (const { chip, units } of this.cohorts.splice(0, retired)) {
       this.fleetH100e = Math.max(0, this.fleetH100e - units * chip.perfH100e);
       this.fleetByChip[chip.index] = Math.max(0, this.fleetByChip[chip.index]! - units * chip.perfH100e);
       this.powerNeededMw = Math.max(0, this.powerNeededMw - (units * chip.powerKw) / 1000);
       this.capitalUsdPerHour = Math.max(0, this.capitalUsdPerHour - (units * chip.unitCostUsd) / (chip.lifeDays * HOURS_PER_DAY));
     }
+    this.usableChanged();
   }
 
   /** Power online by `day`: what is online now and what is due by then (shocks may still hold some back). */
@@ -372,8 +342,8 @@ export class Provider {
 
   /** Brings power online. */
   addPower(mw: number): void {
-    this.accumulate();
     this.powerMw += mw;
+    this.usableChanged();
   }
 
   /** Removes a build that has come due from the list of power arrivals (the power itself comes online with `addPower`). */
@@ -436,13 +406,13 @@ export class Provider {
     return Math.max(0, this.capexUsdPerYear - this.capexSpentUsd);
   }
 
-  /** The average usable capacity since the last call (a month), and starts the next period. */
-  takeAverageUsable(periodDays: number): number {
-    return this.usable.take(this.usableH100e, periodDays);
+  /** The average usable capacity since the last call (a month), and starts the next month. */
+  takeAverageUsable(): number {
+    return this.usable.takePeriodAverage();
   }
 
-  private accumulate(): void {
-    this.usable.accumulate(this.usableH100e);
+  private usableChanged(): void {
+    this.usable.set(this.usableH100e);
   }
 }
 

@@ -206,7 +206,7 @@ class MarketRun {
     const year = this.firstYear + t;
     for (const supplier of world.suppliers) produce(this.sim, supplier, m, startDay, days, t, year, this.suppliers);
     for (let i = 0; i < world.labs.length; i++) demand[i] = this.demandOf(world.labs[i]!, t, year, days);
-    for (let i = 0; i < world.providers.length; i++) usable[i] = world.providers[i]!.takeAverageUsable(days);
+    for (let i = 0; i < world.providers.length; i++) usable[i] = world.providers[i]!.takeAverageUsable();
     const firstLab = this.labs.length;
     const market = this.clearing.clear(demand, usable, {
       month: m,
@@ -347,7 +347,7 @@ class MarketRun {
     const trend = Math.max(0, lab.demandTrend(t, year));
     const sigma = lab.volatility;
     const noise = sigma > 0 ? libm.exp(normal(lab.noise, -sigma * sigma / 2, sigma)) : 1;
-    return trend * noise * lab.exposure.takeAverage(days);
+    return trend * noise * lab.exposure.takeAverage();
   }
 
   // Providers learn where demand went unmet (split over the providers each short lab may buy from),

@@ -12,7 +12,7 @@ import type { SupplierMonth } from './results.js';
  * provider after the lead time. The month's record is appended to `records`, when given.
  */
 export function produce(sim: Simulation, supplier: Supplier, month: number, monthStartDay: number, monthDays: number, t: number, year: number, records?: SupplierMonth[]): void {
-  const capacityFactor = supplier.exposure.takeAverage(monthDays);
+  const capacityFactor = supplier.exposure.takeAverage();
   const chip = supplier.productOn(monthStartDay);
   let productionUnits = 0;
   let productionH100e = 0;

@@ -224,6 +224,50 @@ describe('TimeWeighted', () => {
     expect(Number.isFinite(summary.timeAverage)).toBe(true);
   });
 
+  it('takePeriodAverage gives the period\'s time average and starts the next period at the current level', () => {
+    const { clock, level } = stepFunction();
+    expect(level.takePeriodAverage()).toBe(19 / 8);
+    // The new period starts now at the level held: integral 0, min and max the level.
+    expect(level.summary()).toEqual({ duration: 0, integral: 0, timeAverage: 2, level: 2, min: 2, max: 2 });
+    clock.now = 11;
+    level.set(6); // 2 on [10, 11)
+    clock.now = 14; // 6 on [11, 14)
+    expect(level.integral).toBe(2 + 18);
+    expect(level.min).toBe(2);
+    expect(level.max).toBe(6);
+    expect(level.takePeriodAverage()).toBe(20 / 4);
+    // A period of no time averages to the level, as timeAverage does.
+    expect(level.takePeriodAverage()).toBe(6);
+  });
+
+  it('takePeriodAverage sums each period\'s area change by change, as the area since creation would be summed', () => {
+    // Levels that change at uneven times: each period's average is its own area, summed in the order
+    // of the changes from 0, over its duration, to the last bit.
+    const rng = new RandomStreams(2024, 0).get('periods');
+    const clock = manualClock(0);
+    const level = new TimeWeighted(clock, 0);
+    let area = 0;
+    let held = 0;
+    let last = 0;
+    let periodStart = 0;
+    for (let step = 1; step <= 200; step++) {
+      const now = step * 0.37 + rng();
+      clock.now = now;
+      if (step % 10 === 0) {
+        const expected = (area + held * (now - last)) / (now - periodStart);
+        expect(level.takePeriodAverage()).toBe(expected);
+        area = 0;
+        last = now;
+        periodStart = now;
+        continue;
+      }
+      area += held * (now - last);
+      last = now;
+      held = 10 * rng();
+      level.set(held);
+    }
+  });
+
   it('reads the time from a Simulation and starts at its creation time', () => {
     const sim = new Simulation();
     let level: TimeWeighted | undefined;
