@@ -84,7 +84,7 @@ export const SEED_HELP = 'decimal digits, read as the integer they write (01 is 
 /**
  * A master seed. A seed is text that every run's streams are derived from, so two spellings of one
  * number would otherwise be two seeds: decimal digits are read as the integer they write (leading
- * zeros dropped, which leaves the seeds 1, 7 and 42 as they always were), and any other text is a
+ * zeros dropped, so `01`, `1` and the number 1 given to the library name the same streams), and any other text is a
  * name, taken as written. Text that reads as a number in another notation (-1, +1, 1.0, 1e3, 0x10)
  * is refused rather than taken as a name that looks like a number; so are spaces and control characters.
  */

@@ -49,7 +49,7 @@ type Stringify = (value: unknown, options: { lineWidth: number; defaultStringTyp
  * The scenario as YAML that is safe to print and reads back the same. The yaml library escapes C0
  * controls, but leaves DEL, C1 controls, separators and bidirectional overrides raw, in plain scalars
  * too. A scenario with any of these is written with every string and key double-quoted, where
- * `\uXXXX` means the character; any other is written as before, byte for byte.
+ * `\uXXXX` means the character; any other is written exactly as the yaml library prints it, byte for byte.
  */
 function printableYaml(value: unknown, stringify: Stringify): string {
   const plain = stringify(value, { lineWidth: 0 });

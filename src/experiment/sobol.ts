@@ -10,7 +10,7 @@
 // value drawn from an alea stream seeded by deriveStreamSeed(seed, -1, `sobol-shift:<dimension>`).
 // As in lhs.ts, run index −1 is one RandomStreams rejects and the name is one no model uses, so the
 // design never shares a stream with a run. A shift keeps the sequence's nets (every 2^m points from
-// a multiple of 2^m still stratify as before) and makes the design different for each seed.
+// a multiple of 2^m stratify as the unshifted points do) and makes the design different for each seed.
 import seedrandom from 'seedrandom';
 import { deriveStreamSeed } from '../kernel/random.js';
 import { MAX_SOBOL_DIMENSIONS, sobolInteger } from './sobol-sequence.js';

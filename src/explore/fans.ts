@@ -64,7 +64,7 @@ export class SeriesStore {
     const { months, length } = this.layout;
     const bands = FAN_QUANTILES.map(() => new Float64Array(months));
     // Each month's column over the runs, filled run by run: a run's months lie side by side, where a
-    // month's runs lie a whole record apart (reading those a month at a time was most of a drawing).
+    // month's runs lie a whole record apart (read a month at a time, they would be most of a drawing's time).
     const columns = new Float64Array(months * runs);
     const counts = new Uint32Array(months);
     for (let run = 0; run < runs; run++) {

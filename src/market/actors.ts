@@ -36,7 +36,7 @@ export interface Cohort {
 
 /** Keeps the contracts (or leases) that have not ended by `day`: the same list when none has, else a new one. */
 export function dropEnded<T extends Term>(contracts: T[], day: number): T[] {
-  // Plain loops: `some` and `filter` took two new closures over `day` at each of a dozen calls a month.
+  // Plain loops: `some` and `filter` would take two new closures over `day` at each of a dozen calls a month.
   let first = 0;
   while (first < contracts.length && !(contracts[first]!.endDay <= day)) first++;
   if (first === contracts.length) return contracts;

@@ -64,7 +64,7 @@ export function dateAfterEpochDay(startEpochDay: number, days: number): string {
 }
 
 // Days since 1970-01-01 to YYYY-MM-DD by Howard Hinnant's civil_from_days: events of note are
-// dated in the run's inner loop, where building Date objects showed in profiles.
+// dated in the run's inner loop, where building Date objects shows in profiles.
 function civilDate(epochDays: number): string {
   const z = epochDays + 719468;
   const era = Math.floor(z / 146097);

@@ -2,7 +2,7 @@
 import math from 'mathjs/lib/browser/math.js';
 
 // mathjs's own single-file build of the same version (its package exports it): the ES module entry is
-// hundreds of files, which took about 1 s to import in every worker thread of a batch, the bundle 0.1 s.
+// hundreds of files, which take about 1 s to import in every worker thread of a batch, the bundle 0.1 s.
 // The bundle exports its default instance (mathjs's `create(all)`), not the factories: that instance,
 // loaded for this module alone, is the one restricted below. Imported (a CommonJS module's exports are
 // its default export), not required, so that a browser bundle of the engine takes the same file.
