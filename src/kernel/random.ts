@@ -52,62 +52,12 @@ export class RandomStreams {
     assertValidStreamName(name);
     let stream = this.streams.get(name);
     if (stream === undefined) {
-      stream = seededAlea(seedOfEncoding(this.prefix + encodedName(name)));
+      stream = seedrandom.alea(seedOfEncoding(this.prefix + encodedName(name)));
       this.streams.set(name, stream);
     }
     return stream;
   }
 }
-
-/**
- * `seedrandom.alea(seed)`, seeded faster: the generator is seedrandom's own, started from the state
- * its seeding would reach, which is worked out here by the same arithmetic (Baagøe's Mash, as in
- * seedrandom/lib/alea.js). seedrandom's Mash keeps its accumulator in a closure variable, which V8
- * boxes anew on every write: seeding took longer than the rest of a stream's life. Only the state
- * differs in how it is reached; the numbers are the same (the kernel and golden tests compare them).
- */
-function seededAlea(seed: string): seedrandom.PRNG {
-  const mash = new Mash(AFTER_SPACES.n);
-  let s0 = AFTER_SPACES.s0 - mash.mash(seed);
-  if (s0 < 0) s0 += 1;
-  let s1 = AFTER_SPACES.s1 - mash.mash(seed);
-  if (s1 < 0) s1 += 1;
-  let s2 = AFTER_SPACES.s2 - mash.mash(seed);
-  if (s2 < 0) s2 += 1;
-  // With `state`, alea copies c, s0, s1 and s2 over what it seeded from '' (a few steps of Mash).
-  return seedrandom.alea('', { state: { c: 1, s0, s1, s2 } });
-}
-
-/** Baagøe's Mash hash: each call folds `data` into the running accumulator `n` and returns it scaled to [0, 1). */
-class Mash {
-  constructor(public n: number) {}
-
-  mash(data: string): number {
-    // The accumulator lives in a local while the loop runs, so V8 keeps it unboxed.
-    let n = this.n;
-    for (let i = 0; i < data.length; i++) {
-      n += data.charCodeAt(i);
-      let h = 0.02519603282416938 * n;
-      n = h >>> 0;
-      h -= n;
-      h *= n;
-      n = h >>> 0;
-      h -= n;
-      n += h * 0x100000000; // 2^32
-    }
-    this.n = n;
-    return (n >>> 0) * 2.3283064365386963e-10; // 2^-32
-  }
-}
-
-// Alea's seeding starts by mashing three spaces, the same for every seed: done once, here.
-const AFTER_SPACES = (() => {
-  const mash = new Mash(0xefc8249d);
-  const s0 = mash.mash(' ');
-  const s1 = mash.mash(' ');
-  const s2 = mash.mash(' ');
-  return { s0, s1, s2, n: mash.n };
-})();
 
 function assertValidSeed(seed: unknown): asserts seed is number | string {
   if (typeof seed === 'string') return;

@@ -23,17 +23,16 @@ const INITIAL = new Int32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 
 
 const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
-// Reused between calls (hashing is synchronous): the message schedule, the state, and the padded message.
-const schedule = new Int32Array(64);
-const state = new Int32Array(8);
-let message = new Uint8Array(256);
+const utf8 = new TextEncoder();
 
 /** SHA-256 of `text` encoded as UTF-8 (a lone surrogate as U+FFFD, as Node and TextEncoder encode it), as 64 lower-case hex digits. */
 export function sha256Hex(text: string): string {
-  const length = encodeUtf8(text);
+  const bytes = utf8.encode(text);
+  const length = bytes.length;
   // The message, a 1 bit, zeros, and the length in bits as a 64-bit big-endian number: whole 64-byte blocks.
   const padded = Math.ceil((length + 9) / 64) * 64;
-  message.fill(0, length, padded);
+  const message = new Uint8Array(padded);
+  message.set(bytes);
   message[length] = 0x80;
   const bits = length * 8;
   message[padded - 5] = Math.floor(bits / 0x100000000) & 0xff;
@@ -41,8 +40,9 @@ export function sha256Hex(text: string): string {
   message[padded - 3] = (bits >>> 16) & 0xff;
   message[padded - 2] = (bits >>> 8) & 0xff;
   message[padded - 1] = bits & 0xff;
-  state.set(INITIAL);
-  for (let offset = 0; offset < padded; offset += 64) compress(offset);
+  const state = INITIAL.slice();
+  const schedule = new Int32Array(64);
+  for (let offset = 0; offset < padded; offset += 64) compress(message, offset, state, schedule);
   let hex = '';
   for (let i = 0; i < 8; i++) {
     const word = state[i]!;
@@ -52,8 +52,7 @@ export function sha256Hex(text: string): string {
 }
 
 /** Folds the 64-byte block at `offset` of the message into the state. */
-function compress(offset: number): void {
-  const w = schedule;
+function compress(message: Uint8Array, offset: number, state: Int32Array, w: Int32Array): void {
   for (let t = 0; t < 16; t++) {
     const i = offset + 4 * t;
     w[t] = (message[i]! << 24) | (message[i + 1]! << 16) | (message[i + 2]! << 8) | message[i + 3]!;
@@ -92,41 +91,3 @@ function compress(offset: number): void {
   state[7] = (state[7]! + h) | 0;
 }
 
-/** Writes `text` as UTF-8 at the start of `message` (grown when needed, with room for the padding) and returns its length in bytes. */
-function encodeUtf8(text: string): number {
-  // At most 3 bytes per UTF-16 code unit (a surrogate pair, two units, is 4 bytes), plus a block of padding.
-  const most = text.length * 3 + 72;
-  if (message.length < most) message = new Uint8Array(Math.max(most, message.length * 2));
-  const bytes = message;
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    let code = text.charCodeAt(i);
-    if (code < 0x80) {
-      bytes[n++] = code;
-      continue;
-    }
-    if (code < 0x800) {
-      bytes[n++] = 0xc0 | (code >> 6);
-      bytes[n++] = 0x80 | (code & 0x3f);
-      continue;
-    }
-    if (code >= 0xd800 && code <= 0xdfff) {
-      const next = i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
-      if (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-        code = 0x10000 + ((code - 0xd800) << 10) + (next - 0xdc00);
-        i++;
-        bytes[n++] = 0xf0 | (code >> 18);
-        bytes[n++] = 0x80 | ((code >> 12) & 0x3f);
-        bytes[n++] = 0x80 | ((code >> 6) & 0x3f);
-        bytes[n++] = 0x80 | (code & 0x3f);
-        continue;
-      }
-      // A lone surrogate has no UTF-8 form: U+FFFD stands for it.
-      code = 0xfffd;
-    }
-    bytes[n++] = 0xe0 | (code >> 12);
-    bytes[n++] = 0x80 | ((code >> 6) & 0x3f);
-    bytes[n++] = 0x80 | (code & 0x3f);
-  }
-  return n;
-}

@@ -4,7 +4,6 @@ import type { ParameterSampler } from '../scenario/sample.js';
 import type { PricingSpec, ScenarioSpec, UncertainOrFormulaSpec, UncertainSpec } from '../scenario/schema.js';
 import { ChipType, Lab, Provider, ShockExposure, Supplier } from './actors.js';
 import type { Curve, StateFormula } from './actors.js';
-import { mapped } from './arrays.js';
 import { DAYS_PER_YEAR, daysBetween } from './calendar.js';
 import { lookupPolicy } from './policies.js';
 import type { PricingPolicy } from './policies.js';
@@ -39,13 +38,13 @@ export function buildWorld(sim: Simulation, compiled: CompiledScenario, sampler:
   const { spec } = compiled;
   const day = (date: string): number => daysBetween(spec.start, date);
   const endDay = day(spec.end);
-  const chipList = mapped(spec.chips, (c, i) => new ChipType(i, c.id, c.perfH100e, c.powerKw, c.unitCostUsd, c.lifeYears * DAYS_PER_YEAR, day(c.release)));
-  const chips = new Map(mapped(chipList, (c) => [c.id, c]));
+  const chipList = spec.chips.map((c, i) => new ChipType(i, c.id, c.perfH100e, c.powerKw, c.unitCostUsd, c.lifeYears * DAYS_PER_YEAR, day(c.release)));
+  const chips = new Map(chipList.map((c) => [c.id, c]));
   const chip = (id: string): ChipType => chips.get(id)!;
 
-  const suppliers = mapped(spec.suppliers, (s, i) => {
+  const suppliers = spec.suppliers.map((s, i) => {
     const capacity = curve(compiled, `suppliers[${i}].capacityUnitsPerMonth`, s.capacityUnitsPerMonth);
-    const products = mapped(s.products, (p) => ({
+    const products = s.products.map((p) => ({
       chip: chip(p.chip),
       fromDay: p.from === undefined ? day(spec.chips.find((c) => c.id === p.chip)!.release) : day(p.from),
       untilDay: p.until === undefined ? endDay : day(p.until),
@@ -53,9 +52,9 @@ export function buildWorld(sim: Simulation, compiled: CompiledScenario, sampler:
     const leadTime = sampler.bounded(s.leadTimeDays, `suppliers.${s.id}.leadTimeDays`, 1);
     return new Supplier(s.id, products, capacity, leadTime, lookupPolicy('allocation', s.allocation), s.priority ?? [], new ShockExposure(sim, -1));
   });
-  const supplierById = new Map(mapped(suppliers, (s) => [s.id, s]));
+  const supplierById = new Map(suppliers.map((s) => [s.id, s]));
 
-  const providers = mapped(spec.providers, (p, i) => {
+  const providers = spec.providers.map((p, i) => {
     const path = `providers.${p.id}`;
     const powerBuild = stateValue(compiled, p.powerBuildMwPerYear, `${path}.powerBuildMwPerYear`, `providers[${i}].powerBuildMwPerYear`, sampler, 0);
     const capex = stateValue(compiled, p.capexUsdPerYear, `${path}.capexUsdPerYear`, `providers[${i}].capexUsdPerYear`, sampler, 0);
@@ -70,7 +69,7 @@ export function buildWorld(sim: Simulation, compiled: CompiledScenario, sampler:
       p.opexUsdPerGpuHour,
       curve(compiled, `providers[${i}].internalDemandH100e`, p.internalDemandH100e),
       p.targetUtilization,
-      mapped(p.suppliers, (id) => supplierById.get(id)!),
+      p.suppliers.map((id) => supplierById.get(id)!),
       pricingPolicy(compiled, p.pricing, `providers[${i}].pricing`, `${path}.pricing`, sampler),
       lookupPolicy('ordering', p.ordering),
       new ShockExposure(sim, -1),
@@ -85,7 +84,7 @@ export function buildWorld(sim: Simulation, compiled: CompiledScenario, sampler:
     return provider;
   });
 
-  const labs = mapped(spec.labs, (l, i) => {
+  const labs = spec.labs.map((l, i) => {
     const path = `labs.${l.id}`;
     const initial = sampler.bounded(l.demand.initialH100e, `${path}.demand.initialH100e`, 0);
     const growth = sampler.bounded(l.demand.growthPerYear, `${path}.demand.growthPerYear`, 0);
@@ -131,9 +130,9 @@ export function buildWorld(sim: Simulation, compiled: CompiledScenario, sampler:
     providers,
     labs,
     supplierById,
-    providerById: new Map(mapped(providers, (p) => [p.id, p])),
-    labById: new Map(mapped(labs, (l) => [l.id, l])),
-    pricingSpecs: new Map(mapped(spec.providers, (p) => [p.id, p.pricing])),
+    providerById: new Map(providers.map((p) => [p.id, p])),
+    labById: new Map(labs.map((l) => [l.id, l])),
+    pricingSpecs: new Map(spec.providers.map((p) => [p.id, p.pricing])),
     pricingFormulaPaths: new Map(),
   };
 }

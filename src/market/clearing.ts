@@ -1,6 +1,5 @@
 import type { ChipType, Lab, Provider, Term } from './actors.js';
 import { serverOf } from './actors.js';
-import { mapped } from './arrays.js';
 import { DAYS_PER_YEAR, HOURS_PER_DAY } from './calendar.js';
 import type { ChipMonth, LabMonth, MarketMonth, ProviderMonth } from './results.js';
 import { SUPPLY_TRANCHES, SpotMarket } from './spot.js';
@@ -96,7 +95,7 @@ export class Market {
     readonly providers: readonly Provider[],
     readonly chips: readonly ChipType[],
   ) {
-    this.positions = mapped(providers, (provider) => emptyPosition(provider));
+    this.positions = providers.map((provider) => emptyPosition(provider));
     this.delivered = new Float64Array(labs.length * providers.length);
     this.contracted = new Float64Array(labs.length);
     this.spot = new Float64Array(labs.length);
@@ -107,7 +106,7 @@ export class Market {
     this.need = new Float64Array(labs.length);
     this.willingness = new Float64Array(labs.length);
     this.budget = new Float64Array(labs.length);
-    this.eligibleMasks = mapped(labs, () => new Uint8Array(0));
+    this.eligibleMasks = labs.map(() => new Uint8Array(0));
     this.marketShares = new Float64Array(providers.length);
   }
 
@@ -246,7 +245,6 @@ export class Market {
       count++;
     }
     return {
-      ...LAB_MONTH,
       month,
       lab: this.labs[i]!.id,
       demandH100e: demand,
@@ -342,45 +340,6 @@ function emptyPosition(provider: Provider): Position {
   };
 }
 
-// The monthly records are plain objects spread from a template rather than bare object literals:
-// V8 allocates the objects of a literal in the old generation once most of them outlive a
-// young-generation collection, as a run's records do; a spread copy is not tracked that way. Each
-// template lists the fields in the record's order, which is the order of their JSON.
-const LAB_MONTH: LabMonth = {
-  month: 0,
-  lab: '',
-  demandH100e: 0,
-  contractedH100e: 0,
-  spotH100e: 0,
-  usedH100e: 0,
-  shortfallH100e: 0,
-  spendUsd: 0,
-  avgPriceUsdPerGpuHour: 0,
-  providers: 0,
-  shares: {},
-};
-
-const PROVIDER_MONTH: ProviderMonth = {
-  month: 0,
-  provider: '',
-  fleetH100e: 0,
-  usableH100e: 0,
-  internalH100e: 0,
-  contractedH100e: 0,
-  spotH100e: 0,
-  utilization: 0,
-  leasedOutH100e: 0,
-  leasedInH100e: 0,
-  revenueUsd: 0,
-  leaseCostUsd: 0,
-  avgPriceUsdPerGpuHour: 0,
-  spotPriceUsdPerGpuHour: 0,
-  costUsdPerGpuHour: 0,
-  backlogH100e: 0,
-  powerMw: 0,
-  marketShare: 0,
-};
-
 // A provider's load and delivery ratio, from its own lists: the contracts its capacity serves and its
 // leases out. Each contract's volume this month is worked out here, once, and kept on it for the
 // labs' side.
@@ -468,7 +427,6 @@ function providerMonth(p: Position, month: MonthContext, marketShare: number, re
   // Sold to labs and lessees: what its capacity delivered under contracts and leases, what it resold from leases, and spot.
   const hoursSold = (contracted + p.leasedIn + p.spotSold) * hours;
   return {
-    ...PROVIDER_MONTH,
     month: month.month,
     provider: p.provider.id,
     fleetH100e: p.provider.fleetH100e,

@@ -5,8 +5,6 @@
  * file) and names it in a scenario as `custom:NAME`.
  */
 
-import { mapped } from './arrays.js';
-import { sortByPrice } from './sorting.js';
 import * as libm from '../kernel/libm.js';
 
 /** What a provider knows when it sets its reservation price (spot asks and the floor of its bids). */
@@ -104,9 +102,9 @@ const competitive: PricingFactory = ({ margin = 0, elasticity = 0 }) => ({
   price: ({ costUsdPerGpuHour, bidders }) => costUsdPerGpuHour * (1 + margin / libm.pow(Math.max(1, bidders), elasticity)),
 });
 
-/** The lowest bid first; equal bids in the order they came (the lab's list). */
+/** The lowest bid first; equal bids in the order they came (the lab's list): Array.prototype.sort is stable. */
 function cheapestFirst(_tender: TenderView, bids: readonly BidView[]): BidView[] {
-  return sortByPrice(bids.slice(), priceOf, byPrice);
+  return bids.slice().sort(byPrice);
 }
 
 /** Open multi-cloud tenders: every listed provider may bid, the lowest bid wins. */
@@ -120,7 +118,7 @@ const rightOfFirstRefusal: ProcurementPolicy = { format: 'match', rank: cheapest
 
 const firstCome: AllocationPolicy = {
   allocate(output, orders) {
-    return fillInOrder(output, orders, mapped(orders, (_, i) => i));
+    return fillInOrder(output, orders, orders.map((_, i) => i));
   },
 };
 
@@ -128,7 +126,7 @@ const proRata: AllocationPolicy = {
   allocate(output, orders) {
     const total = orders.reduce((sum, o) => sum + o.remainingH100e, 0);
     const share = total > 0 ? Math.min(1, output / total) : 0;
-    return mapped(orders, (o) => o.remainingH100e * share);
+    return orders.map((o) => o.remainingH100e * share);
   },
 };
 
@@ -138,13 +136,13 @@ const priority: AllocationPolicy = {
       const index = ranking.indexOf(provider);
       return index < 0 ? ranking.length : index;
     };
-    const order = mapped(orders, (_, i) => i).sort((a, b) => rank(orders[a]!.provider) - rank(orders[b]!.provider) || a - b);
+    const order = orders.map((_, i) => i).sort((a, b) => rank(orders[a]!.provider) - rank(orders[b]!.provider) || a - b);
     return fillInOrder(output, orders, order);
   },
 };
 
 function fillInOrder(output: number, orders: readonly OrderView[], sequence: readonly number[]): number[] {
-  const given = mapped(orders, () => 0);
+  const given = orders.map(() => 0);
   let left = output;
   for (const i of sequence) {
     const take = Math.min(left, orders[i]!.remainingH100e);
@@ -158,10 +156,6 @@ function fillInOrder(output: number, orders: readonly OrderView[], sequence: rea
 const targetUtilization: OrderingPolicy = {
   order: ({ expectedLoadH100e, targetUtilization: target, pipelineH100e }) => Math.max(0, expectedLoadH100e / Math.max(target, 0.01) - pipelineH100e),
 };
-
-function priceOf(bid: BidView): number {
-  return bid.priceUsdPerGpuHour;
-}
 
 function byPrice(a: BidView, b: BidView): number {
   return a.priceUsdPerGpuHour - b.priceUsdPerGpuHour;

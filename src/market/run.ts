@@ -7,7 +7,6 @@ import { ParameterSampler, toDistribution } from '../scenario/sample.js';
 import type { ScenarioSpec, UncertainSpec } from '../scenario/schema.js';
 import { dropEnded } from './actors.js';
 import type { Contract, Lab, Provider, ShockExposure, Term } from './actors.js';
-import { mapped } from './arrays.js';
 import { buildWorld, startYear } from './build.js';
 import type { World } from './build.js';
 import { AVERAGE_MONTH_DAYS, calendarMonths, DAYS_PER_YEAR, dateAfterEpochDay, daysBetween, epochDay } from './calendar.js';
@@ -127,9 +126,9 @@ class MarketRun {
     this.endDay = daysBetween(this.spec.start, this.spec.end) + 2;
     this.firstYear = startYear(this.spec);
     this.signInitialContracts();
-    this.tallies = mapped(world.labs, () => new LabTally());
-    this.demand = mapped(world.labs, () => 0);
-    this.usable = mapped(world.providers, () => 0);
+    this.tallies = world.labs.map(() => new LabTally());
+    this.demand = world.labs.map(() => 0);
+    this.usable = world.providers.map(() => 0);
     this.clearing = new Market(world.labs, world.providers, world.chipList);
     this.records = { labs: this.labs, providers: this.providers, market: this.market, chips: this.chips };
     for (const lab of world.labs) lab.noise = streams.get(`demand:${lab.id}`);
@@ -174,23 +173,23 @@ class MarketRun {
       tenders: this.tenders,
       events: this.events,
       summary: {
-        labs: mapped(this.world.labs, (lab, i) => this.tallies[i]!.summary(lab.id, this.tenders)),
+        labs: this.world.labs.map((lab, i) => this.tallies[i]!.summary(lab.id, this.tenders)),
         // The last month's shares; none before a month has closed.
-        providerShares: Object.fromEntries(this.market.length > 0 ? mapped(this.world.providers, (p) => [p.id, this.clearing.marketShares[p.index]!]) : []),
-        avgSpotPriceUsdPerGpuHour: mean(mapped(this.market, (m) => m.spotPriceUsdPerGpuHour)),
-        avgContractPriceUsdPerGpuHour: mean(mapped(this.market.filter((m) => m.contractPriceUsdPerGpuHour > 0), (m) => m.contractPriceUsdPerGpuHour)),
+        providerShares: Object.fromEntries(this.market.length > 0 ? this.world.providers.map((p) => [p.id, this.clearing.marketShares[p.index]!]) : []),
+        avgSpotPriceUsdPerGpuHour: mean(this.market.map((m) => m.spotPriceUsdPerGpuHour)),
+        avgContractPriceUsdPerGpuHour: mean(this.market.filter((m) => m.contractPriceUsdPerGpuHour > 0).map((m) => m.contractPriceUsdPerGpuHour)),
         shocks: this.shocksStarted,
         contractsSigned: this.contracts.length - this.spec.contracts.length,
         events: this.events.length,
       },
       audit: {
-        suppliers: mapped(this.world.suppliers, (s) => ({
+        suppliers: this.world.suppliers.map((s) => ({
           supplier: s.id,
           producedUnits: s.producedUnits,
           deliveredUnits: s.deliveredUnits,
           inTransitUnits: s.inTransitUnits,
         })),
-        contracts: mapped(this.contracts, (c) => ({ lab: c.lab.id, provider: c.provider.id, leasedFrom: c.lease?.lessor.id ?? '', ...termFigures(c) })),
+        contracts: this.contracts.map((c) => ({ lab: c.lab.id, provider: c.provider.id, leasedFrom: c.lease?.lessor.id ?? '', ...termFigures(c) })),
         leases: this.contracts.flatMap((c) => (c.lease === undefined ? [] : [{ lessee: c.lease.lessee.id, lessor: c.lease.lessor.id, ...termFigures(c.lease) }])),
         money: { ...this.clearing.money },
         eventsFired: this.sim.eventsFired,
