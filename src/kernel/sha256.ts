@@ -2,8 +2,8 @@
  * SHA-256 (FIPS 180-4) of a string's UTF-8 bytes, in plain TypeScript: the same digest as Node's
  * `createHash('sha256').update(text)`, so the random streams and the scenario hash that depend on it
  * are the same in Node and in a browser, which has no synchronous hash (test/kernel/sha256.test.ts
- * compares the two on many inputs). A stream's seed hashes a few dozen bytes, so this costs about a
- * microsecond a stream; scenario hashes are a few tens of kB, hashed once per load.
+ * compares the two on many inputs). A stream's seed hashes a few dozen bytes, so this costs about two
+ * microseconds a stream, under 1% of a run; scenario hashes are a few tens of kB, hashed once per load.
  */
 
 /** The first 32 bits of the fractional parts of the cube roots of the first 64 primes. */

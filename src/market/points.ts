@@ -1,8 +1,9 @@
 /**
  * The values of a curve at the points (t, year) it has been asked at, kept across the runs of a
- * scenario (see `curve` in build.ts). A Map keyed by t took a hash-table look-up per call in V8's
- * generic code for boxed doubles, about 6% of a run; this table hashes the bits of t and year
- * itself and keeps keys and values in typed arrays (open addressing, linear probing).
+ * scenario (see `curve` in build.ts). A trick that pays: the plain form, Maps by t then by year, costs
+ * a run about 6% more (a Map hashes a boxed double in V8's generic code at every look-up; measured
+ * in docs/performance.md, "Performance tricks"). This table hashes the bits of t and year itself
+ * and keeps keys and values in typed arrays (open addressing, linear probing).
  */
 export class PointTable {
   private ts: Float64Array;
