@@ -48,8 +48,8 @@ export abstract class BaseResource<Put extends SimEvent<any>, Get extends SimEve
   /** Serves puts and gets until neither side can proceed: each side's progress may unblock the other. */
   protected settle(): void {
     for (let progress = true; progress; ) {
-      progress = this.serve('put');
-      if (this.serve('get')) progress = true;
+      progress = this.putQueue.length > 0 && this.serve('put');
+      if (this.getQueue.length > 0 && this.serve('get')) progress = true;
     }
   }
 
@@ -62,7 +62,9 @@ export abstract class BaseResource<Put extends SimEvent<any>, Get extends SimEve
       const event = queue[i]!;
       const proceed = side === 'put' ? this.doPut(event as Put) : this.doGet(event as Get);
       if (event.triggered) {
-        queue.splice(i, 1);
+        // shift, not splice, at the head (the usual case): splice allocates the array it returns.
+        if (i === 0) queue.shift();
+        else queue.splice(i, 1);
         served = true;
       } else {
         i++;
