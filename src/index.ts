@@ -5,7 +5,7 @@ export type { Handle, RunOptions, ScheduleOptions, SimulationOptions, TraceRecor
 export { LOWEST, NORMAL, URGENT } from './kernel/priority.js';
 export { AllOf, AnyOf, Condition, Interrupt, Process, SimEvent, Timeout } from './kernel/events.js';
 export type { EventCallback, EventOptions, ProcessGenerator } from './kernel/events.js';
-export { Container, ContainerEvent, Request, Resource, Store, StoreGet, StorePut } from './kernel/resources.js';
+export { BaseResource, Container, ContainerEvent, Request, Resource, Store, StoreGet, StorePut } from './kernel/resources.js';
 export type { ContainerOptions, RequestOptions } from './kernel/resources.js';
 export { Tally, TimeWeighted } from './kernel/stats.js';
 export type { Clock, TallySummary, TimeWeightedSummary } from './kernel/stats.js';

@@ -155,10 +155,9 @@ export class Process<T = unknown> extends SimEvent<T> {
   }
   /** The event the process is waiting for, if any. */
   target: SimEvent<any> | undefined = undefined;
-  /** Resumes this process; what it waits with when the event already has callbacks. */
-  readonly resumeCallback: EventCallback<any>;
-  // The agenda handle of a pending `yield d`, or -1.
-  private holdHandle = -1;
+  // The agenda slot of a pending `yield d`, or -1.
+  private holdSlot = -1;
+  private resumer: EventCallback<any> | undefined = undefined;
 
   constructor(
     sim: Simulation,
@@ -166,8 +165,14 @@ export class Process<T = unknown> extends SimEvent<T> {
     options?: EventOptions,
   ) {
     super(sim, options);
-    this.resumeCallback = (event) => this.resumeWith(event);
     sim.enqueue(sim.now, URGENT, startProcess, this);
+  }
+
+  /** Resumes this process; what it waits with when the event already has callbacks. */
+  get resumeCallback(): EventCallback<any> {
+    // Made on first use: most processes never need it, and a closure each would spread the
+    // processes of a large model over more memory.
+    return (this.resumer ??= (event) => this.resumeWith(event));
   }
 
   /** True while the generator has not finished. */
@@ -215,7 +220,7 @@ export class Process<T = unknown> extends SimEvent<T> {
       const next = step.value;
       if (typeof next === 'number') {
         if (next >= 0 && next !== Infinity) {
-          this.holdHandle = this.sim.enqueue(this.sim.now + next, NORMAL, endHold, this);
+          this.holdSlot = this.sim.place(this.sim.now + next, NORMAL, endHold, this);
           return;
         }
         ok = false;
@@ -245,13 +250,13 @@ export class Process<T = unknown> extends SimEvent<T> {
 
   /** Called when a `yield d` elapses. */
   endHold(): void {
-    this.holdHandle = -1;
+    this.holdSlot = -1;
     this.resume(true, undefined);
   }
 
   private cancelHold(): void {
-    if (this.holdHandle >= 0) this.sim.cancel(this.holdHandle);
-    this.holdHandle = -1;
+    if (this.holdSlot >= 0) this.sim.cancelSlot(this.holdSlot, this);
+    this.holdSlot = -1;
   }
 }
 

@@ -152,10 +152,15 @@ export class Simulation {
     const action = this.actions[slot];
     if (action === undefined || action === cancelled) return false;
     if (tagOf(this.agenda.keys[slot]! % SEQ_SPACE) !== tag) return false;
-    // A tombstone: left in the heap and skipped when popped, so cancelling costs O(1).
-    this.actions[slot] = cancelled;
-    this.args[slot] = undefined;
-    this.tombstones++;
+    this.bury(slot);
+    return true;
+  }
+
+  /** Cancels the event in `slot` if it is still pending with `arg`: how a process drops its hold. */
+  cancelSlot(slot: number, arg: unknown): boolean {
+    const action = this.actions[slot];
+    if (action === undefined || action === cancelled || this.args[slot] !== arg) return false;
+    this.bury(slot);
     return true;
   }
 
@@ -229,6 +234,15 @@ export class Simulation {
 
   /** Puts an internal action on the agenda; the building block of events and processes. */
   enqueue(time: number, priority: number, action: Action, arg: unknown, label?: string): Handle {
+    const slot = this.place(time, priority, action, arg, label);
+    return slot + SLOT_SPACE * tagOf(this.seq - 1);
+  }
+
+  /**
+   * As `enqueue`, returning the slot (a small integer, for `cancelSlot`) instead of a handle: a
+   * process keeps its pending hold's slot in a field that stays a small integer, never a boxed double.
+   */
+  place(time: number, priority: number, action: Action, arg: unknown, label?: string): number {
     const seq = this.seq++;
     if (seq >= SEQ_SPACE) throw new RangeError('more than 2^40 events scheduled in one simulation');
     const parked = this.parked;
@@ -245,7 +259,7 @@ export class Simulation {
     } else {
       agenda.add(slot);
     }
-    return slot + SLOT_SPACE * tagOf(seq);
+    return slot;
   }
 
   // "Stop at time t" is an ordinary urgent event, as in SimPy, not a test in the hot loop.
@@ -322,6 +336,13 @@ export class Simulation {
       this.agenda.poll();
       this.freeSlots.push(parked);
     }
+  }
+
+  // A tombstone: left in the heap and skipped when popped, so cancelling costs O(1).
+  private bury(slot: number): void {
+    this.actions[slot] = cancelled;
+    this.args[slot] = undefined;
+    this.tombstones++;
   }
 
   private discardTop(slot: number): void {
