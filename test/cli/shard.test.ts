@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { computeraceWith, type Ran } from '../support/cli.js';
+import { computeraceProcess, computeraceWith, type Ran } from '../support/cli.js';
 
 // The built executable, as users and Slurm run it (npm test builds first, through its pretest script).
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -32,8 +32,9 @@ describe('computerace run --shard, merge and --resume', () => {
     const single = join(temp, 'single');
     expect((await computerace('run', scenario, ...batch, '--out', single)).status).toBe(0);
     const shards = [0, 1, 2, 3].map((index) => join(temp, `shard-${index}`));
+    // Each shard in a process of its own, as the tasks of a job array run.
     for (const [index, dir] of shards.entries()) {
-      const { status, stderr } = await computerace('run', scenario, ...batch, '--shard', `${index}/4`, '--out', dir);
+      const { status, stderr } = computeraceProcess(['run', scenario, ...batch, '--shard', `${index}/4`, '--out', dir], { env });
       expect(stderr).toBe('');
       expect(status).toBe(0);
     }

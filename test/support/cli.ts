@@ -41,40 +41,54 @@ export function computerace(...args: string[]): Promise<Ran> {
 
 /** `computerace` in another working directory or environment. */
 export function computeraceWith(options: RunOptions, ...args: string[]): Promise<Ran> {
+  const { child, waiting } = server();
   const id = ++requests;
   return new Promise<Ran>((resolve, reject) => {
-    const child = server();
     waiting.set(id, { resolve, reject });
     child.send({ id, args, cwd: options.cwd, env: options.env });
   });
 }
 
+/** The process that runs this file's commands, and the commands it has been sent and not yet answered. */
+interface CommandServer {
+  child: ChildProcess;
+  waiting: Map<number, { resolve: (ran: Ran) => void; reject: (error: Error) => void }>;
+}
+
 const serverFile = join(dirname(fileURLToPath(import.meta.url)), 'cli-server.mjs');
-const waiting = new Map<number, { resolve: (ran: Ran) => void; reject: (error: Error) => void }>();
 let requests = 0;
-let running: ChildProcess | undefined;
+let running: CommandServer | undefined;
 
 /** The process that runs this file's commands, started at the first; it does not keep the tests' process alive. */
-function server(): ChildProcess {
+function server(): CommandServer {
   if (running) return running;
   // Node's flags as bin.js's interpreter line gives them; output not sent to a command is the test's.
   const child = fork(serverFile, [], { execArgv: ['--single-threaded-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const started: CommandServer = { child, waiting: new Map() };
   child.on('message', (message: Ran & { id: number }) => {
     const { id, ...ran } = message;
-    waiting.get(id)?.resolve(ran);
-    waiting.delete(id);
+    started.waiting.get(id)?.resolve(ran);
+    started.waiting.delete(id);
   });
   child.on('exit', (code, signal) => {
-    for (const { reject } of waiting.values()) reject(new Error(`the command process stopped (${signal ?? `exit ${code}`})`));
-    waiting.clear();
-    running = undefined;
+    for (const { reject } of started.waiting.values()) reject(new Error(`the command process stopped (${signal ?? `exit ${code}`})`));
+    started.waiting.clear();
+    if (running === started) running = undefined;
   });
   // The tests' process need not wait for it: it ends when its channel closes.
   child.unref();
   (child.channel as { unref?: () => void } | undefined)?.unref?.();
-  running = child;
-  return child;
+  running = started;
+  return started;
 }
 
-// A test file's commands end with it.
-afterAll(() => running?.disconnect());
+// A test file's commands end with it (a later file, in a process vitest reuses, starts another).
+// Awaited, so that the process is reaped here and its CPU time counted with the tests'.
+afterAll(async () => {
+  const ending = running;
+  running = undefined;
+  if (ending === undefined || ending.child.exitCode !== null || ending.child.signalCode !== null) return;
+  const exited = new Promise((resolve) => ending.child.once('exit', resolve));
+  ending.child.disconnect();
+  await exited;
+});
