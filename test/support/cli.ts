@@ -62,8 +62,12 @@ let running: CommandServer | undefined;
 /** The process that runs this file's commands, started at the first; it does not keep the tests' process alive. */
 function server(): CommandServer {
   if (running) return running;
-  // Node's flags as bin.js's interpreter line gives them; output not sent to a command is the test's.
-  const child = fork(serverFile, [], { execArgv: ['--single-threaded-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // Node's flags as bin.js's interpreter line gives them. Its standard streams are pipes, as a spawned
+  // command's are (whatever the terminal the tests run in: no progress bar); what it prints outside a
+  // command is passed on to the tests' own output.
+  const child = fork(serverFile, [], { execArgv: ['--single-threaded-gc'], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  child.stdout!.on('data', (chunk: Buffer) => process.stdout.write(chunk));
+  child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(chunk));
   const started: CommandServer = { child, waiting: new Map() };
   child.on('message', (message: Ran & { id: number }) => {
     const { id, ...ran } = message;
