@@ -13,8 +13,8 @@ describe('computerace backtest', () => {
   const temp = mkdtempSync(join(tmpdir(), 'computerace-backtest-'));
   afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
-  it('prints each target against the model\'s median and p5-p95, how many are met, and why the others are not; exit 0 either way', () => {
-    const { status, stdout, stderr } = computerace('backtest', fixture, '--runs', '20', '--seed', '42');
+  it('prints each target against the model\'s median and p5-p95, how many are met, and why the others are not; exit 0 either way', async () => {
+    const { status, stdout, stderr } = await computerace('backtest', fixture, '--runs', '20', '--seed', '42');
     expect(stderr).toBe('');
     expect(status).toBe(0);
     const lines = stdout.trimEnd().split('\n');
@@ -25,8 +25,8 @@ describe('computerace backtest', () => {
     expect(lines.slice(6)).toEqual(['1 of 2 targets met', '  openai-compute-2024-12: 0% of runs reach 10M, short of the 50% required']);
   });
 
-  it('prints the evaluation as JSON with --json, each target with its value in every run', () => {
-    const { status, stdout } = computerace('backtest', fixture, '--runs', '5', '--json');
+  it('prints the evaluation as JSON with --json, each target with its value in every run', async () => {
+    const { status, stdout } = await computerace('backtest', fixture, '--runs', '5', '--json');
     expect(status).toBe(0);
     const outcome = JSON.parse(stdout);
     expect(outcome).toMatchObject({ scenario: 'backtest-small', runs: 5, seed: '42' });
@@ -38,19 +38,19 @@ describe('computerace backtest', () => {
     expect(outcome.targets[0].median).toBe([...outcome.targets[0].values].sort((a: number, b: number) => a - b)[2]);
   });
 
-  it('rejects a target naming an unknown lab with one located line and exit 2', () => {
+  it('rejects a target naming an unknown lab with one located line and exit 2', async () => {
     const file = join(temp, 'unknown-lab.yaml');
     writeFileSync(file, [`extends: ${fixture}`, 'targets:', '  - { id: a, description: d, unit: H100e, source: s, metric: { labCompute: { lab: anthropic, date: 2024-06-01 } }, band: [1, null] }', ''].join('\n'));
-    const { status, stdout, stderr } = computerace('backtest', file, '--runs', '2');
+    const { status, stdout, stderr } = await computerace('backtest', file, '--runs', '2');
     expect(stdout).toBe('');
     expect(status).toBe(2);
     // Lists of items with ids merge by id under `extends`: the new target follows the fixture's two.
     expect(stderr).toBe(`${file}:3:83: targets[2].metric.labCompute.lab: unknown lab 'anthropic'; expected one of: openai\n`);
   });
 
-  it('draws the price paths the targets read, with their observed bands, into an SVG file with --chart', () => {
+  it('draws the price paths the targets read, with their observed bands, into an SVG file with --chart', async () => {
     const chart = join(temp, 'prices.svg');
-    const { status, stderr } = computerace('backtest', fixture, '--runs', '5', '--chart', chart);
+    const { status, stderr } = await computerace('backtest', fixture, '--runs', '5', '--chart', chart);
     expect(stderr).toBe('');
     expect(status).toBe(0);
     const svg = readFileSync(chart, 'utf8');
@@ -60,17 +60,17 @@ describe('computerace backtest', () => {
     expect(readdirSync(temp).filter((name) => name.endsWith('.partial'))).toEqual([]);
   });
 
-  it('refuses a chart it cannot write before running anything, exit 2', () => {
-    const { status, stdout, stderr } = computerace('backtest', fixture, '--chart', join(temp, 'missing', 'prices.svg'));
+  it('refuses a chart it cannot write before running anything, exit 2', async () => {
+    const { status, stdout, stderr } = await computerace('backtest', fixture, '--chart', join(temp, 'missing', 'prices.svg'));
     expect(stdout).toBe('');
     expect(status).toBe(2);
     expect(stderr).toBe(`computerace: --chart ${join(temp, 'missing', 'prices.svg')}: cannot write the chart there: its directory ${join(temp, 'missing')} does not exist or is not writable\n`);
   });
 
-  it('says a scenario without targets has nothing to back-test, exit 2', () => {
+  it('says a scenario without targets has nothing to back-test, exit 2', async () => {
     const file = join(temp, 'no-targets.yaml');
     writeFileSync(file, `extends: ${fixture}\ntargets: null\n`);
-    const { status, stderr } = computerace('backtest', file);
+    const { status, stderr } = await computerace('backtest', file);
     expect(status).toBe(2);
     expect(stderr).toBe(`computerace: ${file} declares no targets: add a \`targets:\` list to back-test it\n`);
   });

@@ -90,9 +90,9 @@ describe('computerace compare', () => {
     }
   });
 
-  it('prints a table per batch in the figures\' units and writes the comparison as one page with its forest plots', () => {
+  it('prints a table per batch in the figures\' units and writes the comparison as one page with its forest plots', async () => {
     const page = join(temp, 'compare.html');
-    const ran = computerace('compare', multicloud, exclusive, otherSeed, '--report', page);
+    const ran = await computerace('compare', multicloud, exclusive, otherSeed, '--report', page);
     expect(ran.stderr).toBe('');
     expect(ran.status).toBe(0);
     expect(ran.stdout).toContain(`reference: multicloud (${multicloud}: scenario openai-multicloud-2025, variant baseline, seed 5, 30 runs)`);
@@ -107,12 +107,12 @@ describe('computerace compare', () => {
     expect(html).toContain('exclusive-seed-9 − multicloud');
   });
 
-  it('refuses, in one line, a lone batch of one variant, a folder that is no batch, a damaged table and an unwritable page', () => {
-    const lone = computerace('compare', multicloud);
+  it('refuses, in one line, a lone batch of one variant, a folder that is no batch, a damaged table and an unwritable page', async () => {
+    const lone = await computerace('compare', multicloud);
     expect(lone.status).toBe(2);
     expect(lone.stderr).toBe(`computerace: compare: ${multicloud} holds one batch of one variant: give another batch to compare it with\n`);
     const empty = mkdtempSync(join(temp, 'empty-'));
-    const none = computerace('compare', multicloud, empty);
+    const none = await computerace('compare', multicloud, empty);
     expect(none.status).toBe(2);
     expect(none.stderr).toBe(`computerace: ${join(empty, 'manifest.json')}: not found; expected the output directory of a finished batch (computerace run ... --out DIR)\n`);
     const runs = join(exclusive, 'runs.arrow');
@@ -120,10 +120,10 @@ describe('computerace compare', () => {
     const middle = Math.floor(bytes.byteLength / 2);
     bytes[middle] = bytes[middle]! ^ 0xff;
     writeFileSync(runs, bytes);
-    const damaged = computerace('compare', multicloud, exclusive);
+    const damaged = await computerace('compare', multicloud, exclusive);
     expect(damaged.status).toBe(2);
     expect(damaged.stderr).toMatch(/^computerace: .*runs\.arrow: its SHA-256 is not the one the manifest records .*; run the batch again\n$/);
-    const device = computerace('compare', multicloud, otherSeed, '--report', '/dev/null');
+    const device = await computerace('compare', multicloud, otherSeed, '--report', '/dev/null');
     expect(device.status).toBe(2);
     expect(device.stderr).toBe('computerace: cannot write /dev/null: it exists and is not a regular file\n');
   });

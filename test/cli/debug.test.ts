@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { computeraceWith, type Ran } from '../support/cli.js';
 
 /**
  * Stack traces: bad input never shows one, with or without --debug (the message says what to fix); an
@@ -20,9 +21,10 @@ writeFileSync(failure, "console.log = () => { throw new Error('simulated interna
 writeFileSync(join(dir, 'bad.yaml'), 'name: a\nname: b\n');
 writeFileSync(join(dir, 'exists.yaml'), 'name: a\n');
 
-function computerace(args: string[], preload?: string): { status: number | null; stdout: string; stderr: string } {
-  const node = preload === undefined ? [] : ['--import', preload];
-  const result = spawnSync(process.execPath, [...node, bin, ...args], { encoding: 'utf8', cwd: dir });
+/** Runs the command in `dir`; in a process of its own with `preload` loaded first (node --import) when given. */
+async function computerace(args: string[], preload?: string): Promise<Ran> {
+  if (preload === undefined) return computeraceWith({ cwd: dir }, ...args);
+  const result = spawnSync(process.execPath, ['--import', preload, bin, ...args], { encoding: 'utf8', cwd: dir });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -37,8 +39,8 @@ describe('--debug', () => {
   ];
   for (const [what, args, message] of badInputs) {
     for (const debug of [[], ['--debug']]) {
-      it(`shows no stack trace for ${what}${debug.length > 0 ? ', even with --debug' : ''}`, () => {
-        const { status, stderr } = computerace([...debug, ...args]);
+      it(`shows no stack trace for ${what}${debug.length > 0 ? ', even with --debug' : ''}`, async () => {
+        const { status, stderr } = await computerace([...debug, ...args]);
         expect(status).toBe(2);
         expect(stderr).toMatch(message);
         expect(stderr).not.toMatch(STACK);
@@ -47,8 +49,8 @@ describe('--debug', () => {
     }
   }
 
-  it('reports an internal error in one line without --debug, and says how to see more', () => {
-    const { status, stdout, stderr } = computerace(['schema'], failure);
+  it('reports an internal error in one line without --debug, and says how to see more', async () => {
+    const { status, stdout, stderr } = await computerace(['schema'], failure);
     expect(status).toBe(1);
     expect(stdout).toBe('');
     expect(stderr).toBe('computerace: internal error: simulated internal failure (run with --debug for the stack trace)\n');
@@ -57,8 +59,8 @@ describe('--debug', () => {
   it.each([
     ['before the command', ['--debug', 'schema']],
     ['after the command', ['schema', '--debug']],
-  ])('shows the stack trace of an internal error with --debug %s', (_where, args) => {
-    const { status, stderr } = computerace(args, failure);
+  ])('shows the stack trace of an internal error with --debug %s', async (_where, args) => {
+    const { status, stderr } = await computerace(args, failure);
     expect(status).toBe(1);
     expect(stderr).toMatch(/Error: simulated internal failure/);
     expect(stderr).toMatch(STACK);

@@ -68,9 +68,9 @@ function expectedCell(value: unknown, type: string): string {
 }
 
 describe('computerace export --csv', () => {
-  it('writes one CSV per table of the batch, every cell the Arrow file\'s value, numbers read back exactly', () => {
+  it('writes one CSV per table of the batch, every cell the Arrow file\'s value, numbers read back exactly', async () => {
     const out = join(temp, 'csv');
-    const ran = computerace('export', batch, '--csv', '--out', out);
+    const ran = await computerace('export', batch, '--csv', '--out', out);
     expect(ran.stderr).toBe('');
     expect(ran.status).toBe(0);
     const tables = batchTables(outcome.description);
@@ -103,9 +103,9 @@ describe('computerace export --csv', () => {
     expect(nulls).toBeGreaterThan(100);
   });
 
-  it('quotes a text with commas or quotes, as a policy change\'s value and note have', () => {
+  it('quotes a text with commas or quotes, as a policy change\'s value and note have', async () => {
     const out = join(temp, 'quoted');
-    expect(computerace('export', batch, '--csv', '--out', out).status).toBe(0);
+    expect((await computerace('export', batch, '--csv', '--out', out)).status).toBe(0);
     const events = parseCsv(readFileSync(join(out, 'events.csv'), 'utf8'));
     const field = events[0]!.indexOf('value');
     const lists = events.filter((row) => row[field]!.startsWith('['));
@@ -118,13 +118,13 @@ describe('computerace export --csv', () => {
   it('writes beside the tables by default, and a batch run again into the folder removes them with the rest of the old batch', async () => {
     const dir = join(temp, 'beside');
     cpSync(batch, dir, { recursive: true });
-    expect(computerace('export', dir, '--csv').status).toBe(0);
+    expect((await computerace('export', dir, '--csv')).status).toBe(0);
     expect(readdirSync(dir).filter((name) => name.endsWith('.csv')).sort()).toEqual(batchTables(outcome.description).map((table) => `${table}.csv`).sort());
     await runBatch({ scenario, runs: 2, seed: 3, timeseries: 'none', workers: 0, out: dir });
     expect(readdirSync(dir).filter((name) => name.endsWith('.csv'))).toEqual([]);
   }, 60_000);
 
-  it('refuses a batch whose table changed after it was written, in one line, writing nothing', () => {
+  it('refuses a batch whose table changed after it was written, in one line, writing nothing', async () => {
     const dir = join(temp, 'damaged');
     cpSync(batch, dir, { recursive: true });
     const path = join(dir, 'labs.arrow');
@@ -133,13 +133,13 @@ describe('computerace export --csv', () => {
     bytes[middle] = bytes[middle]! ^ 0xff;
     writeFileSync(path, bytes);
     const out = join(temp, 'from-damaged');
-    const ran = computerace('export', dir, '--csv', '--out', out);
+    const ran = await computerace('export', dir, '--csv', '--out', out);
     expect(ran.status).toBe(2);
     expect(ran.stderr).toBe(`computerace: ${path}: its SHA-256 is not the one the manifest records (the file changed after it was written): the folder does not hold the batch its manifest describes; run the batch again\n`);
     expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
   });
 
-  it('on a full disk, stops in one line and leaves each CSV whole or absent, never a partial one', () => {
+  it('on a full disk, stops in one line and leaves each CSV whole or absent, never a partial one', async () => {
     const out = join(temp, 'full');
     const ran = spawnSync(process.execPath, ['--import', faultyDisk, bin, 'export', batch, '--csv', '--out', out], { encoding: 'utf8', env: { ...process.env, COMPUTERACE_TEST_DISK_BYTES: '200000' } });
     expect(ran.status).toBe(2);
@@ -154,12 +154,12 @@ describe('computerace export --csv', () => {
     expect(written.length).toBeLessThan(batchTables(outcome.description).length);
   });
 
-  it('asks for a format, and refuses a folder that holds no batch, in one line', () => {
-    const none = computerace('export', batch);
+  it('asks for a format, and refuses a folder that holds no batch, in one line', async () => {
+    const none = await computerace('export', batch);
     expect(none.status).toBe(2);
     expect(none.stderr).toBe('computerace: export: say which format to write: --csv (the only one)\n');
     const empty = mkdtempSync(join(temp, 'empty-'));
-    const missing = computerace('export', empty, '--csv');
+    const missing = await computerace('export', empty, '--csv');
     expect(missing.status).toBe(2);
     expect(missing.stderr).toBe(`computerace: ${join(empty, 'manifest.json')}: not found; expected the output directory of a finished batch (computerace run ... --out DIR)\n`);
   });

@@ -20,9 +20,9 @@ describe('computerace run with a number past its limit', () => {
     ['labs.meta.demand.initialH100e=1e306', 'labs.meta.demand.initialH100e: expected at most 1e12 H100e'],
     // Validated, then failed at run time with "time must be finite".
     ['end=9999-12-31', 'end: end (9999-12-31) is more than 50 years after start (2025-01-01)'],
-  ])('--set %s: exit 2, one line naming the parameter, nothing written', (flag, expected) => {
+  ])('--set %s: exit 2, one line naming the parameter, nothing written', async (flag, expected) => {
     const out = join(dir, flag.replace(/\W+/g, '-'));
-    const result = computerace('run', SHIPPED, '--set', flag, '--runs', '2', '--workers', '0', '--quiet', '--out', out);
+    const result = await computerace('run', SHIPPED, '--set', flag, '--runs', '2', '--workers', '0', '--quiet', '--out', out);
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
     const lines = result.stderr.trimEnd().split('\n');
@@ -34,12 +34,12 @@ describe('computerace run with a number past its limit', () => {
 });
 
 describe('computerace validate', () => {
-  it('locates an end too far from the start at its line, exit 2', () => {
+  it('locates an end too far from the start at its line, exit 2', async () => {
     const file = join(dir, 'far.yaml');
     const text = readFileSync(SHIPPED, 'utf8').replace('end: 2030-12-31', 'end: 5000-12-31');
     writeFileSync(file, text);
     const line = text.split('\n').findIndex((row) => row.startsWith('end: ')) + 1;
-    const result = computerace('validate', file);
+    const result = await computerace('validate', file);
     expect(result.status).toBe(2);
     expect(result.stderr.trimEnd().split('\n')).toEqual([`${file}:${line}:6: end: end (5000-12-31) is more than 50 years after start (2025-01-01); a scenario spans at most 50 years`]);
   });

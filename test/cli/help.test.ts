@@ -22,8 +22,8 @@ function examplesOf(help: string): string[][] {
 describe('--help', () => {
   for (const command of [undefined, ...commands] as (Command | undefined)[]) {
     const name = command?.name();
-    it(`of ${name ?? 'computerace'} shows examples that name options it has and files that exist, and writes defaults as "(default: x)"`, () => {
-      const { status, stdout } = computerace(...(name ? [name] : []), '--help');
+    it(`of ${name ?? 'computerace'} shows examples that name options it has and files that exist, and writes defaults as "(default: x)"`, async () => {
+      const { status, stdout } = await computerace(...(name ? [name] : []), '--help');
       expect(status).toBe(0);
       expect(stdout).not.toMatch(/\(default [^:]|default \d/);
       const examples = examplesOf(stdout);

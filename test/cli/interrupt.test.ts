@@ -69,7 +69,7 @@ describe('an interrupted batch', () => {
     expect(kept).toBeGreaterThanOrEqual(5);
     expect(tableFromIPC(readFileSync(join(out, '.checkpoint', '0.blocks', 'runs.arrow'))).numRows).toBe(kept);
     expect(readdirSync(out)).toEqual(['.checkpoint']);
-    const resumed = computerace(...words);
+    const resumed = await computerace(...words);
     expect(resumed.stderr).toBe('');
     expect(resumed.status).toBe(0);
     // The rate counts the runs this process ran; those restored took no time and are counted apart.
@@ -85,16 +85,16 @@ describe('an interrupted batch', () => {
     expect(status).toBe(130);
     const { kept, words } = printedCommand(stderr);
     expect(tableFromIPC(readFileSync(join(out, '.checkpoint', '0.blocks', 'runs.arrow'))).numRows).toBe(kept);
-    const other = computerace(...args, '--seed', '4', '--resume');
+    const other = await computerace(...args, '--seed', '4', '--resume');
     expect(other.stderr).toBe(`computerace: '${out}' holds the checkpoint of another batch (seed: 3 there, 4 here): run without --resume to start this one afresh, or choose another --out\n`);
     expect(other.status).toBe(2);
-    expect(computerace(...words).status).toBe(0);
+    expect((await computerace(...words)).status).toBe(0);
     sameBytes(out);
-    const again = computerace(...words);
+    const again = await computerace(...words);
     expect(again.stderr).toBe('');
     expect(again.stdout).toBe(`${out} already holds this batch, finished: nothing to do\n`);
     expect(again.status).toBe(0);
-    const otherRuns = computerace(...args.map((word) => (word === '40' ? '45' : word)), '--resume');
+    const otherRuns = await computerace(...args.map((word) => (word === '40' ? '45' : word)), '--resume');
     expect(otherRuns.stderr).toBe(`computerace: '${out}' holds another batch (runs per variant: 40 there, 45 here): run without --resume to replace it, or choose another --out\n`);
     expect(otherRuns.status).toBe(2);
     sameBytes(out);

@@ -84,19 +84,19 @@ describe('seeds', () => {
   const temp = mkdtempSync(join(tmpdir(), 'computerace-seeds-'));
   afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
-  it('of decimal digits are the integer they write: --seed 01 is --seed 1, and the batch records 1', () => {
-    const padded = computerace('run', fixture, '--seed', '01', '--only-run', '2', '--json');
-    const plain = computerace('run', fixture, '--seed', '1', '--only-run', '2', '--json');
+  it('of decimal digits are the integer they write: --seed 01 is --seed 1, and the batch records 1', async () => {
+    const padded = await computerace('run', fixture, '--seed', '01', '--only-run', '2', '--json');
+    const plain = await computerace('run', fixture, '--seed', '1', '--only-run', '2', '--json');
     expect(padded.status).toBe(0);
     expect(padded.stdout).toBe(plain.stdout);
     expect(JSON.parse(plain.stdout).seed).toBe('1');
     const out = join(temp, 'batch');
-    expect(computerace('run', fixture, '--seed', '007', '--runs', '2', '--workers', '0', '--timeseries', 'none', '--quiet', '--out', out).status).toBe(0);
+    expect((await computerace('run', fixture, '--seed', '007', '--runs', '2', '--workers', '0', '--timeseries', 'none', '--quiet', '--out', out)).status).toBe(0);
     expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).seed).toBe('7');
   });
 
   it('of other text are names, and a number in another notation is refused rather than taken as a name', async () => {
-    const named = computerace('run', fixture, '--seed', 'baseline-2025', '--only-run', '0', '--json');
+    const named = await computerace('run', fixture, '--seed', 'baseline-2025', '--only-run', '0', '--json');
     expect(named.status).toBe(0);
     expect(JSON.parse(named.stdout).seed).toBe('baseline-2025');
     for (const value of ['0x10', '-1', '1e3', ' 1']) {
@@ -106,9 +106,9 @@ describe('seeds', () => {
     }
   });
 
-  it('are read as every command\'s help says', () => {
+  it('are read as every command\'s help says', async () => {
     for (const command of ['run', 'backtest', 'slurm']) {
-      expect(computerace(command, '--help').stdout.replace(/\s+/g, ' ')).toContain('decimal digits, read as the integer they write (01 is seed 1), or a name such as baseline-2025, read as written');
+      expect((await computerace(command, '--help')).stdout.replace(/\s+/g, ' ')).toContain('decimal digits, read as the integer they write (01 is seed 1), or a name such as baseline-2025, read as written');
     }
   });
 });

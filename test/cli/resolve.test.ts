@@ -1,28 +1,26 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { computeraceWith, type Ran } from '../support/cli.js';
 import { loadScenario } from '../../src/scenario/load.js';
 
-// The built executable, as users run it (npm test builds first, through its pretest script).
+// The repository: the command runs there, as a user of it does.
 const repository = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const bin = join(repository, 'dist', 'cli', 'bin.js');
 const dir = mkdtempSync(join(tmpdir(), 'computerace-resolve-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs the command in the repository, so the shipped scenarios are at scenarios/. */
-function computerace(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: repository });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+function computerace(...args: string[]): Promise<Ran> {
+  return computeraceWith({ cwd: repository }, ...args);
 }
 
 const EXCLUSIVE = 'scenarios/exclusive-azure.yaml';
 
 describe('computerace resolve', () => {
-  it('prints the composed scenario as YAML, headed by its hash and the files it was resolved from; the output loads to the same spec and hash', () => {
-    const { status, stdout, stderr } = computerace('resolve', EXCLUSIVE);
+  it('prints the composed scenario as YAML, headed by its hash and the files it was resolved from; the output loads to the same spec and hash', async () => {
+    const { status, stdout, stderr } = await computerace('resolve', EXCLUSIVE);
     expect(stderr).toBe('');
     expect(status).toBe(0);
     const loaded = loadScenario(join(repository, EXCLUSIVE));
@@ -39,8 +37,8 @@ describe('computerace resolve', () => {
     expect(again.hash).toBe(loaded.hash);
   });
 
-  it('applies --set, says so in a comment, and lists the variants a --sweep makes', () => {
-    const { status, stdout, stderr } = computerace(
+  it('applies --set, says so in a comment, and lists the variants a --sweep makes', async () => {
+    const { status, stdout, stderr } = await computerace(
       'resolve',
       EXCLUSIVE,
       '--set',
@@ -73,17 +71,17 @@ describe('computerace resolve', () => {
     expect(again.hash).toBe(loaded.hash);
   });
 
-  it('rejects a bad file with one located line per problem, exit code 2 and no stack trace', () => {
+  it('rejects a bad file with one located line per problem, exit code 2 and no stack trace', async () => {
     writeFileSync(join(dir, 'bad.yaml'), `extends: ${join(repository, EXCLUSIVE)}\nname: bad\nend: 2030-02-30\n`);
-    const { status, stdout, stderr } = computerace('resolve', join(dir, 'bad.yaml'));
+    const { status, stdout, stderr } = await computerace('resolve', join(dir, 'bad.yaml'));
     expect(status).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toBe(`${join(dir, 'bad.yaml')}:3:6: end: expected a real date as YYYY-MM-DD, got '2030-02-30'\n`);
-    expect(computerace('resolve', 'scenarios/nowhere.yaml')).toMatchObject({ status: 2, stdout: '', stderr: 'scenarios/nowhere.yaml:1:1: (root): no such file\n' });
+    expect(await computerace('resolve', 'scenarios/nowhere.yaml')).toMatchObject({ status: 2, stdout: '', stderr: 'scenarios/nowhere.yaml:1:1: (root): no such file\n' });
   });
 
-  it('rejects a bad --set with a line located in the flag, exit code 2 and no stack trace', () => {
-    const { status, stdout, stderr } = computerace('resolve', EXCLUSIVE, '--set', 'labs.openai.procurement.strategy=exclusiv');
+  it('rejects a bad --set with a line located in the flag, exit code 2 and no stack trace', async () => {
+    const { status, stdout, stderr } = await computerace('resolve', EXCLUSIVE, '--set', 'labs.openai.procurement.strategy=exclusiv');
     expect(status).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toBe(
@@ -94,9 +92,9 @@ describe('computerace resolve', () => {
 });
 
 describe('computerace validate --set', () => {
-  it('validates the scenarios with the overrides applied, reporting a bad flag once', () => {
-    expect(computerace('validate', EXCLUSIVE, '--set', 'providers.azure.pricing.margin=0.3')).toMatchObject({ status: 0, stdout: `${EXCLUSIVE}: ok\n`, stderr: '' });
-    const { status, stdout, stderr } = computerace('validate', EXCLUSIVE, 'scenarios/price-war.yaml', '--set', 'providers.azure.pricing.margin=-1');
+  it('validates the scenarios with the overrides applied, reporting a bad flag once', async () => {
+    expect(await computerace('validate', EXCLUSIVE, '--set', 'providers.azure.pricing.margin=0.3')).toMatchObject({ status: 0, stdout: `${EXCLUSIVE}: ok\n`, stderr: '' });
+    const { status, stdout, stderr } = await computerace('validate', EXCLUSIVE, 'scenarios/price-war.yaml', '--set', 'providers.azure.pricing.margin=-1');
     expect(status).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toBe('--set:1:32: providers.azure.pricing.margin: expected a number >= 0, got -1\n');

@@ -21,9 +21,9 @@ describe('computerace run', () => {
   const temp = mkdtempSync(join(tmpdir(), 'computerace-run-'));
   afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
-  it('runs a batch into a directory and prints a summary table with confidence intervals', () => {
+  it('runs a batch into a directory and prints a summary table with confidence intervals', async () => {
     const out = join(temp, 'batch');
-    const { status, stdout, stderr } = computerace('run', scenario, '--runs', '12', '--seed', '7', '--out', out, '--workers', '2');
+    const { status, stdout, stderr } = await computerace('run', scenario, '--runs', '12', '--seed', '7', '--out', out, '--workers', '2');
     expect(stderr).toBe('');
     expect(status).toBe(0);
     // The horizon first, then each figure in its unit, one name per unit.
@@ -57,9 +57,9 @@ describe('computerace run', () => {
     for (const [, { ci95 }] of shares) expect(ci95[0] >= 0 && ci95[1] <= 1).toBe(true);
   });
 
-  it('compares variants from --sweep with paired differences', () => {
+  it('compares variants from --sweep with paired differences', async () => {
     const out = join(temp, 'sweep');
-    const { status, stdout } = computerace('run', scenario, '--runs', '8', '--out', out, '--workers', '1', '--sweep', 'providers.azure.pricing.margin=0.5,1.5', '--timeseries', 'none');
+    const { status, stdout } = await computerace('run', scenario, '--runs', '8', '--out', out, '--workers', '1', '--sweep', 'providers.azure.pricing.margin=0.5,1.5', '--timeseries', 'none');
     expect(status).toBe(0);
     expect(stdout).toContain('paired differences against');
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
@@ -74,8 +74,8 @@ describe('computerace run', () => {
     expect(stdout).toContain('  paired difference: a variant minus the baseline, run by run');
   });
 
-  it('prints one replication with its horizon, its figures in the vocabulary\'s units, and what each means', () => {
-    const { status, stdout } = computerace('run', scenario, '--seed', '7', '--only-run', '3');
+  it('prints one replication with its horizon, its figures in the vocabulary\'s units, and what each means', async () => {
+    const { status, stdout } = await computerace('run', scenario, '--seed', '7', '--only-run', '3');
     expect(status).toBe(0);
     expect(stdout.split('\n')[0]).toBe('openai-multicloud-2025 (baseline): seed 7, run 3, 72 months, horizon 2025-01-01 to 2030-12-31 (6 years)');
     expect(stdout).toContain('shortfall (% of demand)');
@@ -86,8 +86,8 @@ describe('computerace run', () => {
     expect(stdout).not.toMatch(/USD\/h|USD bn/);
   });
 
-  it('runs one replication with --only-run, the same as that run in a batch', () => {
-    const { status, stdout } = computerace('run', scenario, '--seed', '7', '--only-run', '3', '--json');
+  it('runs one replication with --only-run, the same as that run in a batch', async () => {
+    const { status, stdout } = await computerace('run', scenario, '--seed', '7', '--only-run', '3', '--json');
     expect(status).toBe(0);
     const result = JSON.parse(stdout);
     expect(result.runIndex).toBe(3);
@@ -95,22 +95,22 @@ describe('computerace run', () => {
     expect(batch.seed).toBe('7');
   });
 
-  it('stops in one line, exit 2, leaving nothing behind, when a worker needs more than its capped heap', () => {
+  it('stops in one line, exit 2, leaving nothing behind, when a worker needs more than its capped heap', async () => {
     const base = join(temp, 'hoarding.yaml');
     writeFileSync(base, `extends: ${scenario}\nproviders:\n  - id: azure\n    pricing: { policy: 'custom:hoarding', margin: null, scarcityMarkup: null }\n`);
     const out = join(temp, 'hoarded');
-    const { status, stdout, stderr } = computerace('run', base, '--runs', '4', '--out', out, '--workers', '2', '--import', hoarding);
+    const { status, stdout, stderr } = await computerace('run', base, '--runs', '4', '--out', out, '--workers', '2', '--import', hoarding);
     expect(stdout).toBe('');
     expect(stderr).toBe(`computerace: a worker ran out of memory: a worker's heap is capped at ${WORKER_OLD_GENERATION_MB} MB so that a batch's memory stays bounded, and this scenario needs more; run it with --workers 0 (in one thread, without the cap)\n`);
     expect(status).toBe(2);
     expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
   });
 
-  it('names the run and seed that reproduce a failure, and leaves no output files behind', () => {
+  it('names the run and seed that reproduce a failure, and leaves no output files behind', async () => {
     const base = join(temp, 'fragile.yaml');
     writeFileSync(base, `extends: ${scenario}\nproviders:\n  - id: azure\n    pricing: { policy: 'custom:fragile', params: { failAboveSpot: 7.5 }, margin: null, scarcityMarkup: null }\n`);
     const out = join(temp, 'failed');
-    const { status, stdout, stderr } = computerace('run', base, '--runs', '12', '--seed', '42', '--out', out, '--workers', '2', '--import', fragile);
+    const { status, stdout, stderr } = await computerace('run', base, '--runs', '12', '--seed', '42', '--out', out, '--workers', '2', '--import', fragile);
     expect(stdout).toBe('');
     expect(status).toBe(1);
     // Of the twelve runs, only run 6 sees Azure's spot price above 7.5 USD/h.
@@ -118,33 +118,33 @@ describe('computerace run', () => {
     expect(stderr).toContain(`reproduce it with: computerace run ${base} --import ${fragile} --seed 42 --only-run 6 --debug\n`);
     expect(stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
-    const replay = computerace('run', base, '--seed', '42', '--only-run', '6', '--import', fragile);
+    const replay = await computerace('run', base, '--seed', '42', '--only-run', '6', '--import', fragile);
     expect(replay.status).toBe(1);
     expect(replay.stderr).toMatch(/^computerace: run 6 \(variant baseline, seed 42\) failed: spot price 7\.\d+ is above 7\.5\n$/);
     // --debug, as the hint says, adds where the run threw.
-    expect(computerace('run', base, '--seed', '42', '--only-run', '6', '--import', fragile, '--debug').stderr).toMatch(/\n\s+at /);
-    expect(computerace('run', base, '--seed', '42', '--only-run', '7', '--import', fragile).status).toBe(0);
+    expect((await computerace('run', base, '--seed', '42', '--only-run', '6', '--import', fragile, '--debug')).stderr).toMatch(/\n\s+at /);
+    expect((await computerace('run', base, '--seed', '42', '--only-run', '7', '--import', fragile)).status).toBe(0);
   });
 
-  it('replays a run of a designed batch with the design: --only-run with --design and --runs gives the batch\'s run', () => {
+  it('replays a run of a designed batch with the design: --only-run with --design and --runs gives the batch\'s run', async () => {
     for (const [design, runs] of [['lhs', '30'], ['sobol', String(group)]] as const) {
       const out = join(temp, `designed-${design}`);
-      expect(computerace('run', scenario, '--runs', runs, '--seed', '3', '--design', design, '--timeseries', 'none', '--out', out, '--workers', '0').status).toBe(0);
+      expect((await computerace('run', scenario, '--runs', runs, '--seed', '3', '--design', design, '--timeseries', 'none', '--out', out, '--workers', '0')).status).toBe(0);
       const row = pl.readIPC(readFileSync(join(out, 'runs.arrow'))).filter(pl.col('run').eq(17)).toRecords()[0]!;
-      const replay = computerace('run', scenario, '--seed', '3', '--design', design, '--runs', runs, '--only-run', '17', '--json');
+      const replay = await computerace('run', scenario, '--seed', '3', '--design', design, '--runs', runs, '--only-run', '17', '--json');
       expect(replay.status).toBe(0);
       const result = JSON.parse(replay.stdout);
       expect(result.sampled['labs.openai.demand.growthPerYear']).toBe(row['param.labs.openai.demand.growthPerYear']);
       expect(result.summary.labs[0].shortfallShare).toBe(row['labs.openai.shortfallShare']);
     }
-    const outside = computerace('run', scenario, '--seed', '3', '--design', 'lhs', '--runs', '30', '--only-run', '30');
+    const outside = await computerace('run', scenario, '--seed', '3', '--design', 'lhs', '--runs', '30', '--only-run', '30');
     expect(outside.status).toBe(2);
     expect(outside.stderr).toMatch(/--only-run 30 is not a run of a 30-run --design lhs batch/);
   });
 
-  it('runs a Saltelli design with --design sobol, recording it in the manifest', () => {
+  it('runs a Saltelli design with --design sobol, recording it in the manifest', async () => {
     const out = join(temp, 'sobol');
-    const { status, stderr } = computerace('run', scenario, '--design', 'sobol', '--runs', String(2 * group), '--seed', '3', '--out', out, '--workers', '1', '--timeseries', 'none', '--quiet');
+    const { status, stderr } = await computerace('run', scenario, '--design', 'sobol', '--runs', String(2 * group), '--seed', '3', '--out', out, '--workers', '1', '--timeseries', 'none', '--quiet');
     expect(stderr).toBe('');
     expect(status).toBe(0);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
@@ -154,9 +154,9 @@ describe('computerace run', () => {
     expect(manifest.sobol.parameters).toEqual(parameters);
   });
 
-  it('rejects --design sobol with runs that are not whole groups, naming the nearest counts, and writes nothing', () => {
+  it('rejects --design sobol with runs that are not whole groups, naming the nearest counts, and writes nothing', async () => {
     const out = join(temp, 'sobol-refused');
-    const { status, stdout, stderr } = computerace('run', scenario, '--design', 'sobol', '--runs', '1000', '--out', out, '--workers', '1');
+    const { status, stdout, stderr } = await computerace('run', scenario, '--design', 'sobol', '--runs', '1000', '--out', out, '--workers', '1');
     expect(stdout).toBe('');
     expect(stderr).toBe(`computerace: --design sobol needs --runs to be a multiple of ${group} (${parameters.length} uncertain parameters + 2): try ${Math.floor(1000 / group) * group} or ${Math.ceil(1000 / group) * group}\n`);
     expect(status).toBe(2);
@@ -176,8 +176,8 @@ describe('computerace run', () => {
     ['an output directory inside a file', ['run', scenario, '--runs', '2', '--out', join(scenario, 'out')], /cannot write to output directory .*a part of the path is a file/],
   ];
   for (const [what, args, message] of badInputs) {
-    it(`rejects ${what} with one line, exit code 2 and no stack trace`, () => {
-      const { status, stderr } = computerace(...args);
+    it(`rejects ${what} with one line, exit code 2 and no stack trace`, async () => {
+      const { status, stderr } = await computerace(...args);
       expect(stderr).toMatch(message);
       expect(status).toBe(2);
       expect(stderr.trim().split('\n')).toHaveLength(1);

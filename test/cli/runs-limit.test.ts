@@ -29,8 +29,8 @@ describe('the runs a command can be asked for', () => {
     ['a back-test past 2^31 runs', ['backtest', fixture, '--runs', '2147483649'], ANY],
   ];
   for (const [what, args, message] of refused) {
-    it(`refuses ${what}: one line saying the limit, exit 2, no stack trace, nothing written`, () => {
-      const { status, stdout, stderr } = computerace(...args);
+    it(`refuses ${what}: one line saying the limit, exit 2, no stack trace, nothing written`, async () => {
+      const { status, stdout, stderr } = await computerace(...args);
       expect(stderr).toMatch(message);
       expect(status).toBe(2);
       expect(stdout).toBe('');
@@ -40,23 +40,23 @@ describe('the runs a command can be asked for', () => {
     });
   }
 
-  it('refuses the issue\'s command as written, 1e10 being no count in decimal digits: one line, exit 2', () => {
-    const { status, stderr } = computerace('run', fixture, '--design', 'lhs', '--runs', '1e10', '--out', out);
+  it('refuses the issue\'s command as written, 1e10 being no count in decimal digits: one line, exit 2', async () => {
+    const { status, stderr } = await computerace('run', fixture, '--design', 'lhs', '--runs', '1e10', '--out', out);
     expect(status).toBe(2);
     expect(stderr).toBe("computerace: option '--runs <n>' argument '1e10' is invalid. expected a positive integer, got '1e10' (write it in decimal digits, without spaces)\n");
     expect(existsSync(out)).toBe(false);
   });
 
-  it('takes a Latin hypercube of 2^20 runs, the most it can have', () => {
-    const { status, stderr, stdout } = computerace('run', fixture, '--design', 'lhs', '--runs', '1048576', '--only-run', '1048575', '--seed', '3');
+  it('takes a Latin hypercube of 2^20 runs, the most it can have', async () => {
+    const { status, stderr, stdout } = await computerace('run', fixture, '--design', 'lhs', '--runs', '1048576', '--only-run', '1048575', '--seed', '3');
     expect(stderr).toBe('');
     expect(status).toBe(0);
     expect(stdout).toContain('run 1048575');
   }, 60_000);
 
-  it('says the limits in the help of run and slurm', () => {
+  it('says the limits in the help of run and slurm', async () => {
     for (const command of ['run', 'slurm']) {
-      expect(computerace(command, '--help').stdout.replace(/\s+/g, ' ')).toContain('at most 2147483648, and 1048576 with --design lhs');
+      expect((await computerace(command, '--help')).stdout.replace(/\s+/g, ' ')).toContain('at most 2147483648, and 1048576 with --design lhs');
     }
   });
 });

@@ -1,9 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { computeraceProcess, computeraceWith, type Ran } from '../support/cli.js';
 
 // The built executable, as users and Slurm run it (npm test builds first, through its pretest script).
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -14,9 +15,8 @@ const FILES = ['runs.arrow', 'market.arrow', 'labs.arrow', 'events.arrow', 'tend
 // Without the job array's variables, whatever the environment the tests run in.
 const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'SLURM_ARRAY_TASK_ID' && name !== 'JOB_COMPLETION_INDEX'));
 
-function computerace(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+function computerace(...args: string[]): Promise<Ran> {
+  return computeraceWith({ env }, ...args);
 }
 
 const sameBytes = (a: string, b: string): void => {
@@ -28,21 +28,22 @@ describe('computerace run --shard, merge and --resume', () => {
   afterAll(() => rmSync(temp, { recursive: true, force: true }));
   const batch = ['--runs', '30', '--seed', '9', '--block-size', '5', '--workers', '1', '--quiet'];
 
-  it('merges shards run by separate processes into the bytes of one process', () => {
+  it('merges shards run by separate processes into the bytes of one process', async () => {
     const single = join(temp, 'single');
-    expect(computerace('run', scenario, ...batch, '--out', single).status).toBe(0);
+    expect((await computerace('run', scenario, ...batch, '--out', single)).status).toBe(0);
     const shards = [0, 1, 2, 3].map((index) => join(temp, `shard-${index}`));
+    // Each shard in a process of its own, as the tasks of a job array run.
     for (const [index, dir] of shards.entries()) {
-      const { status, stderr } = computerace('run', scenario, ...batch, '--shard', `${index}/4`, '--out', dir);
+      const { status, stderr } = computeraceProcess(['run', scenario, ...batch, '--shard', `${index}/4`, '--out', dir], { env });
       expect(stderr).toBe('');
       expect(status).toBe(0);
     }
     const merged = join(temp, 'merged');
-    const { status, stdout } = computerace('merge', ...shards, '--out', merged);
+    const { status, stdout } = await computerace('merge', ...shards, '--out', merged);
     expect(status).toBe(0);
     expect(stdout).toContain('merged 4 shards');
     sameBytes(merged, single);
-    const missing = computerace('merge', shards[0]!, shards[1]!, shards[3]!, '--out', join(temp, 'x'));
+    const missing = await computerace('merge', shards[0]!, shards[1]!, shards[3]!, '--out', join(temp, 'x'));
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/^computerace: missing shard 2\/4 \(have 3 of 4\)\n$/);
   });
@@ -53,17 +54,17 @@ describe('computerace run --shard, merge and --resume', () => {
     ['--shard with --until-precision', ['run', scenario, '--until-precision', '0.01', '--shard', '0/2'], /--shard .* cannot go with --until-precision/],
   ];
   for (const [what, args, message] of badInputs) {
-    it(`rejects ${what} with one line and exit code 2`, () => {
-      const { status, stderr } = computerace(...args);
+    it(`rejects ${what} with one line and exit code 2`, async () => {
+      const { status, stderr } = await computerace(...args);
       expect(stderr).toMatch(message);
       expect(status).toBe(2);
       expect(stderr.trim().split('\n')).toHaveLength(1);
     });
   }
 
-  it('writes a Slurm job array and a merge that waits for it, with absolute paths', () => {
+  it('writes a Slurm job array and a merge that waits for it, with absolute paths', async () => {
     const out = join(temp, 'slurm');
-    const { status, stdout } = computerace('slurm', scenario, '--runs', '40', '--shards', '4', '--block-size', '5', '--cpus-per-task', '3', '--time', '1:00:00', '--partition', 'short', '--out', out);
+    const { status, stdout } = await computerace('slurm', scenario, '--runs', '40', '--shards', '4', '--block-size', '5', '--cpus-per-task', '3', '--time', '1:00:00', '--partition', 'short', '--out', out);
     expect(status).toBe(0);
     expect(stdout).toContain('sbatch --dependency=afterok:');
     const array = readFileSync(join(out, 'slurm', 'array.sbatch'), 'utf8');
@@ -75,16 +76,16 @@ describe('computerace run --shard, merge and --resume', () => {
     expect(merge).toContain(`merge ${[0, 1, 2, 3].map((index) => join(out, `shard-${index}`)).join(' ')} --out ${out}`);
   });
 
-  it('passes --design sobol on to every shard', () => {
+  it('passes --design sobol on to every shard', async () => {
     const out = join(temp, 'slurm-sobol');
-    expect(computerace('slurm', scenario, '--runs', '900', '--shards', '2', '--design', 'sobol', '--out', out).status).toBe(0);
+    expect((await computerace('slurm', scenario, '--runs', '900', '--shards', '2', '--design', 'sobol', '--out', out)).status).toBe(0);
     expect(readFileSync(join(out, 'slurm', 'array.sbatch'), 'utf8')).toContain('--design sobol');
   });
 
   it('resumes a shard killed with SIGKILL from its last checkpoint, to the bytes of an uninterrupted run', async () => {
     const args = ['run', scenario, '--runs', '400', '--seed', '5', '--block-size', '5', '--workers', '1', '--quiet', '--shard', '0/2'];
     const whole = join(temp, 'whole');
-    expect(computerace(...args, '--out', whole).status).toBe(0);
+    expect((await computerace(...args, '--out', whole)).status).toBe(0);
     const killed = join(temp, 'killed');
     const checkpoints = join(killed, '.checkpoint');
     // A shard checkpoints as it goes, with or without --resume.
@@ -99,14 +100,14 @@ describe('computerace run --shard, merge and --resume', () => {
     expect(saved().length).toBeGreaterThanOrEqual(2);
     expect(existsSync(join(killed, 'manifest.json'))).toBe(false);
     expect(existsSync(join(killed, 'runs.arrow'))).toBe(false);
-    const resumed = computerace(...args, '--out', killed, '--resume');
+    const resumed = await computerace(...args, '--out', killed, '--resume');
     expect(resumed.stderr).toBe('');
     expect(resumed.status).toBe(0);
     sameBytes(killed, whole);
     expect(existsSync(checkpoints)).toBe(false);
     // Finished: resuming again computes nothing and leaves the files as they are.
     const before = readFileSync(join(killed, 'manifest.json'), 'utf8');
-    expect(computerace(...args, '--out', killed, '--resume').status).toBe(0);
+    expect((await computerace(...args, '--out', killed, '--resume')).status).toBe(0);
     expect(readFileSync(join(killed, 'manifest.json'), 'utf8')).toBe(before);
   });
 });

@@ -24,7 +24,7 @@ describe('computerace slurm', () => {
   // Checked by the array's tasks, not here: any path does, and this one needs quoting everywhere.
   const scenario = join(temp, "my scenarios/it's $HOME.yaml");
 
-  it('refuses a partition, time or directory that would add a line to the job scripts: one line, exit 2, nothing written', () => {
+  it('refuses a partition, time or directory that would add a line to the job scripts: one line, exit 2, nothing written', async () => {
     const cases: [string[], RegExp][] = [
       [['--partition', 'gpu\n#SBATCH --wrap=id'], /--partition.*'gpu\\n#SBATCH --wrap=id'.*expected a Slurm partition name/],
       [['--partition', 'gpu short'], /expected a Slurm partition name/],
@@ -33,7 +33,7 @@ describe('computerace slurm', () => {
     ];
     for (const [flags, message] of cases) {
       const out = join(temp, 'refused');
-      const { status, stdout, stderr } = computerace('slurm', scenario, '--runs', '40', '--shards', '4', '--out', out, ...flags);
+      const { status, stdout, stderr } = await computerace('slurm', scenario, '--runs', '40', '--shards', '4', '--out', out, ...flags);
       expect(status).toBe(2);
       expect(stdout).toBe('');
       expect(stderr).toMatch(message);
@@ -42,23 +42,23 @@ describe('computerace slurm', () => {
       expect(existsSync(out)).toBe(false);
     }
     const out = join(temp, 'new\nline');
-    const refused = computerace('slurm', scenario, '--runs', '40', '--shards', '4', '--out', out);
+    const refused = await computerace('slurm', scenario, '--runs', '40', '--shards', '4', '--out', out);
     expect(refused.status).toBe(2);
     expect(refused.stderr).toBe(`computerace: --out ${join(temp, 'new\\nline')}: the path goes into the job scripts' #SBATCH lines, and cannot hold control characters\n`);
     expect(existsSync(out)).toBe(false);
   });
 
-  it('takes Slurm\'s time formats', () => {
+  it('takes Slurm\'s time formats', async () => {
     for (const time of ['90', '1-12:30:00', 'UNLIMITED']) {
-      const { status, stderr } = computerace('slurm', scenario, '--runs', '8', '--shards', '2', '--time', time, '--out', join(temp, `time-${time}`));
+      const { status, stderr } = await computerace('slurm', scenario, '--runs', '8', '--shards', '2', '--time', time, '--out', join(temp, `time-${time}`));
       expect(stderr, time).toBe('');
       expect(status).toBe(0);
     }
   });
 
-  it('quotes every word of the commands it prints and of the scripts, and every #SBATCH value, so each reads back as given', () => {
+  it('quotes every word of the commands it prints and of the scripts, and every #SBATCH value, so each reads back as given', async () => {
     const out = join(temp, "batch dir 'quoted' #1 $PATH");
-    const { status, stdout, stderr } = computerace('slurm', scenario, '--runs', '40', '--shards', '4', '--partition', 'short,long', '--time', '1:00:00', '--set', 'name=my "world"', '--out', out);
+    const { status, stdout, stderr } = await computerace('slurm', scenario, '--runs', '40', '--shards', '4', '--partition', 'short,long', '--time', '1:00:00', '--set', 'name=my "world"', '--out', out);
     expect(stderr).toBe('');
     expect(status).toBe(0);
     const arrayFile = join(out, 'slurm', 'array.sbatch');
@@ -89,10 +89,10 @@ describe('computerace slurm', () => {
     for (const script of [array, merge]) expect(spawnSync('bash', ['-n'], { input: script }).status).toBe(0);
   });
 
-  it('reports a directory it cannot create in one line, exit 2, not as an internal error', () => {
+  it('reports a directory it cannot create in one line, exit 2, not as an internal error', async () => {
     const file = join(temp, 'a-file');
     writeFileSync(file, '');
-    const { status, stderr } = computerace('slurm', scenario, '--runs', '8', '--shards', '2', '--out', join(file, 'batch'));
+    const { status, stderr } = await computerace('slurm', scenario, '--runs', '8', '--shards', '2', '--out', join(file, 'batch'));
     expect(status).toBe(2);
     // Directories are made one level at a time: the message names the first that cannot be.
     expect(stderr).toBe(`computerace: ${join(file, 'batch')}: a part of the path is a file, not a directory\n`);

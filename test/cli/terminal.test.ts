@@ -35,8 +35,8 @@ describe('names with control characters', () => {
     '',
   ].join('\n'));
 
-  it('are escaped in the summary of one run', () => {
-    const { status, stdout, stderr } = computerace('run', scenario, '--only-run', '1');
+  it('are escaped in the summary of one run', async () => {
+    const { status, stdout, stderr } = await computerace('run', scenario, '--only-run', '1');
     expect(stderr).toBe('');
     expect(status).toBe(0);
     expect(stdout).not.toMatch(RAW_CONTROL);
@@ -44,8 +44,8 @@ describe('names with control characters', () => {
     expect(stdout).toContain(`evil${CLEAR_PRINTED} (v${CLEAR_PRINTED}): seed 1, run 1`);
   });
 
-  it('are escaped in a batch\'s tables, which keep their columns aligned', () => {
-    const { status, stdout, stderr } = computerace('run', scenario, '--runs', '2', '--workers', '0', '--timeseries', 'none', '--quiet', '--out', join(temp, 'batch'));
+  it('are escaped in a batch\'s tables, which keep their columns aligned', async () => {
+    const { status, stdout, stderr } = await computerace('run', scenario, '--runs', '2', '--workers', '0', '--timeseries', 'none', '--quiet', '--out', join(temp, 'batch'));
     expect(stderr).toBe('');
     expect(status).toBe(0);
     expect(stdout).not.toMatch(RAW_CONTROL);
@@ -60,8 +60,8 @@ describe('names with control characters', () => {
     expect(stdout).toContain(`paired differences against baseline`);
   });
 
-  it('are escaped by resolve, in its comments and its YAML, which still reads back as the same scenario', () => {
-    const { status, stdout } = computerace('resolve', scenario);
+  it('are escaped by resolve, in its comments and its YAML, which still reads back as the same scenario', async () => {
+    const { status, stdout } = await computerace('resolve', scenario);
     expect(status).toBe(0);
     expect(stdout).not.toMatch(RAW_CONTROL);
     expect(stdout).toContain(`#   v${CLEAR_PRINTED}`);
@@ -71,41 +71,41 @@ describe('names with control characters', () => {
     const again = join(temp, 'resolved.yaml');
     writeFileSync(again, stdout);
     const hash = (text: string): string => text.split('\n')[0]!;
-    expect(hash(computerace('resolve', again).stdout)).toBe(hash(stdout));
+    expect(hash((await computerace('resolve', again)).stdout)).toBe(hash(stdout));
   });
 
-  it('are escaped by backtest, in its table and in its JSON, which still parses to the names', () => {
-    const table = computerace('backtest', scenario, '--runs', '2');
+  it('are escaped by backtest, in its table and in its JSON, which still parses to the names', async () => {
+    const table = await computerace('backtest', scenario, '--runs', '2');
     expect(table.status).toBe(0);
     expect(table.stdout).not.toMatch(RAW_CONTROL);
     expect(table.stdout.split('\n')[0]).toBe(`evil${CLEAR_PRINTED}: 2 runs, seed 42`);
-    const json = computerace('backtest', scenario, '--runs', '2', '--json');
+    const json = await computerace('backtest', scenario, '--runs', '2', '--json');
     expect(json.status).toBe(0);
     expect(json.stdout).not.toMatch(RAW_CONTROL);
     expect(JSON.parse(json.stdout).scenario).toBe('evil\u001b[2J\u009b31m');
   });
 
-  it('are escaped in file names, in what validate prints and in one-line errors', () => {
+  it('are escaped in file names, in what validate prints and in one-line errors', async () => {
     const named = join(temp, 'clear\u001b[2J.yaml');
     writeFileSync(named, `extends: ${fixture}\n`);
-    const ok = computerace('validate', named);
+    const ok = await computerace('validate', named);
     expect(ok.status).toBe(0);
     expect(ok.stdout).toBe(`${join(temp, 'clear\\u001b[2J.yaml')}: ok\n`);
     const broken = join(temp, 'broken\u001b[2J\n.yaml');
     writeFileSync(broken, 'name: [\n');
-    const problems = computerace('validate', broken);
+    const problems = await computerace('validate', broken);
     expect(problems.status).toBe(2);
     expect(problems.stderr).not.toMatch(RAW_CONTROL);
     expect(problems.stderr.startsWith(`${join(temp, 'broken\\u001b[2J\\n.yaml')}:`)).toBe(true);
-    const missing = computerace('report', join(temp, 'no\u001b[2J\ndir'));
+    const missing = await computerace('report', join(temp, 'no\u001b[2J\ndir'));
     expect(missing.status).toBe(2);
     expect(missing.stderr).not.toMatch(RAW_CONTROL);
     expect(missing.stderr.trimEnd().split('\n')).toHaveLength(1);
   });
 
-  it('are escaped when commander quotes an option value it refuses, on one line', () => {
+  it('are escaped when commander quotes an option value it refuses, on one line', async () => {
     for (const args of [['run', scenario, '--runs', '\u001b[2J\n3'], ['slurm', scenario, '--runs', '4', '--shards', '2', '--out', temp, '--partition', 'gpu\n#SBATCH --wrap=id']]) {
-      const { status, stderr } = computerace(...args);
+      const { status, stderr } = await computerace(...args);
       expect(status).toBe(2);
       expect(stderr).not.toMatch(RAW_CONTROL);
       expect(stderr.trimEnd().split('\n')).toHaveLength(1);

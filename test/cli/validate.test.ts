@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { computeraceWith, type Ran } from '../support/cli.js';
 
 // The built executable, as users run it (npm test builds first, through its pretest script).
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'cli', 'bin.js');
@@ -11,9 +12,8 @@ const dir = mkdtempSync(join(tmpdir(), 'computerace-validate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs the command in the fixture directory, so file names print as given. */
-function computerace(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', cwd: dir });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+function computerace(...args: string[]): Promise<Ran> {
+  return computeraceWith({ cwd: dir }, ...args);
 }
 
 const GOOD = `name: tiny
@@ -51,15 +51,15 @@ writeFileSync(
 writeFileSync(join(dir, 'broken.yaml'), 'name: a\nname: b\n');
 
 describe('computerace validate', () => {
-  it('prints FILE: ok for each valid file and exits 0', () => {
-    const { status, stdout, stderr } = computerace('validate', 'good.yaml', 'also-good.json');
+  it('prints FILE: ok for each valid file and exits 0', async () => {
+    const { status, stdout, stderr } = await computerace('validate', 'good.yaml', 'also-good.json');
     expect(stderr).toBe('');
     expect(stdout).toBe('good.yaml: ok\nalso-good.json: ok\n');
     expect(status).toBe(0);
   });
 
-  it('prints every problem, one per line as file:line:col: path: message, exits 2 and shows no stack trace', () => {
-    const { status, stdout, stderr } = computerace('validate', 'bad.yaml');
+  it('prints every problem, one per line as file:line:col: path: message, exits 2 and shows no stack trace', async () => {
+    const { status, stdout, stderr } = await computerace('validate', 'bad.yaml');
     expect(status).toBe(2);
     expect(stdout).toBe('');
     expect(stderr.trimEnd().split('\n')).toEqual([
@@ -71,15 +71,15 @@ describe('computerace validate', () => {
     expect(stderr).not.toMatch(/\bat .*\.js:\d+/);
   });
 
-  it('checks every file given, reporting the valid ones on stdout and the problems of the others on stderr', () => {
-    const { status, stdout, stderr } = computerace('validate', 'good.yaml', 'broken.yaml', 'missing.yaml');
+  it('checks every file given, reporting the valid ones on stdout and the problems of the others on stderr', async () => {
+    const { status, stdout, stderr } = await computerace('validate', 'good.yaml', 'broken.yaml', 'missing.yaml');
     expect(status).toBe(2);
     expect(stdout).toBe('good.yaml: ok\n');
     expect(stderr).toBe("broken.yaml:2:1: name: duplicate key 'name'; each key may appear once in a map\nmissing.yaml:1:1: (root): no such file\n");
   });
 
-  it('needs at least one file', () => {
-    const { status, stderr } = computerace('validate');
+  it('needs at least one file', async () => {
+    const { status, stderr } = await computerace('validate');
     expect(status).toBe(2);
     expect(stderr).toMatch(/^computerace: missing required argument 'files'/);
   });
@@ -92,7 +92,7 @@ describe('computerace validate on files that are not scenarios', () => {
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
   }
 
-  it('refuses a FIFO and devices as one line each, exit 2, without blocking or reading them', () => {
+  it('refuses a FIFO and devices as one line each, exit 2, without blocking or reading them', async () => {
     // Was: /dev/zero grew the process to 16 GB; /dev/urandom and a FIFO never returned.
     execFileSync('mkfifo', [join(dir, 'pipe.yaml')]);
     const { status, stdout, stderr } = bounded('validate', 'pipe.yaml', '/dev/zero', '/dev/urandom');
@@ -108,7 +108,7 @@ describe('computerace validate on files that are not scenarios', () => {
     );
   });
 
-  it('never prints what a file named by extends holds', () => {
+  it('never prints what a file named by extends holds', async () => {
     // Was: `extends: /etc/shadow` printed its lines (password hashes) as unknown keys, `/proc/self/environ` the environment.
     writeFileSync(join(dir, 'shadow.txt'), 'root:$6$s4lt$hunter2hash:19000:0:99999:7:::\n');
     writeFileSync(join(dir, 'shadow.yaml'), 'root:$6$s4lt$hunter2hash:19000:0:99999:7:::\ndaemon: hunter2\n');
@@ -128,7 +128,7 @@ describe('computerace validate on files that are not scenarios', () => {
     expect(stderr).not.toMatch(/hunter2|PATH=|HOME=/);
   });
 
-  it('prints the first 50 problems of a file with thousands, then how many more', () => {
+  it('prints the first 50 problems of a file with thousands, then how many more', async () => {
     writeFileSync(join(dir, 'junk.yaml'), `${GOOD}${Array.from({ length: 3000 }, (_, i) => `junk${i}: ${i}`).join('\n')}\n`);
     const { status, stderr } = bounded('validate', 'junk.yaml');
     expect(status).toBe(2);
@@ -140,8 +140,8 @@ describe('computerace validate on files that are not scenarios', () => {
 });
 
 describe('computerace schema', () => {
-  it('prints the JSON Schema of scenario files as pretty JSON', () => {
-    const { status, stdout, stderr } = computerace('schema');
+  it('prints the JSON Schema of scenario files as pretty JSON', async () => {
+    const { status, stdout, stderr } = await computerace('schema');
     expect(status).toBe(0);
     expect(stderr).toBe('');
     const schema = JSON.parse(stdout);

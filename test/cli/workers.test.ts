@@ -15,20 +15,20 @@ describe('computerace run --workers', () => {
   const temp = mkdtempSync(join(tmpdir(), 'computerace-workers-'));
   afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
-  it('caps more workers than cores at the cores, with a one-line note, and the same bytes', () => {
+  it('caps more workers than cores at the cores, with a one-line note, and the same bytes', async () => {
     const many = join(temp, 'many');
-    const { status, stderr } = computerace('run', fixture, '--runs', '4', '--seed', '5', '--workers', '1000', '--timeseries', 'none', '--quiet', '--out', many);
+    const { status, stderr } = await computerace('run', fixture, '--runs', '4', '--seed', '5', '--workers', '1000', '--timeseries', 'none', '--quiet', '--out', many);
     expect(status).toBe(0);
     expect(stderr).toBe(`computerace: --workers 1000: capped at the ${cores} available core${cores === 1 ? '' : 's'}\n`);
     expect(JSON.parse(readFileSync(join(many, 'manifest.json'), 'utf8')).workers).toBe(cores);
     const one = join(temp, 'one');
-    const single = computerace('run', fixture, '--runs', '4', '--seed', '5', '--workers', '1', '--timeseries', 'none', '--quiet', '--out', one);
+    const single = await computerace('run', fixture, '--runs', '4', '--seed', '5', '--workers', '1', '--timeseries', 'none', '--quiet', '--out', one);
     expect(single.stderr).toBe('');
     expect(readFileSync(join(many, 'runs.arrow')).equals(readFileSync(join(one, 'runs.arrow')))).toBe(true);
   }, 60_000);
 
-  it('says in its help that it is capped, and defaults to the cores', () => {
-    const help = computerace('run', '--help').stdout.replace(/\s+/g, ' ');
+  it('says in its help that it is capped, and defaults to the cores', async () => {
+    const help = (await computerace('run', '--help')).stdout.replace(/\s+/g, ' ');
     expect(help).toContain('at most the available cores (more are capped at them, with a note)');
     expect(help).toContain(`(default: the ${cores} available core`);
   });

@@ -34,11 +34,11 @@ function pythonWithPandas(): string | undefined {
   return ['python3', '/usr/bin/python3'].find((python) => spawnSync(python, ['-c', 'import pandas'], { encoding: 'utf8' }).status === 0);
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   // npm start's command (package.json), with 12 runs on this thread instead of 1,000 on every core.
   const start = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.start as string;
   expect(start).toContain('run scenarios/openai-multicloud-2025.yaml --runs 1000 --seed 42 --timeseries all --out results/openai-multicloud-2025');
-  const ran = computerace('run', join(root, 'scenarios', 'openai-multicloud-2025.yaml'), '--runs', '12', '--seed', '42', '--timeseries', 'all', '--out', results, '--workers', '0', '--quiet');
+  const ran = await computerace('run', join(root, 'scenarios', 'openai-multicloud-2025.yaml'), '--runs', '12', '--seed', '42', '--timeseries', 'all', '--out', results, '--workers', '0', '--quiet');
   expect(ran.stderr).toBe('');
   expect(ran.status).toBe(0);
 }, 120_000);
@@ -47,12 +47,12 @@ afterAll(() => rmSync(temp, { recursive: true, force: true }));
 describe('the notebook example in Node', () => {
   const files = ['docs/outputs.md', 'README.md'].filter((file) => example(file) !== undefined);
 
-  it('is in docs/outputs.md', () => {
+  it('is in docs/outputs.md', async () => {
     expect(files).toContain('docs/outputs.md');
   });
 
   for (const file of files) {
-    it(`runs as written in ${file} from the folder holding results/, and prints what the tables hold`, () => {
+    it(`runs as written in ${file} from the folder holding results/, and prints what the tables hold`, async () => {
       // Beside the repository's node_modules, so `import pl from 'nodejs-polars'` resolves as in a project that installed it.
       const dir = join(root, 'test', '.tmp');
       mkdirSync(dir, { recursive: true });
@@ -82,9 +82,9 @@ describe('the CSV example with pandas alone', () => {
   // CI installs Debian's python3-pandas (.ci/run) and must run this; elsewhere it needs pandas installed.
   const available = python !== undefined || process.env.CI !== undefined;
 
-  it.runIf(available)('runs as written in docs/outputs.md after computerace export --csv, and pandas reads every number exactly', () => {
+  it.runIf(available)('runs as written in docs/outputs.md after computerace export --csv, and pandas reads every number exactly', async () => {
     expect(python, 'a python3 with pandas (apt-get install python3-pandas)').toBeDefined();
-    const exported = computerace('export', results, '--csv');
+    const exported = await computerace('export', results, '--csv');
     expect(exported.stderr).toBe('');
     expect(exported.status).toBe(0);
     const ran = spawnSync(python!, ['-c', example('docs/outputs.md', PANDAS_MARKER, 'python')!], { cwd: temp, encoding: 'utf8' });

@@ -30,7 +30,7 @@ describe('the exported scenario', () => {
   const file = join(dir, 'explored.yaml');
   writeFileSync(file, text);
 
-  it('is one self-contained file that loads to the edited scenario, with its content hash', () => {
+  it('is one self-contained file that loads to the edited scenario, with its content hash', async () => {
     expect(text).not.toMatch(/^extends:/m);
     expect(text).toContain('# The page\'s numbers: computerace run explored.yaml --seed 11 --runs 12');
     for (const set of SETTINGS.edits.sets) expect(text).toContain(`--set ${set}`);
@@ -39,10 +39,10 @@ describe('the exported scenario', () => {
     expect(reloaded.spec).toEqual(edited.spec);
   });
 
-  it('is accepted by computerace validate, and computerace run gives the summary the page computes from its runs', () => {
-    expect(computerace('validate', file)).toMatchObject({ status: 0, stdout: `${file}: ok\n` });
+  it('is accepted by computerace validate, and computerace run gives the summary the page computes from its runs', async () => {
+    expect(await computerace('validate', file)).toMatchObject({ status: 0, stdout: `${file}: ok\n` });
     const out = join(dir, 'run');
-    const run = computerace('run', file, '--seed', '11', '--runs', '12', '--out', out, '--quiet', '--workers', '1');
+    const run = await computerace('run', file, '--seed', '11', '--runs', '12', '--out', out, '--quiet', '--workers', '1');
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const cli = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { scenarioHash: string; metrics: Record<string, unknown> };

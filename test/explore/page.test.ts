@@ -185,9 +185,9 @@ describeWithBrowser('the explore page in a real browser', () => {
     const [yaml] = await Promise.all([tab.page.waitForEvent('download'), tab.page.click('#export-yaml')]);
     const file = join(dir, yaml.suggestedFilename());
     await yaml.saveAs(file);
-    expect(computerace('validate', file)).toMatchObject({ status: 0, stdout: `${file}: ok\n` });
+    expect(await computerace('validate', file)).toMatchObject({ status: 0, stdout: `${file}: ok\n` });
     const out = join(dir, 'run');
-    const run = computerace('run', file, '--seed', SEED, '--runs', String(RUNS), '--out', out, '--quiet');
+    const run = await computerace('run', file, '--seed', SEED, '--runs', String(RUNS), '--out', out, '--quiet');
     expect(run.status, run.stderr).toBe(0);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { metrics: { baseline: Record<string, { mean: number; ci95: [number, number] }> } };
     const names = Object.keys(edited).filter((key) => key.endsWith('|baseline|mean')).map((key) => key.split('|')[0]!);
@@ -206,7 +206,7 @@ describeWithBrowser('the explore page in a real browser', () => {
     for (const name of ['labs.openai.shortfallShare', 'market.avgSpotPriceUsdPerGpuHour', 'providers.azure.finalMarketShare']) expect(editedRows(name), name).toEqual(column(fromCli, name));
   }, 600_000);
 
-  it('logged no error and asked for nothing outside localhost', () => {
+  it('logged no error and asked for nothing outside localhost', async () => {
     expect(tab.consoleErrors).toEqual([]);
     expect(tab.outside).toEqual([]);
   });

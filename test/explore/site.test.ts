@@ -22,14 +22,14 @@ function embedded(html: string): PageConfig {
 }
 
 describe('the explore site', () => {
-  it('holds the scenario and every file it extends, named as extends names them', () => {
+  it('holds the scenario and every file it extends, named as extends names them', async () => {
     const files = scenarioFiles(scenarios('price-war.yaml'));
     expect(files.main).toBe('price-war.yaml');
     expect(Object.keys(files.texts).sort()).toEqual(['openai-multicloud-2025.yaml', 'price-war.yaml']);
     expect(files.texts['openai-multicloud-2025.yaml']).toBe(readFileSync(scenarios('openai-multicloud-2025.yaml'), 'utf8'));
   });
 
-  it('embeds the configuration so that no text in a file can end the script element', () => {
+  it('embeds the configuration so that no text in a file can end the script element', async () => {
     const config: PageConfig = { source: 'x.yaml', files: { main: 'x.yaml', texts: { 'x.yaml': 'name: "</script><script>alert(1)</script>"\u2028' } }, seed: '1', runs: 10 };
     const html = String(buildSite(config).get('index.html')!.content);
     expect(html).not.toContain('</script><script>alert');
@@ -64,9 +64,9 @@ describe('the explore site', () => {
 });
 
 describe('computerace explore', () => {
-  it('writes a self-contained folder with --out', () => {
+  it('writes a self-contained folder with --out', async () => {
     const out = join(dir, 'site');
-    const result = computerace('explore', scenarios('price-war.yaml'), '--out', out, '--runs', '50', '--seed', '9');
+    const result = await computerace('explore', scenarios('price-war.yaml'), '--out', out, '--runs', '50', '--seed', '9');
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['boot.js', 'explore.css', 'index.html', 'page.js', 'worker.js']);
@@ -76,22 +76,22 @@ describe('computerace explore', () => {
     for (const name of ['index.html', 'boot.js', 'page.js', 'worker.js']) expect(readFileSync(join(out, name), 'utf8'), name).not.toMatch(/(src|href)=["']?(https?:)?\/\//);
   });
 
-  it('reports a scenario with problems as validate does, one line a problem, exit 2', () => {
+  it('reports a scenario with problems as validate does, one line a problem, exit 2', async () => {
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, readFileSync(scenarios('openai-multicloud-2025.yaml'), 'utf8').replace('maxShare: 0.5 ', 'maxShare: 5   '));
-    const result = computerace('explore', bad, '--out', join(dir, 'never'));
+    const result = await computerace('explore', bad, '--out', join(dir, 'never'));
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/^\S*bad\.yaml:\d+:\d+: labs\[0\]\.procurement\.maxShare: expected a share in \[0, 1\], got 5\n$/);
     expect(() => readdirSync(join(dir, 'never'))).toThrow();
   });
 
   it('refuses a port that is not one, or is taken, in one line with exit 2', async () => {
-    expect(computerace('explore', scenarios('openai-multicloud-2025.yaml'), '--port', '70000')).toMatchObject({ status: 2, stderr: expect.stringContaining('expected a port from 0 to 65535') });
+    expect(await computerace('explore', scenarios('openai-multicloud-2025.yaml'), '--port', '70000')).toMatchObject({ status: 2, stderr: expect.stringContaining('expected a port from 0 to 65535') });
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = taken.address() as AddressInfo;
-      const result = computerace('explore', scenarios('openai-multicloud-2025.yaml'), '--port', String(port));
+      const result = await computerace('explore', scenarios('openai-multicloud-2025.yaml'), '--port', String(port));
       expect(result.status).toBe(2);
       expect(result.stderr).toBe(`computerace: port ${port} is in use; choose another with --port, or leave it out for any free port\n`);
     } finally {

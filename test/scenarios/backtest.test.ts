@@ -1,14 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { computeraceWith } from '../support/cli.js';
 
 // The shipped back-test against its document: the command docs/backtest.md names, at its seed and number of
 // runs, prints exactly the table it shows. A target the model misses stays in both as NO.
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const bin = join(root, 'dist', 'cli', 'bin.js');
 const DOC_BLOCK = /<!-- backtest: computerace (backtest scenarios\/backtest-2023\.yaml[^>]*) -->\n```\n([\s\S]*?)\n```/;
 
 // The issue's targets (the H100 price path, its shape, lab compute and OpenAI's spend), none dropped.
@@ -25,9 +24,9 @@ describe('scenarios/backtest-2023.yaml', () => {
     expect(match).not.toBeNull();
   });
 
-  it('prints the document\'s table, every target of the issue in it, each met or said not to be', () => {
+  it('prints the document\'s table, every target of the issue in it, each met or said not to be', async () => {
     const [, command, table] = match!;
-    const result = spawnSync(process.execPath, [bin, ...command!.split(' ')], { cwd: root, encoding: 'utf8' });
+    const result = await computeraceWith({ cwd: root }, ...command!.split(' '));
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout.trimEnd()).toBe(table);
