@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { runScenario } from '../src/market/run.js';
 import { compileScenario } from '../src/scenario/compile.js';
 import { loadScenario } from '../src/scenario/load.js';
-import { machine, measure } from './harness.js';
+import { machine, measure, measureInChild, requestedGroup } from './harness.js';
 import { profileLayers } from './profile.js';
 
 /**
@@ -15,8 +15,42 @@ const SCENARIOS = ['openai-multicloud-2025.yaml', 'backtest-2023.yaml'];
 const TARGET_RUNS_PER_SECOND = 500;
 
 async function main(): Promise<void> {
+  if (requestedGroup() !== undefined) {
+    process.stdout.write(JSON.stringify([await runsPerSecond(SCENARIOS[0]!)]));
+    return;
+  }
   console.log(`market benchmark on ${machine()}`);
   for (const name of SCENARIOS) await bench(name);
+  pretenuring();
+}
+
+/**
+ * V8's allocation-site pretenuring, which `computerace` and its workers turn off, against the
+ * default a library user's process or a browser keeps: each in its own process (V8 takes the
+ * flag only at start), alternating, so the ratio is of neighbouring measurements.
+ */
+function pretenuring(): void {
+  const file = fileURLToPath(import.meta.url);
+  const ratios: number[] = [];
+  const lines: string[] = [];
+  for (let pair = 0; pair < 3; pair++) {
+    const [off] = measureInChild(file, 'runs', ['--no-allocation-site-pretenuring']);
+    const [on] = measureInChild(file, 'runs', ['--allocation-site-pretenuring']);
+    ratios.push(off!.perSecond / on!.perSecond);
+    lines.push(`${off!.perSecond.toFixed(0)} against ${on!.perSecond.toFixed(0)}`);
+  }
+  const median = [...ratios].sort((a, b) => a - b)[1]!;
+  console.log(`\n${SCENARIOS[0]}, runs/s with --no-allocation-site-pretenuring (as computerace runs) against V8's default (a library user's process, a browser): ${lines.join('; ')}`);
+  console.log(`the flag makes a run ${median.toFixed(2)}x as fast (median of 3 alternating pairs: ${ratios.map((r) => r.toFixed(2)).join(', ')})`);
+}
+
+async function runsPerSecond(name: string): Promise<{ name: string; perSecond: number; rmePercent: number; samples: number }> {
+  const compiled = compileScenario(loadScenario(fileURLToPath(new URL(`../../scenarios/${name}`, import.meta.url))).spec);
+  let runIndex = 0;
+  return measure(`market ${name}`, () => compiled, (scenario) => {
+    runScenario(scenario, 1, runIndex++);
+    return 1;
+  }, { timeMs: 4000 });
 }
 
 async function bench(name: string): Promise<void> {
