@@ -1,8 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { runScenario } from '../src/market/run.js';
 import { compileScenario } from '../src/scenario/compile.js';
+import type { CompiledScenario } from '../src/scenario/compile.js';
 import { loadScenario } from '../src/scenario/load.js';
 import { machine, measure, measureInChild, requestedGroup } from './harness.js';
+import type { Measurement } from './harness.js';
 import { profileLayers } from './profile.js';
 
 /**
@@ -44,17 +46,22 @@ function pretenuring(): void {
   console.log(`the flag makes a run ${median.toFixed(2)}x as fast (median of 3 alternating pairs: ${ratios.map((r) => r.toFixed(2)).join(', ')})`);
 }
 
-async function runsPerSecond(name: string): Promise<{ name: string; perSecond: number; rmePercent: number; samples: number }> {
-  const compiled = compileScenario(loadScenario(fileURLToPath(new URL(`../../scenarios/${name}`, import.meta.url))).spec);
+/** Runs/s of one scenario, nothing else: what the pretenuring comparison's children measure. */
+async function runsPerSecond(name: string): Promise<Measurement> {
   let runIndex = 0;
-  return measure(`market ${name}`, () => compiled, (scenario) => {
+  return measure(`market ${name}`, () => compiledScenario(name), (scenario) => {
     runScenario(scenario, 1, runIndex++);
     return 1;
   }, { timeMs: 4000 });
 }
 
+/** A shipped scenario, compiled. */
+function compiledScenario(name: string): CompiledScenario {
+  return compileScenario(loadScenario(fileURLToPath(new URL(`../../scenarios/${name}`, import.meta.url))).spec);
+}
+
 async function bench(name: string): Promise<void> {
-  const compiled = compileScenario(loadScenario(fileURLToPath(new URL(`../../scenarios/${name}`, import.meta.url))).spec);
+  const compiled = compiledScenario(name);
   let runIndex = 0;
   let events = 0;
   let tenders = 0;

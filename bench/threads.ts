@@ -1,5 +1,5 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { setFlagsFromString } from 'node:v8';
+import { stopPretenuring } from '../src/experiment/pretenuring.js';
 import { WORKER_YOUNG_GENERATION_MB } from '../src/experiment/executor.js';
 import { runScenario } from '../src/market/run.js';
 import { compileScenario } from '../src/scenario/compile.js';
@@ -43,8 +43,8 @@ export async function bareRunsInThreads(scenario: string, threads: number, { war
 if (!isMainThread && parentPort) {
   const port = parentPort;
   const { scenario, warmUpRuns, offset } = workerData as ThreadTask;
-  // As a batch's worker sets it (src/experiment/worker.ts).
-  setFlagsFromString('--no-allocation-site-pretenuring');
+  // As a batch's worker does.
+  stopPretenuring();
   const compiled = compileScenario(loadScenario(scenario).spec);
   let run = offset;
   for (let i = 0; i < warmUpRuns; i++) runScenario(compiled, 1, run++);

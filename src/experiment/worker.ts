@@ -1,4 +1,3 @@
-import { setFlagsFromString } from 'node:v8';
 import { Piscina } from 'piscina';
 import { transferables } from '../io/columns.js';
 import type { BatchDescription } from '../io/layout.js';
@@ -6,6 +5,7 @@ import { ScenarioError } from '../scenario/problems.js';
 import type { Problem } from '../scenario/problems.js';
 import { RunFailure } from './failure.js';
 import { preparePlan } from './plan.js';
+import { stopPretenuring } from './pretenuring.js';
 import type { BatchSettings, ScenarioIdentity } from './plan.js';
 import { Replicator } from './replicate.js';
 import type { BlockOutput } from './replicate.js';
@@ -25,9 +25,7 @@ export type WorkerAnswer =
   | { problems: Problem[] }
   | { failure: { runIndex: number; variant: string; seed: string; message: string; stack: string | undefined } };
 
-// The market allocates many short-lived records, which V8's pretenuring heuristics wrongly move to
-// the old generation (bench/market.bench.ts); worker threads take no V8 flags in execArgv.
-setFlagsFromString('--no-allocation-site-pretenuring');
+stopPretenuring();
 const settings = Piscina.workerData as BatchSettings;
 const prepared = await preparePlan(settings).catch((error: unknown) => {
   // A scenario that does not load is an answer (its problems), not a crash of the pool.
