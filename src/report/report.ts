@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import { keyMetrics } from '../experiment/metrics.js';
 import { COMPANION_SERIES, FAN_CHARTS, FAN_RUNS, readFans } from './fans.js';
@@ -84,12 +85,23 @@ export async function writeReport(dir: string, options: ReportOptions = {}): Pro
     throw new ReportError(error.message);
   });
   const manifest = await readManifest(dir);
+  await refuseMissingFolder(path);
   const lock = await checkBatchFiles(dir, manifest, options.out === undefined);
   try {
     return await writePage(dir, manifest, path, options);
   } finally {
     await lock?.release();
   }
+}
+
+/**
+ * Refuses a page whose folder is missing or is not a folder, as writing it there would, but before
+ * the charts are drawn: a batch's page takes seconds to draw, and a typo in --out should not cost them.
+ */
+async function refuseMissingFolder(path: string): Promise<void> {
+  const folder = await stat(dirname(path)).catch((error: NodeJS.ErrnoException) => error);
+  if (folder instanceof Error) throw new ReportError(`${path}: cannot write the report (${folder.code ?? String(folder)})`);
+  if (!folder.isDirectory()) throw new ReportError(`${path}: cannot write the report (ENOTDIR)`);
 }
 
 /** Reads the batch's tables and writes the page at `path`. */

@@ -26,15 +26,17 @@ const sameBytes = (a: string, b: string): void => {
 describe('computerace run --shard, merge and --resume', () => {
   const temp = mkdtempSync(join(tmpdir(), 'computerace-shard-'));
   afterAll(() => rmSync(temp, { recursive: true, force: true }));
-  const batch = ['--runs', '30', '--seed', '9', '--block-size', '5', '--workers', '1', '--quiet'];
+  // Six blocks over four shards: two shards of two blocks, two of one, as uneven as a job array's.
+  const batch = ['--runs', '12', '--seed', '9', '--block-size', '2', '--quiet'];
 
   it('merges shards run by separate processes into the bytes of one process', async () => {
     const single = join(temp, 'single');
-    expect((await computerace('run', scenario, ...batch, '--out', single)).status).toBe(0);
+    expect((await computerace('run', scenario, ...batch, '--workers', '1', '--out', single)).status).toBe(0);
     const shards = [0, 1, 2, 3].map((index) => join(temp, `shard-${index}`));
-    // Each shard in a process of its own, as the tasks of a job array run.
+    // Each shard in a process of its own, as the tasks of a job array run; on the process's own thread
+    // (a worker thread would cost each a second start of the modules), which the bytes do not depend on.
     for (const [index, dir] of shards.entries()) {
-      const { status, stderr } = computeraceProcess(['run', scenario, ...batch, '--shard', `${index}/4`, '--out', dir], { env });
+      const { status, stderr } = computeraceProcess(['run', scenario, ...batch, '--workers', '0', '--shard', `${index}/4`, '--out', dir], { env });
       expect(stderr).toBe('');
       expect(status).toBe(0);
     }
@@ -83,7 +85,9 @@ describe('computerace run --shard, merge and --resume', () => {
   });
 
   it('resumes a shard killed with SIGKILL from its last checkpoint, to the bytes of an uninterrupted run', async () => {
-    const args = ['run', scenario, '--runs', '400', '--seed', '5', '--block-size', '5', '--workers', '1', '--quiet', '--shard', '0/2'];
+    // 60 runs in the shard, 12 blocks: killed once 2 are saved, it has 10 left to run (seconds of work,
+    // against the test's 10 ms look at its checkpoints), so the kill lands mid-way as with more runs.
+    const args = ['run', scenario, '--runs', '120', '--seed', '5', '--block-size', '5', '--workers', '1', '--quiet', '--shard', '0/2'];
     const whole = join(temp, 'whole');
     expect((await computerace(...args, '--out', whole)).status).toBe(0);
     const killed = join(temp, 'killed');

@@ -120,12 +120,14 @@ describe('a Saltelli (sobol) design', () => {
 
 describe('running until a precision', () => {
   it('stops once every key metric is precise enough, and writes the same runs whatever the block size', async () => {
-    const options = { scenario: SCENARIO, runs: 400, seed: 5, workers: 0, timeseries: 'none' as const, untilPrecision: 0.25 };
+    // A half-width of half the mean: reached at 90 runs in blocks of 10, at 100 in blocks of 25, after
+    // several checks each (at 0.25 it took 310 and 325 runs, and three times the time, for the same checks).
+    const options = { scenario: SCENARIO, runs: 400, seed: 5, workers: 0, timeseries: 'none' as const, untilPrecision: 0.5 };
     const small = await runBatch({ ...options, blockSize: 10 });
     const large = await runBatch({ ...options, blockSize: 25 });
     for (const outcome of [small, large]) {
       expect(outcome.convergence!.converged).toBe(true);
-      expect(outcome.convergence!.relativeHalfWidth).toBeLessThan(0.25);
+      expect(outcome.convergence!.relativeHalfWidth).toBeLessThan(0.5);
       expect(outcome.convergence!.limiting).toMatch(/^baseline: /);
       expect(outcome.runs).toBeLessThan(400);
     }

@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import pl from 'nodejs-polars';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBatch } from '../../src/experiment/batch.js';
@@ -23,9 +21,9 @@ import { variantColour } from '../../src/report/charts.js';
 import { differenceWithUnit, figureLabel, figureOf as figureOfColumn, formatIn, unitOf, withUnit } from '../../src/io/vocabulary.js';
 import { escapeHtml as escaped } from '../../src/report/html.js';
 import { uncertainParameters } from '../support/scenarios.js';
+import { computerace } from '../support/cli.js';
 
 const SCENARIOS = fileURLToPath(new URL('../../scenarios/', import.meta.url));
-const BIN = fileURLToPath(new URL('../../dist/cli/bin.js', import.meta.url));
 const RUNS = 60;
 
 /** Type-7 quantile, written out here so the report's own is checked against it. */
@@ -48,9 +46,32 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
+// Drawing the variants' page takes seconds: it is drawn once, at <batch>/report.html, and the tests
+// that only read it share it (each file's tests run one after another, so none sees it half written).
+let comparedPage: Promise<Awaited<ReturnType<typeof writeReport>>> | undefined;
+/** The page of the file's batch with variants, written once where `computerace report DIR` writes it. */
+function comparedReport(): ReturnType<typeof writeReport> {
+  comparedPage ??= writeReport(compared);
+  return comparedPage;
+}
+
+// Tests of what a report does with its folder, its options or its command line, rather than of
+// what it draws, use a small batch of one variant (20 runs, no monthly series): a page of a few charts.
+const smallBatches = new Map<string, Promise<string>>();
+/** A 20-run batch of the shipped scenario with one variant, run once per `timeseries` and shared. */
+function smallBatch(timeseries: 'summary' | 'none'): Promise<string> {
+  let made = smallBatches.get(timeseries);
+  if (made === undefined) {
+    const out = join(root, timeseries);
+    made = runBatch({ scenario: join(SCENARIOS, 'openai-multicloud-2025.yaml'), runs: 20, seed: 2, workers: 0, timeseries, out }).then(() => out);
+    smallBatches.set(timeseries, made);
+  }
+  return made;
+}
+
 describe('computerace report', () => {
   it('draws every chart of a batch with variants and every actor series into one page with no link out and no script but its own', async () => {
-    const outcome = await writeReport(compared);
+    const outcome = await comparedReport();
     expect(outcome.path).toBe(join(compared, 'report.html'));
     const html = readFileSync(outcome.path, 'utf8');
     const { description } = await readManifest(compared);
@@ -114,9 +135,11 @@ describe('computerace report', () => {
     const month30 = [...new Set(fans.points.map((p) => p.date))].sort()[30];
     const point = fans.points.find((p) => p.chart === 'fan-prices' && p.panel === 'spot' && p.variant === 'exclusive-azure' && p.date === month30)!;
     expect(point.p50).toBeCloseTo(quantile(spot, 0.5), 9);
+    // The page's words, on the small batch: what they say depends on the runs read and done, not on the variants.
+    const small = await smallBatch('summary');
     const out = join(root, 'ten.html');
-    await writeReport(compared, { out, fanRuns: 10 });
-    expect(readFileSync(out, 'utf8')).toContain(`first 10 of ${RUNS} runs`);
+    await writeReport(small, { out, fanRuns: 10 });
+    expect(readFileSync(out, 'utf8')).toContain('first 10 of 20 runs');
   });
 
   it('counts shocks as the events table lists them', async () => {
@@ -188,8 +211,7 @@ describe('computerace report', () => {
   }, 60_000);
 
   it('says which series a --timeseries summary batch did not keep, and draws the rest', async () => {
-    const dir = join(root, 'summary');
-    await runBatch({ scenario: join(SCENARIOS, 'openai-multicloud-2025.yaml'), runs: 20, seed: 2, workers: 0, timeseries: 'summary', out: dir });
+    const dir = await smallBatch('summary');
     const outcome = await writeReport(dir);
     expect(outcome.charts).toEqual(expect.arrayContaining(['fan-lab-secured', 'fan-lab-shortfall', 'fan-prices']));
     expect(outcome.charts).not.toContain('fan-provider-share');
@@ -199,8 +221,7 @@ describe('computerace report', () => {
     expect(outcome.charts.filter((name) => name.startsWith('tornado:'))).toEqual([]);
     expect(readFileSync(outcome.path, 'utf8')).toMatch(/Ranking \d+ parameters needs more than \d+ runs; this batch has 20/);
     // With no monthly series at all, the page says so and draws the rest.
-    const none = join(root, 'none');
-    await runBatch({ scenario: join(SCENARIOS, 'openai-multicloud-2025.yaml'), runs: 20, seed: 2, workers: 0, timeseries: 'none', out: none });
+    const none = await smallBatch('none');
     const bare = await writeReport(none);
     expect(bare.charts.filter((name) => name.startsWith('fan-'))).toEqual([]);
     expect(bare.charts).toContain('shock-timeline');
@@ -215,11 +236,9 @@ describe('computerace report', () => {
     await expect(writeReport(shards[0]!)).rejects.toThrow(/shard 1 of 3; merge the shards first/);
     const merged = join(root, 'merged');
     await mergeShards(shards, merged);
-    // The batch in one piece is the file's batch (its blocks are of another size: the bytes are the same whatever the size).
-    const whole = join(root, 'whole');
-    cpSync(compared, whole, { recursive: true });
-    rmSync(join(whole, 'report.html'), { force: true });
-    const [a, b] = [await writeReport(merged), await writeReport(whole)];
+    // The batch in one piece is the file's batch, and its page the one drawn once for the file (its
+    // blocks are of another size: the bytes are the same whatever the size).
+    const [a, b] = [await writeReport(merged), await comparedReport()];
     expect(a.charts).toEqual(b.charts);
     // Everything but the provenance (times, command lines) is the same page; Vega numbers gradients
     // by a counter that runs on across the reports of one process.
@@ -251,8 +270,8 @@ describe('computerace report', () => {
 
   it('holds the batch folder while it writes its page there: no batch replaces the tables under it', async () => {
     const dir = join(root, 'held');
-    cpSync(compared, dir, { recursive: true });
-    const writing = writeReport(dir, { fanRuns: 10 });
+    cpSync(await smallBatch('none'), dir, { recursive: true });
+    const writing = writeReport(dir);
     while (!existsSync(join(dir, '.lock'))) await new Promise((resolve) => setTimeout(resolve, 5));
     await expect(prepareOutputDirectory(dir)).rejects.toThrow(`'${dir}' is in use by pid ${process.pid}`);
     await writing;
@@ -265,6 +284,7 @@ describe('computerace report', () => {
     await expect(writeReport(join(root, 'nowhere'))).rejects.toThrow(/nowhere[/\\]manifest\.json: not found/);
     await expect(writeReport(compared, { out: join(root, 'no-such-dir', 'r.html') })).rejects.toThrow(/no-such-dir[/\\]r\.html: cannot write the report \(ENOENT\)/);
     expect(existsSync(join(root, 'no-such-dir'))).toBe(false);
+    await expect(writeReport(compared, { out: join(compared, 'manifest.json', 'r.html') })).rejects.toThrow(/manifest\.json[/\\]r\.html: cannot write the report \(ENOTDIR\)/);
   });
 });
 
@@ -280,7 +300,7 @@ describe('a report that tells the story', () => {
   const text = (part: string): string => part.replace(/<[^>]+>/g, '').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
   beforeAll(async () => {
-    const outcome = await writeReport(compared, { out: join(root, 'story.html') });
+    const outcome = await comparedReport();
     html = readFileSync(outcome.path, 'utf8');
     charts = outcome.charts;
   }, 120_000);
@@ -409,29 +429,28 @@ describe('a report that tells the story', () => {
 });
 
 describe('the report command', () => {
-  const run = promisify(execFile);
-
   it('writes the page and says where', async () => {
     const out = join(root, 'cli.html');
-    const { stdout } = await run(process.execPath, [BIN, 'report', compared, '--out', out]);
+    const { status, stdout } = await computerace('report', await smallBatch('none'), '--out', out);
+    expect(status).toBe(0);
     expect(stdout).toMatch(new RegExp(`^wrote ${out.replace(/[.]/g, '\\.')} \\(\\d+ charts, \\d+ KB\\) in [\\d.]+ s\\n$`));
     expect(existsSync(out)).toBe(true);
   }, 60_000);
 
   it('is written at the end of a batch by run --report, and refused for a shard', async () => {
     const out = join(root, 'run-report');
-    const { stdout } = await run(process.execPath, [BIN, 'run', join(SCENARIOS, 'price-war.yaml'), '--runs', '20', '--workers', '1', '--quiet', '--out', out, '--report']);
+    const { status, stdout } = await computerace('run', join(SCENARIOS, 'price-war.yaml'), '--runs', '20', '--workers', '1', '--quiet', '--out', out, '--report');
+    expect(status).toBe(0);
     expect(stdout).toContain(`wrote ${join(out, 'report.html')} (`);
     expect(existsSync(join(out, 'report.html'))).toBe(true);
-    const failure = await run(process.execPath, [BIN, 'run', join(SCENARIOS, 'price-war.yaml'), '--runs', '20', '--shard', '1/2', '--out', join(root, 'shard'), '--report']).catch((error: { code: number; stderr: string }) => error);
-    expect((failure as { code: number }).code).toBe(2);
-    expect((failure as { stderr: string }).stderr).toMatch(/--report needs the whole batch/);
+    const failure = await computerace('run', join(SCENARIOS, 'price-war.yaml'), '--runs', '20', '--shard', '1/2', '--out', join(root, 'shard'), '--report');
+    expect(failure.status).toBe(2);
+    expect(failure.stderr).toMatch(/--report needs the whole batch/);
   }, 60_000);
 
   it('exits 2 with one line and no stack trace for a missing directory', async () => {
-    const failure = await run(process.execPath, [BIN, 'report', join(root, 'missing')]).catch((error: { code: number; stderr: string }) => error);
-    expect((failure as { code: number }).code).toBe(2);
-    const stderr = (failure as { stderr: string }).stderr;
+    const { status, stderr } = await computerace('report', join(root, 'missing'));
+    expect(status).toBe(2);
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toMatch(/missing[/\\]manifest\.json: not found/);
     expect(stderr).not.toMatch(/\s+at\s/);
