@@ -318,11 +318,14 @@ async function openView<T>(browser: Browser, url: string, settings: ViewSettings
     });
     page.on('pageerror', (error) => consoleErrors.push(`${error.name}: ${error.message}`));
     page.on('websocket', (socket) => record(socket.url()));
-    // Network idle (no request for 500 ms after the load event), not just the load event: a page may
-    // ask for more after it loads (from a timer, a promise, a lazy image or font), and `requests`
-    // promises those too. The half second is waited, not computed: it costs no CPU, and the
-    // inspections under way wait it side by side.
-    await within(`the page to load and the network to go idle ${mode}`, page.goto(url, { waitUntil: 'networkidle', timeout: settings.timeoutMs }));
+    // The load event, then network idle. Playwright's network idle is 500 ms without a request since
+    // the document arrived, whether or not it is parsed: alone, it let a view of the report (3 MB,
+    // parsed slowly on a loaded machine) be read with 3 of its 56 charts. The load event alone is not
+    // enough either: a page may ask for more once loaded (from a timer, a promise, a lazy image or
+    // font), and `requests` promises those too. The half second is waited, not computed: it costs no
+    // CPU, and the inspections under way wait it side by side.
+    await within(`the page to load ${mode}`, page.goto(url, { waitUntil: 'load', timeout: settings.timeoutMs }));
+    await within(`the network to go idle ${mode}`, page.waitForLoadState('networkidle', { timeout: settings.timeoutMs }));
     const charts = await within(`the charts ${mode}`, page.evaluate(chartsInPage));
     const externals = await within(`the scripts and stylesheets ${mode}`, page.evaluate(externalsInPage));
     const title = await within(`the title ${mode}`, page.title());
