@@ -8,7 +8,8 @@ import { describeWithBrowser, inspectPage } from './browser.js';
 /**
  * The harness that opens the HTML report in headless Chromium, tried on small pages written here:
  * each page shows one thing the report test must catch. Without Chromium this fails in CI and is
- * skipped elsewhere (see describeWithBrowser). Each test starts its own Chromium, so they run side by side.
+ * skipped elsewhere (see describeWithBrowser). The tests run side by side, their pages in contexts of
+ * one Chromium (see inspectPage); the page that never ends must not keep the others from theirs.
  */
 
 const CHART = `<div data-chart="bars"><svg width="300" height="200" viewBox="0 0 300 200">

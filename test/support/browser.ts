@@ -1,5 +1,6 @@
 // A headless Chromium for tests of self-contained HTML pages (the report): open a file and tell what it
 // logged, what it fetched, whether it shows anything and what its charts hold, with JavaScript and without.
+// The inspections under way at one time share one Chromium, each in browser contexts of its own.
 import { accessSync, constants, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -118,30 +119,37 @@ export interface InspectOptions<T = undefined> {
 }
 
 /**
- * Opens a local HTML file in a fresh headless Chromium, waits for its load event and for the network
- * to go idle, and reports on it; meanwhile it opens the file in a second context with JavaScript
- * disabled. The browser is closed whatever happens, and each wait fails after `timeoutMs` with an
- * error that names the file and what it waited for.
+ * Opens a local HTML file in a new browser context of a headless Chromium, waits for its load event
+ * and for the network to go idle, and reports on it; meanwhile it opens the file in a second context
+ * with JavaScript disabled. Inspections under way at the same time share the Chromium (see useBrowser):
+ * a context is a profile of its own, as an incognito window is (its own storage, cookies, cache,
+ * permissions, and its own renderer process for the page), so what one page does reaches no other,
+ * and starting one Chromium instead of one per inspection spares a second or more of CPU each. Both
+ * contexts are closed whatever happens, and the Chromium when the last inspection using it is done.
+ * Each wait fails after `timeoutMs` with an error that names the file and what it waited for.
  */
 export async function inspectPage<T = undefined>(htmlFile: string, options: InspectOptions<T> = {}): Promise<PageReport<T>> {
   const url = pathToFileURL(resolve(htmlFile)).href;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const within: Within = (what, work) => deadline(work, timeoutMs, `inspectPage(${htmlFile})`, what);
-  const launching = chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, timeout: timeoutMs });
+  const shared = useBrowser(timeoutMs);
   let browser: Browser;
   try {
-    browser = await within(`Chromium (${chromiumPath()}) to start`, launching);
+    browser = await within(`Chromium (${chromiumPath()}) to start`, shared.launching);
   } catch (error) {
-    void launching.then((late) => late.close(), () => undefined); // one that starts after the timeout is closed too
+    // Others may still wait for this launch (a failed one is discarded as it fails); if it starts
+    // after everyone gave up on it, the last to give up closes it.
+    void release(shared);
     throw error;
   }
   try {
     const traffic: Traffic = { page: url, requests: new Set(), failed: new Set() };
     const settings = { viewport: options.viewport ?? DEFAULT_VIEWPORT, fullPage: options.fullPage ?? true, timeoutMs };
-    const [withJs, withoutJs] = await Promise.all([
+    // Both views are done, their contexts closed, before the Chromium may be: allSettled, not all.
+    const [withJs, withoutJs] = fulfilled(await Promise.allSettled([
       openView(browser, url, { ...settings, javaScriptEnabled: true }, traffic, within, options.query),
       openView(browser, url, { ...settings, javaScriptEnabled: false }, traffic, within),
-    ]);
+    ]));
     if (options.screenshot !== undefined) writeFileSync(options.screenshot, withJs.view.screenshotPng);
     return {
       ...withJs.view,
@@ -154,34 +162,103 @@ export async function inspectPage<T = undefined>(htmlFile: string, options: Insp
       withoutJavaScript: withoutJs.view,
       queried: withJs.queried as T,
     };
+  } catch (error) {
+    // A page that timed out may have left its renderer busy, or the browser in a state no test
+    // should inherit: the inspections that start from now on get a Chromium of their own.
+    discard(shared);
+    throw error;
   } finally {
-    await browser.close();
+    await release(shared);
   }
+}
+
+/** A Chromium that the inspections under way share, each in contexts of its own. */
+interface SharedBrowser {
+  launching: Promise<Browser>;
+  /** The inspections using it; the last one to be done closes it. */
+  users: number;
+}
+
+/** The Chromium a new inspection joins; undefined when none runs, or after one was discarded. */
+let current: SharedBrowser | undefined;
+
+/**
+ * The Chromium of the inspections under way, launched when there is none, with one more user. It is
+ * closed when its last user is done (release), so none outlives the tests that use it, and a test
+ * file's tests that run side by side (it.concurrent) start one Chromium instead of one each: six
+ * at once on two cores took 28 s each to start and inspect a page.
+ */
+function useBrowser(timeoutMs: number): SharedBrowser {
+  if (current === undefined) {
+    // The launch is shared, so it is not cut short by one caller's small limit (a test of timeouts,
+    // say); each caller waits for it only as long as its own limit.
+    const launching = chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, timeout: Math.max(timeoutMs, DEFAULT_TIMEOUT_MS) });
+    const shared: SharedBrowser = { launching, users: 0 };
+    launching.then((browser) => browser.on('disconnected', () => discard(shared)), () => discard(shared));
+    current = shared;
+  }
+  current.users++;
+  return current;
+}
+
+/** Lets no further inspection join this Chromium; those using it go on, and the last closes it. */
+function discard(shared: SharedBrowser): void {
+  if (current === shared) current = undefined;
+}
+
+/** One user fewer; the last one closes the Chromium. */
+async function release(shared: SharedBrowser): Promise<void> {
+  shared.users--;
+  if (shared.users > 0) return;
+  discard(shared);
+  await shared.launching.then((browser) => browser.close(), () => undefined);
+}
+
+/** The values of settled promises, or the first failure among them. */
+function fulfilled<R extends unknown[]>(results: { [K in keyof R]: PromiseSettledResult<R[K]> }): R {
+  for (const result of results) if (result.status === 'rejected') throw result.reason;
+  return results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as R;
 }
 
 /** Whether a PNG is (almost) one colour: more than 99.5% of its pixels within 8 per channel of its commonest colour. */
 export function isBlank(png: Buffer): boolean {
   const { data } = PNG.sync.read(png);
   const pixels = data.length / 4;
+  if (pixels === 0) return true;
+  // A run of pixels of one colour is counted at once: a page is mostly runs of its background, and
+  // a count per pixel took seconds for a long page (the report's is 1280 x 15,000).
   const counts = new Map<number, number>();
+  let run = data.readUInt32BE(0);
+  let length = 0;
   for (let i = 0; i < data.length; i += 4) {
     const colour = data.readUInt32BE(i);
-    counts.set(colour, (counts.get(colour) ?? 0) + 1);
+    if (colour === run) {
+      length++;
+    } else {
+      counts.set(run, (counts.get(run) ?? 0) + length);
+      [run, length] = [colour, 1];
+    }
   }
+  counts.set(run, (counts.get(run) ?? 0) + length);
   let commonest = 0;
   let most = -1;
   for (const [colour, count] of counts) {
     if (count > most) [commonest, most] = [colour, count];
   }
+  const channels = [commonest >>> 24, (commonest >>> 16) & 0xff, (commonest >>> 8) & 0xff, commonest & 0xff];
   let near = 0;
   for (let i = 0; i < data.length; i += 4) {
+    if (data.readUInt32BE(i) === commonest) {
+      near++;
+      continue;
+    }
     let close = true;
     for (let channel = 0; channel < 4; channel++) {
-      if (Math.abs(data[i + channel]! - ((commonest >>> (24 - 8 * channel)) & 0xff)) > TOLERANCE) close = false;
+      if (Math.abs(data[i + channel]! - channels[channel]!) > TOLERANCE) close = false;
     }
     if (close) near++;
   }
-  return pixels === 0 || near / pixels > BLANK_SHARE;
+  return near / pixels > BLANK_SHARE;
 }
 
 /** The requests seen across both contexts; a Set keeps the first-seen order and drops repeats. */
@@ -241,7 +318,14 @@ async function openView<T>(browser: Browser, url: string, settings: ViewSettings
     });
     page.on('pageerror', (error) => consoleErrors.push(`${error.name}: ${error.message}`));
     page.on('websocket', (socket) => record(socket.url()));
-    await within(`the page to load and the network to go idle ${mode}`, page.goto(url, { waitUntil: 'networkidle', timeout: settings.timeoutMs }));
+    // The load event, then network idle. Playwright's network idle is 500 ms without a request since
+    // the document arrived, whether or not it is parsed: alone, it let a view of the report (3 MB,
+    // parsed slowly on a loaded machine) be read with 3 of its 56 charts. The load event alone is not
+    // enough either: a page may ask for more once loaded (from a timer, a promise, a lazy image or
+    // font), and `requests` promises those too. The half second is waited, not computed: it costs no
+    // CPU, and the inspections under way wait it side by side.
+    await within(`the page to load ${mode}`, page.goto(url, { waitUntil: 'load', timeout: settings.timeoutMs }));
+    await within(`the network to go idle ${mode}`, page.waitForLoadState('networkidle', { timeout: settings.timeoutMs }));
     const charts = await within(`the charts ${mode}`, page.evaluate(chartsInPage));
     const externals = await within(`the scripts and stylesheets ${mode}`, page.evaluate(externalsInPage));
     const title = await within(`the title ${mode}`, page.title());
