@@ -1,4 +1,4 @@
-import { Document, LineCounter, YAMLParseError, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit } from 'yaml';
+import { Document, LineCounter, YAMLParseError, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Alias, Node, Pair, YAMLError, YAMLMap } from 'yaml';
 import { formatPath } from './problems.js';
 import type { Path, Problem } from './problems.js';
@@ -125,27 +125,7 @@ export function documentValue(source: SourceFile): { value: unknown } | { proble
     const { line, col } = lineCounter.linePos(offset);
     return { problem: { file, line, column: col, path: formatPath(pathAt(document, offset)), message } };
   };
-  let recursive: Alias | undefined;
-  let firstAlias: Alias | undefined;
-  let badMerge: Pair | undefined;
-  const resolve = (node: unknown): unknown => (isAlias(node) ? node.resolve(document) : node);
-  visit(document, {
-    Alias(_key, alias, ancestors) {
-      firstAlias ??= alias;
-      const target = alias.resolve(document);
-      if (target !== undefined && ancestors.includes(target)) {
-        recursive = alias;
-        return visit.BREAK;
-      }
-      return undefined;
-    },
-    Pair(_key, pair) {
-      if (!isMergeKey(pair.key) || badMerge) return undefined;
-      const source = resolve(pair.value);
-      if (!(isMap(source) || (isSeq(source) && source.items.every((item) => isMap(resolve(item)))))) badMerge = pair;
-      return undefined;
-    },
-  });
+  const { recursive, firstAlias, badMerge } = aliasesOf(document);
   if (recursive) return at(recursive, `YAML: alias *${recursive.source} is inside the node it names, which would make the data endless`);
   if (badMerge) return at(badMerge.key as Node, 'YAML: a merge key (<<) takes a map, an alias of one, or a list of them');
   try {
@@ -158,6 +138,57 @@ export function documentValue(source: SourceFile): { value: unknown } | { proble
     }
     return at(firstAlias, `YAML: ${reason}`);
   }
+}
+
+/** What documentValue must know of a document's aliases and merge keys. */
+interface Aliases {
+  /** The first alias inside the node it names. */
+  recursive?: Alias;
+  /** The first alias, in document order. */
+  firstAlias?: Alias;
+  /** The first merge key whose value is not a map or a list of maps. */
+  badMerge?: Pair;
+}
+
+/**
+ * The aliases of a document, in one walk in document order (keys before values) that stops at the first
+ * recursive alias: a stack of nodes with their parents, whose chain is followed only at an alias (yaml's
+ * `visit` would make a frozen copy of the path at every node).
+ */
+function aliasesOf(document: Document): Aliases {
+  const found: Aliases = {};
+  interface Entry {
+    node: unknown;
+    parent: Entry | undefined;
+  }
+  const resolve = (node: unknown): unknown => (isAlias(node) ? node.resolve(document) : node);
+  const inside = (entry: Entry, target: unknown): boolean => {
+    for (let at = entry.parent; at !== undefined; at = at.parent) if (at.node === target) return true;
+    return false;
+  };
+  const stack: Entry[] = [{ node: document.contents, parent: undefined }];
+  while (stack.length > 0) {
+    const entry = stack.pop()!;
+    const { node } = entry;
+    if (isAlias(node)) {
+      found.firstAlias ??= node;
+      const target = node.resolve(document);
+      if (target !== undefined && inside(entry, target)) {
+        found.recursive = node;
+        break;
+      }
+    } else if (isPair(node)) {
+      if (isMergeKey(node.key) && !found.badMerge) {
+        const source = resolve(node.value);
+        if (!(isMap(source) || (isSeq(source) && source.items.every((item) => isMap(resolve(item)))))) found.badMerge = node;
+      }
+      // Pushed in reverse, so that the key is walked before the value.
+      stack.push({ node: node.value, parent: entry }, { node: node.key, parent: entry });
+    } else if (isMap(node) || isSeq(node)) {
+      for (let i = node.items.length - 1; i >= 0; i--) stack.push({ node: node.items[i], parent: entry });
+    }
+  }
+  return found;
 }
 
 /**

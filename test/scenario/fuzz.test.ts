@@ -122,7 +122,8 @@ function check(files: Record<string, string>, main: string, tally: Tally): 'vali
   } catch (error) {
     if (!(error instanceof ScenarioError)) throw error;
     if (error.problems.length === 0) throw new Error('a ScenarioError without problems');
-    for (const problem of error.problems) expectLocated(problem, files);
+    const lines = new Map<string, string[]>();
+    for (const problem of error.problems) expectLocated(problem, files, lines);
     outcome = 'error';
   }
   const ms = performance.now() - started;
@@ -133,13 +134,17 @@ function check(files: Record<string, string>, main: string, tally: Tally): 'vali
   return outcome;
 }
 
-/** A problem names a file that was read, a line and column inside it, a path and a one-line message. */
-function expectLocated(problem: Problem, files: Record<string, string>): void {
+/** A problem names a file that was read, a line and column inside it, a path and a one-line message (`linesOf`: each file's lines, split once for all its problems). */
+function expectLocated(problem: Problem, files: Record<string, string>, linesOf: Map<string, string[]>): void {
   const fail = (what: string): never => {
     throw new Error(`${what}: ${JSON.stringify(problem)}`);
   };
   if (!Object.hasOwn(files, problem.file)) fail('a problem in a file that was not read');
-  const lines = files[problem.file]!.split('\n');
+  let lines = linesOf.get(problem.file);
+  if (lines === undefined) {
+    lines = files[problem.file]!.split('\n');
+    linesOf.set(problem.file, lines);
+  }
   if (!(Number.isInteger(problem.line) && problem.line >= 1 && problem.line <= lines.length)) fail('a line outside the file');
   const lineLength = lines[problem.line - 1]!.length;
   if (!(Number.isInteger(problem.column) && problem.column >= 1 && problem.column <= lineLength + 1)) fail('a column outside the line');
@@ -272,6 +277,13 @@ function seedDocument(text: string): Document {
   return document;
 }
 
+// ... and its data read once: each case mutates a copy.
+const seedValues = new Map<string, unknown>();
+function seedData(text: string): unknown {
+  if (!seedValues.has(text)) seedValues.set(text, seedDocument(text).toJS({ maxAliasCount: -1 }));
+  return seedValues.get(text);
+}
+
 /** The file with structural mutations applied to its YAML document, printed back as YAML (comments kept). */
 function mutateYaml(text: string, mutations: readonly Mutation[]): string {
   const document = seedDocument(text).clone();
@@ -292,7 +304,7 @@ function mutateYaml(text: string, mutations: readonly Mutation[]): string {
 
 /** The file with structural mutations applied to its data, printed as JSON (which is YAML) with .nan and .inf. */
 function mutateData(text: string, mutations: readonly Mutation[]): string {
-  const data: unknown = structuredClone(seedDocument(text).toJS({ maxAliasCount: -1 }));
+  const data: unknown = structuredClone(seedData(text));
   if (!isRecord(data)) return text;
   for (const m of mutations) mutateValue(data, m);
   return jsonText(data, '');
@@ -390,7 +402,8 @@ function mutateValue(root: Record<string, unknown>, m: Mutation): void {
       break;
     }
     case 'toScalar': {
-      const slot = at(slots.filter((candidate) => !scalars.includes(candidate)), m.pick);
+      const scalarSlots = new Set(scalars);
+      const slot = at(slots.filter((candidate) => !scalarSlots.has(candidate)), m.pick);
       if (slot) put(slot, m.pick % 3 === 0 ? 'text' : m.pick % 3 === 1 ? 7 : null);
       break;
     }
