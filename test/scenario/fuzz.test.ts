@@ -9,6 +9,7 @@ import { loadScenario } from '../../src/scenario/load.js';
 import { ScenarioError } from '../../src/scenario/problems.js';
 import type { Problem } from '../../src/scenario/problems.js';
 import { starterScenario } from '../../src/scenario/starter.js';
+import { budgetMs } from '../support/budget.js';
 
 /**
  * Malformed scenarios, by the thousand: the shipped scenarios, the `init` starter and a small scenario,
@@ -110,6 +111,13 @@ function reader(files: Record<string, string>): (file: string) => string {
   };
 }
 
+// A case may take CASE_TIME_LIMIT_MS, or 100 loads of the shipped scenario timed now if the machine is that slow:
+// a blow-up on hostile input is orders of magnitude over either, the load of a shared machine is not.
+let caseLimit: number | undefined;
+function caseLimitMs(): number {
+  return (caseLimit ??= budgetMs(CASE_TIME_LIMIT_MS, 100, () => loadScenario(BASE, { readFile: reader(SHIPPED) })));
+}
+
 /** Loads `main` from the in-memory `files`; fails unless it is a valid scenario of finite numbers or a ScenarioError of located problems. */
 function check(files: Record<string, string>, main: string, tally: Tally): 'valid' | 'error' {
   const started = performance.now();
@@ -127,7 +135,8 @@ function check(files: Record<string, string>, main: string, tally: Tally): 'vali
     outcome = 'error';
   }
   const ms = performance.now() - started;
-  if (ms > CASE_TIME_LIMIT_MS) throw new Error(`loading took ${ms.toFixed(0)} ms, over the ${CASE_TIME_LIMIT_MS} ms limit`);
+  const limitMs = caseLimitMs();
+  if (ms > limitMs) throw new Error(`loading took ${ms.toFixed(0)} ms, over the ${limitMs.toFixed(0)} ms limit`);
   tally.cases++;
   tally[outcome === 'valid' ? 'valid' : 'errors']++;
   tally.slowestMs = Math.max(tally.slowestMs, ms);
@@ -642,7 +651,7 @@ describe('fuzzing the scenario loader', () => {
     console.log(`fuzz: ${tally.cases} pathological files, ${tally.errors} located errors, ${tally.valid} valid, slowest ${tally.slowestMs.toFixed(0)} ms`);
   }, 60_000);
 
-  it(`loads ${CASES} mutated scenarios to a located error or a valid scenario, each within ${CASE_TIME_LIMIT_MS} ms`, () => {
+  it(`loads ${CASES} mutated scenarios to a located error or a valid scenario, each within ${CASE_TIME_LIMIT_MS} ms (or 100 loads of the shipped scenario on a slow machine)`, () => {
     const tally = newTally();
     const started = performance.now();
     const cpu = process.cpuUsage();
@@ -721,7 +730,7 @@ describe('loader bugs found by fuzzing', () => {
     const text = `${TINY}${Array.from({ length: keys }, (_, i) => `key${i}: ${i}`).join('\n')}\n`;
     const started = performance.now();
     const problems = problemsOf({ [`${DIR}/x.yaml`]: text }, `${DIR}/x.yaml`);
-    expect(performance.now() - started).toBeLessThan(CASE_TIME_LIMIT_MS * 2);
+    expect(performance.now() - started).toBeLessThan(caseLimitMs() * 2);
     const first = TINY.split('\n').length;
     expect(problems).toHaveLength(keys);
     problems.forEach((problem, i) => expect(problem.line).toBe(first + i));
