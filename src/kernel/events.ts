@@ -1,5 +1,5 @@
 import { NORMAL, URGENT, checkPriority } from './priority.js';
-import type { Simulation } from './simulation.js';
+import type { Occurrence, Simulation } from './simulation.js';
 
 /** Events, generator processes, conditions and interrupts, in SimPy's semantics. */
 
@@ -24,7 +24,7 @@ export interface EventOptions {
  * Something that will happen: pending until triggered by `succeed` or `fail`, then processed
  * at its scheduled time, when its callbacks run and waiting processes resume.
  */
-export class SimEvent<T = unknown> {
+export class SimEvent<T = unknown> implements Occurrence {
   /** What the trace calls this kind of event. */
   get kind(): string {
     return 'event';
@@ -104,7 +104,17 @@ export class SimEvent<T = unknown> {
     this.state = TRIGGERED;
     this.ok = ok;
     this.value = value;
-    this.sim.enqueue(this.sim.now + delay, priority, processEvent, this);
+    this.sim.enqueue(this.sim.now + delay, priority, this);
+  }
+
+  /** Processes the event; called by the agenda when its time comes. */
+  fire(): void {
+    this.process();
+  }
+
+  /** What the trace calls this event's processing: its kind. */
+  get traceKind(): string {
+    return this.kind;
   }
 
   /** Runs the callbacks; called by the agenda when the event's time comes. */
@@ -118,10 +128,6 @@ export class SimEvent<T = unknown> {
     if (callbacks !== undefined) for (const callback of callbacks) callback(this);
     if (!this.ok && !this.defused) throw this.value;
   }
-}
-
-function processEvent(event: SimEvent<unknown>): void {
-  event.process();
 }
 
 /** An event that succeeds after a delay. */
@@ -165,7 +171,7 @@ export class Process<T = unknown> extends SimEvent<T> {
     options?: EventOptions,
   ) {
     super(sim, options);
-    sim.enqueue(sim.now, URGENT, startProcess, this);
+    sim.enqueue(sim.now, URGENT, this);
   }
 
   /** Resumes this process; what it waits with when the event already has callbacks. */
@@ -184,7 +190,7 @@ export class Process<T = unknown> extends SimEvent<T> {
   interrupt(cause?: unknown): void {
     if (!this.isAlive) throw new Error(`${describe(this)} has terminated and cannot be interrupted`);
     if (this.sim.activeProcess === this) throw new Error(`${describe(this)} cannot interrupt itself`);
-    this.sim.enqueue(this.sim.now, URGENT, deliverInterrupt, { process: this, cause, label: this.label });
+    this.sim.enqueue(this.sim.now, URGENT, new InterruptDelivery(this, cause));
   }
 
   /** Resumes with the outcome of a processed event; a failure is thrown into the generator, which handles it. */
@@ -220,7 +226,7 @@ export class Process<T = unknown> extends SimEvent<T> {
       const next = step.value;
       if (typeof next === 'number') {
         if (next >= 0 && next !== Infinity) {
-          this.holdSlot = this.sim.place(this.sim.now + next, NORMAL, endHold, this);
+          this.holdSlot = this.sim.place(this.sim.now + next, NORMAL, this);
           return;
         }
         ok = false;
@@ -248,10 +254,22 @@ export class Process<T = unknown> extends SimEvent<T> {
     this.resume(false, new Interrupt(cause));
   }
 
-  /** Called when a `yield d` elapses. */
-  endHold(): void {
+  /**
+   * Called by the agenda: a process is on it to start, to end a `yield d`, and, once it has ended, to
+   * be processed as the event it is; its state tells which, as it is never on the agenda for two at once.
+   */
+  override fire(): void {
+    if (this.triggered) {
+      super.fire();
+      return;
+    }
     this.holdSlot = -1;
     this.resume(true, undefined);
+  }
+
+  /** What the trace calls this firing: a start, the end of a hold, or the processing of the ended process. */
+  override get traceKind(): string {
+    return this.triggered ? this.kind : this.holdSlot >= 0 ? 'hold' : 'initialize';
   }
 
   private cancelHold(): void {
@@ -260,17 +278,21 @@ export class Process<T = unknown> extends SimEvent<T> {
   }
 }
 
-type TracedAction<A> = ((arg: A) => void) & { traceKind?: string };
+/** An interrupt on its way to a process: delivered before other events at its time. */
+class InterruptDelivery implements Occurrence {
+  readonly traceKind = 'interrupt';
+  readonly label: string;
+  constructor(
+    private readonly process: Process<unknown>,
+    private readonly cause: unknown,
+  ) {
+    this.label = process.label;
+  }
 
-const startProcess: TracedAction<Process<unknown>> = (process) => process.resume(true, undefined);
-startProcess.traceKind = 'initialize';
-
-const endHold: TracedAction<Process<unknown>> = (process) => process.endHold();
-endHold.traceKind = 'hold';
-
-const deliverInterrupt: TracedAction<{ process: Process<unknown>; cause: unknown; label: string }> = ({ process, cause }) =>
-  process.receiveInterrupt(cause);
-deliverInterrupt.traceKind = 'interrupt';
+  fire(): void {
+    this.process.receiveInterrupt(this.cause);
+  }
+}
 
 /** Waits for several events: succeeds when `evaluate` says so, fails as soon as one member fails. */
 export abstract class Condition<V> extends SimEvent<V> {

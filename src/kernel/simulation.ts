@@ -39,10 +39,22 @@ export interface RunOptions {
   until?: number | SimEvent<unknown>;
 }
 
-/** An action on the agenda: called with the argument stored beside it. */
-type Action = (arg: any) => void;
-/** An internal action may name its own trace kind. */
-type TracedAction = Action & { traceKind?: string };
+/**
+ * What the agenda fires besides plain callbacks: an object that knows what its time means (an event
+ * to process, a process to resume, an interrupt to deliver). Keeping the object itself in the slot,
+ * rather than an action and its argument, leaves the agenda one array fewer to hold and miss in cache.
+ */
+export interface Occurrence {
+  /** Does what this occurrence's time means. */
+  fire(): void;
+  /** What the trace calls this firing. */
+  readonly traceKind: string;
+  /** Shown in traces. */
+  readonly label: string;
+}
+
+/** What an agenda slot holds: a model's callback, or an occurrence that fires itself. */
+export type Entry = (() => void) | Occurrence;
 
 // Priority and sequence number share one float64 key, so the comparator reads two arrays, not three.
 const PRIORITY_OFFSET = -URGENT;
@@ -53,7 +65,7 @@ const SLOT_SPACE = 2 ** 23;
 const TAG_SPACE = 2 ** 30;
 const INITIAL_SLOTS = 1024;
 
-const cancelled: Action = () => {};
+const cancelled: Entry = () => {};
 
 /** A FastPriorityQueue of slot ids whose comparator reads times and keys from typed arrays. */
 class Agenda extends FastPriorityQueue<number> {
@@ -81,8 +93,7 @@ export class Simulation {
   /** The process whose generator is running, if any. */
   activeProcess: Process<unknown> | undefined = undefined;
   private readonly agenda = new Agenda();
-  private actions: (Action | undefined)[] = [];
-  private args: unknown[] = [];
+  private entries: (Entry | undefined)[] = [];
   private labels: (string | undefined)[] = [];
   private readonly freeSlots: number[] = [];
   private slotsUsed = 0;
@@ -96,6 +107,15 @@ export class Simulation {
   private running = false;
   private stopRequested = false;
   private readonly tracer: Tracer | undefined;
+  // "Stop at time t" is an ordinary urgent event, as in SimPy, not a test in the hot loop.
+  private readonly stopMarker: Occurrence = {
+    fire: () => {
+      this.eventsFired--; // the stop marker is not a model event
+      this.requestStop();
+    },
+    traceKind: 'stop',
+    label: 'until',
+  };
 
   constructor(options: SimulationOptions = {}) {
     this.now = options.start ?? 0;
@@ -106,15 +126,15 @@ export class Simulation {
   /** Runs `callback` after `delay` time units; returns a handle for `cancel`. */
   schedule(delay: number, callback: () => void, options?: ScheduleOptions): Handle {
     if (!(delay >= 0 && delay < Infinity)) throw new RangeError(`delay must be a finite number >= 0, got ${delay}`);
-    if (options === undefined) return this.enqueue(this.now + delay, NORMAL, callback, undefined, undefined);
-    return this.enqueue(this.now + delay, checkPriority(options.priority), callback, undefined, options.label);
+    if (options === undefined) return this.enqueue(this.now + delay, NORMAL, callback, undefined);
+    return this.enqueue(this.now + delay, checkPriority(options.priority), callback, options.label);
   }
 
   /** Runs `callback` at absolute time `time` (>= now); returns a handle for `cancel`. */
   at(time: number, callback: () => void, options?: ScheduleOptions): Handle {
     if (!(time >= this.now && time < Infinity)) throw new RangeError(`time must be finite and >= now (${this.now}), got ${time}`);
-    if (options === undefined) return this.enqueue(time, NORMAL, callback, undefined, undefined);
-    return this.enqueue(time, checkPriority(options.priority), callback, undefined, options.label);
+    if (options === undefined) return this.enqueue(time, NORMAL, callback, undefined);
+    return this.enqueue(time, checkPriority(options.priority), callback, options.label);
   }
 
   /** A new pending event, to be triggered by `succeed` or `fail`. */
@@ -149,17 +169,16 @@ export class Simulation {
   cancel(handle: Handle): boolean {
     const slot = handle % SLOT_SPACE;
     const tag = (handle - slot) / SLOT_SPACE;
-    const action = this.actions[slot];
-    if (action === undefined || action === cancelled) return false;
+    const entry = this.entries[slot];
+    if (entry === undefined || entry === cancelled) return false;
     if (tagOf(this.agenda.keys[slot]! % SEQ_SPACE) !== tag) return false;
     this.bury(slot);
     return true;
   }
 
-  /** Cancels the event in `slot` if it is still pending with `arg`: how a process drops its hold. */
-  cancelSlot(slot: number, arg: unknown): boolean {
-    const action = this.actions[slot];
-    if (action === undefined || action === cancelled || this.args[slot] !== arg) return false;
+  /** Cancels the event in `slot` if it still holds `entry`: how a process drops its hold. */
+  cancelSlot(slot: number, entry: Entry): boolean {
+    if (this.entries[slot] !== entry) return false;
     this.bury(slot);
     return true;
   }
@@ -180,7 +199,7 @@ export class Simulation {
     const agenda = this.agenda;
     while (agenda.size > 0) {
       const slot = agenda.peek()!;
-      if (this.actions[slot] !== cancelled) return agenda.times[slot]!;
+      if (this.entries[slot] !== cancelled) return agenda.times[slot]!;
       this.discardTop(slot);
     }
     return Infinity;
@@ -232,9 +251,9 @@ export class Simulation {
     this.stopRequested = true;
   }
 
-  /** Puts an internal action on the agenda; the building block of events and processes. */
-  enqueue(time: number, priority: number, action: Action, arg: unknown, label?: string): Handle {
-    const slot = this.place(time, priority, action, arg, label);
+  /** Puts a callback or an occurrence on the agenda; the building block of events and processes. */
+  enqueue(time: number, priority: number, entry: Entry, label?: string): Handle {
+    const slot = this.place(time, priority, entry, label);
     return slot + SLOT_SPACE * tagOf(this.seq - 1);
   }
 
@@ -242,7 +261,7 @@ export class Simulation {
    * As `enqueue`, returning the slot (a small integer, for `cancelSlot`) instead of a handle: a
    * process keeps its pending hold's slot in a field that stays a small integer, never a boxed double.
    */
-  place(time: number, priority: number, action: Action, arg: unknown, label?: string): number {
+  place(time: number, priority: number, entry: Entry, label?: string): number {
     const seq = this.seq++;
     if (seq >= SEQ_SPACE) throw new RangeError('more than 2^40 events scheduled in one simulation');
     const parked = this.parked;
@@ -250,8 +269,7 @@ export class Simulation {
     const agenda = this.agenda;
     agenda.times[slot] = time;
     agenda.keys[slot] = (priority + PRIORITY_OFFSET) * SEQ_SPACE + seq;
-    this.actions[slot] = action;
-    this.args[slot] = arg;
+    this.entries[slot] = entry;
     if (this.tracer !== undefined) this.labels[slot] = label;
     if (parked >= 0) {
       this.parked = -1;
@@ -262,10 +280,9 @@ export class Simulation {
     return slot;
   }
 
-  // "Stop at time t" is an ordinary urgent event, as in SimPy, not a test in the hot loop.
   private runUntilTime(until: number): undefined {
     if (!(until >= this.now) || until === Infinity) throw new RangeError(`until must be a finite time >= now (${this.now}), got ${until}`);
-    const handle = this.enqueue(until, URGENT, requestStop, this, 'until');
+    const handle = this.enqueue(until, URGENT, this.stopMarker);
     this.stopMarkers++;
     try {
       this.loop();
@@ -296,20 +313,19 @@ export class Simulation {
     const agenda = this.agenda;
     while (agenda.size > 0) {
       const slot = agenda.peek()!;
-      const action = this.actions[slot]!;
-      if (action === cancelled) {
+      const entry = this.entries[slot]!;
+      if (entry === cancelled) {
         this.discardTop(slot);
         continue;
       }
-      const arg = this.args[slot];
       // Release the slot before firing: the callback's first schedule reuses it in place.
-      this.actions[slot] = undefined;
-      this.args[slot] = undefined;
+      this.entries[slot] = undefined;
       this.now = agenda.times[slot]!;
       this.eventsFired++;
-      if (this.tracer !== undefined) this.traceFiring(slot, action, arg);
+      if (this.tracer !== undefined) this.traceFiring(slot, entry);
       this.parked = slot;
-      action(arg);
+      if (typeof entry === 'function') entry();
+      else entry.fire();
       return true;
     }
     return false;
@@ -340,37 +356,24 @@ export class Simulation {
 
   // A tombstone: left in the heap and skipped when popped, so cancelling costs O(1).
   private bury(slot: number): void {
-    this.actions[slot] = cancelled;
-    this.args[slot] = undefined;
+    this.entries[slot] = cancelled;
     this.tombstones++;
   }
 
   private discardTop(slot: number): void {
     this.agenda.poll();
-    this.actions[slot] = undefined;
+    this.entries[slot] = undefined;
     this.freeSlots.push(slot);
     this.tombstones--;
   }
 
-  private traceFiring(slot: number, action: TracedAction, arg: unknown): void {
+  private traceFiring(slot: number, entry: Entry): void {
     const label = this.labels[slot];
     this.labels[slot] = undefined;
-    const subject = arg as { kind?: string; label?: string } | undefined;
-    if (action.traceKind !== undefined) {
-      this.tracer!({ time: this.now, kind: action.traceKind, label: label ?? subject?.label ?? '' });
-    } else if (subject !== undefined && subject !== null && typeof subject.kind === 'string') {
-      this.tracer!({ time: this.now, kind: subject.kind, label: label ?? subject.label ?? '' });
-    } else {
-      this.tracer!({ time: this.now, kind: 'callback', label: label ?? action.name });
-    }
+    if (typeof entry === 'function') this.tracer!({ time: this.now, kind: 'callback', label: label ?? entry.name });
+    else this.tracer!({ time: this.now, kind: entry.traceKind, label: label ?? entry.label });
   }
 }
-
-const requestStop: TracedAction = (sim: Simulation) => {
-  sim.eventsFired--; // the stop marker is not a model event
-  sim.requestStop();
-};
-requestStop.traceKind = 'stop';
 
 // The low 30 bits of a sequence number (ToUint32 is exact modulo 2^32 and avoids a slow float modulo).
 function tagOf(seq: number): number {
