@@ -12,9 +12,7 @@ export default defineConfig({
     testTimeout: 60_000,
     // A test file on every core: vitest's default leaves one free, which on two cores runs the files one at a time.
     maxWorkers: availableParallelism(),
-    // Tests run the model in vitest's own processes as computerace's threads do, without V8's
-    // allocation-site pretenuring (src/experiment/pretenuring.ts): the same results, in about two thirds of the time.
-    execArgv: ['--no-allocation-site-pretenuring'],
+    setupFiles: ['test/support/pretenuring.ts'],
     projects: [
       {
         extends: true,

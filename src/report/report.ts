@@ -100,8 +100,13 @@ export async function writeReport(dir: string, options: ReportOptions = {}): Pro
  */
 async function refuseMissingFolder(path: string): Promise<void> {
   const folder = await stat(dirname(path)).catch((error: NodeJS.ErrnoException) => error);
-  if (folder instanceof Error) throw new ReportError(`${path}: cannot write the report (${folder.code ?? String(folder)})`);
-  if (!folder.isDirectory()) throw new ReportError(`${path}: cannot write the report (ENOTDIR)`);
+  if (folder instanceof Error) throw cannotWrite(path, folder.code ?? String(folder));
+  if (!folder.isDirectory()) throw cannotWrite(path, 'ENOTDIR');
+}
+
+/** Why the page could not be written at `path`: the file system's code, never its message. */
+function cannotWrite(path: string, code: string): ReportError {
+  return new ReportError(`${path}: cannot write the report (${code})`);
 }
 
 /** Reads the batch's tables and writes the page at `path`. */
@@ -119,9 +124,9 @@ async function writePage(dir: string, manifest: Manifest & { description: BatchD
   try {
     await writeWhole(path, html);
   } catch (error) {
-    if (error instanceof WriteFailure) throw new ReportError(`${path}: cannot write the report (${error.code})`);
+    if (error instanceof WriteFailure) throw cannotWrite(path, error.code);
     if (error instanceof OutputError) throw new ReportError(error.message);
-    throw new ReportError(`${path}: cannot write the report (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw cannotWrite(path, (error as NodeJS.ErrnoException).code ?? String(error));
   }
   return { path, bytes: Buffer.byteLength(html), charts };
 }

@@ -113,10 +113,7 @@ function reader(files: Record<string, string>): (file: string) => string {
 
 // A case may take CASE_TIME_LIMIT_MS, or 100 loads of the shipped scenario timed now if the machine is that slow:
 // a blow-up on hostile input is orders of magnitude over either, the load of a shared machine is not.
-let caseLimit: number | undefined;
-function caseLimitMs(): number {
-  return (caseLimit ??= budgetMs(CASE_TIME_LIMIT_MS, 100, () => loadScenario(BASE, { readFile: reader(SHIPPED) })));
-}
+const caseLimitMs = budgetMs(CASE_TIME_LIMIT_MS, 100, () => loadScenario(BASE, { readFile: reader(SHIPPED) }));
 
 /** Loads `main` from the in-memory `files`; fails unless it is a valid scenario of finite numbers or a ScenarioError of located problems. */
 function check(files: Record<string, string>, main: string, tally: Tally): 'valid' | 'error' {

@@ -87,11 +87,9 @@ let files = 0;
 // A hostile formula is refused within 2 s, or 100 loads of the base scenario timed now on a machine that
 // slow; a megabyte formula within 50 ms, or 20 compilations of a formula of the longest length allowed:
 // being parsed, it would take thousands of those (a blow-up, not the load of a shared machine).
-let hostileLimit: number | undefined;
-let refusalLimit: number | undefined;
-const hostileLimitMs = (): number => (hostileLimit ??= budgetMs(2000, 100, () => void loadScenario(join(root, 'scenarios', 'openai-multicloud-2025.yaml'))));
+const hostileLimitMs = budgetMs(2000, 100, () => void loadScenario(join(root, 'scenarios', 'openai-multicloud-2025.yaml')));
 const longestFormula = `max(${'t,'.repeat((MAX_EXPRESSION_LENGTH - 8) / 2)}t)`; // shallow: one call of many arguments
-const refusalLimitMs = (): number => (refusalLimit ??= budgetMs(50, 20, () => void compileExpression(longestFormula, ['t'])));
+const refusalLimitMs = budgetMs(50, 20, () => void compileExpression(longestFormula, ['t']));
 
 /** Loads the base scenario with `formula` at `placement`; returns the problems, checking each is a located ScenarioError problem. */
 function problemsOf(formula: string, placement: Placement): { problems: Problem[]; line: number; column: number; scalar: string; file: string } {

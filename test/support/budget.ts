@@ -19,9 +19,12 @@ export function medianMs(job: () => void, samples = 5): number {
 }
 
 /**
- * A limit of at least `floorMs`, stretched to `multiple` times the reference job's median time now:
- * never stricter than the fixed limit it replaces, and as lenient as the machine is slow.
+ * A limit of at least `floorMs`, stretched to `multiple` times the reference job's median time:
+ * never stricter than the fixed limit it replaces, and as lenient as the machine is slow. The job is
+ * timed when the limit is first asked for, once, so that a file whose timed tests are filtered out
+ * does not pay for it.
  */
-export function budgetMs(floorMs: number, multiple: number, reference: () => void): number {
-  return Math.max(floorMs, multiple * medianMs(reference));
+export function budgetMs(floorMs: number, multiple: number, reference: () => void): () => number {
+  let limit: number | undefined;
+  return () => (limit ??= Math.max(floorMs, multiple * medianMs(reference)));
 }
