@@ -50,10 +50,13 @@ function resolveLink(file: string, target: string): { path: string; anchor: stri
   return { path: path === '' ? file : relative(root, join(root, dirname(file), decodeURIComponent(path))), anchor };
 }
 
-/** Every .ts and .mjs file under `dir`. */
+/**
+ * Every .ts and .mjs file under `dir`, hidden folders left out: test/.tmp holds scratch files that other
+ * test files write and delete while this one reads (a notebook's script vanished between listing and reading).
+ */
 function sources(dir: string): string[] {
   return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? sources(join(dir, entry.name)) : /\.(ts|mjs)$/.test(entry.name) ? [join(dir, entry.name)] : [],
+    entry.isDirectory() ? (entry.name.startsWith('.') ? [] : sources(join(dir, entry.name))) : /\.(ts|mjs)$/.test(entry.name) ? [join(dir, entry.name)] : [],
   );
 }
 
