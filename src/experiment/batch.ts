@@ -56,7 +56,8 @@ export interface BatchOptions {
   /**
    * Worker threads (default: the available cores, os.availableParallelism()); 0 runs in this thread.
    * More than the cores are capped at the cores: the runs are CPU-bound, so more threads only add
-   * memory (a formula engine each) and time. The bytes written never depend on the number.
+   * memory (a formula engine each) and time. Nor are more started than the batch has blocks of runs
+   * (or, with a shard, than the shard has). The bytes written never depend on the number.
    */
   workers?: number;
   /** Monthly series to keep (default `summary`: the market and the labs). */
@@ -138,11 +139,12 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
   const startedAt = new Date();
   const seed = String(options.seed ?? 1);
   const blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
-  const workers = Math.min(options.workers ?? availableParallelism(), availableParallelism());
   // Past its design's limit a batch would fail in a worker (or wrap run indices), and a stopping rule
   // cannot decide a number of runs fixed in advance: refused before anything starts.
   checkBatchOptions(options);
   const range = options.shard ? shardRange(options.runs, blockSize, options.shard) : { firstRun: 0, runs: options.runs };
+  // A worker given no block would only load the formula engine (about a CPU-second and 25 MB) and wait.
+  const workers = Math.min(options.workers ?? availableParallelism(), availableParallelism(), Math.max(1, Math.ceil(range.runs / blockSize)));
   const shard = options.shard ? { index: options.shard.index, count: options.shard.count, ...range } : undefined;
   const settings: BatchSettings = {
     source: typeof options.scenario === 'string' ? { kind: 'file', file: options.scenario, set: options.set ?? [], sweep: options.sweep ?? [] } : loadedSource(options.scenario),

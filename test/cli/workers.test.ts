@@ -17,12 +17,14 @@ describe('computerace run --workers', () => {
 
   it('caps more workers than cores at the cores, with a one-line note, and the same bytes', async () => {
     const many = join(temp, 'many');
-    const { status, stderr } = await computerace('run', fixture, '--runs', '4', '--seed', '5', '--workers', '1000', '--timeseries', 'none', '--quiet', '--out', many);
+    // A block a run, so there is a block for every core.
+    const batch = ['--runs', String(Math.max(4, cores)), '--block-size', '1', '--seed', '5', '--timeseries', 'none', '--quiet'];
+    const { status, stderr } = await computerace('run', fixture, ...batch, '--workers', '1000', '--out', many);
     expect(status).toBe(0);
     expect(stderr).toBe(`computerace: --workers 1000: capped at the ${cores} available core${cores === 1 ? '' : 's'}\n`);
     expect(JSON.parse(readFileSync(join(many, 'manifest.json'), 'utf8')).workers).toBe(cores);
     const one = join(temp, 'one');
-    const single = await computerace('run', fixture, '--runs', '4', '--seed', '5', '--workers', '1', '--timeseries', 'none', '--quiet', '--out', one);
+    const single = await computerace('run', fixture, ...batch, '--workers', '1', '--out', one);
     expect(single.stderr).toBe('');
     expect(readFileSync(join(many, 'runs.arrow')).equals(readFileSync(join(one, 'runs.arrow')))).toBe(true);
   }, 60_000);

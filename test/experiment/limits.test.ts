@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runBatch } from '../../src/experiment/batch.js';
+import type { BatchOptions } from '../../src/experiment/batch.js';
 import { BatchOptionsError, checkBatchOptions, checkRuns, MAX_RUNS, runsLimit } from '../../src/experiment/limits.js';
 import type { BatchOptionsProblem, BatchShape } from '../../src/experiment/limits.js';
 import { latinHypercube, MAX_LATIN_HYPERCUBE_RUNS } from '../../src/experiment/lhs.js';
@@ -65,8 +66,20 @@ describe('the worker threads of a batch', () => {
 
   it('are at most the available cores, whatever is asked, and the manifest says how many ran', async () => {
     const out = join(temp, 'many');
-    await runBatch({ scenario, runs: 2, seed: 3, workers: 1000, timeseries: 'none', out });
+    await runBatch({ scenario, runs: availableParallelism() + 1, blockSize: 1, seed: 3, workers: 1000, timeseries: 'none', out });
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.workers).toBe(availableParallelism());
+  }, 60_000);
+
+  it('are no more than the blocks of runs there are to run, in the batch or in its shard', async () => {
+    const workersOf = async (name: string, options: Partial<BatchOptions>): Promise<number> => {
+      const out = join(temp, name);
+      await runBatch({ scenario, runs: 2, seed: 3, workers: 1000, timeseries: 'none', out, ...options });
+      return JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).workers;
+    };
+    expect(await workersOf('one-block', {})).toBe(1);
+    // 3 blocks of 1 over 2 shards: the first shard has one block, the second two (as the cores allow).
+    expect(await workersOf('shard-0', { runs: 3, blockSize: 1, shard: { index: 0, count: 2 } })).toBe(1);
+    expect(await workersOf('shard-1', { runs: 3, blockSize: 1, shard: { index: 1, count: 2 } })).toBe(Math.min(2, availableParallelism()));
   }, 60_000);
 });
