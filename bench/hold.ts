@@ -77,6 +77,28 @@ export function callbacks(pending: number): HoldModel {
   return { advance: (events) => runFor(sim, events / (pending * rate)) };
 }
 
+/**
+ * Callbacks as a model of N actors writes them: each pending event is an actor's own closure over
+ * state of its own (here two numbers), not one function shared by all. The row that processes, which
+ * carry a generator each, are compared with like for like: at large N both pay for their actors'
+ * memory, which `callbacks` above does not have.
+ */
+export function actorCallbacks(pending: number): HoldModel {
+  const rng = seedrandom.alea('hold');
+  const sim = new Simulation();
+  const actor = (): (() => void) => {
+    const state = { fired: 0, lastTime: 0 };
+    const tick = (): void => {
+      state.fired++;
+      state.lastTime = sim.now;
+      sim.schedule(exponential(rng, rate), tick);
+    };
+    return tick;
+  };
+  for (let i = 0; i < pending; i++) sim.schedule(exponential(rng, rate), actor());
+  return { advance: (events) => runFor(sim, events / (pending * rate)) };
+}
+
 /** Generator processes, each looping on `yield sim.timeout(d)` (SimPy's idiom) or on `yield d` (the allocation-free hold). */
 export function processes(pending: number, form: 'timeout' | 'hold'): HoldModel {
   const rng = seedrandom.alea('hold');
