@@ -6,13 +6,16 @@ import type { TableBlock } from '../io/columns.js';
 import { OutputError, writeFailure } from '../io/errors.js';
 import { CHECKPOINT_DIRECTORY } from '../io/folder.js';
 import type { TableName } from '../io/layout.js';
+import { checkFile, fileDigests } from '../io/manifest.js';
+import type { FileDigest } from '../io/manifest.js';
 import type { Provenance } from '../io/outputs.js';
 import type { BlockOutput } from './replicate.js';
 
 /**
  * Checkpoints of a batch being written, in `DIR/.checkpoint/`: `batch.json`, the identity of the
  * batch they belong to, and saved runs, each range of runs as `<first run>.blocks/<table>.arrow`,
- * Arrow files holding the range's record batches in run order. A batch that may be resumed (a shard,
+ * Arrow files holding the range's record batches in run order, with `digests.json`, the size and
+ * SHA-256 of each (a resumed batch's manifest certifies the restored runs, so they are checked first). A batch that may be resumed (a shard,
  * or one run with --resume) saves every block as it writes it; any other batch, stopped by Ctrl-C
  * or SIGTERM, finishes the files it was writing (they hold every block written so far, in order)
  * and keeps them as one saved range. An Arrow file cannot be appended to once its writer is gone
@@ -83,7 +86,14 @@ export class Checkpoint {
     try {
       await rm(dir, { recursive: true, force: true });
       await mkdir(`${range}.partial`, { recursive: true });
-      for (const name of identity.tables) await files[name]?.finishAt(join(`${range}.partial`, `${name}.arrow`));
+      const digests: Record<string, FileDigest> = {};
+      for (const name of identity.tables) {
+        const file = files[name];
+        if (file === undefined) continue;
+        await file.finishAt(join(`${range}.partial`, `${name}.arrow`));
+        digests[`${name}.arrow`] = file.digest!;
+      }
+      await writeFile(join(`${range}.partial`, DIGESTS), JSON.stringify(digests));
       await writeIdentity(dir, JSON.stringify(identity));
       await rename(`${range}.partial`, range);
     } catch (error) {
@@ -101,10 +111,10 @@ export class Checkpoint {
     let next = first;
     while (names.has(`${next}.blocks`)) {
       const dir = join(this.dir, `${next}.blocks`);
-      const saved = await readdir(dir);
+      const saved = await this.verify(dir);
       let rows = 0;
       // The runs table comes first and always has its file; a table with no file had no block there.
-      for (const name of this.tables.names.filter((table) => table === 'runs' || saved.includes(`${table}.arrow`))) {
+      for (const name of this.tables.names.filter((table) => table === 'runs' || saved.has(`${table}.arrow`))) {
         const sink = this.tables.byName[name]!;
         for await (const block of this.read(join(dir, `${name}.arrow`), name)) {
           sink.write(block);
@@ -132,6 +142,7 @@ export class Checkpoint {
       // Whatever a killed process left under the temporary name is not part of this block.
       await rm(`${dir}.partial`, { recursive: true, force: true });
       await mkdir(`${dir}.partial`, { recursive: true });
+      const digests: Record<string, FileDigest> = {};
       for (const name of this.tables.names) {
         const block = output.tables[name];
         if (block === undefined) continue;
@@ -143,7 +154,9 @@ export class Checkpoint {
           await writer.abort();
           throw error;
         }
+        digests[`${name}.arrow`] = writer.digest!;
       }
+      await writeFile(join(`${dir}.partial`, DIGESTS), JSON.stringify(digests));
       await rename(`${dir}.partial`, dir);
     } catch (error) {
       await rm(`${dir}.partial`, { recursive: true, force: true }).catch(() => undefined);
@@ -154,6 +167,33 @@ export class Checkpoint {
   /** Removes the checkpoints: the batch is finished, or failed for good. */
   async remove(): Promise<void> {
     await rm(this.dir, { recursive: true, force: true });
+  }
+
+  /**
+   * Checks a saved range's files against its digests.json before any of its runs is restored: a file
+   * changed or missing since it was saved (a disk's fault, or a hand's) makes the checkpoint damaged,
+   * never restored runs that differ from those computed. Returns the range's table files.
+   */
+  private async verify(dir: string): Promise<Set<string>> {
+    const text = await readFile(join(dir, DIGESTS), 'utf8').catch((error: NodeJS.ErrnoException) => {
+      throw this.damaged(`${join(dir, DIGESTS)}: cannot read (${error.code ?? error.message})`);
+    });
+    let digests: Record<string, FileDigest> | undefined;
+    try {
+      digests = fileDigests(JSON.parse(text));
+    } catch {
+      digests = undefined;
+    }
+    const tables = new Set(this.tables.names.map((name) => `${name}.arrow`));
+    const listed = Object.keys(digests ?? {});
+    if (digests === undefined || !listed.includes('runs.arrow') || listed.some((file) => !tables.has(file))) {
+      throw this.damaged(`${join(dir, DIGESTS)}: not the sizes and hashes of this batch's tables`);
+    }
+    for (const file of listed) {
+      const problem = await checkFile(join(dir, file), digests[file]!, 'the checkpoint');
+      if (problem !== undefined) throw this.damaged(problem);
+    }
+    return new Set(listed);
   }
 
   /** The record batches of a saved table file. */
@@ -171,6 +211,9 @@ export class Checkpoint {
     return new OutputError(`${problem}: a damaged checkpoint; remove ${this.dir} to run the batch from the start`);
   }
 }
+
+/** The file of a saved range that records its table files' sizes and hashes. */
+const DIGESTS = 'digests.json';
 
 /** Writes a checkpoint's `batch.json`, creating its directory. */
 async function writeIdentity(dir: string, key: string): Promise<void> {

@@ -52,7 +52,7 @@ export function manifestProblem(value: unknown): string | undefined {
   for (const [name, file] of Object.entries(value.files)) {
     if (!isRecord(file) || !Number.isSafeInteger(file.rows)) return `no rows for '${name}'`;
     if (file.bytes !== undefined && !Number.isSafeInteger(file.bytes)) return `'${name}' has no byte count`;
-    if (file.sha256 !== undefined && !(typeof file.sha256 === 'string' && /^[0-9a-f]{64}$/.test(file.sha256))) return `'${name}' has no SHA-256`;
+    if (file.sha256 !== undefined && !isSha256(file.sha256)) return `'${name}' has no SHA-256`;
   }
   if (value.description !== undefined) {
     if (!isRecord(value.description)) return `'description' is not an object`;
@@ -107,17 +107,37 @@ export async function verifyBatchFiles(dir: string, manifest: Manifest): Promise
   // An older computerace wrote other tables (one wide timeseries.arrow), and described no shocks.
   if (tables.length === 0 || listed.some((name) => !files.has(name))) return `${file} records the tables of an older computerace (${listed.join(', ')})`;
   for (const name of tables) {
-    const path = join(dir, `${name}.arrow`);
     const recorded = manifest.files[`${name}.arrow`];
     if (recorded?.sha256 === undefined || recorded.bytes === undefined) return `${file} records no content hash for ${name}.arrow (written by an older computerace)`;
-    const found = await stat(path).catch((error: NodeJS.ErrnoException) => error.code ?? 'unreadable');
-    if (typeof found === 'string') return found === 'ENOENT' ? `${path} is missing` : `${path}: cannot read (${found})`;
-    if (!found.isFile()) return `${path} is not a regular file`;
-    if (found.size !== recorded.bytes) return `${path} has ${found.size} bytes, but the manifest records ${recorded.bytes}`;
-    const digest = await fileDigest(path).catch((error: NodeJS.ErrnoException) => error.code ?? error.message);
-    if (typeof digest === 'string') return `${path}: cannot read (${digest})`;
-    if (digest.sha256 !== recorded.sha256) return `${path}: its SHA-256 is not the one the manifest records (the file changed after it was written)`;
+    const problem = await checkFile(join(dir, `${name}.arrow`), recorded, 'the manifest');
+    if (problem !== undefined) return problem;
   }
+  return undefined;
+}
+
+/** The sizes and hashes of files in `value` (parsed JSON: file name to FileDigest), or undefined when it holds anything else. */
+export function fileDigests(value: unknown): Record<string, FileDigest> | undefined {
+  if (!isRecord(value)) return undefined;
+  for (const digest of Object.values(value)) if (!isRecord(digest) || !Number.isSafeInteger(digest.bytes) || !isSha256(digest.sha256)) return undefined;
+  return value as Record<string, FileDigest>;
+}
+
+function isSha256(value: unknown): boolean {
+  return typeof value === 'string' && /^[0-9a-f]{64}$/.test(value);
+}
+
+/**
+ * Checks the file at `path` against the size and SHA-256 that `recorder` (as "the manifest") records
+ * for it; returns the mismatch in one line naming the file, or undefined when it matches.
+ */
+export async function checkFile(path: string, recorded: FileDigest, recorder: string): Promise<string | undefined> {
+  const found = await stat(path).catch((error: NodeJS.ErrnoException) => error.code ?? 'unreadable');
+  if (typeof found === 'string') return found === 'ENOENT' ? `${path} is missing` : `${path}: cannot read (${found})`;
+  if (!found.isFile()) return `${path} is not a regular file`;
+  if (found.size !== recorded.bytes) return `${path} has ${found.size} bytes, but ${recorder} records ${recorded.bytes}`;
+  const digest = await fileDigest(path).catch((error: NodeJS.ErrnoException) => error.code ?? error.message);
+  if (typeof digest === 'string') return `${path}: cannot read (${digest})`;
+  if (digest.sha256 !== recorded.sha256) return `${path}: its SHA-256 is not the one ${recorder} records (the file changed after it was written)`;
   return undefined;
 }
 

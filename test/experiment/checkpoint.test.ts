@@ -60,7 +60,7 @@ describe('an interrupted batch', () => {
     const interrupted = await interruptAt(10, { out });
     expect([interrupted.runsKept, interrupted.total, interrupted.checkpoint, interrupted.problem]).toEqual([10, 20, join(out, '.checkpoint'), undefined]);
     // Only the checkpoint: no table that looks finished, no partial file.
-    expect(tree(out)).toEqual(['.checkpoint', '.checkpoint/0.blocks', ...FILES.slice(0, 6).map((file) => `.checkpoint/0.blocks/${file}`).sort(), '.checkpoint/batch.json'].sort());
+    expect(tree(out)).toEqual(['.checkpoint', '.checkpoint/0.blocks', ...[...FILES.slice(0, 6), 'digests.json'].map((file) => `.checkpoint/0.blocks/${file}`).sort(), '.checkpoint/batch.json'].sort());
     // Whole Arrow files, holding the runs written, in order.
     const saved = tableFromIPC(readFileSync(join(out, '.checkpoint', '0.blocks', 'runs.arrow')));
     expect(saved.getChild('run')!.toArray()).toEqual(Int32Array.from({ length: 10 }, (_, i) => i));
@@ -120,7 +120,31 @@ describe('an interrupted batch', () => {
     rmSync(join(out, '.checkpoint', '0.blocks', 'runs.arrow'));
     const thrown = await runBatch({ ...BATCH, out, resume: true }).catch((error: unknown) => error);
     expect(thrown).toBeInstanceOf(OutputError);
-    expect((thrown as Error).message).toMatch(/runs\.arrow: cannot open \(ENOENT\): a damaged checkpoint; remove .*\.checkpoint to run the batch from the start$/);
+    expect((thrown as Error).message).toMatch(/0\.blocks\/runs\.arrow is missing: a damaged checkpoint; remove .*\.checkpoint to run the batch from the start$/);
+  });
+
+  describe('with a saved range changed since it was saved, as a valid Arrow file, is a damaged checkpoint before any run is restored', () => {
+    // Each a valid file of the same table that a reader would take: only the recorded hash tells.
+    const damages: [string, (range: string, next: string) => void, RegExp][] = [
+      ['its labs series replaced by the next range\'s', (range, next) => cpSync(join(next, 'labs.arrow'), join(range, 'labs.arrow')), /0\.blocks\/labs\.arrow(: its SHA-256 is not the one the checkpoint records| has \d+ bytes, but the checkpoint records \d+)/],
+      ['its tenders deleted (it would restore none)', (range) => rmSync(join(range, 'tenders.arrow')), /0\.blocks\/tenders\.arrow is missing/],
+      ['its hashes deleted', (range) => rmSync(join(range, 'digests.json')), /0\.blocks\/digests\.json: cannot read \(ENOENT\)/],
+      ['its hashes not those of its tables', (range) => writeFileSync(join(range, 'digests.json'), JSON.stringify({ 'runs.arrow': { bytes: 1, sha256: 'f'.repeat(64) }, 'other.arrow': { bytes: 1, sha256: 'f'.repeat(64) } })), /0\.blocks\/digests\.json: not the sizes and hashes of this batch's tables/],
+    ];
+    for (const [what, damage, problem] of damages) {
+      it(what, async () => {
+        const out = join(root, `edited-${what.replace(/\W/g, '-')}`);
+        await interruptAt(10, { out, resume: true });
+        damage(join(out, '.checkpoint', '0.blocks'), join(out, '.checkpoint', '5.blocks'));
+        const heard: BatchProgress[] = [];
+        const thrown = await runBatch({ ...BATCH, out, resume: true, onProgress: (progress) => heard.push(progress) }).catch((error: unknown) => error);
+        expect(thrown).toBeInstanceOf(OutputError);
+        expect((thrown as Error).message).toMatch(problem);
+        expect((thrown as Error).message).toMatch(/: a damaged checkpoint; remove .*\.checkpoint to run the batch from the start$/);
+        expect(heard).toEqual([]);
+        expect(tree(out).filter((name) => !name.startsWith('.checkpoint'))).toEqual([]);
+      });
+    }
   });
 });
 
