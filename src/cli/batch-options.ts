@@ -31,6 +31,8 @@ function flagsMessage(problem: BatchOptionsProblem, runsFlag: string): string {
   switch (problem.kind) {
     case 'runs':
       return `${runsFlag} ${problem.runs}: ${problem.reason}`;
+    case 'block-size':
+      return `--block-size ${problem.blockSize}: ${problem.reason}`;
     case 'stopping-rule':
       return WITH_STOPPING_RULE[problem.with];
   }

@@ -6,7 +6,7 @@ import type { BatchInterrupted } from '../experiment/interruption.js';
 import type { TimeseriesMode } from '../io/layout.js';
 import { TIMESERIES_MODES } from '../io/layout.js';
 import { printable } from '../printable.js';
-import { DESIGN_KINDS, MAX_RUNS, runsLimit } from '../experiment/limits.js';
+import { DESIGN_KINDS, MAX_BLOCK_SIZE, MAX_RUNS, runsLimit } from '../experiment/limits.js';
 import type { DesignKind } from '../experiment/limits.js';
 import { collect, nonNegativeInteger, positiveInteger, seed, SEED_HELP, share } from './arguments.js';
 import { inputError, UsageError } from './errors.js';
@@ -61,7 +61,7 @@ export function addRunCommand(program: Command): void {
     .option('--set <path=value>', 'override a field after composition (repeatable)', collect, [])
     .option('--sweep <path=v1,v2,...>', 'run a variant for each value; several sweeps make a grid (repeatable)', collect, [])
     .addOption(new Option('--timeseries <mode>', 'monthly series to keep, a table per kind of actor: none, summary (market.arrow, labs.arrow) or all (also providers.arrow, suppliers.arrow, chips.arrow)').choices(TIMESERIES_MODES).default('summary'))
-    .option('--block-size <n>', 'runs per record batch and per check of --until-precision', positiveInteger, 100)
+    .option('--block-size <n>', `runs per record batch and per check of --until-precision (at most ${MAX_BLOCK_SIZE}: a block is held in memory until written)`, positiveInteger, 100)
     .option('--until-precision <share>', 'run until every key metric\'s 95% CI half-width is under this share of its mean (e.g. 0.01)', share)
     .option('--max-runs <n>', `with --until-precision: the most runs to do (at most ${MAX_RUNS})`, positiveInteger, DEFAULT_MAX_RUNS)
     .addOption(new Option('--design <design>', 'how uncertain parameters are sampled: independent draws, a Latin hypercube over the runs, or a Saltelli design for Sobol sensitivity indices (--runs a multiple of the uncertain parameters + 2)').choices(DESIGN_KINDS).default('independent'))
@@ -128,7 +128,7 @@ async function batch(file: string, flags: RunFlags, command: Command): Promise<v
   // The scenario is loaded by the workers, not here: this thread only coordinates and writes.
   const runs = flags.untilPrecision !== undefined ? flags.maxRuns : flags.runs;
   // The library's refusals (a stopping rule with a design or shard, too many runs), before the workers start.
-  checkBatchFlags({ runs, design: flags.design, untilPrecision: flags.untilPrecision, shard }, flags.untilPrecision !== undefined ? '--max-runs' : '--runs');
+  checkBatchFlags({ runs, blockSize: flags.blockSize, design: flags.design, untilPrecision: flags.untilPrecision, shard }, flags.untilPrecision !== undefined ? '--max-runs' : '--runs');
   const workers = workerThreads(flags.workers, command);
   // Drawn before the modules load and the workers start: the command shows it is at work at once.
   const { progressBar } = await import('./progress.js');

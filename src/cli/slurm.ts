@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { BATCH_NODE_FLAGS } from '../experiment/executor.js';
 import { TIMESERIES_MODES } from '../io/layout.js';
-import { DESIGN_KINDS } from '../experiment/limits.js';
+import { DESIGN_KINDS, MAX_BLOCK_SIZE } from '../experiment/limits.js';
 import { checkBatchFlags, RUNS_HELP } from './batch-options.js';
 import type { DesignKind } from '../experiment/limits.js';
 import { hasUnprintable, printable } from '../printable.js';
@@ -53,7 +53,7 @@ export function addSlurmCommand(program: Command): void {
     .requiredOption('--shards <m>', 'array tasks, one shard each', positiveInteger)
     .requiredOption('--out <dir>', 'batch directory: shards go to DIR/shard-K, the merged files to DIR, the scripts and logs to DIR/slurm')
     .option('--seed <seed>', `master seed; ${SEED_HELP}`, seed, '1')
-    .option('--block-size <n>', 'runs per record batch (shards are cut on whole blocks)', positiveInteger, 100)
+    .option('--block-size <n>', `runs per record batch (shards are cut on whole blocks; at most ${MAX_BLOCK_SIZE})`, positiveInteger, 100)
     .addOption(new Option('--timeseries <mode>', 'monthly series to keep').choices(TIMESERIES_MODES).default('summary'))
     .addOption(new Option('--design <design>', 'how uncertain parameters are sampled (sobol: --runs a multiple of the uncertain parameters + 2)').choices(DESIGN_KINDS).default('independent'))
     .option('--set <path=value>', 'override a field (repeatable)', collect, [])
@@ -67,7 +67,7 @@ export function addSlurmCommand(program: Command): void {
       'computerace slurm scenarios/price-war.yaml --runs 20000 --shards 10 --partition short --cpus-per-task 4 --out results/war --submit',
     ))
     .action(async (file: string, flags: SlurmFlags) => {
-      checkBatchFlags({ runs: flags.runs, design: flags.design });
+      checkBatchFlags({ runs: flags.runs, blockSize: flags.blockSize, design: flags.design });
       // The directory goes into the scripts' #SBATCH --output lines, where a newline would start a directive of its own.
       if (hasUnprintable(flags.out)) throw new UsageError(`--out ${printable(flags.out)}: the path goes into the job scripts' #SBATCH lines, and cannot hold control characters`);
       const out = resolve(flags.out);

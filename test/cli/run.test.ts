@@ -172,6 +172,7 @@ describe('computerace run', () => {
     ['--design sobol with --until-precision', ['run', scenario, '--design', 'sobol', '--until-precision', '0.01'], /--design sobol needs a fixed number of runs .*cannot go with --until-precision/],
     ['--design lhs with --until-precision', ['run', scenario, '--design', 'lhs', '--until-precision', '0.01'], /--design lhs stratifies a fixed number of runs; it cannot go with --until-precision/],
     ['an unknown design', ['run', scenario, '--design', 'sobl'], /--design.*sobl.*independent, lhs, sobol/],
+    ['a block size past 1,000 runs', ['run', scenario, '--block-size', '100000'], /^computerace: --block-size 100000: a block has a whole number of runs from 1 to 1000 \(its tables are held in memory until written\)\n$/],
     ['a bad --set', ['run', scenario, '--set', 'labs.openia.budgetUsdPerYear=1'], /--set.*openia/],
     ['an output directory inside a file', ['run', scenario, '--runs', '2', '--out', join(scenario, 'out')], /cannot write to output directory .*a part of the path is a file/],
   ];

@@ -54,6 +54,7 @@ describe('computerace run --shard, merge and --resume', () => {
     ['--shard auto/M without SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX', ['run', scenario, '--runs', '8', '--shard', 'auto/4'], /--shard auto\/4: neither SLURM_ARRAY_TASK_ID nor JOB_COMPLETION_INDEX is set/],
     ['a shard index out of range', ['run', scenario, '--runs', '8', '--shard', '4/4'], /--shard 4\/4: the shard index must be below 4/],
     ['--shard with --until-precision', ['run', scenario, '--until-precision', '0.01', '--shard', '0/2'], /--shard .* cannot go with --until-precision/],
+    ['a Slurm job of blocks past 1,000 runs', ['slurm', scenario, '--runs', '8', '--shards', '2', '--block-size', '1001', '--out', 'never-written'], /^computerace: --block-size 1001: a block has a whole number of runs from 1 to 1000/],
   ];
   for (const [what, args, message] of badInputs) {
     it(`rejects ${what} with one line and exit code 2`, async () => {

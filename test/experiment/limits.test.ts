@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runBatch } from '../../src/experiment/batch.js';
 import type { BatchOptions } from '../../src/experiment/batch.js';
-import { BatchOptionsError, checkBatchOptions, checkRuns, MAX_RUNS, runsLimit } from '../../src/experiment/limits.js';
+import { BatchOptionsError, checkBatchOptions, checkRuns, MAX_BLOCK_SIZE, MAX_RUNS, runsLimit } from '../../src/experiment/limits.js';
 import type { BatchOptionsProblem, BatchShape } from '../../src/experiment/limits.js';
 import { latinHypercube, MAX_LATIN_HYPERCUBE_RUNS } from '../../src/experiment/lhs.js';
 
@@ -52,10 +52,19 @@ describe('the runs a batch can have', () => {
     expect(problemOf({ runs: MAX_LATIN_HYPERCUBE_RUNS + 1, design: 'lhs' })).toEqual({ kind: 'runs', runs: MAX_LATIN_HYPERCUBE_RUNS + 1, reason: runsLimit('lhs').reason });
   });
 
+  it('come in blocks of at most MAX_BLOCK_SIZE runs, held in memory until written: a larger block would grow memory with the runs', () => {
+    expect(problemOf({ runs: 5000, blockSize: MAX_BLOCK_SIZE })).toBeUndefined();
+    expect(problemOf({ runs: 5000, blockSize: 1 })).toBeUndefined();
+    for (const blockSize of [MAX_BLOCK_SIZE + 1, 0, 2.5, Number.NaN]) {
+      expect(problemOf({ runs: 5000, blockSize })).toEqual({ kind: 'block-size', blockSize, reason: `a block has a whole number of runs from 1 to ${MAX_BLOCK_SIZE} (its tables are held in memory until written)` });
+    }
+  });
+
   it('are checked by runBatch before anything starts: no worker, no output directory', async () => {
     const out = join(temp, 'too-many');
     await expect(runBatch({ scenario, runs: 10_000_000_000, design: 'lhs', out })).rejects.toThrow(/1048576/);
     await expect(runBatch({ scenario, runs: 3_000_000_000, out })).rejects.toThrow(/2147483648/);
+    await expect(runBatch({ scenario, runs: 100_000, blockSize: 100_000, out })).rejects.toThrow(/^block size 100000: a block has a whole number of runs from 1 to 1000/);
     expect(existsSync(out)).toBe(false);
   });
 });
