@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import engineBundle from 'mathjs/lib/browser/math.js';
+import type { MathJsInstance } from 'mathjs';
 import { describe, expect, it } from 'vitest';
 import pageMath from '../../src/explore/page/mathjs.js';
 import { EXPRESSION_FUNCTIONS } from '../../src/scenario/expressions/language.js';
@@ -17,10 +18,10 @@ import { SCENARIO } from '../../src/scenario/schema-walk.js';
 
 const SCENARIOS = fileURLToPath(new URL('../../scenarios/', import.meta.url));
 /**
- * A fresh instance of the prebuilt file's own code: the engine's is restricted (its parse disabled once the
- * engine has kept it). An instance's `create` is bound to the factories it was made from (mathjs's types do not say so).
+ * An instance of the prebuilt file's own code, made as the engine makes its own (whose parse is disabled
+ * once the engine has kept it): an instance's `create` is bound to the factories it was made from.
  */
-const engineMath = (engineBundle.create as unknown as () => typeof engineBundle)();
+const engineMath: MathJsInstance = engineBundle.create();
 
 /** Every formula of the shipped scenarios, and text that reaches each corner of the grammar a formula may use or be refused for. */
 function formulas(): string[] {

@@ -1,11 +1,15 @@
 // The one mathjs instance that parses formulas, restricted after mathjs's security guidance.
-import math from 'mathjs/lib/browser/math.js';
+import bundle from 'mathjs/lib/browser/math.js';
 
 // mathjs's own single-file build of the same version (its package exports it): the ES module entry is
 // hundreds of files, which take about 1 s to import in every worker thread of a batch, the bundle 0.1 s.
-// The bundle exports its default instance (mathjs's `create(all)`), not the factories: that instance,
-// loaded for this module alone, is the one restricted below. Imported (a CommonJS module's exports are
-// its default export), not required, so that a browser bundle of the engine takes the same file.
+// The bundle exports its default instance (mathjs's `create(all)`), not the factories, and Node loads it
+// once per process whatever imports it: restricting that instance made a second copy of the engine in the
+// same process (another build's dist/, a bundler's duplicate) fail at import ("function import is disabled").
+// So the instance restricted below is one of this module's own, from the bundle's `create` (every function's
+// factory, built lazily: 0.3 MB and 7 ms). Imported (a CommonJS module's exports are its default export),
+// not required, so that a browser bundle of the engine takes the same file.
+const math = bundle.create();
 
 /** mathjs's guards for the node types a formula's tree may hold. */
 export const { isConditionalNode, isConstantNode, isFunctionNode, isOperatorNode, isParenthesisNode, isSymbolNode } = math;
