@@ -16,7 +16,6 @@ import { closest } from '../suggest.js';
 import { translate } from './evaluator.js';
 import {
   CONSTANT_VALUES,
-  EXPRESSION_CONSTANTS,
   EXPRESSION_FUNCTIONS,
   ExpressionError,
   MAX_EXPRESSION_DEPTH,
@@ -213,7 +212,7 @@ function checkSymbol(name: string, context: CheckContext): void {
   }
   const names = [...policy];
   const offer = names.length > 0 ? `this formula may use: ${names.join(', ')}` : 'this formula may use no variables';
-  const guess = closestName(name, [...names, ...EXPRESSION_CONSTANTS]);
+  const guess = closestName(name, [...names, ...CONSTANT_VALUES.keys()]);
   const hint = guess === undefined ? '' : `; did you mean '${guess}'?`;
   throw new ExpressionError(`unknown variable '${name}'; ${offer}${hint}`, source, columnOfIdentifier(source, name));
 }

@@ -16,10 +16,7 @@ export const EXPRESSION_FUNCTIONS: readonly string[] = [
   'pow', 'round', 'sign', 'sin', 'sqrt', 'tan', 'tanh',
 ];
 
-/** Named constants a formula may use besides its variables. */
-export const EXPRESSION_CONSTANTS: readonly string[] = ['e', 'pi'];
-
-/** The values of EXPRESSION_CONSTANTS, the same in the guard's constant folding and the evaluator. */
+/** Named constants a formula may use besides its variables, with their values (the same in the guard's constant folding and the evaluator). */
 export const CONSTANT_VALUES: ReadonlyMap<string, number> = new Map<string, number>([
   ['e', Math.E],
   ['pi', Math.PI],
