@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { TABLE_NAMES } from './layout.js';
 import { OutputError, writeFailure } from './errors.js';
 import { readManifest } from './manifest.js';
@@ -14,6 +15,16 @@ import { readManifest } from './manifest.js';
 
 /** The lock file of an output folder: `PID HOST`, removed when the batch ends. */
 export const LOCK_FILE = '.lock';
+/**
+ * Held (`PID HOST`) while a lock left by a process that is gone is removed: without it, a batch that
+ * judged the old lock stale could remove the lock another had just taken in its place, and both would write.
+ */
+const TAKEOVER_FILE = `${LOCK_FILE}.takeover`;
+// A takeover is a read and a removal; a takeover file older than this was left by a process killed during one.
+const TAKEOVER_EXPIRY_MS = 10_000;
+// While another process takes a stale lock over, wait for it this long at a time, this many times (about 2 s).
+const TAKEOVER_WAIT_MS = 10;
+const LOCK_ATTEMPTS = 200;
 /** The folder of a batch's checkpoints (see experiment/checkpoint.ts). */
 export const CHECKPOINT_DIRECTORY = '.checkpoint';
 
@@ -28,7 +39,7 @@ export const LEGACY_TABLE_NAMES: readonly string[] = ['timeseries'];
 export const CSV_FILES: readonly string[] = TABLE_NAMES.map((name) => `${name}.csv`);
 
 /** The files a batch, a merge, a report or an export writes in an output folder: every table's file, its CSV, and the records beside them. */
-const TOOL_FILES: readonly string[] = [...[...TABLE_NAMES, ...LEGACY_TABLE_NAMES].map((name) => `${name}.arrow`), ...CSV_FILES, 'summary.json', 'manifest.json', 'report.html', LOCK_FILE];
+const TOOL_FILES: readonly string[] = [...[...TABLE_NAMES, ...LEGACY_TABLE_NAMES].map((name) => `${name}.arrow`), ...CSV_FILES, 'summary.json', 'manifest.json', 'report.html', LOCK_FILE, TAKEOVER_FILE];
 
 /**
  * What kind of entry `name` is when the tool wrote it, or undefined when the tool never writes that
@@ -61,19 +72,44 @@ export interface FolderLock {
 /** Locks `dir` for this process, taking over a lock left by a process that is gone; refuses a folder another batch holds. */
 export async function lockFolder(dir: string): Promise<FolderLock> {
   const path = join(dir, LOCK_FILE);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      await writeFile(path, `${process.pid} ${hostname()}\n`, { flag: 'wx' });
-      return { release: () => rm(path, { force: true }) };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw writeFailure(path, error);
-    }
+  for (let attempt = 0; attempt < LOCK_ATTEMPTS; attempt++) {
+    if (await createExclusive(path)) return { release: () => rm(path, { force: true }) };
     const holder = await lockHolder(dir);
     if (holder !== undefined) throw new OutputError(`'${dir}' is in use by ${holder}`);
-    // Left by a process that is gone (killed, or the machine restarted): taken over.
-    await rm(path, { force: true });
+    // Left by a process that is gone (killed, or the machine restarted): removed, then taken as any free folder's.
+    if (!(await removeStaleLock(dir))) await sleep(TAKEOVER_WAIT_MS);
   }
   throw new OutputError(`'${dir}' is in use by another process that has just locked it`);
+}
+
+/** Creates `path` holding `PID HOST`, unless it exists (false). */
+async function createExclusive(path: string): Promise<boolean> {
+  try {
+    await writeFile(path, `${process.pid} ${hostname()}\n`, { flag: 'wx' });
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw writeFailure(path, error);
+    return false;
+  }
+}
+
+/**
+ * Removes the folder's lock if it is still stale once this process holds the takeover file: a lock
+ * taken meanwhile by another batch is alive, and stays. False when another process is taking over.
+ */
+async function removeStaleLock(dir: string): Promise<boolean> {
+  const takeover = join(dir, TAKEOVER_FILE);
+  if (!(await createExclusive(takeover))) {
+    const age = Date.now() - ((await stat(takeover).catch(() => undefined))?.mtimeMs ?? 0);
+    if (age > TAKEOVER_EXPIRY_MS) await rm(takeover, { force: true });
+    return false;
+  }
+  try {
+    if ((await lockHolder(dir)) === undefined) await rm(join(dir, LOCK_FILE), { force: true });
+  } finally {
+    await rm(takeover, { force: true });
+  }
+  return true;
 }
 
 /**

@@ -3,6 +3,8 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, st
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { lockFolder } from '../../src/io/folder.js';
+import type { FolderLock } from '../../src/io/folder.js';
 import { TABLE_NAMES } from '../../src/io/layout.js';
 import { OutputError, prepareOutputDirectory, writeWhole } from '../../src/io/outputs.js';
 
@@ -112,5 +114,20 @@ describe('an output folder', () => {
     writeFileSync(join(dir, '.lock'), `${gone} elsewhere.example\n`);
     await expect(prepareOutputDirectory(dir)).rejects.toThrow(`'${dir}' is in use by pid ${gone} on elsewhere.example: a computerace batch, merge or report is using it; wait for it to end or choose another folder (if none runs there, remove ${join(dir, '.lock')})`);
     expect(lstatSync(join(dir, '.lock')).isFile()).toBe(true);
+  });
+
+  it('left by a process that is gone is taken over by one of several batches that find it at once, never by two', async () => {
+    const gone = spawnSync(process.execPath, ['-e', '']).pid!;
+    for (let round = 0; round < 20; round++) {
+      const dir = folder(`stale-race-${round}`);
+      writeFileSync(join(dir, '.lock'), `${gone} ${hostname()}\n`);
+      const attempts = await Promise.allSettled(Array.from({ length: 8 }, () => lockFolder(dir)));
+      const taken = attempts.filter((attempt) => attempt.status === 'fulfilled');
+      expect(taken, `round ${round}`).toHaveLength(1);
+      for (const attempt of attempts) if (attempt.status === 'rejected') expect(String(attempt.reason)).toContain(`'${dir}' is in use by`);
+      expect(readFileSync(join(dir, '.lock'), 'utf8')).toBe(`${process.pid} ${hostname()}\n`);
+      await (taken[0] as PromiseFulfilledResult<FolderLock>).value.release();
+      expect(existsSync(join(dir, '.lock.takeover'))).toBe(false);
+    }
   });
 });
