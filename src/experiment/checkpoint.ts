@@ -15,7 +15,8 @@ import type { BlockOutput } from './replicate.js';
  * Checkpoints of a batch being written, in `DIR/.checkpoint/`: `batch.json`, the identity of the
  * batch they belong to, and saved runs, each range of runs as `<first run>.blocks/<table>.arrow`,
  * Arrow files holding the range's record batches in run order, with `digests.json`, the size and
- * SHA-256 of each (a resumed batch's manifest certifies the restored runs, so they are checked first). A batch that may be resumed (a shard,
+ * SHA-256 of each (a resumed batch's manifest certifies the restored runs, so they are checked
+ * first). A batch that may be resumed (a shard,
  * or one run with --resume) saves every block as it writes it; any other batch, stopped by Ctrl-C
  * or SIGTERM, finishes the files it was writing (they hold every block written so far, in order)
  * and keeps them as one saved range. An Arrow file cannot be appended to once its writer is gone
