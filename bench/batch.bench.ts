@@ -10,7 +10,7 @@ import { actorLayout } from '../src/io/layout.js';
 import { runScenario } from '../src/market/run.js';
 import { compileScenario } from '../src/scenario/compile.js';
 import { loadScenario } from '../src/scenario/load.js';
-import { machine, measure, measureInChild, rate, requestedGroup } from './harness.js';
+import { machine, measure, measureInChild, median, rate, requestedGroup } from './harness.js';
 import type { Measurement } from './harness.js';
 import { bareRunsInThreads } from './threads.js';
 
@@ -157,12 +157,6 @@ async function main(): Promise<void> {
   const arrowRows = measured.get('arrow labs rows')![0]!;
   const arrowBytes = measured.get('arrow MB')![0]!;
   console.log(`  Arrow writes (labs.arrow, 400 runs a file): ${rate(arrowRows.perSecond)} rows/s, ${arrowBytes.perSecond.toFixed(0)} MB/s`);
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 await main();

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { BATCH_NODE_FLAGS } from '../src/experiment/executor.js';
-import { machine } from './harness.js';
+import { machine, median } from './harness.js';
 
 /**
  * The explore page's speed against the CLI's, on the same work: 1,000 runs of openai-multicloud-2025
@@ -89,12 +89,6 @@ async function serve(): Promise<{ server: ChildProcess; origin: string }> {
     server.once('exit', (code) => reject(new Error(`computerace explore exited with ${code}`)));
   });
   return { server, origin };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 async function main(): Promise<void> {

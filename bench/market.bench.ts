@@ -3,7 +3,7 @@ import { runScenario } from '../src/market/run.js';
 import { compileScenario } from '../src/scenario/compile.js';
 import type { CompiledScenario } from '../src/scenario/compile.js';
 import { loadScenario } from '../src/scenario/load.js';
-import { machine, measure, measureInChild, requestedGroup } from './harness.js';
+import { machine, measure, measureInChild, median, requestedGroup } from './harness.js';
 import type { Measurement } from './harness.js';
 import { profileLayers } from './profile.js';
 
@@ -41,9 +41,9 @@ function pretenuring(): void {
     ratios.push(off!.perSecond / on!.perSecond);
     lines.push(`${off!.perSecond.toFixed(0)} against ${on!.perSecond.toFixed(0)}`);
   }
-  const median = [...ratios].sort((a, b) => a - b)[1]!;
+  const middle = median(ratios);
   console.log(`\n${SCENARIOS[0]}, runs/s with --no-allocation-site-pretenuring (as computerace runs) against V8's default (a library user's process, a browser): ${lines.join('; ')}`);
-  console.log(`the flag makes a run ${median.toFixed(2)}x as fast (median of 3 alternating pairs: ${ratios.map((r) => r.toFixed(2)).join(', ')})`);
+  console.log(`the flag makes a run ${middle.toFixed(2)}x as fast (median of 3 alternating pairs: ${ratios.map((r) => r.toFixed(2)).join(', ')})`);
 }
 
 /** Runs/s of one scenario, nothing else: what the pretenuring comparison's children measure. */
