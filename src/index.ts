@@ -90,6 +90,7 @@ export type { BatchOptionsProblem, DesignKind, FixedRunsOption } from './experim
 export { BatchInterrupted } from './experiment/interruption.js';
 export type { BatchSummary, Convergence, LabRisk, MetricSummary, Probability } from './experiment/summary.js';
 export { RunFailure, WorkerOutOfMemory } from './experiment/failure.js';
+export { stopPretenuring } from './experiment/pretenuring.js';
 export { keyMetrics } from './experiment/metrics.js';
 export { mergeShards, ShardMismatch } from './experiment/merge.js';
 export { parseShard, shardRange } from './experiment/shards.js';
