@@ -4,6 +4,7 @@ import { Piscina } from 'piscina';
 import type { BatchDescription } from '../io/layout.js';
 import { ScenarioError } from '../scenario/problems.js';
 import { RunFailure, WorkerOutOfMemory } from './failure.js';
+import { stopPretenuring } from './pretenuring.js';
 import type { BatchSettings, ScenarioIdentity } from './plan.js';
 import type { BlockOutput } from './replicate.js';
 import type { WorkerAnswer, WorkerTask } from './worker.js';
@@ -29,6 +30,8 @@ export interface Executor {
 
 /** Runs blocks in this thread. */
 export function inlineExecutor(settings: BatchSettings): Executor {
+  // As every worker thread does, and so for the whole process as a pool's workers would (V8's flags are the process's).
+  stopPretenuring();
   // Loaded on demand: the model and its formula engine stay out of a thread that only coordinates.
   const ready = import('./replicate.js').then(async ({ Replicator }) => {
     const { plan, identity } = await (await import('./plan.js')).preparePlan(settings);
