@@ -93,7 +93,11 @@ export interface BatchOptions {
    * for `resume` (a batch without checkpoints finishes its files as one), and no partial file is left.
    */
   signal?: AbortSignal;
-  /** Hears what the batch found and did about it (with `resume`: a finished batch whose files no longer match its manifest, run again). */
+  /**
+   * Hears what the batch found and did about it, with `resume`: a finished batch whose files no longer
+   * match its manifest (run again), or a saved range of runs whose files changed since it was saved
+   * (those runs and the ones after them run again).
+   */
   onNotice?: (message: string) => void;
   /** Called as blocks are restored and written, and a few times a second as runs finish. */
   onProgress?: (progress: BatchProgress) => void;
@@ -213,7 +217,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
         written.add(block);
         restored = written.runs;
         progress();
-      });
+      }, (problem) => options.onNotice?.(problem));
       if (options.untilPrecision !== undefined && written.runs > 0) convergence = stoppingRule(written, description.variants, options.untilPrecision);
     }
     const submit = (): void => {

@@ -105,14 +105,22 @@ export class Checkpoint {
 
   /**
    * Writes the saved runs that continue one another from run `first` into the tables, in run order;
-   * `onRuns` sees each block of the runs table. Returns the run after the last one restored.
+   * `onRuns` sees each block of the runs table. Returns the run after the last one restored. A range
+   * whose files changed since they were saved is not restored: it and every range after it are
+   * removed, `onDamaged` hears why, and the batch runs those runs again (the ranges before it were
+   * checked as well, so what is kept is what was computed).
    */
-  async restore(first: number, onRuns: (block: TableBlock) => void): Promise<number> {
+  async restore(first: number, onRuns: (block: TableBlock) => void, onDamaged: (problem: string) => void): Promise<number> {
     const names = new Set(await readdir(this.dir).catch(() => []));
     let next = first;
     while (names.has(`${next}.blocks`)) {
       const dir = join(this.dir, `${next}.blocks`);
       const saved = await this.verify(dir);
+      if (typeof saved === 'string') {
+        await this.removeFrom(next, names);
+        onDamaged(`${saved}: a damaged checkpoint; its runs from ${next} on are run again`);
+        return next;
+      }
       let rows = 0;
       // The runs table comes first and always has its file; a table with no file had no block there.
       for (const name of this.tables.names.filter((table) => table === 'runs' || saved.has(`${table}.arrow`))) {
@@ -171,14 +179,17 @@ export class Checkpoint {
   }
 
   /**
-   * Checks a saved range's files against its digests.json before any of its runs is restored: a file
-   * changed or missing since it was saved (a disk's fault, or a hand's) makes the checkpoint damaged,
-   * never restored runs that differ from those computed. Returns the range's table files.
+   * Checks a saved range's files against its digests.json before any of its runs is restored, so
+   * that a file changed or missing since it was saved (a disk's fault, or a hand's) is never restored
+   * as runs that differ from those computed. Returns the range's table files, or what is wrong.
    */
-  private async verify(dir: string): Promise<Set<string>> {
-    const text = await readFile(join(dir, DIGESTS), 'utf8').catch((error: NodeJS.ErrnoException) => {
-      throw this.damaged(`${join(dir, DIGESTS)}: cannot read (${error.code ?? error.message})`);
-    });
+  private async verify(dir: string): Promise<Set<string> | string> {
+    let text: string;
+    try {
+      text = await readFile(join(dir, DIGESTS), 'utf8');
+    } catch (error) {
+      return `${join(dir, DIGESTS)}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+    }
     let digests: Record<string, FileDigest> | undefined;
     try {
       digests = fileDigests(JSON.parse(text));
@@ -188,13 +199,25 @@ export class Checkpoint {
     const tables = new Set(this.tables.names.map((name) => `${name}.arrow`));
     const listed = Object.keys(digests ?? {});
     if (digests === undefined || !listed.includes('runs.arrow') || listed.some((file) => !tables.has(file))) {
-      throw this.damaged(`${join(dir, DIGESTS)}: not the sizes and hashes of this batch's tables`);
+      return `${join(dir, DIGESTS)}: not the sizes and hashes of this batch's tables`;
     }
     for (const file of listed) {
       const problem = await checkFile(join(dir, file), digests[file]!, 'the checkpoint');
-      if (problem !== undefined) throw this.damaged(problem);
+      if (problem !== undefined) return problem;
     }
     return new Set(listed);
+  }
+
+  /** Removes the saved ranges from run `first` on (their names among `names`, the checkpoint's entries). */
+  private async removeFrom(first: number, names: Set<string>): Promise<void> {
+    for (const name of names) {
+      const range = /^(\d+)\.blocks$/.exec(name);
+      if (range !== null && Number(range[1]) >= first) {
+        await rm(join(this.dir, name), { recursive: true, force: true }).catch((error: unknown) => {
+          throw writeFailure(join(this.dir, name), error);
+        });
+      }
+    }
   }
 
   /** The record batches of a saved table file. */

@@ -114,37 +114,45 @@ describe('an interrupted batch', () => {
     expect(existsSync(join(out, '.checkpoint'))).toBe(false);
   });
 
-  it('with a saved range whose runs table was removed is a damaged checkpoint, in one line, not a loop', async () => {
-    const out = join(root, 'damaged');
-    await interruptAt(5, { out });
-    rmSync(join(out, '.checkpoint', '0.blocks', 'runs.arrow'));
-    const thrown = await runBatch({ ...BATCH, out, resume: true }).catch((error: unknown) => error);
-    expect(thrown).toBeInstanceOf(OutputError);
-    expect((thrown as Error).message).toMatch(/0\.blocks\/runs\.arrow is missing: a damaged checkpoint; remove .*\.checkpoint to run the batch from the start$/);
-  });
-
-  describe('with a saved range changed since it was saved, as a valid Arrow file, is a damaged checkpoint before any run is restored', () => {
-    // Each a valid file of the same table that a reader would take: only the recorded hash tells.
+  describe('with a saved range changed since it was saved, even as a valid Arrow file, --resume keeps the ranges before it and runs the rest again, to the same bytes', () => {
+    // Each but the last a valid file of the same table that a reader would take: only the recorded hash tells.
     const damages: [string, (range: string, next: string) => void, RegExp][] = [
-      ['its labs series replaced by the next range\'s', (range, next) => cpSync(join(next, 'labs.arrow'), join(range, 'labs.arrow')), /0\.blocks\/labs\.arrow(: its SHA-256 is not the one the checkpoint records| has \d+ bytes, but the checkpoint records \d+)/],
-      ['its tenders deleted (it would restore none)', (range) => rmSync(join(range, 'tenders.arrow')), /0\.blocks\/tenders\.arrow is missing/],
-      ['its hashes deleted', (range) => rmSync(join(range, 'digests.json')), /0\.blocks\/digests\.json: cannot read \(ENOENT\)/],
-      ['its hashes not those of its tables', (range) => writeFileSync(join(range, 'digests.json'), JSON.stringify({ 'runs.arrow': { bytes: 1, sha256: 'f'.repeat(64) }, 'other.arrow': { bytes: 1, sha256: 'f'.repeat(64) } })), /0\.blocks\/digests\.json: not the sizes and hashes of this batch's tables/],
+      ['its labs series replaced by the next range\'s', (range, next) => cpSync(join(next, 'labs.arrow'), join(range, 'labs.arrow')), /5\.blocks\/labs\.arrow(: its SHA-256 is not the one the checkpoint records| has \d+ bytes, but the checkpoint records \d+)/],
+      ['its runs table deleted', (range) => rmSync(join(range, 'runs.arrow')), /5\.blocks\/runs\.arrow is missing/],
+      ['its tenders deleted (restored, they would have been lost)', (range) => rmSync(join(range, 'tenders.arrow')), /5\.blocks\/tenders\.arrow is missing/],
+      ['its hashes deleted', (range) => rmSync(join(range, 'digests.json')), /5\.blocks\/digests\.json: cannot read \(ENOENT\)/],
+      ['its hashes not those of its tables', (range) => writeFileSync(join(range, 'digests.json'), JSON.stringify({ 'runs.arrow': { bytes: 1, sha256: 'f'.repeat(64) }, 'other.arrow': { bytes: 1, sha256: 'f'.repeat(64) } })), /5\.blocks\/digests\.json: not the sizes and hashes of this batch's tables/],
+      ['its runs table cut short', (range) => writeFileSync(join(range, 'runs.arrow'), readFileSync(join(range, 'runs.arrow')).subarray(0, 100)), /5\.blocks\/runs\.arrow has 100 bytes, but the checkpoint records \d+/],
     ];
     for (const [what, damage, problem] of damages) {
       it(what, async () => {
         const out = join(root, `edited-${what.replace(/\W/g, '-')}`);
-        await interruptAt(10, { out, resume: true });
-        damage(join(out, '.checkpoint', '0.blocks'), join(out, '.checkpoint', '5.blocks'));
+        // Saved as it went: ranges of runs 0-4, 5-9 and 10-14.
+        await interruptAt(15, { out, resume: true });
+        damage(join(out, '.checkpoint', '5.blocks'), join(out, '.checkpoint', '10.blocks'));
         const heard: BatchProgress[] = [];
-        const thrown = await runBatch({ ...BATCH, out, resume: true, onProgress: (progress) => heard.push(progress) }).catch((error: unknown) => error);
-        expect(thrown).toBeInstanceOf(OutputError);
-        expect((thrown as Error).message).toMatch(problem);
-        expect((thrown as Error).message).toMatch(/: a damaged checkpoint; remove .*\.checkpoint to run the batch from the start$/);
-        expect(heard).toEqual([]);
-        expect(tree(out).filter((name) => !name.startsWith('.checkpoint'))).toEqual([]);
+        const notices: string[] = [];
+        await runBatch({ ...BATCH, out, resume: true, onProgress: (progress) => heard.push(progress), onNotice: (notice) => notices.push(notice) });
+        expect(notices).toHaveLength(1);
+        expect(notices[0]).toMatch(problem);
+        expect(notices[0]).toMatch(/: a damaged checkpoint; its runs from 5 on are run again$/);
+        // Runs 0-4 restored, 5-19 run: the files are those of an uninterrupted batch.
+        expect(heard.at(-1)).toMatchObject({ runs: 20, restored: 5, computed: 15 });
+        sameBytes(out);
+        expect(existsSync(join(out, '.checkpoint'))).toBe(false);
       });
     }
+
+    it('a single range kept at an interruption, its runs table removed: all the runs again, not a loop', async () => {
+      const out = join(root, 'damaged');
+      await interruptAt(5, { out });
+      rmSync(join(out, '.checkpoint', '0.blocks', 'runs.arrow'));
+      const notices: string[] = [];
+      const outcome = await runBatch({ ...BATCH, out, resume: true, onNotice: (notice) => notices.push(notice) });
+      expect(notices).toEqual([expect.stringMatching(/0\.blocks\/runs\.arrow is missing: a damaged checkpoint; its runs from 0 on are run again$/)]);
+      expect(outcome.restored).toBeUndefined();
+      sameBytes(out);
+    });
   });
 });
 
