@@ -1,7 +1,7 @@
 import { access, constants, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { BatchDescription } from './layout.js';
-import { OutputError, reasonOf, writeFailure } from './errors.js';
+import { OutputError, reasonOf, writeFailure, WriteFailure } from './errors.js';
 import { checkFolderIsOurs, lockFolder } from './folder.js';
 import type { FolderLock } from './folder.js';
 import type { FileDigest } from './manifest.js';
@@ -96,6 +96,16 @@ export async function writeWhole(path: string, text: string): Promise<void> {
     await rm(partial, { force: true }).catch(() => undefined);
     throw writeFailure(path, error);
   }
+}
+
+/**
+ * Refuses, before any work, a path whose folder is missing or is not a folder: the WriteFailure
+ * (with the system's code) that writing there would end in.
+ */
+export async function refuseMissingFolder(path: string): Promise<void> {
+  const folder = await stat(dirname(path)).catch((error: unknown) => error as Error);
+  if (folder instanceof Error) throw writeFailure(path, folder);
+  if (!folder.isDirectory()) throw new WriteFailure(path, 'ENOTDIR');
 }
 
 /** Refuses to write over `path` when it exists and is not a regular file (a device, a directory, a FIFO). */

@@ -1,5 +1,4 @@
-import { stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { keyMetrics } from '../experiment/metrics.js';
 import { COMPANION_SERIES, FAN_CHARTS, FAN_RUNS, readFans } from './fans.js';
@@ -20,7 +19,7 @@ import { metricLabel, parameterLabel } from './labels.js';
 import { markers, variantsOf } from './timeline.js';
 import type { Marker } from './timeline.js';
 import type { Manifest } from '../io/outputs.js';
-import { OutputError, refuseNonRegularFile, WriteFailure, writeWhole } from '../io/outputs.js';
+import { OutputError, refuseMissingFolder, refuseNonRegularFile, WriteFailure, writeWhole } from '../io/outputs.js';
 import type { BatchDescription } from '../io/layout.js';
 import type { Summary } from '../experiment/statistics.js';
 import { BN_USD, figureLabel, figureOf, formatIn, horizonOf, horizonText, meanAndInterval, PERCENTAGE_POINTS, RISK, STATISTICS, unitOf, USD_PER_H100E_HOUR, WORST_RUNS } from '../io/vocabulary.js';
@@ -85,7 +84,10 @@ export async function writeReport(dir: string, options: ReportOptions = {}): Pro
     throw new ReportError(error.message);
   });
   const manifest = await readManifest(dir);
-  await refuseMissingFolder(path);
+  // Before the charts are drawn (seconds of work), as writing the page there would fail: a typo in --out should not cost them.
+  await refuseMissingFolder(path).catch((error: unknown) => {
+    throw cannotWrite(path, error);
+  });
   const lock = await checkBatchFiles(dir, manifest, options.out === undefined);
   try {
     return await writePage(dir, manifest, path, options);
@@ -94,19 +96,11 @@ export async function writeReport(dir: string, options: ReportOptions = {}): Pro
   }
 }
 
-/**
- * Refuses a page whose folder is missing or is not a folder, as writing it there would, but before
- * the charts are drawn: a batch's page takes seconds to draw, and a typo in --out should not cost them.
- */
-async function refuseMissingFolder(path: string): Promise<void> {
-  const folder = await stat(dirname(path)).catch((error: NodeJS.ErrnoException) => error);
-  if (folder instanceof Error) throw cannotWrite(path, folder.code ?? String(folder));
-  if (!folder.isDirectory()) throw cannotWrite(path, 'ENOTDIR');
-}
-
-/** Why the page could not be written at `path`: the file system's code, never its message. */
-function cannotWrite(path: string, code: string): ReportError {
-  return new ReportError(`${path}: cannot write the report (${code})`);
+/** Why the page could not be written at `path`: the file system's code, never its message (an OutputError says its own). */
+function cannotWrite(path: string, error: unknown): ReportError {
+  if (error instanceof WriteFailure) return new ReportError(`${path}: cannot write the report (${error.code})`);
+  if (error instanceof OutputError) return new ReportError(error.message);
+  return new ReportError(`${path}: cannot write the report (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
 }
 
 /** Reads the batch's tables and writes the page at `path`. */
@@ -124,9 +118,7 @@ async function writePage(dir: string, manifest: Manifest & { description: BatchD
   try {
     await writeWhole(path, html);
   } catch (error) {
-    if (error instanceof WriteFailure) throw cannotWrite(path, error.code);
-    if (error instanceof OutputError) throw new ReportError(error.message);
-    throw cannotWrite(path, (error as NodeJS.ErrnoException).code ?? String(error));
+    throw cannotWrite(path, error);
   }
   return { path, bytes: Buffer.byteLength(html), charts };
 }
