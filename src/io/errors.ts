@@ -44,7 +44,7 @@ const REASONS: Record<string, string> = {
   EISDIR: 'a directory is in the way',
   EEXIST: 'something of that name is in the way',
   ENOTEMPTY: 'a directory is in the way',
-  ENOENT: 'the directory is gone',
+  ENOENT: 'a directory on the path does not exist, or was removed',
   EMFILE: 'too many open files',
   ENFILE: 'too many open files',
 };
