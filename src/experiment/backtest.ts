@@ -74,7 +74,9 @@ function baseValue(metric: BaseMetricSpec, records: TargetRecords): number {
   const months = monthsBetween(records, from, to);
   const prices = records.chips
     .filter((row) => row.chip === chip && months.has(row.month))
-    .map((row) => (per === 'chip' ? row.spotPriceUsdPerChipHour : row.spotPriceUsdPerGpuHour));
+    .map((row) => (per === 'chip' ? row.spotPriceUsdPerChipHour : row.spotPriceUsdPerGpuHour))
+    // A month in which no provider holds the chip gives it no price.
+    .filter((price): price is number => price !== null);
   return prices.length === 0 ? NaN : sumOrNaN(prices) / prices.length;
 }
 
@@ -252,7 +254,7 @@ class PathRecorder {
       for (const row of records.chips) {
         if (row.chip !== chip) continue;
         const series = this.values[c]![row.month];
-        if (series) series[run] = per === 'chip' ? row.spotPriceUsdPerChipHour : row.spotPriceUsdPerGpuHour;
+        if (series) series[run] = (per === 'chip' ? row.spotPriceUsdPerChipHour : row.spotPriceUsdPerGpuHour) ?? NaN;
       }
     });
   }

@@ -85,7 +85,8 @@ export class SeriesLayout {
     for (const month of result.market) {
       if (month.month >= months) continue;
       into[spot + month.month] = month.spotPriceUsdPerGpuHour;
-      into[contract + month.month] = month.contractPriceUsdPerGpuHour;
+      // A month with no contract in force has no contract price: no value, as for a run that lacks the month.
+      into[contract + month.month] = month.contractPriceUsdPerGpuHour ?? NaN;
     }
     for (const month of result.providers) if (month.month < months) into[at + this.marketShare(month.provider) + month.month] = month.marketShare;
   }

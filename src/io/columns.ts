@@ -116,7 +116,8 @@ function actorAppender(kind: ActorKind, description: BatchDescription, expected:
       table.nextInt(record.month);
       table.nextInt(days[record.month]!);
       if (actors) table.nextInt(codeOf(actors, actorOf!(record), kind));
-      for (let m = 0; m < metrics.length; m++) table.nextNumber((record as unknown as Record<string, number>)[metrics[m]!]);
+      // A null (a price in a month with nothing to price) is a missing cell.
+      for (let m = 0; m < metrics.length; m++) table.nextNumber((record as unknown as Record<string, number | null>)[metrics[m]!] ?? undefined);
       table.endRow();
     }
   };

@@ -81,11 +81,17 @@ export function batchTables(description: Pick<BatchDescription, 'timeseriesKinds
 /** The fields of a record that hold a number. */
 type NumberField<Record> = { [Field in keyof Record]: Record[Field] extends number ? Field : never }[keyof Record] & string;
 
-/** A monthly metric of an actor kind: its column name, a number field of the kind's monthly record, and what it means, in what unit. */
-interface Metric<Record> {
-  name: NumberField<Record>;
-  description: string;
-}
+/** The fields of a record that hold a number or, where the month has nothing to measure, null. */
+type MetricField<Record> = { [Field in keyof Record]: Record[Field] extends number | null ? Field : never }[keyof Record] & string;
+
+/**
+ * A monthly metric of an actor kind: its column name, a number field of the kind's monthly record, and
+ * what it means, in what unit. A field that may be null (a price in a month with nothing sold) is a
+ * nullable column, and only such a field: the compiler holds the layout to the record's type.
+ */
+type Metric<Record> = {
+  [Field in MetricField<Record>]: { name: Field; description: string } & (null extends Record[Field] ? { nullable: true } : { nullable?: never });
+}[MetricField<Record>];
 
 /** Each actor kind's monthly record, whose number fields its metrics are. */
 export interface MonthRecordOf {
@@ -107,7 +113,7 @@ const LAB_METRICS = [
   { name: 'usedH100e', description: `compute the lab used: the smaller of demand and contracted, plus spot, ${H100E}` },
   { name: 'shortfallH100e', description: `demand no provider served: demand minus used, ${H100E}` },
   { name: 'spendUsd', description: 'what the lab paid for contracts and spot compute in the month, USD' },
-  { name: 'avgPriceUsdPerGpuHour', description: `the month's spend per H100e-hour delivered (contracted, used or not, plus spot), ${PRICE}` },
+  { name: 'avgPriceUsdPerGpuHour', nullable: true, description: `the month's spend per H100e-hour delivered (contracted, used or not, plus spot), ${PRICE}; null when nothing was delivered` },
   { name: 'providers', description: 'providers the lab held compute from in the month' },
 ] as const satisfies readonly Metric<LabMonth>[];
 /** A provider's monthly metrics. */
@@ -122,8 +128,8 @@ const PROVIDER_METRICS = [
   { name: 'leasedInH100e', description: `compute other providers' capacity served under its contracts, leased from them, ${H100E}` },
   { name: 'revenueUsd', description: 'what labs (contracts and spot) and lessees paid it in the month, USD' },
   { name: 'leaseCostUsd', description: 'what it paid lessors for leased capacity in the month, USD' },
-  { name: 'avgPriceUsdPerGpuHour', description: `revenue per H100e-hour sold to labs and lessees, ${PRICE}` },
-  { name: 'spotPriceUsdPerGpuHour', description: `its spot price (its ask when it had capacity left, else what the marginal buyer would pay; 0 when it offered nothing), ${PRICE}` },
+  { name: 'avgPriceUsdPerGpuHour', nullable: true, description: `revenue per H100e-hour sold to labs and lessees, ${PRICE}; null when it sold nothing` },
+  { name: 'spotPriceUsdPerGpuHour', nullable: true, description: `its spot price (its ask when it had capacity left, else what the marginal buyer would pay), ${PRICE}; null when it offered nothing` },
   { name: 'costUsdPerGpuHour', description: `its cost of an hour of compute: the fleet's chip capital per hour plus operations, ${PRICE}` },
   { name: 'backlogH100e', description: `chips ordered from suppliers and not yet delivered, ${H100E}` },
   { name: 'powerMw', description: 'the power it has online, MW' },
@@ -134,15 +140,15 @@ const SUPPLIER_METRICS = [
   { name: 'productionUnits', description: 'chips produced in the month' },
   { name: 'productionH100e', description: `the throughput of the chips produced in the month, ${H100E}` },
   { name: 'backlogH100e', description: `orders not yet allocated, ${H100E}` },
-  { name: 'leadTimeDays', description: 'days from order to delivery of what was allocated in the month (the wait for an allocation plus the lead time)' },
+  { name: 'leadTimeDays', nullable: true, description: 'days from order to delivery of what was allocated in the month (the wait for an allocation plus the lead time); null when nothing was' },
   { name: 'capacityFactor', description: 'the share of its capacity shocks left it in the month (1: no shock)' },
 ] as const satisfies readonly Metric<SupplierMonth>[];
 /** The market's monthly metrics. */
 const MARKET_METRICS = [
   { name: 'spotPriceUsdPerGpuHour', description: `the spot price index: volume-weighted spot price (the cheapest ask when nothing traded), ${PRICE}` },
-  { name: 'contractPriceUsdPerGpuHour', description: `the volume-weighted price of the reserved contracts in force, ${PRICE}` },
+  { name: 'contractPriceUsdPerGpuHour', nullable: true, description: `the volume-weighted price of the reserved contracts in force, ${PRICE}; null when none is` },
   { name: 'spotArmsLengthUsdPerGpuHour', description: `the spot price of sales between independent parties (a provider's sales to the lab that owns it left out), ${PRICE}` },
-  { name: 'contractArmsLengthUsdPerGpuHour', description: `the contract price of contracts between independent parties, ${PRICE}` },
+  { name: 'contractArmsLengthUsdPerGpuHour', nullable: true, description: `the contract price of contracts between independent parties, ${PRICE}; null when none is in force` },
   { name: 'spotH100e', description: `compute sold on the spot market, ${H100E}` },
   { name: 'hhi', description: 'Herfindahl-Hirschman index of providers\' shares of compute sold to labs, 0 to 1' },
   { name: 'demandH100e', description: `all labs' demand, ${H100E}` },
@@ -151,9 +157,9 @@ const MARKET_METRICS = [
 ] as const satisfies readonly Metric<MarketMonth>[];
 /** A chip generation's monthly metrics. */
 const CHIP_METRICS = [
-  { name: 'spotPriceUsdPerGpuHour', description: `the arm's-length spot price of compute on this chip (providers' spot prices weighted by their fleets of it), ${PRICE}` },
-  { name: 'spotPriceUsdPerChipHour', description: 'the same price per hour of one chip: per H100e-hour times the chip\'s H100e, USD per chip-hour' },
-  { name: 'contractPriceUsdPerGpuHour', description: `the arm's-length price of the contracts in force on providers holding it, weighted by their fleets of it, ${PRICE}` },
+  { name: 'spotPriceUsdPerGpuHour', nullable: true, description: `the arm's-length spot price of compute on this chip (providers' spot prices weighted by their fleets of it), ${PRICE}; null when no provider holds it` },
+  { name: 'spotPriceUsdPerChipHour', nullable: true, description: 'the same price per hour of one chip: per H100e-hour times the chip\'s H100e, USD per chip-hour; null when no provider holds it' },
+  { name: 'contractPriceUsdPerGpuHour', nullable: true, description: `the arm's-length price of the contracts in force on providers holding it, weighted by their fleets of it, ${PRICE}; null when none is in force` },
   { name: 'fleetH100e', description: `installed across providers, ${H100E}` },
 ] as const satisfies readonly Metric<ChipMonth>[];
 
@@ -238,7 +244,7 @@ export function actorLayout(kind: ActorKind, description: BatchDescription): Col
     { name: 'month', type: 'int32', description: 'month index from the scenario start (0-based)' },
     { name: 'date', type: 'date', description: 'the first day of the month' },
     ...actor,
-    ...METRICS_OF[kind].map((metric): ColumnSpec => ({ name: metric.name, type: 'float64', description: metric.description })),
+    ...METRICS_OF[kind].map((metric): ColumnSpec => ({ name: metric.name, type: 'float64', nullable: metric.nullable, description: metric.description })),
   ];
 }
 

@@ -253,7 +253,7 @@ export class Market {
       usedH100e: used,
       shortfallH100e: Math.max(0, demand - used),
       spendUsd: spend,
-      avgPriceUsdPerGpuHour: total > 0 ? spend / (total * hours) : 0,
+      avgPriceUsdPerGpuHour: total > 0 ? spend / (total * hours) : null,
       providers: count,
       shares,
     };
@@ -294,9 +294,10 @@ export class Market {
       records.push({
         month: month.month,
         chip: chip.id,
-        spotPriceUsdPerGpuHour: perH100e,
-        spotPriceUsdPerChipHour: perH100e * chip.perfH100e,
-        contractPriceUsdPerGpuHour: contractHours > 0 ? contractRevenue / contractHours : 0,
+        // A chip no provider holds has no price of its own (the market's would stand in for it).
+        spotPriceUsdPerGpuHour: fleet > 0 ? perH100e : null,
+        spotPriceUsdPerChipHour: fleet > 0 ? perH100e * chip.perfH100e : null,
+        contractPriceUsdPerGpuHour: contractHours > 0 ? contractRevenue / contractHours : null,
         fleetH100e: fleet,
       });
     }
@@ -315,7 +316,8 @@ function revenueOf(p: Position, hours: number): number {
 
 /** The share of its usable capacity a provider used this month: its own models, what it delivered under contracts and leases, and spot. */
 function utilizationOf(p: Position): number {
-  return p.usable > 0 ? (p.internal + p.load * p.deliveryRatio + p.spotSold) / p.usable : 0;
+  // At most 1: loads are bounded by the usable capacity, and the division's rounding must not say otherwise.
+  return p.usable > 0 ? Math.min(1, (p.internal + p.load * p.deliveryRatio + p.spotSold) / p.usable) : 0;
 }
 
 function emptyPosition(provider: Provider): Position {
@@ -439,8 +441,9 @@ function providerMonth(p: Position, month: MonthContext, marketShare: number, re
     leasedInH100e: p.leasedIn,
     revenueUsd: revenue,
     leaseCostUsd: p.leaseCost,
-    avgPriceUsdPerGpuHour: hoursSold > 0 ? revenue / hoursSold : 0,
-    spotPriceUsdPerGpuHour: p.spotPrice,
+    avgPriceUsdPerGpuHour: hoursSold > 0 ? revenue / hoursSold : null,
+    // The spot market prices a provider that offered nothing at 0: no ask, no price.
+    spotPriceUsdPerGpuHour: p.spotPrice > 0 ? p.spotPrice : null,
     costUsdPerGpuHour: p.provider.costUsdPerGpuHour,
     backlogH100e: p.provider.backlogH100e,
     powerMw: p.provider.powerMw,
@@ -493,9 +496,9 @@ function marketMonth(
     month: month.month,
     date: month.date,
     spotPriceUsdPerGpuHour: spotHours > 0 ? spotRevenue / spotHours : unquoted,
-    contractPriceUsdPerGpuHour: contractHours > 0 ? contractRevenue / contractHours : 0,
+    contractPriceUsdPerGpuHour: contractHours > 0 ? contractRevenue / contractHours : null,
     spotArmsLengthUsdPerGpuHour: armsSpotHours > 0 ? armsSpotRevenue / armsSpotHours : unquoted,
-    contractArmsLengthUsdPerGpuHour: armsContractHours > 0 ? armsContractRevenue / armsContractHours : 0,
+    contractArmsLengthUsdPerGpuHour: armsContractHours > 0 ? armsContractRevenue / armsContractHours : null,
     spotH100e,
     hhi,
     demandH100e: demand,

@@ -3,6 +3,25 @@
  * cross to a worker's parent and become Arrow columns.
  */
 
+/**
+ * The fields of a run's records that are null where there is nothing to report: a price of nothing
+ * sold or delivered, a lead time of nothing allocated, a tender no one won, a lab's tender figures
+ * when it held or won none. Every other number is always there, and finite.
+ */
+export const NULLABLE_FIELDS: ReadonlySet<string> = new Set([
+  'avgPriceUsdPerGpuHour',
+  'spotPriceUsdPerGpuHour',
+  'spotPriceUsdPerChipHour',
+  'contractPriceUsdPerGpuHour',
+  'contractArmsLengthUsdPerGpuHour',
+  'leadTimeDays',
+  'priceUsdPerGpuHour',
+  'bestRivalUsdPerGpuHour',
+  'tenderPriceUsdPerGpuHour',
+  'biddersPerTender',
+  'incumbentBlockShare',
+]);
+
 /** One lab in one month. Compute in H100e (average over the month), money in USD. */
 export interface LabMonth {
   month: number;
@@ -17,8 +36,8 @@ export interface LabMonth {
   /** Demand not served: demand - used. */
   shortfallH100e: number;
   spendUsd: number;
-  /** Spend per H100e-hour delivered (contracted, used or not, plus spot). */
-  avgPriceUsdPerGpuHour: number;
+  /** Spend per H100e-hour delivered (contracted, used or not, plus spot); null when nothing was delivered. */
+  avgPriceUsdPerGpuHour: number | null;
   /** Providers the lab held compute from this month. */
   providers: number;
   /** Share of the lab's delivered compute by provider id. */
@@ -46,10 +65,10 @@ export interface ProviderMonth {
   revenueUsd: number;
   /** Paid to lessors for leased capacity. */
   leaseCostUsd: number;
-  /** Revenue per H100e-hour sold to labs and lessees. */
-  avgPriceUsdPerGpuHour: number;
-  /** Its spot price this month (its ask when it had capacity left, else what the marginal buyer would pay); 0 when it offered nothing. */
-  spotPriceUsdPerGpuHour: number;
+  /** Revenue per H100e-hour sold to labs and lessees; null when it sold nothing. */
+  avgPriceUsdPerGpuHour: number | null;
+  /** Its spot price this month (its ask when it had capacity left, else what the marginal buyer would pay); null when it offered nothing. */
+  spotPriceUsdPerGpuHour: number | null;
   costUsdPerGpuHour: number;
   /** Ordered from suppliers, not yet delivered. */
   backlogH100e: number;
@@ -66,8 +85,8 @@ export interface SupplierMonth {
   productionH100e: number;
   /** Orders not yet allocated. */
   backlogH100e: number;
-  /** Days from order to delivery of what was allocated this month (order wait plus lead time). */
-  leadTimeDays: number;
+  /** Days from order to delivery of what was allocated this month (order wait plus lead time); null when nothing was. */
+  leadTimeDays: number | null;
   /** The shock multiplier applied to capacity this month (1 = no shock). */
   capacityFactor: number;
 }
@@ -78,12 +97,12 @@ export interface MarketMonth {
   date: string;
   /** Volume-weighted spot price (or the cheapest spot ask when nothing traded). */
   spotPriceUsdPerGpuHour: number;
-  /** Volume-weighted price of the reserved contracts in force. */
-  contractPriceUsdPerGpuHour: number;
+  /** Volume-weighted price of the reserved contracts in force; null when none is. */
+  contractPriceUsdPerGpuHour: number | null;
   /** The spot price of sales between independent parties: sales of a provider to the lab that owns it left out. */
   spotArmsLengthUsdPerGpuHour: number;
-  /** The contract price of contracts between independent parties. */
-  contractArmsLengthUsdPerGpuHour: number;
+  /** The contract price of contracts between independent parties; null when none is in force. */
+  contractArmsLengthUsdPerGpuHour: number | null;
   /** Compute sold on the spot market, H100e. */
   spotH100e: number;
   /** Herfindahl-Hirschman index of providers' shares of compute sold to labs, in [0, 1]. */
@@ -97,12 +116,12 @@ export interface MarketMonth {
 export interface ChipMonth {
   month: number;
   chip: string;
-  /** Arm's-length spot price of compute on this chip (providers' spot prices weighted by their fleets of it), USD per H100e-hour. */
-  spotPriceUsdPerGpuHour: number;
-  /** The same per chip-hour: per H100e-hour times the chip's H100e. */
-  spotPriceUsdPerChipHour: number;
-  /** Arm's-length price of the contracts in force on providers holding it, weighted by their fleets of it, USD per H100e-hour. */
-  contractPriceUsdPerGpuHour: number;
+  /** Arm's-length spot price of compute on this chip (providers' spot prices weighted by their fleets of it), USD per H100e-hour; null when no provider holds it. */
+  spotPriceUsdPerGpuHour: number | null;
+  /** The same per chip-hour: per H100e-hour times the chip's H100e; null when no provider holds it. */
+  spotPriceUsdPerChipHour: number | null;
+  /** Arm's-length price of the contracts in force on providers holding it, weighted by their fleets of it, USD per H100e-hour; null when none is in force. */
+  contractPriceUsdPerGpuHour: number | null;
   /** Installed across providers, H100e. */
   fleetH100e: number;
 }

@@ -177,7 +177,8 @@ class MarketRun {
         // The last month's shares; none before a month has closed.
         providerShares: Object.fromEntries(this.market.length > 0 ? this.world.providers.map((p) => [p.id, this.clearing.marketShares[p.index]!]) : []),
         avgSpotPriceUsdPerGpuHour: mean(this.market.map((m) => m.spotPriceUsdPerGpuHour)),
-        avgContractPriceUsdPerGpuHour: mean(this.market.filter((m) => m.contractPriceUsdPerGpuHour > 0).map((m) => m.contractPriceUsdPerGpuHour)),
+        // Over the months with a contract in force: a month without one has no contract price.
+        avgContractPriceUsdPerGpuHour: mean(this.market.map((m) => m.contractPriceUsdPerGpuHour).filter((price) => price !== null)),
         shocks: this.shocksStarted,
         contractsSigned: this.contracts.length - this.spec.contracts.length,
         events: this.events.length,

@@ -16,7 +16,8 @@ export function produce(sim: Simulation, supplier: Supplier, month: number, mont
   const chip = supplier.productOn(monthStartDay);
   let productionUnits = 0;
   let productionH100e = 0;
-  let leadTimeDays = 0;
+  // Null in a month that allocated nothing: no order waited, so there is no wait to report.
+  let leadTimeDays: number | null = null;
   if (chip !== undefined && supplier.orders.length > 0) {
     const capacityUnits = Math.max(0, supplier.capacityUnitsPerMonth(t, year)) * (monthDays / AVERAGE_MONTH_DAYS) * capacityFactor;
     const given = supplier.allocation.allocate(capacityUnits * chip.perfH100e, supplier.orders, supplier.priority);
@@ -38,7 +39,7 @@ export function produce(sim: Simulation, supplier: Supplier, month: number, mont
     for (const order of orders) if (!(order.remainingH100e <= 1e-9)) orders[kept++] = order;
     orders.length = kept;
     productionUnits = productionH100e / chip.perfH100e;
-    leadTimeDays = productionH100e > 0 ? waitWeighted / productionH100e : 0;
+    if (productionH100e > 0) leadTimeDays = waitWeighted / productionH100e;
     supplier.producedUnits += productionUnits;
     ship(sim, supplier, chip, shipment);
   }

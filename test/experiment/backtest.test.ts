@@ -163,7 +163,7 @@ describe('runBacktest', () => {
     expect(path.dates).toEqual(runs[0]!.market.map((month) => month.date));
     for (const month of [0, 7, 23]) {
       // Nine runs: the type-7 median is the fifth value in order.
-      const prices = runs.map((run) => run.chips.find((row) => row.chip === 'h100' && row.month === month)!.spotPriceUsdPerChipHour).sort((a, b) => a - b);
+      const prices = runs.map((run) => run.chips.find((row) => row.chip === 'h100' && row.month === month)!.spotPriceUsdPerChipHour!).sort((a, b) => a - b);
       expect(path.p50[month]).toBe(prices[4]);
       expect(path.p5[month]).toBeLessThanOrEqual(path.p50[month]!);
       expect(path.p95[month]).toBeGreaterThanOrEqual(path.p50[month]!);

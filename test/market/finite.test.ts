@@ -39,7 +39,8 @@ describe('a lab with no demand', () => {
     expect(summary.worstYearShortfallShare).toBe(0);
     const months = result.labs.filter((month) => month.lab === 'anthropic');
     expect(months.length).toBeGreaterThan(30);
-    for (const month of months) expect([month.demandH100e, month.shortfallH100e, month.avgPriceUsdPerGpuHour]).toEqual([0, 0, 0]);
+    // Nothing delivered, so no price paid: null, not a 0 that would drag an average of prices down.
+    for (const month of months) expect([month.demandH100e, month.shortfallH100e, month.avgPriceUsdPerGpuHour]).toEqual([0, 0, null]);
     expect(nonFinite(result)).toEqual([]);
   });
 

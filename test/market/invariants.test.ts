@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { registerPolicy } from '../../src/market/policies.js';
+import { NULLABLE_FIELDS } from '../../src/market/results.js';
 import type { RunResult } from '../../src/market/results.js';
 import { runScenario } from '../../src/market/run.js';
 import { compileScenario } from '../../src/scenario/compile.js';
@@ -332,12 +333,9 @@ function check(condition: boolean, message: () => string): void {
   if (!condition) throw new Error(message());
 }
 
-/** Fields a run may leave missing (null): a tender no one won has no price, a lab that won none no tender price. */
-const OPTIONAL = new Set(['priceUsdPerGpuHour', 'bestRivalUsdPerGpuHour', 'tenderPriceUsdPerGpuHour', 'biddersPerTender', 'incumbentBlockShare']);
-
 /** Every number anywhere in the result is finite; only the optional fields may be null. */
 function checkFinite(value: unknown, path: string): void {
-  if (value === null) check(OPTIONAL.has(path.slice(path.lastIndexOf('.') + 1)), () => `${path} is null`);
+  if (value === null) check(NULLABLE_FIELDS.has(path.slice(path.lastIndexOf('.') + 1)), () => `${path} is null`);
   else if (typeof value === 'number') check(Number.isFinite(value), () => `${path} = ${value}`);
   else if (Array.isArray(value)) value.forEach((v, i) => checkFinite(v, `${path}[${i}]`));
   else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) checkFinite(v, `${path}.${k}`);
@@ -372,7 +370,9 @@ function checkInvariants(raw: Raw, result: RunResult): void {
     check(close(recorded, s.producedUnits), () => `${s.supplier}: monthly production ${recorded} != audit ${s.producedUnits}`);
   }
   for (const s of result.suppliers) {
-    check(s.productionUnits >= 0 && s.productionH100e >= 0 && s.backlogH100e >= 0 && s.leadTimeDays >= 0, () => `supplier month negative: ${JSON.stringify(s)}`);
+    check(s.productionUnits >= 0 && s.productionH100e >= 0 && s.backlogH100e >= 0, () => `supplier month negative: ${JSON.stringify(s)}`);
+    // A month that allocated nothing has no lead time to report: null, never a 0 that would drag an average down.
+    check(s.productionH100e > 0 ? s.leadTimeDays !== null && s.leadTimeDays > 0 : s.leadTimeDays === null, () => `supplier month lead time: ${JSON.stringify(s)}`);
     check(s.capacityFactor >= 0 && s.capacityFactor <= 1 + REL, () => `capacity factor ${s.capacityFactor}`);
   }
 
@@ -413,9 +413,12 @@ function checkInvariants(raw: Raw, result: RunResult): void {
 
     for (const l of labs) {
       const where = `month ${m} lab ${l.lab}`;
-      for (const key of ['demandH100e', 'contractedH100e', 'spotH100e', 'usedH100e', 'shortfallH100e', 'spendUsd', 'avgPriceUsdPerGpuHour'] as const) {
+      for (const key of ['demandH100e', 'contractedH100e', 'spotH100e', 'usedH100e', 'shortfallH100e', 'spendUsd'] as const) {
         check(l[key] >= 0, () => `${where}: ${key} = ${l[key]}`);
       }
+      // A price of nothing delivered is null, never a 0 that would drag an average down.
+      const delivered = l.contractedH100e + l.spotH100e;
+      check(delivered > 0 ? l.avgPriceUsdPerGpuHour !== null && l.avgPriceUsdPerGpuHour >= 0 : l.avgPriceUsdPerGpuHour === null, () => `${where}: price ${l.avgPriceUsdPerGpuHour} with ${delivered} H100e delivered`);
       const used = Math.min(l.demandH100e, l.contractedH100e) + l.spotH100e;
       check(close(l.usedH100e, used), () => `${where}: used ${l.usedH100e} != min(demand, contracted) + spot = ${used}`);
       check(l.usedH100e <= l.demandH100e * (1 + REL) + 1e-6, () => `${where}: used ${l.usedH100e} > demand ${l.demandH100e}`);
@@ -432,13 +435,18 @@ function checkInvariants(raw: Raw, result: RunResult): void {
     let sold = 0;
     for (const p of providers) {
       const where = `month ${m} provider ${p.provider}`;
-      for (const key of ['fleetH100e', 'usableH100e', 'internalH100e', 'contractedH100e', 'spotH100e', 'utilization', 'revenueUsd', 'avgPriceUsdPerGpuHour', 'costUsdPerGpuHour', 'backlogH100e', 'powerMw', 'marketShare'] as const) {
+      for (const key of ['fleetH100e', 'usableH100e', 'internalH100e', 'contractedH100e', 'spotH100e', 'utilization', 'revenueUsd', 'costUsdPerGpuHour', 'backlogH100e', 'powerMw', 'marketShare'] as const) {
         check(p[key] >= 0, () => `${where}: ${key} = ${p[key]}`);
       }
+      // Prices are null where there was nothing to price, and positive otherwise.
+      const soldH100e = p.contractedH100e + p.leasedInH100e + p.spotH100e;
+      check(soldH100e > 0 ? p.avgPriceUsdPerGpuHour !== null && p.avgPriceUsdPerGpuHour >= 0 : p.avgPriceUsdPerGpuHour === null, () => `${where}: average price ${p.avgPriceUsdPerGpuHour} having sold ${soldH100e}`);
+      check(p.spotPriceUsdPerGpuHour === null || p.spotPriceUsdPerGpuHour > 0, () => `${where}: spot price ${p.spotPriceUsdPerGpuHour}`);
+      check(p.spotH100e === 0 || p.spotPriceUsdPerGpuHour !== null, () => `${where}: spot sold without a spot price`);
       // Capacity is never over-allocated.
       const load = p.internalH100e + p.contractedH100e + p.spotH100e;
       check(load <= p.usableH100e * (1 + REL) + 1e-6, () => `${where}: internal ${p.internalH100e} + contracted ${p.contractedH100e} + spot ${p.spotH100e} > usable ${p.usableH100e}`);
-      check(p.utilization <= 1 + REL, () => `${where}: utilization ${p.utilization}`);
+      check(p.utilization <= 1, () => `${where}: utilization ${p.utilization}`);
       // Power can only hold fleet back, never add to it (usable is an average over the month, the fleet its end).
       sold += p.contractedH100e + p.spotH100e;
     }
@@ -446,7 +454,15 @@ function checkInvariants(raw: Raw, result: RunResult): void {
     if (sold > 0) check(close(shareSum, 1), () => `month ${m}: market shares sum to ${shareSum}`);
     else check(shareSum === 0, () => `month ${m}: market shares ${shareSum} with nothing sold`);
     check(market.hhi >= 0 && market.hhi <= 1 + REL, () => `month ${m}: hhi ${market.hhi}`);
-    check(market.spotPriceUsdPerGpuHour >= 0 && market.contractPriceUsdPerGpuHour >= 0 && market.activeShocks >= 0, () => `month ${m}: market ${JSON.stringify(market)}`);
+    check(market.spotPriceUsdPerGpuHour >= 0 && market.activeShocks >= 0, () => `month ${m}: market ${JSON.stringify(market)}`);
+    // A contract price exactly when contracts are in force (providers delivered under them).
+    check(providerContracted > 0 ? market.contractPriceUsdPerGpuHour !== null && market.contractPriceUsdPerGpuHour > 0 : market.contractPriceUsdPerGpuHour === null, () => `month ${m}: contract price ${market.contractPriceUsdPerGpuHour} with ${providerContracted} H100e under contract`);
+    check(market.contractArmsLengthUsdPerGpuHour === null || (market.contractPriceUsdPerGpuHour !== null && market.contractArmsLengthUsdPerGpuHour > 0), () => `month ${m}: arm's-length contract price ${market.contractArmsLengthUsdPerGpuHour}`);
+    for (const c of result.chips.filter((chip) => chip.month === m)) {
+      // A chip no provider holds has no price of its own.
+      check(c.fleetH100e > 0 ? c.spotPriceUsdPerGpuHour !== null && c.spotPriceUsdPerGpuHour >= 0 : c.spotPriceUsdPerGpuHour === null && c.spotPriceUsdPerChipHour === null, () => `month ${m} chip ${c.chip}: spot price ${c.spotPriceUsdPerGpuHour} with a fleet of ${c.fleetH100e}`);
+      check(c.contractPriceUsdPerGpuHour === null || (c.fleetH100e > 0 && c.contractPriceUsdPerGpuHour > 0), () => `month ${m} chip ${c.chip}: contract price ${c.contractPriceUsdPerGpuHour}`);
+    }
     check(close(market.demandH100e, labs.reduce((s, l) => s + l.demandH100e, 0)), () => `month ${m}: market demand`);
     check(close(market.shortfallH100e, labs.reduce((s, l) => s + l.shortfallH100e, 0)), () => `month ${m}: market shortfall`);
   }
