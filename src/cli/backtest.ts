@@ -70,7 +70,7 @@ async function backtest(file: string, flags: BacktestFlags): Promise<string> {
   return flags.json ? printableJson(JSON.stringify(asJson(outcome), null, 2)) : formatBacktest(outcome, experiment);
 }
 
-/** Refuses a chart path whose directory is missing or not writable, or that exists and is not a regular file (a directory, /dev/null). */
+/** Refuses a chart path whose directory is missing or not writable, or that exists and is not a regular file (a directory, /dev/null) or not an earlier chart. */
 async function checkWritable(path: string): Promise<void> {
   const { access, constants, stat } = await import('node:fs/promises');
   const { dirname } = await import('node:path');
@@ -82,6 +82,11 @@ async function checkWritable(path: string): Promise<void> {
     () => `its directory ${dirname(path)} does not exist or is not writable`,
   );
   if (reason !== undefined) throw new UsageError(printable(`--chart ${path}: cannot write the chart there: ${reason}`));
+  // A chart replaces an earlier chart, never a scenario or a table a mistyped --chart names.
+  const { OutputError, refuseToReplace } = await import('../io/outputs.js');
+  await refuseToReplace(path, 'chart').catch((error: unknown) => {
+    throw error instanceof OutputError ? new UsageError(printable(`--chart ${path}: ${error.message}`)) : error;
+  });
 }
 
 /** The outcome as JSON: each target's values a list (NaN, for a run without the metric, becomes null). */

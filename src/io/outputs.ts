@@ -1,4 +1,4 @@
-import { access, constants, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { access, constants, mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { BatchDescription } from './layout.js';
 import { OutputError, reasonOf, writeFailure, WriteFailure } from './errors.js';
@@ -112,6 +112,43 @@ export async function refuseMissingFolder(path: string): Promise<void> {
 export async function refuseNonRegularFile(path: string): Promise<void> {
   const existing = await stat(path).catch(() => undefined);
   if (existing && !existing.isFile()) throw new OutputError(`cannot write ${path}: it exists and is not a regular file`);
+}
+
+/** The pages and charts computerace writes outside a batch's folder, each named and marked in its first bytes. */
+export const OWN_FILES = {
+  report: { name: 'computerace report', mark: '<meta name="generator" content="computerace' },
+  comparison: { name: 'computerace comparison', mark: '<meta name="generator" content="computerace' },
+  chart: { name: 'computerace chart', mark: '<!-- generator: computerace' },
+} as const;
+
+/** A kind of file computerace writes outside a batch's folder. */
+export type OwnFile = keyof typeof OWN_FILES;
+
+/**
+ * Refuses to write over `path` unless it is absent or an earlier file of the same kind, known by
+ * its mark: a report, a comparison or a chart replaces its predecessor, never a batch's table, a
+ * scenario or someone's page that a mistyped `--out` names (the file would be lost whole).
+ */
+export async function refuseToReplace(path: string, kind: OwnFile): Promise<void> {
+  await refuseNonRegularFile(path);
+  const head = await readHead(path).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw writeFailure(path, error);
+  });
+  const own = OWN_FILES[kind];
+  if (head !== undefined && !head.includes(own.mark)) throw new OutputError(`cannot write ${path}: it exists and is not a ${own.name}; remove it or choose another file`);
+}
+
+/** The first kilobyte of a file, as text: where a page's or a chart's mark is. */
+async function readHead(path: string): Promise<string> {
+  const file = await open(path, 'r');
+  try {
+    const bytes = new Uint8Array(1024);
+    const { bytesRead } = await file.read(bytes, 0, bytes.length, 0);
+    return Buffer.from(bytes.buffer, 0, bytesRead).toString('utf8');
+  } finally {
+    await file.close();
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { BacktestOutcome } from '../experiment/backtest.js';
-import { writeWhole } from '../io/outputs.js';
+import { OWN_FILES, refuseToReplace, writeWhole } from '../io/outputs.js';
 import { USD_PER_H100E_HOUR } from '../io/vocabulary.js';
 import { renderSvg } from './render.js';
 
@@ -58,5 +58,7 @@ function endOfMonth(date: string): string {
 
 /** Renders the chart to SVG at `path`, written under a temporary name and renamed, so no half-written file is left. */
 export async function writeBacktestChart(outcome: BacktestOutcome, path: string): Promise<void> {
-  await writeWhole(path, await renderSvg(backtestChartSpec(outcome)));
+  await refuseToReplace(path, 'chart');
+  // Marked, so that the next back-test may replace it and nothing else is (refuseToReplace).
+  await writeWhole(path, `${OWN_FILES.chart.mark} backtest -->\n${await renderSvg(backtestChartSpec(outcome))}`);
 }

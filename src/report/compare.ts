@@ -3,7 +3,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { describe, pairedDifference, unpairedDifference } from '../experiment/statistics.js';
 import { observed, observedPairs } from '../experiment/summary.js';
 import type { Manifest } from '../io/outputs.js';
-import { OutputError, refuseNonRegularFile, WriteFailure, writeWhole } from '../io/outputs.js';
+import { OutputError, refuseToReplace, WriteFailure, writeWhole } from '../io/outputs.js';
 import type { BatchDescription } from '../io/layout.js';
 import { escapeHtml, figure, section, STYLE, table } from './html.js';
 import { renderSvg } from './render.js';
@@ -194,7 +194,7 @@ export function shownDifference(unit: FigureUnit, row: Pick<ComparedRow, 'differ
 
 /** Writes the comparison as one self-contained HTML page at `path`: the tables, and a forest plot of the differences per unit. */
 export async function writeComparisonReport(comparison: Comparison, path: string): Promise<{ path: string; bytes: number }> {
-  await refuseNonRegularFile(path).catch((error: OutputError) => {
+  await refuseToReplace(path, 'comparison').catch((error: OutputError) => {
     throw new ReportError(error.message);
   });
   const { reference, arms, pairing, rows } = comparison;
@@ -214,7 +214,7 @@ export async function writeComparisonReport(comparison: Comparison, path: string
     charts.push(figure(`compare-forest-${unit.difference.replace(/\W+/g, '-')}`, await renderSvg(forestSpec(ofUnit, unit, arms.map((arm) => arm.label))), `Differences from ${escapeHtml(reference.label)} in ${escapeHtml(unit.difference)}, with 95% confidence intervals; a bar that crosses 0 is no resolved difference.`));
   }
   const html = `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
+<html lang="en"><head><meta charset="utf-8"><meta name="generator" content="computerace"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
 <body><h1>${escapeHtml(title)}</h1><p class="lead">Each figure is a mean over the runs of its batch; a difference is the arm's minus the reference's, with its 95% confidence interval.</p>
 ${section('arms', 'Batches compared', `<ul>${armList}</ul>`)}
 ${section('differences', 'Differences', `<div class="charts">${charts.join('')}</div>${tables}`)}

@@ -19,7 +19,7 @@ import { metricLabel, parameterLabel } from './labels.js';
 import { markers, variantsOf } from './timeline.js';
 import type { Marker } from './timeline.js';
 import type { Manifest } from '../io/outputs.js';
-import { OutputError, refuseMissingFolder, refuseNonRegularFile, WriteFailure, writeWhole } from '../io/outputs.js';
+import { OutputError, refuseMissingFolder, refuseToReplace, WriteFailure, writeWhole } from '../io/outputs.js';
 import type { BatchDescription } from '../io/layout.js';
 import type { Summary } from '../experiment/statistics.js';
 import { BN_USD, figureLabel, figureOf, formatIn, horizonOf, horizonText, meanAndInterval, PERCENTAGE_POINTS, RISK, STATISTICS, unitOf, USD_PER_H100E_HOUR, WORST_RUNS } from '../io/vocabulary.js';
@@ -80,7 +80,7 @@ function sensitivityOutcomes(description: BatchDescription): string[] {
 export async function writeReport(dir: string, options: ReportOptions = {}): Promise<ReportOutcome> {
   const path = options.out ?? join(dir, 'report.html');
   // Found out before the batch is read, not after.
-  await refuseNonRegularFile(path).catch((error: OutputError) => {
+  await refuseToReplace(path, 'report').catch((error: OutputError) => {
     throw new ReportError(error.message);
   });
   const manifest = await readManifest(dir);

@@ -211,3 +211,20 @@ describe('output paths that are not regular files', () => {
     expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
   });
 });
+
+describe('output files that are not computerace\'s own', () => {
+  // A mistyped --out, --report or --chart naming a batch's table or a scenario would lose that file whole.
+  it('report, compare and backtest refuse to write over a batch\'s table, its manifest or a scenario, and leave each as it was', async () => {
+    const batch = join(temp, 'not-ours');
+    cpSync(reference, batch, { recursive: true });
+    const scenarioCopy = join(temp, 'not-ours.yaml');
+    cpSync(join(root, 'test', 'fixtures', 'backtest-small.yaml'), scenarioCopy);
+    const before = [join(batch, 'runs.arrow'), join(batch, 'manifest.json'), scenarioCopy].map((file) => readFileSync(file));
+    expect(oneLine(await computerace(['report', batch, '--out', join(batch, 'runs.arrow')]))).toBe(`computerace: cannot write ${join(batch, 'runs.arrow')}: it exists and is not a computerace report; remove it or choose another file`);
+    expect(oneLine(await computerace(['report', batch, '--out', scenarioCopy]))).toMatch(/it exists and is not a computerace report; remove it or choose another file$/);
+    expect(oneLine(await computerace(['compare', batch, reference, '--report', join(batch, 'manifest.json')]))).toMatch(/manifest\.json: it exists and is not a computerace comparison; remove it or choose another file$/);
+    expect(oneLine(await computerace(['backtest', scenarioCopy, '--runs', '2', '--chart', scenarioCopy]))).toBe(`computerace: --chart ${scenarioCopy}: cannot write ${scenarioCopy}: it exists and is not a computerace chart; remove it or choose another file`);
+    expect([join(batch, 'runs.arrow'), join(batch, 'manifest.json'), scenarioCopy].map((file) => readFileSync(file))).toEqual(before);
+    sameBytes(batch);
+  });
+});

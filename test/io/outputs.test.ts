@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { lockFolder } from '../../src/io/folder.js';
 import type { FolderLock } from '../../src/io/folder.js';
 import { TABLE_NAMES } from '../../src/io/layout.js';
-import { OutputError, prepareOutputDirectory, writeWhole } from '../../src/io/outputs.js';
+import { OutputError, OWN_FILES, prepareOutputDirectory, refuseToReplace, writeWhole } from '../../src/io/outputs.js';
 
 const root = mkdtempSync(join(tmpdir(), 'computerace-outputs-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -43,6 +43,24 @@ describe('a file written whole', () => {
     await writeWhole(join(dir, 'page.html'), 'page');
     expect(readFileSync(join(dir, 'victim.txt'), 'utf8')).toBe('untouched');
     expect(readFileSync(join(dir, 'page.html'), 'utf8')).toBe('page');
+  });
+});
+
+describe('a page or chart written outside a batch folder', () => {
+  it('replaces nothing but an earlier file of its kind, known by its mark', async () => {
+    const dir = folder('own', {
+      'report.html': `<!DOCTYPE html><html><head>${OWN_FILES.report.mark} 0.2.0"></head></html>`,
+      'chart.svg': `${OWN_FILES.chart.mark} backtest -->\n<svg></svg>`,
+      'page.html': '<!DOCTYPE html><html><head><title>my notes</title></head></html>',
+      'runs.arrow': 'ARROW1',
+    });
+    await refuseToReplace(join(dir, 'absent.html'), 'report');
+    await refuseToReplace(join(dir, 'report.html'), 'report');
+    await refuseToReplace(join(dir, 'chart.svg'), 'chart');
+    await expect(refuseToReplace(join(dir, 'page.html'), 'report')).rejects.toThrow(new OutputError(`cannot write ${join(dir, 'page.html')}: it exists and is not a computerace report; remove it or choose another file`));
+    await expect(refuseToReplace(join(dir, 'runs.arrow'), 'comparison')).rejects.toThrow('is not a computerace comparison');
+    await expect(refuseToReplace(join(dir, 'report.html'), 'chart')).rejects.toThrow('is not a computerace chart');
+    await expect(refuseToReplace('/dev/null', 'report')).rejects.toThrow('cannot write /dev/null: it exists and is not a regular file');
   });
 });
 
