@@ -37,11 +37,11 @@ export function addExploreCommand(program: Command): void {
       const files = scenarioFiles(file);
       const site = buildSite({ source: file, files, seed: flags.seed, runs: flags.runs });
       if (flags.out !== undefined) {
-        try {
-          writeSite(site, flags.out);
-        } catch (error) {
-          throw new UsageError(`cannot write ${printable(flags.out)}: ${printable((error as Error).message)}`);
-        }
+        const { OutputError } = await import('../io/outputs.js');
+        await writeSite(site, flags.out).catch((error: unknown) => {
+          // A write the system refused names its path and the reason, never Node's own message.
+          throw error instanceof OutputError ? new UsageError(printable(error.message)) : error;
+        });
         console.log(`wrote ${printable(flags.out)}/: index.html, boot.js, page.js, worker.js, explore.css; serve the folder with any static web server (Web Workers do not start from file:// pages)`);
         return;
       }

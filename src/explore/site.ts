@@ -1,8 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeFailure } from '../io/errors.js';
+import { makeDirectories } from '../io/outputs.js';
 import { sha256Hex } from '../kernel/sha256.js';
 import { loadScenario } from '../scenario/load.js';
 import type { ScenarioFiles } from './scenario.js';
@@ -90,8 +92,11 @@ function readStatic(directory: string, name: string): string {
 }
 
 /** Writes the site into `dir` (made if missing), each file whole: written beside under a temporary name, then renamed. */
-export function writeSite(site: Site, dir: string): string[] {
-  mkdirSync(dir, { recursive: true });
+export async function writeSite(site: Site, dir: string): Promise<string[]> {
+  // Not mkdir's recursive form: under /proc it never returns (makeDirectories says why).
+  await makeDirectories(dir).catch((error: unknown) => {
+    throw writeFailure(dir, error);
+  });
   const written: string[] = [];
   for (const [name, file] of site) {
     const path = join(dir, name);
@@ -100,8 +105,11 @@ export function writeSite(site: Site, dir: string): string[] {
       writeFileSync(temporary, file.content);
       renameSync(temporary, path);
     } catch (error) {
-      rmSync(temporary, { force: true });
-      throw error;
+      // The temporary file may never have been made (its folder is a file): the write's error is the one to report.
+      try {
+        rmSync(temporary, { force: true });
+      } catch {}
+      throw writeFailure(path, error);
     }
     written.push(path);
   }

@@ -85,6 +85,16 @@ describe('computerace explore', () => {
     expect(() => readdirSync(join(dir, 'never'))).toThrow();
   });
 
+  it('refuses an --out it cannot make, in one line with exit 2: under /proc at once (it used to hang), and inside a file', async () => {
+    const proc = await computerace('explore', scenarios('price-war.yaml'), '--out', '/proc/computerace/site');
+    expect(proc).toMatchObject({ status: 2, stderr: 'computerace: cannot write /proc/computerace/site: a directory on the path does not exist, or was removed (ENOENT)\n' });
+    const file = join(dir, 'a-file.yaml');
+    writeFileSync(file, 'name: x\n');
+    const inFile = await computerace('explore', scenarios('price-war.yaml'), '--out', file);
+    expect(inFile).toMatchObject({ status: 2, stderr: `computerace: cannot write ${join(file, 'index.html')}: a part of the path is a file, not a directory (ENOTDIR)\n` });
+    expect(readFileSync(file, 'utf8')).toBe('name: x\n');
+  }, 20_000);
+
   it('refuses a port that is not one, or is taken, in one line with exit 2', async () => {
     expect(await computerace('explore', scenarios('openai-multicloud-2025.yaml'), '--port', '70000')).toMatchObject({ status: 2, stderr: expect.stringContaining('expected a port from 0 to 65535') });
     const taken = createServer();
