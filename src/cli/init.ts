@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { statSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { STARTER_SCHEMA_FILE, starterScenario } from '../scenario/starter.js';
 import { readScenarioFile } from '../scenario/read.js';
@@ -84,10 +84,22 @@ function isOurSchema(file: string, title: unknown): boolean {
 }
 
 function write(file: string, text: string, overwrite: boolean): void {
+  const temporary = `${file}.${process.pid}.tmp`;
   try {
     // Without --force the file is created only if it still does not exist ('wx'), so a race cannot clobber one.
-    writeFileSync(file, text, { flag: overwrite ? 'w' : 'wx' });
+    // Overwritten, it is replaced by a rename: a link at its name is replaced, never written through to
+    // the file it points to (a schema linked to /etc/passwd stays a link's problem, not the system's).
+    if (!overwrite) writeFileSync(file, text, { flag: 'wx' });
+    else {
+      writeFileSync(temporary, text, { flag: 'wx' });
+      renameSync(temporary, file);
+    }
   } catch (error) {
+    if (overwrite) {
+      try {
+        rmSync(temporary, { force: true });
+      } catch {}
+    }
     const code = (error as { code?: unknown }).code;
     if (code === 'EEXIST') throw new UsageError(`'${printable(file)}' already exists; use --force to overwrite it`);
     if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw new UsageError(`cannot write '${printable(file)}': permission denied`);

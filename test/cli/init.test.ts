@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -83,6 +83,21 @@ describe('computerace init', () => {
     writeFileSync(join(dir, 'scenario.yaml'), 'mine\n');
     expect((await computerace(dir, 'init', '--force')).status).toBe(0);
     expect((await computerace(dir, 'validate', 'scenario.yaml')).status).toBe(0);
+  });
+
+  it('with --force replaces links at the scenario\'s and the schema\'s names, never the files they point to', async () => {
+    const dir = freshDir();
+    const elsewhere = freshDir();
+    writeFileSync(join(elsewhere, 'system.txt'), 'root:x:0:0\n');
+    writeFileSync(join(elsewhere, 'shared.yaml'), 'mine\n');
+    symlinkSync(join(elsewhere, 'system.txt'), join(dir, STARTER_SCHEMA_FILE));
+    symlinkSync(join(elsewhere, 'shared.yaml'), join(dir, 'scenario.yaml'));
+    expect((await computerace(dir, 'init', '--force')).status).toBe(0);
+    expect(readFileSync(join(elsewhere, 'system.txt'), 'utf8')).toBe('root:x:0:0\n');
+    expect(readFileSync(join(elsewhere, 'shared.yaml'), 'utf8')).toBe('mine\n');
+    for (const name of [STARTER_SCHEMA_FILE, 'scenario.yaml']) expect(lstatSync(join(dir, name)).isFile(), name).toBe(true);
+    expect((await computerace(dir, 'validate', 'scenario.yaml')).status).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual([STARTER_SCHEMA_FILE, 'scenario.yaml'].sort());
   });
 
   it('keeps a schema file of its own from an earlier init up to date, but not someone else\'s file of that name', async () => {
