@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { makeDirectories } from '../io/outputs.js';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,6 +71,7 @@ export function addSlurmCommand(program: Command): void {
       // The directory goes into the scripts' #SBATCH --output lines, where a newline would start a directive of its own.
       if (hasUnprintable(flags.out)) throw new UsageError(`--out ${printable(flags.out)}: the path goes into the job scripts' #SBATCH lines, and cannot hold control characters`);
       const out = resolve(flags.out);
+      await checkBeforeSubmitting(file, flags, out);
       const scripts = slurmScripts(resolve(file), { ...flags, out });
       const dir = join(out, 'slurm');
       await makeDirectories(join(dir, 'logs'));
@@ -87,6 +88,28 @@ export function addSlurmCommand(program: Command): void {
       const mergeJob = sbatch([`--dependency=afterok:${arrayJob}`, mergeFile]);
       console.log(`submitted array job ${arrayJob} (${flags.shards} tasks) and merge job ${mergeJob} (after the array succeeds); merged files go to ${printable(out)}`);
     });
+}
+
+/**
+ * What every task would find out at its start, found out here before anything is queued: the
+ * scenario with its overrides (a located problem, exit 2), a Sobol design the runs do not fit, and an
+ * output folder the merge would refuse (one that holds other files), not after the cluster's hours.
+ */
+async function checkBeforeSubmitting(file: string, flags: SlurmFlags, out: string): Promise<void> {
+  // Each refusal is one of the library's input errors (a ScenarioError, a SaltelliDesignError, an OutputError): one line, exit 2.
+  const [{ loadScenario }, { Replicator }, { saltelliDesign }, { checkFolderIsOurs }] = await Promise.all([
+    import('../scenario/load.js'),
+    import('../experiment/replicate.js'),
+    import('../experiment/sobol.js'),
+    import('../io/folder.js'),
+  ]);
+  const loaded = loadScenario(file, { set: flags.set, sweep: flags.sweep });
+  if (flags.design === 'sobol') {
+    const variants = loaded.variants.map(({ name, spec }) => ({ name, spec }));
+    const replicator = new Replicator({ variants, seed: flags.seed, timeseries: 'none', scenarioHash: loaded.hash, design: { kind: 'sobol', runs: flags.runs } });
+    saltelliDesign(flags.seed, replicator.describe().parameters, flags.runs);
+  }
+  if (existsSync(out)) await checkFolderIsOurs(out);
 }
 
 /** The job array and merge scripts: absolute paths to node and to this executable, so they run from any directory. */

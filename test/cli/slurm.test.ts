@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { computerace } from '../support/cli.js';
 import { sbatchDirectives } from '../support/sbatch.js';
@@ -21,8 +22,36 @@ function bashWords(line: string, env: Record<string, string> = {}): string[] {
 describe('computerace slurm', () => {
   const temp = mkdtempSync(join(tmpdir(), 'computerace-slurm-cli-'));
   afterAll(() => rmSync(temp, { recursive: true, force: true }));
-  // Checked by the array's tasks, not here: any path does, and this one needs quoting everywhere.
+  // A path that needs quoting everywhere, holding the shipped scenario.
   const scenario = join(temp, "my scenarios/it's $HOME.yaml");
+  mkdirSync(dirname(scenario));
+  copyFileSync(fileURLToPath(new URL('../../scenarios/openai-multicloud-2025.yaml', import.meta.url)), scenario);
+
+  it('checks what every task would check before writing a script: the scenario, its overrides, the Sobol runs, the output folder', async () => {
+    const out = join(temp, 'checked');
+    const holding = join(temp, 'holding');
+    mkdirSync(holding);
+    writeFileSync(join(holding, 'notes.txt'), 'mine\n');
+    const cases: [string[], string | RegExp][] = [
+      [[join(temp, 'missing.yaml')], `${join(temp, 'missing.yaml')}:1:1: (root): no such file\n`],
+      [[scenario, '--set', 'labs.openai.demand=oops'], /^--set:1:20: labs\.openai\.demand: expected a map, got 'oops'\n$/],
+      [[scenario, '--sweep', 'name=a,a'], /^--sweep/],
+      // The shipped scenario has 27 uncertain parameters: a Saltelli design takes runs in groups of 29.
+      [[scenario, '--design', 'sobol', '--runs', '900'], /^computerace: .*29/],
+      [[scenario, '--out', holding], `computerace: '${holding}' holds 'notes.txt', which computerace does not write: give --out a new or empty folder, or one a batch wrote\n`],
+    ];
+    for (const [args, message] of cases) {
+      const all = ['slurm', ...args.slice(0, 1), '--runs', '40', '--shards', '4', '--out', out, ...args.slice(1)];
+      const { status, stdout, stderr } = await computerace(...all);
+      expect(status, stderr).toBe(2);
+      expect(stdout).toBe('');
+      if (typeof message === 'string') expect(stderr).toBe(message);
+      else expect(stderr).toMatch(message);
+      expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(existsSync(out)).toBe(false);
+      expect(existsSync(join(holding, 'slurm'))).toBe(false);
+    }
+  });
 
   it('refuses a partition, time or directory that would add a line to the job scripts: one line, exit 2, nothing written', async () => {
     const cases: [string[], RegExp][] = [
