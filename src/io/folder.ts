@@ -13,7 +13,12 @@ import { readManifest } from './manifest.js';
  * another's tables.
  */
 
-/** The lock file of an output folder: `PID HOST`, removed when the batch ends. */
+/**
+ * The lock file of an output folder: `PID HOST START`, removed when the batch ends. START is when the
+ * process started, in the kernel's clock ticks since boot (Linux's /proc/PID/stat; left out where there
+ * is none): a pid is reused, by the next process of a restarted container first, and a lock naming a
+ * live pid whose process started at another time was left by a process that is gone.
+ */
 export const LOCK_FILE = '.lock';
 /**
  * Held (`PID HOST`) while a lock left by a process that is gone is removed: without it, a batch that
@@ -69,11 +74,22 @@ export interface FolderLock {
   release(): Promise<void>;
 }
 
+/** The locks this process holds: one naming this process's pid that is not among them was left by an earlier process given the same pid. */
+const held = new Set<string>();
+
 /** Locks `dir` for this process, taking over a lock left by a process that is gone; refuses a folder another batch holds. */
 export async function lockFolder(dir: string): Promise<FolderLock> {
   const path = join(dir, LOCK_FILE);
   for (let attempt = 0; attempt < LOCK_ATTEMPTS; attempt++) {
-    if (await createExclusive(path)) return { release: () => rm(path, { force: true }) };
+    if (await createExclusive(path)) {
+      held.add(path);
+      return {
+        release: async () => {
+          held.delete(path);
+          await rm(path, { force: true });
+        },
+      };
+    }
     const holder = await lockHolder(dir);
     if (holder !== undefined) throw new OutputError(`'${dir}' is in use by ${holder}`);
     // Left by a process that is gone (killed, or the machine restarted): removed, then taken as any free folder's.
@@ -82,10 +98,11 @@ export async function lockFolder(dir: string): Promise<FolderLock> {
   throw new OutputError(`'${dir}' is in use by another process that has just locked it`);
 }
 
-/** Creates `path` holding `PID HOST`, unless it exists (false). */
+/** Creates `path` holding `PID HOST START`, unless it exists (false). */
 async function createExclusive(path: string): Promise<boolean> {
+  const started = await ownStart;
   try {
-    await writeFile(path, `${process.pid} ${hostname()}\n`, { flag: 'wx' });
+    await writeFile(path, `${process.pid} ${hostname()}${started === undefined ? '' : ` ${started}`}\n`, { flag: 'wx' });
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw writeFailure(path, error);
@@ -120,7 +137,8 @@ export async function lockHolder(dir: string): Promise<string | undefined> {
   const path = join(dir, LOCK_FILE);
   const text = await readFile(path, 'utf8').catch(() => undefined);
   if (text === undefined) return undefined;
-  const match = /^(\d+) (\S+)\n$/.exec(text);
+  // START is absent from locks of computerace 0.1 and where /proc is not.
+  const match = /^(\d+) (\S+)(?: (\d+))?\n$/.exec(text);
   if (!match) {
     // Created and not yet written by a process starting up, or garbage left long ago.
     const age = Date.now() - ((await stat(path).catch(() => undefined))?.mtimeMs ?? 0);
@@ -130,8 +148,23 @@ export async function lockHolder(dir: string): Promise<string | undefined> {
   const host = match[2]!;
   const advice = 'a computerace batch, merge or report is using it; wait for it to end or choose another folder';
   if (host !== hostname()) return `pid ${pid} on ${host}: ${advice} (if none runs there, remove ${path})`;
-  return isAlive(pid) ? `pid ${pid}: ${advice}` : undefined;
+  // This pid's lock, not taken by this process: left by the process that had the pid before it.
+  if (pid === process.pid) return held.has(path) ? `pid ${pid}: ${advice}` : undefined;
+  if (!isAlive(pid)) return undefined;
+  const recorded = match[3];
+  // A live pid that started at another time than the lock's holder is another process.
+  if (recorded !== undefined && (await startOf(pid)) !== undefined && (await startOf(pid)) !== recorded) return undefined;
+  return `pid ${pid}: ${advice}`;
 }
+
+/** When process `pid` started, in clock ticks since boot (field 22 of /proc/PID/stat), or undefined where that cannot be read. */
+async function startOf(pid: number): Promise<string | undefined> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  // The command's name, in parentheses, may hold spaces: the fields are counted after its closing one.
+  return stat?.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+}
+
+const ownStart = startOf(process.pid);
 
 function isAlive(pid: number): boolean {
   try {

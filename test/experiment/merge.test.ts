@@ -147,15 +147,16 @@ describe('merge', () => {
 
   it('refuses a shard a batch is still writing, and an --out another batch holds or that is one of the shards', async () => {
     const busy = copy(shard(0), 'busy');
-    writeFileSync(join(busy, '.lock'), `${process.pid} ${(await import('node:os')).hostname()}\n`);
-    expect((await refusal([busy, shard(1), shard(2)])).message).toBe(`'${busy}' is in use by pid ${process.pid}: a computerace batch, merge or report is using it; wait for it to end or choose another folder`);
+    // Held by a live process that is not this one: the tests' parent.
+    writeFileSync(join(busy, '.lock'), `${process.ppid} ${(await import('node:os')).hostname()}\n`);
+    expect((await refusal([busy, shard(1), shard(2)])).message).toBe(`'${busy}' is in use by pid ${process.ppid}: a computerace batch, merge or report is using it; wait for it to end or choose another folder`);
     const held = join(root, 'held');
     await mergeShards([shard(0), shard(1), shard(2)], held);
     const manifest = readFileSync(join(held, 'manifest.json'), 'utf8');
-    writeFileSync(join(held, '.lock'), `${process.pid} ${(await import('node:os')).hostname()}\n`);
+    writeFileSync(join(held, '.lock'), `${process.ppid} ${(await import('node:os')).hostname()}\n`);
     const error = await mergeShards([shard(0), shard(1), shard(2)], held).catch((error: unknown) => error);
     expect(error).toBeInstanceOf(OutputError);
-    expect((error as Error).message).toBe(`'${held}' is in use by pid ${process.pid}: a computerace batch, merge or report is using it; wait for it to end or choose another folder`);
+    expect((error as Error).message).toBe(`'${held}' is in use by pid ${process.ppid}: a computerace batch, merge or report is using it; wait for it to end or choose another folder`);
     expect(readFileSync(join(held, 'manifest.json'), 'utf8')).toBe(manifest);
     await expect(mergeShards([shard(0), shard(1), shard(2)], shard(1))).rejects.toThrow(`--out ${shard(1)} is one of the shard directories: merge into another folder`);
   });

@@ -11,6 +11,10 @@ import { OutputError, OWN_FILES, prepareOutputDirectory, refuseToReplace, writeW
 const root = mkdtempSync(join(tmpdir(), 'computerace-outputs-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
+/** What a lock this process takes holds: its pid, host and start (field 22 of /proc/self/stat, after the command's name). */
+const selfStat = readFileSync('/proc/self/stat', 'utf8');
+const ownLock = `${process.pid} ${hostname()} ${selfStat.slice(selfStat.lastIndexOf(')') + 2).split(' ')[19]}\n`;
+
 /** A fresh folder under the test's root. */
 function folder(name: string, files: Record<string, string> = {}): string {
   const dir = join(root, name);
@@ -115,7 +119,7 @@ describe('an output folder', () => {
   it('is locked by the batch writing it: a second is refused with the holder\'s pid until the first releases it', async () => {
     const dir = folder('locked');
     const lock = await prepareOutputDirectory(dir);
-    expect(readFileSync(join(dir, '.lock'), 'utf8')).toBe(`${process.pid} ${hostname()}\n`);
+    expect(readFileSync(join(dir, '.lock'), 'utf8')).toBe(ownLock);
     await expect(prepareOutputDirectory(dir)).rejects.toThrow(`'${dir}' is in use by pid ${process.pid}: a computerace batch, merge or report is using it; wait for it to end or choose another folder`);
     await lock.release();
     expect(existsSync(join(dir, '.lock'))).toBe(false);
@@ -127,11 +131,32 @@ describe('an output folder', () => {
     const gone = spawnSync(process.execPath, ['-e', '']).pid!;
     writeFileSync(join(dir, '.lock'), `${gone} ${hostname()}\n`);
     const lock = await prepareOutputDirectory(dir);
-    expect(readFileSync(join(dir, '.lock'), 'utf8')).toBe(`${process.pid} ${hostname()}\n`);
+    expect(readFileSync(join(dir, '.lock'), 'utf8')).toBe(ownLock);
     await lock.release();
     writeFileSync(join(dir, '.lock'), `${gone} elsewhere.example\n`);
     await expect(prepareOutputDirectory(dir)).rejects.toThrow(`'${dir}' is in use by pid ${gone} on elsewhere.example: a computerace batch, merge or report is using it; wait for it to end or choose another folder (if none runs there, remove ${join(dir, '.lock')})`);
     expect(lstatSync(join(dir, '.lock')).isFile()).toBe(true);
+  });
+
+  it('names its holder\'s start, so that a lock left by a process whose pid another has since taken is taken over', async () => {
+    const dir = folder('reused-pid');
+    // A restarted container's process is given the pid of the one killed before it: a lock naming this
+    // process's pid that this process did not take is stale.
+    writeFileSync(join(dir, '.lock'), `${process.pid} ${hostname()}\n`);
+    const mine = await lockFolder(dir);
+    expect(readFileSync(join(dir, '.lock'), 'utf8')).toBe(ownLock);
+    // ...while one it did take keeps its other batches out.
+    await expect(lockFolder(dir)).rejects.toThrow(`'${dir}' is in use by pid ${process.pid}`);
+    await mine.release();
+    // A live pid (this process's parent) that started at another time than the lock says is another process.
+    writeFileSync(join(dir, '.lock'), `${process.ppid} ${hostname()} 1\n`);
+    await (await lockFolder(dir)).release();
+    // A live pid with its own start, or a lock of computerace 0.1 that names none, is held.
+    const parentStat = readFileSync(`/proc/${process.ppid}/stat`, 'utf8');
+    for (const text of [`${process.ppid} ${hostname()} ${parentStat.slice(parentStat.lastIndexOf(')') + 2).split(' ')[19]}\n`, `${process.ppid} ${hostname()}\n`]) {
+      writeFileSync(join(dir, '.lock'), text);
+      await expect(lockFolder(dir)).rejects.toThrow(`'${dir}' is in use by pid ${process.ppid}: a computerace batch`);
+    }
   });
 
   it('left by a process that is gone is taken over by one of several batches that find it at once, never by two', async () => {
@@ -143,7 +168,7 @@ describe('an output folder', () => {
       const taken = attempts.filter((attempt) => attempt.status === 'fulfilled');
       expect(taken, `round ${round}`).toHaveLength(1);
       for (const attempt of attempts) if (attempt.status === 'rejected') expect(String(attempt.reason)).toContain(`'${dir}' is in use by`);
-      expect(readFileSync(join(dir, '.lock'), 'utf8')).toBe(`${process.pid} ${hostname()}\n`);
+      expect(readFileSync(join(dir, '.lock'), 'utf8')).toBe(ownLock);
       await (taken[0] as PromiseFulfilledResult<FolderLock>).value.release();
       expect(existsSync(join(dir, '.lock.takeover'))).toBe(false);
     }

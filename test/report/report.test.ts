@@ -250,8 +250,9 @@ describe('computerace report', () => {
     const dir = join(root, 'damaged');
     cpSync(compared, dir, { recursive: true });
     rmSync(join(dir, 'report.html'), { force: true });
-    writeFileSync(join(dir, '.lock'), `${process.pid} ${hostname()}\n`);
-    await expect(writeReport(dir)).rejects.toThrow(new ReportError(`'${dir}' is in use by pid ${process.pid}: a computerace batch, merge or report is using it; wait for it to end or choose another folder`));
+    // Held by a live process that is not this one: the tests' parent.
+    writeFileSync(join(dir, '.lock'), `${process.ppid} ${hostname()}\n`);
+    await expect(writeReport(dir)).rejects.toThrow(new ReportError(`'${dir}' is in use by pid ${process.ppid}: a computerace batch, merge or report is using it; wait for it to end or choose another folder`));
     rmSync(join(dir, '.lock'));
     const recorded = statSync(join(dir, 'runs.arrow')).size;
     for (const [content, problem] of [
