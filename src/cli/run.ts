@@ -80,9 +80,28 @@ export function addRunCommand(program: Command): void {
     .action(async (file: string, flags: RunFlags, command: Command) => {
       flags.modules = flags.import;
       flags.import = await importModules(flags.import);
-      if (flags.onlyRun !== undefined) return onlyRun(file, flags);
+      if (flags.onlyRun !== undefined) {
+        checkReplayOptions(command, flags);
+        return onlyRun(file, flags);
+      }
       return batch(file, flags, command);
     });
+}
+
+/** The options of a batch, which a replay of one run would silently ignore (it writes nothing, and runs one run). */
+const BATCH_ONLY_OPTIONS = ['out', 'workers', 'timeseries', 'blockSize', 'untilPrecision', 'maxRuns', 'quiet', 'shard', 'report', 'resume'] as const;
+
+/** Refuses, with --only-run, an option given on the command line that only a batch uses, and a run past the --runs given. */
+function checkReplayOptions(command: Command, flags: RunFlags): void {
+  for (const name of BATCH_ONLY_OPTIONS) {
+    if (command.getOptionValueSource(name) !== 'cli') continue;
+    const flag = command.options.find((option) => option.attributeName() === name)!.long!;
+    throw new UsageError(`${flag} goes with a batch: --only-run replays one run, prints it and writes nothing`);
+  }
+  // A designed batch's replay needs its --runs (checked with the design); an independent one's does not, but one given must hold the run.
+  if (flags.design === 'independent' && command.getOptionValueSource('runs') === 'cli' && flags.onlyRun! >= flags.runs) {
+    throw new UsageError(`--only-run ${flags.onlyRun} is not a run of a ${flags.runs}-run batch (runs are numbered from 0)`);
+  }
 }
 
 async function onlyRun(file: string, flags: RunFlags): Promise<void> {

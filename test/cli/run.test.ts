@@ -142,6 +142,16 @@ describe('computerace run', () => {
     expect(outside.stderr).toMatch(/--only-run 30 is not a run of a 30-run --design lhs batch/);
   });
 
+  it('refuses with --only-run what only a batch uses, which a replay would silently ignore, and a run past the --runs given', async () => {
+    for (const [flags, flag] of [[['--out', join(temp, 'never')], '--out'], [['--report'], '--report'], [['--shard', '0/2'], '--shard'], [['--resume'], '--resume'], [['--until-precision', '0.01'], '--until-precision'], [['--workers', '1'], '--workers'], [['--timeseries', 'all'], '--timeseries']] as const) {
+      const ran = await computerace('run', scenario, '--only-run', '3', ...flags);
+      expect(ran, flag).toMatchObject({ status: 2, stdout: '', stderr: `computerace: ${flag} goes with a batch: --only-run replays one run, prints it and writes nothing\n` });
+    }
+    expect(existsSync(join(temp, 'never'))).toBe(false);
+    expect(await computerace('run', scenario, '--runs', '3', '--only-run', '5')).toMatchObject({ status: 2, stderr: 'computerace: --only-run 5 is not a run of a 3-run batch (runs are numbered from 0)\n' });
+    expect((await computerace('run', scenario, '--runs', '6', '--only-run', '5')).status).toBe(0);
+  });
+
   it('runs a Saltelli design with --design sobol, recording it in the manifest', async () => {
     const out = join(temp, 'sobol');
     const { status, stderr } = await computerace('run', scenario, '--design', 'sobol', '--runs', String(2 * group), '--seed', '3', '--out', out, '--workers', '1', '--timeseries', 'none', '--quiet');
