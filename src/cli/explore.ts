@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { positiveInteger, seed, SEED_HELP } from './arguments.js';
 import { UsageError } from './errors.js';
 import { examples } from './help.js';
+import { PAGE_RUNS } from '../explore/limits.js';
 import { printable } from '../printable.js';
 
 /**
@@ -25,7 +26,7 @@ export function addExploreCommand(program: Command): void {
     .argument('<scenario>', 'a scenario file (YAML or JSON)')
     .addOption(new Option('--port <n>', 'port on localhost to serve the page on').argParser(port).default(0, 'any free port'))
     .option('--out <dir>', 'write the page into this folder, for any static web server, instead of serving it')
-    .option('--runs <n>', 'runs of each change, at first (the page can change it)', positiveInteger, 1000)
+    .option('--runs <n>', `runs of each change, at first, from ${PAGE_RUNS.min} to ${PAGE_RUNS.max.toLocaleString('en')} (the page can change it)`, pageRuns, 1000)
     .option('--seed <seed>', `master seed at first (the page can change it); ${SEED_HELP}`, seed, '1')
     .addHelpText('after', examples(
       'computerace explore scenarios/openai-multicloud-2025.yaml',
@@ -71,7 +72,15 @@ export function addExploreCommand(program: Command): void {
 
 /** A TCP port: 0 (any free one) to 65535. */
 function port(text: string): number {
-  const value = Number(text);
-  if (!(Number.isSafeInteger(value) && value >= 0 && value <= 65535)) throw new InvalidArgumentError(`expected a port from 0 to 65535, got '${text}'`);
+  // In decimal digits: Number('') is 0, which would serve on any port when none was meant.
+  const value = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
+  if (!(value >= 0 && value <= 65535)) throw new InvalidArgumentError(`expected a port from 0 to 65535, got '${printable(text)}'`);
+  return value;
+}
+
+/** The runs the page starts with: as many as its own control allows. */
+function pageRuns(text: string): number {
+  const value = positiveInteger(text);
+  if (!(value >= PAGE_RUNS.min && value <= PAGE_RUNS.max)) throw new InvalidArgumentError(`expected from ${PAGE_RUNS.min} to ${PAGE_RUNS.max} runs (what the page offers), got ${value}`);
   return value;
 }

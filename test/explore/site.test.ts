@@ -85,6 +85,14 @@ describe('computerace explore', () => {
     expect(() => readdirSync(join(dir, 'never'))).toThrow();
   });
 
+  it('refuses --runs the page itself would not take, in one line with exit 2', async () => {
+    for (const runs of ['1', '100001', '99999999999']) {
+      const ran = await computerace('explore', scenarios('price-war.yaml'), '--runs', runs, '--out', join(dir, 'never-runs'));
+      expect(ran, runs).toMatchObject({ status: 2, stderr: expect.stringMatching(/expected from 2 to 100000 runs \(what the page offers\)|expected a positive integer/) });
+    }
+    expect(() => readdirSync(join(dir, 'never-runs'))).toThrow();
+  });
+
   it('refuses an --out it cannot make, in one line with exit 2: under /proc at once (it used to hang), and inside a file', async () => {
     const proc = await computerace('explore', scenarios('price-war.yaml'), '--out', '/proc/computerace/site');
     expect(proc).toMatchObject({ status: 2, stderr: 'computerace: cannot write /proc/computerace/site: a directory on the path does not exist, or was removed (ENOENT)\n' });
@@ -96,7 +104,9 @@ describe('computerace explore', () => {
   }, 20_000);
 
   it('refuses a port that is not one, or is taken, in one line with exit 2', async () => {
-    expect(await computerace('explore', scenarios('openai-multicloud-2025.yaml'), '--port', '70000')).toMatchObject({ status: 2, stderr: expect.stringContaining('expected a port from 0 to 65535') });
+    for (const text of ['70000', '', ' 80', '8e3', '-1']) {
+      expect(await computerace('explore', scenarios('openai-multicloud-2025.yaml'), '--port', text), `--port '${text}'`).toMatchObject({ status: 2, stderr: expect.stringContaining('expected a port from 0 to 65535') });
+    }
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     try {

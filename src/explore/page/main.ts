@@ -8,6 +8,7 @@ import type { Problem } from '../../scenario/problems.js';
 import { formatProblem } from '../../scenario/problems.js';
 import { controlsOf, timelineOverride, timelineSwitches } from '../controls.js';
 import { exportYaml } from '../export.js';
+import { PAGE_RUNS } from '../limits.js';
 import type { Edits, ExploreSettings, ScenarioFiles } from '../scenario.js';
 import { tryLoad } from '../scenario.js';
 import type { Batch } from './explorer.js';
@@ -120,7 +121,7 @@ function start(): void {
   seed.value = state.seed;
   runs.addEventListener('change', () => {
     const value = Math.floor(Number(runs.value));
-    if (!(value >= 2 && value <= 100_000)) {
+    if (!(value >= PAGE_RUNS.min && value <= PAGE_RUNS.max)) {
       runs.value = String(state.runs);
       return;
     }
