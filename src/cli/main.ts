@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { mm1 } from '../examples/mm1.js';
 import { EXIT_BAD_INPUT, reportable, UsageError } from './errors.js';
 import { examples } from './help.js';
@@ -20,6 +20,16 @@ import type { Problem } from '../scenario/problems.js';
 import { scenarioJsonSchema } from '../scenario/schema.js';
 import { ENGINE_VERSION } from '../version.js';
 
+/** The example's rates: within these its times (a sum of a million exponential draws of mean 1/rate) stay finite numbers. */
+const RATES = { min: 1e-12, max: 1e12 } as const;
+
+/** An M/M/1 rate, in RATES. */
+function rate(text: string): number {
+  const value = positiveNumber(text);
+  if (!(value >= RATES.min && value <= RATES.max)) throw new InvalidArgumentError(`expected a rate from ${RATES.min} to ${RATES.max}, got ${text}`);
+  return value;
+}
+
 /** Builds the `computerace` command; `main` runs it. */
 export function buildProgram(): Command {
   const program = new Command('computerace')
@@ -36,8 +46,8 @@ export function buildProgram(): Command {
     .command('example')
     .description('run a built-in example model and print its results as JSON')
     .argument('<name>', 'the example: mm1 (an M/M/1 queue)')
-    .option('--lambda <rate>', 'arrival rate', positiveNumber, 0.5)
-    .option('--mu <rate>', 'service rate', positiveNumber, 1)
+    .option('--lambda <rate>', `arrival rate, from ${RATES.min} to ${RATES.max}`, rate, 0.5)
+    .option('--mu <rate>', `service rate, from ${RATES.min} to ${RATES.max}`, rate, 1)
     .option('--customers <n>', 'number of customers', positiveInteger, 1_000_000)
     .option('--seed <seed>', 'master seed, an integer in decimal digits', integer, 1)
     .addHelpText('after', examples('computerace example mm1 --lambda 0.9 --customers 100000 --seed 7'))

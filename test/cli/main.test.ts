@@ -38,6 +38,7 @@ describe('the computerace command', () => {
     ['an unknown example', ['example', 'mm9'], /unknown example 'mm9'; expected one of: mm1/],
     ['a non-numeric option', ['example', 'mm1', '--lambda', 'fast'], /--lambda.*expected a positive number, got 'fast'/],
     ['an impossible parameter', ['example', 'mm1', '--lambda', '2', '--mu', '1'], /--lambda \(2\) must be below --mu \(1\)/],
+    ['a rate whose mean time is no finite number', ['example', 'mm1', '--mu', '1e-310', '--lambda', '1e-320', '--customers', '10'], /--mu.*expected a rate from 1e-12 to 1000000000000, got 1e-310/],
     ['a negative count', ['example', 'mm1', '--customers', '-5'], /expected a positive integer, got '-5'/],
   ];
   for (const [what, args, message] of badInputs) {
