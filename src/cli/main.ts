@@ -3,7 +3,7 @@ import { mm1 } from '../examples/mm1.js';
 import { EXIT_BAD_INPUT, reportable, UsageError } from './errors.js';
 import { examples } from './help.js';
 import { watchStandardOutput } from './output.js';
-import { addRunCommand } from './run.js';
+import { addRunCommand, importModules } from './run.js';
 import { addResolveCommand } from './resolve.js';
 import { addInitCommand } from './init.js';
 import { addMergeCommand } from './merge.js';
@@ -68,15 +68,18 @@ export function buildProgram(): Command {
     .description('check scenario files; print every problem as file:line:col: path: message')
     .argument('<files...>', 'scenario files (YAML or JSON)')
     .option('--set <path=value>', 'override a field after composition, e.g. providers.azure.pricing.margin=0.3 (repeatable)', collect, [])
+    .option('--import <module>', 'a JavaScript module that registers custom policies (registerPolicy), as `run` takes it: a `custom:` policy no module registers is a problem (repeatable)', collect, [])
     .addHelpText('after', examples('computerace validate scenarios/*.yaml', 'computerace validate scenarios/price-war.yaml --set providers.azure.pricing.margin=0.3'))
-    .action(async (files: string[], options: { set: string[] }) => {
+    .action(async (files: string[], options: { set: string[]; import: string[] }) => {
       // Loaded on demand: formulas bring in mathjs, which takes most of a second to start.
-      const { loadScenario } = await import('../scenario/load.js');
+      const [{ loadScenario }, { refuseUnregisteredPolicies }] = await Promise.all([import('../scenario/load.js'), import('../experiment/plan.js')]);
+      await importModules(options.import);
       const problems: Problem[] = [];
       const reported = new Set<string>();
       for (const file of files) {
         try {
-          loadScenario(file, { set: options.set });
+          // What `run` would refuse: the file, and a policy it names that no module registers.
+          await refuseUnregisteredPolicies(loadScenario(file, { set: options.set }));
           console.log(`${printable(file)}: ok`);
         } catch (error) {
           if (!(error instanceof ScenarioError)) throw error;

@@ -105,11 +105,12 @@ function checkReplayOptions(command: Command, flags: RunFlags): void {
 }
 
 async function onlyRun(file: string, flags: RunFlags): Promise<void> {
-  const [{ loadScenario }, { Replicator }, { RunFailure }, { formatRunSummary }] = await Promise.all([
+  const [{ loadScenario }, { Replicator }, { RunFailure }, { formatRunSummary }, { refuseUnregisteredPolicies }] = await Promise.all([
     import('../scenario/load.js'),
     import('../experiment/replicate.js'),
     import('../experiment/failure.js'),
     import('./summary.js'),
+    import('../experiment/plan.js'),
   ]);
   const runs = flags.runs;
   if (flags.onlyRun! >= MAX_RUNS) throw new UsageError(`--only-run ${flags.onlyRun}: no batch has that run: ${runsLimit().reason}`);
@@ -117,6 +118,7 @@ async function onlyRun(file: string, flags: RunFlags): Promise<void> {
   // A designed batch's run i takes its parameters from the design over all its runs, so the replay needs both.
   if (flags.design !== 'independent' && flags.onlyRun! >= runs) throw new UsageError(`--only-run ${flags.onlyRun} is not a run of a ${runs}-run --design ${flags.design} batch (give the batch's --runs)`);
   const loaded = loadScenario(file, { set: flags.set, sweep: flags.sweep });
+  await refuseUnregisteredPolicies(loaded);
   const design = flags.design === 'independent' ? { kind: 'independent' as const } : { kind: flags.design, runs };
   const replicator = new Replicator({ variants: loaded.variants.map(({ name, spec }) => ({ name, spec })), seed: flags.seed, timeseries: 'none', scenarioHash: loaded.hash, design });
   try {
@@ -246,8 +248,8 @@ function workerThreads(asked: number, command: Command): number {
   return cores;
 }
 
-/** Imports the policy modules, and returns them as URLs a worker thread can import too. */
-async function importModules(modules: readonly string[]): Promise<string[]> {
+/** Imports the policy modules (registering their policies), and returns them as URLs a worker thread can import too; a module that cannot be loaded is a UsageError. */
+export async function importModules(modules: readonly string[]): Promise<string[]> {
   const urls: string[] = [];
   for (const module of modules) {
     const url = pathToFileURL(resolve(module)).href;

@@ -97,13 +97,16 @@ export function addSlurmCommand(program: Command): void {
  */
 async function checkBeforeSubmitting(file: string, flags: SlurmFlags, out: string): Promise<void> {
   // Each refusal is one of the library's input errors (a ScenarioError, a SaltelliDesignError, an OutputError): one line, exit 2.
-  const [{ loadScenario }, { Replicator }, { saltelliDesign }, { checkFolderIsOurs }] = await Promise.all([
+  const [{ loadScenario }, { Replicator }, { saltelliDesign }, { checkFolderIsOurs }, { refuseUnregisteredPolicies }] = await Promise.all([
     import('../scenario/load.js'),
     import('../experiment/replicate.js'),
     import('../experiment/sobol.js'),
     import('../io/folder.js'),
+    import('../experiment/plan.js'),
   ]);
   const loaded = loadScenario(file, { set: flags.set, sweep: flags.sweep });
+  // The tasks import no policy modules: a scenario naming a custom policy would fail in every one.
+  await refuseUnregisteredPolicies(loaded);
   if (flags.design === 'sobol') {
     const variants = loaded.variants.map(({ name, spec }) => ({ name, spec }));
     const replicator = new Replicator({ variants, seed: flags.seed, timeseries: 'none', scenarioHash: loaded.hash, design: { kind: 'sobol', runs: flags.runs } });

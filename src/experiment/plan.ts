@@ -1,4 +1,5 @@
 import type { LoadedScenario } from '../scenario/load.js';
+import type { Problem } from '../scenario/problems.js';
 import type { TimeseriesMode } from '../io/layout.js';
 import type { ReplicationPlan } from './replicate.js';
 
@@ -47,6 +48,22 @@ export function loadedSource(loaded: LoadedScenario): ScenarioSource {
   };
 }
 
+/**
+ * Refuses a scenario that names a `custom:` policy no module has registered: a ScenarioError located
+ * where each is named (in any variant), as a problem of the file, before a run fails on it.
+ */
+export async function refuseUnregisteredPolicies(loaded: LoadedScenario): Promise<void> {
+  const [{ unregisteredPolicies }, { formatPath, ScenarioError, sortProblems }] = await Promise.all([import('../market/policies.js'), import('../scenario/problems.js')]);
+  const problems = new Map<string, Problem>();
+  for (const variant of loaded.variants) {
+    for (const { path, message } of unregisteredPolicies(variant.spec)) {
+      const shown = formatPath(path);
+      if (!problems.has(`${shown}: ${message}`)) problems.set(`${shown}: ${message}`, { ...loaded.locate(path), path: shown, message });
+    }
+  }
+  if (problems.size > 0) throw new ScenarioError(sortProblems([...problems.values()], loaded.files));
+}
+
 /** Imports the policy modules and loads the scenario (throwing its ScenarioError), giving this process's plan. */
 export async function preparePlan(settings: BatchSettings): Promise<{ plan: ReplicationPlan; identity: ScenarioIdentity }> {
   for (const module of settings.modules) await import(module);
@@ -56,6 +73,7 @@ export async function preparePlan(settings: BatchSettings): Promise<{ plan: Repl
   if (source.kind === 'file') {
     const { loadScenario } = await import('../scenario/load.js');
     const loaded = loadScenario(source.file, { set: source.set, sweep: source.sweep });
+    await refuseUnregisteredPolicies(loaded);
     ({ variants, identity } = loadedSource(loaded) as Extract<ScenarioSource, { kind: 'loaded' }>);
   }
   return {

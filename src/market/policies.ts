@@ -195,6 +195,30 @@ export function registerPolicy<K extends keyof PolicyKinds>(kind: K, name: strin
   (policyRegistry[kind] as Map<string, PolicyKinds[K]>).set(`custom:${name}`, policy);
 }
 
+/** The fields that name a policy, by their key (in a timeline entry, the last part of its dotted path): the kind they name. */
+const KIND_OF_FIELD: Readonly<Record<string, keyof PolicyKinds>> = { policy: 'pricing', strategy: 'procurement', allocation: 'allocation', ordering: 'ordering' };
+
+/**
+ * Every `custom:NAME` a scenario (a spec, as plain data) names that no module has registered, with
+ * its path: the check a run would fail at, made before any runs, so that it is bad input (a located
+ * problem) rather than a failed run. Registration is the library's (registerPolicy, or `--import`).
+ */
+export function unregisteredPolicies(spec: unknown): { path: (string | number)[]; message: string }[] {
+  const found: { path: (string | number)[]; message: string }[] = [];
+  const visit = (value: unknown, path: (string | number)[]): void => {
+    if (typeof value === 'string') {
+      const key = path[path.length - 1];
+      const kind = typeof key === 'string' ? KIND_OF_FIELD[key.slice(key.lastIndexOf('.') + 1)] : undefined;
+      if (kind === undefined || !value.startsWith('custom:') || policyRegistry[kind].has(value)) return;
+      const registered = [...policyRegistry[kind].keys()].filter((name) => name.startsWith('custom:'));
+      found.push({ path, message: `no ${kind} policy '${value}' is registered (${registered.length > 0 ? `registered: ${registered.join(', ')}` : 'none is'}): register it with registerPolicy in a module given to --import` });
+    } else if (Array.isArray(value)) value.forEach((item, i) => visit(item, [...path, i]));
+    else if (typeof value === 'object' && value !== null) for (const [key, item] of Object.entries(value)) visit(item, [...path, key]);
+  };
+  visit(spec, []);
+  return found;
+}
+
 /** The policy a scenario names, or an error naming the ones available. */
 export function lookupPolicy<K extends keyof PolicyKinds>(kind: K, name: string): PolicyKinds[K] {
   const policy = (policyRegistry[kind] as Map<string, PolicyKinds[K]>).get(name);

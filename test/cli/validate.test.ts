@@ -50,7 +50,26 @@ writeFileSync(
 );
 writeFileSync(join(dir, 'broken.yaml'), 'name: a\nname: b\n');
 
+const fragile = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'fragile-pricing.mjs');
+writeFileSync(join(dir, 'custom.yaml'), GOOD.replace('pricing: { policy: costPlus, margin: 0.4 }', "pricing: { policy: 'custom:fragile' }"));
+
 describe('computerace validate', () => {
+  it('checks a custom policy against the modules given with --import, as run does: one no module registers is a located problem', async () => {
+    const unregistered = await computerace('validate', 'custom.yaml', '--set', 'labs.openai.procurement.strategy=custom:nobody');
+    expect(unregistered.status).toBe(2);
+    const lines = unregistered.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^custom\.yaml:\d+:\d+: providers\[0\]\.pricing\.policy: no pricing policy 'custom:fragile' is registered \(none is\): register it with registerPolicy in a module given to --import$/);
+    expect(lines[1]).toMatch(/^--set:1:\d+: labs\[0\]\.procurement\.strategy: no procurement policy 'custom:nobody' is registered/);
+    expect(await computerace('validate', 'custom.yaml', '--import', fragile)).toMatchObject({ status: 0, stdout: 'custom.yaml: ok\n' });
+    // The same refusal from run, before any run: bad input (exit 2), not a failed run (exit 1).
+    const run = await computerace('run', 'custom.yaml', '--import', fragile, '--set', 'labs.openai.procurement.strategy=custom:nobody', '--runs', '2', '--out', join(dir, 'never-custom'), '--workers', '0');
+    expect(run).toMatchObject({ status: 2, stderr: expect.stringMatching(/^--set:1:\d+: labs\[0\]\.procurement\.strategy: no procurement policy 'custom:nobody' is registered \(none is\): register it with registerPolicy in a module given to --import\n$/) });
+    const replay = await computerace('run', 'custom.yaml', '--import', fragile, '--set', 'labs.openai.procurement.strategy=custom:nobody', '--only-run', '0');
+    expect(replay.stderr).toBe(run.stderr);
+    expect(replay.status).toBe(2);
+  });
+
   it('prints FILE: ok for each valid file and exits 0', async () => {
     const { status, stdout, stderr } = await computerace('validate', 'good.yaml', 'also-good.json');
     expect(stderr).toBe('');
