@@ -5,7 +5,7 @@ import { OutputError } from '../io/errors.js';
 import { lockHolder } from '../io/folder.js';
 import { batchTables, LAYOUT_OF } from '../io/layout.js';
 import type { TableName } from '../io/layout.js';
-import { readManifest, verifyBatchFiles } from '../io/manifest.js';
+import { notAFolder, readManifest, verifyBatchFiles } from '../io/manifest.js';
 import { arrowMetadata, prepareOutputDirectory, provenanceOf } from '../io/outputs.js';
 import type { Manifest } from '../io/outputs.js';
 import { scenarioHash } from '../scenario/hash.js';
@@ -82,6 +82,8 @@ export async function checkShards(dirs: readonly string[]): Promise<ShardDirecto
 
 /** A shard's manifest, checked against itself: written by computerace, for a shard, for the runs its index gives. */
 async function readShard(dir: string): Promise<ShardDirectory> {
+  const problem = await notAFolder(dir);
+  if (problem !== undefined) throw new ShardMismatch(`${dir}: ${problem}; expected a shard's folder (computerace run ... --shard K/M --out DIR)`);
   const holder = await lockHolder(dir);
   if (holder !== undefined) throw new ShardMismatch(`'${dir}' is in use by ${holder}`);
   let manifest: Manifest | undefined;

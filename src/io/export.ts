@@ -8,7 +8,7 @@ import { lockFolder, lockHolder } from './folder.js';
 import type { FolderLock } from './folder.js';
 import { batchTables, LAYOUT_OF } from './layout.js';
 import type { ColumnSpec, TableName } from './layout.js';
-import { readManifest, verifyBatchFiles } from './manifest.js';
+import { notAFolder, readManifest, verifyBatchFiles } from './manifest.js';
 import { prepareOutputDirectory, refuseNonRegularFile } from './outputs.js';
 
 /**
@@ -31,6 +31,8 @@ export interface CsvFile {
 
 /** Writes the tables of the finished batch in `dir` as CSV files into `out` (default: `dir`, beside the tables). */
 export async function exportCsv(dir: string, out: string = dir): Promise<CsvFile[]> {
+  const problem = await notAFolder(dir);
+  if (problem !== undefined) throw new OutputError(`${dir}: ${problem}; expected the output directory of a finished batch (computerace run ... --out DIR)`);
   const manifest = await readManifest(dir);
   if (!manifest?.description) throw new OutputError(`${join(dir, 'manifest.json')}: ${manifest ? 'no table description' : 'not found'}; expected the output directory of a finished batch (computerace run ... --out DIR)`);
   const description = manifest.description;

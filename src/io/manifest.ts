@@ -15,6 +15,12 @@ import type { Manifest } from './outputs.js';
 /** The most a manifest is read of: its resolved scenario is what makes it large. */
 const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
 
+/** What `dir` is when it is no folder (`no such folder`, or `a file, not a folder`: a scenario given in a batch's place), else undefined. */
+export async function notAFolder(dir: string): Promise<string | undefined> {
+  const kind = await stat(dir).catch(() => undefined);
+  return kind === undefined ? 'no such folder' : kind.isDirectory() ? undefined : 'a file, not a folder';
+}
+
 /** Reads `DIR/manifest.json`: undefined when there is none, an OutputError naming the file when it is not one computerace wrote. */
 export async function readManifest(dir: string): Promise<Manifest | undefined> {
   const file = join(dir, 'manifest.json');

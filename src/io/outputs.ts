@@ -132,7 +132,8 @@ export type OwnFile = keyof typeof OWN_FILES;
 export async function refuseToReplace(path: string, kind: OwnFile): Promise<void> {
   await refuseNonRegularFile(path);
   const head = await readHead(path).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined;
+    // Nothing there (or a file on the path): the write itself reports what stops it.
+    if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return undefined;
     throw writeFailure(path, error);
   });
   const own = OWN_FILES[kind];

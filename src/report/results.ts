@@ -5,7 +5,7 @@ import { OutputError } from '../io/errors.js';
 import { lockFolder, lockHolder } from '../io/folder.js';
 import type { FolderLock } from '../io/folder.js';
 import type { BatchDescription } from '../io/layout.js';
-import { readManifest as readManifestFile, verifyBatchFiles } from '../io/manifest.js';
+import { notAFolder, readManifest as readManifestFile, verifyBatchFiles } from '../io/manifest.js';
 import type { Manifest } from '../io/outputs.js';
 
 /**
@@ -22,8 +22,15 @@ export class ReportError extends Error {
   }
 }
 
+/** Refuses a `dir` that is no folder (missing, or a file such as a scenario given in its place), naming what it is. */
+export async function refuseNonFolder(dir: string): Promise<void> {
+  const problem = await notAFolder(dir);
+  if (problem !== undefined) throw new ReportError(`${dir}: ${problem}; expected the output directory of a finished batch (computerace run ... --out DIR)`);
+}
+
 /** The manifest of the batch in `dir`, with the description of its tables. */
 export async function readManifest(dir: string): Promise<Manifest & { description: BatchDescription }> {
+  await refuseNonFolder(dir);
   const file = join(dir, 'manifest.json');
   let manifest: Manifest | undefined;
   try {

@@ -212,6 +212,20 @@ describe('output paths that are not regular files', () => {
   });
 });
 
+describe('a batch folder that is no folder', () => {
+  it('report, compare, export and merge name a missing folder, or a file given in its place, for what it is', async () => {
+    const missing = join(temp, 'no-such-batch');
+    for (const [dir, what] of [[missing, 'no such folder'], [scenario, 'a file, not a folder']] as const) {
+      const batch = `computerace: ${dir}: ${what}; expected the output directory of a finished batch (computerace run ... --out DIR)`;
+      expect(oneLine(await computerace(['report', dir]))).toBe(batch);
+      expect(oneLine(await computerace(['compare', reference, dir]))).toBe(batch);
+      expect(oneLine(await computerace(['export', dir, '--csv']))).toBe(batch);
+      expect(oneLine(await computerace(['merge', dir, '--out', join(temp, 'never-merged')]))).toBe(`computerace: ${dir}: ${what}; expected a shard's folder (computerace run ... --shard K/M --out DIR)`);
+    }
+    expect(existsSync(join(temp, 'never-merged'))).toBe(false);
+  });
+});
+
 describe('output files that are not computerace\'s own', () => {
   // A mistyped --out, --report or --chart naming a batch's table or a scenario would lose that file whole.
   it('report, compare and backtest refuse to write over a batch\'s table, its manifest or a scenario, and leave each as it was', async () => {

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -282,7 +282,9 @@ describe('computerace report', () => {
 
   it('refuses a directory that is not a finished batch, naming the file', async () => {
     await expect(writeReport(join(root, 'nowhere'))).rejects.toThrow(ReportError);
-    await expect(writeReport(join(root, 'nowhere'))).rejects.toThrow(/nowhere[/\\]manifest\.json: not found/);
+    await expect(writeReport(join(root, 'nowhere'))).rejects.toThrow(/nowhere: no such folder; expected the output directory of a finished batch/);
+    mkdirSync(join(root, 'empty-batch'));
+    await expect(writeReport(join(root, 'empty-batch'))).rejects.toThrow(/empty-batch[/\\]manifest\.json: not found/);
     await expect(writeReport(compared, { out: join(root, 'no-such-dir', 'r.html') })).rejects.toThrow(/no-such-dir[/\\]r\.html: cannot write the report \(ENOENT\)/);
     expect(existsSync(join(root, 'no-such-dir'))).toBe(false);
     await expect(writeReport(compared, { out: join(compared, 'manifest.json', 'r.html') })).rejects.toThrow(/manifest\.json[/\\]r\.html: cannot write the report \(ENOTDIR\)/);
@@ -453,7 +455,7 @@ describe('the report command', () => {
     const { status, stderr } = await computerace('report', join(root, 'missing'));
     expect(status).toBe(2);
     expect(stderr.trim().split('\n')).toHaveLength(1);
-    expect(stderr).toMatch(/missing[/\\]manifest\.json: not found/);
+    expect(stderr).toMatch(/missing: no such folder; expected the output directory of a finished batch/);
     expect(stderr).not.toMatch(/\s+at\s/);
   });
 });
