@@ -26,7 +26,9 @@ export interface Position {
  * (`<<: *anchor`, for several similar actors), duplicate keys and tab indentation are errors, and every
  * YAML error or warning becomes a located Problem.
  */
-export function parseSource(file: string, text: string): SourceFile {
+export function parseSource(file: string, raw: string): SourceFile {
+  // A byte-order mark is no column of line 1 for an editor, nor for a location.
+  const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
   const lineCounter = new LineCounter();
   const document = parseDocument(text, {
     version: '1.2',

@@ -223,6 +223,12 @@ describe('loadScenario', () => {
     ]);
   });
 
+  it('counts columns of line 1 as editors do, after a byte-order mark', () => {
+    const source = parseSource('x.yaml', '\uFEFFa: [1, { c: 2 }]\n');
+    expect(locate(source.document, source.lineCounter, ['a', 1, 'c'], {})).toEqual({ line: 1, column: 13 });
+    expect(locate(source.document, source.lineCounter, ['a'], { key: true })).toEqual({ line: 1, column: 1 });
+  });
+
   it('reports a duplicate YAML key', () => {
     expect(problems({ 's.yaml': scenario({ 3: 'end: 2026-12-31\nstart: 2025-06-01' }) })).toEqual([
       "s.yaml:4:1: start: duplicate key 'start'; each key may appear once in a map",
