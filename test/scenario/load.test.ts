@@ -162,9 +162,11 @@ describe('loadScenario', () => {
   it('reports values out of range', () => {
     expect(
       problems({
-        's.yaml': scenario({ 15: '    powerBuildMwPerYear: -100', 32: '    procurement: { strategy: multi, providers: [azure, oracle], maxShare: 1.5 }' }),
+        's.yaml': scenario({ 5: '  - { id: h100, release: 2022-10-01, perfH100e: 1, powerKw: 1.4, unitCostUsd: 30000, lifeYears: -5 }', 15: '    powerBuildMwPerYear: -100', 32: '    procurement: { strategy: multi, providers: [azure, oracle], maxShare: 1.5 }' }),
       }),
     ).toEqual([
+      // A wrong sign is the one problem of its value, not also the field's lower limit (0.1 years).
+      's.yaml:5:97: chips[0].lifeYears: expected a number > 0, got -5',
       's.yaml:15:26: providers[0].powerBuildMwPerYear: expected a number >= 0, got -100',
       's.yaml:32:75: labs[0].procurement.maxShare: expected a share in [0, 1], got 1.5',
     ]);
