@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,8 +93,10 @@ describe('shards merged', () => {
     await expect(mergeShards([shardDir(3, 0), shardDir(2, 1)], join(root, 'x'))).rejects.toThrow(/shard count is 2, but .* has 3/);
   });
 
-  it('refuses an unfinished shard directory', async () => {
-    await expect(mergeShards([shardDir(2, 0), join(root, 'nowhere')], join(root, 'x'))).rejects.toThrow(/nowhere: no manifest\.json/);
+  it('refuses an unfinished shard directory, and one that is not there', async () => {
+    mkdirSync(join(root, 'unfinished'));
+    await expect(mergeShards([shardDir(2, 0), join(root, 'unfinished')], join(root, 'x'))).rejects.toThrow(/unfinished: no manifest\.json: the shard is not finished/);
+    await expect(mergeShards([shardDir(2, 0), join(root, 'nowhere')], join(root, 'x'))).rejects.toThrow(/nowhere: no such folder; expected a shard's folder/);
   });
 });
 
