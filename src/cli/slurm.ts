@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { makeDirectories } from '../io/outputs.js';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -112,7 +112,8 @@ async function checkBeforeSubmitting(file: string, flags: SlurmFlags, out: strin
     const replicator = new Replicator({ variants, seed: flags.seed, timeseries: 'none', scenarioHash: loaded.hash, design: { kind: 'sobol', runs: flags.runs } });
     saltelliDesign(flags.seed, replicator.describe().parameters, flags.runs);
   }
-  if (existsSync(out)) await checkFolderIsOurs(out);
+  // A file in the folder's place is refused where the scripts' folder is made (makeDirectories).
+  if (statSync(out, { throwIfNoEntry: false })?.isDirectory()) await checkFolderIsOurs(out);
 }
 
 /** The job array and merge scripts: absolute paths to node and to this executable, so they run from any directory. */

@@ -99,5 +99,9 @@ export function describeMax(limit: Limit): string {
 export function within(schema: z.ZodNumber, limit: Limit): z.ZodNumber {
   const atMost = schema.lte(limit.max, `expected ${describeMax(limit)}`);
   if (limit.min === undefined) return atMost;
-  return atMost.gte(limit.min, `expected at least ${formatBound(limit.min)}${limit.unit === '' ? '' : ` ${limit.unit}`} (${limit.why})`);
+  // Checked only while the value has no problem yet: a wrong sign is the one problem of `-5`, not also this bound.
+  // gte, not a refinement, so that the JSON Schema keeps its `minimum`; zod honours `when` on every check,
+  // though gte's parameter type does not name it.
+  const atLeast = { message: `expected at least ${formatBound(limit.min)}${limit.unit === '' ? '' : ` ${limit.unit}`} (${limit.why})`, when: (payload: { issues: readonly unknown[] }) => payload.issues.length === 0 };
+  return atMost.gte(limit.min, atLeast as Parameters<typeof atMost.gte>[1]);
 }

@@ -17,9 +17,8 @@ export { Id, IsoDate } from './fields.js';
 /** A policy registered through the library (`registerPolicy`), named in a scenario as `custom:NAME`. */
 const CustomPolicyName = z.string().regex(/^custom:[A-Za-z][\w-]*$/, 'a registered policy is named `custom:NAME`');
 
-// A sign that is wrong is the one problem of its value: the field's limits (within) are not checked after it.
-const positive = finite.refine((x) => x > 0, { message: 'expected a number > 0', abort: true });
-const nonNegative = finite.refine((x) => x >= 0, { message: 'expected a number >= 0', abort: true });
+const positive = finite.refine((x) => x > 0, 'expected a number > 0');
+const nonNegative = finite.refine((x) => x >= 0, 'expected a number >= 0');
 
 // Distributions in scenario files are written `{ kind: { parameters } }`; sampling maps them to the kernel's Distribution.
 // A field with a limit takes only distributions that stay within it: a bounded one's maximum, an

@@ -59,6 +59,8 @@ describe('the scenario schema', () => {
     expect(chip.powerKw.unit).toBe('kW');
     expect(chip.powerKw.description).toMatch(/power/i);
     expect(chip.powerKw.examples).toEqual([1.4]);
+    // A field's limits are the editor's bounds too.
+    expect([chip.lifeYears.minimum, chip.lifeYears.maximum]).toEqual([0.1, 100]);
     expect(schema.properties.providers.items.additionalProperties).toBe(false);
   });
 });
