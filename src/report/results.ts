@@ -39,7 +39,7 @@ export async function readManifest(dir: string): Promise<Manifest & { descriptio
     throw error instanceof OutputError ? new ReportError(error.message) : error;
   }
   if (!manifest) throw new ReportError(`${file}: not found; expected the output directory of a finished batch (computerace run ... --out DIR)`);
-  if (manifest.shard) throw new ReportError(`${file}: this is shard ${manifest.shard.index + 1} of ${manifest.shard.count}; merge the shards first (computerace merge)`);
+  if (manifest.shard) throw new ReportError(`${file}: this is shard ${manifest.shard.index}/${manifest.shard.count} (--shard ${manifest.shard.index}/${manifest.shard.count}); merge the shards first (computerace merge)`);
   if (!manifest.description) throw new ReportError(`${file}: no table description; expected a manifest written by computerace 0.1 or later`);
   return manifest as Manifest & { description: BatchDescription };
 }

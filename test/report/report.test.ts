@@ -233,7 +233,7 @@ describe('computerace report', () => {
     for (const [index, out] of shards.entries()) {
       await runBatch({ scenario: join(SCENARIOS, 'multicloud-vs-exclusive.yaml'), runs: RUNS, seed: 5, workers: 0, timeseries: 'all', blockSize: 20, shard: { index, count: 3 }, out });
     }
-    await expect(writeReport(shards[0]!)).rejects.toThrow(/shard 1 of 3; merge the shards first/);
+    await expect(writeReport(shards[0]!)).rejects.toThrow(/this is shard 0\/3 \(--shard 0\/3\); merge the shards first/);
     const merged = join(root, 'merged');
     await mergeShards(shards, merged);
     // The batch in one piece is the file's batch, and its page the one drawn once for the file (its
