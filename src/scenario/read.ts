@@ -56,7 +56,7 @@ export function readScenarioFile(file: string): string {
       total += read;
       if (total > MAX_SCENARIO_FILE_BYTES) throw new UnreadableFile(tooLarge(), 'EFBIG');
     }
-    return Buffer.concat(chunks, total).toString('utf8');
+    return decodeUtf8(Buffer.concat(chunks, total));
   } finally {
     closeSync(fd);
   }
@@ -78,4 +78,17 @@ function kindOf(stats: Stats): string {
   if (stats.isBlockDevice()) return 'a block device';
   if (stats.isSocket()) return 'a socket';
   return 'a special file';
+}
+
+// Fatal: a byte that is not UTF-8 would become U+FFFD, silently changing a name or a value the file wrote.
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** The bytes as UTF-8 text, or an UnreadableFile that says what they look like instead (never quoting them). */
+function decodeUtf8(bytes: Buffer): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    const utf16 = bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
+    throw new UnreadableFile(`is not UTF-8 text${utf16 ? ' (it is UTF-16: save it as UTF-8)' : ' (a scenario file is UTF-8)'}`);
+  }
 }

@@ -399,6 +399,11 @@ describe('loadScenario', () => {
     // What a file holds is named, not quoted.
     writeFileSync(join(dir, 'text.yaml'), 'password hunter2\n');
     expect(attempt('text.yaml')).toEqual(['text.yaml:1:1: (root): a scenario is a map of fields (name, start, end, chips, ...), not a string']);
+    // Bytes that are not UTF-8 are refused, not read as U+FFFD: a name or value would change without a word.
+    writeFileSync(join(dir, 'latin1.yaml'), Buffer.from('name: caf\xe9\n', 'latin1'));
+    expect(attempt('latin1.yaml')).toEqual(['latin1.yaml:1:1: (root): is not UTF-8 text (a scenario file is UTF-8)']);
+    writeFileSync(join(dir, 'utf16.yaml'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('name: x\n', 'utf16le')]));
+    expect(attempt('utf16.yaml')).toEqual(['utf16.yaml:1:1: (root): is not UTF-8 text (it is UTF-16: save it as UTF-8)']);
   });
 
   it('reads only a regular file, so a FIFO or a device neither blocks nor fills memory', () => {
