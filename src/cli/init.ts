@@ -34,6 +34,7 @@ export interface InitResult {
 /** Writes the starter scenario at `file` and the JSON Schema beside it; throws a UsageError (before writing, when a file is in the way). */
 export function initScenario(file: string, options: { force?: boolean } = {}): InitResult {
   const force = options.force === true;
+  if (file === '') throw new UsageError('init needs a file name (default scenario.yaml), got an empty one');
   if (/\.json$/i.test(file)) throw new UsageError(`the starter scenario is YAML with comments; name it .yaml, not '${printable(file)}'`);
   const directory = dirname(file);
   const schemaFile = join(directory, STARTER_SCHEMA_FILE);

@@ -252,6 +252,7 @@ function workerThreads(asked: number, command: Command): number {
 export async function importModules(modules: readonly string[]): Promise<string[]> {
   const urls: string[] = [];
   for (const module of modules) {
+    if (module === '') throw new UsageError('--import needs a module file, got an empty name');
     const url = pathToFileURL(resolve(module)).href;
     try {
       await import(url);

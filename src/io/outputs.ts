@@ -175,6 +175,8 @@ export async function makeDirectories(dir: string): Promise<void> {
  * and locks it for this process: a second batch into it is refused until the lock is released.
  */
 export async function prepareOutputDirectory(dir: string): Promise<FolderLock> {
+  // A file in the folder's place (a scenario given as --out) is named for what it is.
+  if ((await stat(dir).catch(() => undefined))?.isFile()) throw new OutputError(`cannot write to output directory '${dir}': it is a file, not a folder`);
   try {
     await makeDirectories(dir);
     await access(dir, constants.W_OK);

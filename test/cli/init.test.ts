@@ -109,6 +109,12 @@ describe('computerace init', () => {
     expect(existsSync(join(dir, 'c.yaml'))).toBe(false);
   });
 
+  it('reports an empty file name for what it is, in one line, exit 2', async () => {
+    const dir = freshDir();
+    expectOneLineError(await computerace(dir, 'init', ''), /^computerace: init needs a file name \(default scenario\.yaml\), got an empty one\n$/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('reports a path in a missing directory in one line, exit 2', async () => {
     const dir = freshDir();
     expectOneLineError(await computerace(dir, 'init', 'missing/scenario.yaml'), /cannot create 'missing\/scenario\.yaml': directory 'missing' does not exist/);

@@ -185,6 +185,8 @@ describe('computerace run', () => {
     ['a block size past 1,000 runs', ['run', scenario, '--block-size', '100000'], /^computerace: --block-size 100000: a block has a whole number of runs from 1 to 1000 \(its tables are held in memory until written\)\n$/],
     ['a bad --set', ['run', scenario, '--set', 'labs.openia.budgetUsdPerYear=1'], /--set.*openia/],
     ['an output directory inside a file', ['run', scenario, '--runs', '2', '--out', join(scenario, 'out')], /cannot write to output directory .*a part of the path is a file/],
+    ['a file given as the output directory', ['run', scenario, '--runs', '2', '--out', scenario], /^computerace: cannot write to output directory '.*': it is a file, not a folder\n$/],
+    ['an empty --import', ['run', scenario, '--runs', '2', '--import', ''], /^computerace: --import needs a module file, got an empty name\n$/],
   ];
   for (const [what, args, message] of badInputs) {
     it(`rejects ${what} with one line, exit code 2 and no stack trace`, async () => {
