@@ -108,6 +108,13 @@ export function loadTracked(file: string, stack: StackEntry[], context: LoadCont
   let merged: Tracked | undefined;
   let failed = false;
   for (const reference of references) {
+    // A URL joined to a folder would read as a path that mangles it (https:/...): say what it is.
+    if (/^[a-z][a-z\d+.-]*:\/\//i.test(reference.file)) {
+      const position = locate(source.document, source.lineCounter, reference.path);
+      context.problems.push({ file, ...position, path: formatPath(reference.path), message: `cannot extend '${reference.file}': a base is a file on this machine, and a URL is never fetched` });
+      failed = true;
+      continue;
+    }
     const target = isAbsolute(reference.file) ? reference.file : join(dirname(file), reference.file);
     const chain = [...stack, here];
     const cycleStart = chain.findIndex((entry) => entry.absolute === resolve(target));

@@ -509,6 +509,12 @@ describe('extends', () => {
     ]);
   });
 
+  it('reports a URL given as a base for what it is, never fetching it', () => {
+    expect(problems({ 'a.yaml': 'extends: https://example.com/base.yaml\nname: a\n' })).toEqual([
+      "a.yaml:1:10: extends: cannot extend 'https://example.com/base.yaml': a base is a file on this machine, and a URL is never fetched",
+    ]);
+  });
+
   it('reports a missing base at the extends that names it, and a malformed extends', () => {
     expect(problems({ 'a.yaml': 'name: a\nextends: [nowhere.yaml]\n' })).toEqual(["a.yaml:2:11: extends[0]: cannot extend 'nowhere.yaml': no such file"]);
     expect(problems({ 'a.yaml': 'name: a\nextends: { file: b.yaml }\n' })).toEqual(['a.yaml:2:10: extends: expected a file path or a list of file paths, got a map']);
