@@ -71,11 +71,17 @@ const NEEDS_FIXED_RUNS: Record<FixedRunsOption, string> = {
   shard: 'a sharded batch needs a fixed number of runs, not a stopping rule',
 };
 
+/** Runs before the stopping rule is consulted: a CI from a handful of runs is itself too noisy to trust. */
+export const MIN_RUNS_TO_STOP = 30;
+
 /** Throws a BatchOptionsError when a batch's options cannot go together, its runs are more than its design can have, or its blocks are too large. */
 export function checkBatchOptions(options: BatchShape): void {
   if (options.untilPrecision !== undefined) {
     const fixed = options.design === 'lhs' || options.design === 'sobol' ? options.design : options.shard ? 'shard' : undefined;
     if (fixed !== undefined) throw new BatchOptionsError({ kind: 'stopping-rule', with: fixed }, NEEDS_FIXED_RUNS[fixed]);
+    // Fewer could never stop the batch: it would run them all and say it had not converged.
+    const reason = `the stopping rule is first consulted after ${MIN_RUNS_TO_STOP} runs, so a stopping rule needs at least that many`;
+    if (options.runs < MIN_RUNS_TO_STOP) throw new BatchOptionsError({ kind: 'runs', runs: options.runs, reason }, `${options.runs} runs: ${reason}`);
   }
   checkRuns(options.runs, options.design);
   const blockSize = options.blockSize;

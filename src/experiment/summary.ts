@@ -6,6 +6,7 @@ import type { Summary } from './statistics.js';
 import { studentTQuantile } from '../kernel/special.js';
 import type { Tally } from '../kernel/stats.js';
 import { describe, expectedShortfallWorst, pairedDifference, probabilityAbove } from './statistics.js';
+import { MIN_RUNS_TO_STOP } from './limits.js';
 
 /**
  * What `summary.json` says about a batch: per variant and key metric, the distribution over runs
@@ -107,8 +108,6 @@ export interface Convergence {
   relativeHalfWidth: number;
 }
 
-/** Runs before the stopping rule is consulted: a CI from a handful of runs is itself too noisy to trust. */
-export const MIN_RUNS_TO_STOP = 30;
 
 /** The stopping rule: every key metric's 95% CI half-width under `precision` times its mean. */
 export function stoppingRule(series: MetricSeries, variants: readonly string[], precision: number): Convergence {

@@ -24,6 +24,7 @@ describe('the runs a command can be asked for', () => {
     ['a batch past 2^31 runs, whose run indices would not fit the run column', ['run', fixture, '--runs', '2147483649', '--out', out], ANY],
     ['a Sobol design past 2^31 runs', ['run', fixture, '--design', 'sobol', '--runs', '2147483649', '--out', out], ANY],
     ['a stopping rule allowed past 2^31 runs', ['run', fixture, '--until-precision', '0.01', '--max-runs', '2147483649', '--out', out], /^computerace: --max-runs 2147483649: a batch has at most/],
+    ['a stopping rule allowed fewer runs than it waits for', ['run', fixture, '--until-precision', '0.01', '--max-runs', '5', '--out', out], /^computerace: --max-runs 5: the stopping rule is first consulted after 30 runs, so a stopping rule needs at least that many\n$/],
     ['a replay of run 2^31, which no batch has', ['run', fixture, '--only-run', '2147483648'], /--only-run 2147483648: no batch has that run/],
     ['a Slurm job array of a Latin hypercube past 2^20 runs', ['slurm', fixture, '--design', 'lhs', '--runs', '1048577', '--shards', '4', '--out', out], LHS],
     ['a back-test past 2^31 runs', ['backtest', fixture, '--runs', '2147483649'], ANY],

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runBatch } from '../../src/experiment/batch.js';
 import type { BatchOptions } from '../../src/experiment/batch.js';
-import { BatchOptionsError, checkBatchOptions, checkRuns, MAX_BLOCK_SIZE, MAX_RUNS, runsLimit } from '../../src/experiment/limits.js';
+import { BatchOptionsError, checkBatchOptions, checkRuns, MAX_BLOCK_SIZE, MAX_RUNS, MIN_RUNS_TO_STOP, runsLimit } from '../../src/experiment/limits.js';
 import type { BatchOptionsProblem, BatchShape } from '../../src/experiment/limits.js';
 import { latinHypercube, MAX_LATIN_HYPERCUBE_RUNS } from '../../src/experiment/lhs.js';
 
@@ -47,6 +47,9 @@ describe('the runs a batch can have', () => {
     expect(problemOf({ runs: 100, design: 'sobol', untilPrecision: 0.01 })).toEqual({ kind: 'stopping-rule', with: 'sobol' });
     expect(problemOf({ runs: 100, shard: { index: 0, count: 2 }, untilPrecision: 0.01 })).toEqual({ kind: 'stopping-rule', with: 'shard' });
     expect(problemOf({ runs: 100, design: 'independent', untilPrecision: 0.01 })).toBeUndefined();
+    // The rule is first consulted after MIN_RUNS_TO_STOP runs: fewer could never stop a batch.
+    expect(problemOf({ runs: MIN_RUNS_TO_STOP - 1, untilPrecision: 0.01 })).toMatchObject({ kind: 'runs', runs: MIN_RUNS_TO_STOP - 1, reason: expect.stringMatching(/first consulted after 30 runs/) });
+    expect(problemOf({ runs: MIN_RUNS_TO_STOP, untilPrecision: 0.01 })).toBeUndefined();
     expect(problemOf({ runs: 100, design: 'lhs', shard: { index: 0, count: 2 } })).toBeUndefined();
     expect(problemOf({ runs: MAX_RUNS + 1, untilPrecision: 0.01 })).toEqual({ kind: 'runs', runs: MAX_RUNS + 1, reason: runsLimit().reason });
     expect(problemOf({ runs: MAX_LATIN_HYPERCUBE_RUNS + 1, design: 'lhs' })).toEqual({ kind: 'runs', runs: MAX_LATIN_HYPERCUBE_RUNS + 1, reason: runsLimit('lhs').reason });
