@@ -137,7 +137,8 @@ export class Timeout<T = undefined> extends SimEvent<T> {
   }
   constructor(sim: Simulation, delay: number, value?: T, options?: EventOptions) {
     super(sim, options);
-    if (!(delay >= 0) || delay === Infinity) throw new RangeError(`timeout delay must be a finite number >= 0, got ${delay}`);
+    // typeof first: a string such as '3' compares as a number but adds as text (now + '3').
+    if (typeof delay !== 'number' || !(delay >= 0) || delay === Infinity) throw new RangeError(`timeout delay must be a finite number >= 0, got ${shown(delay)}`);
     this.trigger(true, value, NORMAL, delay);
   }
 }
@@ -171,6 +172,10 @@ export class Process<T = unknown> extends SimEvent<T> {
     options?: EventOptions,
   ) {
     super(sim, options);
+    // A body that is no generator (an async function, a plain one) would fail only when first resumed, far from here.
+    if (typeof (generator as Partial<ProcessGenerator<T>> | undefined)?.next !== 'function' || typeof generator.throw !== 'function') {
+      throw new TypeError(`${describe(this)} needs a generator (the result of a function*), got ${shown(generator)}`);
+    }
     sim.enqueue(sim.now, URGENT, this);
   }
 
@@ -234,6 +239,10 @@ export class Process<T = unknown> extends SimEvent<T> {
       } else if (!(next instanceof SimEvent)) {
         ok = false;
         value = new TypeError(`${describe(this)} yielded ${String(next)}, which is neither an event nor a delay`);
+      } else if (next.sim !== this.sim) {
+        // Another simulation's clock would never resume it: it would wait forever, silently.
+        ok = false;
+        value = new TypeError(`${describe(this)} yielded ${describe(next)} of another simulation`);
       } else if (!next.processed) {
         next.addWaiter(this);
         this.target = next;
@@ -381,4 +390,9 @@ export class AnyOf extends Condition<Map<SimEvent<any>, unknown>> {
 
 function describe(event: SimEvent<any>): string {
   return event.label ? `${event.kind} '${event.label}'` : `this ${event.kind}`;
+}
+
+/** A value in an error message, with its type when that is what is wrong: `'3' (a string)`. */
+export function shown(value: unknown): string {
+  return typeof value === 'string' ? `'${value}' (a string)` : typeof value === 'number' ? String(value) : `${String(value)} (${value === null ? 'null' : typeof value})`;
 }

@@ -1,5 +1,5 @@
 import FastPriorityQueue from 'fastpriorityqueue';
-import { AllOf, AnyOf, Process, SimEvent, Timeout } from './events.js';
+import { AllOf, AnyOf, Process, shown, SimEvent, Timeout } from './events.js';
 import type { EventOptions, ProcessGenerator } from './events.js';
 import { NORMAL, URGENT, checkPriority } from './priority.js';
 
@@ -119,20 +119,21 @@ export class Simulation {
 
   constructor(options: SimulationOptions = {}) {
     this.now = options.start ?? 0;
-    if (!Number.isFinite(this.now)) throw new RangeError(`start must be a finite number, got ${this.now}`);
+    if (typeof this.now !== 'number' || !Number.isFinite(this.now)) throw new RangeError(`start must be a finite number, got ${shown(this.now)}`);
     this.tracer = options.trace;
   }
 
   /** Runs `callback` after `delay` time units; returns a handle for `cancel`. */
   schedule(delay: number, callback: () => void, options?: ScheduleOptions): Handle {
-    if (!(delay >= 0 && delay < Infinity)) throw new RangeError(`delay must be a finite number >= 0, got ${delay}`);
+    // typeof first: a string such as '3' compares as a number but adds as text (now + '3').
+    if (typeof delay !== 'number' || !(delay >= 0 && delay < Infinity)) throw new RangeError(`delay must be a finite number >= 0, got ${shown(delay)}`);
     if (options === undefined) return this.enqueue(this.now + delay, NORMAL, callback, undefined);
     return this.enqueue(this.now + delay, checkPriority(options.priority), callback, options.label);
   }
 
   /** Runs `callback` at absolute time `time` (>= now); returns a handle for `cancel`. */
   at(time: number, callback: () => void, options?: ScheduleOptions): Handle {
-    if (!(time >= this.now && time < Infinity)) throw new RangeError(`time must be finite and >= now (${this.now}), got ${time}`);
+    if (typeof time !== 'number' || !(time >= this.now && time < Infinity)) throw new RangeError(`time must be finite and >= now (${this.now}), got ${shown(time)}`);
     if (options === undefined) return this.enqueue(time, NORMAL, callback, undefined);
     return this.enqueue(time, checkPriority(options.priority), callback, options.label);
   }
@@ -227,6 +228,7 @@ export class Simulation {
     const until = typeof options === 'number' ? options : options.until;
     if (until === undefined) return this.loop();
     if (typeof until === 'number') return this.runUntilTime(until);
+    if (!(until instanceof SimEvent)) throw new TypeError(`until must be a time or an event of this simulation, got ${shown(until)}`);
     if (!until.processed) {
       const stop = (): void => this.requestStop();
       until.addCallback(stop);
@@ -322,8 +324,9 @@ export class Simulation {
       this.entries[slot] = undefined;
       this.now = agenda.times[slot]!;
       this.eventsFired++;
-      if (this.tracer !== undefined) this.traceFiring(slot, entry);
+      // Parked before the trace: a tracer that throws leaves the event to be settled, not a slot holding nothing.
       this.parked = slot;
+      if (this.tracer !== undefined) this.traceFiring(slot, entry);
       if (typeof entry === 'function') entry();
       else entry.fire();
       return true;

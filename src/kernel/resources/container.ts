@@ -1,10 +1,13 @@
-import { SimEvent } from '../events.js';
+import { shown, SimEvent } from '../events.js';
 import type { EventOptions } from '../events.js';
 import type { Simulation } from '../simulation.js';
 import { BaseResource } from './base.js';
 
 /** A put into or get from a Container. */
 export class ContainerEvent extends SimEvent<number> {
+  /** The container it was made by (and waits on until served). */
+  container: Container | undefined = undefined;
+
   constructor(
     sim: Simulation,
     readonly direction: 'put' | 'get',
@@ -15,6 +18,11 @@ export class ContainerEvent extends SimEvent<number> {
   }
   override get kind(): string {
     return this.direction;
+  }
+
+  /** Withdraws it while it still waits, as leaving SimPy's `with` does: `using get = tank.get(5)`, or call it in a `finally`. */
+  [Symbol.dispose](): void {
+    if (!this.triggered) this.container?.cancel(this);
   }
 }
 
@@ -48,12 +56,18 @@ export class Container extends BaseResource<ContainerEvent, ContainerEvent> {
 
   /** Adds `amount`, waiting until there is room for all of it. */
   put(amount: number, options?: EventOptions): ContainerEvent {
-    return this.addPut(new ContainerEvent(this.sim, 'put', this.checked('put', amount), options));
+    return this.addPut(this.event('put', amount, options));
   }
 
   /** Takes `amount`, waiting until the level allows it. */
   get(amount: number, options?: EventOptions): ContainerEvent {
-    return this.addGet(new ContainerEvent(this.sim, 'get', this.checked('get', amount), options));
+    return this.addGet(this.event('get', amount, options));
+  }
+
+  private event(direction: 'put' | 'get', amount: number, options: EventOptions | undefined): ContainerEvent {
+    const event = new ContainerEvent(this.sim, direction, this.checked(direction, amount), options);
+    event.container = this;
+    return event;
   }
 
   // Each hook serves at most one event and then yields to the other side, so a put and the get it
@@ -75,9 +89,10 @@ export class Container extends BaseResource<ContainerEvent, ContainerEvent> {
     return false;
   }
 
+  // A finite number: a string would be added as text ('10' + '5'), and an infinite amount leaves the level NaN.
   private checked(direction: 'put' | 'get', amount: number): number {
-    if (!(amount > 0 && amount <= this.capacity)) {
-      throw new RangeError(`${direction} amount must be in (0, capacity ${this.capacity}], got ${amount}`);
+    if (typeof amount !== 'number' || !(amount > 0 && amount <= this.capacity && amount < Infinity)) {
+      throw new RangeError(`${direction} amount must be a finite number in (0, capacity ${this.capacity}], got ${shown(amount)}`);
     }
     return amount;
   }

@@ -11,6 +11,15 @@ export class Request extends SimEvent<Request> {
   /** When the request was granted, or undefined while it waits. */
   grantedAt: number | undefined = undefined;
 
+  /**
+   * Releases the unit, or withdraws the request while it waits, as leaving SimPy's `with
+   * res.request()` does: `using req = resource.request()` (TypeScript 5.2+), or call it in a
+   * `finally`. Without it, an interrupted process's request is granted later to no one.
+   */
+  [Symbol.dispose](): void {
+    this.resource.release(this);
+  }
+
   constructor(
     readonly resource: Resource,
     readonly priority: number,
