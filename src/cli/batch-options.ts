@@ -35,5 +35,8 @@ function flagsMessage(problem: BatchOptionsProblem, runsFlag: string): string {
       return `--block-size ${problem.blockSize}: ${problem.reason}`;
     case 'stopping-rule':
       return WITH_STOPPING_RULE[problem.with];
+    case 'option':
+      // The command line's parsers refuse these first; a value that gets past them is named as its flag.
+      return `--${problem.option.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)} ${String(problem.value)}: expected ${problem.expected}`;
   }
 }

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Table } from 'apache-arrow';
 import { ArrowFileWriter, ArrowTable } from '../io/arrow.js';
 import type { TableBlock } from '../io/columns.js';
@@ -76,7 +77,7 @@ export interface BatchOptions {
   out?: string;
   /** The command that started the batch, for the manifest. */
   commandLine?: readonly string[];
-  /** Modules each worker imports before running (to register custom policies). */
+  /** Modules each worker imports before running (to register custom policies): paths (from the working directory) or URLs. */
   modules?: readonly string[];
   /** Run only this shard of the runs (a contiguous range of whole blocks), for one machine of several. */
   shard?: Shard;
@@ -146,6 +147,10 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
   // Past its design's limit a batch would fail in a worker (or wrap run indices), and a stopping rule
   // cannot decide a number of runs fixed in advance: refused before anything starts.
   checkBatchOptions(options);
+  for (const list of ['set', 'sweep', 'modules'] as const) {
+    const value = options[list];
+    if (value !== undefined && !(Array.isArray(value) && value.every((item) => typeof item === 'string'))) throw new TypeError(`${list} must be a list of texts, got ${JSON.stringify(value)}`);
+  }
   const range = options.shard ? shardRange(options.runs, blockSize, options.shard) : { firstRun: 0, runs: options.runs };
   // A worker given no block would only load the formula engine (about a CPU-second and 25 MB) and wait.
   const workers = Math.min(options.workers ?? availableParallelism(), availableParallelism(), Math.max(1, Math.ceil(range.runs / blockSize)));
@@ -155,7 +160,8 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
     seed,
     timeseries: options.timeseries ?? 'summary',
     design: options.design === undefined || options.design === 'independent' ? { kind: 'independent' } : { kind: options.design, runs: options.runs },
-    modules: options.modules ?? [],
+    // Imported by workers whose module is in dist/experiment: a relative path is the caller's, from its working directory.
+    modules: (options.modules ?? []).map((module) => (/^[a-z][a-z\d+.-]*:/i.test(module) ? module : pathToFileURL(resolve(module)).href)),
     ...(options.onProgress ? { simulationsDone: new Int32Array(new SharedArrayBuffer(4)) } : {}),
   };
   const executor: Executor = workers === 0 ? inlineExecutor(settings) : poolExecutor(settings, workers);
@@ -205,8 +211,19 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
       const computed = Math.floor(Atomics.load(settings.simulationsDone, 0) / variants);
       options.onProgress({ runs: written.runs, restored, computed, total, variants });
     };
+    // A listener that throws from the timer would be an uncaught exception in the caller's process:
+    // kept, and thrown where the batch can fail with it.
+    let listenerError: { error: unknown } | undefined;
     // Runs finish in the workers long before their block is written: the progress hears of them as they do.
-    if (options.onProgress) ticker = setInterval(progress, 250).unref();
+    if (options.onProgress) {
+      ticker = setInterval(() => {
+        try {
+          progress();
+        } catch (error) {
+          listenerError ??= { error };
+        }
+      }, 250).unref();
+    }
     // Checkpoints write every block twice, so only a batch that may be resumed after a SIGKILL keeps
     // them: a shard (one task of a cluster job, which may be preempted) or one run with --resume.
     if (options.out !== undefined && (options.resume || shard)) {
@@ -230,6 +247,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
       while (next < end && inFlight.length < window) submit();
       // An interruption does not wait for the block: its runs are lost, those written are kept.
       const output = await untilAborted(inFlight.shift()!, options.signal);
+      if (listenerError) throw listenerError.error;
       // Each worker loaded the file itself: all must have run the scenario the batch describes.
       if (output.scenarioHash !== identity.hash) throw new Error(`runs ${output.first}-${output.first + output.count - 1} ran a different scenario (hash ${output.scenarioHash}, not ${identity.hash}): did a scenario file change during the batch?`);
       sinks.write(output);

@@ -86,6 +86,9 @@ export function poolExecutor(settings: BatchSettings, workers: number): Executor
     // sooner and the batch stays near 300 MB (docs/performance.md, Batches, Memory).
     resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB },
   });
+  // A worker that fails to start (a module given to import throws) rejects the task it was given, which
+  // the batch reports; Piscina also emits the error on the pool, which unheard would end the caller's process.
+  pool.on('error', () => undefined);
   const ask = async (task: WorkerTask): Promise<WorkerAnswer> => {
     try {
       return (await pool.run(task)) as WorkerAnswer;

@@ -1,3 +1,4 @@
+import { TIMESERIES_MODES } from '../io/layout.js';
 import { MAX_LATIN_HYPERCUBE_RUNS } from './lhs.js';
 import type { Shard } from './shards.js';
 
@@ -39,8 +40,12 @@ export function runsLimit(design: DesignKind = 'independent'): RunsLimit {
   return { max: MAX_RUNS, reason: `a batch has at most ${MAX_RUNS} runs per variant (2^31; run indices are stored as 32-bit integers)` };
 }
 
-/** Why a batch's options were refused: its number of runs, its block size, or a stopping rule with what needs a fixed number of runs. */
-export type BatchOptionsProblem = { kind: 'runs'; runs: number; reason: string } | { kind: 'block-size'; blockSize: number; reason: string } | { kind: 'stopping-rule'; with: FixedRunsOption };
+/** Why a batch's options were refused: its number of runs, its block size, a stopping rule with what needs a fixed number of runs, or another option's value. */
+export type BatchOptionsProblem =
+  | { kind: 'runs'; runs: number; reason: string }
+  | { kind: 'block-size'; blockSize: number; reason: string }
+  | { kind: 'stopping-rule'; with: FixedRunsOption }
+  | { kind: 'option'; option: 'workers' | 'timeseries' | 'design' | 'untilPrecision' | 'shard' | 'seed'; value: unknown; expected: string };
 
 /** What cannot go with a stopping rule: a hypercube stratifies, a Saltelli design groups, and shards cut, a number of runs known in advance. */
 export type FixedRunsOption = 'lhs' | 'sobol' | 'shard';
@@ -63,6 +68,24 @@ export interface BatchShape {
   design?: DesignKind;
   untilPrecision?: number;
   shard?: Shard;
+  workers?: number;
+  timeseries?: string;
+  seed?: string | number;
+}
+
+/** What each checked option must be, in words, and the test (a library caller's values are not typed at run time). */
+const OPTION_RULES: { [Option in Extract<BatchOptionsProblem, { kind: 'option' }>['option']]: { expected: string; holds: (value: unknown) => boolean } } = {
+  workers: { expected: 'a whole number of threads, 0 or more (0 runs in the calling thread)', holds: (value) => Number.isSafeInteger(value) && (value as number) >= 0 },
+  timeseries: { expected: `one of ${TIMESERIES_MODES.join(', ')}`, holds: (value) => (TIMESERIES_MODES as readonly unknown[]).includes(value) },
+  design: { expected: `one of ${DESIGN_KINDS.join(', ')}`, holds: (value) => (DESIGN_KINDS as readonly unknown[]).includes(value) },
+  untilPrecision: { expected: 'a share of the mean between 0 and 1 (0.01 for 1%)', holds: (value) => typeof value === 'number' && value > 0 && value < 1 },
+  shard: { expected: 'a shard { index, count } with whole numbers, 0 <= index < count', holds: (value) => isShard(value) },
+  seed: { expected: 'a text, or a whole number >= 0', holds: (value) => typeof value === 'string' || (Number.isSafeInteger(value) && (value as number) >= 0) },
+};
+
+function isShard(value: unknown): boolean {
+  const { index, count } = (value ?? {}) as Partial<Shard>;
+  return Number.isSafeInteger(count) && count! >= 1 && Number.isSafeInteger(index) && index! >= 0 && index! < count!;
 }
 
 const NEEDS_FIXED_RUNS: Record<FixedRunsOption, string> = {
@@ -74,8 +97,14 @@ const NEEDS_FIXED_RUNS: Record<FixedRunsOption, string> = {
 /** Runs before the stopping rule is consulted: a CI from a handful of runs is itself too noisy to trust. */
 export const MIN_RUNS_TO_STOP = 30;
 
-/** Throws a BatchOptionsError when a batch's options cannot go together, its runs are more than its design can have, or its blocks are too large. */
+/** Throws a BatchOptionsError when a batch's options cannot go together, its runs are more than its design can have, its blocks are too large, or an option is not one it takes. */
 export function checkBatchOptions(options: BatchShape): void {
+  if (typeof options !== 'object' || options === null) throw new TypeError(`a batch's options are an object ({ scenario, runs, ... }), got ${String(options)}`);
+  for (const [option, rule] of Object.entries(OPTION_RULES) as [keyof typeof OPTION_RULES, (typeof OPTION_RULES)[keyof typeof OPTION_RULES]][]) {
+    const value = options[option];
+    // Refused before anything runs: workers: NaN waited forever, design: 'bogus' ran as independent draws and was recorded so.
+    if (value !== undefined && !rule.holds(value)) throw new BatchOptionsError({ kind: 'option', option, value, expected: rule.expected }, `${option} ${JSON.stringify(value) ?? String(value)}: expected ${rule.expected}`);
+  }
   if (options.untilPrecision !== undefined) {
     const fixed = options.design === 'lhs' || options.design === 'sobol' ? options.design : options.shard ? 'shard' : undefined;
     if (fixed !== undefined) throw new BatchOptionsError({ kind: 'stopping-rule', with: fixed }, NEEDS_FIXED_RUNS[fixed]);

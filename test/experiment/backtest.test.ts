@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BacktestError, evaluateTargets, formatBand, formatFigure, metricValue, runBacktest } from '../../src/experiment/backtest.js';
 import type { TargetRecords } from '../../src/experiment/backtest.js';
+import { BatchOptionsError } from '../../src/experiment/limits.js';
 import { runScenario } from '../../src/market/run.js';
 import { compileScenario } from '../../src/scenario/compile.js';
 import { loadScenario } from '../../src/scenario/load.js';
@@ -133,6 +134,12 @@ describe('evaluating targets over runs', () => {
 });
 
 describe('runBacktest', () => {
+  it('refuses runs and seeds a batch would refuse, before any run: 0 or NaN runs judged every target on no run', async () => {
+    for (const runs of [0, NaN, -1, 1.5]) await expect(runBacktest({ scenario: fixture, runs, seed: 1 })).rejects.toBeInstanceOf(BatchOptionsError);
+    await expect(runBacktest({ scenario: fixture, runs: 2 } as never)).rejects.toThrow(/a back-test needs one/);
+    await expect(runBacktest({ scenario: fixture, runs: 2, seed: { a: 1 } as never })).rejects.toThrow(/seed .*expected a text, or a whole number >= 0/);
+  });
+
   it('runs runs 0..N-1 of the baseline: the same numbers for the same seed, run i as runScenario gives it', async () => {
     const first = await runBacktest({ scenario: fixture, runs: 4, seed: 42 });
     const again = await runBacktest({ scenario: fixture, runs: 4, seed: '42' });

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -159,5 +159,31 @@ describe('a Monte Carlo batch', () => {
     expect(Object.keys(outcome.tables!)).toEqual(['runs', 'events', 'tenders', 'bids']);
     expect(outcome.tables!.runs.getChild('labs.openai.shortfallShare')!.get(2)).toBe(outcomes.one!.tables === undefined ? readWithPolars(join(dirs.one!, 'runs.arrow')).getColumn('labs.openai.shortfallShare').toArray()[2] : NaN);
     expect(existsSync(join(root, 'results'))).toBe(false);
+  });
+});
+
+describe('a batch called from a library', () => {
+  const root = mkdtempSync(join(tmpdir(), 'computerace-batch-library-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('rejects, and leaves the caller\'s process alive, when a module its workers import throws', async () => {
+    // The pool's own error event, unheard, ended the caller's process after its catch had run.
+    const module = join(root, 'throws.mjs');
+    writeFileSync(module, "throw new Error('this module cannot load');\n");
+    await expect(runBatch({ scenario: SCENARIO, runs: 2, workers: 1, timeseries: 'none', modules: [module] })).rejects.toThrow(/this module cannot load/);
+    await expect(runBatch({ scenario: SCENARIO, runs: 2, workers: 1, set: 'a=1' as unknown as string[] })).rejects.toThrow('set must be a list of texts, got "a=1"');
+  });
+
+  it('imports modules named by paths relative to the caller\'s working directory', async () => {
+    // They were resolved against dist/experiment, the worker's own folder: "Cannot find module .../dist/experiment/...".
+    const relative = 'test/fixtures/fragile-pricing.mjs';
+    expect(existsSync(join(process.cwd(), relative))).toBe(true);
+    const outcome = await runBatch({ scenario: SCENARIO, runs: 2, workers: 1, timeseries: 'none', modules: [relative] });
+    expect(outcome.runs).toBe(2);
+  });
+
+  it('fails with the error of an onProgress that throws, rather than throwing it from a timer into the caller\'s process', async () => {
+    // One block in a worker: the progress is heard only from its timer while the block runs.
+    await expect(runBatch({ scenario: SCENARIO, runs: 100, blockSize: 100, workers: 1, timeseries: 'none', onProgress: () => { throw new Error('listener broke'); } })).rejects.toThrow('listener broke');
   });
 });

@@ -55,6 +55,20 @@ describe('the runs a batch can have', () => {
     expect(problemOf({ runs: MAX_LATIN_HYPERCUBE_RUNS + 1, design: 'lhs' })).toEqual({ kind: 'runs', runs: MAX_LATIN_HYPERCUBE_RUNS + 1, reason: runsLimit('lhs').reason });
   });
 
+  it('are refused, each by its name, when an option is not one a batch takes: a library caller\'s values are not typed at run time', () => {
+    // workers: NaN waited forever; design and timeseries unknown were run (as independent draws, with no series) and recorded so.
+    for (const [options, option] of [
+      [{ workers: NaN }, 'workers'], [{ workers: 1.5 }, 'workers'], [{ workers: -1 }, 'workers'],
+      [{ timeseries: 'bogus' }, 'timeseries'], [{ design: 'bogus' }, 'design'],
+      [{ untilPrecision: NaN }, 'untilPrecision'], [{ untilPrecision: -1 }, 'untilPrecision'], [{ untilPrecision: '0.1' }, 'untilPrecision'],
+      [{ shard: { index: 3, count: 2 } }, 'shard'], [{ seed: { a: 1 } }, 'seed'], [{ seed: 1.5 }, 'seed'],
+    ] as const) {
+      expect(problemOf({ runs: 100, ...(options as object) } as BatchShape), JSON.stringify(options)).toMatchObject({ kind: 'option', option });
+    }
+    expect(problemOf({ runs: 100, workers: 0, timeseries: 'all', design: 'lhs', seed: 'baseline-2025', shard: { index: 1, count: 2 } })).toBeUndefined();
+    expect(() => checkBatchOptions(null as unknown as BatchShape)).toThrow(TypeError);
+  });
+
   it('come in blocks of at most MAX_BLOCK_SIZE runs, held in memory until written: a larger block would grow memory with the runs', () => {
     expect(problemOf({ runs: 5000, blockSize: MAX_BLOCK_SIZE })).toBeUndefined();
     expect(problemOf({ runs: 5000, blockSize: 1 })).toBeUndefined();
