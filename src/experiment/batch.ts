@@ -45,7 +45,7 @@ import type { BatchSummary, Convergence } from './summary.js';
 
 /** A batch, as the library takes it. */
 export interface BatchOptions {
-  /** A scenario file, or one already loaded (its variants are run). */
+  /** A scenario file, or one already loaded (its variants are run; `loadScenario` freezes them, so a change goes through `set`, `sweep` or the file). */
   scenario: string | LoadedScenario;
   /** With a file: `path=value` overrides and `path=v1,v2` sweeps, as on the command line. */
   set?: readonly string[];

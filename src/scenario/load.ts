@@ -135,7 +135,19 @@ export function loadScenario(file: string, options: LoadOptions = {}): LoadedSce
     spec: data === base.data ? spec : (parsed ?? Scenario.parse(data)),
   }));
   const resolved = structuredClone(base.data);
+  // Frozen: a loaded scenario is what its hash names. A spec edited after loading would run unchecked
+  // under the hash and scenario of the file (and --resume would mix its runs with the file's).
+  for (const variant of variants) deepFreeze(variant.spec);
+  deepFreeze(resolved);
   return { file, spec, files: context.files, locate: (path) => locateWithOverrides(tracked.origin, base.applied, path), variants, resolved, hash: scenarioHash(resolved) };
+}
+
+/** Freezes `value` and everything it holds. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  for (const item of Object.values(value)) deepFreeze(item);
+  return value;
 }
 
 /**

@@ -130,6 +130,16 @@ describe('YAML sources', () => {
 });
 
 describe('loadScenario', () => {
+  it('gives a scenario that cannot be changed after loading: it is what its hash names, checked', () => {
+    // An edited spec ran unchecked (perfH100e -1) under the file's hash, and --resume mixed its runs with the file's.
+    const { loaded } = load({ 'ok.yaml': scenario() });
+    expect(() => {
+      (loaded.variants[0]!.spec.chips[0] as { perfH100e: number }).perfH100e = -1;
+    }).toThrow(TypeError);
+    expect(() => (loaded.resolved.chips as unknown[]).push({})).toThrow(TypeError);
+    expect(loaded.variants[0]!.spec.chips[0]!.perfH100e).toBe(1);
+  });
+
   it('loads a valid scenario with defaults filled in and can say where each value was written', () => {
     const { dir, loaded } = load({ 'ok.yaml': scenario() });
     expect(loaded.spec.name).toBe('tiny');
