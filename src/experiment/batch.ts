@@ -259,6 +259,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
         if (convergence.converged) break;
       }
     }
+    if (listenerError) throw listenerError.error;
     // Blocks computed past the stopping point are dropped unwritten.
     await Promise.allSettled(inFlight);
     if (options.out !== undefined) await removeBatchRecords(options.out, description);
