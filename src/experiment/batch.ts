@@ -152,6 +152,8 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
     if (value !== undefined && !(Array.isArray(value) && value.every((item) => typeof item === 'string'))) throw new TypeError(`${list} must be a list of texts, got ${JSON.stringify(value)}`);
   }
   const range = options.shard ? shardRange(options.runs, blockSize, options.shard) : { firstRun: 0, runs: options.runs };
+  // Stopped before it starts: no scenario is loaded, no worker started, no folder made.
+  if (options.signal?.aborted) throw new BatchInterrupted(0, range.runs, undefined);
   // A worker given no block would only load the formula engine (about a CPU-second and 25 MB) and wait.
   const workers = Math.min(options.workers ?? availableParallelism(), availableParallelism(), Math.max(1, Math.ceil(range.runs / blockSize)));
   const shard = options.shard ? { index: options.shard.index, count: options.shard.count, ...range } : undefined;

@@ -189,9 +189,20 @@ export interface PolicyKinds {
   ordering: OrderingPolicy;
 }
 
+/** What each kind of policy is, and the members a run calls: checked when it is registered, not when a run first calls it. */
+const POLICY_SHAPES: { [K in keyof PolicyKinds]: { is: string; holds: (policy: unknown) => boolean } } = {
+  pricing: { is: 'a function of the scenario\'s params returning { price(context) }', holds: (policy) => typeof policy === 'function' },
+  procurement: { is: "{ format: 'open' | 'incumbent' | 'match', rank(tender, bids) }", holds: (policy) => ['open', 'incumbent', 'match'].includes((policy as ProcurementPolicy | null)?.format as string) && typeof (policy as ProcurementPolicy).rank === 'function' },
+  allocation: { is: '{ allocate(outputH100e, orders, priority) }', holds: (policy) => typeof (policy as AllocationPolicy | null)?.allocate === 'function' },
+  ordering: { is: '{ order(context) }', holds: (policy) => typeof (policy as OrderingPolicy | null)?.order === 'function' },
+};
+
 /** Registers a policy under `custom:NAME`, so scenarios can name it; registering a name twice replaces it. */
 export function registerPolicy<K extends keyof PolicyKinds>(kind: K, name: string, policy: PolicyKinds[K]): void {
-  if (!/^[A-Za-z][\w-]*$/.test(name)) throw new RangeError(`a policy name is letters, digits, _ and -, got '${name}'`);
+  if (!Object.hasOwn(POLICY_SHAPES, kind)) throw new RangeError(`a policy is of one of the kinds ${Object.keys(POLICY_SHAPES).join(', ')}, got '${String(kind)}'`);
+  if (typeof name !== 'string' || !/^[A-Za-z][\w-]*$/.test(name)) throw new RangeError(`a policy name is letters, digits, _ and -, got '${String(name)}'`);
+  // A run would otherwise fail mid-batch at its first call ("rank is not a function"), with files half-made.
+  if (!POLICY_SHAPES[kind].holds(policy)) throw new TypeError(`a ${kind} policy is ${POLICY_SHAPES[kind].is}; 'custom:${name}' is not`);
   (policyRegistry[kind] as Map<string, PolicyKinds[K]>).set(`custom:${name}`, policy);
 }
 
@@ -221,6 +232,7 @@ export function unregisteredPolicies(spec: unknown): { path: (string | number)[]
 
 /** The policy a scenario names, or an error naming the ones available. */
 export function lookupPolicy<K extends keyof PolicyKinds>(kind: K, name: string): PolicyKinds[K] {
+  if (!Object.hasOwn(POLICY_SHAPES, kind)) throw new RangeError(`a policy is of one of the kinds ${Object.keys(POLICY_SHAPES).join(', ')}, got '${String(kind)}'`);
   const policy = (policyRegistry[kind] as Map<string, PolicyKinds[K]>).get(name);
   if (policy === undefined) {
     throw new RangeError(`unknown ${kind} policy '${name}'; available: ${[...policyRegistry[kind].keys()].join(', ')}`);

@@ -88,6 +88,8 @@ export interface LoadOptions {
 
 /** Loads and checks a scenario file; throws a ScenarioError listing every problem, each located. */
 export function loadScenario(file: string, options: LoadOptions = {}): LoadedScenario {
+  // A caller's mistake, not the file's: said as such, not as an internal "text.replace is not a function".
+  if (typeof file !== 'string') throw new TypeError(`loadScenario needs the path of a scenario file, got ${String(file)} (${file === null ? 'null' : typeof file})`);
   const context: LoadContext = { readFile: options.readFile ?? readScenarioFile, problems: [], files: [] };
   const flagProblems: Problem[] = [];
   const sets = parseSetFlags(options.set ?? [], flagProblems);

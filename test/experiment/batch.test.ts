@@ -174,6 +174,13 @@ describe('a batch called from a library', () => {
     await expect(runBatch({ scenario: SCENARIO, runs: 2, workers: 1, set: 'a=1' as unknown as string[] })).rejects.toThrow('set must be a list of texts, got "a=1"');
   });
 
+  it('stops at once when its signal is aborted before it starts: nothing loaded, no folder made', async () => {
+    const out = join(root, 'never-started');
+    // It loaded the scenario in its workers (about 2 s) and left an empty folder behind.
+    await expect(runBatch({ scenario: SCENARIO, runs: 10, out, signal: AbortSignal.abort() })).rejects.toThrow('interrupted with 0 of 10 runs kept');
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('imports modules named by paths relative to the caller\'s working directory', async () => {
     // They were resolved against dist/experiment, the worker's own folder: "Cannot find module .../dist/experiment/...".
     const relative = 'test/fixtures/fragile-pricing.mjs';

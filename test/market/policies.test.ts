@@ -201,4 +201,16 @@ describe('the policy registry', () => {
     expect(() => registerPolicy('pricing', 'custom:x', () => ({ price: () => 1 }))).toThrow(/letters, digits/);
     expect(() => registerPolicy('pricing', '1st', () => ({ price: () => 1 }))).toThrow(RangeError);
   });
+
+  it('rejects, when it is registered, a policy a run could not call, and a kind that is none', () => {
+    // Registered, 42 was found out mid-batch ("rank is not a function"), with an empty output folder left.
+    expect(() => registerPolicy('procurement', 'x', 42 as never)).toThrow("a procurement policy is { format: 'open' | 'incumbent' | 'match', rank(tender, bids) }; 'custom:x' is not");
+    expect(() => registerPolicy('procurement', 'x', { format: 'sealed', rank: () => [] } as never)).toThrow(TypeError);
+    expect(() => registerPolicy('pricing', 'x', { price: () => 1 } as never)).toThrow(/a pricing policy is a function/);
+    expect(() => registerPolicy('allocation', 'x', (() => []) as never)).toThrow(/allocate/);
+    expect(() => registerPolicy('ordering', 'x', {} as never)).toThrow(/order\(context\)/);
+    expect(() => registerPolicy('bogus' as never, 'x', (() => ({})) as never)).toThrow("a policy is of one of the kinds pricing, procurement, allocation, ordering, got 'bogus'");
+    expect(() => lookupPolicy('bogus' as never, 'x')).toThrow(/of one of the kinds/);
+    expect(() => lookupPolicy('procurement', 'custom:x')).toThrow(/unknown procurement policy/);
+  });
 });

@@ -130,6 +130,11 @@ describe('YAML sources', () => {
 });
 
 describe('loadScenario', () => {
+  it('says a path that is no text is the caller\'s mistake', () => {
+    expect(() => loadScenario(null as never)).toThrow(new TypeError('loadScenario needs the path of a scenario file, got null (null)'));
+    expect(() => loadScenario(5 as never)).toThrow('got 5 (number)');
+  });
+
   it('gives a scenario that cannot be changed after loading: it is what its hash names, checked', () => {
     // An edited spec ran unchecked (perfH100e -1) under the file's hash, and --resume mixed its runs with the file's.
     const { loaded } = load({ 'ok.yaml': scenario() });
