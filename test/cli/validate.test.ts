@@ -50,8 +50,10 @@ writeFileSync(
 );
 writeFileSync(join(dir, 'broken.yaml'), 'name: a\nname: b\n');
 
-const fragile = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'fragile-pricing.mjs');
-writeFileSync(join(dir, 'custom.yaml'), GOOD.replace('pricing: { policy: costPlus, margin: 0.4 }', "pricing: { policy: 'custom:fragile' }"));
+// A policy of this file's own: the command process may have run other files' commands, which registered theirs.
+const policyModule = join(dir, 'validate-pricing.mjs');
+writeFileSync(policyModule, `import { registerPolicy } from ${JSON.stringify(join(dirname(bin), '..', 'index.js'))};\nregisterPolicy('pricing', 'validate-only', () => ({ price: ({ costUsdPerGpuHour }) => costUsdPerGpuHour * 1.2 }));\n`);
+writeFileSync(join(dir, 'custom.yaml'), GOOD.replace('pricing: { policy: costPlus, margin: 0.4 }', "pricing: { policy: 'custom:validate-only' }"));
 
 describe('computerace validate', () => {
   it('checks a custom policy against the modules given with --import, as run does: one no module registers is a located problem', async () => {
@@ -59,13 +61,13 @@ describe('computerace validate', () => {
     expect(unregistered.status).toBe(2);
     const lines = unregistered.stderr.trimEnd().split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^custom\.yaml:\d+:\d+: providers\[0\]\.pricing\.policy: no pricing policy 'custom:fragile' is registered \(none is\): register it with registerPolicy in a module given to --import$/);
+    expect(lines[0]).toMatch(/^custom\.yaml:\d+:\d+: providers\[0\]\.pricing\.policy: no pricing policy 'custom:validate-only' is registered \(.*\): register it with registerPolicy in a module given to --import$/);
     expect(lines[1]).toMatch(/^--set:1:\d+: labs\[0\]\.procurement\.strategy: no procurement policy 'custom:nobody' is registered/);
-    expect(await computerace('validate', 'custom.yaml', '--import', fragile)).toMatchObject({ status: 0, stdout: 'custom.yaml: ok\n' });
+    expect(await computerace('validate', 'custom.yaml', '--import', policyModule)).toMatchObject({ status: 0, stdout: 'custom.yaml: ok\n' });
     // The same refusal from run, before any run: bad input (exit 2), not a failed run (exit 1).
-    const run = await computerace('run', 'custom.yaml', '--import', fragile, '--set', 'labs.openai.procurement.strategy=custom:nobody', '--runs', '2', '--out', join(dir, 'never-custom'), '--workers', '0');
-    expect(run).toMatchObject({ status: 2, stderr: expect.stringMatching(/^--set:1:\d+: labs\[0\]\.procurement\.strategy: no procurement policy 'custom:nobody' is registered \(none is\): register it with registerPolicy in a module given to --import\n$/) });
-    const replay = await computerace('run', 'custom.yaml', '--import', fragile, '--set', 'labs.openai.procurement.strategy=custom:nobody', '--only-run', '0');
+    const run = await computerace('run', 'custom.yaml', '--import', policyModule, '--set', 'labs.openai.procurement.strategy=custom:nobody', '--runs', '2', '--out', join(dir, 'never-custom'), '--workers', '0');
+    expect(run).toMatchObject({ status: 2, stderr: expect.stringMatching(/^--set:1:\d+: labs\[0\]\.procurement\.strategy: no procurement policy 'custom:nobody' is registered \(.*\): register it with registerPolicy in a module given to --import\n$/) });
+    const replay = await computerace('run', 'custom.yaml', '--import', policyModule, '--set', 'labs.openai.procurement.strategy=custom:nobody', '--only-run', '0');
     expect(replay.stderr).toBe(run.stderr);
     expect(replay.status).toBe(2);
   });
