@@ -32,8 +32,11 @@ export function computeraceProcess(args: readonly string[], options: RunOptions 
 
 /**
  * Runs `computerace ARGS` to completion: its exit status and what it printed, as a process whose
- * output is a pipe would give them. The commands of a test file run one after another in one
- * process of their own (test/support/cli-server.mjs), which loads the modules once.
+ * output is a pipe would give them. Commands run one after another in one process
+ * (test/support/cli-server.mjs), which loads the modules once. Under `isolate: false` a vitest worker
+ * imports this module once, so the `afterAll` below ends the process of the first file that uses it;
+ * the later files of that worker share one process. What a command leaves in it (policies that an
+ * `--import` registered) is seen by the commands after it: a test must not assume a policy unregistered.
  */
 export function computerace(...args: string[]): Promise<Ran> {
   return computeraceWith({}, ...args);
@@ -86,8 +89,8 @@ function server(): CommandServer {
   return started;
 }
 
-// A test file's commands end with it (a later file, in a process vitest reuses, starts another).
-// Awaited, so that the process is reaped here and its CPU time counted with the tests'.
+// Ends the command process when the first file that imported this module ends (see computerace):
+// awaited, so that the process is reaped here and its CPU time counted with the tests'.
 afterAll(async () => {
   const ending = running;
   running = undefined;
