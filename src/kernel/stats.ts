@@ -23,6 +23,8 @@ export class Tally {
 
   /** Adds one observation. */
   record(x: number): void {
+    // A NaN would make the mean, variance and summary NaN (null in JSON) while min and max skipped it: refused where it comes in.
+    if (typeof x !== 'number' || Number.isNaN(x)) throw new RangeError(`Tally.record takes a number, got ${String(x)}`);
     const n = ++this.count;
     if (n === 1) {
       this.mean = x;

@@ -46,6 +46,14 @@ function manualClock(now = 0): { now: number } {
 }
 
 describe('Tally', () => {
+  it('refuses a NaN where it comes in, which made its mean and summary NaN while its min and max skipped it', () => {
+    const tally = new Tally();
+    tally.record(2);
+    expect(() => tally.record(Number.NaN)).toThrow(new RangeError('Tally.record takes a number, got NaN'));
+    expect(() => tally.record('3' as unknown as number)).toThrow(RangeError);
+    expect([tally.count, tally.mean]).toEqual([1, 2]);
+  });
+
   it('has count 0 and NaN mean, variance and sd before any observation', () => {
     const tally = new Tally();
     expect(tally.count).toBe(0);
