@@ -72,14 +72,14 @@ export function buildProgram(): Command {
     .addHelpText('after', examples('computerace validate scenarios/*.yaml', 'computerace validate scenarios/price-war.yaml --set providers.azure.pricing.margin=0.3'))
     .action(async (files: string[], options: { set: string[]; import: string[] }) => {
       // Loaded on demand: formulas bring in mathjs, which takes most of a second to start.
-      const [{ loadScenario }, { refuseUnregisteredPolicies }] = await Promise.all([import('../scenario/load.js'), import('../experiment/plan.js')]);
+      const { loadScenarioToRun } = await import('../experiment/plan.js');
       await importModules(options.import);
       const problems: Problem[] = [];
       const reported = new Set<string>();
       for (const file of files) {
         try {
           // What `run` would refuse: the file, and a policy it names that no module registers.
-          await refuseUnregisteredPolicies(loadScenario(file, { set: options.set }));
+          await loadScenarioToRun(file, { set: options.set });
           console.log(`${printable(file)}: ok`);
         } catch (error) {
           if (!(error instanceof ScenarioError)) throw error;

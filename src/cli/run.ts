@@ -105,20 +105,18 @@ function checkReplayOptions(command: Command, flags: RunFlags): void {
 }
 
 async function onlyRun(file: string, flags: RunFlags): Promise<void> {
-  const [{ loadScenario }, { Replicator }, { RunFailure }, { formatRunSummary }, { refuseUnregisteredPolicies }] = await Promise.all([
-    import('../scenario/load.js'),
+  const [{ loadScenarioToRun }, { Replicator }, { RunFailure }, { formatRunSummary }] = await Promise.all([
+    import('../experiment/plan.js'),
     import('../experiment/replicate.js'),
     import('../experiment/failure.js'),
     import('./summary.js'),
-    import('../experiment/plan.js'),
   ]);
   const runs = flags.runs;
   if (flags.onlyRun! >= MAX_RUNS) throw new UsageError(`--only-run ${flags.onlyRun}: no batch has that run: ${runsLimit().reason}`);
   if (flags.design !== 'independent') checkBatchFlags({ runs, design: flags.design });
   // A designed batch's run i takes its parameters from the design over all its runs, so the replay needs both.
   if (flags.design !== 'independent' && flags.onlyRun! >= runs) throw new UsageError(`--only-run ${flags.onlyRun} is not a run of a ${runs}-run --design ${flags.design} batch (give the batch's --runs)`);
-  const loaded = loadScenario(file, { set: flags.set, sweep: flags.sweep });
-  await refuseUnregisteredPolicies(loaded);
+  const loaded = await loadScenarioToRun(file, { set: flags.set, sweep: flags.sweep });
   const design = flags.design === 'independent' ? { kind: 'independent' as const } : { kind: flags.design, runs };
   const replicator = new Replicator({ variants: loaded.variants.map(({ name, spec }) => ({ name, spec })), seed: flags.seed, timeseries: 'none', scenarioHash: loaded.hash, design });
   try {

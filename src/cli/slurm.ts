@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { makeDirectories } from '../io/outputs.js';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -97,23 +97,22 @@ export function addSlurmCommand(program: Command): void {
  */
 async function checkBeforeSubmitting(file: string, flags: SlurmFlags, out: string): Promise<void> {
   // Each refusal is one of the library's input errors (a ScenarioError, a SaltelliDesignError, an OutputError): one line, exit 2.
-  const [{ loadScenario }, { Replicator }, { saltelliDesign }, { checkFolderIsOurs }, { refuseUnregisteredPolicies }] = await Promise.all([
-    import('../scenario/load.js'),
+  const [{ loadScenarioToRun }, { Replicator }, { saltelliDesign }, { checkFolderIsOurs }, { notAFolder }] = await Promise.all([
+    import('../experiment/plan.js'),
     import('../experiment/replicate.js'),
     import('../experiment/sobol.js'),
     import('../io/folder.js'),
-    import('../experiment/plan.js'),
+    import('../io/manifest.js'),
   ]);
-  const loaded = loadScenario(file, { set: flags.set, sweep: flags.sweep });
   // The tasks import no policy modules: a scenario naming a custom policy would fail in every one.
-  await refuseUnregisteredPolicies(loaded);
+  const loaded = await loadScenarioToRun(file, { set: flags.set, sweep: flags.sweep });
   if (flags.design === 'sobol') {
     const variants = loaded.variants.map(({ name, spec }) => ({ name, spec }));
     const replicator = new Replicator({ variants, seed: flags.seed, timeseries: 'none', scenarioHash: loaded.hash, design: { kind: 'sobol', runs: flags.runs } });
     saltelliDesign(flags.seed, replicator.describe().parameters, flags.runs);
   }
   // A file in the folder's place is refused where the scripts' folder is made (makeDirectories).
-  if (statSync(out, { throwIfNoEntry: false })?.isDirectory()) await checkFolderIsOurs(out);
+  if ((await notAFolder(out)) === undefined) await checkFolderIsOurs(out);
 }
 
 /** The job array and merge scripts: absolute paths to node and to this executable, so they run from any directory. */

@@ -4,7 +4,7 @@ import { compileScenario } from '../scenario/compile.js';
 import { loadScenario } from '../scenario/load.js';
 import type { BaseMetricSpec, MetricSpec, TargetSpec } from '../scenario/targets.js';
 import { RunFailure } from './failure.js';
-import { BatchOptionsError, checkBatchOptions } from './limits.js';
+import { checkBatchOptions, missingOption } from './limits.js';
 import { describe } from './statistics.js';
 
 /**
@@ -200,7 +200,7 @@ export class BacktestError extends Error {
 export async function runBacktest(options: BacktestOptions): Promise<BacktestOutcome> {
   // As a batch's: 0 or NaN runs judged every target on no runs, -1 failed in a typed array, no seed after the work began.
   checkBatchOptions({ runs: options.runs, seed: options.seed });
-  if (options.seed === undefined) throw new BatchOptionsError({ kind: 'option', option: 'seed', value: undefined, expected: 'a text, or a whole number >= 0' }, 'seed: a back-test needs one (the runs it reads are those of computerace run with that seed)');
+  if (options.seed === undefined) throw missingOption('seed', 'a back-test needs one (the runs it reads are those of computerace run with that seed)');
   const loaded = loadScenario(options.scenario, { set: options.set });
   const targets = loaded.spec.targets ?? [];
   if (targets.length === 0) throw new BacktestError(`${options.scenario} declares no targets: add a \`targets:\` list to back-test it`);

@@ -83,6 +83,11 @@ const OPTION_RULES: { [Option in Extract<BatchOptionsProblem, { kind: 'option' }
   seed: { expected: 'a text, or a whole number >= 0', holds: (value) => typeof value === 'string' || (Number.isSafeInteger(value) && (value as number) >= 0) },
 };
 
+/** The refusal of an option a caller must give and did not: `why` says what it is needed for. */
+export function missingOption(option: keyof typeof OPTION_RULES, why: string): BatchOptionsError {
+  return new BatchOptionsError({ kind: 'option', option, value: undefined, expected: OPTION_RULES[option].expected }, `${option}: ${why}`);
+}
+
 function isShard(value: unknown): boolean {
   const { index, count } = (value ?? {}) as Partial<Shard>;
   return Number.isSafeInteger(count) && count! >= 1 && Number.isSafeInteger(index) && index! >= 0 && index! < count!;

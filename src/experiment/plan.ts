@@ -1,4 +1,4 @@
-import type { LoadedScenario } from '../scenario/load.js';
+import type { LoadedScenario, LoadOptions } from '../scenario/load.js';
 import type { Problem } from '../scenario/problems.js';
 import type { TimeseriesMode } from '../io/layout.js';
 import type { ReplicationPlan } from './replicate.js';
@@ -49,16 +49,26 @@ export function loadedSource(loaded: LoadedScenario): ScenarioSource {
 }
 
 /**
- * Refuses a scenario that names a `custom:` policy no module has registered: a ScenarioError located
- * where each is named (in any variant), as a problem of the file, before a run fails on it.
+ * Loads a scenario as a run would take it: the file and its overrides (`loadScenario`), and the
+ * `custom:` policies it names registered (by the modules imported so far); throws a ScenarioError
+ * located where each problem was written, before any run fails on it.
  */
-export async function refuseUnregisteredPolicies(loaded: LoadedScenario): Promise<void> {
-  const [{ unregisteredPolicies }, { formatPath, ScenarioError, sortProblems }] = await Promise.all([import('../market/policies.js'), import('../scenario/problems.js')]);
+export async function loadScenarioToRun(file: string, options: Pick<LoadOptions, 'set' | 'sweep'> = {}): Promise<LoadedScenario> {
+  const { loadScenario } = await import('../scenario/load.js');
+  const loaded = loadScenario(file, options);
+  await refuseUnregisteredPolicies(loaded);
+  return loaded;
+}
+
+/** Refuses a scenario that names a `custom:` policy no module has registered, each located where it is named (in any variant). */
+async function refuseUnregisteredPolicies(loaded: LoadedScenario): Promise<void> {
+  const [{ unregisteredPolicies }, { findingKey, formatPath, ScenarioError, sortProblems }] = await Promise.all([import('../market/policies.js'), import('../scenario/problems.js')]);
+  // A policy named in the baseline is named in every variant: reported once.
   const problems = new Map<string, Problem>();
   for (const variant of loaded.variants) {
-    for (const { path, message } of unregisteredPolicies(variant.spec)) {
-      const shown = formatPath(path);
-      if (!problems.has(`${shown}: ${message}`)) problems.set(`${shown}: ${message}`, { ...loaded.locate(path), path: shown, message });
+    for (const finding of unregisteredPolicies(variant.spec)) {
+      const key = findingKey(finding);
+      if (!problems.has(key)) problems.set(key, { ...loaded.locate(finding.path), path: formatPath(finding.path), message: finding.message });
     }
   }
   if (problems.size > 0) throw new ScenarioError(sortProblems([...problems.values()], loaded.files));
@@ -71,9 +81,7 @@ export async function preparePlan(settings: BatchSettings): Promise<{ plan: Repl
   let variants = source.kind === 'loaded' ? source.variants : undefined;
   let identity = source.kind === 'loaded' ? source.identity : undefined;
   if (source.kind === 'file') {
-    const { loadScenario } = await import('../scenario/load.js');
-    const loaded = loadScenario(source.file, { set: source.set, sweep: source.sweep });
-    await refuseUnregisteredPolicies(loaded);
+    const loaded = await loadScenarioToRun(source.file, { set: source.set, sweep: source.sweep });
     ({ variants, identity } = loadedSource(loaded) as Extract<ScenarioSource, { kind: 'loaded' }>);
   }
   return {

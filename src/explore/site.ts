@@ -1,10 +1,10 @@
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFailure } from '../io/errors.js';
-import { makeDirectories } from '../io/outputs.js';
+import { makeDirectories, writeWhole } from '../io/outputs.js';
 import { sha256Hex } from '../kernel/sha256.js';
 import { loadScenario } from '../scenario/load.js';
 import type { ScenarioFiles } from './scenario.js';
@@ -100,17 +100,7 @@ export async function writeSite(site: Site, dir: string): Promise<string[]> {
   const written: string[] = [];
   for (const [name, file] of site) {
     const path = join(dir, name);
-    const temporary = `${path}.${process.pid}.tmp`;
-    try {
-      writeFileSync(temporary, file.content);
-      renameSync(temporary, path);
-    } catch (error) {
-      // The temporary file may never have been made (its folder is a file): the write's error is the one to report.
-      try {
-        rmSync(temporary, { force: true });
-      } catch {}
-      throw writeFailure(path, error);
-    }
+    await writeWhole(path, file.content);
     written.push(path);
   }
   return written;

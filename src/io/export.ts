@@ -8,7 +8,7 @@ import { lockFolder, lockHolder } from './folder.js';
 import type { FolderLock } from './folder.js';
 import { batchTables, LAYOUT_OF } from './layout.js';
 import type { ColumnSpec, TableName } from './layout.js';
-import { notAFolder, readManifest, verifyBatchFiles } from './manifest.js';
+import { EXPECTED_BATCH_FOLDER, notAFolder, readManifest, verifyBatchFiles } from './manifest.js';
 import { prepareOutputDirectory, refuseNonRegularFile } from './outputs.js';
 
 /**
@@ -32,9 +32,9 @@ export interface CsvFile {
 /** Writes the tables of the finished batch in `dir` as CSV files into `out` (default: `dir`, beside the tables). */
 export async function exportCsv(dir: string, out: string = dir): Promise<CsvFile[]> {
   const problem = await notAFolder(dir);
-  if (problem !== undefined) throw new OutputError(`${dir}: ${problem}; expected the output directory of a finished batch (computerace run ... --out DIR)`);
+  if (problem !== undefined) throw new OutputError(`${dir}: ${problem}; ${EXPECTED_BATCH_FOLDER}`);
   const manifest = await readManifest(dir);
-  if (!manifest?.description) throw new OutputError(`${join(dir, 'manifest.json')}: ${manifest ? 'no table description' : 'not found'}; expected the output directory of a finished batch (computerace run ... --out DIR)`);
+  if (!manifest?.description) throw new OutputError(`${join(dir, 'manifest.json')}: ${manifest ? 'no table description' : 'not found'}; ${EXPECTED_BATCH_FOLDER}`);
   const description = manifest.description;
   // Writing into the batch's folder, its lock keeps a batch from replacing the tables meanwhile;
   // elsewhere, the batch's folder must not be in a batch's hands, and `out` is locked as any output.

@@ -100,7 +100,7 @@ export async function lockFolder(dir: string): Promise<FolderLock> {
 
 /** Creates `path` holding `PID HOST START`, unless it exists (false). */
 async function createExclusive(path: string): Promise<boolean> {
-  const started = await ownStart;
+  const started = await (ownStart ??= startOf(process.pid));
   try {
     await writeFile(path, `${process.pid} ${hostname()}${started === undefined ? '' : ` ${started}`}\n`, { flag: 'wx' });
     return true;
@@ -153,7 +153,8 @@ export async function lockHolder(dir: string): Promise<string | undefined> {
   if (!isAlive(pid)) return undefined;
   const recorded = match[3];
   // A live pid that started at another time than the lock's holder is another process.
-  if (recorded !== undefined && (await startOf(pid)) !== undefined && (await startOf(pid)) !== recorded) return undefined;
+  const started = recorded === undefined ? undefined : await startOf(pid);
+  if (started !== undefined && started !== recorded) return undefined;
   return `pid ${pid}: ${advice}`;
 }
 
@@ -164,7 +165,8 @@ async function startOf(pid: number): Promise<string | undefined> {
   return stat?.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
 }
 
-const ownStart = startOf(process.pid);
+/** This process's start, read when it first takes a lock. */
+let ownStart: Promise<string | undefined> | undefined;
 
 function isAlive(pid: number): boolean {
   try {

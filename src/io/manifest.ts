@@ -15,6 +15,9 @@ import type { Manifest } from './outputs.js';
 /** The most a manifest is read of: its resolved scenario is what makes it large. */
 const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
 
+/** What a folder given as a batch's is expected to be, as the refusals of report, compare and export end. */
+export const EXPECTED_BATCH_FOLDER = 'expected the output directory of a finished batch (computerace run ... --out DIR)';
+
 /** What `dir` is when it is no folder (`no such folder`, or `a file, not a folder`: a scenario given in a batch's place), else undefined. */
 export async function notAFolder(dir: string): Promise<string | undefined> {
   const kind = await stat(dir).catch(() => undefined);

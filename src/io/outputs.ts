@@ -85,7 +85,7 @@ export async function writeJsonFile(dir: string, name: string, value: unknown): 
  * never half-written. Refuses a path that exists and is not a regular file (renaming over
  * /dev/null would replace the device), and never writes through a link left at the temporary name.
  */
-export async function writeWhole(path: string, text: string): Promise<void> {
+export async function writeWhole(path: string, text: string | Uint8Array): Promise<void> {
   await refuseNonRegularFile(path);
   const partial = `${path}.partial`;
   try {

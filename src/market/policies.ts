@@ -197,9 +197,13 @@ const POLICY_SHAPES: { [K in keyof PolicyKinds]: { is: string; holds: (policy: u
   ordering: { is: '{ order(context) }', holds: (policy) => typeof (policy as OrderingPolicy | null)?.order === 'function' },
 };
 
+function checkKind(kind: string): void {
+  if (!Object.hasOwn(POLICY_SHAPES, kind)) throw new RangeError(`a policy is of one of the kinds ${Object.keys(POLICY_SHAPES).join(', ')}, got '${String(kind)}'`);
+}
+
 /** Registers a policy under `custom:NAME`, so scenarios can name it; registering a name twice replaces it. */
 export function registerPolicy<K extends keyof PolicyKinds>(kind: K, name: string, policy: PolicyKinds[K]): void {
-  if (!Object.hasOwn(POLICY_SHAPES, kind)) throw new RangeError(`a policy is of one of the kinds ${Object.keys(POLICY_SHAPES).join(', ')}, got '${String(kind)}'`);
+  checkKind(kind);
   if (typeof name !== 'string' || !/^[A-Za-z][\w-]*$/.test(name)) throw new RangeError(`a policy name is letters, digits, _ and -, got '${String(name)}'`);
   // A run would otherwise fail mid-batch at its first call ("rank is not a function"), with files half-made.
   if (!POLICY_SHAPES[kind].holds(policy)) throw new TypeError(`a ${kind} policy is ${POLICY_SHAPES[kind].is}; 'custom:${name}' is not`);
@@ -232,7 +236,7 @@ export function unregisteredPolicies(spec: unknown): { path: (string | number)[]
 
 /** The policy a scenario names, or an error naming the ones available. */
 export function lookupPolicy<K extends keyof PolicyKinds>(kind: K, name: string): PolicyKinds[K] {
-  if (!Object.hasOwn(POLICY_SHAPES, kind)) throw new RangeError(`a policy is of one of the kinds ${Object.keys(POLICY_SHAPES).join(', ')}, got '${String(kind)}'`);
+  checkKind(kind);
   const policy = (policyRegistry[kind] as Map<string, PolicyKinds[K]>).get(name);
   if (policy === undefined) {
     throw new RangeError(`unknown ${kind} policy '${name}'; available: ${[...policyRegistry[kind].keys()].join(', ')}`);

@@ -3,25 +3,6 @@
  * cross to a worker's parent and become Arrow columns.
  */
 
-/**
- * The fields of a run's records that are null where there is nothing to report: a price of nothing
- * sold or delivered, a lead time of nothing allocated, a tender no one won, a lab's tender figures
- * when it held or won none. Every other number is always there, and finite.
- */
-export const NULLABLE_FIELDS: ReadonlySet<string> = new Set([
-  'avgPriceUsdPerGpuHour',
-  'spotPriceUsdPerGpuHour',
-  'spotPriceUsdPerChipHour',
-  'contractPriceUsdPerGpuHour',
-  'contractArmsLengthUsdPerGpuHour',
-  'leadTimeDays',
-  'priceUsdPerGpuHour',
-  'bestRivalUsdPerGpuHour',
-  'tenderPriceUsdPerGpuHour',
-  'biddersPerTender',
-  'incumbentBlockShare',
-]);
-
 /** One lab in one month. Compute in H100e (average over the month), money in USD. */
 export interface LabMonth {
   month: number;

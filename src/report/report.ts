@@ -5,7 +5,7 @@ import { COMPANION_SERIES, FAN_CHARTS, FAN_RUNS, readFans } from './fans.js';
 import type { Fans } from './fans.js';
 import { readShocks } from './shocks.js';
 import type { Shocks } from './shocks.js';
-import { checkBatchFiles, readManifest, refuseNonFolder, ReportError } from './results.js';
+import { checkBatchFiles, readManifest, ReportError } from './results.js';
 import { readRunsColumns } from './runs.js';
 import type { RunsColumns } from './runs.js';
 import { drivers, histogram, labRisks, pairedDifferences, summaries } from './analysis.js';
@@ -79,7 +79,6 @@ function sensitivityOutcomes(description: BatchDescription): string[] {
 /** Reads the batch in `dir` and writes its report; the page appears complete or not at all. */
 export async function writeReport(dir: string, options: ReportOptions = {}): Promise<ReportOutcome> {
   const path = options.out ?? join(dir, 'report.html');
-  await refuseNonFolder(dir);
   // Found out before the batch is read, not after.
   await refuseToReplace(path, 'report').catch((error: OutputError) => {
     throw new ReportError(error.message);

@@ -5,7 +5,7 @@ import { OutputError } from '../io/errors.js';
 import { lockFolder, lockHolder } from '../io/folder.js';
 import type { FolderLock } from '../io/folder.js';
 import type { BatchDescription } from '../io/layout.js';
-import { notAFolder, readManifest as readManifestFile, verifyBatchFiles } from '../io/manifest.js';
+import { EXPECTED_BATCH_FOLDER, notAFolder, readManifest as readManifestFile, verifyBatchFiles } from '../io/manifest.js';
 import type { Manifest } from '../io/outputs.js';
 
 /**
@@ -23,9 +23,9 @@ export class ReportError extends Error {
 }
 
 /** Refuses a `dir` that is no folder (missing, or a file such as a scenario given in its place), naming what it is. */
-export async function refuseNonFolder(dir: string): Promise<void> {
+async function refuseNonFolder(dir: string): Promise<void> {
   const problem = await notAFolder(dir);
-  if (problem !== undefined) throw new ReportError(`${dir}: ${problem}; expected the output directory of a finished batch (computerace run ... --out DIR)`);
+  if (problem !== undefined) throw new ReportError(`${dir}: ${problem}; ${EXPECTED_BATCH_FOLDER}`);
 }
 
 /** The manifest of the batch in `dir`, with the description of its tables. */
@@ -38,7 +38,7 @@ export async function readManifest(dir: string): Promise<Manifest & { descriptio
   } catch (error) {
     throw error instanceof OutputError ? new ReportError(error.message) : error;
   }
-  if (!manifest) throw new ReportError(`${file}: not found; expected the output directory of a finished batch (computerace run ... --out DIR)`);
+  if (!manifest) throw new ReportError(`${file}: not found; ${EXPECTED_BATCH_FOLDER}`);
   if (manifest.shard) throw new ReportError(`${file}: this is shard ${manifest.shard.index}/${manifest.shard.count} (--shard ${manifest.shard.index}/${manifest.shard.count}); merge the shards first (computerace merge)`);
   if (!manifest.description) throw new ReportError(`${file}: no table description; expected a manifest written by computerace 0.1 or later`);
   return manifest as Manifest & { description: BatchDescription };

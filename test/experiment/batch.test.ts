@@ -10,7 +10,7 @@ import type { BatchOutcome } from '../../src/experiment/batch.js';
 import { runScenario } from '../../src/market/run.js';
 import { compileScenario } from '../../src/scenario/compile.js';
 import { loadScenario } from '../../src/scenario/load.js';
-import { NULLABLE_FIELDS } from '../../src/market/results.js';
+import { NULLABLE_FIELDS } from '../support/nullable.js';
 
 // The batch runner imports its worker from dist/ only when built; tests run the pool from the build.
 const SCENARIO = fileURLToPath(new URL('../../scenarios/openai-multicloud-2025.yaml', import.meta.url));

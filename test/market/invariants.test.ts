@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { registerPolicy } from '../../src/market/policies.js';
-import { NULLABLE_FIELDS } from '../../src/market/results.js';
+import { NULLABLE_FIELDS } from '../support/nullable.js';
 import type { RunResult } from '../../src/market/results.js';
 import { runScenario } from '../../src/market/run.js';
 import { compileScenario } from '../../src/scenario/compile.js';

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/market/run.js';
-import { NULLABLE_FIELDS } from '../../src/market/results.js';
+import { NULLABLE_FIELDS } from '../support/nullable.js';
 import type { RunResult } from '../../src/market/results.js';
 import { compileScenario } from '../../src/scenario/compile.js';
 import { loadScenario } from '../../src/scenario/load.js';
