@@ -26,8 +26,10 @@ export {
   triangular,
   uniform,
   weibull,
-} from './kernel/distributions/samplers.js';
-export { sample, theoreticalMean, theoreticalVariance } from './kernel/distributions/data.js';
+  sample,
+  theoreticalMean,
+  theoreticalVariance,
+} from './kernel/distributions/checked.js';
 export type { Distribution } from './kernel/distributions/data.js';
 export { validateDistribution } from './kernel/distributions/validation.js';
 export { mm1 } from './examples/mm1.js';

@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { mm1 } from '../examples/mm1.js';
+import { MM1_RATES, mm1 } from '../examples/mm1.js';
 import { EXIT_BAD_INPUT, reportable, UsageError } from './errors.js';
 import { examples } from './help.js';
 import { watchStandardOutput } from './output.js';
@@ -20,13 +20,10 @@ import type { Problem } from '../scenario/problems.js';
 import { scenarioJsonSchema } from '../scenario/schema.js';
 import { ENGINE_VERSION } from '../version.js';
 
-/** The example's rates: within these its times (a sum of a million exponential draws of mean 1/rate) stay finite numbers. */
-const RATES = { min: 1e-12, max: 1e12 } as const;
-
-/** An M/M/1 rate, in RATES. */
+/** An M/M/1 rate, in MM1_RATES. */
 function rate(text: string): number {
   const value = positiveNumber(text);
-  if (!(value >= RATES.min && value <= RATES.max)) throw new InvalidArgumentError(`expected a rate from ${RATES.min} to ${RATES.max}, got ${text}`);
+  if (!(value >= MM1_RATES.min && value <= MM1_RATES.max)) throw new InvalidArgumentError(`expected a rate from ${MM1_RATES.min} to ${MM1_RATES.max}, got ${text}`);
   return value;
 }
 
@@ -46,8 +43,8 @@ export function buildProgram(): Command {
     .command('example')
     .description('run a built-in example model and print its results as JSON')
     .argument('<name>', 'the example: mm1 (an M/M/1 queue)')
-    .option('--lambda <rate>', `arrival rate, from ${RATES.min} to ${RATES.max}`, rate, 0.5)
-    .option('--mu <rate>', `service rate, from ${RATES.min} to ${RATES.max}`, rate, 1)
+    .option('--lambda <rate>', `arrival rate, from ${MM1_RATES.min} to ${MM1_RATES.max}`, rate, 0.5)
+    .option('--mu <rate>', `service rate, from ${MM1_RATES.min} to ${MM1_RATES.max}`, rate, 1)
     .option('--customers <n>', 'number of customers', positiveInteger, 1_000_000)
     .option('--seed <seed>', 'master seed, an integer in decimal digits', integer, 1)
     .addHelpText('after', examples('computerace example mm1 --lambda 0.9 --customers 100000 --seed 7'))

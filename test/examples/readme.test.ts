@@ -2,7 +2,6 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
-import { mm1 } from '../../src/examples/mm1.js';
 import { runBatch } from '../../src/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -89,18 +88,4 @@ describe('the README report example', () => {
       rmSync(out, { recursive: true, force: true });
     }
   }, 60_000);
-});
-
-describe('the mm1 example', () => {
-  it('reports the theoretical mean time in system and utilisation', () => {
-    const result = mm1(0.5, 1, 200_000, 7);
-    expect(result.customers).toBe(200_000);
-    expect(Math.abs(result.meanTimeInSystem - 2)).toBeLessThan(0.1);
-    expect(Math.abs(result.utilisation - 0.5)).toBeLessThan(0.01);
-  });
-
-  it('gives the same numbers for the same seed and different ones for another', () => {
-    expect(mm1(0.5, 1, 5_000, 3)).toEqual(mm1(0.5, 1, 5_000, 3));
-    expect(mm1(0.5, 1, 5_000, 3).meanTimeInSystem).not.toBe(mm1(0.5, 1, 5_000, 4).meanTimeInSystem);
-  });
 });

@@ -1,7 +1,7 @@
 // Samplers draw only from the stream they are given, so a model's randomness stays replayable per stream.
-// They sit on hot paths: no parameter validation, no allocation and no closures per draw. Invalid
-// parameters give meaningless numbers (or NaN), not errors; check scenario data once with
-// validateDistribution before sampling.
+// They sit on the engine's hot paths: no parameter validation, no allocation and no closures per draw.
+// Invalid parameters give meaningless numbers (or NaN), not errors, so the engine checks scenario data
+// once with validateDistribution; the package exports checked.ts's versions, which refuse them.
 import * as libm from '../libm.js';
 import type { Rng } from '../random.js';
 import { logGamma } from '../special.js';
