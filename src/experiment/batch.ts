@@ -18,7 +18,7 @@ import type { Provenance } from '../io/outputs.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import { horizonOf } from '../io/vocabulary.js';
 import type { Horizon } from '../io/vocabulary.js';
-import { loadedSource } from './plan.js';
+import { isLoadedScenario, loadedSource } from './plan.js';
 import type { BatchSettings } from './plan.js';
 import { ENGINE_VERSION } from '../version.js';
 import type { BlockOutput } from './replicate.js';
@@ -147,6 +147,9 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
   // Past its design's limit a batch would fail in a worker (or wrap run indices), and a stopping rule
   // cannot decide a number of runs fixed in advance: refused before anything starts.
   checkBatchOptions(options);
+  if (typeof options.scenario !== 'string' && !isLoadedScenario(options.scenario)) {
+    throw new TypeError(`scenario must be a scenario file's path or loadScenario's result, got ${JSON.stringify(options.scenario) ?? String(options.scenario)}`);
+  }
   for (const list of ['set', 'sweep', 'modules'] as const) {
     const value = options[list];
     if (value !== undefined && !(Array.isArray(value) && value.every((item) => typeof item === 'string'))) throw new TypeError(`${list} must be a list of texts, got ${JSON.stringify(value)}`);

@@ -39,6 +39,13 @@ export interface BatchSettings {
   simulationsDone?: Int32Array;
 }
 
+/** Whether `value` has what a batch reads of loadScenario's result: its variants, spec, hash and resolved scenario. */
+export function isLoadedScenario(value: unknown): value is LoadedScenario {
+  if (typeof value !== 'object' || value === null) return false;
+  const loaded = value as Partial<LoadedScenario>;
+  return Array.isArray(loaded.variants) && typeof loaded.spec === 'object' && typeof loaded.hash === 'string' && typeof loaded.resolved === 'object';
+}
+
 /** The source of an already loaded scenario. */
 export function loadedSource(loaded: LoadedScenario): ScenarioSource {
   return {

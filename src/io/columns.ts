@@ -235,7 +235,7 @@ function tendersAppender(description: BatchDescription, expected: BlockSize = { 
       // Whether the incumbent matched is the outcome `matched`.
       table.nextNumber(t.bestRivalUsdPerGpuHour ?? undefined);
       provider(t.leasedFrom);
-      table.nextNumber(t.serverFreeH100e);
+      table.nextNumber(t.serverFreeH100e ?? undefined);
       table.nextInt(codeOf(outcomes, t.outcome, 'tender outcome'));
       table.endRow();
     }

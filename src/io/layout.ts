@@ -300,7 +300,7 @@ export function tendersLayout(description: BatchDescription): ColumnSpec[] {
     { name: 'incumbent', type: 'dictionary', dictionary: description.providers, nullable: true, description: 'the lab\'s incumbent at the time; null when none' },
     { name: 'bestRivalUsdPerGpuHour', type: 'float64', nullable: true, description: 'the best bid of a provider other than the incumbent, USD per H100e-hour (null when none)' },
     { name: 'leasedFrom', type: 'dictionary', dictionary: description.providers, nullable: true, description: 'the provider whose capacity serves the winner\'s contract under a lease; null when none' },
-    { name: 'serverFreeH100e', type: 'float64', description: 'the free capacity at delivery of the provider serving the block (the winner or its lessor) before the award, H100e; 0 when no one won' },
+    { name: 'serverFreeH100e', type: 'float64', nullable: true, description: 'the free capacity at delivery of the provider serving the block (the winner or its lessor) before the award, H100e; null when no one won' },
     { name: 'outcome', type: 'dictionary', dictionary: TENDER_OUTCOMES, description: 'awarded, matched (by the incumbent), no-bids, over-budget (the lab could not afford the best bid) or capped (every bid over the lab\'s share cap)' },
   ];
 }

@@ -152,8 +152,8 @@ export interface TenderRecord {
   bestRivalUsdPerGpuHour: number | null;
   /** The provider whose capacity serves the winner's contract under a lease ('' when none). */
   leasedFrom: string;
-  /** The free capacity at delivery of the provider serving the block (the winner, or its lessor) before the award, H100e (0 when no one won). */
-  serverFreeH100e: number;
+  /** The free capacity at delivery of the provider serving the block (the winner, or its lessor) before the award, H100e (null when no one won). */
+  serverFreeH100e: number | null;
   /** awarded; matched (by the incumbent); no-bids; over-budget (the lab could not afford the best bid); capped (every bid was over the lab's share cap). */
   outcome: 'awarded' | 'matched' | 'no-bids' | 'over-budget' | 'capped';
 }

@@ -42,6 +42,7 @@ export interface RunOptions {
  * out a number that is not finite throws a RangeError naming it (finite.ts) rather than return it.
  */
 export function runScenario(compiled: CompiledScenario, seed: number | string, runIndex: number, options: RunOptions = {}): RunResult {
+  if (typeof compiled?.formula !== 'function') throw new TypeError(`runScenario needs compileScenario's result, got ${compiled === null ? 'null' : typeof compiled === 'object' ? 'another object' : typeof compiled}`);
   const sim = new Simulation();
   const streams = new RandomStreams(seed, runIndex);
   const sampler = new ParameterSampler(streams, options.design);

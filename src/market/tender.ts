@@ -442,7 +442,7 @@ function newRecord(context: RoundContext, lab: Lab, invited: number, size: numbe
     matched: false,
     bestRivalUsdPerGpuHour: null,
     leasedFrom: '',
-    serverFreeH100e: 0,
+    serverFreeH100e: null,
     outcome: 'no-bids',
   };
 }

@@ -1,9 +1,10 @@
+import { checkedSpec } from './checked.js';
 import { compileExpression } from './expressions/compile.js';
 import type { CompiledExpression } from './expressions/evaluator.js';
 import { walkFormulas } from './formulas.js';
 import { resolveSetPath } from './paths.js';
 import { formatPath } from './problems.js';
-import { SCENARIO, childSchema, unionOptions } from './schema-walk.js';
+import { SCENARIO, fieldSchema } from './schema-walk.js';
 import type { Schema } from './schema-walk.js';
 import type { ScenarioSpec } from './schema.js';
 
@@ -15,11 +16,14 @@ export interface CompiledScenario {
 }
 
 /**
- * Compiles every formula of a validated scenario (the loader has already reported bad ones with their
- * location). Formulas are found by walking the schema beside the scenario, so a new formula field needs
- * no change here; a timeline entry's formulas are named `timeline[i].set.PATH`, PATH as written.
+ * Compiles every formula of a scenario (the loader has already reported bad ones with their location).
+ * A spec the loader did not produce is checked first, as the loader checks a file, and taken as the schema
+ * parses it (defaults filled in); a TypeError lists its problems. Formulas are found by walking the schema
+ * beside the scenario, so a new formula field needs no change here; a timeline entry's formulas are named
+ * `timeline[i].set.PATH`, PATH as written.
  */
-export function compileScenario(spec: ScenarioSpec): CompiledScenario {
+export function compileScenario(given: ScenarioSpec): CompiledScenario {
+  const spec = checkedSpec(given, 'compileScenario');
   const formulas = new Map<string, CompiledExpression>();
   const add = (name: string, source: string, variables: readonly string[]): void => {
     formulas.set(name, compileExpression(source, variables));
@@ -32,7 +36,7 @@ export function compileScenario(spec: ScenarioSpec): CompiledScenario {
       const resolved = resolveSetPath(spec, key);
       if ('error' in resolved) continue;
       let schema: Schema | undefined = SCENARIO;
-      for (const segment of resolved.path) schema = schema && fieldOf(schema, segment);
+      for (const segment of resolved.path) schema = schema && fieldSchema(schema, segment);
       if (schema === undefined) continue;
       walkFormulas(schema, value, [], (path, source, variables) => add(`timeline[${i}].set.${[key, ...path].join('.')}`, source, variables));
     }
@@ -45,16 +49,4 @@ export function compileScenario(spec: ScenarioSpec): CompiledScenario {
       return compiled;
     },
   };
-}
-
-// A field's schema inside an object, list or record, or inside the branch of a union that has it
-// (pricing: only the `formula` branch has `expression`).
-function fieldOf(schema: Schema, segment: string | number): Schema | undefined {
-  const direct = childSchema(schema, segment);
-  if (direct !== undefined) return direct;
-  for (const option of unionOptions(schema)) {
-    const inner = childSchema(option, segment);
-    if (inner !== undefined) return inner;
-  }
-  return undefined;
 }

@@ -5,9 +5,10 @@ import type { Origin } from './origins.js';
 import { formatPath, pushAll } from './problems.js';
 import type { Problem } from './problems.js';
 import { SCENARIO_EXTENSIONS, UnreadableFile, hasScenarioExtension } from './read.js';
-import { SCENARIO, objectKeys } from './schema-walk.js';
+import { SCENARIO, fieldsWithout, objectKeys } from './schema-walk.js';
 import { documentValue, locate, parseSource } from './source.js';
 import type { SourceFile } from './source.js';
+import { notAField } from './suggest.js';
 
 /**
  * Reading a scenario file and the files it `extends`, merged into one value. Each value remembers the
@@ -130,10 +131,10 @@ export function loadTracked(file: string, stack: StackEntry[], context: LoadCont
       failed = true;
       continue;
     }
-    merged = merged ? merge(merged, base) : base;
+    merged = merged ? merge(merged, base, context) : base;
   }
   if (failed || !merged) return undefined;
-  return merge(merged, own);
+  return merge(merged, own, context);
 }
 
 function readFailure(error: unknown, base: string | undefined): string {
@@ -186,18 +187,21 @@ function kindOf(value: unknown): string {
 /**
  * `over` applied on top of `base`: maps merge deeply, lists whose items all have an `id` (actors, targets,
  * timeline entries with ids) merge by id, other lists and values are replaced, and a `null` removes the field.
+ * A `null` for a key the base does not have removes nothing: when the key is not a field there either, it
+ * is reported as a file without `extends` would report it (it was a typo that passed in silence).
  */
-function merge(base: Tracked, over: Tracked): Tracked {
+function merge(base: Tracked, over: Tracked, context: LoadContext, path: (string | number)[] = []): Tracked {
   if (isPlainObject(base.value) && isPlainObject(over.value)) {
     const value: Record<string, unknown> = { ...base.value };
     const origin: Origin = { ...over.origin, children: new Map(base.origin.children) };
     for (const [key, item] of Object.entries(over.value)) {
       const itemOrigin = over.origin.children.get(key)!;
       if (item === null) {
+        if (!Object.hasOwn(value, key)) refuseUnknownRemoval(path, key, itemOrigin, context);
         delete value[key];
         origin.children.delete(key);
       } else if (Object.hasOwn(value, key)) {
-        const merged = merge({ value: value[key], origin: base.origin.children.get(key)! }, { value: item, origin: itemOrigin });
+        const merged = merge({ value: value[key], origin: base.origin.children.get(key)! }, { value: item, origin: itemOrigin }, context, [...path, key]);
         value[key] = merged.value;
         origin.children.set(key, merged.origin);
       } else {
@@ -226,7 +230,7 @@ function merge(base: Tracked, over: Tracked): Tracked {
         origin.children.set(String(value.length), itemOrigin);
         value.push(item);
       } else {
-        const merged = merge({ value: value[at], origin: base.origin.children.get(String(at))! }, { value: item, origin: itemOrigin });
+        const merged = merge({ value: value[at], origin: base.origin.children.get(String(at))! }, { value: item, origin: itemOrigin }, context, [...path, at]);
         value[at] = merged.value as Record<string, unknown> & { id: string };
         origin.children.set(String(at), merged.origin);
       }
@@ -234,6 +238,15 @@ function merge(base: Tracked, over: Tracked): Tracked {
     return { value, origin };
   }
   return over;
+}
+
+/** Reports a `null` written for `key` of the map at `path` when the scenario has no such field there. */
+function refuseUnknownRemoval(path: (string | number)[], key: string, origin: Origin, context: LoadContext): void {
+  const fields = fieldsWithout(path, key);
+  if (fields === undefined) return;
+  const { source } = origin;
+  const position = locate(source.document, source.lineCounter, origin.path, { key: true });
+  context.problems.push({ file: source.file, ...position, path: formatPath([...path, key]), message: notAField(key, formatPath(path), fields) });
 }
 
 function isActorList(value: unknown): value is (Record<string, unknown> & { id: string })[] {

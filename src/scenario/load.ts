@@ -1,3 +1,4 @@
+import { markChecked } from './checked.js';
 import { loadTracked } from './compose.js';
 import type { LoadContext } from './compose.js';
 import { field, isPlainObject } from './data.js';
@@ -139,7 +140,8 @@ export function loadScenario(file: string, options: LoadOptions = {}): LoadedSce
   const resolved = structuredClone(base.data);
   // Frozen: a loaded scenario is what its hash names. A spec edited after loading would run unchecked
   // under the hash and scenario of the file (and --resume would mix its runs with the file's).
-  for (const variant of variants) deepFreeze(variant.spec);
+  for (const variant of variants) markChecked(deepFreeze(variant.spec));
+  markChecked(deepFreeze(spec));
   deepFreeze(resolved);
   return { file, spec, files: context.files, locate: (path) => locateWithOverrides(tracked.origin, base.applied, path), variants, resolved, hash: scenarioHash(resolved) };
 }

@@ -52,6 +52,29 @@ export function childSchema(schema: Schema, segment: string | number): Schema | 
   return undefined;
 }
 
+/** As childSchema, also looking inside the branches of a union (pricing: only the `formula` branch has `expression`). */
+export function fieldSchema(schema: Schema, segment: string | number): Schema | undefined {
+  const direct = childSchema(schema, segment);
+  if (direct !== undefined) return direct;
+  for (const option of unionOptions(schema)) {
+    const inner = childSchema(option, segment);
+    if (inner !== undefined) return inner;
+  }
+  return undefined;
+}
+
+/**
+ * The fields of the map at `parent` when `key` is not one of them, or undefined when it is one, or when
+ * the scenario's schema does not say (a record takes any key; a path the schema does not know).
+ */
+export function fieldsWithout(parent: readonly (string | number)[], key: string): readonly string[] | undefined {
+  let schema: Schema | undefined = SCENARIO;
+  for (const segment of parent) schema = schema && fieldSchema(schema, segment);
+  if (schema === undefined || fieldSchema(schema, key) !== undefined) return undefined;
+  const fields = [...objectKeys(schema), ...unionOptions(schema).flatMap(objectKeys)];
+  return fields.length > 0 ? [...new Set(fields)] : undefined;
+}
+
 const keysOf = new WeakMap<Schema, readonly string[]>();
 
 /** The fields of an object schema; none for any other, so unions can gather their branches' fields. */

@@ -172,6 +172,10 @@ describe('a batch called from a library', () => {
     writeFileSync(module, "throw new Error('this module cannot load');\n");
     await expect(runBatch({ scenario: SCENARIO, runs: 2, workers: 1, timeseries: 'none', modules: [module] })).rejects.toThrow(/this module cannot load/);
     await expect(runBatch({ scenario: SCENARIO, runs: 2, workers: 1, set: 'a=1' as unknown as string[] })).rejects.toThrow('set must be a list of texts, got "a=1"');
+    // It failed inside, on `undefined.map`.
+    for (const [scenario, got] of [[5, '5'], [null, 'null'], [{ spec: {} }, '{"spec":{}}']] as const) {
+      await expect(runBatch({ scenario: scenario as never, runs: 2, workers: 0 })).rejects.toThrow(new TypeError(`scenario must be a scenario file's path or loadScenario's result, got ${got}`));
+    }
   });
 
   it('stops at once when its signal is aborted before it starts: nothing loaded, no folder made', async () => {

@@ -521,13 +521,14 @@ function checkTenders(raw: Raw, result: RunResult): void {
     }
     if (t.strategy === 'exclusive') for (const b of t.bids) check(b.provider === t.incumbent, () => `${where}: ${b.provider} bid on an exclusive lab's block`);
     if (t.winner === '') {
-      check(t.awardedH100e === 0 && t.priceUsdPerGpuHour === null, () => `${where}: no winner but ${t.awardedH100e} awarded`);
+      check(t.awardedH100e === 0 && t.priceUsdPerGpuHour === null && t.serverFreeH100e === null, () => `${where}: no winner but ${t.awardedH100e} awarded, at ${t.priceUsdPerGpuHour}, to a server with ${t.serverFreeH100e} free`);
       continue;
     }
     check(t.priceUsdPerGpuHour! > 0 && t.priceUsdPerGpuHour! <= t.reserveUsdPerGpuHour * (1 + REL), () => `${where}: price ${t.priceUsdPerGpuHour} above the reserve ${t.reserveUsdPerGpuHour}`);
     check(t.awardedH100e <= t.sizeH100e * (1 + REL), () => `${where}: awarded ${t.awardedH100e} of a ${t.sizeH100e} block`);
     // Nothing committed beyond the server's free capacity at delivery.
-    if (!partial) check(t.awardedH100e <= t.serverFreeH100e * (1 + REL) + 1e-6, () => `${where}: ${t.awardedH100e} awarded to a server with ${t.serverFreeH100e} free`);
+    check(t.serverFreeH100e !== null && t.serverFreeH100e >= 0, () => `${where}: a winner's server with ${t.serverFreeH100e} free`);
+    if (!partial) check(t.awardedH100e <= t.serverFreeH100e! * (1 + REL) + 1e-6, () => `${where}: ${t.awardedH100e} awarded to a server with ${t.serverFreeH100e} free`);
   }
   // A lab that never allows partial blocks signs exactly one contract per awarded block, of the block's size, with its winner.
   for (const id of stable) {

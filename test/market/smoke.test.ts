@@ -32,6 +32,12 @@ describe('a run of the small world', () => {
     expect(runScenario(scenario, 1, 2, { keep: [] }).summary).toEqual(all.summary);
   });
 
+  it('refuses what compileScenario did not make, saying what it needs', () => {
+    for (const [given, got] of [[null, 'null'], [smallScenario(), 'another object'], ['small', 'string']] as const) {
+      expect(() => runScenario(given as never, 1, 0)).toThrow(new TypeError(`runScenario needs compileScenario's result, got ${got}`));
+    }
+  });
+
   it('returns plain data only: it survives a structured clone unchanged', () => {
     const result = runScenario(compiled(smallScenario()), 1, 0);
     expect(structuredClone(result)).toEqual(result);

@@ -518,6 +518,29 @@ describe('extends', () => {
     ]);
   });
 
+  it('reports a null for a key that is not a field, as a file without extends does; a null for a field the base lacks removes nothing', () => {
+    // Each passed in silence: a null removed nothing, and nothing was checked.
+    const typos = [
+      'extends: base.yaml',
+      'descripton:',
+      'labs:',
+      '  - id: openai',
+      '    budgetUsdPerYer: ~',
+      'providers:',
+      '  - id: azure',
+      '    pricing: { expresion: null }',
+    ].join('\n');
+    expect(problems({ 'child.yaml': typos, 'base.yaml': base })).toEqual([
+      "child.yaml:2:1: descripton: 'descripton' is not a field of (root); did you mean 'description'?",
+      "child.yaml:5:5: labs[0].budgetUsdPerYer: 'budgetUsdPerYer' is not a field of labs[0]; did you mean 'budgetUsdPerYear'?",
+      "child.yaml:8:16: providers[0].pricing.expresion: 'expresion' is not a field of providers[0].pricing; did you mean 'expression'?",
+    ]);
+    // A field of the scenario that the base does not write, and an actor's, removed: nothing to do, nothing to say.
+    const { spec } = load({ 'child.yaml': 'extends: base.yaml\ncontracts: ~\nlabs:\n  - { id: openai, revenueUsdPerYear: null }\n', 'base.yaml': base }).loaded;
+    expect(spec.contracts).toEqual([]);
+    expect(spec.labs[0]!.revenueUsdPerYear).toBeUndefined();
+  });
+
   it('reports a cycle, naming it', () => {
     expect(problems({ 'a.yaml': 'extends: b.yaml\nname: a\n', 'b.yaml': 'extends: [base.yaml, a.yaml]\n', 'base.yaml': base })).toEqual([
       'b.yaml:1:22: extends[1]: extends cycle: a.yaml -> b.yaml -> a.yaml',
