@@ -26,7 +26,8 @@ export function checkSemantics(data: Data, valid: boolean): Finding[] {
   }
   const reference = (kind: ActorList, value: unknown, path: Path, options: { key?: boolean } = {}): void => {
     if (typeof value !== 'string') return;
-    if (idSets[kind].has(value)) return;
+    // A list that is missing or not a list is the schema's one problem, not one more at every reference to it.
+    if (!Array.isArray(data[kind]) || idSets[kind].has(value)) return;
     const expected = ids[kind].length > 0 ? `expected one of: ${listed(ids[kind])}` : `no ${kind} are defined`;
     findings.push({ path, key: options.key, message: `unknown ${SINGULAR[kind]} '${value}'; ${expected}` });
   };

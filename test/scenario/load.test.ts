@@ -211,6 +211,14 @@ describe('loadScenario', () => {
     ]);
   });
 
+  it('reports a list of actors that is not a list once, not again at every reference to its actors', () => {
+    // The chips' map also gave "unknown chip 'h100'; no chips are defined" at the supplier's product and the provider's fleet.
+    expect(problems({ 's.yaml': scenario({ 4: 'chips: { h100: 1 }', 5: null, 18: '    suppliers: nvidia' }) })).toEqual([
+      's.yaml:4:8: chips: expected a list, got a map',
+      "s.yaml:17:16: providers[0].suppliers: expected a list, got 'nvidia'",
+    ]);
+  });
+
   it('reports unknown choices with the valid ones', () => {
     expect(problems({ 's.yaml': scenario({ 19: '    pricing: { policy: costplus, margin: 0.4 }', 32: '    procurement: { strategy: multy, providers: [azure] }' }) })).toEqual([
       "s.yaml:19:24: providers[0].pricing.policy: unknown policy 'costplus'; expected one of: costPlus, utilization, competitive, formula, custom:NAME; did you mean 'costPlus'?",
