@@ -1,5 +1,5 @@
-import { Document, LineCounter, YAMLParseError, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
-import type { Alias, Node, Pair, YAMLError, YAMLMap } from 'yaml';
+import { Document, LineCounter, Pair, YAMLMap, YAMLParseError, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
+import type { Alias, Node, YAMLError } from 'yaml';
 import { formatPath } from './problems.js';
 import type { Path, Problem } from './problems.js';
 
@@ -99,12 +99,12 @@ function duplicateKeys(document: Document): { offset: number; path: Path }[] {
       for (const pair of node.items) {
         const { key } = pair;
         if (isScalar(key) && !isMergeKey(key)) {
-          if (seen.has(key.value)) found.push({ offset: key.range?.[0] ?? 0, path: [...pathOf(entry), keyOf(key)] });
+          if (seen.has(key.value)) found.push({ offset: key.range?.[0] ?? 0, path: [...pathOf(entry), keyOf(document, key)] });
           else seen.add(key.value);
         } else if (isMap(key) || isSeq(key)) {
-          stack.push({ node: key, parent: entry, segment: keyOf(key) });
+          stack.push({ node: key, parent: entry, segment: keyOf(document, key) });
         }
-        stack.push({ node: pair.value, parent: entry, segment: keyOf(key) });
+        stack.push({ node: pair.value, parent: entry, segment: keyOf(document, key) });
       }
     } else if (isSeq(node)) {
       node.items.forEach((item, index) => stack.push({ node: item, parent: entry, segment: index }));
@@ -236,7 +236,7 @@ export function pathAt(document: Document, offset: number): (string | number)[] 
       const index = itemAt(node.items, offset, (item) => [rangeOf(item.key)?.[0], rangeOf(item.value)?.[2] ?? rangeOf(item.key)?.[2]]);
       if (index < 0) return path;
       const pair = node.items[index]!;
-      path.push(keyOf(pair.key));
+      path.push(keyOf(document, pair.key));
       node = pair.value;
     } else if (isSeq(node)) {
       const index = itemAt(node.items, offset, (item) => [rangeOf(item)?.[0], rangeOf(item)?.[2]]);
@@ -280,10 +280,13 @@ function rangeOf(node: unknown): [number, number, number] | undefined {
   return undefined;
 }
 
-function keyOf(key: unknown): string {
+function keyOf(document: Document, key: unknown): string {
   if (isMergeKey(key)) return '<<';
-  if (isScalar(key)) return String(key.value);
-  return String(key);
+  // As the data has it: an empty or null key is '', a list or map as key is yaml's flow text (`[ a, b ]`).
+  if (isScalar(key)) return key.value === null ? '' : String(key.value);
+  const probe = new YAMLMap();
+  probe.items.push(new Pair(key, null));
+  return Object.keys(probe.toJS(document) as object)[0] ?? String(key);
 }
 
 /**
@@ -334,7 +337,7 @@ function pairsOf(document: Document, map: YAMLMap): Map<string, Pair> {
   for (const item of map.items) {
     if (!isPair(item)) continue;
     if (isMergeKey(item.key)) merged.push(item.value);
-    else if (!pairs.has(keyOf(item.key))) pairs.set(keyOf(item.key), item);
+    else if (!pairs.has(keyOf(document, item.key))) pairs.set(keyOf(document, item.key), item);
   }
   // A key written in the map wins over a merged one, and an earlier merge source over a later one (as yaml merges them).
   const resolve = (node: unknown): unknown => (isAlias(node) ? node.resolve(document) : node);

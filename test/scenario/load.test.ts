@@ -7,6 +7,7 @@ import { loadScenario, resolveSetPath } from '../../src/scenario/load.js';
 import { MAX_PRINTED_PROBLEMS, ScenarioError, formatPath, formatProblem } from '../../src/scenario/problems.js';
 import { MAX_SCENARIO_FILE_BYTES } from '../../src/scenario/read.js';
 import { locate, parseSource } from '../../src/scenario/source.js';
+import { SCENARIO, childSchema, objectKeys } from '../../src/scenario/schema-walk.js';
 
 // A valid scenario; tests change single lines, so the line numbers in expected messages refer to this listing.
 const BASE = [
@@ -159,6 +160,15 @@ describe('loadScenario', () => {
   it('reports an unknown key at the key, with a suggestion, and not the missing field it misspells', () => {
     expect(problems({ 's.yaml': scenario({ 14: '    powerMW: 200' }) })).toEqual([
       "s.yaml:14:5: providers[0].powerMW: 'powerMW' is not a field of providers[0]; did you mean 'powerMw'?",
+    ]);
+  });
+
+  it('locates a key that is null or a list where it is written', () => {
+    const PROVIDER_FIELDS = objectKeys(childSchema(childSchema(SCENARIO, 'providers')!, 0)!).join(', ');
+    // Each was located at the map holding it (providers[0], line 12), as the data and the document named it differently.
+    expect(problems({ 's.yaml': scenario({ 18: '    suppliers: [nvidia]\n    ? null\n    ? [a, b]\n    : 3' }) })).toEqual([
+      `s.yaml:19:7: providers[0][""]: '' is not a field of providers[0] (fields: ${PROVIDER_FIELDS})`,
+      `s.yaml:20:7: providers[0]["[ a, b ]"]: '[ a, b ]' is not a field of providers[0] (fields: ${PROVIDER_FIELDS})`,
     ]);
   });
 
