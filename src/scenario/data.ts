@@ -75,5 +75,9 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'string') return value === '' ? 'an empty string' : `'${value.length > 60 ? `${value.slice(0, 57)}...` : value}'`;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return 'a list';
+  // What YAML's tags make (!!binary, !!timestamp, !!set), none of which a scenario field takes.
+  if (value instanceof Uint8Array) return 'binary data';
+  if (value instanceof Date) return 'a timestamp';
+  if (value instanceof Set) return 'a set';
   return 'a map';
 }

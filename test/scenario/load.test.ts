@@ -229,6 +229,14 @@ describe('loadScenario', () => {
     ]);
   });
 
+  it("names what YAML's tags make, not 'a map'", () => {
+    expect(problems({ 's.yaml': scenario({ 1: 'name: !!binary aGVsbG8=', 13: '    fleet: !!set { h100 }', 14: '    powerMw: !!timestamp 2025-01-01' }) })).toEqual([
+      's.yaml:1:16: name: expected a string, got binary data',
+      's.yaml:13:18: providers[0].fleet: expected a map, got a set',
+      's.yaml:14:26: providers[0].powerMw: expected a number, got a timestamp',
+    ]);
+  });
+
   it('reports unknown choices with the valid ones', () => {
     expect(problems({ 's.yaml': scenario({ 19: '    pricing: { policy: costplus, margin: 0.4 }', 32: '    procurement: { strategy: multy, providers: [azure] }' }) })).toEqual([
       "s.yaml:19:24: providers[0].pricing.policy: unknown policy 'costplus'; expected one of: costPlus, utilization, competitive, formula, custom:NAME; did you mean 'costPlus'?",
