@@ -2,7 +2,7 @@ import type { Distribution } from '../kernel/distributions/data.js';
 import { sample } from '../kernel/distributions/data.js';
 import { quantile } from '../kernel/distributions/quantiles.js';
 import type { RandomStreams } from '../kernel/random.js';
-import { describeMax, limitOf } from './limits.js';
+import { describeMax, formatBound, limitOf } from './limits.js';
 import type { UncertainSpec } from './schema.js';
 
 /** Uncertain parameters: a scenario's distributions become numbers, once per run, each from its own stream. */
@@ -38,11 +38,13 @@ export class ParameterSampler {
     if (typeof spec === 'number') return spec;
     const distribution = toDistribution(spec);
     const value = this.design ? quantile(distribution, this.design(path)) : sample(distribution, this.streams.get(`param:${path}`));
-    // A heavy tail can overflow (a lognormal with a huge sigma), or reach past the field's limit,
-    // which validation checks only the distribution's centre and spread against; the model must never see either.
+    // A heavy tail can overflow (a lognormal with a huge sigma), reach past the field's limit, or (a normal's)
+    // below 0, which no field of a scenario can be: validation checks only an unbounded distribution's centre
+    // and spread. The model must never see any of these (a negative growth factor ran as a lab with no demand).
     if (!Number.isFinite(value)) throw new RangeError(`${path}: its distribution drew ${value}; narrow the distribution`);
     const limit = limitOf(path);
     if (limit !== undefined && value > limit.max) throw new RangeError(`${path}: its distribution drew ${value}, above the limit: ${describeMax(limit)}; narrow the distribution`);
+    if (value < (limit?.min ?? 0)) throw new RangeError(`${path}: its distribution drew ${value}, below ${formatBound(limit?.min ?? 0)}, which it cannot be; narrow the distribution, or use a lognormal, which is never below 0`);
     this.sampled[path] = value;
     return value;
   }

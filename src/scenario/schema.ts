@@ -21,10 +21,12 @@ const positive = finite.refine((x) => x > 0, 'expected a number > 0');
 const nonNegative = finite.refine((x) => x >= 0, 'expected a number >= 0');
 
 // Distributions in scenario files are written `{ kind: { parameters } }`; sampling maps them to the kernel's Distribution.
-// A field with a limit takes only distributions that stay within it: a bounded one's maximum, an
-// unbounded one's centre and spread (its far tail is refused when drawn, see sample.ts).
-function distributions(limit: Limit | undefined) {
+// A field with a limit takes only distributions that stay within it and within its sign (`range`): every
+// value a bounded one can draw, an unbounded one's centre and spread (its far tail is refused when drawn,
+// see sample.ts). A uniform from -5 to 3 for a growth factor drew negative growth, which ran as no demand.
+function distributions(limit: Limit | undefined, range: z.ZodNumber = finite) {
   const bounded = (schema: z.ZodNumber) => (limit === undefined ? schema : within(schema, limit));
+  const inRange = bounded(range);
   const spread = limit === undefined ? positive : positive.lte(limit.max, `expected a spread ${describeMax(limit)}`);
   const Lognormal = z.strictObject({
     lognormal: z.strictObject({
@@ -34,18 +36,18 @@ function distributions(limit: Limit | undefined) {
         .meta({ description: 'The standard deviation of the logarithm.' }),
     }),
   });
-  const Normal = z.strictObject({ normal: z.strictObject({ mean: bounded(finite), sd: spread }) });
+  const Normal = z.strictObject({ normal: z.strictObject({ mean: inRange, sd: spread }) });
   const Uniform = z
-    .strictObject({ uniform: z.strictObject({ min: finite, max: bounded(finite) }) })
+    .strictObject({ uniform: z.strictObject({ min: inRange, max: inRange }) })
     .refine((d) => d.uniform.min < d.uniform.max, { message: 'uniform needs min < max', path: ['uniform'] });
   const Triangular = z
-    .strictObject({ triangular: z.strictObject({ min: finite, mode: finite, max: bounded(finite) }) })
+    .strictObject({ triangular: z.strictObject({ min: inRange, mode: inRange, max: inRange }) })
     .refine((d) => d.triangular.min <= d.triangular.mode && d.triangular.mode <= d.triangular.max && d.triangular.min < d.triangular.max, {
       message: 'triangular needs min <= mode <= max and min < max',
       path: ['triangular'],
     });
   const Pert = z
-    .strictObject({ pert: z.strictObject({ min: finite, mode: finite, max: bounded(finite) }) })
+    .strictObject({ pert: z.strictObject({ min: inRange, mode: inRange, max: inRange }) })
     .refine((d) => d.pert.min <= d.pert.mode && d.pert.mode <= d.pert.max && d.pert.min < d.pert.max, {
       message: 'pert needs min <= mode <= max and min < max',
       path: ['pert'],
@@ -71,7 +73,7 @@ export const DistributionSpec = distributions(undefined);
 
 /** A number that may be uncertain, within its field's limit: a plain number, or a distribution sampled once per run. */
 function uncertain(meta: FieldMeta, range: z.ZodNumber, limit: Limit) {
-  return z.union([within(range, limit), distributions(limit)]).meta(meta);
+  return z.union([within(range, limit), distributions(limit, range)]).meta(meta);
 }
 
 /** A formula: a mathjs expression over the variables its field documents, compiled when the file is loaded. */
@@ -85,7 +87,7 @@ function formula(meta: FieldMeta & { variables: readonly string[] }) {
 
 /** A number or a distribution within its field's limit, or a formula evaluated as the run goes. */
 function uncertainOrFormula(meta: FieldMeta, variables: readonly string[], range: z.ZodNumber, limit: Limit) {
-  return z.union([within(range, limit), distributions(limit), formula({ description: meta.description, variables })]).meta(meta);
+  return z.union([within(range, limit), distributions(limit, range), formula({ description: meta.description, variables })]).meta(meta);
 }
 
 /** The variables a time curve may use: `t` in years since the scenario's start, and the calendar `year`. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileScenario } from '../../src/scenario/compile.js';
+import { ExpressionError } from '../../src/scenario/expressions/language.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { Scenario } from '../../src/scenario/schema.js';
 import { runScenario } from '../../src/market/run.js';
@@ -43,6 +44,20 @@ describe('compileScenario', () => {
     const copy = compileScenario(structuredClone(spec));
     expect(copy.spec).not.toBe(spec);
     expect(runScenario(copy, 3, 1)).toEqual(runScenario(compileScenario(spec), 3, 1));
+  });
+
+  it("compiles each formula to give values from 0 to its field's limit, naming the field otherwise", () => {
+    const raw = smallScenario();
+    raw.suppliers[0].capacityUnitsPerMonth = '100 - 1000 * t';
+    raw.providers[0].pricing = { policy: 'formula', expression: 'cost - 10' };
+    const compiled = compileScenario(raw as never);
+    const capacity = compiled.formula('suppliers[0].capacityUnitsPerMonth');
+    expect(capacity.evaluate({ t: 0.05 })).toBe(50);
+    // Each ran: the capacity as 0, the negative price as a reserve no provider could meet (every tender without bids).
+    expect(() => capacity.evaluate({ t: 0.5 })).toThrow(new ExpressionError('suppliers[0].capacityUnitsPerMonth: formula "100 - 1000 * t" gave -400 for t = 0.5, below 0, which it cannot be (max(0, ...) in the formula floors it)', '100 - 1000 * t'));
+    expect(() => capacity.evaluate({ t: -1e7 })).toThrow(/^suppliers\[0\]\.capacityUnitsPerMonth: formula "100 - 1000 \* t" gave 10000000100 for t = -10000000, above the limit: at most 1e9 chips per month \(.+\)$/);
+    expect(() => compiled.formula('providers[0].pricing.expression').evaluate({ cost: 2, utilization: 0, bidders: 1, spot: 1, t: 0, year: 2025 })).toThrow(/^providers\[0\]\.pricing\.expression: formula "cost - 10" gave -8 for cost = 2, below 0/);
+    expect(() => runScenario(compiled, 1, 0)).toThrow(/^(suppliers\[0\]\.capacityUnitsPerMonth|providers\[0\]\.pricing\.expression): formula .* below 0/);
   });
 
   it('fills in the defaults of a spec written by hand, as the schema parses it', () => {

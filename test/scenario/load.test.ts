@@ -213,6 +213,23 @@ describe('loadScenario', () => {
     ]);
   });
 
+  it("refuses a distribution that can draw, or is centred, below what its field can be", () => {
+    // Each ran, a draw below 0 taken as 0 (a growth factor of 0 is a lab without demand).
+    expect(
+      problems({
+        's.yaml': scenario({
+          10: '    leadTimeDays: { uniform: { min: -10, max: 90 } }',
+          19: '    pricing: { policy: costPlus, margin: { triangular: { min: -0.1, mode: 0.2, max: 0.4 } } }',
+          30: '    demand: { initialH100e: 100000, growthPerYear: { normal: { mean: 0, sd: 0.3 } } }',
+        }),
+      }),
+    ).toEqual([
+      's.yaml:10:37: suppliers[0].leadTimeDays.uniform.min: expected a number > 0, got -10',
+      's.yaml:19:63: providers[0].pricing.margin.triangular.min: expected a number >= 0, got -0.1',
+      's.yaml:30:70: labs[0].demand.growthPerYear.normal.mean: expected a number > 0, got 0',
+    ]);
+  });
+
   it('reports wrong types in words', () => {
     expect(problems({ 's.yaml': scenario({ 14: '    powerMw: lots', 17: '    capexUsdPerYear: [1, 2]', 18: '    suppliers: nvidia' }) })).toEqual([
       "s.yaml:14:14: providers[0].powerMw: expected a number, got 'lots'",

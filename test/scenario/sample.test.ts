@@ -50,6 +50,23 @@ describe('sampling uncertain parameters', () => {
     expect(outcomes).not.toContain('past');
   });
 
+  it("refuses a normal's draw below 0, which no field can be, naming the parameter; a design's quantile too", () => {
+    // Growth drawn at -7 ran as a lab with no demand from its first month; a third of these draws are below 0.
+    const spec = { normal: { mean: 2, sd: 5 } };
+    const outcomes = Array.from({ length: 40 }, (_, run) => {
+      try {
+        return new ParameterSampler(new RandomStreams(1, run)).value(spec, 'labs.openai.demand.growthPerYear') >= 0 ? 'within' : 'below';
+      } catch (error) {
+        expect((error as Error).message).toMatch(/^labs\.openai\.demand\.growthPerYear: its distribution drew -\S+, below 0, which it cannot be; narrow the distribution, or use a lognormal, which is never below 0$/);
+        return 'refused';
+      }
+    });
+    expect(outcomes).toContain('refused');
+    expect(outcomes).toContain('within');
+    expect(outcomes).not.toContain('below');
+    expect(() => new ParameterSampler(new RandomStreams(1, 0), () => 0.01).value(spec, 'providers.azure.pricing.margin')).toThrow(/^providers\.azure\.pricing\.margin: its distribution drew -\S+, below 0/);
+  });
+
   it('leaves a parameter whose field has no limit to its distribution', () => {
     const value = new ParameterSampler(new RandomStreams(1, 0), () => 0.999999).value({ lognormal: { median: 1e12, sigma: 3 } }, 'providers.azure.pricing.params.anything');
     expect(value).toBeGreaterThan(1e12);

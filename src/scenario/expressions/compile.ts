@@ -3,13 +3,16 @@
 // lists the defences in the order a formula meets them) rejects anything beyond arithmetic on numbers
 // (mathjs's own security advice); the surviving tree is translated into a tree of small closures
 // (evaluator.ts). This module joins the two: the three ways in.
-import { asNumber, type CompiledExpression, finiteEvaluator, translate } from './evaluator.js';
+import { asNumber, type CompiledExpression, finiteEvaluator, type FormulaRange, translate } from './evaluator.js';
 import { ANY_VARIABLE, allowedVariableSet, checkedTree } from './guard.js';
 
-/** Validates `source` against `allowed` variable names and compiles it to a fast evaluator; throws ExpressionError. */
-export function compileExpression(source: string, allowed: readonly string[]): CompiledExpression {
+/**
+ * Validates `source` against `allowed` variable names and compiles it to a fast evaluator; throws ExpressionError.
+ * With a `range`, a value outside it is an ExpressionError too, as a value that is not finite always is.
+ */
+export function compileExpression(source: string, allowed: readonly string[], range?: FormulaRange): CompiledExpression {
   const { root, variables } = checkedTree(source, allowedVariableSet(allowed));
-  return finiteEvaluator(source, variables, translate(root));
+  return finiteEvaluator(source, variables, translate(root), range);
 }
 
 /** The same validation, evaluated by mathjs's own compiler: slower, kept as the reference the fast path must agree with. */

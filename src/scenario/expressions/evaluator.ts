@@ -32,11 +32,31 @@ export type Scope = Readonly<Record<string, number>>;
 /** A compiled part of a formula. */
 export type Evaluator = (scope: Scope) => number;
 
+/**
+ * The values a formula's field can take, and the field's name for its errors: a scenario's formulas are
+ * quantities (a price, a capacity, a budget, a demand), none below 0 and none past its field's limit.
+ */
+export interface FormulaRange {
+  /** The field, as errors name it (`suppliers[0].capacityUnitsPerMonth`). */
+  readonly field: string;
+  readonly min: number;
+  readonly max: number;
+  /** The upper bound in words, for an error (`at most 1e9 chips per month (...)`). */
+  readonly maxInWords: string;
+}
+
 /** Raised inside the closure tree; evaluate() turns it into an ExpressionError that names formula and scope. */
 class EvaluationFault extends Error {}
 
-/** A CompiledExpression that runs `run` and turns a fault or a result that is not finite into an ExpressionError. */
-export function finiteEvaluator(source: string, variables: readonly string[], run: Evaluator): CompiledExpression {
+/**
+ * A CompiledExpression that runs `run` and turns a fault or a result that is not finite into an ExpressionError;
+ * with a `range`, also a result outside it, each error then naming the field.
+ */
+export function finiteEvaluator(source: string, variables: readonly string[], run: Evaluator, range?: FormulaRange): CompiledExpression {
+  const field = range === undefined ? '' : `${range.field}: `;
+  // Finite bounds, so that the one pair of comparisons a good value costs also refuses ±Infinity and NaN.
+  const min = Math.max(range?.min ?? -Infinity, -Number.MAX_VALUE);
+  const max = Math.min(range?.max ?? Infinity, Number.MAX_VALUE);
   return {
     source,
     variables,
@@ -46,10 +66,13 @@ export function finiteEvaluator(source: string, variables: readonly string[], ru
         value = run(scope);
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        throw new ExpressionError(`formula "${source}" failed for ${describeScope(variables, scope)}: ${reason}`, source);
+        throw new ExpressionError(`${field}formula "${source}" failed for ${describeScope(variables, scope)}: ${reason}`, source);
       }
-      if (Number.isFinite(value)) return value;
-      throw new ExpressionError(`formula "${source}" gave ${value} for ${describeScope(variables, scope)}`, source);
+      if (value >= min && value <= max) return value;
+      const gave = `${field}formula "${source}" gave ${value} for ${describeScope(variables, scope)}`;
+      if (!Number.isFinite(value)) throw new ExpressionError(gave, source);
+      if (value < min) throw new ExpressionError(`${gave}, below ${min}, which it cannot be (max(${min}, ...) in the formula floors it)`, source);
+      throw new ExpressionError(`${gave}, above the limit: ${range!.maxInWords}`, source);
     },
   };
 }
