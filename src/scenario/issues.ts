@@ -116,18 +116,26 @@ function explainUnion(union: Schema, value: unknown, path: Path): Finding[] {
     const allKeys = [...new Set(objectOptions.flatMap(objectKeys))];
     const unknown = Object.keys(value).filter((key) => !allKeys.includes(key));
     if (unknown.length > 0) return unknown.map((key) => unknownKey(key, path, allKeys));
-    // A field every branch rejects (a `policy` no branch has): report it with every branch's choices.
-    for (const [key, item] of Object.entries(value)) {
-      if (!isPrimitive(item)) continue;
-      const rejectedEverywhere = results.every((result) =>
-        result.issues.some((issue) => issue.path.length === 1 && issue.path[0] === key && ['invalid_value', 'invalid_format'].includes(issue.code)),
-      );
-      const keyChoices = objectOptions.flatMap((option) => {
+    const rejectedEverywhere = (key: string, codes: readonly string[]): boolean =>
+      results.every((result) => result.issues.some((issue) => issue.path.length === 1 && issue.path[0] === key && codes.includes(issue.code)));
+    const choicesOf = (key: string): string[] =>
+      objectOptions.flatMap((option) => {
         const child = childSchema(option, key);
         return child ? (choices(child) ?? []) : [];
       });
-      if (rejectedEverywhere && keyChoices.length > 0 && !(typeof item === 'string' && item.startsWith('custom:'))) {
+    // A field every branch rejects (a `policy` no branch has): report it with every branch's choices.
+    for (const [key, item] of Object.entries(value)) {
+      if (!isPrimitive(item)) continue;
+      const keyChoices = choicesOf(key);
+      if (rejectedEverywhere(key, ['invalid_value', 'invalid_format']) && keyChoices.length > 0 && !(typeof item === 'string' && item.startsWith('custom:'))) {
         return [{ path: [...path, key], message: unknownChoice(key, item, keyChoices) }];
+      }
+    }
+    // A field that chooses the branch, missing (a pricing without `policy`): it was "unknown policy nothing", with one branch's choice.
+    for (const key of allKeys) {
+      const keyChoices = choicesOf(key);
+      if (!Object.hasOwn(value, key) && keyChoices.length > 0 && rejectedEverywhere(key, ['invalid_value', 'invalid_type'])) {
+        return [{ path: [...path, key], message: `missing required field '${key}'; expected one of: ${[...new Set(keyChoices)].join(', ')}`, missing: true }];
       }
     }
   }

@@ -254,6 +254,13 @@ describe('loadScenario', () => {
     ]);
   });
 
+  it('reports a missing field that chooses among forms as missing, with every form', () => {
+    // It said "unknown policy nothing; expected one of: costPlus", the choice of one form.
+    expect(problems({ 's.yaml': scenario({ 19: '    pricing: { margin: 0.4 }' }) })).toEqual([
+      "s.yaml:19:14: providers[0].pricing.policy: missing required field 'policy'; expected one of: costPlus, utilization, competitive, formula, custom:NAME",
+    ]);
+  });
+
   it('reports unknown choices with the valid ones', () => {
     expect(problems({ 's.yaml': scenario({ 19: '    pricing: { policy: costplus, margin: 0.4 }', 32: '    procurement: { strategy: multy, providers: [azure] }' }) })).toEqual([
       "s.yaml:19:24: providers[0].pricing.policy: unknown policy 'costplus'; expected one of: costPlus, utilization, competitive, formula, custom:NAME; did you mean 'costPlus'?",
@@ -347,6 +354,19 @@ describe('loadScenario', () => {
       's.yaml:34:104: contracts[0].end: end (2025-01-01) must be after start (2025-06-01)',
       "s.yaml:36:38: shocks[0].target.supplier: unknown supplier 'tsmc'; expected one of: nvidia",
       "s.yaml:36:63: shocks[0].arrival.date: 2027-03-01 is after the scenario's end (2024-12-31)",
+    ]);
+  });
+
+  it('reports a contract never in force, which ran as if it were not written', () => {
+    const extra = [
+      'contracts:',
+      '  - { lab: openai, provider: azure, volumeH100e: 5, priceUsdPerGpuHour: 2, start: 2020-07-01, end: 2022-06-30 }',
+      '  - { lab: openai, provider: azure, volumeH100e: 5, priceUsdPerGpuHour: 2, start: 2027-01-01, end: 2028-01-01 }',
+      '  - { lab: openai, provider: azure, volumeH100e: 5, priceUsdPerGpuHour: 2, start: 2020-07-01, end: 2026-12-31 }',
+    ];
+    expect(problems({ 's.yaml': scenario({}, extra) })).toEqual([
+      "s.yaml:34:100: contracts[0].end: the contract ends (2022-06-30) by the scenario's start (2025-01-01): it is never in force",
+      "s.yaml:35:83: contracts[1].start: the contract starts (2027-01-01) after the scenario's end (2026-12-31): it is never in force",
     ]);
   });
 
