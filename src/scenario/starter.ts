@@ -72,7 +72,7 @@ providers:                        # clouds: fleet, power, growth, their own dema
     name: Microsoft Azure         # optional display name
     fleet: { h100: 200000 }       # chips installed at the start, by chip id (chips)
     powerMw: 400                  # power available at the start (MW)
-    powerBuildMwPerYear: 200      # power capacity the provider starts building each year (MW per year)
+    powerBuildMwPerYear: 200      # the most power it can start building in a year (MW per year); it builds what its contracts and growth need, up to this (powerBuild: fixed builds this rate)
     powerLeadTimeDays: { triangular: { min: 365, mode: 540, max: 900 } }   # from starting a build to power online (days)
     capexUsdPerYear: 20e9         # budget for chips and power build-out (USD per year)
     capexUsdPerMw: 12e6           # cost of building one MW of data-centre power (USD per MW; default 12e6)
@@ -80,7 +80,7 @@ providers:                        # clouds: fleet, power, growth, their own dema
     internalDemandH100e: "50000 * 1.5^t"   # capacity kept for the provider's own models, served first (H100e): a number or a formula of t and year
     targetUtilization: 0.85       # utilisation the provider plans for when ordering chips (share, 0 to 1; default 0.85)
     suppliers: [nvidia]           # supplier ids the provider orders chips from
-    pricing:                      # how it prices capacity: costPlus, utilization, competitive or formula
+    pricing:                      # its reservation price, the least it accepts (the price labs pay comes from tenders and the spot market): costPlus, utilization, competitive or formula
       policy: utilization         # a markup over cost that rises with scarcity
       margin: 0.3                 # markup at or below the target utilisation (fraction of cost)
       scarcityMarkup: 1.5         # extra markup as utilisation goes from the target to full (fraction of cost)
@@ -93,7 +93,7 @@ providers:                        # clouds: fleet, power, growth, their own dema
     capexUsdPerYear: 8e9          # (USD per year)
     suppliers: [nvidia]
     pricing:
-      policy: formula             # a price formula, in USD per H100e-hour, over:
+      policy: formula             # a reservation price formula, in USD per H100e-hour, over:
       # cost (USD per H100e-hour), utilization (0 to 1), bidders (providers quoting), spot (USD per H100e-hour), t, year
       expression: "cost * (1.2 + 0.5 * utilization) / sqrt(bidders)"
 

@@ -71,7 +71,7 @@ export const Target = z
   .strictObject({
     id: field(Id, { description: 'Identifier of the target, for reports.', examples: ['h100-price-2023h2'] }),
     description: z.string().min(1).meta({ description: 'What the target says, in words.', examples: ['H100 rental price, second half of 2023'] }),
-    unit: z.string().min(1).meta({ description: 'The unit of the metric and the observed figures, for reports.', examples: ['USD per H100e-hour', 'H100e', 'bn USD'] }),
+    unit: z.string().min(1).meta({ description: 'The unit of the metric, shown in reports: a label only. The metric is in its own unit (USD, H100e, USD per H100e-hour, a ratio), and the observed figures and band must be written in it.', examples: ['USD per H100e-hour', 'H100e', 'USD'] }),
     source: z.string().min(1).meta({ description: 'Where the observed figure comes from.', examples: ['calibration: backtest.h100_price_points'] }),
     metric: Metric,
     band: field(z.tuple([bound, bound]).optional(), {
