@@ -65,11 +65,13 @@ export function checkSemantics(data: Data, valid: boolean): Finding[] {
   list(data.labs).forEach((lab, l) => {
     const procurement = field(lab, 'procurement');
     const at = ['labs', l, 'procurement'];
-    const providers = list(field(procurement, 'providers'));
+    const written = field(procurement, 'providers');
+    const providers = list(written);
     providers.forEach((provider, p) => reference('providers', provider, [...at, 'providers', p]));
     const named = providers.filter((provider): provider is string => typeof provider === 'string');
     const incumbent = field(procurement, 'incumbent');
-    if (typeof incumbent === 'string') {
+    // Checked against the lab's providers only when they are a list: otherwise that is the one problem.
+    if (typeof incumbent === 'string' && (written === undefined || Array.isArray(written))) {
       if (!idSets.providers.has(incumbent)) reference('providers', incumbent, [...at, 'incumbent']);
       else if (!named.includes(incumbent)) {
         findings.push({ path: [...at, 'incumbent'], message: `incumbent '${incumbent}' is not one of this lab's providers: ${named.join(', ')}` });
@@ -79,7 +81,7 @@ export function checkSemantics(data: Data, valid: boolean): Finding[] {
     if ((strategy === 'exclusive' || strategy === 'rightOfFirstRefusal') && incumbent === undefined) {
       findings.push({
         path: [...at, 'strategy'],
-        message: `strategy '${strategy}' needs an incumbent: set procurement.incumbent to one of this lab's providers (${named.join(', ')})`,
+        message: `strategy '${strategy}' needs an incumbent: set procurement.incumbent to one of this lab's providers${named.length > 0 ? ` (${named.join(', ')})` : ''}`,
       });
     }
   });

@@ -1,4 +1,4 @@
-import { dateOf, field, isPlainObject, list } from './data.js';
+import { ACTOR_LISTS, dateOf, field, isPlainObject, list } from './data.js';
 import type { ActorList, Data } from './data.js';
 import { formulaFindings } from './formulas.js';
 import { explain } from './issues.js';
@@ -27,8 +27,9 @@ export function checkTimeline(data: Data, valid: boolean, inScenario: (value: un
     if (isPlainObject(set)) {
       for (const [key, value] of Object.entries(set)) {
         const resolved = resolveSetPath(data, key);
-        if ('error' in resolved) findings.push({ path: ['timeline', index, 'set', key], key: true, message: resolved.error });
-        else sets.push({ key, path: resolved.path, value });
+        if (!('error' in resolved)) sets.push({ key, path: resolved.path, value });
+        // A path into an actor list that is not a list (labs: 5) names nothing: the schema's one problem there.
+        else if (!notAList(data, key)) findings.push({ path: ['timeline', index, 'set', key], key: true, message: resolved.error });
       }
     }
     return { index, date: dateOf(field(entry, 'date')), sets };
@@ -117,4 +118,11 @@ function contentKey(value: unknown): string {
 /** The schema of one actor of a kind. */
 function actorSchema(kind: ActorList): Schema {
   return childSchema(childSchema(SCENARIO, kind)!, 0)!;
+}
+
+/** Whether `key` starts with an actor list that the scenario writes as something else, or not at all. */
+function notAList(data: Data, key: string): boolean {
+  const dot = key.indexOf('.');
+  const kind = dot < 0 ? key : key.slice(0, dot);
+  return (ACTOR_LISTS as readonly string[]).includes(kind) && !Array.isArray(data[kind]);
 }

@@ -261,6 +261,15 @@ describe('loadScenario', () => {
     ]);
   });
 
+  it("reports a lab's providers or the labs that are not a list once, not again at the incumbent or at a timeline path", () => {
+    // They added "incumbent 'azure' is not one of this lab's providers: " (an empty list) and "unknown lab 'openai'; expected one of: ".
+    expect(problems({ 's.yaml': scenario({ 32: '    procurement: { strategy: rightOfFirstRefusal, providers: azure, incumbent: azure }' }) })).toEqual([
+      "s.yaml:32:62: labs[0].procurement.providers: expected a list, got 'azure'",
+    ]);
+    const timeline = ['timeline:', '  - { date: 2025-06-01, set: { labs.openai.budgetUsdPerYear: 2e10 } }'];
+    expect(problems({ 's.yaml': scenario({ 28: 'labs: 5', 29: null, 30: null, 31: null, 32: null }, timeline) })).toEqual(['s.yaml:28:7: labs: expected a list, got 5']);
+  });
+
   it('reports unknown choices with the valid ones', () => {
     expect(problems({ 's.yaml': scenario({ 19: '    pricing: { policy: costplus, margin: 0.4 }', 32: '    procurement: { strategy: multy, providers: [azure] }' }) })).toEqual([
       "s.yaml:19:24: providers[0].pricing.policy: unknown policy 'costplus'; expected one of: costPlus, utilization, competitive, formula, custom:NAME; did you mean 'costPlus'?",
