@@ -15,8 +15,10 @@ import type { Schema } from './schema-walk.js';
  */
 
 /**
- * The timeline's dates and paths; with a valid scenario, each change applied in date order and the result
- * re-validated. `formulas` are the problems of the scenario's own formulas, reported where they are written.
+ * The timeline's dates and paths, and each change applied in date order with the actors it changes
+ * re-validated: a problem the change brings is reported at the entry. `formulas` are the problems of the
+ * scenario's own formulas, and an actor's problems before the timeline changes it are the file's: both are
+ * reported where they are written, not again at an entry. `valid` says the scenario has no other problem.
  */
 export function checkTimeline(data: Data, valid: boolean, inScenario: (value: unknown, path: Path) => void, formulas: readonly Finding[]): Finding[] {
   const findings: Finding[] = [];
@@ -34,22 +36,23 @@ export function checkTimeline(data: Data, valid: boolean, inScenario: (value: un
     }
     return { index, date: dateOf(field(entry, 'date')), sets };
   });
-  if (!valid) return findings;
 
   // Changes accumulate: each entry is checked on the scenario as every earlier change left it. Only the
   // actors the timeline changes are copied, when first changed.
   const working: Data = { ...data };
   const copied = new Set<string>();
+  // Formula problems of the scenario itself are reported where they are written, not again at each entry.
+  const known = new Set(formulas.map(findingKey));
   const own = (kind: ActorList, index: number): void => {
     const item = `${kind}.${index}`;
     if (copied.has(item)) return;
+    // With problems elsewhere in the file, an actor may have its own before any change: they are the file's.
+    if (!valid) for (const finding of actorFindings(kind, index, list(data[kind])[index])) known.add(findingKey(finding));
     if (!copied.has(kind)) working[kind] = [...list(data[kind])];
     (working[kind] as unknown[])[index] = structuredClone(list(data[kind])[index]);
     copied.add(kind);
     copied.add(item);
   };
-  // Formula problems of the scenario itself are reported where they are written, not again at each entry.
-  const known = new Set(formulas.map(findingKey));
   const ordered = entries.filter((entry) => entry.date !== undefined).sort((a, b) => (a.date! < b.date! ? -1 : a.date! > b.date! ? 1 : a.index - b.index));
   for (const entry of ordered) {
     if (entry.sets.length === 0) continue;

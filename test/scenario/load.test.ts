@@ -270,6 +270,21 @@ describe('loadScenario', () => {
     expect(problems({ 's.yaml': scenario({ 28: 'labs: 5', 29: null, 30: null, 31: null, 32: null }, timeline) })).toEqual(['s.yaml:28:7: labs: expected a list, got 5']);
   });
 
+  it("reports a timeline change's problem beside another problem of the file, and an actor's own problem once, where it is written", () => {
+    // The value of the first entry was checked only once the second entry's typo was fixed.
+    const timeline = [
+      'timeline:',
+      '  - { date: 2025-06-01, set: { labs.openai.procurement.maxShare: 50% } }',
+      '  - { date: 2025-07-01, sets: { labs.openai.budgetUsdPerYear: 2e10 } }',
+      '  - { date: 2025-08-01, set: { providers.azure.targetUtilization: 0.9 } }',
+    ];
+    expect(problems({ 's.yaml': scenario({ 14: '    powerMw: -200' }, timeline) })).toEqual([
+      's.yaml:14:14: providers[0].powerMw: expected a number >= 0, got -200',
+      "s.yaml:34:66: timeline[0].set[\"labs.openai.procurement.maxShare\"]: expected a number, got '50%'",
+      "s.yaml:35:25: timeline[1].sets: 'sets' is not a field of timeline[1]; did you mean 'set'?",
+    ]);
+  });
+
   it('reports unknown choices with the valid ones', () => {
     expect(problems({ 's.yaml': scenario({ 19: '    pricing: { policy: costplus, margin: 0.4 }', 32: '    procurement: { strategy: multy, providers: [azure] }' }) })).toEqual([
       "s.yaml:19:24: providers[0].pricing.policy: unknown policy 'costplus'; expected one of: costPlus, utilization, competitive, formula, custom:NAME; did you mean 'costPlus'?",
