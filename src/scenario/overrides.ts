@@ -1,4 +1,5 @@
 import { checkSemantics } from './checks.js';
+import { ACTOR_LISTS, SINGULAR, field, list } from './data.js';
 import type { Data } from './data.js';
 import { canonicalJson } from './hash.js';
 import { explainParse } from './issues.js';
@@ -11,6 +12,7 @@ import { SCENARIO, objectKeys } from './schema-walk.js';
 import type { ScenarioSpec } from './schema.js';
 import { documentValue, parseSource } from './source.js';
 import type { SourceFile } from './source.js';
+import { closest } from './suggest.js';
 
 /**
  * Overrides: values set by path on top of a composed scenario, from `--set` and `--sweep` flags or from
@@ -251,7 +253,34 @@ export function validateScenario(data: Data): { findings: Finding[]; spec: Scena
   // A value the schema rejected is reported once, as the schema explains it.
   const seen = new Set(schemaFindings.map((finding) => formatPath(finding.path)));
   const semantic = checkSemantics(data, schemaFindings.length === 0).filter((finding) => !seen.has(formatPath(finding.path)));
-  return { findings: [...schemaFindings, ...semantic], spec: parsed as ScenarioSpec | undefined };
+  return { findings: misnamedActors(data, [...schemaFindings, ...semantic]), spec: parsed as ScenarioSpec | undefined };
+}
+
+/**
+ * `findings`, with an actor that lacks required fields and whose id repeats another's, or nearly does,
+ * said once: in a file that extends another, where actors merge by id, a misspelt id (`corewave`) made a
+ * new actor, reported as seven missing fields, and a repeated one made a second actor with its duplicate.
+ */
+function misnamedActors(data: Data, findings: Finding[]): Finding[] {
+  const dropped = new Set<Finding>();
+  const added: Finding[] = [];
+  for (const kind of ACTOR_LISTS) {
+    const ids = list(data[kind]).map((actor) => field(actor, 'id'));
+    ids.forEach((id, index) => {
+      if (typeof id !== 'string') return;
+      const missing = findings.filter((finding) => finding.missing && finding.path[0] === kind && finding.path[1] === index);
+      if (missing.length === 0) return;
+      const others = ids.filter((other, at): other is string => at !== index && typeof other === 'string');
+      const near = others.includes(id) ? undefined : closest(id, others);
+      if (!others.includes(id) && near === undefined) return;
+      for (const finding of missing) dropped.add(finding);
+      // A repeated id is reported as a duplicate already; a near one gets a finding of its own.
+      if (near === undefined) return;
+      const fields = missing.map((finding) => formatPath(finding.path.slice(2)));
+      added.push({ path: [kind, index, 'id'], message: `'${id}' names a new ${SINGULAR[kind]}, which lacks ${fields.join(', ')}; did you mean '${near}'?` });
+    });
+  }
+  return dropped.size === 0 ? findings : [...added, ...findings.filter((finding) => !dropped.has(finding))];
 }
 
 /** A layer of overrides, applied to a copy of a scenario and checked. */

@@ -628,6 +628,15 @@ describe('extends', () => {
     expect(spec.labs[0]!.revenueUsdPerYear).toBeUndefined();
   });
 
+  it('says an actor with a misspelt or repeated id once, not as a missing field each', () => {
+    // The misspelt id made a new provider, reported as seven missing fields; the repeated one, seven more before its duplicate.
+    const child = ['extends: base.yaml', 'providers:', '  - { id: oracel, powerMw: 60 }', '  - { id: oracle, powerMw: 70 }', '  - { id: oracle, powerMw: 80 }'].join('\n');
+    const found = problems({ 'child.yaml': child, 'base.yaml': base });
+    expect(found).toHaveLength(2);
+    expect(found[0]).toMatch(/^child\.yaml:3:11: providers\[\d\]\.id: 'oracel' names a new provider, which lacks fleet, powerBuildMwPerYear, .*suppliers, pricing; did you mean 'oracle'\?$/);
+    expect(found[1]).toMatch(/^child\.yaml:5:11: providers\[\d\]\.id: duplicate provider id 'oracle'; providers\[1\] has it already$/);
+  });
+
   it('reports a cycle, naming it', () => {
     expect(problems({ 'a.yaml': 'extends: b.yaml\nname: a\n', 'b.yaml': 'extends: [base.yaml, a.yaml]\n', 'base.yaml': base })).toEqual([
       'b.yaml:1:22: extends[1]: extends cycle: a.yaml -> b.yaml -> a.yaml',
