@@ -5,6 +5,7 @@ import type { Origin } from './origins.js';
 import { formatPath, pushAll } from './problems.js';
 import type { Problem } from './problems.js';
 import { SCENARIO_EXTENSIONS, UnreadableFile, hasScenarioExtension } from './read.js';
+import { DISTRIBUTION_KINDS } from './schema.js';
 import { SCENARIO, fieldsWithout, objectKeys } from './schema-walk.js';
 import { documentValue, locate, parseSource } from './source.js';
 import type { SourceFile } from './source.js';
@@ -191,6 +192,8 @@ function kindOf(value: unknown): string {
  * is reported as a file without `extends` would report it (it was a typo that passed in silence).
  */
 function merge(base: Tracked, over: Tracked, context: LoadContext, path: (string | number)[] = []): Tracked {
+  // A distribution of another kind replaces the base's: merged, the two kinds made one invalid map.
+  if (distributionKind(base.value) !== undefined && distributionKind(over.value) !== undefined && distributionKind(base.value) !== distributionKind(over.value)) return over;
   if (isPlainObject(base.value) && isPlainObject(over.value)) {
     const value: Record<string, unknown> = { ...base.value };
     const origin: Origin = { ...over.origin, children: new Map(base.origin.children) };
@@ -238,6 +241,13 @@ function merge(base: Tracked, over: Tracked, context: LoadContext, path: (string
     return { value, origin };
   }
   return over;
+}
+
+/** The kind of a distribution written `{ kind: { parameters } }`, or undefined for any other value. */
+function distributionKind(value: unknown): string | undefined {
+  if (!isPlainObject(value)) return undefined;
+  const keys = Object.keys(value);
+  return keys.length === 1 && (DISTRIBUTION_KINDS as readonly string[]).includes(keys[0]!) ? keys[0] : undefined;
 }
 
 /** Reports a `null` written for `key` of the map at `path` when the scenario has no such field there. */

@@ -4,6 +4,7 @@ import { formatPath, pushAll } from './problems.js';
 import type { Finding, Path } from './problems.js';
 import { childSchema, choices, def, formulaVariables, isCustomPolicyName, isDistribution, objectKeys, unionOptions, unwrap } from './schema-walk.js';
 import type { Schema } from './schema-walk.js';
+import { DISTRIBUTION_KINDS } from './schema.js';
 import { closest, notAField, suggestion } from './suggest.js';
 
 /**
@@ -70,7 +71,6 @@ interface BranchResult {
   issues: Issue[];
 }
 
-const DISTRIBUTION_KINDS = ['lognormal', 'normal', 'uniform', 'triangular', 'pert'];
 
 function explainUnion(union: Schema, value: unknown, path: Path): Finding[] {
   const options = unionOptions(union);
@@ -101,7 +101,7 @@ function explainUnion(union: Schema, value: unknown, path: Path): Finding[] {
     if (kinds.length !== 1) {
       return [{ path, message: `a distribution is written { kind: { parameters } } with exactly one kind: ${DISTRIBUTION_KINDS.join(', ')}` }];
     }
-    if (!DISTRIBUTION_KINDS.includes(kinds[0]!)) {
+    if (!(DISTRIBUTION_KINDS as readonly string[]).includes(kinds[0]!)) {
       return [{ path: [...path, kinds[0]!], key: true, message: `unknown distribution '${kinds[0]}'; expected one of: ${DISTRIBUTION_KINDS.join(', ')}${suggestion(kinds[0]!, DISTRIBUTION_KINDS)}` }];
     }
   }

@@ -20,6 +20,9 @@ const CustomPolicyName = z.string().regex(/^custom:[A-Za-z][\w-]*$/, 'a register
 const positive = finite.refine((x) => x > 0, 'expected a number > 0');
 const nonNegative = finite.refine((x) => x >= 0, 'expected a number >= 0');
 
+/** The kinds of distribution a scenario writes, each as `{ kind: { parameters } }`. */
+export const DISTRIBUTION_KINDS = ['lognormal', 'normal', 'uniform', 'triangular', 'pert'] as const;
+
 // Distributions in scenario files are written `{ kind: { parameters } }`; sampling maps them to the kernel's Distribution.
 // A field with a limit takes only distributions that stay within it and within its sign (`range`): every
 // value a bounded one can draw, an unbounded one's centre and spread (its far tail is refused when drawn,

@@ -635,6 +635,14 @@ describe('extends', () => {
     expect(spec.labs[0]!.revenueUsdPerYear).toBeUndefined();
   });
 
+  it("replaces the base's distribution with one of another kind, and merges the parameters of one of the same kind", () => {
+    // The two kinds merged into one map: "a distribution is written ... with exactly one kind".
+    const other = load({ 'child.yaml': 'extends: base.yaml\nlabs:\n  - { id: openai, demand: { growthPerYear: { normal: { mean: 2, sd: 0.2 } } } }\n', 'base.yaml': base }).loaded;
+    expect(other.spec.labs[0]!.demand.growthPerYear).toEqual({ normal: { mean: 2, sd: 0.2 } });
+    const same = load({ 'child.yaml': 'extends: base.yaml\nlabs:\n  - { id: openai, demand: { growthPerYear: { lognormal: { sigma: 0.5 } } } }\n', 'base.yaml': base }).loaded;
+    expect(same.spec.labs[0]!.demand.growthPerYear).toEqual({ lognormal: { median: 2.5, sigma: 0.5 } });
+  });
+
   it('says an actor with a misspelt or repeated id once, not as a missing field each', () => {
     // The misspelt id made a new provider, reported as seven missing fields; the repeated one, seven more before its duplicate.
     const child = ['extends: base.yaml', 'providers:', '  - { id: oracel, powerMw: 60 }', '  - { id: oracle, powerMw: 70 }', '  - { id: oracle, powerMw: 80 }'].join('\n');
