@@ -53,11 +53,6 @@ export function checkSemantics(data: Data, valid: boolean): Finding[] {
       if (from && until && until < from) findings.push({ path: ['suppliers', s, 'products', p, 'until'], message: `until (${until}) is before from (${from})` });
     });
     list(field(supplier, 'priority')).forEach((provider, p) => reference('providers', provider, ['suppliers', s, 'priority', p]));
-    // Read only by the priority policy and registered ones: beside another, a priority list was ignored in silence.
-    const allocation = field(supplier, 'allocation') ?? 'proRata';
-    if (field(supplier, 'priority') !== undefined && (allocation === 'proRata' || allocation === 'firstCome')) {
-      findings.push({ path: ['suppliers', s, 'priority'], message: `a priority list is read only by allocation: priority (or a custom: policy); this supplier allocates by ${allocation}, which ignores it` });
-    }
   });
 
   list(data.providers).forEach((provider, p) => {

@@ -381,13 +381,6 @@ describe('loadScenario', () => {
     ]);
   });
 
-  it("reports a supplier's priority list that its allocation ignores", () => {
-    expect(problems({ 's.yaml': scenario({ 8: '    products: [{ chip: h100 }]\n    priority: [azure]' }) })).toEqual([
-      's.yaml:9:15: suppliers[0].priority: a priority list is read only by allocation: priority (or a custom: policy); this supplier allocates by proRata, which ignores it',
-    ]);
-    expect(problems({ 's.yaml': scenario({ 8: '    products: [{ chip: h100 }]\n    allocation: priority\n    priority: [azure]' }) })).toEqual([]);
-  });
-
   it('reports a contract never in force, which ran as if it were not written', () => {
     const extra = [
       'contracts:',
