@@ -92,9 +92,6 @@ export function checkSemantics(data: Data, valid: boolean): Finding[] {
     const from = dateOf(field(contract, 'start'));
     const until = dateOf(field(contract, 'end'));
     if (from && until && until <= from) findings.push({ path: ['contracts', c, 'end'], message: `end (${until}) must be after start (${from})` });
-    // A contract in force only outside the scenario was ignored in silence.
-    else if (until && start && until <= start) findings.push({ path: ['contracts', c, 'end'], message: `the contract ends (${until}) by the scenario's start (${start}): it is never in force` });
-    else if (from && end && from > end) findings.push({ path: ['contracts', c, 'start'], message: `the contract starts (${from}) after the scenario's end (${end}): it is never in force` });
   });
 
   list(data.shocks).forEach((shock, s) => {

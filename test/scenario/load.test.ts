@@ -381,19 +381,6 @@ describe('loadScenario', () => {
     ]);
   });
 
-  it('reports a contract never in force, which ran as if it were not written', () => {
-    const extra = [
-      'contracts:',
-      '  - { lab: openai, provider: azure, volumeH100e: 5, priceUsdPerGpuHour: 2, start: 2020-07-01, end: 2022-06-30 }',
-      '  - { lab: openai, provider: azure, volumeH100e: 5, priceUsdPerGpuHour: 2, start: 2027-01-01, end: 2028-01-01 }',
-      '  - { lab: openai, provider: azure, volumeH100e: 5, priceUsdPerGpuHour: 2, start: 2020-07-01, end: 2026-12-31 }',
-    ];
-    expect(problems({ 's.yaml': scenario({}, extra) })).toEqual([
-      "s.yaml:34:100: contracts[0].end: the contract ends (2022-06-30) by the scenario's start (2025-01-01): it is never in force",
-      "s.yaml:35:83: contracts[1].start: the contract starts (2027-01-01) after the scenario's end (2026-12-31): it is never in force",
-    ]);
-  });
-
   it('reports an incumbent that is not among the lab\'s providers', () => {
     expect(problems({ 's.yaml': scenario({ 32: '    procurement: { strategy: rightOfFirstRefusal, providers: [azure], incumbent: oracle }' }) })).toEqual([
       "s.yaml:32:82: labs[0].procurement.incumbent: incumbent 'oracle' is not one of this lab's providers: azure",
