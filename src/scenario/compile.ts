@@ -1,23 +1,13 @@
 import { checkedSpec } from './checked.js';
 import { compileExpression } from './expressions/compile.js';
 import type { CompiledExpression, FormulaRange } from './expressions/evaluator.js';
-import { describeMax, limitOf } from './limits.js';
 import { walkFormulas } from './formulas.js';
+import { describeMax, limitOf } from './limits.js';
 import { resolveSetPath } from './paths.js';
 import { formatPath } from './problems.js';
 import { SCENARIO, fieldSchema } from './schema-walk.js';
 import type { Schema } from './schema-walk.js';
 import type { ScenarioSpec } from './schema.js';
-
-/**
- * What a formula at `path` may give: every formula of a scenario is a quantity (a price, a capacity, a
- * budget, a demand), so at least 0, and at most its field's limit where the field has one, as a number
- * written there or a draw must be.
- */
-function rangeOf(path: string): FormulaRange {
-  const limit = limitOf(path);
-  return { field: path, min: 0, max: limit?.max ?? Infinity, maxInWords: limit === undefined ? '' : describeMax(limit) };
-}
 
 /** A validated scenario with its formulas compiled once, ready for any number of runs. */
 export interface CompiledScenario {
@@ -60,4 +50,14 @@ export function compileScenario(given: ScenarioSpec): CompiledScenario {
       return compiled;
     },
   };
+}
+
+/**
+ * What a formula at `path` may give: every formula of a scenario is a quantity (a price, a capacity, a
+ * budget, a demand), so at least 0, and at most its field's limit where the field has one, as a number
+ * written there or a draw must be.
+ */
+function rangeOf(path: string): FormulaRange {
+  const limit = limitOf(path);
+  return { field: path, min: 0, max: limit?.max ?? Infinity, maxInWords: limit === undefined ? '' : describeMax(limit) };
 }

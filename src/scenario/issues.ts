@@ -71,7 +71,6 @@ interface BranchResult {
   issues: Issue[];
 }
 
-
 function explainUnion(union: Schema, value: unknown, path: Path): Finding[] {
   const options = unionOptions(union);
   const results: BranchResult[] = options.map((schema) => {
