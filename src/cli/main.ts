@@ -62,7 +62,7 @@ export function buildProgram(): Command {
 
   program
     .command('validate')
-    .description('check scenario files; print every problem as file:line:col: path: message')
+    .description('check scenario files; print every problem as file:line:col: path: message, and every warning (allowed, most likely not meant) as file:line:col: path: warning: message')
     .argument('<files...>', 'scenario files (YAML or JSON)')
     .option('--set <path=value>', 'override a field after composition, e.g. providers.azure.pricing.margin=0.3 (repeatable)', collect, [])
     .option('--import <module>', 'a JavaScript module that registers custom policies (registerPolicy), as `run` takes it: a `custom:` policy no module registers is a problem (repeatable)', collect, [])
@@ -76,8 +76,10 @@ export function buildProgram(): Command {
       for (const file of files) {
         try {
           // What `run` would refuse: the file, and a policy it names that no module registers.
-          await loadScenarioToRun(file, { set: options.set });
-          console.log(`${printable(file)}: ok`);
+          const { warnings } = await loadScenarioToRun(file, { set: options.set });
+          // Allowed, so ok; said on stderr, as problems are, each where it is written.
+          for (const warning of warnings) console.error(printable(formatProblem({ ...warning, message: `warning: ${warning.message}` })));
+          console.log(`${printable(file)}: ok${warnings.length === 0 ? '' : `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}`}`);
         } catch (error) {
           if (!(error instanceof ScenarioError)) throw error;
           // A malformed --set is reported by every file: once is enough.

@@ -7,7 +7,7 @@ import type { Problem } from './problems.js';
 import { SCENARIO_EXTENSIONS, UnreadableFile, hasScenarioExtension } from './read.js';
 import { DISTRIBUTION_KINDS } from './schema.js';
 import { SCENARIO, fieldsWithout, objectKeys } from './schema-walk.js';
-import { documentValue, locate, parseSource } from './source.js';
+import { documentValue, locate, parseSource, writtenEmpty } from './source.js';
 import type { SourceFile } from './source.js';
 import { notAField } from './suggest.js';
 
@@ -25,6 +25,8 @@ import { notAField } from './suggest.js';
 export interface LoadContext {
   readFile: (file: string) => string;
   problems: Problem[];
+  /** What is allowed but most likely not meant: said, not refused. */
+  warnings: Problem[];
   files: string[];
 }
 
@@ -201,6 +203,7 @@ function merge(base: Tracked, over: Tracked, context: LoadContext, path: (string
       const itemOrigin = over.origin.children.get(key)!;
       if (item === null) {
         if (!Object.hasOwn(value, key)) refuseUnknownRemoval(path, key, itemOrigin, context);
+        else if (writtenEmpty(itemOrigin.source.document, itemOrigin.path)) warnEmptyRemoval(path, key, itemOrigin, context);
         delete value[key];
         origin.children.delete(key);
       } else if (Object.hasOwn(value, key)) {
@@ -248,6 +251,17 @@ function distributionKind(value: unknown): string | undefined {
   if (!isPlainObject(value)) return undefined;
   const keys = Object.keys(value);
   return keys.length === 1 && (DISTRIBUTION_KINDS as readonly string[]).includes(keys[0]!) ? keys[0] : undefined;
+}
+
+/**
+ * Warns of a field left empty (`targetUtilization:   # 0.95`) that removes the base's value: YAML reads an
+ * empty value as null, which removes a field, but a value commented out is more often meant to keep the base's.
+ */
+function warnEmptyRemoval(path: (string | number)[], key: string, origin: Origin, context: LoadContext): void {
+  const { source } = origin;
+  const position = locate(source.document, source.lineCounter, origin.path, { key: true });
+  const message = `left empty, which removes the base's value as null does: write null to remove it, or delete the line to keep it`;
+  context.warnings.push({ file: source.file, ...position, path: formatPath([...path, key]), message });
 }
 
 /** Reports a `null` written for `key` of the map at `path` when the scenario has no such field there. */

@@ -10,6 +10,7 @@ import type { LayerResult, Override, Sweep } from './overrides.js';
 import { ScenarioError, findingKey, formatPath, formatProblem, pushAll, sortProblems } from './problems.js';
 import type { Finding, Path, Problem } from './problems.js';
 import { readScenarioFile } from './read.js';
+import { scenarioWarnings } from './warnings.js';
 import { Scenario } from './schema.js';
 import type { ScenarioSpec } from './schema.js';
 
@@ -63,6 +64,12 @@ export interface LoadedScenario {
   resolved: Record<string, unknown>;
   /** The content hash of `resolved` (`scenarioHash`): SHA-256 hex, unchanged by key order and formatting. */
   hash: string;
+  /**
+   * What the scenario says that it most likely does not mean, each located as a problem is: a field left
+   * empty that removes a base's value, a supplier's priority list its allocation ignores, a contract never in
+   * force. Allowed, so not refused; `computerace validate` prints them.
+   */
+  warnings: Problem[];
 }
 
 /** How `loadScenario` reads files, and the overrides and sweeps it applies. */
@@ -91,7 +98,7 @@ export interface LoadOptions {
 export function loadScenario(file: string, options: LoadOptions = {}): LoadedScenario {
   // A caller's mistake, not the file's: said as such, not as an internal "text.replace is not a function".
   if (typeof file !== 'string') throw new TypeError(`loadScenario needs the path of a scenario file, got ${String(file)} (${file === null ? 'null' : typeof file})`);
-  const context: LoadContext = { readFile: options.readFile ?? readScenarioFile, problems: [], files: [] };
+  const context: LoadContext = { readFile: options.readFile ?? readScenarioFile, problems: [], warnings: [], files: [] };
   const flagProblems: Problem[] = [];
   const sets = parseSetFlags(options.set ?? [], flagProblems);
   const sweeps = parseSweepFlags(options.sweep ?? [], flagProblems);
@@ -143,7 +150,8 @@ export function loadScenario(file: string, options: LoadOptions = {}): LoadedSce
   for (const variant of variants) markChecked(deepFreeze(variant.spec));
   markChecked(deepFreeze(spec));
   deepFreeze(resolved);
-  return { file, spec, files: context.files, locate: (path) => locateWithOverrides(tracked.origin, base.applied, path), variants, resolved, hash: scenarioHash(resolved) };
+  const warnings = sortProblems([...context.warnings, ...scenarioWarnings(base.data).map(toProblem)], context.files);
+  return { file, spec, files: context.files, locate: (path) => locateWithOverrides(tracked.origin, base.applied, path), variants, resolved, hash: scenarioHash(resolved), warnings };
 }
 
 /** Freezes `value` and everything it holds. */

@@ -351,6 +351,15 @@ function pairsOf(document: Document, map: YAMLMap): Map<string, Pair> {
   return pairs;
 }
 
+/** Whether the value at `path` of a map is left empty (`name:`, `name:   # a comment`), not written `null` or `~`. */
+export function writtenEmpty(document: Document, path: Path): boolean {
+  const parent = nodeAt(document, path.slice(0, -1));
+  const resolved = isAlias(parent) ? parent.resolve(document) : parent;
+  if (!isMap(resolved)) return false;
+  const pair = pairOf(document, resolved, path[path.length - 1]!);
+  return pair !== undefined && isEmpty(pair.value);
+}
+
 /** A value left empty (`name:`), which has no position of its own. */
 function isEmpty(value: unknown): boolean {
   if (value === null || value === undefined) return true;

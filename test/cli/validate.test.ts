@@ -72,6 +72,15 @@ describe('computerace validate', () => {
     expect(replay.status).toBe(2);
   });
 
+  it('prints each warning on stderr where it is written, says ok with their number, and exits 0', async () => {
+    writeFileSync(join(dir, 'described.yaml'), `${GOOD}description: a tiny world\n`);
+    writeFileSync(join(dir, 'warned.yaml'), 'extends: described.yaml\nname: warned\ndescription:   # a tiny world, once more\n');
+    const { status, stdout, stderr } = await computerace('validate', 'warned.yaml', 'good.yaml');
+    expect(stderr).toBe("warned.yaml:3:1: description: warning: left empty, which removes the base's value as null does: write null to remove it, or delete the line to keep it\n");
+    expect(stdout).toBe('warned.yaml: ok, 1 warning\ngood.yaml: ok\n');
+    expect(status).toBe(0);
+  });
+
   it('prints FILE: ok for each valid file and exits 0', async () => {
     const { status, stdout, stderr } = await computerace('validate', 'good.yaml', 'also-good.json');
     expect(stderr).toBe('');

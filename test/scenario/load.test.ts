@@ -623,6 +623,33 @@ describe('extends', () => {
     expect(same.spec.labs[0]!.demand.growthPerYear).toEqual({ lognormal: { median: 2.5, sigma: 0.5 } });
   });
 
+  it('warns, without refusing, of what the files say but most likely do not mean, each where it is written', () => {
+    const warned = [
+      'extends: base.yaml',
+      'providers:',
+      '  - id: azure',
+      '    powerMw:   # 999',
+      '    capexUsdPerMw: ~',
+      'suppliers:',
+      '  - { id: nvidia, priority: [azure] }',
+      'contracts:',
+      '  - { lab: openai, provider: azure, volumeH100e: 5, priceUsdPerGpuHour: 2, start: 2020-07-01, end: 2022-06-30 }',
+      '  - { lab: openai, provider: azure, volumeH100e: 5, priceUsdPerGpuHour: 2, start: 2027-01-01, end: 2028-01-01 }',
+    ].join('\n');
+    // Each passed in silence; the empty powerMw then fails as the missing field it is now.
+    expect(problems({ 'child.yaml': warned, 'base.yaml': base })).toEqual(["child.yaml:4:5: providers[0].powerMw: missing required field 'powerMw'"]);
+    const { dir, loaded } = load({ 'child.yaml': warned.replace('    powerMw:   # 999', '    targetUtilization:   # 0.9'), 'base.yaml': base.replace('    powerLeadTimeDays: 540', '    powerLeadTimeDays: 540\n    targetUtilization: 0.8') });
+    expect(loaded.warnings.map((warning) => formatProblem(warning).replaceAll(`${dir}/`, ''))).toEqual([
+      "child.yaml:4:5: providers[0].targetUtilization: left empty, which removes the base's value as null does: write null to remove it, or delete the line to keep it",
+      'child.yaml:7:29: suppliers[0].priority: a priority list is read only by allocation: priority (or a custom: policy); this supplier allocates by proRata, which ignores it',
+      "child.yaml:9:100: contracts[0].end: the contract ends (2022-06-30) by the scenario's start (2025-01-01): it is never in force, and is ignored",
+      "child.yaml:10:83: contracts[1].start: the contract starts (2027-01-01) after the scenario's end (2026-12-31): it is never in force, and is ignored",
+    ]);
+    // A timeline entry that switches the allocation reads the list: no warning; nor for a file that warns of nothing.
+    const switched = load({ 's.yaml': scenario({ 8: '    products: [{ chip: h100 }]\n    priority: [azure]' }, ['timeline:', '  - { date: 2026-01-01, set: { suppliers.nvidia.allocation: priority } }']) }).loaded;
+    expect(switched.warnings).toEqual([]);
+  });
+
   it('says an actor with a misspelt or repeated id once, not as a missing field each', () => {
     // The misspelt id made a new provider, reported as seven missing fields; the repeated one, seven more before its duplicate.
     const child = ['extends: base.yaml', 'providers:', '  - { id: oracel, powerMw: 60 }', '  - { id: oracle, powerMw: 70 }', '  - { id: oracle, powerMw: 80 }'].join('\n');

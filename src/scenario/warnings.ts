@@ -1,0 +1,42 @@
+// What a scenario may say but most likely does not mean, said at load time and not refused: each of these
+// has a use (a list for a later change, a base shared by scenarios of other dates) that a refusal would
+// take away, and each was ignored in silence.
+import { dateOf, field, isPlainObject, list } from './data.js';
+import type { Data } from './data.js';
+import type { Finding } from './problems.js';
+
+/** The warnings of a scenario's data (the files composed, with `--set`): found where they are written. */
+export function scenarioWarnings(data: Data): Finding[] {
+  return [...ignoredPriorityLists(data), ...contractsNeverInForce(data)];
+}
+
+// Read only by the priority policy and registered ones; a timeline entry or a variant that sets the
+// allocation may make the list the one it reads.
+function ignoredPriorityLists(data: Data): Finding[] {
+  const setPaths = [
+    ...list(data.timeline).flatMap((entry) => Object.keys(objectOrEmpty(field(entry, 'set')))),
+    ...Object.values(objectOrEmpty(data.variants)).flatMap((variant) => Object.keys(objectOrEmpty(variant))),
+  ];
+  return list(data.suppliers).flatMap((supplier, s): Finding[] => {
+    const allocation = field(supplier, 'allocation') ?? 'proRata';
+    if (field(supplier, 'priority') === undefined || (allocation !== 'proRata' && allocation !== 'firstCome')) return [];
+    if (setPaths.includes(`suppliers.${String(field(supplier, 'id'))}.allocation`)) return [];
+    return [{ path: ['suppliers', s, 'priority'], message: `a priority list is read only by allocation: priority (or a custom: policy); this supplier allocates by ${String(allocation)}, which ignores it` }];
+  });
+}
+
+function contractsNeverInForce(data: Data): Finding[] {
+  const start = dateOf(data.start);
+  const end = dateOf(data.end);
+  return list(data.contracts).flatMap((contract, c): Finding[] => {
+    const from = dateOf(field(contract, 'start'));
+    const until = dateOf(field(contract, 'end'));
+    if (until && start && until <= start) return [{ path: ['contracts', c, 'end'], message: `the contract ends (${until}) by the scenario's start (${start}): it is never in force, and is ignored` }];
+    if (from && end && from > end) return [{ path: ['contracts', c, 'start'], message: `the contract starts (${from}) after the scenario's end (${end}): it is never in force, and is ignored` }];
+    return [];
+  });
+}
+
+function objectOrEmpty(value: unknown): Record<string, unknown> {
+  return isPlainObject(value) ? value : {};
+}
