@@ -14,7 +14,7 @@ import { addCompareCommand } from './compare.js';
 import { addExportCommand } from './export.js';
 import { addExploreCommand } from './explore.js';
 import { collect, integer, positiveInteger, positiveNumber } from './arguments.js';
-import { ScenarioError, formatProblem } from '../scenario/problems.js';
+import { ScenarioError, formatProblem, formatWarning } from '../scenario/problems.js';
 import { printable } from '../printable.js';
 import type { Problem } from '../scenario/problems.js';
 import { scenarioJsonSchema } from '../scenario/schema.js';
@@ -78,7 +78,7 @@ export function buildProgram(): Command {
           // What `run` would refuse: the file, and a policy it names that no module registers.
           const { warnings } = await loadScenarioToRun(file, { set: options.set });
           // Allowed, so ok; said on stderr, as problems are, each where it is written.
-          for (const warning of warnings) console.error(printable(formatProblem({ ...warning, message: `warning: ${warning.message}` })));
+          for (const warning of warnings) console.error(printable(formatWarning(warning)));
           console.log(`${printable(file)}: ok${warnings.length === 0 ? '' : `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}`}`);
         } catch (error) {
           if (!(error instanceof ScenarioError)) throw error;

@@ -6,6 +6,7 @@ import type { BatchInterrupted } from '../experiment/interruption.js';
 import type { TimeseriesMode } from '../io/layout.js';
 import { TIMESERIES_MODES } from '../io/layout.js';
 import { printable } from '../printable.js';
+import { formatWarning } from '../scenario/problems.js';
 import { DESIGN_KINDS, MAX_BLOCK_SIZE, MAX_RUNS, runsLimit } from '../experiment/limits.js';
 import type { DesignKind } from '../experiment/limits.js';
 import { collect, nonNegativeInteger, positiveInteger, seed, SEED_HELP, share } from './arguments.js';
@@ -117,6 +118,8 @@ async function onlyRun(file: string, flags: RunFlags): Promise<void> {
   // A designed batch's run i takes its parameters from the design over all its runs, so the replay needs both.
   if (flags.design !== 'independent' && flags.onlyRun! >= runs) throw new UsageError(`--only-run ${flags.onlyRun} is not a run of a ${runs}-run --design ${flags.design} batch (give the batch's --runs)`);
   const loaded = await loadScenarioToRun(file, { set: flags.set, sweep: flags.sweep });
+  // As a batch says them, before its runs.
+  for (const warning of loaded.warnings) process.stderr.write(`computerace: ${printable(formatWarning(warning))}\n`);
   const design = flags.design === 'independent' ? { kind: 'independent' as const } : { kind: flags.design, runs };
   const replicator = new Replicator({ variants: loaded.variants.map(({ name, spec }) => ({ name, spec })), seed: flags.seed, timeseries: 'none', scenarioHash: loaded.hash, design });
   try {
@@ -185,7 +188,7 @@ async function batch(file: string, flags: RunFlags, command: Command): Promise<v
       shard,
       resume: flags.resume,
       onProgress: (done) => progress.update(done),
-      onNotice: (message) => process.stderr.write(`computerace: ${message}\n`),
+      onNotice: (message) => process.stderr.write(`computerace: ${printable(message)}\n`),
       signal: interruption.signal,
     });
     progress.stop();

@@ -16,6 +16,7 @@ import { MetricSeries } from './metrics.js';
 import { arrowMetadata, OutputError, prepareOutputDirectory } from '../io/outputs.js';
 import type { Provenance } from '../io/outputs.js';
 import type { LoadedScenario } from '../scenario/load.js';
+import { formatWarning } from '../scenario/problems.js';
 import { horizonOf } from '../io/vocabulary.js';
 import type { Horizon } from '../io/vocabulary.js';
 import { isLoadedScenario, loadedSource } from './plan.js';
@@ -95,9 +96,10 @@ export interface BatchOptions {
    */
   signal?: AbortSignal;
   /**
-   * Hears what the batch found and did about it, with `resume`: a finished batch whose files no longer
-   * match its manifest (run again), or a saved range of runs whose files changed since it was saved
-   * (those runs and the ones after them run again).
+   * Hears what the batch found and did about it: the scenario's warnings (`LoadedScenario.warnings`, as
+   * `file:line:col: path: warning: message`), before any run; with `resume`, a finished batch whose files
+   * no longer match its manifest (run again), or a saved range of runs whose files changed since it was
+   * saved (those runs and the ones after them run again).
    */
   onNotice?: (message: string) => void;
   /** Called as blocks are restored and written, and a few times a second as runs finish. */
@@ -179,6 +181,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
   const inFlight: Promise<BlockOutput>[] = [];
   try {
     const { description, identity } = await executor.describe();
+    for (const warning of identity.warnings) options.onNotice?.(formatWarning(warning));
     // A Saltelli design's columns are the parameters run 0 sampled: only now can its runs be checked (before any output).
     const sobol = settings.design.kind === 'sobol' ? saltelliDesign(seed, description.parameters, options.runs) : undefined;
     // Held until the batch ends: a second batch into the same folder is refused meanwhile.

@@ -22,6 +22,8 @@ export interface ScenarioIdentity {
   hash: string;
   /** The resolved scenario (extends and --set applied, variants kept) as plain data. */
   resolved: unknown;
+  /** What the scenario says that it most likely does not mean (`LoadedScenario.warnings`). */
+  warnings: Problem[];
 }
 
 /** Everything a process needs to run its share of a batch: plain data, so it crosses to worker threads. */
@@ -51,7 +53,7 @@ export function loadedSource(loaded: LoadedScenario): ScenarioSource {
   return {
     kind: 'loaded',
     variants: loaded.variants.map(({ name, spec }) => ({ name, spec })),
-    identity: { name: loaded.spec.name, hash: loaded.hash, resolved: loaded.resolved },
+    identity: { name: loaded.spec.name, hash: loaded.hash, resolved: loaded.resolved, warnings: loaded.warnings },
   };
 }
 

@@ -59,6 +59,11 @@ export function formatProblem(problem: Problem): string {
   return `${problem.file}:${problem.line}:${problem.column}: ${problem.path}: ${problem.message}`;
 }
 
+/** A warning as a problem is printed, said to be one: `file:line:col: path: warning: message`. */
+export function formatWarning(warning: Problem): string {
+  return formatProblem({ ...warning, message: `warning: ${warning.message}` });
+}
+
 /** Problems sorted by file (in the order given, then as they first appear), line and column; equal positions keep their order. */
 export function sortProblems(problems: readonly Problem[], fileOrder: readonly string[] = []): Problem[] {
   const files = new Map<string, number>();

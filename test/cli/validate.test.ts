@@ -79,6 +79,13 @@ describe('computerace validate', () => {
     expect(stderr).toBe("warned.yaml:3:1: description: warning: left empty, which removes the base's value as null does: write null to remove it, or delete the line to keep it\n");
     expect(stdout).toBe('warned.yaml: ok, 1 warning\ngood.yaml: ok\n');
     expect(status).toBe(0);
+    // run says them too, before its runs, and runs: a batch, and the replay of one run.
+    const said = `computerace: ${stderr}`;
+    const batch = await computerace('run', 'warned.yaml', '--runs', '2', '--workers', '0', '--timeseries', 'none', '--out', join(dir, 'warned-batch'));
+    expect(batch.status).toBe(0);
+    expect(batch.stderr.startsWith(said)).toBe(true);
+    const replay = await computerace('run', 'warned.yaml', '--only-run', '0', '--json');
+    expect(replay).toMatchObject({ status: 0, stderr: said });
   });
 
   it('prints FILE: ok for each valid file and exits 0', async () => {

@@ -10,6 +10,7 @@ import type { BatchOutcome } from '../../src/experiment/batch.js';
 import { runScenario } from '../../src/market/run.js';
 import { compileScenario } from '../../src/scenario/compile.js';
 import { loadScenario } from '../../src/scenario/load.js';
+import { formatWarning } from '../../src/scenario/problems.js';
 import { NULLABLE_FIELDS } from '../support/nullable.js';
 
 // The batch runner imports its worker from dist/ only when built; tests run the pool from the build.
@@ -175,6 +176,19 @@ describe('a batch called from a library', () => {
     // It failed inside, on `undefined.map`.
     for (const [scenario, got] of [[5, '5'], [null, 'null'], [{ spec: {} }, '{"spec":{}}']] as const) {
       await expect(runBatch({ scenario: scenario as never, runs: 2, workers: 0 })).rejects.toThrow(new TypeError(`scenario must be a scenario file's path or loadScenario's result, got ${got}`));
+    }
+  });
+
+  it("tells onNotice the scenario's warnings before its runs, a file's from the worker that loads it as a loaded scenario's", async () => {
+    const file = join(root, 'warned.yaml');
+    writeFileSync(file, `extends: ${JSON.stringify(SCENARIO)}\nname: warned\ndescription:   # commented out\n`);
+    const loaded = loadScenario(file);
+    expect(loaded.warnings).toHaveLength(1);
+    const expected = formatWarning(loaded.warnings[0]!);
+    for (const scenario of [file, loaded]) {
+      const notices: string[] = [];
+      await runBatch({ scenario, runs: 2, workers: scenario === file ? 1 : 0, timeseries: 'none', onNotice: (notice) => notices.push(notice) });
+      expect(notices).toEqual([expected]);
     }
   });
 
