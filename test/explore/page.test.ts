@@ -155,6 +155,22 @@ describeWithBrowser('the explore page in a real browser', () => {
     await tab.page.locator('textarea.source').fill(text);
     await tab.page.locator('.editor button').click();
     expect(await settled(last)).toEqual(edited);
+    // A contract that ends before the scenario starts is allowed, so the page runs it, with a warning beside its line.
+    const contract = 'volumeH100e: 340000, priceUsdPerGpuHour: 2.75, start: 2024-07-01, end: 2026-12-31';
+    const contractLine = text.split('\n').findIndex((row) => row.includes(contract)) + 1;
+    const warnedFrom = await generation();
+    await tab.page.locator('textarea.source').fill(text.replace(contract, contract.replace('end: 2026-12-31', 'end: 2024-12-31')));
+    await tab.page.locator('.editor button').click();
+    await tab.page.waitForSelector('.file-problems li.warning');
+    expect(await tab.page.locator('.file-problems li.warning').textContent()).toMatch(
+      new RegExp(`^openai-multicloud-2025\\.yaml:${contractLine}:\\d+: contracts\\[0\\]\\.end: warning: the contract ends \\(2024-12-31\\) by the scenario's start \\(2025-01-01\\): it is never in force, and is ignored$`),
+    );
+    expect(await tab.page.locator('.gutter .warned').textContent()).toBe(`${contractLine}\n`);
+    await settled(warnedFrom + 1);
+    await tab.page.locator('textarea.source').fill(text);
+    await tab.page.locator('.editor button').click();
+    expect(await settled(warnedFrom + 2)).toEqual(edited);
+    expect(await tab.page.locator('.file-problems li').count()).toBe(0);
   }, 600_000);
 
   it('compares the edit with the file as loaded on the same runs: each side\'s numbers as alone, and their paired difference', async () => {

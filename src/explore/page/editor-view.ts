@@ -11,17 +11,21 @@ import { el } from './dom.js';
 /** The text box's line height in pixels (explore.css sets 16px). */
 const LINE_HEIGHT = 16;
 
-/** The editor: its element, and a way to show the problems of the files. */
+/** The editor: its element, and a way to show the problems and warnings of the files. */
 export interface EditorView {
   element: HTMLElement;
-  /** Shows these problems (those of files; others are ignored) beside their lines; returns how many were shown. */
-  problems(problems: readonly Problem[]): number;
+  /**
+   * Shows these problems, and these warnings of a scenario that loads (those of files; others are
+   * ignored), beside their lines; returns how many problems were shown.
+   */
+  problems(problems: readonly Problem[], warnings?: readonly Problem[]): number;
 }
 
 /** Builds the editor over the files (`texts` the current text of each, by name); `apply` gets a file's edited text. */
 export function editorView(names: readonly string[], texts: (name: string) => string, apply: (name: string, text: string) => void): EditorView {
   let current = names[0]!;
   let shown: readonly Problem[] = [];
+  let warned: readonly Problem[] = [];
   const select = el('select', { 'aria-label': 'file' }, ...names.map((name) => el('option', { value: name }, name)));
   const gutter = el('pre', { class: 'gutter', 'aria-hidden': 'true' });
   const area = el('textarea', { class: 'source', spellcheck: false, wrap: 'off', 'aria-label': 'scenario file text' });
@@ -30,7 +34,10 @@ export function editorView(names: readonly string[], texts: (name: string) => st
   const drawGutter = (): void => {
     const lines = area.value.split('\n').length;
     const bad = new Set(shown.filter((problem) => problem.file === current).map((problem) => problem.line));
-    gutter.replaceChildren(...Array.from({ length: lines }, (_, i) => el('span', { class: bad.has(i + 1) ? 'bad' : undefined, title: bad.has(i + 1) ? 'a problem on this line (below)' : undefined }, `${i + 1}\n`)));
+    const warnedAt = new Set(warned.filter((warning) => warning.file === current).map((warning) => warning.line));
+    const mark = (line: number): { class?: string; title?: string } =>
+      bad.has(line) ? { class: 'bad', title: 'a problem on this line (below)' } : warnedAt.has(line) ? { class: 'warned', title: 'a warning on this line (below)' } : {};
+    gutter.replaceChildren(...Array.from({ length: lines }, (_, i) => el('span', mark(i + 1), `${i + 1}\n`)));
     gutter.scrollTop = area.scrollTop;
   };
   const load = (): void => {
@@ -61,12 +68,14 @@ export function editorView(names: readonly string[], texts: (name: string) => st
   const element = el('div', { class: 'editor' }, el('div', { class: 'editor-bar' }, select, button), el('div', { class: 'editor-box' }, gutter, area), list);
   return {
     element,
-    problems(problems) {
+    problems(problems, warnings = []) {
       shown = problems.filter((problem) => names.includes(problem.file));
+      warned = warnings.filter((warning) => names.includes(warning.file));
       list.replaceChildren(
-        ...shown.map((problem) => {
-          const item = el('li', { role: 'alert' }, el('a', { href: '#', 'data-line': problem.line }, `${problem.file}:${problem.line}:${problem.column}`), `: ${problem.path}: ${problem.message}`);
-          item.querySelector('a')!.addEventListener('click', (event) => {
+        ...[...shown.map((problem) => ({ problem, warning: false })), ...warned.map((problem) => ({ problem, warning: true }))].map(({ problem, warning }) => {
+          const where = el('a', { href: '#', 'data-line': problem.line }, `${problem.file}:${problem.line}:${problem.column}`);
+          const item = warning ? el('li', { class: 'warning' }, where, `: ${problem.path}: warning: ${problem.message}`) : el('li', { role: 'alert' }, where, `: ${problem.path}: ${problem.message}`);
+          where.addEventListener('click', (event) => {
             event.preventDefault();
             if (select.value !== problem.file) {
               select.value = problem.file;

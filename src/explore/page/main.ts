@@ -195,7 +195,7 @@ function apply(rebuild: boolean): void {
     showProblems(loaded.problems);
     return;
   }
-  clearProblems();
+  clearProblems(loaded.loaded.warnings);
   state.edited = loaded.loaded;
   if (document.body.dataset.state === 'invalid') {
     // Back to a valid scenario: the runs of these settings may be the ones shown already.
@@ -255,9 +255,10 @@ function showProblems(problems: readonly Problem[]): void {
   byId('status').textContent = `The scenario as edited has ${problems.length} problem${problems.length === 1 ? '' : 's'}, shown beside ${problems.length === 1 ? 'its cause' : 'their causes'}; the charts show the last valid runs.${elsewhere.length > 0 ? ` ${elsewhere.join('; ')}` : ''}`;
 }
 
-function clearProblems(): void {
+/** No problem left; the warnings of the scenario as loaded (allowed, so it runs) beside their lines. */
+function clearProblems(warnings: readonly Problem[] = []): void {
   controls?.clearProblems();
-  editor?.problems([]);
+  editor?.problems([], warnings);
 }
 
 function setState(value: 'running' | 'done' | 'invalid' | 'failed'): void {
