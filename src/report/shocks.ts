@@ -55,14 +55,13 @@ export async function readShocks(dir: string, description: BatchDescription, max
   const start = EVENT_KINDS.indexOf('shock-start');
   const end = EVENT_KINDS.indexOf('shock-end');
   const tallies = new Map<string, Tallies>();
-  const open = new Map<string, number[]>();
   const runsSeen = new Set<number>();
   reading: for await (const batch of recordBatches(file)) {
     const run = integers(column(batch, 'run', file));
-    const day = integers(column(batch, 'day', file));
     const kind = codes(batch, 'kind', EVENT_KINDS, file);
     const variant = codes(batch, 'variant', description.variants, file);
     const magnitude = numbers(column(batch, 'magnitude', file));
+    const duration = numbers(column(batch, 'durationDays', file));
     const shockOf = codes(batch, 'shock', description.shocks, file);
     const date = column(batch, 'date', file);
     for (let row = 0; row < batch.numRows; row++) {
@@ -76,11 +75,12 @@ export async function readShocks(dir: string, description: BatchDescription, max
       const shock = description.shocks[shockOf[row] as number] ?? '?';
       const v = variant[row] as number;
       const key = `${v}\u0000${shock}`;
-      const pending = open.get(`${r}\u0000${key}`) ?? [];
       if (k === end) {
-        // Occurrences of one shock may overlap; the earliest unmatched start with this magnitude ended.
-        const started = pending.shift();
-        if (started !== undefined) tallies.get(key)!.durations.push((day[row] as number) - started);
+        // An end carries its occurrence's duration. Paired with the earliest open start of the shock
+        // instead, a short occurrence that overlapped a longer one took its start: 266 of 2,247 ended
+        // occurrences of a 100-run batch, every median of the power shocks up to 18 days too long.
+        const ended = tallies.get(key);
+        if (ended) ended.durations.push(duration[row] as number);
         continue;
       }
       let tally = tallies.get(key);
@@ -93,8 +93,6 @@ export async function readShocks(dir: string, description: BatchDescription, max
       inMonth.count++;
       inMonth.magnitude += magnitude[row] as number;
       tally.byMonth.set(month, inMonth);
-      pending.push(day[row] as number);
-      open.set(`${r}\u0000${key}`, pending);
     }
   }
   const runsUsed = runsSeen.size;

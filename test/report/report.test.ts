@@ -145,9 +145,19 @@ describe('computerace report', () => {
   it('counts shocks as the events table lists them', async () => {
     const { description } = await readManifest(compared);
     const shocks = await readShocks(compared, description, RUNS);
-    const starts = pl.readIPC(readFileSync(join(compared, 'events.arrow'))).filter(pl.col('kind').eq(pl.lit('shock-start'))).toRecords();
+    const events = pl.readIPC(readFileSync(join(compared, 'events.arrow')));
+    const starts = events.filter(pl.col('kind').eq(pl.lit('shock-start'))).toRecords();
+    const ends = events.filter(pl.col('kind').eq(pl.lit('shock-end'))).toRecords();
+    const median = (values: number[]): number => {
+      const sorted = [...values].sort((a, b) => a - b);
+      const middle = (sorted.length - 1) / 2;
+      return (sorted[Math.floor(middle)]! + sorted[Math.ceil(middle)]!) / 2;
+    };
     expect(shocks.records.length).toBeGreaterThan(0);
     for (const record of shocks.records) {
+      // The median of the durations the ends record (pairing ends with starts took overlapping occurrences' starts).
+      const ended = ends.filter((row) => row.shock === record.shock && row.variant === record.variant).map((row) => Number(row.durationDays));
+      if (ended.length > 0) expect(record.medianDurationDays, `${record.variant} ${record.shock}`).toBeCloseTo(median(ended), 9);
       const mine = starts.filter((row) => row.shock === record.shock && row.variant === record.variant);
       expect(record.perRun).toBeCloseTo(mine.length / RUNS, 12);
       expect(record.runsShare).toBeCloseTo(new Set(mine.map((row) => row.run)).size / RUNS, 12);
