@@ -73,7 +73,7 @@ export function summariseBatch(description: BatchDescription, series: MetricSeri
   return {
     runs: series.runs,
     variants,
-    metrics: perVariant((v) => eachMetric((name) => metricSummary(describe(observed(name, series.of(v, name))), isShare(name)))),
+    metrics: perVariant((v) => eachMetric((name) => metricSummary(describeMetric(name, series.of(v, name))))),
     risks: perVariant((v) => Object.fromEntries(description.labs.map((lab) => [lab, labRisk(series.of(v, `labs.${lab}.worstYearShortfallShare`), series.of(v, `labs.${lab}.shortfallShare`))]))),
     differences: perVariant((v) => eachMetric((name) => metricSummary(pairedDifference(...observedPairs(name, series.of(0, name), series.of(v, name))))), 1),
   };
@@ -134,15 +134,19 @@ function relativeHalfWidth(tally: Tally): number {
   return (studentTQuantile(0.975, tally.count - 1) * tally.sd) / Math.sqrt(tally.count) / Math.abs(tally.mean);
 }
 
-// A share's mean lies in [0, 1], but Student's interval is symmetric and can reach past either end
-// when the runs pile up near it (a shortfall that is zero in most runs): it is clipped there.
-function isShare(name: string): boolean {
-  return name.endsWith('Share');
+/**
+ * A metric's runs described, its 95% interval of the mean within what the metric can be: a share's mean
+ * lies in [0, 1], but Student's interval is symmetric and can reach past either end when the runs pile
+ * up near it (a shortfall that is zero in most runs), so it is clipped there. The batch summary and the
+ * report both describe a metric with this (the report showed 4.9 [-1.1, 10.9] where the summary said [0, 10.9]).
+ */
+export function describeMetric(name: string, values: Float64Array): Summary {
+  const d = describe(observed(name, values));
+  return name.endsWith('Share') ? { ...d, ciLow: Math.max(0, d.ciLow), ciHigh: Math.min(1, d.ciHigh) } : d;
 }
 
-function metricSummary(d: Summary, share = false): MetricSummary {
-  const ci95: [number, number] = share ? [Math.max(0, d.ciLow), Math.min(1, d.ciHigh)] : [d.ciLow, d.ciHigh];
-  return { runs: d.count, mean: d.mean, sd: d.sd, ci95, p5: d.p5, p50: d.p50, p95: d.p95, min: d.min, max: d.max };
+function metricSummary(d: Summary): MetricSummary {
+  return { runs: d.count, mean: d.mean, sd: d.sd, ci95: [d.ciLow, d.ciHigh], p5: d.p5, p50: d.p50, p95: d.p95, min: d.min, max: d.max };
 }
 
 function probability(values: Float64Array, threshold: number): Probability {

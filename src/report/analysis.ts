@@ -1,7 +1,7 @@
-import { describe, pairedDifference } from '../experiment/statistics.js';
+import { pairedDifference } from '../experiment/statistics.js';
 import type { Summary } from '../experiment/statistics.js';
 import { rankRegression } from '../experiment/sensitivity.js';
-import { labRisk, observed, observedPairs } from '../experiment/summary.js';
+import { describeMetric, labRisk, observedPairs } from '../experiment/summary.js';
 import type { LabRisk } from '../experiment/summary.js';
 import { studentTQuantile } from '../kernel/special.js';
 import { runColumn } from './runs.js';
@@ -51,7 +51,7 @@ export function histogram(table: RunsColumns, metric: string, bins = 30): Histog
     return Array.from(counts, (n) => (finite > 0 ? n / finite : 0));
   });
   const means = table.variants.map((variant, v) => {
-    const summary = describe(observed(metric, series[v]!));
+    const summary = describeMetric(metric, series[v]!);
     return { variant, mean: summary.mean, low: summary.ciLow, high: summary.ciHigh };
   });
   return { edges, shares, means };
@@ -59,7 +59,7 @@ export function histogram(table: RunsColumns, metric: string, bins = 30): Histog
 
 /** Summary of a metric per variant. */
 export function summaries(table: RunsColumns, metric: string): Summary[] {
-  return table.variants.map((_, v) => describe(observed(metric, runColumn(table, v, metric))));
+  return table.variants.map((_, v) => describeMetric(metric, runColumn(table, v, metric)));
 }
 
 /** A variant's paired difference from the baseline in one metric, in the metric's stored unit. */
