@@ -351,7 +351,7 @@ export function shockTimelineSpec(months: readonly ShockMonth[], panels: readonl
       ...month,
       row: 'shock',
       next: nextMonth(month.month),
-      tip: tip(`${month.shock}, ${month.month.slice(0, 7)}`, [`${panels.length > 1 ? `${month.variant}: ` : ''}${month.perRun.toFixed(3)} starts per run; mean capacity lost ${(100 * month.meanMagnitude).toFixed(0)}%`, ...markersIn(month.month, markers)]),
+      tip: tip(`${month.shock}, ${month.month.slice(0, 7)}`, [`${panels.length > 1 ? `${month.variant}: ` : ''}${month.perRun.toFixed(3)} starts per run; mean magnitude ${(100 * month.meanMagnitude).toFixed(0)}%`, ...markersIn(month.month, markers)]),
     })),
     ...panels.flatMap((variant) => markers.filter((marker) => marker.date >= first && marker.date < nextMonth(last)).map((marker) => ({ row: 'marker', variant, month: marker.date, markerKind: marker.kind }))),
   ];

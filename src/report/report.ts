@@ -204,7 +204,7 @@ function headline({ manifest }: Inputs, figures: Figures): string {
     risks: figures.risks,
     drivers: figures.drivers,
   });
-  return `<p>Every figure is over the horizon, a mean over the ${manifest.runsDone.toLocaleString('en')} runs with its 95% confidence interval; the <a href="#results">key results</a> define each in one line.</p><ul class="findings">${items.map((item) => `<li>${item}</li>`).join('')}</ul>`;
+  return `<p>Each figure is taken over the ${manifest.runsDone.toLocaleString('en')} runs: a mean with its 95% confidence interval, a share of runs with its Wilson interval, or a mean of the worst runs, as each says; the <a href="#results">key results</a> define each figure in one line (most are over the horizon, a final market share its last month).</p><ul class="findings">${items.map((item) => `<li>${item}</li>`).join('')}</ul>`;
 }
 
 /** One line defining each figure the page shows. */
@@ -258,7 +258,9 @@ async function fanSection({ manifest, fans }: Inputs, figures: Figures, chart: D
     return `<p class="note">This batch kept no monthly series (<code>--timeseries ${escapeHtml(manifest.timeseries)}</code>); run it with <code>--timeseries summary</code> (markets and labs) or <code>--timeseries all</code> (every actor) for fan charts.</p>`;
   }
   const several = manifest.variants.length > 1;
-  const intro = `<p>Each panel shows one monthly series across runs: the solid line is the median run's value that month, the shaded band holds the middle half of runs (p25–p75), ${several ? 'the dotted lines' : 'the light band'} nine runs in ten (p5–p95). Bands are month by month: no single run follows the median line. Hover a month for its values. ${
+  // With several variants the p5–p95 band is not drawn (overlapping bands would blend): the tooltips give it.
+  const outer = several ? 'each variant\'s nine runs in ten (p5–p95) are in the tooltips' : 'the light band holds nine runs in ten (p5–p95)';
+  const intro = `<p>Each panel shows one monthly series across runs: the solid line is the median of the runs' values that month, the shaded band holds the middle half of runs (p25–p75), ${outer}. Bands are month by month: no single run follows the median line. Hover a month for its values. ${
     fans.runsUsed < manifest.runsDone ? `Drawn from the first ${fans.runsUsed.toLocaleString('en')} of ${manifest.runsDone.toLocaleString('en')} runs (a random sample: runs are independent of their index).` : `Drawn from all ${fans.runsUsed.toLocaleString('en')} runs.`
   }</p>
 <p class="marks-key">Vertical rules: <span class="rule" style="border-color:#555"></span>timeline entry <span class="rule" style="border-color:#e6550d"></span>dated shock. ${fans.points.some((point) => point.chart === 'fan-lab-demand') ? 'On the compute charts, the dashed line is the median demand (black when every variant has the same demand, else in each variant\'s colour).' : ''}</p>
@@ -371,7 +373,9 @@ async function shockSection({ manifest, shocks }: Inputs, figures: Figures, char
     `${(100 * record.meanMagnitude).toFixed(1)}%`,
     Number.isNaN(record.medianDurationDays) ? '–' : record.medianDurationDays.toFixed(0),
   ]);
-  return `${timeline}${table(['shock', 'variant', 'runs struck', 'occurrences per run', 'mean capacity lost', 'median days (ended ones)'], rows, (c) => c > 1, same ? {} : { row: (r) => variants.indexOf(records[r]!.variant) })}`;
+  // It was called "capacity lost": a provider's shock cuts only the power coming online, and a lab's adds demand.
+  const magnitude = `<p class="note">A shock's magnitude is what it takes while it lasts: the share of a supplier's output lost, the share of a provider's power coming online cut, or the extra share of a lab's demand.</p>`;
+  return `${timeline}${magnitude}${table(['shock', 'variant', 'runs struck', 'occurrences per run', 'mean magnitude', 'median days (ended ones)'], rows, (c) => c > 1, same ? {} : { row: (r) => variants.indexOf(records[r]!.variant) })}`;
 }
 
 /** The manifest's facts and the resolved scenario, so a reader knows exactly what was run. */

@@ -100,6 +100,14 @@ describe('computerace report', () => {
       expect(html).toMatch(new RegExp(`data-chart="${name.replace(/[.]/g, '\\.')}"><svg[^>]*>`));
     }
     expect(outcome.charts).not.toContain('forest:shocks');
+    // The words say what is drawn: several variants' fans have no p5–p95 band (it said "the dotted lines"), and a
+    // power shock cuts the power coming online, not capacity (it said "mean capacity lost").
+    expect(outcome.charts.filter((name) => name.startsWith('fan-')).length).toBeGreaterThan(0);
+    expect(html).not.toContain('band95');
+    expect(html).toContain("each variant's nine runs in ten (p5–p95) are in the tooltips");
+    expect(html).not.toContain('dotted');
+    expect(html).not.toContain('capacity lost');
+    expect(html).toContain('mean magnitude');
     // Self-contained: nothing to fetch; the one script is inline (tooltips).
     expect(html).not.toMatch(/<link|<img|<iframe|\ssrc=|@import|url\((?!#)/i);
     expect(html.match(/<script\b[^>]*>/g)).toEqual(['<script>']);
