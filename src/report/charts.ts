@@ -295,10 +295,15 @@ export interface TornadoRow {
 /** Standardised rank regression coefficients of the parameters that matter most, largest first; hovering a bar tells its coefficient and interval. */
 export function tornadoSpec(title: string, subtitle: string, rows: readonly TornadoRow[]): TopLevelSpec {
   const hasIntervals = rows.some((row) => row.low !== undefined);
-  const sign = (value: number) => (value > 0 ? `+${value.toFixed(2)}` : value.toFixed(2));
+  // Two decimals, with no -0.00: a sign the figure does not have.
+  const fixed = (value: number) => (Math.abs(value) < 0.005 ? 0 : value).toFixed(2);
+  const sign = (value: number) => (value >= 0.005 ? `+${fixed(value)}` : fixed(value));
+  // An interval that holds 0 leaves the direction open: it said "raises" of [-0.00, 0.31].
+  const effect = (row: TornadoRow): string =>
+    row.low !== undefined && row.low <= 0 && row.high! >= 0 ? `no clear direction on ${title} (its interval holds 0)` : `${row.coefficient >= 0 ? 'raises' : 'lowers'} ${title}`;
   const values = rows.map((row) => ({
     ...row,
-    tip: tip(row.parameter, [`SRRC ${sign(row.coefficient)}${row.low !== undefined ? ` [${row.low.toFixed(2)}, ${row.high!.toFixed(2)}]` : ''}: ${row.coefficient >= 0 ? 'raises' : 'lowers'} ${title}`]),
+    tip: tip(row.parameter, [`SRRC ${sign(row.coefficient)}${row.low !== undefined ? ` [${fixed(row.low)}, ${fixed(row.high!)}]` : ''}: ${effect(row)}`]),
   }));
   return {
     title: { text: title, subtitle, fontSize: 11, subtitleFontSize: 10 },
