@@ -169,7 +169,12 @@ export function differenceWithUnit(unit: Unit, value: number): string {
 /** A mean and its interval in a unit: `3.2 [2.5, 3.9]`. */
 export function meanAndInterval(unit: Unit, mean: number, low: number, high: number, difference = false): string {
   const format = difference ? formatDifference : formatIn;
-  return `${format(unit, mean)} [${formatIn(unit, low)}, ${formatIn(unit, high)}]`;
+  // An interval that leaves out 0 is shown with the decimals (up to three more) that keep its bounds off 0:
+  // "0.00 [0.00, 0.01]" read as holding 0 beside a row marked significant.
+  let shown = unit;
+  const roundsToZero = (value: number): boolean => Number(formatIn(shown, value)) === 0;
+  while ((low > 0 || high < 0) && (roundsToZero(low) || roundsToZero(high)) && shown.decimals < unit.decimals + 3) shown = { ...shown, decimals: shown.decimals + 1 };
+  return `${format(shown, mean)} [${formatIn(shown, low)}, ${formatIn(shown, high)}]`;
 }
 
 /** A share in words, for labels and sentences: 0.1 is `10%`. */

@@ -48,6 +48,10 @@ describe('the vocabulary of units and figures', () => {
     // A difference that rounds to nothing has no sign.
     expect(formatDifference(price, -0.0001)).toBe('0.00');
     expect(meanAndInterval(shortfall, 0.15, 0.12, 0.18, true)).toBe('+15.0 [12.0, 18.0]');
+    // An interval that leaves out 0 keeps its bounds off 0 (it read "0.00 [0.00, 0.01]"); one that holds 0 is as it was.
+    expect(meanAndInterval(price, 0.0041, 0.0012, 0.0071, true)).toBe('+0.004 [0.001, 0.007]');
+    expect(meanAndInterval(price, -0.009, -0.017, -0.0004, true)).toBe('-0.0090 [-0.0170, -0.0004]');
+    expect(meanAndInterval(price, 0.0041, -0.0012, 0.0071, true)).toBe('0.00 [0.00, 0.01]');
     expect(formatIn(price, NaN)).toBe('–');
   });
 
