@@ -19,7 +19,7 @@ export function addCompareCommand(program: Command): void {
     .option('--report <file>', 'also write the comparison as one self-contained HTML page, with a forest plot of the differences')
     .addHelpText('after', examples('computerace compare results/openai-multicloud-2025 results/exclusive-azure --report compare.html'))
     .action(async (dirs: string[], flags: CompareFlags) => {
-      const [{ compareBatches, shown, shownDifference, writeComparisonReport }, { ReportError }] = await Promise.all([import('../report/compare.js'), import('../report/results.js')]);
+      const [{ compareBatches, comparedCells, writeComparisonReport }, { ReportError }] = await Promise.all([import('../report/compare.js'), import('../report/results.js')]);
       try {
         const comparison = await compareBatches(dirs);
         const { reference, arms, pairing, rows } = comparison;
@@ -28,7 +28,7 @@ export function addCompareCommand(program: Command): void {
           lines.push('', `${arm.label} − ${reference.label}: ${pairing[arm.label]}`);
           lines.push(table(
             ['figure', 'unit', reference.label, arm.label, 'difference [95% CI]'],
-            rows.filter((row) => row.arm === arm.label).map((row) => [row.figure.label, row.figure.unit.name, shown(row.figure.unit, row.reference), shown(row.figure.unit, row.value), `${shownDifference(row.figure.unit, row)} ${row.figure.unit.difference}`]),
+            rows.filter((row) => row.arm === arm.label).map((row) => [row.figure.label, row.figure.unit.name, ...comparedCells(row)]),
           ));
         }
         console.log(lines.join('\n'));

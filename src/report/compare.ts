@@ -5,6 +5,8 @@ import { observed, observedPairs } from '../experiment/summary.js';
 import type { Manifest } from '../io/outputs.js';
 import { OutputError, refuseToReplace, WriteFailure, writeWhole } from '../io/outputs.js';
 import type { BatchDescription } from '../io/layout.js';
+import { formatIn, meanAndInterval, unitOf } from '../io/vocabulary.js';
+import type { Unit } from '../io/vocabulary.js';
 import { escapeHtml, figure, section, STYLE, table } from './html.js';
 import { renderSvg } from './render.js';
 import { checkBatchFiles, readManifest, ReportError } from './results.js';
@@ -21,37 +23,24 @@ import type { RunsColumns } from './runs.js';
  * `report` reads them: manifests and files checked against their hashes, the runs table only.
  */
 
-/** How a figure is shown and how its differences are: shares in %, their differences in percentage points. */
-export interface FigureUnit {
-  name: string;
-  difference: string;
-  /** Shown value per stored value (100 for a share, 1e-9 for USD shown in bn USD). */
-  scale: number;
-  decimals: number;
-}
-
-const SHARE_OF_DEMAND: FigureUnit = { name: '% of demand', difference: 'percentage points', scale: 100, decimals: 1 };
-const BN_USD: FigureUnit = { name: 'bn USD', difference: 'bn USD', scale: 1e-9, decimals: 1 };
-const PRICE: FigureUnit = { name: 'USD per H100e-hour', difference: 'USD per H100e-hour', scale: 1, decimals: 3 };
-
 /** A figure compared: a column of the runs table, in words, with its unit. */
 export interface ComparedFigure {
   column: string;
   label: string;
-  unit: FigureUnit;
+  unit: Unit;
 }
 
 /** The figures compared for a batch's labs: shortfall, spend and price paid each, then the market's prices. */
 function figuresOf(labs: readonly string[]): ComparedFigure[] {
   return [
-    ...labs.flatMap((lab): ComparedFigure[] => [
-      { column: `labs.${lab}.shortfallShare`, label: `${lab} shortfall`, unit: SHARE_OF_DEMAND },
-      { column: `labs.${lab}.totalSpendUsd`, label: `${lab} spend`, unit: BN_USD },
-      { column: `labs.${lab}.avgPriceUsdPerGpuHour`, label: `${lab} price paid`, unit: PRICE },
+    ...labs.flatMap((lab) => [
+      { column: `labs.${lab}.shortfallShare`, label: `${lab} shortfall` },
+      { column: `labs.${lab}.totalSpendUsd`, label: `${lab} spend` },
+      { column: `labs.${lab}.avgPriceUsdPerGpuHour`, label: `${lab} price paid` },
     ]),
-    { column: 'market.avgSpotPriceUsdPerGpuHour', label: 'spot price', unit: PRICE },
-    { column: 'market.avgContractPriceUsdPerGpuHour', label: 'contract price', unit: PRICE },
-  ];
+    { column: 'market.avgSpotPriceUsdPerGpuHour', label: 'spot price' },
+    { column: 'market.avgContractPriceUsdPerGpuHour', label: 'contract price' },
+  ].map((figure) => ({ ...figure, unit: unitOf(figure.column) }));
 }
 
 /** One (batch, variant) compared. */
@@ -175,21 +164,10 @@ function armLabels(batches: readonly Batch[]): string[][] {
   });
 }
 
-/** A stored value in its unit, as shown: `2.8` for a shortfall of 0.028, `513.3` for 513.3e9 USD. */
-export function shown(unit: FigureUnit, value: number): string {
-  if (Number.isNaN(value)) return '–';
-  const scaled = value * unit.scale;
-  // -0.0 would read as a difference of sign the runs did not show.
-  return (Math.abs(scaled) < 0.5 * 10 ** -unit.decimals ? 0 : scaled).toFixed(unit.decimals);
-}
-
-/** A difference in its unit with its sign and interval: `+2.3 [+1.9, +2.7]`. */
-export function shownDifference(unit: FigureUnit, row: Pick<ComparedRow, 'difference' | 'low' | 'high'>): string {
-  const signed = (value: number): string => {
-    const text = shown(unit, value);
-    return Number.isNaN(value) || text.startsWith('-') || Number(text) === 0 ? text : `+${text}`;
-  };
-  return `${signed(row.difference)} [${signed(row.low)}, ${signed(row.high)}]`;
+/** A compared row's cells in words, as the report and the terminal write a figure (io/vocabulary.ts): its reference, its value and its difference with the interval. */
+export function comparedCells(row: ComparedRow): [string, string, string] {
+  const unit = row.figure.unit;
+  return [formatIn(unit, row.reference), formatIn(unit, row.value), `${meanAndInterval(unit, row.difference, row.low, row.high, true)} ${unit.difference}`];
 }
 
 /** Writes the comparison as one self-contained HTML page at `path`: the tables, and a forest plot of the differences per unit. */
@@ -204,7 +182,7 @@ export async function writeComparisonReport(comparison: Comparison, path: string
     const mine = rows.filter((row) => row.arm === arm.label);
     return `<h3>${escapeHtml(arm.label)} − ${escapeHtml(reference.label)}</h3><p class="note">${escapeHtml(pairing[arm.label]!)}</p>${table(
       ['figure', 'unit', escapeHtml(reference.label), escapeHtml(arm.label), 'difference [95% CI]'],
-      mine.map((row) => [escapeHtml(row.figure.label), escapeHtml(row.figure.unit.name), shown(row.figure.unit, row.reference), shown(row.figure.unit, row.value), `${shownDifference(row.figure.unit, row)} ${escapeHtml(row.figure.unit.difference)}`]),
+      mine.map((row) => [escapeHtml(row.figure.label), escapeHtml(row.figure.unit.name), ...comparedCells(row).map(escapeHtml)]),
       (column) => column > 1,
     )}`;
   }).join('');
@@ -231,8 +209,16 @@ ${section('differences', 'Differences', `<div class="charts">${charts.join('')}<
 }
 
 /** A forest plot of the differences of one unit: a row per figure, a point and its interval per arm, a rule at 0. */
-function forestSpec(rows: readonly ComparedRow[], unit: FigureUnit, arms: readonly string[]): TopLevelSpec {
-  const values = rows.map((row) => ({ figure: row.figure.label, arm: row.arm, difference: row.difference * unit.scale, low: row.low * unit.scale, high: row.high * unit.scale }));
+function forestSpec(rows: readonly ComparedRow[], unit: Unit, arms: readonly string[]): TopLevelSpec {
+  const values = rows.map((row) => ({
+    figure: row.figure.label,
+    arm: row.arm,
+    difference: row.difference * unit.scale,
+    low: row.low * unit.scale,
+    high: row.high * unit.scale,
+    // The point's label, as the tables write it (Vega's own read "percentage points: 45.8299...").
+    tip: `${row.figure.label}, ${row.arm}: ${comparedCells(row)[2]}`,
+  }));
   return {
     title: { text: `Difference from the reference, ${unit.difference}`, fontSize: 12 },
     data: { values },
@@ -244,8 +230,8 @@ function forestSpec(rows: readonly ComparedRow[], unit: FigureUnit, arms: readon
       color: { field: 'arm', type: 'nominal', title: 'batch', scale: { domain: arms }, legend: arms.length > 1 ? {} : null },
     },
     layer: [
-      { mark: { type: 'rule', strokeWidth: 2 }, encoding: { x: { field: 'low', type: 'quantitative', title: unit.difference }, x2: { field: 'high' } } },
-      { mark: { type: 'point', filled: true, size: 30 }, encoding: { x: { field: 'difference', type: 'quantitative' } } },
+      { mark: { type: 'rule', strokeWidth: 2, aria: false }, encoding: { x: { field: 'low', type: 'quantitative', title: unit.difference }, x2: { field: 'high' } } },
+      { mark: { type: 'point', filled: true, size: 30 }, encoding: { x: { field: 'difference', type: 'quantitative' }, description: { field: 'tip', type: 'nominal' } } },
       { data: { values: [{ zero: 0 }] }, mark: { type: 'rule', color: '#888' }, encoding: { x: { field: 'zero', type: 'quantitative' }, yOffset: null, color: null, y: null } },
     ],
   } as unknown as TopLevelSpec;

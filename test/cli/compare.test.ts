@@ -98,12 +98,15 @@ describe('computerace compare', () => {
     expect(ran.stdout).toContain(`reference: multicloud (${multicloud}: scenario openai-multicloud-2025, variant baseline, seed 5, 30 runs)`);
     expect(ran.stdout).toContain('exclusive − multicloud: paired by run index');
     expect(ran.stdout).toContain('exclusive-seed-9 − multicloud: unpaired (seeds 5 and 9, 30 and 20 runs)');
-    expect(ran.stdout).toMatch(/openai shortfall\s+% of demand\s+\d+\.\d\s+\d+\.\d\s+\+\d+\.\d \[\+\d+\.\d, \+\d+\.\d\] percentage points/);
-    expect(ran.stdout).toMatch(/openai spend\s+bn USD\s+\d+\.\d\s+\d+\.\d\s+\+\d+\.\d \[\+\d+\.\d, \+\d+\.\d\] bn USD/);
-    expect(ran.stdout).toMatch(/spot price\s+USD per H100e-hour\s+\d\.\d{3}\s+\d\.\d{3}\s+[+-]\d\.\d{3} \[[+-]\d\.\d{3}, [+-]\d\.\d{3}\] USD per H100e-hour/);
+    // As the report and the run's summary write a figure (io/vocabulary.ts): a signed difference, its interval's bounds as numbers, prices to the cent.
+    expect(ran.stdout).toMatch(/openai shortfall\s+% of demand\s+\d+\.\d\s+\d+\.\d\s+\+\d+\.\d \[\d+\.\d, \d+\.\d\] percentage points/);
+    expect(ran.stdout).toMatch(/openai spend\s+bn USD\s+\d+\.\d\s+\d+\.\d\s+\+\d+\.\d \[\d+\.\d, \d+\.\d\] bn USD/);
+    expect(ran.stdout).toMatch(/spot price\s+USD per H100e-hour\s+\d\.\d{2}\s+\d\.\d{2}\s+[+-]?\d\.\d{2,5} \[-?\d\.\d{2,5}, -?\d\.\d{2,5}\] USD per H100e-hour/);
     const html = readFileSync(page, 'utf8');
     expect(html.match(/data-chart="compare-forest-[^"]+"/g)).toEqual(['data-chart="compare-forest-percentage-points"', 'data-chart="compare-forest-bn-USD"', 'data-chart="compare-forest-USD-per-H100e-hour"']);
     expect(html).not.toContain('<script');
+    // Each point is labelled as the tables write it, not with Vega's raw number.
+    expect(html).toMatch(/aria-label="openai shortfall, exclusive: \+\d+\.\d \[\d+\.\d, \d+\.\d\] percentage points"/);
     expect(html).toContain('exclusive-seed-9 − multicloud');
   });
 
