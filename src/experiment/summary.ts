@@ -138,7 +138,7 @@ function relativeHalfWidth(tally: Tally): number {
  * A metric's runs described, its 95% interval of the mean within what the metric can be: a share's mean
  * lies in [0, 1], but Student's interval is symmetric and can reach past either end when the runs pile
  * up near it (a shortfall that is zero in most runs), so it is clipped there. The batch summary and the
- * report both describe a metric with this (the report showed 4.9 [-1.1, 10.9] where the summary said [0, 10.9]).
+ * report both describe a metric with this, so that they print the same interval.
  */
 export function describeMetric(name: string, values: Float64Array): Summary {
   const d = describe(observed(name, values));

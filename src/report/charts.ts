@@ -298,7 +298,7 @@ export function tornadoSpec(title: string, subtitle: string, rows: readonly Torn
   // Two decimals, with no -0.00: a sign the figure does not have.
   const fixed = (value: number) => (Math.abs(value) < 0.005 ? 0 : value).toFixed(2);
   const sign = (value: number) => (value >= 0.005 ? `+${fixed(value)}` : fixed(value));
-  // An interval that holds 0 leaves the direction open: it said "raises" of [-0.00, 0.31].
+  // An interval that holds 0 leaves the direction open: "raises" is said only of one that leaves 0 out.
   const effect = (row: TornadoRow): string =>
     row.low !== undefined && row.low <= 0 && row.high! >= 0 ? `no clear direction on ${title} (its interval holds 0)` : `${row.coefficient >= 0 ? 'raises' : 'lowers'} ${title}`;
   const values = rows.map((row) => ({

@@ -373,7 +373,7 @@ async function shockSection({ manifest, shocks }: Inputs, figures: Figures, char
     `${(100 * record.meanMagnitude).toFixed(1)}%`,
     Number.isNaN(record.medianDurationDays) ? '–' : record.medianDurationDays.toFixed(0),
   ]);
-  // It was called "capacity lost": a provider's shock cuts only the power coming online, and a lab's adds demand.
+  // Not "capacity lost": a provider's shock cuts only the power coming online, and a lab's adds demand.
   const magnitude = `<p class="note">A shock's magnitude is what it takes while it lasts: the share of a supplier's output lost, the share of a provider's power coming online cut, or the extra share of a lab's demand.</p>`;
   return `${timeline}${magnitude}${table(['shock', 'variant', 'runs struck', 'occurrences per run', 'mean magnitude', 'median days (ended ones)'], rows, (c) => c > 1, same ? {} : { row: (r) => variants.indexOf(records[r]!.variant) })}`;
 }

@@ -76,9 +76,8 @@ export async function readShocks(dir: string, description: BatchDescription, max
       const v = variant[row] as number;
       const key = `${v}\u0000${shock}`;
       if (k === end) {
-        // An end carries its occurrence's duration. Paired with the earliest open start of the shock
-        // instead, a short occurrence that overlapped a longer one took its start: 266 of 2,247 ended
-        // occurrences of a 100-run batch, every median of the power shocks up to 18 days too long.
+        // An end carries its occurrence's own duration: occurrences of one shock overlap, so pairing an
+        // end with an open start of the shock could give a short occurrence a longer one's start.
         const ended = tallies.get(key);
         if (ended) ended.durations.push(duration[row] as number);
         continue;

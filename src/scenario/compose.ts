@@ -191,7 +191,7 @@ function kindOf(value: unknown): string {
  * `over` applied on top of `base`: maps merge deeply, lists whose items all have an `id` (actors, targets,
  * timeline entries with ids) merge by id, other lists and values are replaced, and a `null` removes the field.
  * A `null` for a key the base does not have removes nothing: when the key is not a field there either, it
- * is reported as a file without `extends` would report it (it was a typo that passed in silence).
+ * is reported as a file without `extends` would report it: a typo must not pass because a null removes nothing.
  */
 function merge(base: Tracked, over: Tracked, context: LoadContext, path: (string | number)[] = []): Tracked {
   // A distribution of another kind replaces the base's: merged, the two kinds made one invalid map.

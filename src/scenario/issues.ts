@@ -130,7 +130,7 @@ function explainUnion(union: Schema, value: unknown, path: Path): Finding[] {
         return [{ path: [...path, key], message: unknownChoice(key, item, keyChoices) }];
       }
     }
-    // A field that chooses the branch, missing (a pricing without `policy`): it was "unknown policy nothing", with one branch's choice.
+    // A field that chooses the branch, missing (a pricing without `policy`): said missing, with every branch's choice, not one branch's.
     for (const key of allKeys) {
       const keyChoices = choicesOf(key);
       if (!Object.hasOwn(value, key) && keyChoices.length > 0 && rejectedEverywhere(key, ['invalid_value', 'invalid_type'])) {

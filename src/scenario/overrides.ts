@@ -258,8 +258,8 @@ export function validateScenario(data: Data): { findings: Finding[]; spec: Scena
 
 /**
  * `findings`, with an actor that lacks required fields and whose id repeats another's, or nearly does,
- * said once: in a file that extends another, where actors merge by id, a misspelt id (`corewave`) made a
- * new actor, reported as seven missing fields, and a repeated one made a second actor with its duplicate.
+ * said once: in a file that extends another, where actors merge by id, a misspelt id (`corewave`) makes a
+ * new actor that lacks most fields, and a repeated one a second actor beside its duplicate id's problem.
  */
 function misnamedActors(data: Data, findings: Finding[]): Finding[] {
   // The missing fields of each actor, found in one pass: a list of 100,000 actors stays linear.

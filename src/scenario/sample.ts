@@ -40,7 +40,7 @@ export class ParameterSampler {
     const value = this.design ? quantile(distribution, this.design(path)) : sample(distribution, this.streams.get(`param:${path}`));
     // A heavy tail can overflow (a lognormal with a huge sigma), reach past the field's limit, or (a normal's)
     // below 0, which no field of a scenario can be: validation checks only an unbounded distribution's centre
-    // and spread. The model must never see any of these (a negative growth factor ran as a lab with no demand).
+    // and spread. The model must never see any of these (a negative growth factor would be a lab with no demand).
     if (!Number.isFinite(value)) throw new RangeError(`${path}: its distribution drew ${value}; narrow the distribution`);
     const limit = limitOf(path);
     if (limit !== undefined && value > limit.max) throw new RangeError(`${path}: its distribution drew ${value}, above the limit: ${describeMax(limit)}; narrow the distribution`);

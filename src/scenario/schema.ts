@@ -26,7 +26,7 @@ export const DISTRIBUTION_KINDS = ['lognormal', 'normal', 'uniform', 'triangular
 // Distributions in scenario files are written `{ kind: { parameters } }`; sampling maps them to the kernel's Distribution.
 // A field with a limit takes only distributions that stay within it and within its sign (`range`): every
 // value a bounded one can draw, an unbounded one's centre and spread (its far tail is refused when drawn,
-// see sample.ts). A uniform from -5 to 3 for a growth factor drew negative growth, which ran as no demand.
+// see sample.ts): a uniform from -5 to 3 for a growth factor would draw negative growth, a lab with no demand.
 function distributions(limit: Limit | undefined, range: z.ZodNumber = finite) {
   const bounded = (schema: z.ZodNumber) => (limit === undefined ? schema : within(schema, limit));
   const inRange = bounded(range);

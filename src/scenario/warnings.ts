@@ -1,6 +1,6 @@
 // What a scenario may say but most likely does not mean, said at load time and not refused: each of these
 // has a use (a list for a later change, a base shared by scenarios of other dates) that a refusal would
-// take away, and each was ignored in silence.
+// take away, and none must pass unsaid.
 import { dateOf, field, isPlainObject, list } from './data.js';
 import type { Data } from './data.js';
 import type { Finding } from './problems.js';
