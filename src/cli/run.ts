@@ -119,7 +119,7 @@ async function onlyRun(file: string, flags: RunFlags): Promise<void> {
   if (flags.design !== 'independent' && flags.onlyRun! >= runs) throw new UsageError(`--only-run ${flags.onlyRun} is not a run of a ${runs}-run --design ${flags.design} batch (give the batch's --runs)`);
   const loaded = await loadScenarioToRun(file, { set: flags.set, sweep: flags.sweep });
   // As a batch says them, before its runs.
-  for (const warning of loaded.warnings) process.stderr.write(`computerace: ${printable(formatWarning(warning))}\n`);
+  for (const warning of loaded.warnings) sayNotice(formatWarning(warning));
   const design = flags.design === 'independent' ? { kind: 'independent' as const } : { kind: flags.design, runs };
   const replicator = new Replicator({ variants: loaded.variants.map(({ name, spec }) => ({ name, spec })), seed: flags.seed, timeseries: 'none', scenarioHash: loaded.hash, design });
   try {
@@ -188,7 +188,7 @@ async function batch(file: string, flags: RunFlags, command: Command): Promise<v
       shard,
       resume: flags.resume,
       onProgress: (done) => progress.update(done),
-      onNotice: (message) => process.stderr.write(`computerace: ${printable(message)}\n`),
+      onNotice: sayNotice,
       signal: interruption.signal,
     });
     progress.stop();
@@ -247,6 +247,11 @@ function workerThreads(asked: number, command: Command): number {
   if (asked <= cores) return asked;
   if (command.getOptionValueSource('workers') === 'cli') process.stderr.write(`computerace: --workers ${asked}: capped at the ${cores} available core${cores === 1 ? '' : 's'}\n`);
   return cores;
+}
+
+/** Says what a run found and did about it (a warning of its scenario, a damaged checkpoint run again), on stderr. */
+function sayNotice(message: string): void {
+  process.stderr.write(`computerace: ${printable(message)}\n`);
 }
 
 /** Imports the policy modules (registering their policies), and returns them as URLs a worker thread can import too; a module that cannot be loaded is a UsageError. */

@@ -56,8 +56,8 @@ export function buildWorld(sim: Simulation, compiled: CompiledScenario, sampler:
 
   const providers = spec.providers.map((p, i) => {
     const path = `providers.${p.id}`;
-    const powerBuild = stateValue(compiled, p.powerBuildMwPerYear, `${path}.powerBuildMwPerYear`, `providers[${i}].powerBuildMwPerYear`, sampler, 0);
-    const capex = stateValue(compiled, p.capexUsdPerYear, `${path}.capexUsdPerYear`, `providers[${i}].capexUsdPerYear`, sampler, 0);
+    const powerBuild = stateValue(compiled, p.powerBuildMwPerYear, `${path}.powerBuildMwPerYear`, `providers[${i}].powerBuildMwPerYear`, sampler);
+    const capex = stateValue(compiled, p.capexUsdPerYear, `${path}.capexUsdPerYear`, `providers[${i}].capexUsdPerYear`, sampler);
     const provider = new Provider(
       sim,
       p.id,
@@ -91,7 +91,7 @@ export function buildWorld(sim: Simulation, compiled: CompiledScenario, sampler:
     const trend: Curve =
       l.demand.formula === undefined ? exponentialTrend(path, initial, growth) : scoped(compiled.formula(`labs[${i}].demand.formula`), { t: 0, year: 0, initial, growth });
     const p = l.procurement;
-    const budget = stateValue(compiled, l.budgetUsdPerYear, `${path}.budgetUsdPerYear`, `labs[${i}].budgetUsdPerYear`, sampler, 0);
+    const budget = stateValue(compiled, l.budgetUsdPerYear, `${path}.budgetUsdPerYear`, `labs[${i}].budgetUsdPerYear`, sampler);
     const lab = new Lab(
       l.id,
       trend,
@@ -115,9 +115,9 @@ export function buildWorld(sim: Simulation, compiled: CompiledScenario, sampler:
       new ShockExposure(sim, 1),
     );
     lab.budgetFormula = budget.formula;
-    if (l.revenueUsdPerYear !== undefined) lab.revenueUsdPerYear = timeCurve(compiled, l.revenueUsdPerYear, `${path}.revenueUsdPerYear`, `labs[${i}].revenueUsdPerYear`, sampler, 0);
+    if (l.revenueUsdPerYear !== undefined) lab.revenueUsdPerYear = timeCurve(compiled, l.revenueUsdPerYear, `${path}.revenueUsdPerYear`, `labs[${i}].revenueUsdPerYear`, sampler);
     if (l.willingnessToPayUsdPerGpuHour !== undefined) {
-      lab.willingness = timeCurve(compiled, l.willingnessToPayUsdPerGpuHour, `${path}.willingnessToPayUsdPerGpuHour`, `labs[${i}].willingnessToPayUsdPerGpuHour`, sampler, 0);
+      lab.willingness = timeCurve(compiled, l.willingnessToPayUsdPerGpuHour, `${path}.willingnessToPayUsdPerGpuHour`, `labs[${i}].willingnessToPayUsdPerGpuHour`, sampler);
       lab.willingnessGiven = true;
     }
     return lab;
@@ -178,31 +178,27 @@ export function pricingPolicy(
   return lookupPolicy('pricing', spec.policy)(params);
 }
 
+// A draw and a compiled formula's value are never below 0 (sample.ts, compile.ts refuse them): the
+// max(0, ...) below only makes a -0 (written, or worked out) the 0 the outputs have always held.
+
 /**
- * A number, a distribution (drawn once, from the parameter's stream, clamped at `min`) or a formula of
- * an actor's state: its value now (0 for a formula, until the actor first decides) and the formula.
+ * A number, a distribution (drawn once, from the parameter's stream) or a formula of an actor's state:
+ * its value now (0 for a formula, until the actor first decides) and the formula.
  */
-export function stateValue(
-  compiled: CompiledScenario,
-  spec: UncertainOrFormulaSpec,
-  paramPath: string,
-  formulaPath: string,
-  sampler: ParameterSampler,
-  min: number,
-): { value: number; formula: StateFormula | undefined } {
-  if (typeof spec !== 'string') return { value: sampler.bounded(spec, paramPath, min), formula: undefined };
+export function stateValue(compiled: CompiledScenario, spec: UncertainOrFormulaSpec, paramPath: string, formulaPath: string, sampler: ParameterSampler): { value: number; formula: StateFormula | undefined } {
+  if (typeof spec !== 'string') return { value: sampler.bounded(spec, paramPath, 0), formula: undefined };
   const expression = compiled.formula(formulaPath);
-  return { value: 0, formula: (scope) => Math.max(min, expression.evaluate(scope)) };
+  return { value: 0, formula: (scope) => Math.max(0, expression.evaluate(scope)) };
 }
 
-/** A number, a distribution (drawn once) or a formula of time as a curve, clamped at `min`. */
-export function timeCurve(compiled: CompiledScenario, spec: UncertainOrFormulaSpec, paramPath: string, formulaPath: string, sampler: ParameterSampler, min: number): Curve {
+/** A number, a distribution (drawn once) or a formula of time as a curve. */
+export function timeCurve(compiled: CompiledScenario, spec: UncertainOrFormulaSpec, paramPath: string, formulaPath: string, sampler: ParameterSampler): Curve {
   if (typeof spec !== 'string') {
-    const value = sampler.bounded(spec, paramPath, min);
+    const value = sampler.bounded(spec, paramPath, 0);
     return () => value;
   }
   const evaluate = scoped(compiled.formula(formulaPath), { t: 0, year: 0 });
-  return (t, year) => Math.max(min, evaluate(t, year));
+  return (t, year) => Math.max(0, evaluate(t, year));
 }
 
 /** A lab's demand trend without a formula, `initial * growth^t`, checked as a formula's value is: finite, or an error naming the lab. */

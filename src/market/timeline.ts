@@ -17,8 +17,8 @@ export function applyTimelineChange(world: World, compiled: CompiledScenario, sa
   const formulaPath = `timeline[${index}].set.${path}`;
   const number = (): number => sampler.value(value as UncertainSpec, paramPath);
   // A number, a distribution or a formula: of the actor's state, or of time.
-  const state = () => stateValue(compiled, value as UncertainOrFormulaSpec, paramPath, formulaPath, sampler, 0);
-  const curve = () => timeCurve(compiled, value as UncertainOrFormulaSpec, paramPath, formulaPath, sampler, 0);
+  const state = () => stateValue(compiled, value as UncertainOrFormulaSpec, paramPath, formulaPath, sampler);
+  const curve = () => timeCurve(compiled, value as UncertainOrFormulaSpec, paramPath, formulaPath, sampler);
   if (kind === 'labs') {
     const lab = world.labById.get(id)!;
     const terms = lab.procurement;

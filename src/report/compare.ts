@@ -166,8 +166,13 @@ function armLabels(batches: readonly Batch[]): string[][] {
 
 /** A compared row's cells in words, as the report and the terminal write a figure (io/vocabulary.ts): its reference, its value and its difference with the interval. */
 export function comparedCells(row: ComparedRow): [string, string, string] {
+  return [formatIn(row.figure.unit, row.reference), formatIn(row.figure.unit, row.value), differenceCell(row)];
+}
+
+/** A row's difference with its interval, in the unit of differences: `+47.1 [42.1, 52.1] percentage points`. */
+function differenceCell(row: ComparedRow): string {
   const unit = row.figure.unit;
-  return [formatIn(unit, row.reference), formatIn(unit, row.value), `${meanAndInterval(unit, row.difference, row.low, row.high, true)} ${unit.difference}`];
+  return `${meanAndInterval(unit, row.difference, row.low, row.high, true)} ${unit.difference}`;
 }
 
 /** Writes the comparison as one self-contained HTML page at `path`: the tables, and a forest plot of the differences per unit. */
@@ -217,7 +222,7 @@ function forestSpec(rows: readonly ComparedRow[], unit: Unit, arms: readonly str
     low: row.low * unit.scale,
     high: row.high * unit.scale,
     // The point's label, as the tables write it (Vega's own read "percentage points: 45.8299...").
-    tip: `${row.figure.label}, ${row.arm}: ${comparedCells(row)[2]}`,
+    tip: `${row.figure.label}, ${row.arm}: ${differenceCell(row)}`,
   }));
   return {
     title: { text: `Difference from the reference, ${unit.difference}`, fontSize: 12 },

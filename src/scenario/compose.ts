@@ -258,19 +258,19 @@ function distributionKind(value: unknown): string | undefined {
  * empty value as null, which removes a field, but a value commented out is more often meant to keep the base's.
  */
 function warnEmptyRemoval(path: (string | number)[], key: string, origin: Origin, context: LoadContext): void {
-  const { source } = origin;
-  const position = locate(source.document, source.lineCounter, origin.path, { key: true });
-  const message = `left empty, which removes the base's value as null does: write null to remove it, or delete the line to keep it`;
-  context.warnings.push({ file: source.file, ...position, path: formatPath([...path, key]), message });
+  context.warnings.push(atKey(origin, [...path, key], `left empty, which removes the base's value as null does: write null to remove it, or delete the line to keep it`));
 }
 
 /** Reports a `null` written for `key` of the map at `path` when the scenario has no such field there. */
 function refuseUnknownRemoval(path: (string | number)[], key: string, origin: Origin, context: LoadContext): void {
   const fields = fieldsWithout(path, key);
-  if (fields === undefined) return;
+  if (fields !== undefined) context.problems.push(atKey(origin, [...path, key], notAField(key, formatPath(path), fields)));
+}
+
+/** A problem at the key of the value `origin` records, named by its `path` in the composed scenario. */
+function atKey(origin: Origin, path: (string | number)[], message: string): Problem {
   const { source } = origin;
-  const position = locate(source.document, source.lineCounter, origin.path, { key: true });
-  context.problems.push({ file: source.file, ...position, path: formatPath([...path, key]), message: notAField(key, formatPath(path), fields) });
+  return { file: source.file, ...locate(source.document, source.lineCounter, origin.path, { key: true }), path: formatPath(path), message };
 }
 
 function isActorList(value: unknown): value is (Record<string, unknown> & { id: string })[] {

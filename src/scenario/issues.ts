@@ -132,8 +132,9 @@ function explainUnion(union: Schema, value: unknown, path: Path): Finding[] {
     }
     // A field that chooses the branch, missing (a pricing without `policy`): said missing, with every branch's choice, not one branch's.
     for (const key of allKeys) {
+      if (Object.hasOwn(value, key)) continue;
       const keyChoices = choicesOf(key);
-      if (!Object.hasOwn(value, key) && keyChoices.length > 0 && rejectedEverywhere(key, ['invalid_value', 'invalid_type'])) {
+      if (keyChoices.length > 0 && rejectedEverywhere(key, ['invalid_value', 'invalid_type'])) {
         return [{ path: [...path, key], message: `missing required field '${key}'; expected one of: ${[...new Set(keyChoices)].join(', ')}`, missing: true }];
       }
     }
