@@ -32,15 +32,16 @@ export function checkSemantics(data: Data, valid: boolean): Finding[] {
     findings.push({ path, key: options.key, message: `unknown ${SINGULAR[kind]} '${value}'; ${expected}` });
   };
 
-  const start = dateOf(data.start);
-  const end = dateOf(data.end);
-  if (start && end && end <= start) findings.push({ path: ['end'], message: `end (${end}) must be after start (${start})` });
+  const { start, end, reversed } = horizonOf(data);
+  if (reversed) findings.push({ path: ['end'], message: `end (${end}) must be after start (${start})` });
   else if (start && end && end > yearsAfter(start, MAX_HORIZON_YEARS)) {
     findings.push({ path: ['end'], message: `end (${end}) is more than ${MAX_HORIZON_YEARS} years after start (${start}); a scenario spans at most ${MAX_HORIZON_YEARS} years` });
   }
+  // With end before start, which of the two is wrong is not known: a date is not compared with them,
+  // or one mistake would be reported again at every date of the file.
   const inScenario = (value: unknown, path: Path): void => {
     const date = dateOf(value);
-    if (!date) return;
+    if (!date || reversed) return;
     if (start && date < start) findings.push({ path, message: `${date} is before the scenario's start (${start})` });
     else if (end && date > end) findings.push({ path, message: `${date} is after the scenario's end (${end})` });
   };
@@ -113,7 +114,7 @@ export function checkSemantics(data: Data, valid: boolean): Finding[] {
     reference('labs', field(spend, 'lab'), [...path, 'labSpend', 'lab']);
     const year = field(spend, 'year');
     // A year only partly simulated would sum a part-year's spend, to be compared with a whole year's.
-    if (typeof year === 'number' && Number.isInteger(year) && start && end) {
+    if (typeof year === 'number' && Number.isInteger(year) && start && end && !reversed) {
       const first = `${String(year).padStart(4, '0')}-01-01`;
       const last = `${String(year).padStart(4, '0')}-12-31`;
       if (first < start || last > end) findings.push({ path: [...path, 'labSpend', 'year'], message: `year ${year} is not wholly inside the scenario (${start} to ${end})` });
@@ -159,6 +160,13 @@ function firstIds(name: string, noun: string, findings: Finding[]): (item: unkno
     firstAt.set(id, index);
     return id;
   };
+}
+
+/** The scenario's start and end as written (undefined where not a date), and whether the end is not after the start. */
+export function horizonOf(data: Data): { start?: string; end?: string; reversed: boolean } {
+  const start = dateOf(data.start);
+  const end = dateOf(data.end);
+  return { start, end, reversed: start !== undefined && end !== undefined && end <= start };
 }
 
 // The same day `years` later, as YYYY-MM-DD text (compared as text, so 02-29 needs no real date);

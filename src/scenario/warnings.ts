@@ -3,11 +3,12 @@
 // take away, and none must pass unsaid.
 import { dateOf, field, isPlainObject, list } from './data.js';
 import type { Data } from './data.js';
+import { horizonOf } from './checks.js';
 import type { Finding } from './problems.js';
 
 /** The warnings of a scenario's data (the files composed, with `--set`): found where they are written. */
 export function scenarioWarnings(data: Data): Finding[] {
-  return [...ignoredPriorityLists(data), ...contractsNeverInForce(data)];
+  return [...ignoredPriorityLists(data), ...contractsNeverInForce(data), ...fleetsBeforeRelease(data)];
 }
 
 // Read only by the priority policy and registered ones; a timeline entry or a variant that sets the
@@ -26,8 +27,9 @@ function ignoredPriorityLists(data: Data): Finding[] {
 }
 
 function contractsNeverInForce(data: Data): Finding[] {
-  const start = dateOf(data.start);
-  const end = dateOf(data.end);
+  const { start, end, reversed } = horizonOf(data);
+  // A reversed horizon is refused, and says so once.
+  if (reversed) return [];
   return list(data.contracts).flatMap((contract, c): Finding[] => {
     const from = dateOf(field(contract, 'start'));
     const until = dateOf(field(contract, 'end'));
@@ -35,6 +37,20 @@ function contractsNeverInForce(data: Data): Finding[] {
     if (from && end && from > end) return [{ path: ['contracts', c, 'start'], message: `the contract starts (${from}) after the scenario's end (${end}): it is never in force, and is ignored` }];
     return [];
   });
+}
+
+// A counterfactual (a chip a year early) may mean it; a fleet of the wrong chip reads the same, so it is said.
+function fleetsBeforeRelease(data: Data): Finding[] {
+  const start = dateOf(data.start);
+  if (!start) return [];
+  const release = new Map(list(data.chips).map((chip) => [field(chip, 'id'), dateOf(field(chip, 'release'))]));
+  return list(data.providers).flatMap((provider, p) =>
+    Object.entries(objectOrEmpty(field(provider, 'fleet'))).flatMap(([chip, units]): Finding[] => {
+      const released = release.get(chip);
+      if (!released || released <= start || units === 0) return [];
+      return [{ path: ['providers', p, 'fleet', chip], key: true, message: `chip '${chip}' is released on ${released}, after the scenario's start (${start}): this fleet holds it from the start` }];
+    }),
+  );
 }
 
 function objectOrEmpty(value: unknown): Record<string, unknown> {

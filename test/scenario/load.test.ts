@@ -377,8 +377,19 @@ describe('loadScenario', () => {
       "s.yaml:34:30: contracts[0].provider: unknown provider 'coreweave'; expected one of: azure, oracle",
       's.yaml:34:104: contracts[0].end: end (2025-01-01) must be after start (2025-06-01)',
       "s.yaml:36:38: shocks[0].target.supplier: unknown supplier 'tsmc'; expected one of: nvidia",
-      "s.yaml:36:63: shocks[0].arrival.date: 2027-03-01 is after the scenario's end (2024-12-31)",
     ]);
+  });
+
+  it('compares dates with a horizon in order, and says a reversed horizon once, not again at every date', () => {
+    const extra = [
+      'shocks:',
+      '  - { id: cowos, target: { supplier: nvidia }, arrival: { date: 2027-03-01 }, magnitude: 0.3, durationDays: 30 }',
+    ];
+    expect(problems({ 's.yaml': scenario({}, extra) })).toEqual([
+      "s.yaml:34:65: shocks[0].arrival.date: 2027-03-01 is after the scenario's end (2026-12-31)",
+    ]);
+    // Which of start and end is wrong is not known, so no date is held against them.
+    expect(problems({ 's.yaml': scenario({ 3: 'end: 2024-12-31' }, extra) })).toEqual(['s.yaml:3:6: end: end (2024-12-31) must be after start (2025-01-01)']);
   });
 
   it('reports an incumbent that is not among the lab\'s providers', () => {
@@ -648,6 +659,16 @@ describe('extends', () => {
     // A timeline entry that switches the allocation reads the list: no warning; nor for a file that warns of nothing.
     const switched = load({ 's.yaml': scenario({ 8: '    products: [{ chip: h100 }]\n    priority: [azure]' }, ['timeline:', '  - { date: 2026-01-01, set: { suppliers.nvidia.allocation: priority } }']) }).loaded;
     expect(switched.warnings).toEqual([]);
+  });
+
+  it('warns of a fleet that holds a chip at the start it is released after, and of none released by then', () => {
+    const early = ['  - { id: b200, release: 2025-06-01, perfH100e: 2.5, powerKw: 1.2, unitCostUsd: 40000, lifeYears: 5 }'];
+    const { dir, loaded } = load({ 's.yaml': scenario({ 5: BASE[4]!, 13: '    fleet: { h100: 100000, b200: 5000 }', 21: '    fleet: { b200: 0 }' }).replace(BASE[4]!, [BASE[4]!, ...early].join('\n')) });
+    expect(loaded.warnings.map((warning) => formatProblem(warning).replaceAll(`${dir}/`, ''))).toEqual([
+      "s.yaml:14:28: providers[0].fleet.b200: chip 'b200' is released on 2025-06-01, after the scenario's start (2025-01-01): this fleet holds it from the start",
+    ]);
+    // Released by the start, or held at none: nothing to say.
+    expect(load({ 's.yaml': scenario({ 13: '    fleet: { h100: 100000 }' }) }).loaded.warnings).toEqual([]);
   });
 
   it('says an actor with a misspelt or repeated id once, not as a missing field each', () => {
