@@ -43,13 +43,16 @@ export function parseSource(file: string, raw: string): SourceFile {
   });
   const problems: Problem[] = [];
   // After a syntax error the parser guesses, and its later errors are mostly echoes of the first: keep the
-  // first one. Duplicate keys and warnings do not derail parsing, so all of them are real.
+  // first one. Duplicate keys and warnings do not derail parsing, so before it they are real.
   let syntax: YAMLError | undefined = document.errors[0];
   // A tab in the indentation confuses the parser in many ways, not all of which it names: say what it is.
   const tab = syntax && syntax.code !== 'TAB_AS_INDENT' ? tabIndentBefore(text, syntax.pos[0]) : undefined;
   if (syntax && tab !== undefined) syntax = new YAMLParseError([tab, tab + 1], 'TAB_AS_INDENT', 'Tabs are not allowed as indentation');
   const duplicates = duplicateKeys(document);
-  const reported: { offset: number; path: Path; message: string }[] = duplicates.map(({ offset, path }) => ({
+  // Past a syntax error the maps are the parser's guesses: a key it moved into a map above is no duplicate
+  // the file wrote (a tab's line put the next actor's keys beside the previous one's).
+  const written = syntax ? duplicates.filter(({ offset }) => offset < syntax.pos[0]) : duplicates;
+  const reported: { offset: number; path: Path; message: string }[] = written.map(({ offset, path }) => ({
     offset,
     path,
     message: `duplicate key '${path[path.length - 1]}'; each key may appear once in a map`,

@@ -330,6 +330,15 @@ describe('loadScenario', () => {
     expect(problems({ 's.yaml': scenario({ 14: '\tpowerMw: 200' }) })).toEqual([
       's.yaml:14:1: (root): tabs are not allowed as indentation; indent with spaces',
     ]);
+    // The parser's recovery moves the next provider's keys beside azure's: no duplicate the file wrote, so not said.
+    expect(problems({ 's.yaml': scenario({ 13: '\tfleet: { h100: 100000 }' }) })).toEqual([
+      's.yaml:13:1: (root): tabs are not allowed as indentation; indent with spaces',
+    ]);
+    // A duplicate before the tab is the file's own, and is said beside it.
+    expect(problems({ 's.yaml': scenario({ 3: 'end: 2026-12-31\nstart: 2025-06-01', 13: '\tfleet: { h100: 100000 }' }) })).toEqual([
+      "s.yaml:4:1: start: duplicate key 'start'; each key may appear once in a map",
+      's.yaml:14:1: (root): tabs are not allowed as indentation; indent with spaces',
+    ]);
   });
 
   it('names a tab as the cause of the syntax errors it leads to', () => {
