@@ -6,7 +6,7 @@ import { formatPath, pushAll } from './problems.js';
 import type { Problem } from './problems.js';
 import { SCENARIO_EXTENSIONS, UnreadableFile, hasScenarioExtension } from './read.js';
 import { DISTRIBUTION_KINDS } from './schema.js';
-import { SCENARIO, fieldsWithout, objectKeys } from './schema-walk.js';
+import { SCENARIO, fieldsWithout, objectKeys, policyFields } from './schema-walk.js';
 import { documentValue, locate, parseSource, writtenEmpty } from './source.js';
 import type { SourceFile } from './source.js';
 import { notAField } from './suggest.js';
@@ -196,6 +196,11 @@ function kindOf(value: unknown): string {
 function merge(base: Tracked, over: Tracked, context: LoadContext, path: (string | number)[] = []): Tracked {
   // A distribution of another kind replaces the base's: merged, the two kinds made one invalid map.
   if (distributionKind(base.value) !== undefined && distributionKind(over.value) !== undefined && distributionKind(base.value) !== distributionKind(over.value)) return over;
+  // A pricing of another policy keeps of the base's only the fields that policy has: merged whole, the
+  // base policy's own (utilization's scarcityMarkup under costPlus) made a map no policy takes.
+  const policy = switchedPolicy(base.value, over.value);
+  const fields = policy === undefined ? undefined : policyFields(path, policy);
+  if (fields !== undefined) base = onlyFields(base, fields);
   if (isPlainObject(base.value) && isPlainObject(over.value)) {
     const value: Record<string, unknown> = { ...base.value };
     const origin: Origin = { ...over.origin, children: new Map(base.origin.children) };
@@ -244,6 +249,19 @@ function merge(base: Tracked, over: Tracked, context: LoadContext, path: (string
     return { value, origin };
   }
   return over;
+}
+
+/** The policy `over` names when it is another than the base's, both being maps that name one. */
+function switchedPolicy(base: unknown, over: unknown): string | undefined {
+  if (!isPlainObject(base) || !isPlainObject(over)) return undefined;
+  return typeof over.policy === 'string' && typeof base.policy === 'string' && over.policy !== base.policy ? over.policy : undefined;
+}
+
+/** The map `tracked` with only the keys in `fields`, and their origins. */
+function onlyFields(tracked: Tracked, fields: readonly string[]): Tracked {
+  const value = Object.fromEntries(Object.entries(tracked.value as Record<string, unknown>).filter(([key]) => fields.includes(key)));
+  const children = new Map([...tracked.origin.children].filter(([key]) => fields.includes(key)));
+  return { value, origin: { ...tracked.origin, children } };
 }
 
 /** The kind of a distribution written `{ kind: { parameters } }`, or undefined for any other value. */

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { Scenario, isDistributionSchema } from './schema.js';
 
 /**
@@ -73,6 +73,21 @@ export function fieldsWithout(parent: readonly (string | number)[], key: string)
   if (schema === undefined || fieldSchema(schema, key) !== undefined) return undefined;
   const fields = [...objectKeys(schema), ...unionOptions(schema).flatMap(objectKeys)];
   return fields.length > 0 ? [...new Set(fields)] : undefined;
+}
+
+/**
+ * The fields of the branch of the union at `path` whose `policy` takes `policy` (pricing's `costPlus`:
+ * policy and margin), or undefined where the scenario has no union of policies or no branch takes it.
+ */
+export function policyFields(path: readonly (string | number)[], policy: string): readonly string[] | undefined {
+  let schema: Schema | undefined = SCENARIO;
+  for (const segment of path) schema = schema && fieldSchema(schema, segment);
+  if (schema === undefined) return undefined;
+  const branch = unionOptions(schema).find((option) => {
+    const discriminator = childSchema(option, 'policy');
+    return discriminator !== undefined && z.safeParse(discriminator, policy).success;
+  });
+  return branch && objectKeys(branch);
 }
 
 const keysOf = new WeakMap<Schema, readonly string[]>();

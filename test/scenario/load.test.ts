@@ -643,6 +643,20 @@ describe('extends', () => {
     expect(same.spec.labs[0]!.demand.growthPerYear).toEqual({ lognormal: { median: 2.5, sigma: 0.5 } });
   });
 
+  it("keeps of the base's pricing only the fields of the policy a file switches to, and merges those", () => {
+    // Merged whole, oracle's formula expression made a costPlus pricing that no policy takes, refused at the base's line.
+    const child = ['extends: base.yaml', 'providers:', '  - { id: azure, pricing: { policy: utilization, scarcityMarkup: 1 } }', '  - { id: oracle, pricing: { policy: costPlus, margin: 0.2 } }'].join('\n');
+    const { spec } = load({ 'child.yaml': child, 'base.yaml': base }).loaded;
+    expect(spec.providers.map((provider) => provider.pricing)).toEqual([
+      { policy: 'utilization', margin: 0.4, scarcityMarkup: 1 },
+      { policy: 'costPlus', margin: 0.2 },
+    ]);
+    // A field the new policy lacks is missing, said where the file switches.
+    expect(problems({ 'child.yaml': 'extends: base.yaml\nproviders:\n  - { id: oracle, pricing: { policy: competitive, margin: 0.2 } }\n', 'base.yaml': base })).toEqual([
+      "child.yaml:3:28: providers[1].pricing.elasticity: missing required field 'elasticity'",
+    ]);
+  });
+
   it('warns, without refusing, of what the files say but most likely do not mean, each where it is written', () => {
     const warned = [
       'extends: base.yaml',
