@@ -1,5 +1,6 @@
 import { BatchOptionsError, checkBatchOptions, MAX_RUNS, runsLimit } from '../experiment/limits.js';
 import type { BatchOptionsProblem, BatchShape, FixedRunsOption } from '../experiment/limits.js';
+import type { SaltelliWords } from '../experiment/sobol.js';
 import { UsageError } from './errors.js';
 
 /**
@@ -9,6 +10,9 @@ import { UsageError } from './errors.js';
 
 /** The help of a --runs that takes a design: the most runs of any batch, and of a Latin hypercube. */
 export const RUNS_HELP = `runs per variant: at most ${MAX_RUNS}, and ${runsLimit('lhs').max} with --design lhs`;
+
+/** What a Saltelli design's refusal calls the design and its runs on the command line. */
+export const SOBOL_FLAGS: SaltelliWords = { design: '--design sobol', runs: '--runs' };
 
 /** What cannot go with --until-precision, in the flags' words. */
 const WITH_STOPPING_RULE: Record<FixedRunsOption, string> = {

@@ -11,7 +11,7 @@ import { DESIGN_KINDS, MAX_BLOCK_SIZE, MAX_RUNS, runsLimit } from '../experiment
 import type { DesignKind } from '../experiment/limits.js';
 import { collect, nonNegativeInteger, positiveInteger, seed, SEED_HELP, share } from './arguments.js';
 import { inputError, UsageError } from './errors.js';
-import { checkBatchFlags, RUNS_HELP } from './batch-options.js';
+import { checkBatchFlags, RUNS_HELP, SOBOL_FLAGS } from './batch-options.js';
 import { examples } from './help.js';
 import { report } from './report.js';
 import { shellCommand } from './shell.js';
@@ -155,7 +155,7 @@ async function batch(file: string, flags: RunFlags, command: Command): Promise<v
   // Drawn before the modules load and the workers start: the command shows it is at work at once.
   const { progressBar } = await import('./progress.js');
   const progress = progressBar(!flags.quiet && process.stderr.isTTY === true, shard ? shardRange(runs, flags.blockSize, shard).runs : runs);
-  const [{ runBatch }, { filesWritten, formatBatchSummary }, { RunFailure }, { BatchInterrupted }, { OutputError, WriteFailure }, { SaltelliDesignError }] = await Promise.all([
+  const [{ runBatch }, { filesWritten, formatBatchSummary }, { RunFailure }, { BatchInterrupted }, { OutputError, WriteFailure }, { SaltelliDesignError, describeSaltelliProblem }] = await Promise.all([
     import('../experiment/batch.js'),
     import('./batch-summary.js'),
     import('../experiment/failure.js'),
@@ -203,7 +203,7 @@ async function batch(file: string, flags: RunFlags, command: Command): Promise<v
     if (error instanceof WriteFailure) throw new UsageError(`${printable(error.message)}; ${afterWriteFailure(flags.shard !== undefined || flags.resume === true)}`);
     if (error instanceof OutputError) throw inputError(error);
     // Known once the scenario is loaded: how many uncertain parameters the Saltelli design has.
-    if (error instanceof SaltelliDesignError) throw inputError(error);
+    if (error instanceof SaltelliDesignError) throw new UsageError(describeSaltelliProblem(error.problem, SOBOL_FLAGS));
     if (error instanceof RunFailure) {
       throw new UsageError(`${printable(error.message)}\nreproduce it with: ${replayCommand(file, flags, runs, error.seed, error.runIndex)}`, 1);
     }

@@ -7,7 +7,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { BATCH_NODE_FLAGS } from '../experiment/executor.js';
 import { TIMESERIES_MODES } from '../io/layout.js';
 import { DESIGN_KINDS, MAX_BLOCK_SIZE } from '../experiment/limits.js';
-import { checkBatchFlags, RUNS_HELP } from './batch-options.js';
+import { checkBatchFlags, RUNS_HELP, SOBOL_FLAGS } from './batch-options.js';
 import type { DesignKind } from '../experiment/limits.js';
 import { hasUnprintable, printable } from '../printable.js';
 import { collect, positiveInteger, seed, SEED_HELP } from './arguments.js';
@@ -97,7 +97,7 @@ export function addSlurmCommand(program: Command): void {
  */
 async function checkBeforeSubmitting(file: string, flags: SlurmFlags, out: string): Promise<void> {
   // Each refusal is one of the library's input errors (a ScenarioError, a SaltelliDesignError, an OutputError): one line, exit 2.
-  const [{ loadScenarioToRun }, { Replicator }, { saltelliDesign }, { checkFolderIsOurs }, { notAFolder }] = await Promise.all([
+  const [{ loadScenarioToRun }, { Replicator }, { saltelliDesign, SaltelliDesignError, describeSaltelliProblem }, { checkFolderIsOurs }, { notAFolder }] = await Promise.all([
     import('../experiment/plan.js'),
     import('../experiment/replicate.js'),
     import('../experiment/sobol.js'),
@@ -109,7 +109,11 @@ async function checkBeforeSubmitting(file: string, flags: SlurmFlags, out: strin
   if (flags.design === 'sobol') {
     const variants = loaded.variants.map(({ name, spec }) => ({ name, spec }));
     const replicator = new Replicator({ variants, seed: flags.seed, timeseries: 'none', scenarioHash: loaded.hash, design: { kind: 'sobol', runs: flags.runs } });
-    saltelliDesign(flags.seed, replicator.describe().parameters, flags.runs);
+    try {
+      saltelliDesign(flags.seed, replicator.describe().parameters, flags.runs);
+    } catch (error) {
+      throw error instanceof SaltelliDesignError ? new UsageError(describeSaltelliProblem(error.problem, SOBOL_FLAGS)) : error;
+    }
   }
   // A file in the folder's place is refused where the scripts' folder is made (makeDirectories).
   if ((await notAFolder(out)) === undefined) await checkFolderIsOurs(out);

@@ -38,10 +38,39 @@ export interface SaltelliDesign {
   uniform(parameter: string, runIndex: number): number;
 }
 
+/** Why a Saltelli design cannot be made, for a caller to say in its own words (the CLI names its flags). */
+export type SaltelliDesignProblem =
+  | { kind: 'no-parameters' }
+  | { kind: 'too-many-parameters'; parameters: number; max: number }
+  | { kind: 'runs'; runs: number; parameters: number; group: number; suggestions: readonly number[] }
+  | { kind: 'base-samples'; baseSamples: number };
+
+/** What a message calls the design and the number of runs: the library's options, or a command's flags. */
+export interface SaltelliWords {
+  design: string;
+  runs: string;
+}
+
+/** A problem in words; by default the library's, as runBatch takes its options. */
+export function describeSaltelliProblem(problem: SaltelliDesignProblem, words: SaltelliWords = { design: "design 'sobol'", runs: 'runs' }): string {
+  switch (problem.kind) {
+    case 'no-parameters':
+      return `${words.design} needs uncertain parameters, and the scenario has none: every parameter is a fixed number`;
+    case 'too-many-parameters':
+      return `${words.design} supports at most ${problem.max} uncertain parameters (2 Sobol dimensions each), and the scenario has ${problem.parameters}`;
+    case 'runs': {
+      const { group, parameters } = problem;
+      return `${words.design} needs ${words.runs} to be a multiple of ${group} (${parameters} uncertain parameter${parameters === 1 ? '' : 's'} + 2): try ${problem.suggestions.join(' or ')}`;
+    }
+    case 'base-samples':
+      return `${words.design}: at most 2^32 base samples, not ${problem.baseSamples}`;
+  }
+}
+
 /** A design that cannot be made: no uncertain parameters, too many, or a number of runs that is not a whole number of groups. */
 export class SaltelliDesignError extends RangeError {
-  constructor(message: string) {
-    super(message);
+  constructor(readonly problem: SaltelliDesignProblem) {
+    super(describeSaltelliProblem(problem));
     this.name = 'SaltelliDesignError';
   }
 }
@@ -58,18 +87,15 @@ export function saltelliDesign(seed: string | number, parameters: readonly strin
     throw new TypeError(`saltelliDesign: seed must be a string or a finite number (got ${String(seed)})`);
   }
   const k = parameters.length;
-  if (k === 0) throw new SaltelliDesignError('--design sobol needs uncertain parameters, and the scenario has none: every parameter is a fixed number');
-  if (2 * k > MAX_SOBOL_DIMENSIONS) {
-    throw new SaltelliDesignError(`--design sobol supports at most ${MAX_SOBOL_DIMENSIONS / 2} uncertain parameters (2 Sobol dimensions each), and the scenario has ${k}`);
-  }
+  if (k === 0) throw new SaltelliDesignError({ kind: 'no-parameters' });
+  if (2 * k > MAX_SOBOL_DIMENSIONS) throw new SaltelliDesignError({ kind: 'too-many-parameters', parameters: k, max: MAX_SOBOL_DIMENSIONS / 2 });
   const group = k + 2;
   if (!Number.isSafeInteger(runs) || runs < group || runs % group !== 0) {
     const below = Math.floor(runs / group) * group;
-    const suggestions = below >= group ? `${below} or ${below + group}` : `${group}`;
-    throw new SaltelliDesignError(`--design sobol needs --runs to be a multiple of ${group} (${k} uncertain parameter${k === 1 ? '' : 's'} + 2): try ${suggestions}`);
+    throw new SaltelliDesignError({ kind: 'runs', runs, parameters: k, group, suggestions: below >= group ? [below, below + group] : [group] });
   }
   const baseSamples = runs / group;
-  if (baseSamples > TWO_TO_32) throw new SaltelliDesignError(`--design sobol: at most 2^32 base samples, not ${baseSamples}`);
+  if (baseSamples > TWO_TO_32) throw new SaltelliDesignError({ kind: 'base-samples', baseSamples });
   const columns = new Map(parameters.map((name, i) => [name, i]));
   if (columns.size !== k) throw new TypeError('saltelliDesign: parameter names must be distinct');
   const shifts = Uint32Array.from({ length: 2 * k }, (_, dimension) => digitalShift(seed, dimension));

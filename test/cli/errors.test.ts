@@ -18,7 +18,7 @@ describe('errors that are not bugs', () => {
     expect(reportable(new UsageError('--runs 0: no'))).toEqual({ message: '--runs 0: no', exitCode: EXIT_BAD_INPUT });
     expect(reportable(new UsageError('run 3 failed\nreproduce it with: x', 1))).toEqual({ message: 'run 3 failed\nreproduce it with: x', exitCode: 1 });
     expect(reportable(new ScenarioError([{ file: 'a.yaml', line: 1, column: 2, path: 'name', message: 'bad' }]))?.exitCode).toBe(EXIT_BAD_INPUT);
-    for (const error of [new OutputError("cannot write to output directory 'out': permission denied"), new ShardMismatch('shards of different seeds'), new SaltelliDesignError('--design sobol needs...')]) {
+    for (const error of [new OutputError("cannot write to output directory 'out': permission denied"), new ShardMismatch('shards of different seeds'), new SaltelliDesignError({ kind: 'no-parameters' })]) {
       expect(reportable(error), error.name).toEqual({ message: error.message, exitCode: EXIT_BAD_INPUT });
     }
   });

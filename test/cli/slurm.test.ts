@@ -37,7 +37,7 @@ describe('computerace slurm', () => {
       [[scenario, '--set', 'labs.openai.demand=oops'], /^--set:1:20: labs\.openai\.demand: expected a map, got 'oops'\n$/],
       [[scenario, '--sweep', 'name=a,a'], /^--sweep/],
       // The shipped scenario has 27 uncertain parameters: a Saltelli design takes runs in groups of 29.
-      [[scenario, '--design', 'sobol', '--runs', '900'], /^computerace: .*29/],
+      [[scenario, '--design', 'sobol', '--runs', '900'], /^computerace: --design sobol needs --runs to be a multiple of 29 \(27 uncertain parameters \+ 2\): try 899 or 928\n$/],
       [[scenario, '--out', holding], `computerace: '${holding}' holds 'notes.txt', which computerace does not write: give --out a new or empty folder, or one a batch wrote\n`],
     ];
     for (const [args, message] of cases) {

@@ -113,7 +113,7 @@ describe('a Saltelli (sobol) design', () => {
     const refused = runBatch({ scenario: SCENARIO, runs: 1000, workers: 0, design: 'sobol' });
     await expect(refused).rejects.toThrow(SaltelliDesignError);
     const below = Math.floor(1000 / group) * group;
-    await expect(refused).rejects.toThrow(`--design sobol needs --runs to be a multiple of ${group} (${k} uncertain parameters + 2): try ${below} or ${below + group}`);
+    await expect(refused).rejects.toThrow(`design 'sobol' needs runs to be a multiple of ${group} (${k} uncertain parameters + 2): try ${below} or ${below + group}`);
     await expect(runBatch({ scenario: SCENARIO, runs: 2 * group, workers: 0, design: 'sobol', untilPrecision: 0.01 })).rejects.toThrow(/fixed number of runs/);
   });
 });

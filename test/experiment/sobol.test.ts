@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_SOBOL_DIMENSIONS, saltelliDesign, SaltelliDesignError, sobolDirections, sobolIndices, sobolInteger } from '../../src/experiment/sobol.js';
+import { describeSaltelliProblem, MAX_SOBOL_DIMENSIONS, saltelliDesign, SaltelliDesignError, sobolDirections, sobolIndices, sobolInteger } from '../../src/experiment/sobol.js';
 import type { SaltelliDesign } from '../../src/experiment/sobol.js';
 import { JOE_KUO_ROWS } from '../../src/experiment/sobol-directions.js';
 
@@ -156,7 +156,17 @@ describe('a Saltelli design', () => {
 
   it('rejects a number of runs that is not a positive multiple of k + 2, naming the nearest ones', () => {
     const many = Array.from({ length: 43 }, (_, i) => `p${i}`);
-    expect(() => saltelliDesign('s', many, 1000)).toThrow(new SaltelliDesignError('--design sobol needs --runs to be a multiple of 45 (43 uncertain parameters + 2): try 990 or 1035'));
+    // In the library's words (runBatch's options); a command says them with its flags.
+    expect(() => saltelliDesign('s', many, 1000)).toThrow("design 'sobol' needs runs to be a multiple of 45 (43 uncertain parameters + 2): try 990 or 1035");
+    const refused = (() => {
+      try {
+        saltelliDesign('s', many, 1000);
+      } catch (error) {
+        return error as SaltelliDesignError;
+      }
+    })();
+    expect(refused?.problem).toEqual({ kind: 'runs', runs: 1000, parameters: 43, group: 45, suggestions: [990, 1035] });
+    expect(describeSaltelliProblem(refused!.problem, { design: '--design sobol', runs: '--runs' })).toBe('--design sobol needs --runs to be a multiple of 45 (43 uncertain parameters + 2): try 990 or 1035');
     expect(() => saltelliDesign('s', many, 1000)).toThrow(RangeError);
     expect(() => saltelliDesign('s', many, 10)).toThrow(/multiple of 45 \(43 uncertain parameters \+ 2\): try 45$/);
     expect(() => saltelliDesign('s', ['x'], 7)).toThrow(/multiple of 3 \(1 uncertain parameter \+ 2\): try 6 or 9$/);
