@@ -192,7 +192,7 @@ function integerColumn(block: TableBlock, index: number): ArrayLike<number> {
 export async function mergeShards(dirs: readonly string[], out: string, commandLine: readonly string[] = []): Promise<BatchOutcome> {
   const startedAt = new Date();
   const shards = await checkShards(dirs);
-  if (shards.some((shard) => resolve(shard.dir) === resolve(out))) throw new ShardMismatch(`--out ${out} is one of the shard directories: merge into another folder`);
+  if (shards.some((shard) => resolve(shard.dir) === resolve(out))) throw new ShardMismatch(`the output folder ${out} is one of the shard folders: merge into another folder`);
   const { manifest } = shards[0]!;
   const provenance = provenanceOf(manifest);
   const description = manifest.description;

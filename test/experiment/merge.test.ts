@@ -158,6 +158,6 @@ describe('merge', () => {
     expect(error).toBeInstanceOf(OutputError);
     expect((error as Error).message).toBe(`'${held}' is in use by pid ${process.ppid}: a computerace batch, merge or report is using it; wait for it to end or choose another folder`);
     expect(readFileSync(join(held, 'manifest.json'), 'utf8')).toBe(manifest);
-    await expect(mergeShards([shard(0), shard(1), shard(2)], shard(1))).rejects.toThrow(`--out ${shard(1)} is one of the shard directories: merge into another folder`);
+    await expect(mergeShards([shard(0), shard(1), shard(2)], shard(1))).rejects.toThrow(`the output folder ${shard(1)} is one of the shard folders: merge into another folder`);
   });
 });
