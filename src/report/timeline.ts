@@ -37,22 +37,38 @@ export function markers(scenario: unknown, variants: readonly string[]): Marker[
     const overrides = v === 0 ? {} : (base.variants?.[variant] ?? {});
     const timeline = ('timeline' in overrides ? overrides.timeline : base.timeline) as TimelineEntry[] | undefined;
     const shocks = ('shocks' in overrides ? overrides.shocks : base.shocks) as ShockEntry[] | undefined;
-    const found: Omit<Marker, 'variants'>[] = [
-      ...(Array.isArray(timeline) ? timeline : []).flatMap((entry) => (typeof entry?.date === 'string' ? [{ date: entry.date, kind: 'timeline' as const, text: timelineText(entry) }] : [])),
-      ...(Array.isArray(shocks) ? shocks : []).flatMap((shock) => (typeof shock?.arrival?.date === 'string' ? [{ date: shock.arrival.date, kind: 'shock' as const, text: shockText(shock) }] : [])),
+    // A timeline entry is known by what it sets, not by its note: the same change noted in other words
+    // by a variant is one marker (in the first variant's words). A shock is known by its id and target.
+    const found: (Omit<Marker, 'variants'> & { change: string })[] = [
+      ...(Array.isArray(timeline) ? timeline : []).flatMap((entry) =>
+        typeof entry?.date === 'string' ? [{ date: entry.date, kind: 'timeline' as const, text: timelineText(entry), change: setText(entry) }] : [],
+      ),
+      ...(Array.isArray(shocks) ? shocks : []).flatMap((shock) => {
+        const text = shockText(shock);
+        return typeof shock?.arrival?.date === 'string' ? [{ date: shock.arrival.date, kind: 'shock' as const, text, change: text }] : [];
+      }),
     ];
-    for (const marker of found) {
-      const key = `${marker.date}\u0000${marker.kind}\u0000${marker.text}`;
+    for (const { change, ...marker } of found) {
+      const key = `${marker.date}\u0000${marker.kind}\u0000${change}`;
       const known = byKey.get(key);
-      if (known) known.variants.push(variant);
-      else byKey.set(key, { ...marker, variants: [variant] });
+      if (known) {
+        if (!known.variants.includes(variant)) known.variants.push(variant);
+      } else byKey.set(key, { ...marker, variants: [variant] });
     }
   });
+  // Two changes of a date noted alike are told apart by what they set.
+  const worded = (marker: Marker): string => `${marker.date}\u0000${marker.kind}\u0000${marker.text}`;
+  const alike = new Map<string, number>();
+  for (const marker of byKey.values()) alike.set(worded(marker), (alike.get(worded(marker)) ?? 0) + 1);
+  for (const [key, marker] of byKey) if (alike.get(worded(marker))! > 1) marker.text = `${marker.text} (${key.split('\u0000')[2]})`;
   return [...byKey.values()].sort((a, b) => a.date.localeCompare(b.date) || a.kind.localeCompare(b.kind) || a.text.localeCompare(b.text));
 }
 
 function timelineText(entry: TimelineEntry): string {
-  if (typeof entry.note === 'string' && entry.note.trim() !== '') return entry.note.trim();
+  return typeof entry.note === 'string' && entry.note.trim() !== '' ? entry.note.trim() : setText(entry);
+}
+
+function setText(entry: TimelineEntry): string {
   return Object.entries(entry.set ?? {}).map(([path, value]) => `${path} = ${JSON.stringify(value)}`).join('; ');
 }
 
