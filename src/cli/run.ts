@@ -1,6 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { basename, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { basename, join } from 'node:path';
 import { Command, Option } from 'commander';
 import type { BatchInterrupted } from '../experiment/interruption.js';
 import type { TimeseriesMode } from '../io/layout.js';
@@ -9,6 +8,7 @@ import { printable } from '../printable.js';
 import { formatWarning } from '../scenario/problems.js';
 import { DESIGN_KINDS, MAX_BLOCK_SIZE, MAX_RUNS, runsLimit } from '../experiment/limits.js';
 import type { DesignKind } from '../experiment/limits.js';
+import { moduleUrl } from '../experiment/modules.js';
 import { collect, nonNegativeInteger, positiveInteger, seed, SEED_HELP, share } from './arguments.js';
 import { inputError, UsageError } from './errors.js';
 import { checkBatchFlags, RUNS_HELP, SOBOL_FLAGS } from './batch-options.js';
@@ -72,7 +72,7 @@ export function addRunCommand(program: Command): void {
     .option('--shard <k/m>', 'run only shard K of M (a contiguous range of whole blocks) into a shard directory for `merge`; auto/M takes K from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX')
     .option('--report', 'when the batch is done, write DIR/report.html: charts of the results (see `computerace report`)')
     .option('--resume', 'continue the batch in --out from the runs it kept when it was interrupted (Ctrl-C, SIGTERM; with --resume or --shard every block is checkpointed, so even a kill -9 loses none); a finished batch is left as it is; another batch there is refused')
-    .option('--import <module>', 'a JavaScript module that registers custom policies (registerPolicy), loaded here and in every worker (repeatable)', collect, [])
+    .option('--import <module>', 'a JavaScript module (a path or a file: URL) that registers custom policies (registerPolicy), loaded here and in every worker (repeatable)', collect, [])
     .addHelpText('after', examples(
       'computerace run scenarios/openai-multicloud-2025.yaml --runs 1000 --seed 42 --report',
       'computerace run scenarios/price-war.yaml --sweep providers.azure.pricing.margin=0.2,0.4 --until-precision 0.01',
@@ -259,7 +259,7 @@ export async function importModules(modules: readonly string[]): Promise<string[
   const urls: string[] = [];
   for (const module of modules) {
     if (module === '') throw new UsageError('--import needs a module file, got an empty name');
-    const url = pathToFileURL(resolve(module)).href;
+    const url = moduleUrl(module);
     try {
       await import(url);
     } catch (error) {

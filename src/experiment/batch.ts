@@ -1,6 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import type { Table } from 'apache-arrow';
 import { ArrowFileWriter, ArrowTable } from '../io/arrow.js';
 import type { TableBlock } from '../io/columns.js';
@@ -11,6 +10,7 @@ import { batchTables, eachTable, LAYOUT_OF } from '../io/layout.js';
 import type { TableName, TableRows } from '../io/layout.js';
 import type { BatchDescription, TimeseriesMode } from '../io/layout.js';
 import { inlineExecutor, poolExecutor } from './executor.js';
+import { moduleUrl } from './modules.js';
 import type { Executor } from './executor.js';
 import { MetricSeries } from './metrics.js';
 import { arrowMetadata, OutputError, prepareOutputDirectory } from '../io/outputs.js';
@@ -167,8 +167,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
     seed,
     timeseries: options.timeseries ?? 'summary',
     design: options.design === undefined || options.design === 'independent' ? { kind: 'independent' } : { kind: options.design, runs: options.runs },
-    // Imported by workers whose module is in dist/experiment: a relative path is the caller's, from its working directory.
-    modules: (options.modules ?? []).map((module) => (/^[a-z][a-z\d+.-]*:/i.test(module) ? module : pathToFileURL(resolve(module)).href)),
+    modules: (options.modules ?? []).map(moduleUrl),
     ...(options.onProgress ? { simulationsDone: new Int32Array(new SharedArrayBuffer(4)) } : {}),
   };
   const executor: Executor = workers === 0 ? inlineExecutor(settings) : poolExecutor(settings, workers);

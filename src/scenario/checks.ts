@@ -32,7 +32,7 @@ export function checkSemantics(data: Data, valid: boolean): Finding[] {
     findings.push({ path, key: options.key, message: `unknown ${SINGULAR[kind]} '${value}'; ${expected}` });
   };
 
-  const { start, end, reversed } = horizonOf(data);
+  const { start, end, reversed } = writtenHorizon(data);
   if (reversed) findings.push({ path: ['end'], message: `end (${end}) must be after start (${start})` });
   else if (start && end && end > yearsAfter(start, MAX_HORIZON_YEARS)) {
     findings.push({ path: ['end'], message: `end (${end}) is more than ${MAX_HORIZON_YEARS} years after start (${start}); a scenario spans at most ${MAX_HORIZON_YEARS} years` });
@@ -163,7 +163,7 @@ function firstIds(name: string, noun: string, findings: Finding[]): (item: unkno
 }
 
 /** The scenario's start and end as written (undefined where not a date), and whether the end is not after the start. */
-export function horizonOf(data: Data): { start?: string; end?: string; reversed: boolean } {
+export function writtenHorizon(data: Data): { start?: string; end?: string; reversed: boolean } {
   const start = dateOf(data.start);
   const end = dateOf(data.end);
   return { start, end, reversed: start !== undefined && end !== undefined && end <= start };

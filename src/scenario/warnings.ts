@@ -3,7 +3,7 @@
 // take away, and none must pass unsaid.
 import { dateOf, field, isPlainObject, list } from './data.js';
 import type { Data } from './data.js';
-import { horizonOf } from './checks.js';
+import { writtenHorizon } from './checks.js';
 import type { Finding } from './problems.js';
 
 /** The warnings of a scenario's data (the files composed, with `--set`): found where they are written. */
@@ -27,7 +27,7 @@ function ignoredPriorityLists(data: Data): Finding[] {
 }
 
 function contractsNeverInForce(data: Data): Finding[] {
-  const { start, end, reversed } = horizonOf(data);
+  const { start, end, reversed } = writtenHorizon(data);
   // A reversed horizon is refused, and says so once.
   if (reversed) return [];
   return list(data.contracts).flatMap((contract, c): Finding[] => {

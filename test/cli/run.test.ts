@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import pl from 'nodejs-polars';
 import { uncertainParameters } from '../support/scenarios.js';
@@ -124,6 +124,8 @@ describe('computerace run', () => {
     // --debug, as the hint says, adds where the run threw.
     expect((await computerace('run', base, '--seed', '42', '--only-run', '6', '--import', fragile, '--debug')).stderr).toMatch(/\n\s+at /);
     expect((await computerace('run', base, '--seed', '42', '--only-run', '7', '--import', fragile)).status).toBe(0);
+    // A module named by its URL, as runBatch's modules may be ("cannot load the module: not found" before).
+    expect(await computerace('run', base, '--seed', '42', '--only-run', '7', '--import', pathToFileURL(fragile).href)).toMatchObject({ status: 0, stderr: '' });
   });
 
   it('replays a run of a designed batch with the design: --only-run with --design and --runs gives the batch\'s run', async () => {
