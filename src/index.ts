@@ -39,6 +39,7 @@ export type { MM1Result } from './examples/mm1.js';
 export { Scenario, scenarioJsonSchema } from './scenario/schema.js';
 export type { ScenarioSpec, UncertainSpec, PricingSpec } from './scenario/schema.js';
 export { loadScenario, resolveOverridePath } from './scenario/load.js';
+export type { ResolvedSetPath } from './scenario/paths.js';
 export type { LoadedScenario, LoadOptions, ScenarioVariant } from './scenario/load.js';
 export { canonicalJson, scenarioHash } from './scenario/hash.js';
 export { MAX_PRINTED_PROBLEMS, ScenarioError, formatProblem } from './scenario/problems.js';
@@ -46,11 +47,12 @@ export { MAX_SCENARIO_FILE_BYTES, SCENARIO_EXTENSIONS } from './scenario/read.js
 export type { Problem } from './scenario/problems.js';
 export { compileExpression } from './scenario/expressions/compile.js';
 export { ExpressionError } from './scenario/expressions/language.js';
-export type { CompiledExpression } from './scenario/expressions/evaluator.js';
+export type { CompiledExpression, FormulaRange } from './scenario/expressions/evaluator.js';
 export { compileScenario } from './scenario/compile.js';
 export type { CompiledScenario } from './scenario/compile.js';
 export { CHANGEABLE_FIELDS } from './scenario/changeable.js';
 export { runScenario } from './market/run.js';
+export type { MonthlySeries, ScenarioRunOptions } from './market/run.js';
 export { registerPolicy, lookupPolicy } from './market/policies.js';
 export type {
   AllocationPolicy,
@@ -58,6 +60,7 @@ export type {
   OrderingContext,
   OrderingPolicy,
   OrderView,
+  PolicyKinds,
   PricingFactory,
   PricingPolicy,
   ProcurementPolicy,
@@ -108,6 +111,7 @@ export type { FileRecord, Manifest, Provenance } from './io/outputs.js';
 export { OutputError, WriteFailure } from './io/errors.js';
 export { ArrowFileError } from './io/arrow.js';
 export { readManifest, verifyBatchFiles } from './io/manifest.js';
+export type { FileDigest } from './io/manifest.js';
 export { partialRankCorrelation, rankRegression, rankTransform } from './experiment/sensitivity.js';
 export type { RankRegression, RankRegressionOptions } from './experiment/sensitivity.js';
 
@@ -127,4 +131,5 @@ export { ReportError } from './report/results.js';
 /** Finished batches compared with the first (`computerace compare`), in the terminal's figures or as a page. */
 export { compareBatches, writeComparisonReport } from './report/compare.js';
 export type { Arm, ComparedFigure, ComparedRow, Comparison } from './report/compare.js';
+export type { Unit } from './io/vocabulary.js';
 export { ENGINE_VERSION } from './version.js';

@@ -24,7 +24,7 @@ import * as libm from '../kernel/libm.js';
 export type MonthlySeries = 'labs' | 'providers' | 'suppliers' | 'market' | 'chips';
 
 /** How a run draws its uncertain parameters, and what it keeps. */
-export interface RunOptions {
+export interface ScenarioRunOptions {
   /** The uniform in (0, 1) of each parameter (by path) in this run, from a batch's design such as a Latin hypercube; by default each parameter draws from its own stream. */
   design?: (path: string) => number;
   /**
@@ -41,7 +41,7 @@ export interface RunOptions {
  * month: labs run their procurement rounds, providers order chips and build power. A run that works
  * out a number that is not finite throws a RangeError naming it (finite.ts) rather than return it.
  */
-export function runScenario(compiled: CompiledScenario, seed: number | string, runIndex: number, options: RunOptions = {}): RunResult {
+export function runScenario(compiled: CompiledScenario, seed: number | string, runIndex: number, options: ScenarioRunOptions = {}): RunResult {
   if (typeof compiled?.formula !== 'function') throw new TypeError(`runScenario needs compileScenario's result, got ${compiled === null ? 'null' : typeof compiled === 'object' ? 'another object' : typeof compiled}`);
   const sim = new Simulation();
   const streams = new RandomStreams(seed, runIndex);
