@@ -8,7 +8,7 @@ import type { Finding } from './problems.js';
 
 /** The warnings of a scenario's data (the files composed, with `--set`): found where they are written. */
 export function scenarioWarnings(data: Data): Finding[] {
-  return [...ignoredPriorityLists(data), ...contractsNeverInForce(data), ...fleetsBeforeRelease(data)];
+  return [...ignoredPriorityLists(data), ...contractsNeverInForce(data), ...fleetsBeforeRelease(data), ...contractsPastFleet(data)];
 }
 
 // Read only by the priority policy and registered ones; a timeline entry or a variant that sets the
@@ -51,6 +51,41 @@ function fleetsBeforeRelease(data: Data): Finding[] {
       return [{ path: ['providers', p, 'fleet', chip], key: true, message: `chip '${chip}' is released on ${released}, after the scenario's start (${start}): this fleet holds it from the start` }];
     }),
   );
+}
+
+// Valid (the provider may be meant to fall short), but the run serves such contracts pro rata and calls the
+// rest the lab's shortfall: a volume typed in GPUs for H100e, or a zero too many, reads the same.
+function contractsPastFleet(data: Data): Finding[] {
+  const { start, reversed } = writtenHorizon(data);
+  if (!start || reversed) return [];
+  const perf = new Map(list(data.chips).map((chip) => [field(chip, 'id'), field(chip, 'perfH100e')]));
+  const fleets = new Map(
+    list(data.providers).map((provider) => {
+      const held = Object.entries(objectOrEmpty(field(provider, 'fleet'))).map(([chip, units]) => Number(units) * Number(perf.get(chip)));
+      return [field(provider, 'id'), held.reduce((sum, h100e) => sum + h100e, 0)];
+    }),
+  );
+  const atStart = new Map<unknown, { first: number; count: number; volume: number }>();
+  list(data.contracts).forEach((contract, c) => {
+    const from = dateOf(field(contract, 'start'));
+    const until = dateOf(field(contract, 'end'));
+    const volume = field(contract, 'volumeH100e');
+    if (!from || !until || from > start || until <= start || typeof volume !== 'number') return;
+    const provider = field(contract, 'provider');
+    const known = atStart.get(provider);
+    if (known) Object.assign(known, { count: known.count + 1, volume: known.volume + volume });
+    else atStart.set(provider, { first: c, count: 1, volume });
+  });
+  return [...atStart].flatMap(([provider, { first, count, volume }]): Finding[] => {
+    const fleet = fleets.get(provider);
+    if (fleet === undefined || !Number.isFinite(fleet) || volume <= fleet) return [];
+    const reserved = count === 1 ? `this contract reserves ${h100e(volume)}` : `the ${count} contracts in force at the start reserve ${h100e(volume)} in all`;
+    return [{ path: ['contracts', first, 'volumeH100e'], message: `${reserved} of ${String(provider)}, more than its fleet at the start (${h100e(fleet)}): each is served pro rata to what the fleet can, the rest is its lab's shortfall` }];
+  });
+}
+
+function h100e(value: number): string {
+  return `${value.toLocaleString('en-US', { maximumFractionDigits: 0 })} H100e`;
 }
 
 function objectOrEmpty(value: unknown): Record<string, unknown> {

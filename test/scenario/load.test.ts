@@ -684,6 +684,24 @@ describe('extends', () => {
     expect(switched.warnings).toEqual([]);
   });
 
+  it("warns of contracts in force at the start that reserve more than their provider's fleet, which the run serves pro rata", () => {
+    const contract = (volume: number, start = '2024-07-01') => `  - { lab: openai, provider: azure, volumeH100e: ${volume}, priceUsdPerGpuHour: 2, start: ${start}, end: 2026-06-30 }`;
+    const warned = (contracts: string[]) => {
+      const { dir, loaded } = load({ 's.yaml': scenario({}, ['contracts:', ...contracts]) });
+      return loaded.warnings.map((warning) => formatProblem(warning).replaceAll(`${dir}/`, ''));
+    };
+    // azure holds 100,000 H100s at the start.
+    expect(warned([contract(150000)])).toEqual([
+      "s.yaml:34:50: contracts[0].volumeH100e: this contract reserves 150,000 H100e of azure, more than its fleet at the start (100,000 H100e): each is served pro rata to what the fleet can, the rest is its lab's shortfall",
+    ]);
+    expect(warned([contract(60000), contract(50000)])).toEqual([
+      "s.yaml:34:50: contracts[0].volumeH100e: the 2 contracts in force at the start reserve 110,000 H100e in all of azure, more than its fleet at the start (100,000 H100e): each is served pro rata to what the fleet can, the rest is its lab's shortfall",
+    ]);
+    // Within the fleet, or signed for later (when the provider may have built more): nothing to say.
+    expect(warned([contract(60000), contract(40000)])).toEqual([]);
+    expect(warned([contract(60000), contract(500000, '2025-06-01')])).toEqual([]);
+  });
+
   it('warns of a fleet that holds a chip at the start it is released after, and of none released by then', () => {
     const early = ['  - { id: b200, release: 2025-06-01, perfH100e: 2.5, powerKw: 1.2, unitCostUsd: 40000, lifeYears: 5 }'];
     const { dir, loaded } = load({ 's.yaml': scenario({ 5: BASE[4]!, 13: '    fleet: { h100: 100000, b200: 5000 }', 21: '    fleet: { b200: 0 }' }).replace(BASE[4]!, [BASE[4]!, ...early].join('\n')) });
