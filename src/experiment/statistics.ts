@@ -169,8 +169,9 @@ export function sortedQuantile(sorted: Float64Array, p: number): number {
   const lower = Math.floor(h);
   const below = sorted[lower] as number;
   const above = sorted[Math.min(lower + 1, n - 1)] as number;
-  // Equal neighbours (including infinite ones) need no interpolation, and ∞ − ∞ would make NaN.
-  if (below === above) return below;
+  // An order statistic itself, or equal neighbours (infinite ones too), need no interpolation: 0 · ∞ and
+  // ∞ − ∞ would make NaN of a quantile that is defined.
+  if (h === lower || below === above) return below;
   return below + (h - lower) * (above - below);
 }
 

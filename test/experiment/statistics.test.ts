@@ -116,6 +116,13 @@ describe('sampleQuantile', () => {
     expect(sampleQuantile([Infinity, Infinity], 0.5)).toBe(Infinity);
     expect(() => sampleQuantile(values, 1.5)).toThrow(RangeError);
   });
+
+  it('is the order statistic itself when h falls on one, whatever its neighbour: an infinite one made it NaN (0 · ∞)', () => {
+    expect(sampleQuantile([1, 2, Infinity], 0.5)).toBe(2);
+    expect(sampleQuantile([-Infinity, 2, 3], 0.5)).toBe(2);
+    expect(sampleQuantile([1, 2, Infinity], 0.75)).toBe(Infinity);
+    expect(describeSample([1, 2, Infinity]).p50).toBe(2);
+  });
 });
 
 describe('pairedDifference', () => {
