@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { BacktestOutcome, TargetEvaluation } from '../experiment/backtest.js';
-import { MAX_RUNS, runsLimit } from '../experiment/limits.js';
+import { backtestRunsLimit } from '../experiment/limits.js';
 import { printable, printableJson } from '../printable.js';
 import { collect, positiveInteger, seed, SEED_HELP } from './arguments.js';
 import { inputError, UsageError } from './errors.js';
@@ -29,7 +29,7 @@ export function addBacktestCommand(program: Command): void {
     .command('backtest')
     .description('run a scenario\'s Monte Carlo runs and compare them with the observed targets it declares')
     .argument('<scenario>', 'a scenario file (YAML or JSON) with `targets`')
-    .option('--runs <n>', `runs of the baseline (at most ${MAX_RUNS})`, positiveInteger, 200)
+    .option('--runs <n>', `runs of the baseline (at most ${backtestRunsLimit().max})`, positiveInteger, 200)
     .option('--seed <seed>', `master seed: run i is run i of \`computerace run\` with this seed; ${SEED_HELP}`, seed, '42')
     .option('--set <path=value>', 'override a field after composition, e.g. labs.openai.budgetUsdPerYear=2e10 (repeatable)', collect, [])
     .option('--json', 'print the evaluation as JSON, each target with its value in every run')
@@ -45,8 +45,13 @@ async function backtest(file: string, flags: BacktestFlags): Promise<string> {
   const [experiment, { RunFailure }] = await Promise.all([import('../experiment/backtest.js'), import('../experiment/failure.js')]);
   const { runBacktest, BacktestError } = experiment;
   checkBatchFlags({ runs: flags.runs });
-  // A chart that could not be written is found out before the runs, not after.
-  if (flags.chart !== undefined) await checkWritable(flags.chart);
+  const limit = backtestRunsLimit();
+  if (flags.runs > limit.max) throw new UsageError(`--runs ${flags.runs}: ${limit.reason}`);
+  // A chart that could not be written, or would hold nothing, is found out before the runs, not after.
+  if (flags.chart !== undefined) {
+    await checkWritable(flags.chart);
+    await checkSomethingToDraw(file, flags);
+  }
   let outcome: BacktestOutcome;
   try {
     outcome = await runBacktest({ scenario: file, runs: flags.runs, seed: flags.seed, set: flags.set });
@@ -89,6 +94,15 @@ async function checkWritable(path: string): Promise<void> {
   });
 }
 
+/** Refuses a chart of a scenario whose targets read no chip's price: it would be an empty picture. */
+async function checkSomethingToDraw(file: string, flags: BacktestFlags): Promise<void> {
+  const [{ loadScenario }, { pricedChips }] = await Promise.all([import('../scenario/load.js'), import('../experiment/backtest.js')]);
+  const targets = loadScenario(file, { set: flags.set }).spec.targets ?? [];
+  if (targets.length > 0 && pricedChips(targets).length === 0) {
+    throw new UsageError(printable(`--chart ${flags.chart}: the chart draws the chip prices the targets read, and the targets of ${file} read none`));
+  }
+}
+
 /** The outcome as JSON: each target's values a list (NaN, for a run without the metric, becomes null). */
 function asJson(outcome: BacktestOutcome): unknown {
   return { ...outcome, targets: outcome.targets.map((target) => ({ ...target, values: Array.from(target.values) })) };
@@ -108,7 +122,7 @@ function formatBacktest(outcome: BacktestOutcome, { formatBand, formatFigure, fo
     return parts.join('; ');
   };
   const met = outcome.targets.filter((target) => target.met).length;
-  const lines = [`${printable(outcome.scenario)}: ${outcome.runs} runs, seed ${printable(String(outcome.seed))}`, ''];
+  const lines = [`${printable(outcome.scenario)}: ${outcome.runs} run${outcome.runs === 1 ? '' : 's'}, seed ${printable(String(outcome.seed))}`, ''];
   lines.push(table(
     ['target', 'observed', 'model median [p5, p95]', 'unit', 'met'],
     outcome.targets.map((target) => [target.id, observed(target), model(target), target.unit, target.met ? 'yes' : 'NO']),

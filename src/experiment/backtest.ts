@@ -4,13 +4,14 @@ import { compileScenario } from '../scenario/compile.js';
 import { loadScenario } from '../scenario/load.js';
 import type { BaseMetricSpec, MetricSpec, TargetSpec } from '../scenario/targets.js';
 import { RunFailure } from './failure.js';
-import { checkBatchOptions, missingOption } from './limits.js';
+import { backtestRunsLimit, BatchOptionsError, checkBatchOptions, checkTextLists, missingOption } from './limits.js';
 import { describe } from './statistics.js';
 
 /**
  * Back-tests: a scenario's targets (src/scenario/targets.ts) against its Monte Carlo runs. Each run is
- * read for each target's metric as soon as it ends and then dropped, so a back-test holds one number per
- * run and target, never the runs. Run i is the run i of `computerace run` with the same seed.
+ * read for each target's metric (and the monthly prices the chart draws) as soon as it ends and then
+ * dropped, so a back-test holds a few numbers per run, never the runs. Run i is the run i of
+ * `computerace run` with the same seed.
  */
 
 /** The monthly records a target reads: a RunResult has them, and so may a record made by hand. */
@@ -33,13 +34,13 @@ export interface TargetEvaluation {
   /** The floor that at least `share` of runs must reach, when the target has one. */
   atLeast?: number;
   share?: number;
-  /** The metric in each run, in run order; NaN where a run leaves it undefined (a ratio of zero to zero). */
+  /** The metric in each run, in run order; NaN where a run leaves it undefined (no record of it, a ratio over 0). */
   values: Float64Array;
   /** Type-7 quantiles over the runs where the metric is defined; NaN when it is in none. */
   median: number;
   p5: number;
   p95: number;
-  /** Runs where the metric is undefined (NaN); they count as not reaching `atLeast`. */
+  /** Runs where the metric is undefined (NaN): a band target with any is not met, and they count as not reaching `atLeast`. */
   undefinedRuns: number;
   /** With `atLeast`: the share of all runs at or above it. */
   shareAtLeast?: number;
@@ -53,10 +54,12 @@ export function evaluateTargets(targets: readonly TargetSpec[], results: readonl
   return targets.map((target) => judge(target, Float64Array.from(results, (records) => metricValue(target.metric, records))));
 }
 
-/** A target's metric in one run; NaN when the run has no record of it. */
+/** A target's metric in one run; NaN when the run has no record of it, or it is a ratio over 0. */
 export function metricValue(metric: MetricSpec, records: TargetRecords): number {
-  if ('ratio' in metric) return baseValue(metric.ratio.numerator, records) / baseValue(metric.ratio.denominator, records);
-  return baseValue(metric, records);
+  if (!('ratio' in metric)) return baseValue(metric, records);
+  // Over 0 a ratio is undefined, not infinite: one infinite run would swing a mean, and JSON has no ∞.
+  const denominator = baseValue(metric.ratio.denominator, records);
+  return denominator === 0 ? NaN : baseValue(metric.ratio.numerator, records) / denominator;
 }
 
 function baseValue(metric: BaseMetricSpec, records: TargetRecords): number {
@@ -109,9 +112,11 @@ function judge(target: TargetSpec, values: Float64Array): TargetEvaluation {
   if (target.band !== undefined) {
     const [low, high] = target.band;
     let reason: string | undefined;
+    // A median over the runs that have the metric says nothing of those that do not: the model must give the figure in every run.
     if (Number.isNaN(median)) reason = 'the metric is undefined in every run';
-    else if (low !== null && median < low) reason = `median ${formatFigure(median)} below the band ${formatBand(target.band)}`;
-    else if (high !== null && median > high) reason = `median ${formatFigure(median)} above the band ${formatBand(target.band)}`;
+    else if (spread.undefinedRuns > 0) reason = `the metric is undefined in ${spread.undefinedRuns} of ${values.length} runs`;
+    else if (low !== null && median < low) reason = `median ${figureBeside(median, low)} below the band ${formatBand(target.band)}`;
+    else if (high !== null && median > high) reason = `median ${figureBeside(median, high)} above the band ${formatBand(target.band)}`;
     return { ...base, band: target.band, ...spread, met: reason === undefined, ...(reason === undefined ? {} : { reason }) };
   }
   const floor = target.atLeast!;
@@ -121,20 +126,45 @@ function judge(target: TargetSpec, values: Float64Array): TargetEvaluation {
   // With no runs nothing is shown to reach the floor: the share is NaN and the target not met.
   const shareAtLeast = reached / values.length;
   const met = shareAtLeast >= required;
-  const reason = met ? undefined : `${formatShare(shareAtLeast)} of runs reach ${formatFigure(floor)}, short of the ${formatShare(required)} required`;
+  const reason = met ? undefined : `${shareBeside(shareAtLeast, required)} of runs reach ${formatFigure(floor)}, short of the ${formatShare(required)} required`;
   return { ...base, atLeast: floor, share: required, ...spread, shareAtLeast, met, ...(reason === undefined ? {} : { reason }) };
 }
 
+/** The units large figures are written in, largest first. */
+const SCALES: readonly [number, string][] = [
+  [1e12, 'tn'],
+  [1e9, 'bn'],
+  [1e6, 'M'],
+  [1e3, 'k'],
+];
+
 /** A figure as tables and reasons show it: three significant digits, large amounts in k, M, bn and tn. */
 export function formatFigure(value: number): string {
+  return figure(value, 3);
+}
+
+/** A figure to `digits` significant digits, large amounts in k, M, bn and tn. */
+function figure(value: number, digits: number): string {
   if (!Number.isFinite(value)) return Number.isNaN(value) ? '–' : value > 0 ? '∞' : '-∞';
-  const magnitude = Math.abs(value);
-  const scaled = (divisor: number, suffix: string): string => `${Number((value / divisor).toPrecision(3))}${suffix}`;
-  if (magnitude >= 1e12) return scaled(1e12, 'tn');
-  if (magnitude >= 1e9) return scaled(1e9, 'bn');
-  if (magnitude >= 1e6) return scaled(1e6, 'M');
-  if (magnitude >= 1e4) return scaled(1e3, 'k');
-  return String(Number(value.toPrecision(3)));
+  const rounded = Number(value.toPrecision(digits));
+  // Chosen after rounding, so that 999,950 is 1M and not 1000k; below 10,000 a figure is written out.
+  const [divisor, suffix] = Math.abs(rounded) >= 1e4 ? SCALES.find(([scale]) => Math.abs(rounded) >= scale)! : [1, ''];
+  return `${Number((rounded / divisor).toPrecision(digits))}${suffix}`;
+}
+
+/** `value` with the digits (up to 15) that tell it from `edge` when three would write it as the edge: "median 3.2004 above the band [2, 3.2]". */
+function figureBeside(value: number, edge: number): string {
+  for (let digits = 3; digits < 15; digits++) if (figure(value, digits) !== figure(edge, digits)) return figure(value, digits);
+  return figure(value, 15);
+}
+
+/** A share with the decimals that tell it from `required`: "79.96% of runs", not "80%", short of 80%. */
+function shareBeside(share: number, required: number): string {
+  for (let decimals = 1; decimals < 12; decimals++) {
+    const written = `${Number((100 * share).toFixed(decimals))}%`;
+    if (written !== formatShare(required) && written !== `${Number((100 * required).toFixed(decimals))}%`) return written;
+  }
+  return formatShare(share);
 }
 
 /** A band as an interval: `[2, 2.8]`, or with an open end `[2, ∞)`, `(-∞, 2.8]`. */
@@ -200,7 +230,10 @@ export class BacktestError extends Error {
 export async function runBacktest(options: BacktestOptions): Promise<BacktestOutcome> {
   // As a batch's: 0 or NaN runs judged every target on no runs, -1 failed in a typed array, no seed after the work began.
   checkBatchOptions({ runs: options.runs, seed: options.seed });
+  const limit = backtestRunsLimit();
+  if (options.runs > limit.max) throw new BatchOptionsError({ kind: 'runs', runs: options.runs, reason: limit.reason }, `runs ${options.runs}: ${limit.reason}`);
   if (options.seed === undefined) throw missingOption('seed', 'a back-test needs one (the runs it reads are those of computerace run with that seed)');
+  checkTextLists(options, ['set']);
   const loaded = loadScenario(options.scenario, { set: options.set });
   const targets = loaded.spec.targets ?? [];
   if (targets.length === 0) throw new BacktestError(`${options.scenario} declares no targets: add a \`targets:\` list to back-test it`);
@@ -232,7 +265,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestOut
 }
 
 /** The chip prices the targets read, each as one (chip, unit) series: `h100/chip`. */
-function pricedChips(targets: readonly TargetSpec[]): { chip: string; per: 'chip' | 'h100e' }[] {
+export function pricedChips(targets: readonly TargetSpec[]): { chip: string; per: 'chip' | 'h100e' }[] {
   const bases = targets.flatMap(({ metric }) => ('ratio' in metric ? [metric.ratio.numerator, metric.ratio.denominator] : [metric]));
   const priced = new Map<string, { chip: string; per: 'chip' | 'h100e' }>();
   for (const base of bases) if ('chipPrice' in base) priced.set(`${base.chipPrice.chip}/${base.chipPrice.per}`, { chip: base.chipPrice.chip, per: base.chipPrice.per });

@@ -31,7 +31,7 @@ import { BatchInterrupted, untilAborted } from './interruption.js';
 import { removeBatchRecords, writeBatchRecords } from './records.js';
 import { resumeIn } from './resume.js';
 import { shardRange } from './shards.js';
-import { checkBatchOptions } from './limits.js';
+import { checkBatchOptions, checkTextLists } from './limits.js';
 import type { DesignKind } from './limits.js';
 import { saltelliDesign } from './sobol.js';
 import type { Shard } from './shards.js';
@@ -152,10 +152,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
   if (typeof options.scenario !== 'string' && !isLoadedScenario(options.scenario)) {
     throw new TypeError(`scenario must be a scenario file's path or loadScenario's result, got ${JSON.stringify(options.scenario) ?? String(options.scenario)}`);
   }
-  for (const list of ['set', 'sweep', 'modules'] as const) {
-    const value = options[list];
-    if (value !== undefined && !(Array.isArray(value) && value.every((item) => typeof item === 'string'))) throw new TypeError(`${list} must be a list of texts, got ${JSON.stringify(value)}`);
-  }
+  checkTextLists(options, ['set', 'sweep', 'modules']);
   const range = options.shard ? shardRange(options.runs, blockSize, options.shard) : { firstRun: 0, runs: options.runs };
   // Stopped before it starts: no scenario is loaded, no worker started, no folder made.
   if (options.signal?.aborted) throw new BatchInterrupted(0, range.runs, undefined);

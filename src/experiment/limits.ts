@@ -40,6 +40,17 @@ export function runsLimit(design: DesignKind = 'independent'): RunsLimit {
   return { max: MAX_RUNS, reason: `a batch has at most ${MAX_RUNS} runs per variant (2^31; run indices are stored as 32-bit integers)` };
 }
 
+/**
+ * Most runs of a back-test: it keeps each run's value of every target and each priced chip's monthly
+ * price (about 440 bytes a run for the shipped back-test) to give their quantiles at the end.
+ */
+export const MAX_BACKTEST_RUNS = 100_000;
+
+/** The limit of a back-test's runs, and why, in the words of `runsLimit`. */
+export function backtestRunsLimit(): RunsLimit {
+  return { max: MAX_BACKTEST_RUNS, reason: `a back-test has at most ${MAX_BACKTEST_RUNS} runs: it keeps every run's value of each target, and each priced chip's monthly price, until the end` };
+}
+
 /** Why a batch's options were refused: its number of runs, its block size, a stopping rule with what needs a fixed number of runs, or another option's value. */
 export type BatchOptionsProblem =
   | { kind: 'runs'; runs: number; reason: string }
@@ -82,6 +93,14 @@ const OPTION_RULES: { [Option in Extract<BatchOptionsProblem, { kind: 'option' }
   shard: { expected: 'a shard { index, count } with whole numbers, 0 <= index < count', holds: (value) => isShard(value) },
   seed: { expected: 'a text, or a whole number >= 0', holds: (value) => typeof value === 'string' || (Number.isSafeInteger(value) && (value as number) >= 0) },
 };
+
+/** Throws a TypeError naming the first of `lists` that `options` gives as something other than a list of texts. */
+export function checkTextLists<K extends string>(options: Partial<Record<K, unknown>>, lists: readonly K[]): void {
+  for (const list of lists) {
+    const value = options[list];
+    if (value !== undefined && !(Array.isArray(value) && value.every((item) => typeof item === 'string'))) throw new TypeError(`${list} must be a list of texts, got ${JSON.stringify(value)}`);
+  }
+}
 
 /** The refusal of an option a caller must give and did not: `why` says what it is needed for. */
 export function missingOption(option: keyof typeof OPTION_RULES, why: string): BatchOptionsError {

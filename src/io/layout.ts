@@ -157,9 +157,9 @@ const MARKET_METRICS = [
 ] as const satisfies readonly Metric<MarketMonth>[];
 /** A chip generation's monthly metrics. */
 const CHIP_METRICS = [
-  { name: 'spotPriceUsdPerGpuHour', nullable: true, description: `the arm's-length spot price of compute on this chip (providers' spot prices weighted by their fleets of it), ${PRICE}; null when no provider holds it` },
+  { name: 'spotPriceUsdPerGpuHour', nullable: true, description: `the arm's-length spot price of compute on this chip (providers' spot prices weighted by the arm's-length spot hours each sold of it, its share of their fleet; with none sold, the asks of those with idle capacity, weighted by their fleets of it; with none idle, the market's arm's-length index), ${PRICE}; null when no provider holds it` },
   { name: 'spotPriceUsdPerChipHour', nullable: true, description: 'the same price per hour of one chip: per H100e-hour times the chip\'s H100e, USD per chip-hour; null when no provider holds it' },
-  { name: 'contractPriceUsdPerGpuHour', nullable: true, description: `the arm's-length price of the contracts in force on providers holding it, weighted by their fleets of it, ${PRICE}; null when none is in force` },
+  { name: 'contractPriceUsdPerGpuHour', nullable: true, description: `the arm's-length price of the contracts in force on providers holding it, each provider's weighted by the chip's share of its fleet, ${PRICE}; null when none is in force` },
   { name: 'fleetH100e', description: `installed across providers, ${H100E}` },
 ] as const satisfies readonly Metric<ChipMonth>[];
 

@@ -260,9 +260,11 @@ export class Market {
   }
 
   /**
-   * Each chip generation's prices: the providers' arm's-length spot prices and contract prices,
-   * weighted by how much of the chip each holds (the model's compute is one good in H100e, so a
-   * chip's price differs by who holds it: providers of older, dearer fleets ask more per H100e).
+   * Each chip generation's prices: the providers' arm's-length spot prices, weighted by the spot hours
+   * each sold of the chip (its spot sales times the chip's share of its fleet; with none sold, the asks
+   * of those with idle capacity by their fleets of it), and their contract prices likewise (the model's
+   * compute is one good in H100e, so a chip's price differs by who holds it: providers of older,
+   * dearer fleets ask more per H100e).
    */
   private chipMonths(month: MonthContext, market: MarketMonth, records: ChipMonth[]): void {
     const { chips, positions } = this;

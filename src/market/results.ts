@@ -97,11 +97,11 @@ export interface MarketMonth {
 export interface ChipMonth {
   month: number;
   chip: string;
-  /** Arm's-length spot price of compute on this chip (providers' spot prices weighted by their fleets of it), USD per H100e-hour; null when no provider holds it. */
+  /** Arm's-length spot price of compute on this chip (providers' spot prices weighted by the arm's-length spot hours each sold of it, its share of their fleet; with none sold, the asks of those with idle capacity, weighted by their fleets of it; with none idle, the market's arm's-length index), USD per H100e-hour; null when no provider holds it. */
   spotPriceUsdPerGpuHour: number | null;
   /** The same per chip-hour: per H100e-hour times the chip's H100e; null when no provider holds it. */
   spotPriceUsdPerChipHour: number | null;
-  /** Arm's-length price of the contracts in force on providers holding it, weighted by their fleets of it, USD per H100e-hour; null when none is in force. */
+  /** Arm's-length price of the contracts in force on providers holding it, each provider's weighted by the chip's share of its fleet, USD per H100e-hour; null when none is in force. */
   contractPriceUsdPerGpuHour: number | null;
   /** Installed across providers, H100e. */
   fleetH100e: number;

@@ -13,21 +13,32 @@ import { renderSvg } from './render.js';
 
 /** The chart as a Vega-Lite specification, one panel per priced chip. */
 function backtestChartSpec(outcome: BacktestOutcome): TopLevelSpec {
+  // A chip priced both ways has two panels, told apart by their titles.
+  const both = new Set(outcome.pricePaths.filter((path) => outcome.pricePaths.some((other) => other.chip === path.chip && other.per !== path.per)).map((path) => path.chip));
   const panels = outcome.pricePaths.map((path) => {
-    const unit = path.per === 'chip' ? `USD per ${path.chip}-hour` : USD_PER_H100E_HOUR;
+    const unit = path.per === 'chip' ? `USD per ${path.chip} chip-hour` : USD_PER_H100E_HOUR;
     const months = path.dates.flatMap((date, m) => (Number.isNaN(path.p50[m]!) ? [] : [{ date, p5: path.p5[m], p50: path.p50[m], p95: path.p95[m] }]));
-    const observed = outcome.targets.flatMap((target) => {
+    const bands = outcome.targets.flatMap((target) => {
       const spec = target.metric;
       if (!('chipPrice' in spec) || spec.chipPrice.chip !== path.chip || spec.chipPrice.per !== path.per || target.band === undefined) return [];
-      const [low, high] = target.band;
-      if (low === null || high === null) return [];
-      // A box runs from the first day of its first month to the last day of its last month.
-      return [{ target: target.id, from: `${spec.chipPrice.from.slice(0, 7)}-01`, to: endOfMonth(spec.chipPrice.to), low, high, met: target.met ? 'met' : 'not met' }];
+      return [{ target, from: spec.chipPrice.from, to: spec.chipPrice.to, band: target.band }];
     });
+    // A band open at the top is drawn to the highest figure the panel shows; one open at the bottom from 0.
+    const top = Math.max(0, ...months.map((month) => month.p95!), ...bands.flatMap(({ band }) => band.filter((edge): edge is number => edge !== null)));
+    const observed = bands.map(({ target, from, to, band: [low, high] }) => ({
+      target: target.id,
+      // A box runs from the first day of its first month to the last day of its last month.
+      from: `${from.slice(0, 7)}-01`,
+      to: endOfMonth(to),
+      low: low ?? 0,
+      high: high ?? top,
+      met: target.met ? 'met' : 'not met',
+    }));
+    const priced = both.has(path.chip) ? `${path.chip} (${path.per === 'chip' ? 'per chip' : 'per H100e'})` : path.chip;
     const x = { field: 'date', type: 'temporal', title: null, axis: { format: '%Y', tickCount: 'year' } } as const;
     const y = { type: 'quantitative', title: unit, scale: { zero: true } } as const;
     return {
-      title: { text: `${path.chip}: model (median, p5-p95 of ${outcome.runs} runs) and observed bands`, fontSize: 12 },
+      title: { text: `${priced}: model (median, p5-p95 of ${outcome.runs} runs) and observed bands`, fontSize: 12 },
       width: 560,
       height: 220,
       layer: [

@@ -103,6 +103,7 @@ export function checkSemantics(data: Data, valid: boolean): Finding[] {
     inScenario(field(field(shock, 'arrival'), 'date'), ['shocks', s, 'arrival', 'date']);
   });
 
+  const releases = new Map(list(data.chips).map((chip) => [field(chip, 'id'), dateOf(field(chip, 'release'))]));
   // A back-test target reads a lab's or a chip's monthly records: they must exist, and so must the months.
   const metric = (value: unknown, path: Path): void => {
     const ratio = field(value, 'ratio');
@@ -126,6 +127,11 @@ export function checkSemantics(data: Data, valid: boolean): Finding[] {
     const from = dateOf(field(price, 'from'));
     const to = dateOf(field(price, 'to'));
     if (from && to && to < from) findings.push({ path: [...path, 'chipPrice', 'to'], message: `to (${to}) is before from (${from})` });
+    // No provider holds a chip before its release: a price of those months is undefined in every run.
+    const released = releases.get(field(price, 'chip'));
+    if (released && to && to.slice(0, 7) < released.slice(0, 7)) {
+      findings.push({ path: [...path, 'chipPrice', 'to'], message: `the chip is released on ${released}, after the months this price is read in (to ${to}): it has no price then` });
+    }
   };
   // Overrides name a timeline entry by its id, so an id names one entry.
   const entryId = firstIds('timeline', 'timeline entry', findings);

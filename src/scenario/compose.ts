@@ -6,6 +6,7 @@ import { formatPath, pushAll } from './problems.js';
 import type { Problem } from './problems.js';
 import { SCENARIO_EXTENSIONS, UnreadableFile, hasScenarioExtension } from './read.js';
 import { DISTRIBUTION_KINDS } from './schema.js';
+import { METRIC_KINDS } from './targets.js';
 import { SCENARIO, fieldsWithout, objectKeys, policyFields } from './schema-walk.js';
 import { documentValue, locate, parseSource, writtenEmpty } from './source.js';
 import type { SourceFile } from './source.js';
@@ -194,8 +195,8 @@ function kindOf(value: unknown): string {
  * is reported as a file without `extends` would report it: a typo must not pass because a null removes nothing.
  */
 function merge(base: Tracked, over: Tracked, context: LoadContext, path: (string | number)[] = []): Tracked {
-  // A distribution of another kind replaces the base's: merged, the two kinds made one invalid map.
-  if (distributionKind(base.value) !== undefined && distributionKind(over.value) !== undefined && distributionKind(base.value) !== distributionKind(over.value)) return over;
+  // A distribution or a metric of another kind replaces the base's: merged, the two kinds made one invalid map.
+  if (otherKind(base.value, over.value)) return over;
   // A pricing of another policy keeps of the base's only the fields that policy has: merged whole, the
   // base policy's own (utilization's scarcityMarkup under costPlus) made a map no policy takes.
   const policy = switchedPolicy(base.value, over.value);
@@ -264,11 +265,19 @@ function onlyFields(tracked: Tracked, fields: readonly string[]): Tracked {
   return { value, origin: { ...tracked.origin, children } };
 }
 
-/** The kind of a distribution written `{ kind: { parameters } }`, or undefined for any other value. */
-function distributionKind(value: unknown): string | undefined {
+/** Values written `{ kind: { ... } }` with one key, the kind: a distribution, a target's metric. */
+const KIND_FAMILIES: readonly (readonly string[])[] = [DISTRIBUTION_KINDS, METRIC_KINDS];
+
+/** Whether `over` is a value of another kind of the same family as `base` (a normal over a lognormal). */
+function otherKind(base: unknown, over: unknown): boolean {
+  const [was, is] = [onlyKey(base), onlyKey(over)];
+  return was !== undefined && is !== undefined && was !== is && KIND_FAMILIES.some((kinds) => kinds.includes(was) && kinds.includes(is));
+}
+
+function onlyKey(value: unknown): string | undefined {
   if (!isPlainObject(value)) return undefined;
   const keys = Object.keys(value);
-  return keys.length === 1 && (DISTRIBUTION_KINDS as readonly string[]).includes(keys[0]!) ? keys[0] : undefined;
+  return keys.length === 1 ? keys[0] : undefined;
 }
 
 /**

@@ -40,7 +40,7 @@ const ChipPrice = z.strictObject({
       per: z.enum(['chip', 'h100e']).meta({ description: 'chip: USD per chip-hour; h100e: USD per H100e-hour (the same for an H100).' }),
     })
     .meta({
-      description: 'The mean, over the calendar months from `from` to `to`, of the chip\'s monthly arm\'s-length spot price (providers\' prices weighted by their fleets of it).',
+      description: 'The mean, over the calendar months from `from` to `to`, of the chip\'s monthly arm\'s-length spot price (as the chips table gives it: providers\' prices weighted by the spot hours each sold of it), over the months that have one: a month in which no provider holds the chip has none, and a run with none in all the months leaves the metric undefined.',
       unit: 'USD per chip-hour or per H100e-hour',
     }),
 });
@@ -57,6 +57,9 @@ const Ratio = z.strictObject({
     })
     .meta({ description: 'The numerator divided by the denominator in each run (ratios do not nest).' }),
 });
+
+/** The kinds of metric a target may measure, each written as the one key of its map. */
+export const METRIC_KINDS = ['labCompute', 'labSpend', 'chipPrice', 'ratio'] as const;
 
 /** What a target measures in each run. */
 export const Metric = z.union([LabCompute, LabSpend, ChipPrice, Ratio]).meta({

@@ -38,6 +38,16 @@ function records(scale: number): TargetRecords {
 const FIVE_RUNS = [3, 1, 5, 2, 4].map(records);
 const JANUARY_COMPUTE: MetricSpec = { labCompute: { lab: 'openai', date: '2024-01-31' } };
 
+/** Openai's compute over anthropic's in January 2024. */
+const RATIO: MetricSpec = { ratio: { numerator: JANUARY_COMPUTE, denominator: { labCompute: { lab: 'anthropic', date: '2024-01-31' } } } };
+
+/** One run whose RATIO is `value` (∞: anthropic holds nothing then). */
+function ratioRecords(value: number): TargetRecords {
+  const run = records(1);
+  const held = Number.isFinite(value) ? { openai: value, anthropic: 1 } : { openai: 1, anthropic: 0 };
+  return { ...run, labs: run.labs.map((row) => (row.month === 0 ? { ...row, contractedH100e: held[row.lab as 'openai' | 'anthropic'], spotH100e: 0 } : row)) };
+}
+
 function target(test: Pick<TargetSpec, 'band' | 'atLeast' | 'share'>, metric: MetricSpec = JANUARY_COMPUTE): TargetSpec {
   return { id: 'openai-compute', description: 'OpenAI compute, January 2024', unit: 'H100e', source: 'made up for the test', metric, ...test };
 }
@@ -104,10 +114,12 @@ describe('evaluating targets over runs', () => {
     expect(short).toMatchObject({ shareAtLeast: 0.4, met: false, reason: '40% of runs reach 440, short of the 50% required' });
   });
 
-  it('leaves runs without the metric out of the quantiles and counts them as not reaching a floor', () => {
+  it('leaves runs without the metric out of the quantiles, and meets no band and no floor in a run without it', () => {
     const runs = [...FIVE_RUNS, { ...records(9), labs: [] }];
     const [band, floor] = evaluateTargets([target({ band: [300, 400] }), target({ atLeast: 110, share: 1 })], runs);
-    expect(band).toMatchObject({ undefinedRuns: 1, median: 330, met: true });
+    // The median of the runs that have the metric is in the band; the model does not give it in every run.
+    expect(band).toMatchObject({ undefinedRuns: 1, median: 330, met: false, reason: 'the metric is undefined in 1 of 6 runs' });
+    expect(evaluateTargets([target({ band: [300, 400] })], FIVE_RUNS)[0]).toMatchObject({ undefinedRuns: 0, median: 330, met: true });
     expect(Number.isNaN(band!.values[5])).toBe(true);
     expect(floor).toMatchObject({ undefinedRuns: 1, shareAtLeast: 5 / 6, met: false });
     const [never] = evaluateTargets([target({ band: [0, null] })], [{ ...records(1), labs: [] }]);
@@ -128,8 +140,25 @@ describe('evaluating targets over runs', () => {
   });
 
   it('writes figures with three significant digits and large amounts in k, M, bn, tn', () => {
-    expect([0.12345, 2, 2.8, 1234, 12345, 2.15e5, 1e7, 3.125e10, 4e12, NaN].map(formatFigure)).toEqual(['0.123', '2', '2.8', '1230', '12.3k', '215k', '10M', '31.3bn', '4tn', '–']);
+    expect([0.12345, 2, 2.8, 1234, 12345, 2.15e5, 1e7, 3.125e10, 4e12, NaN].map((value) => formatFigure(value))).toEqual(['0.123', '2', '2.8', '1230', '12.3k', '215k', '10M', '31.3bn', '4tn', '–']);
     expect([formatBand([2, 2.8]), formatBand([1e6, null]), formatBand([null, 3])]).toEqual(['[2, 2.8]', '[1M, ∞)', '(-∞, 3]']);
+    // The unit is chosen after rounding: these were '10000', '1000k' and '1000M'.
+    expect([9999.5, 999_950, 999_950_000].map((value) => formatFigure(value))).toEqual(['10k', '1M', '1bn']);
+  });
+
+  it('writes a reason with the digits that tell the median from the edge it passed, and a share from the share required', () => {
+    // "median 3.2 above the band [2, 3.2]" and "80% of runs reach 2, short of the 80% required" said nothing.
+    const [above] = evaluateTargets([target({ band: [2, 3.2] }, RATIO)], [3.1, 3.2004, 3.3].map(ratioRecords));
+    expect(above!.reason).toBe('median 3.2004 above the band [2, 3.2]');
+    const values = [...Array.from({ length: 1999 }, () => 3), ...Array.from({ length: 501 }, () => 1)];
+    const [short] = evaluateTargets([target({ atLeast: 2, share: 0.8 }, RATIO)], values.map(ratioRecords));
+    expect(short!.reason).toBe('79.96% of runs reach 2, short of the 80% required');
+  });
+
+  it('leaves a ratio over 0 undefined, not infinite: one infinite run swung the quantiles, and JSON writes ∞ as null', () => {
+    const [ratio] = evaluateTargets([target({ band: [0, null] }, RATIO)], [1, 2, Infinity].map(ratioRecords));
+    expect(Array.from(ratio!.values).map((value) => (Number.isNaN(value) ? 'undefined' : value))).toEqual([1, 2, 'undefined']);
+    expect(ratio).toMatchObject({ undefinedRuns: 1, met: false });
   });
 });
 
@@ -138,6 +167,10 @@ describe('runBacktest', () => {
     for (const runs of [0, NaN, -1, 1.5]) await expect(runBacktest({ scenario: fixture, runs, seed: 1 })).rejects.toBeInstanceOf(BatchOptionsError);
     await expect(runBacktest({ scenario: fixture, runs: 2 } as never)).rejects.toThrow(/a back-test needs one/);
     await expect(runBacktest({ scenario: fixture, runs: 2, seed: { a: 1 } as never })).rejects.toThrow(/seed .*expected a text, or a whole number >= 0/);
+    // "texts.forEach is not a function", "text.indexOf is not a function".
+    await expect(runBacktest({ scenario: fixture, runs: 2, seed: 1, set: 'x=1' as never })).rejects.toThrow(new TypeError('set must be a list of texts, got "x=1"'));
+    await expect(runBacktest({ scenario: fixture, runs: 2, seed: 1, set: [42] as never })).rejects.toThrow(new TypeError('set must be a list of texts, got [42]'));
+    await expect(runBacktest({ scenario: fixture, runs: 100_001, seed: 1 })).rejects.toThrow(/^runs 100001: a back-test has at most 100000 runs/);
   });
 
   it('runs runs 0..N-1 of the baseline: the same numbers for the same seed, run i as runScenario gives it', async () => {

@@ -37,11 +37,11 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 let cases = 0;
 
 /** The problems of WORLD with these target lines, as printed, the file named s.yaml. */
-function problems(targets: string[]): string[] {
+function problems(targets: string[], world: readonly string[] = WORLD): string[] {
   const dir = join(root, `case-${++cases}`);
   const file = join(dir, 's.yaml');
   mkdirSync(dir);
-  writeFileSync(file, [...WORLD, ...targets].join('\n') + '\n');
+  writeFileSync(file, [...world, ...targets].join('\n') + '\n');
   try {
     loadScenario(file);
   } catch (error) {
@@ -93,6 +93,29 @@ describe('back-test targets in a scenario file', () => {
       "s.yaml:21:91: targets[1].metric.chipPrice.from: 2022-12-01 is before the scenario's start (2023-01-01)",
       's.yaml:22:91: targets[2].metric.labSpend.year: year 2025 is not wholly inside the scenario (2023-01-01 to 2024-12-31)',
     ]);
+  });
+
+  it("replaces, in a file that extends another, a target's metric with one of another kind, and merges one of the same kind", () => {
+    // Merged, the two kinds made one map, refused as "expected exactly one of the fields".
+    const dir = join(root, 'extends');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'base.yaml'), [...WORLD, `${head('t')}metric: { chipPrice: { chip: h100, from: 2023-07-01, to: 2023-12-31, per: chip } }, band: [1, 2] }`].join('\n') + '\n');
+    const child = (metric: string) => {
+      writeFileSync(join(dir, 'child.yaml'), `extends: base.yaml\ntargets:\n  - { id: t, metric: ${metric} }\n`);
+      return loadScenario(join(dir, 'child.yaml')).spec.targets![0]!.metric;
+    };
+    expect(child('{ labCompute: { lab: openai, date: 2024-06-01 } }')).toEqual({ labCompute: { lab: 'openai', date: '2024-06-01' } });
+    expect(child('{ chipPrice: { per: h100e } }')).toEqual({ chipPrice: { chip: 'h100', from: '2023-07-01', to: '2023-12-31', per: 'h100e' } });
+  });
+
+  it("refuses a chip's price read only in months before its release, when no provider holds it", () => {
+    // It passed validation and was undefined in every run.
+    const world = WORLD.map((line, index) => (index === 4 ? `${line}\n  - { id: b200, release: 2024-03-15, perfH100e: 2.5, powerKw: 1.2, unitCostUsd: 40000, lifeYears: 5 }` : line));
+    expect(problems([`${head('early')}metric: { chipPrice: { chip: b200, from: 2023-07-01, to: 2024-02-29, per: chip } }, band: [1, 2] }`], world)).toEqual([
+      "s.yaml:21:111: targets[0].metric.chipPrice.to: the chip is released on 2024-03-15, after the months this price is read in (to 2024-02-29): it has no price then",
+    ]);
+    // A window that reaches the month of its release may read a price.
+    expect(problems([`${head('late')}metric: { chipPrice: { chip: b200, from: 2023-07-01, to: 2024-03-31, per: chip } }, band: [1, 2] }`], world)).toEqual([]);
   });
 
   it('asks for exactly one metric and exactly one test, and rejects nested ratios and repeated ids', () => {
