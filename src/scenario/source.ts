@@ -59,7 +59,7 @@ export function parseSource(file: string, raw: string): SourceFile {
   }));
   for (const error of [...(syntax ? [syntax] : []), ...document.warnings]) {
     const path = pathAt(document, error.pos[0]);
-    reported.push({ offset: error.pos[0], path, message: yamlMessage(error) });
+    reported.push({ offset: error.pos[0], path: error === syntax ? writtenPart(path) : path, message: yamlMessage(error) });
   }
   reported.sort((a, b) => a.offset - b.offset);
   for (const { offset, path, message } of reported) {
@@ -217,6 +217,23 @@ function tabIndentBefore(text: string, offset: number): number | undefined {
   return undefined;
 }
 
+/**
+ * The part of a syntax error's path that the file wrote: past the error the parser guesses, and a key it
+ * makes of several lines (`packaging kind`) or of a whole list (printed as YAML) names nothing in the file.
+ */
+function writtenPart(path: (string | number)[]): (string | number)[] {
+  const guessed = path.findIndex((segment) => typeof segment === 'string' && /[\s:[\]{}]/.test(segment));
+  return guessed < 0 ? path : path.slice(0, guessed);
+}
+
+/** What most often causes YAML's syntax errors in a hand-written scenario (by yaml's words), said after them. */
+const LIKELY_CAUSES: readonly [RegExp, string][] = [
+  [/implicit keys need to be on a single line|need to be followed by map values/i, 'write a key and its value as `key: value`, with a space after the colon (`powerMw: 120`)'],
+  [/block sequence may not be used|nested mappings are not allowed/i, 'check this line\'s indentation against the lines above it (a list item indented as its neighbours are, a key under its map), and quote a value that holds ": "'],
+  [/must be sufficiently indented and end with|missing closing|flow (map|sequence)/i, 'a `{` or `[` before it may not be closed'],
+  [/not allowed within flow collections/i, 'quote a value that holds ": " inside `{ }` or `[ ]`'],
+];
+
 function yamlMessage(error: YAMLError): string {
   switch (error.code) {
     case 'TAB_AS_INDENT':
@@ -225,7 +242,8 @@ function yamlMessage(error: YAMLError): string {
       return 'a scenario file holds one YAML document; remove the `---` separator';
     default: {
       const message = error.message.split('\n')[0]!.replace(/\.$/, '');
-      return `YAML: ${message.charAt(0).toLowerCase()}${message.slice(1)}`;
+      const cause = error.name === 'YAMLParseError' ? LIKELY_CAUSES.find(([words]) => words.test(message))?.[1] : undefined;
+      return `YAML: ${message.charAt(0).toLowerCase()}${message.slice(1)}${cause ? `: ${cause}` : ''}`;
     }
   }
 }

@@ -341,6 +341,16 @@ describe('loadScenario', () => {
     ]);
   });
 
+  it('says what most likely causes a YAML syntax error, at a path the file wrote, never a key the parser made up', () => {
+    // A list item out of line made the whole list a key: its "path" was the list printed as YAML, 434 characters.
+    expect(problems({ 's.yaml': scenario({ 20: '- id: oracle' }) })).toEqual([
+      "s.yaml:20:1: (root): YAML: a block sequence may not be used as an implicit map key: check this line's indentation against the lines above it (a list item indented as its neighbours are, a key under its map), and quote a value that holds \": \"",
+    ]);
+    expect(problems({ 's.yaml': scenario({ 14: '    powerMw:200' }) })).toEqual([
+      's.yaml:14:5: providers[0]: YAML: implicit keys need to be on a single line: write a key and its value as `key: value`, with a space after the colon (`powerMw: 120`)',
+    ]);
+  });
+
   it('names a tab as the cause of the syntax errors it leads to', () => {
     expect(problems({ 's.yaml': scenario({ 18: '    suppliers: [', 19: '\tnvidia]' }) })).toEqual([
       's.yaml:19:1: providers[0].suppliers: tabs are not allowed as indentation; indent with spaces',
@@ -349,7 +359,7 @@ describe('loadScenario', () => {
 
   it('reports a YAML syntax error', () => {
     expect(problems({ 's.yaml': scenario({ 18: '    suppliers: [nvidia' }) })).toEqual([
-      's.yaml:19:5: providers[0].pricing: YAML: flow sequence in block collection must be sufficiently indented and end with a ]',
+      's.yaml:19:5: providers[0].pricing: YAML: flow sequence in block collection must be sufficiently indented and end with a ]: a `{` or `[` before it may not be closed',
     ]);
   });
 

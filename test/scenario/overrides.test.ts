@@ -164,7 +164,7 @@ describe('problems caused by --set', () => {
       "--set:1:1: labs.openai.procurement.strategy: expected path=value, as in providers.azure.pricing.margin=0.3; got no '='",
       "--set:2:1: (root): expected path=value, as in providers.azure.pricing.margin=0.3; got no path before '='",
       "--set:3:6: name: expected path=value; got no value after '='; write null to remove the field",
-      '--set:4:34: providers.azure.pricing.margin: YAML: flow sequence must end with a ]',
+      '--set:4:34: providers.azure.pricing.margin: YAML: flow sequence must end with a ]: a `{` or `[` before it may not be closed',
     ]);
   });
 
