@@ -7,6 +7,7 @@ import type { Finding, Path } from './problems.js';
 import { SCENARIO } from './schema-walk.js';
 import { listed } from './suggest.js';
 import { checkTimeline } from './timeline-checks.js';
+import { timeFormulaFindings } from './time-formulas.js';
 
 /**
  * What the schema cannot check: it sees one value at a time, so ids unique within a list, references to
@@ -33,8 +34,9 @@ export function checkSemantics(data: Data, valid: boolean): Finding[] {
   };
 
   const { start, end, reversed } = writtenHorizon(data);
+  const tooLong = start !== undefined && end !== undefined && end > yearsAfter(start, MAX_HORIZON_YEARS);
   if (reversed) findings.push({ path: ['end'], message: `end (${end}) must be after start (${start})` });
-  else if (start && end && end > yearsAfter(start, MAX_HORIZON_YEARS)) {
+  else if (tooLong) {
     findings.push({ path: ['end'], message: `end (${end}) is more than ${MAX_HORIZON_YEARS} years after start (${start}); a scenario spans at most ${MAX_HORIZON_YEARS} years` });
   }
   // With end before start, which of the two is wrong is not known: a date is not compared with them,
@@ -145,6 +147,8 @@ export function checkSemantics(data: Data, valid: boolean): Finding[] {
 
   const formulas = formulaFindings(SCENARIO, data);
   pushAll(findings, formulas);
+  // Over a horizon that is refused, a formula is not held to its days.
+  if (start && end && !reversed && !tooLong) pushAll(findings, timeFormulaFindings(data, start, end));
   pushAll(findings, checkTimeline(data, valid, inScenario, formulas));
   return findings;
 }

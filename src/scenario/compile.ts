@@ -1,8 +1,8 @@
 import { checkedSpec } from './checked.js';
 import { compileExpression } from './expressions/compile.js';
-import type { CompiledExpression, FormulaRange } from './expressions/evaluator.js';
+import type { CompiledExpression } from './expressions/evaluator.js';
 import { walkFormulas } from './formulas.js';
-import { describeMax, limitOf } from './limits.js';
+import { formulaRange } from './limits.js';
 import { resolveSetPath } from './paths.js';
 import { formatPath } from './problems.js';
 import { SCENARIO, fieldSchema } from './schema-walk.js';
@@ -27,7 +27,7 @@ export function compileScenario(given: ScenarioSpec): CompiledScenario {
   const spec = checkedSpec(given, 'compileScenario');
   const formulas = new Map<string, CompiledExpression>();
   const add = (name: string, source: string, variables: readonly string[]): void => {
-    formulas.set(name, compileExpression(source, variables, rangeOf(name)));
+    formulas.set(name, compileExpression(source, variables, formulaRange(name)));
   };
   walkFormulas(SCENARIO, spec, [], (path, source, variables) => {
     if (path[0] !== 'timeline') add(formatPath(path), source, variables);
@@ -50,14 +50,4 @@ export function compileScenario(given: ScenarioSpec): CompiledScenario {
       return compiled;
     },
   };
-}
-
-/**
- * What a formula at `path` may give: every formula of a scenario is a quantity (a price, a capacity, a
- * budget, a demand), so at least 0, and at most its field's limit where the field has one, as a number
- * written there or a draw must be.
- */
-function rangeOf(path: string): FormulaRange {
-  const limit = limitOf(path);
-  return { field: path, min: 0, max: limit?.max ?? Infinity, maxInWords: limit === undefined ? '' : describeMax(limit) };
 }

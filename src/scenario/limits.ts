@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { FormulaRange } from './expressions/evaluator.js';
 
 /**
  * The ranges that keep the model meaningful. The schema refuses a number outside its field's range
@@ -104,4 +105,14 @@ export function within(schema: z.ZodNumber, limit: Limit): z.ZodNumber {
   // though gte's parameter type does not name it.
   const atLeast = { message: `expected at least ${formatBound(limit.min)}${limit.unit === '' ? '' : ` ${limit.unit}`} (${limit.why})`, when: (payload: { issues: readonly unknown[] }) => payload.issues.length === 0 };
   return atMost.gte(limit.min, atLeast as Parameters<typeof atMost.gte>[1]);
+}
+
+/**
+ * What a formula at `path` may give: every formula of a scenario is a quantity (a price, a capacity, a
+ * budget, a demand), so at least 0, and at most its field's limit where the field has one, as a number
+ * written there or a draw must be.
+ */
+export function formulaRange(path: string): FormulaRange {
+  const limit = limitOf(path);
+  return { field: path, min: 0, max: limit?.max ?? Infinity, maxInWords: limit === undefined ? '' : describeMax(limit) };
 }

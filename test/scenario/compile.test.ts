@@ -47,7 +47,8 @@ describe('compileScenario', () => {
   });
 
   it("compiles each formula to give values from 0 to its field's limit, naming the field otherwise", () => {
-    const raw = smallScenario();
+    // Over a horizon of a month the capacity stays above 0; past it the compiled formula refuses.
+    const raw = smallScenario({ end: '2025-01-31' });
     raw.suppliers[0].capacityUnitsPerMonth = '100 - 1000 * t';
     raw.providers[0].pricing = { policy: 'formula', expression: 'cost - 10' };
     const compiled = compileScenario(raw as never);
@@ -58,6 +59,10 @@ describe('compileScenario', () => {
     expect(() => capacity.evaluate({ t: -1e7 })).toThrow(/^suppliers\[0\]\.capacityUnitsPerMonth: formula "100 - 1000 \* t" gave 10000000100 for t = -10000000, above the limit: at most 1e9 chips per month \(.+\)$/);
     expect(() => compiled.formula('providers[0].pricing.expression').evaluate({ cost: 2, utilization: 0, bidders: 1, spot: 1, t: 0, year: 2025 })).toThrow(/^providers\[0\]\.pricing\.expression: formula "cost - 10" gave -8 for cost = 2, below 0/);
     expect(() => runScenario(compiled, 1, 0)).toThrow(/^(suppliers\[0\]\.capacityUnitsPerMonth|providers\[0\]\.pricing\.expression): formula .* below 0/);
+    // Over the whole horizon, the formula of time alone is refused where the scenario is checked, before any run.
+    const refused = smallScenario();
+    refused.suppliers[0].capacityUnitsPerMonth = '100 - 1000 * t';
+    expect(() => compileScenario(refused as never)).toThrow(/suppliers\[0\]\.capacityUnitsPerMonth: formula "100 - 1000 \* t" gives -1\.3 on 2025-02-07 \(t = 0\.10\), below 0: every run would stop there/);
   });
 
   it('fills in the defaults of a spec written by hand, as the schema parses it', () => {

@@ -417,6 +417,18 @@ describe('loadScenario', () => {
     ]);
   });
 
+  it('refuses a formula of time alone that leaves its range within the horizon, where it is written: every run would stop there', () => {
+    // It validated 'ok', and then every run failed at its first month past the day.
+    expect(problems({ 's.yaml': scenario({ 9: "    capacityUnitsPerMonth: '100000 - 60000 * t'" }) })).toEqual([
+      's.yaml:9:28: suppliers[0].capacityUnitsPerMonth: formula "100000 - 60000 * t" gives -41.07 on 2026-09-02 (t = 1.67), below 0: every run would stop there; bound it, as max(0, ...)',
+    ]);
+    expect(problems({ 's.yaml': scenario({ 9: "    capacityUnitsPerMonth: '1e8 * 20^t'" }) })[0]).toMatch(/^s\.yaml:9:28: suppliers\[0\]\.capacityUnitsPerMonth: formula "1e8 \* 20\^t" gives 1,00\d,\d{3},\d{3} on 2025-\d\d-\d\d \(t = 0\.\d\d\), above the limit \(at most /);
+    // Bounded, or past the end, or reading the market's state (which only a run knows): nothing to say at load.
+    expect(problems({ 's.yaml': scenario({ 9: "    capacityUnitsPerMonth: 'max(0, 100000 - 60000 * t)'" }) })).toEqual([]);
+    expect(problems({ 's.yaml': scenario({ 9: "    capacityUnitsPerMonth: '100000 - 40000 * t'" }) })).toEqual([]);
+    expect(problems({ 's.yaml': scenario({ 15: "    powerBuildMwPerYear: '100 - backlog'" }) })).toEqual([]);
+  });
+
   it('locates a formula error at its line and column, in plain and quoted scalars', () => {
     expect(
       problems({
