@@ -33,7 +33,7 @@ import { resumeIn } from './resume.js';
 import { shardRange } from './shards.js';
 import { checkBatchOptions, checkTextLists } from './limits.js';
 import type { DesignKind } from './limits.js';
-import { saltelliDesign } from './sobol.js';
+import { MIN_SOBOL_BASE_SAMPLES, saltelliDesign } from './sobol.js';
 import type { Shard } from './shards.js';
 import type { BatchSummary, Convergence } from './summary.js';
 
@@ -180,6 +180,10 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
     for (const warning of identity.warnings) options.onNotice?.(formatWarning(warning));
     // A Saltelli design's columns are the parameters run 0 sampled: only now can its runs be checked (before any output).
     const sobol = settings.design.kind === 'sobol' ? saltelliDesign(seed, description.parameters, options.runs) : undefined;
+    if (sobol !== undefined && sobol.baseSamples < MIN_SOBOL_BASE_SAMPLES) {
+      const group = sobol.parameters.length + 2;
+      options.onNotice?.(`a Saltelli design of ${sobol.runs} runs is ${sobol.baseSamples} group of ${group}, which gives no Sobol indices: they need ${MIN_SOBOL_BASE_SAMPLES} groups at least (${MIN_SOBOL_BASE_SAMPLES * group} runs)`);
+    }
     // Held until the batch ends: a second batch into the same folder is refused meanwhile.
     if (options.out !== undefined) lock = await prepareOutputDirectory(options.out);
     const provenance: Provenance = {

@@ -38,6 +38,9 @@ export interface SaltelliDesign {
   uniform(parameter: string, runIndex: number): number;
 }
 
+/** The fewest groups (base samples) of a Saltelli design whose Sobol indices can be estimated: their bootstrap resamples the groups. */
+export const MIN_SOBOL_BASE_SAMPLES = 2;
+
 /** Why a Saltelli design cannot be made, for a caller to say in its own words (the CLI names its flags). */
 export type SaltelliDesignProblem =
   | { kind: 'no-parameters' }
@@ -92,7 +95,9 @@ export function saltelliDesign(seed: string | number, parameters: readonly strin
   const group = k + 2;
   if (!Number.isSafeInteger(runs) || runs < group || runs % group !== 0) {
     const below = Math.floor(runs / group) * group;
-    throw new SaltelliDesignError({ kind: 'runs', runs, parameters: k, group, suggestions: below >= group ? [below, below + group] : [group] });
+    // Suggested: the nearest whole groups that give indices.
+    const least = MIN_SOBOL_BASE_SAMPLES * group;
+    throw new SaltelliDesignError({ kind: 'runs', runs, parameters: k, group, suggestions: below >= least ? [below, below + group] : [least] });
   }
   const baseSamples = runs / group;
   if (baseSamples > TWO_TO_32) throw new SaltelliDesignError({ kind: 'base-samples', baseSamples });

@@ -1,4 +1,4 @@
-import { sobolIndices } from '../experiment/sobol.js';
+import { MIN_SOBOL_BASE_SAMPLES, sobolIndices } from '../experiment/sobol.js';
 import type { Interval } from '../experiment/sobol.js';
 import type { Manifest } from '../io/outputs.js';
 import { sobolSpec } from './charts.js';
@@ -27,7 +27,7 @@ export function sobolRows(manifest: Manifest, runs: RunsColumns, outcome: string
   if (!design) return 'the manifest does not record the Sobol design (base samples and parameter order)';
   const k = design.parameters.length;
   const complete = Math.floor(runs.runs / (k + 2)) * (k + 2);
-  if (complete < 2 * (k + 2)) return `too few runs: ${runs.runs} runs make ${complete / (k + 2)} base sample(s) of ${k + 2} runs`;
+  if (complete < MIN_SOBOL_BASE_SAMPLES * (k + 2)) return `too few runs: ${runs.runs} runs make ${complete / (k + 2)} base sample(s) of ${k + 2} runs`;
   const values = runColumn(runs, 0, outcome).subarray(0, complete);
   if (values.some((value) => !Number.isFinite(value))) return 'some runs have no finite value of this outcome';
   const indices = sobolIndices(values, k, { seed: `${manifest.seed}:${outcome}` });

@@ -100,7 +100,10 @@ describe('a Saltelli (sobol) design', () => {
 
   it('is shared by every variant: they run the same rows over the same parameters', async () => {
     const scenario = fileURLToPath(new URL('../../scenarios/multicloud-vs-exclusive.yaml', import.meta.url));
-    const outcome = await runBatch({ scenario, runs: group, seed: 4, workers: 0, timeseries: 'none', design: 'sobol' });
+    const notices: string[] = [];
+    const outcome = await runBatch({ scenario, runs: group, seed: 4, workers: 0, timeseries: 'none', design: 'sobol', onNotice: (notice) => notices.push(notice) });
+    // One group runs, and says it gives no indices (the report found it out, the batch said nothing).
+    expect(notices).toEqual([`a Saltelli design of ${group} runs is 1 group of ${group}, which gives no Sobol indices: they need 2 groups at least (${2 * group} runs)`]);
     const variants = outcome.description.variants.length;
     expect(variants).toBeGreaterThan(1);
     for (const path of outcome.description.parameters) {

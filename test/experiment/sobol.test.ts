@@ -168,7 +168,9 @@ describe('a Saltelli design', () => {
     expect(refused?.problem).toEqual({ kind: 'runs', runs: 1000, parameters: 43, group: 45, suggestions: [990, 1035] });
     expect(describeSaltelliProblem(refused!.problem, { design: '--design sobol', runs: '--runs' })).toBe('--design sobol needs --runs to be a multiple of 45 (43 uncertain parameters + 2): try 990 or 1035');
     expect(() => saltelliDesign('s', many, 1000)).toThrow(RangeError);
-    expect(() => saltelliDesign('s', many, 10)).toThrow(/multiple of 45 \(43 uncertain parameters \+ 2\): try 45$/);
+    // Under two groups, the two that give indices.
+    expect(() => saltelliDesign('s', many, 10)).toThrow(/multiple of 45 \(43 uncertain parameters \+ 2\): try 90$/);
+    expect(() => saltelliDesign('s', many, 50)).toThrow(/multiple of 45 \(43 uncertain parameters \+ 2\): try 90$/);
     expect(() => saltelliDesign('s', ['x'], 7)).toThrow(/multiple of 3 \(1 uncertain parameter \+ 2\): try 6 or 9$/);
     expect(() => saltelliDesign('s', ['x'], 0)).toThrow(SaltelliDesignError);
     expect(() => saltelliDesign('s', [], 10)).toThrow(/needs uncertain parameters/);
