@@ -29,7 +29,7 @@ import type { CheckpointIdentity } from './checkpoint.js';
 import { RunFailure } from './failure.js';
 import { BatchInterrupted, untilAborted } from './interruption.js';
 import { removeBatchRecords, writeBatchRecords } from './records.js';
-import { resumeIn } from './resume.js';
+import { replacedBatch, resumeIn } from './resume.js';
 import { shardRange } from './shards.js';
 import { checkBatchOptions, checkTextLists } from './limits.js';
 import type { DesignKind } from './limits.js';
@@ -204,6 +204,10 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
     if (options.out !== undefined && options.resume) {
       const finished = await resumeIn(options.out, checkpointIdentity, shard, (problem) => options.onNotice?.(`${problem}: running the batch again`));
       if (finished) return { ...finished, alreadyFinished: true };
+    } else if (options.out !== undefined) {
+      // Replaced, as documented, but not in silence: another batch's results are lost to this one.
+      const replaced = await replacedBatch(options.out, provenance, shard);
+      if (replaced !== undefined) options.onNotice?.(`'${options.out}' holds another batch (${replaced}): this one replaces it`);
     }
     sinks = new Sinks(description, options.out, arrowMetadata(provenance));
     const written = new MetricSeries(description, sinks.runs.table.layout, range.runs);

@@ -33,6 +33,14 @@ export async function resumeIn(out: string, identity: CheckpointIdentity, shard:
   return undefined;
 }
 
+/** What differs between the finished batch `out` holds and this one, when it holds another; undefined when it holds none, or this one. */
+export async function replacedBatch(out: string, provenance: Provenance, shard: Manifest['shard']): Promise<string | undefined> {
+  // A manifest that cannot be read is the folder checks' to report, not a batch to name.
+  const manifest = await readManifest(out).catch(() => undefined);
+  if (manifest === undefined || sameBatch(manifest, provenance, shard)) return undefined;
+  return batchDifference({ provenance: provenanceOf(manifest), shard: manifest.shard }, { provenance, shard }) ?? 'recorded differently, by another version of computerace';
+}
+
 function sameBatch(manifest: Manifest, provenance: Provenance, shard: Manifest['shard']): boolean {
   return JSON.stringify(provenanceOf(manifest)) === JSON.stringify(provenance) && JSON.stringify(manifest.shard) === JSON.stringify(shard);
 }

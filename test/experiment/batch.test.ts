@@ -192,6 +192,18 @@ describe('a batch called from a library', () => {
     }
   });
 
+  it('tells onNotice that it replaces another batch in its folder, naming what differs, and says nothing of a rerun', async () => {
+    // Replaced as documented ("replaced, never mixed"), and until now in silence.
+    const out = join(root, 'replaced');
+    const notices: string[] = [];
+    const batch = (seed: number) => runBatch({ scenario: SCENARIO, runs: 2, seed, workers: 0, timeseries: 'none', out, onNotice: (notice) => notices.push(notice) });
+    await batch(1);
+    await batch(1);
+    expect(notices).toEqual([]);
+    await batch(2);
+    expect(notices).toEqual([`'${out}' holds another batch (seed: 1 there, 2 here): this one replaces it`]);
+  });
+
   it('stops at once when its signal is aborted before it starts: nothing loaded, no folder made', async () => {
     const out = join(root, 'never-started');
     // It loaded the scenario in its workers (about 2 s) and left an empty folder behind.
