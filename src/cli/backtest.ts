@@ -72,7 +72,9 @@ async function backtest(file: string, flags: BacktestFlags): Promise<string> {
       throw error instanceof OutputError ? new UsageError(`--chart ${flags.chart}: ${error.message}`) : error;
     });
   }
-  return flags.json ? printableJson(JSON.stringify(asJson(outcome), null, 2)) : formatBacktest(outcome, experiment);
+  if (flags.json) return printableJson(JSON.stringify(asJson(outcome), null, 2));
+  // As the other commands say what they wrote; JSON stays JSON alone.
+  return `${formatBacktest(outcome, experiment)}${flags.chart === undefined ? '' : `\n\nwrote ${printable(flags.chart)}`}`;
 }
 
 /** Refuses a chart path whose directory is missing or not writable, or that exists and is not a regular file (a directory, /dev/null) or not an earlier chart. */

@@ -50,9 +50,10 @@ describe('computerace backtest', () => {
 
   it('draws the price paths the targets read, with their observed bands, into an SVG file with --chart', async () => {
     const chart = join(temp, 'prices.svg');
-    const { status, stderr } = await computerace('backtest', fixture, '--runs', '5', '--chart', chart);
+    const { status, stdout, stderr } = await computerace('backtest', fixture, '--runs', '5', '--chart', chart);
     expect(stderr).toBe('');
     expect(status).toBe(0);
+    expect(stdout.trimEnd().split('\n').at(-1)).toBe(`wrote ${chart}`);
     const svg = readFileSync(chart, 'utf8');
     // Marked as computerace's, so that the next back-test may replace it (and nothing else).
     expect(svg).toMatch(/^<!-- generator: computerace backtest -->\n<svg/);
