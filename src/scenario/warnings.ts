@@ -4,11 +4,13 @@
 import { dateOf, field, isPlainObject, list } from './data.js';
 import type { Data } from './data.js';
 import { writtenHorizon } from './checks.js';
+import { compileExpression } from './expressions/compile.js';
 import type { Finding } from './problems.js';
+import { BUDGET_VARIABLES } from './schema.js';
 
 /** The warnings of a scenario's data (the files composed, with `--set`): found where they are written. */
 export function scenarioWarnings(data: Data): Finding[] {
-  return [...ignoredPriorityLists(data), ...contractsNeverInForce(data), ...fleetsBeforeRelease(data), ...contractsPastFleet(data)];
+  return [...ignoredPriorityLists(data), ...contractsNeverInForce(data), ...fleetsBeforeRelease(data), ...contractsPastFleet(data), ...budgetsOfNoRevenue(data)];
 }
 
 // Read only by the priority policy and registered ones; a timeline entry or a variant that sets the
@@ -81,6 +83,25 @@ function contractsPastFleet(data: Data): Finding[] {
     if (fleet === undefined || !Number.isFinite(fleet) || volume <= fleet) return [];
     const reserved = count === 1 ? `this contract reserves ${h100e(volume)}` : `the ${count} contracts in force at the start reserve ${h100e(volume)} in all`;
     return [{ path: ['contracts', first, 'volumeH100e'], message: `${reserved} of ${String(provider)}, more than its fleet at the start (${h100e(fleet)}): each is served pro rata to what the fleet can, the rest is its lab's shortfall` }];
+  });
+}
+
+// A revenue left out is 0 (documented), so a budget of `2 * revenue` is no budget: most likely not meant.
+function budgetsOfNoRevenue(data: Data): Finding[] {
+  const setPaths = list(data.timeline).flatMap((entry) => Object.keys(objectOrEmpty(field(entry, 'set'))));
+  return list(data.labs).flatMap((lab, l): Finding[] => {
+    const budget = field(lab, 'budgetUsdPerYear');
+    if (typeof budget !== 'string' || field(lab, 'revenueUsdPerYear') !== undefined) return [];
+    if (setPaths.includes(`labs.${String(field(lab, 'id'))}.revenueUsdPerYear`)) return [];
+    let reads: readonly string[];
+    try {
+      reads = compileExpression(budget, BUDGET_VARIABLES).variables;
+    } catch {
+      // A formula that does not compile is a problem, said as one.
+      return [];
+    }
+    if (!reads.includes('revenue')) return [];
+    return [{ path: ['labs', l, 'budgetUsdPerYear'], message: `the budget reads revenue, and this lab has no revenueUsdPerYear: its revenue is 0 (write revenueUsdPerYear, or a budget of its own)` }];
   });
 }
 

@@ -724,6 +724,17 @@ describe('extends', () => {
     expect(warned([contract(60000), contract(500000, '2025-06-01')])).toEqual([]);
   });
 
+  it('warns of a budget that reads the revenue of a lab that has none, which is 0', () => {
+    // Its budget was 0 in silence: the lab's spend halved in a newcomer's scenario.
+    const { dir, loaded } = load({ 's.yaml': scenario({ 31: "    budgetUsdPerYear: '2 * revenue + 1e9'" }) });
+    expect(loaded.warnings.map((warning) => formatProblem(warning).replaceAll(`${dir}/`, ''))).toEqual([
+      "s.yaml:31:23: labs[0].budgetUsdPerYear: the budget reads revenue, and this lab has no revenueUsdPerYear: its revenue is 0 (write revenueUsdPerYear, or a budget of its own)",
+    ]);
+    // With a revenue, or a budget that does not read it: nothing to say.
+    expect(load({ 's.yaml': scenario({ 31: "    budgetUsdPerYear: '2 * revenue'\n    revenueUsdPerYear: 5e9" }) }).loaded.warnings).toEqual([]);
+    expect(load({ 's.yaml': scenario({ 31: "    budgetUsdPerYear: '1e9 * (1 + t)'" }) }).loaded.warnings).toEqual([]);
+  });
+
   it('warns of a fleet that holds a chip at the start it is released after, and of none released by then', () => {
     const early = ['  - { id: b200, release: 2025-06-01, perfH100e: 2.5, powerKw: 1.2, unitCostUsd: 40000, lifeYears: 5 }'];
     const { dir, loaded } = load({ 's.yaml': scenario({ 5: BASE[4]!, 13: '    fleet: { h100: 100000, b200: 5000 }', 21: '    fleet: { b200: 0 }' }).replace(BASE[4]!, [BASE[4]!, ...early].join('\n')) });
