@@ -5,6 +5,7 @@ import { dateOf, field, isPlainObject, list } from './data.js';
 import type { Data } from './data.js';
 import { writtenHorizon } from './checks.js';
 import { compileExpression } from './expressions/compile.js';
+import { ExpressionError } from './expressions/language.js';
 import type { Finding } from './problems.js';
 import { BUDGET_VARIABLES } from './schema.js';
 
@@ -96,9 +97,10 @@ function budgetsOfNoRevenue(data: Data): Finding[] {
     let reads: readonly string[];
     try {
       reads = compileExpression(budget, BUDGET_VARIABLES).variables;
-    } catch {
+    } catch (error) {
       // A formula that does not compile is a problem, said as one.
-      return [];
+      if (error instanceof ExpressionError) return [];
+      throw error;
     }
     if (!reads.includes('revenue')) return [];
     return [{ path: ['labs', l, 'budgetUsdPerYear'], message: `the budget reads revenue, and this lab has no revenueUsdPerYear: its revenue is 0 (write revenueUsdPerYear, or a budget of its own)` }];
