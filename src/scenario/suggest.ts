@@ -38,15 +38,16 @@ export function closest(word: string, candidates: readonly string[], limit = Mat
 }
 
 /**
- * The Levenshtein distance of `a` and `b` when it is at most `bound`, else bound + 1; one row at a time,
- * stopping as soon as a row has nothing within the bound. Hundreds of thousands of unknown keys, each
- * against every field name, cost a few characters each rather than a whole table.
+ * The edit distance of `a` and `b` (insertions, deletions, substitutions and swaps of two neighbours:
+ * `mutli` is one edit from `multi`) when it is at most `bound`, else bound + 1; one row at a time,
+ * stopping as soon as a row has nothing within the bound. Hundreds of thousands of unknown
+ * keys, each against every field name, cost a few characters each rather than a whole table.
  */
 function editDistanceWithin(a: string, b: string, bound: number): number {
   if (bound < 0 || Math.abs(a.length - b.length) > bound) return bound + 1;
-  // Two rows, reused for every pair of words: no allocation per key.
-  if (rows[0].length <= b.length) rows = [new Uint32Array(b.length + 1), new Uint32Array(b.length + 1)];
-  let [previous, current] = rows;
+  // Three rows, reused for every pair of words: no allocation per key.
+  if (rows[0].length <= b.length) rows = [new Uint32Array(b.length + 1), new Uint32Array(b.length + 1), new Uint32Array(b.length + 1)];
+  let [before, previous, current] = rows;
   for (let j = 0; j <= b.length; j++) previous[j] = j;
   for (let i = 1; i <= a.length; i++) {
     current[0] = i;
@@ -54,14 +55,18 @@ function editDistanceWithin(a: string, b: string, bound: number): number {
     const char = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
       const cost = previous[j - 1]! + (char === b.charCodeAt(j - 1) ? 0 : 1);
-      const value = Math.min(previous[j]! + 1, current[j - 1]! + 1, cost);
+      let value = Math.min(previous[j]! + 1, current[j - 1]! + 1, cost);
+      // Two neighbours swapped: one edit from two rows and two columns back.
+      if (i > 1 && j > 1 && char === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) value = Math.min(value, before[j - 2]! + 1);
       current[j] = value;
       if (value < rowMin) rowMin = value;
     }
+    // No later row is less than this one's least (a swap from two rows back costs no less than the
+    // substitution into the row between): past the bound, the distance is too.
     if (rowMin > bound) return bound + 1;
-    [previous, current] = [current, previous];
+    [before, previous, current] = [previous, current, before];
   }
   return Math.min(previous[b.length]!, bound + 1);
 }
 
-let rows: [Uint32Array, Uint32Array] = [new Uint32Array(64), new Uint32Array(64)];
+let rows: [Uint32Array, Uint32Array, Uint32Array] = [new Uint32Array(64), new Uint32Array(64), new Uint32Array(64)];
