@@ -94,9 +94,13 @@ export function tenderRound(lab: Lab, context: RoundContext): readonly Signed[] 
   const need = forecast * terms.coverage - heldTotal;
   if (!(need > 0)) return NOTHING;
 
-  const sizes = blockSizes(need, terms.blockH100e ?? defaultBlock(context.suppliers, day));
   const invited = lab.eligibleIn(context.providers).providers;
   const format = lab.procurementPolicy.format;
+  // In an open tender no provider may hold more than maxShare of what the lab will hold: a whole block
+  // larger than that no one could take, and a lab that holds little would buy nothing. Blocks are cut
+  // to the cap, as a lab spreading its compute over providers tenders them.
+  const spread = format === 'open' && !terms.partialBlocks ? terms.maxShare * (heldTotal + need) : Infinity;
+  const sizes = blockSizes(need, Math.min(terms.blockH100e ?? defaultBlock(context.suppliers, day), spread));
   const incumbent = terms.incumbent === undefined ? undefined : context.providers.find((p) => p.id === terms.incumbent);
   const maxPrice = lab.maxPriceAt(context.t, context.year);
   const expectedSpot = spotOverTerm(context, terms.contractMonths);

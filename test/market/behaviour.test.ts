@@ -405,6 +405,31 @@ describe('the timeline', () => {
   });
 });
 
+describe('a share cap', () => {
+  it('spreads a lab that holds little over its providers: blocks cut to the cap, none of them past it', () => {
+    // Blocks as large as the gap went past every provider's cap (0.6 of what the lab would hold), so such a
+    // lab signed no contract at all: each tender was 'capped', its demand left to spot or unserved.
+    const raw = staticWorld(
+      PROVIDERS.slice(0, 3).map((id) => staticProvider(id, 2_000_000)),
+      [lab('openai', { strategy: 'multi', providers: PROVIDERS.slice(0, 3), maxShare: 0.6, coverage: 1 }, { initialH100e: 80000, volatility: 0 })],
+    );
+    const result = runScenario(compiled(raw), SEED, 0);
+    const contracts = signed(result, 'openai');
+    expect(new Set(contracts.map((c) => c.provider)).size).toBeGreaterThanOrEqual(2);
+    expect(result.tenders.filter((t) => t.outcome === 'capped')).toEqual([]);
+    // The first round, holding nothing: no provider signs more than 0.6 of what the round signs.
+    const first = contracts.filter((c) => c.startDay === Math.min(...contracts.map((k) => k.startDay)));
+    const total = first.reduce((sum, c) => sum + c.volumeH100e, 0);
+    expect(new Set(first.map((c) => c.provider)).size).toBeGreaterThanOrEqual(2);
+    for (const provider of new Set(first.map((c) => c.provider))) {
+      expect(first.filter((c) => c.provider === provider).reduce((sum, c) => sum + c.volumeH100e, 0)).toBeLessThanOrEqual(0.6 * total + 1e-6);
+    }
+    // Its demand is met: what spot does not serve, the contracts do.
+    const months = result.labs.filter((l) => l.lab === 'openai' && l.month >= 8);
+    expect(mean(months.map((l) => l.shortfallH100e / l.demandH100e))).toBeLessThan(0.02);
+  });
+});
+
 describe('budgets and the calendar', () => {
   it('a lab never spends more than its yearly budget', () => {
     const raw = staticWorld(
