@@ -312,25 +312,34 @@ function keyOf(document: Document, key: unknown): string {
 
 /**
  * The position of the node at `path` in a document, or of its deepest existing ancestor (so a missing
- * key points at the map that lacks it). With `key`, the last segment's map key is located instead of its
+ * key points at the map that lacks it: a block map under a key at that key, since the map itself starts
+ * at its first key, another field). With `key`, the last segment's map key is located instead of its
  * value: that is where an unknown key was written. An empty value (`name:`) is located at its key. A
  * value a map has through a merge key (`<<: *anchor`) is located where the anchored map wrote it.
  */
 export function locate(document: Document, lineCounter: LineCounter, path: Path, options: { key?: boolean } = {}): Position {
   let node: unknown = document.contents;
   let found: unknown = node;
+  // The key the current node is the value of, if it is a map's value.
+  let keyOfNode: unknown;
   for (let i = 0; i < path.length; i++) {
     const segment = path[i]!;
     if (isAlias(node)) node = node.resolve(document);
     if (isMap(node)) {
       const pair = pairOf(document, node, segment);
-      if (!pair) break;
+      if (!pair) {
+        if (i === path.length - 1 && !node.flow && keyOfNode !== undefined) found = keyOfNode;
+        break;
+      }
       if ((options.key && i === path.length - 1) || isEmpty(pair.value)) {
         found = pair.key;
         break;
       }
+      keyOfNode = pair.key;
       node = pair.value;
     } else if (isSeq(node) && typeof segment === 'number' && segment < node.items.length) {
+      // A list item starts at its own first line (`- id: x`), where it is best located.
+      keyOfNode = undefined;
       node = node.items[segment];
     } else {
       break;

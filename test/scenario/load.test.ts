@@ -320,6 +320,17 @@ describe('loadScenario', () => {
     expect(locate(source.document, source.lineCounter, ['a'], { key: true })).toEqual({ line: 1, column: 1 });
   });
 
+  it('locates a field missing from a map written as a block at the map\'s key, not at another field', () => {
+    // It pointed at the map's first key (growthPerYear), which is not where anything is missing.
+    expect(problems({ 's.yaml': scenario({ 30: '    demand:\n      growthPerYear: 2.5' }) })).toEqual([
+      "s.yaml:30:5: labs[0].demand.initialH100e: missing required field 'initialH100e'",
+    ]);
+    // A map written { ... } starts at its brace, where the field is missing.
+    expect(problems({ 's.yaml': scenario({ 30: '    demand: { growthPerYear: 2.5 }' }) })).toEqual([
+      "s.yaml:30:13: labs[0].demand.initialH100e: missing required field 'initialH100e'",
+    ]);
+  });
+
   it('reports a duplicate YAML key', () => {
     expect(problems({ 's.yaml': scenario({ 3: 'end: 2026-12-31\nstart: 2025-06-01' }) })).toEqual([
       "s.yaml:4:1: start: duplicate key 'start'; each key may appear once in a map",
