@@ -22,10 +22,10 @@ export function addCompareCommand(program: Command): void {
       const [{ compareBatches, comparedCells, writeComparisonReport }, { ReportError }] = await Promise.all([import('../report/compare.js'), import('../report/results.js')]);
       try {
         const comparison = await compareBatches(dirs);
-        const { reference, arms, pairing, rows } = comparison;
+        const { reference, arms, pairing, notes, rows } = comparison;
         const lines = [`reference: ${reference.label} (${reference.dir}: scenario ${reference.scenario}, variant ${reference.variant}, seed ${reference.seed}, ${reference.runs} runs); means over runs, differences with 95% CIs`];
         for (const arm of arms) {
-          lines.push('', `${arm.label} − ${reference.label}: ${pairing[arm.label]}`);
+          lines.push('', `${arm.label} − ${reference.label}: ${pairing[arm.label]}`, ...notes[arm.label]!.map((note) => `  ${note}`));
           lines.push(table(
             ['figure', 'unit', reference.label, arm.label, 'difference [95% CI]'],
             rows.filter((row) => row.arm === arm.label).map((row) => [row.figure.label, row.figure.unit.name, ...comparedCells(row)]),

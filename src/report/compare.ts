@@ -5,7 +5,7 @@ import { observed, observedPairs } from '../experiment/summary.js';
 import type { Manifest } from '../io/outputs.js';
 import { OutputError, refuseToReplace, WriteFailure, writeWhole } from '../io/outputs.js';
 import type { BatchDescription } from '../io/layout.js';
-import { formatIn, meanAndInterval, unitOf } from '../io/vocabulary.js';
+import { formatIn, horizonOf, meanAndInterval, unitOf } from '../io/vocabulary.js';
 import type { Unit } from '../io/vocabulary.js';
 import { escapeHtml, figure, section, STYLE, table } from './html.js';
 import { renderSvg } from './render.js';
@@ -79,6 +79,8 @@ export interface Comparison {
   arms: Arm[];
   /** Why each arm is or is not paired with the reference, by label. */
   pairing: Record<string, string>;
+  /** What a reader must know of each arm's rows, by label: another horizon, figures one batch lacks. */
+  notes: Record<string, string[]>;
   rows: ComparedRow[];
 }
 
@@ -113,14 +115,26 @@ export async function compareBatches(dirs: readonly string[]): Promise<Compariso
     return table.names.includes(column) ? runColumn(table, table.variants.indexOf(arm.variant), column) : undefined;
   };
   const pairing: Record<string, string> = {};
+  const notes: Record<string, string[]> = {};
   const rows: ComparedRow[] = [];
+  const horizon = (arm: Arm): string => {
+    const written = horizonOf(batches[arm.batch]!.manifest.scenario);
+    return written === undefined ? 'an unrecorded horizon' : `${written.start} to ${written.end}`;
+  };
   for (const arm of others) {
     const why = pairedBecause(reference, arm);
     pairing[arm.label] = why ?? unpairedBecause(reference, arm);
+    const said: string[] = [];
+    // Figures over the horizon (totals, shares, means) are not alike over different horizons.
+    if (horizon(arm) !== horizon(reference)) said.push(`over another horizon: ${horizon(reference)} against ${horizon(arm)}, so its figures over the horizon are not alike`);
+    const lacking: string[] = [];
     for (const figure of figures.values()) {
       const [a, b] = [values(reference, figure.column), values(arm, figure.column)];
       // A lab one of the two batches does not have.
-      if (a === undefined || b === undefined) continue;
+      if (a === undefined || b === undefined) {
+        lacking.push(figure.label);
+        continue;
+      }
       const [ra, rb] = [describe(observed(figure.column, a)).mean, describe(observed(figure.column, b)).mean];
       if (why !== undefined) {
         const [pa, pb] = observedPairs(figure.column, a, b);
@@ -131,8 +145,10 @@ export async function compareBatches(dirs: readonly string[]): Promise<Compariso
         rows.push({ figure, arm: arm.label, reference: ra, value: rb, difference: d.mean, low: d.ciLow, high: d.ciHigh, paired: false, runs: d.countB });
       }
     }
+    if (lacking.length > 0) said.push(`not compared, as one of the two batches has no such lab: ${lacking.join(', ')}`);
+    notes[arm.label] = said;
   }
-  return { reference, arms: others, pairing, rows };
+  return { reference, arms: others, pairing, notes, rows };
 }
 
 /** Why `arm` shares its random numbers with the reference run by run, or undefined when it does not. */
@@ -180,12 +196,12 @@ export async function writeComparisonReport(comparison: Comparison, path: string
   await refuseToReplace(path, 'comparison').catch((error: OutputError) => {
     throw new ReportError(error.message);
   });
-  const { reference, arms, pairing, rows } = comparison;
+  const { reference, arms, pairing, notes, rows } = comparison;
   const title = `${reference.label} compared with ${arms.map((arm) => arm.label).join(', ')}`;
   const armList = [reference, ...arms].map((arm) => `<li><b>${escapeHtml(arm.label)}</b>: ${escapeHtml(arm.dir)}, scenario ${escapeHtml(arm.scenario)}, variant ${escapeHtml(arm.variant)}, seed ${escapeHtml(arm.seed)}, ${arm.runs.toLocaleString('en')} runs${arm === reference ? ' (the reference)' : ` (${escapeHtml(pairing[arm.label]!)})`}</li>`).join('');
   const tables = arms.map((arm) => {
     const mine = rows.filter((row) => row.arm === arm.label);
-    return `<h3>${escapeHtml(arm.label)} − ${escapeHtml(reference.label)}</h3><p class="note">${escapeHtml(pairing[arm.label]!)}</p>${table(
+    return `<h3>${escapeHtml(arm.label)} − ${escapeHtml(reference.label)}</h3><p class="note">${[pairing[arm.label]!, ...notes[arm.label]!].map(escapeHtml).join('<br>')}</p>${table(
       ['figure', 'unit', escapeHtml(reference.label), escapeHtml(arm.label), 'difference [95% CI]'],
       mine.map((row) => [escapeHtml(row.figure.label), escapeHtml(row.figure.unit.name), ...comparedCells(row).map(escapeHtml)]),
       (column) => column > 1,

@@ -78,6 +78,18 @@ describe('computerace compare', () => {
     expect((row.high - row.low) / 2 / half).toBeCloseTo(1, 7);
   });
 
+  it('says when an arm covers another horizon, and which figures it could not compare, beside its rows', async () => {
+    // Compared in silence: six years' spend against three and a half, and another set of labs' rows just missing.
+    const backtest = join(temp, 'backtest');
+    await runBatch({ scenario: join(scenarios, 'backtest-2023.yaml'), runs: 5, seed: 5, workers: 0, timeseries: 'none', out: backtest });
+    const comparison = await compareBatches([multicloud, backtest]);
+    expect(comparison.notes['backtest']).toEqual([
+      'over another horizon: 2025-01-01 to 2030-12-31 against 2023-01-01 to 2026-06-30, so its figures over the horizon are not alike',
+      'not compared, as one of the two batches has no such lab: others shortfall, others spend, others price paid',
+    ]);
+    expect((await compareBatches([multicloud, exclusive])).notes['exclusive']).toEqual([]);
+  });
+
   it('compares the variants of one batch with its baseline exactly as the batch\'s own summary does', async () => {
     const comparison = await compareBatches([variants]);
     const summary = JSON.parse(readFileSync(join(variants, 'summary.json'), 'utf8'));
