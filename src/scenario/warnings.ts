@@ -17,10 +17,7 @@ export function scenarioWarnings(data: Data): Finding[] {
 // Read only by the priority policy and registered ones; a timeline entry or a variant that sets the
 // allocation may make the list the one it reads.
 function ignoredPriorityLists(data: Data): Finding[] {
-  const setPaths = [
-    ...list(data.timeline).flatMap((entry) => Object.keys(objectOrEmpty(field(entry, 'set')))),
-    ...Object.values(objectOrEmpty(data.variants)).flatMap((variant) => Object.keys(objectOrEmpty(variant))),
-  ];
+  const setPaths = pathsSetLater(data);
   return list(data.suppliers).flatMap((supplier, s): Finding[] => {
     const allocation = field(supplier, 'allocation') ?? 'proRata';
     if (field(supplier, 'priority') === undefined || (allocation !== 'proRata' && allocation !== 'firstCome')) return [];
@@ -89,7 +86,7 @@ function contractsPastFleet(data: Data): Finding[] {
 
 // A revenue left out is 0 (documented), so a budget of `2 * revenue` is no budget: most likely not meant.
 function budgetsOfNoRevenue(data: Data): Finding[] {
-  const setPaths = list(data.timeline).flatMap((entry) => Object.keys(objectOrEmpty(field(entry, 'set'))));
+  const setPaths = pathsSetLater(data);
   return list(data.labs).flatMap((lab, l): Finding[] => {
     const budget = field(lab, 'budgetUsdPerYear');
     if (typeof budget !== 'string' || field(lab, 'revenueUsdPerYear') !== undefined) return [];
@@ -105,6 +102,14 @@ function budgetsOfNoRevenue(data: Data): Finding[] {
     if (!reads.includes('revenue')) return [];
     return [{ path: ['labs', l, 'budgetUsdPerYear'], message: `the budget reads revenue, and this lab has no revenueUsdPerYear: its revenue is 0 (write revenueUsdPerYear, or a budget of its own)` }];
   });
+}
+
+/** The paths a timeline entry or a variant sets: what the base file leaves out, they may give. */
+function pathsSetLater(data: Data): string[] {
+  return [
+    ...list(data.timeline).flatMap((entry) => Object.keys(objectOrEmpty(field(entry, 'set')))),
+    ...Object.values(objectOrEmpty(data.variants)).flatMap((variant) => Object.keys(objectOrEmpty(variant))),
+  ];
 }
 
 function h100e(value: number): string {
