@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { BacktestOutcome, TargetEvaluation } from '../experiment/backtest.js';
-import { backtestRunsLimit } from '../experiment/limits.js';
+import { backtestRunsLimit, checkBacktestOptions } from '../experiment/limits.js';
 import { printable, printableJson } from '../printable.js';
 import { collect, positiveInteger, seed, SEED_HELP } from './arguments.js';
 import { inputError, UsageError } from './errors.js';
@@ -42,19 +42,20 @@ export function addBacktestCommand(program: Command): void {
 
 async function backtest(file: string, flags: BacktestFlags): Promise<string> {
   // Loaded on demand: the model and its formula engine take most of a second to start.
-  const [experiment, { RunFailure }] = await Promise.all([import('../experiment/backtest.js'), import('../experiment/failure.js')]);
+  const [experiment, { RunFailure }, { loadScenario }] = await Promise.all([import('../experiment/backtest.js'), import('../experiment/failure.js'), import('../scenario/load.js')]);
   const { runBacktest, BacktestError } = experiment;
-  checkBatchFlags({ runs: flags.runs });
-  const limit = backtestRunsLimit();
-  if (flags.runs > limit.max) throw new UsageError(`--runs ${flags.runs}: ${limit.reason}`);
+  checkBatchFlags({ runs: flags.runs }, '--runs', checkBacktestOptions);
   // A chart that could not be written, or would hold nothing, is found out before the runs, not after.
-  if (flags.chart !== undefined) {
-    await checkWritable(flags.chart);
-    await checkSomethingToDraw(file, flags);
+  if (flags.chart !== undefined) await checkWritable(flags.chart);
+  // Loaded once, here: the chart's check reads its targets before the back-test runs them.
+  const loaded = loadScenario(file, { set: flags.set });
+  const targets = loaded.spec.targets ?? [];
+  if (flags.chart !== undefined && targets.length > 0 && experiment.pricedChips(targets).length === 0) {
+    throw new UsageError(printable(`--chart ${flags.chart}: the chart draws the chip prices the targets read, and the targets of ${file} read none`));
   }
   let outcome: BacktestOutcome;
   try {
-    outcome = await runBacktest({ scenario: file, runs: flags.runs, seed: flags.seed, set: flags.set });
+    outcome = await runBacktest({ scenario: loaded, runs: flags.runs, seed: flags.seed });
   } catch (error) {
     if (error instanceof BacktestError) throw inputError(error);
     if (error instanceof RunFailure) {
@@ -94,15 +95,6 @@ async function checkWritable(path: string): Promise<void> {
   await refuseToReplace(path, 'chart').catch((error: unknown) => {
     throw error instanceof OutputError ? new UsageError(printable(`--chart ${path}: ${error.message}`)) : error;
   });
-}
-
-/** Refuses a chart of a scenario whose targets read no chip's price: it would be an empty picture. */
-async function checkSomethingToDraw(file: string, flags: BacktestFlags): Promise<void> {
-  const [{ loadScenario }, { pricedChips }] = await Promise.all([import('../scenario/load.js'), import('../experiment/backtest.js')]);
-  const targets = loadScenario(file, { set: flags.set }).spec.targets ?? [];
-  if (targets.length > 0 && pricedChips(targets).length === 0) {
-    throw new UsageError(printable(`--chart ${flags.chart}: the chart draws the chip prices the targets read, and the targets of ${file} read none`));
-  }
 }
 
 /** The outcome as JSON: each target's values a list (NaN, for a run without the metric, becomes null). */

@@ -21,10 +21,10 @@ const WITH_STOPPING_RULE: Record<FixedRunsOption, string> = {
   shard: '--shard cuts a fixed number of runs; it cannot go with --until-precision',
 };
 
-/** Throws a UsageError when the library would refuse these options; `runsFlag` is the flag that gave `runs`. */
-export function checkBatchFlags(options: BatchShape, runsFlag: '--runs' | '--max-runs' = '--runs'): void {
+/** Throws a UsageError when the library would refuse these options (by `check`, a batch's by default); `runsFlag` is the flag that gave `runs`. */
+export function checkBatchFlags(options: BatchShape, runsFlag: '--runs' | '--max-runs' = '--runs', check: (options: BatchShape) => void = checkBatchOptions): void {
   try {
-    checkBatchOptions(options);
+    check(options);
   } catch (error) {
     if (error instanceof BatchOptionsError) throw new UsageError(flagsMessage(error.problem, runsFlag));
     throw error;

@@ -2,9 +2,11 @@ import type { ChipMonth, LabMonth, MarketMonth } from '../market/results.js';
 import { runScenario } from '../market/run.js';
 import { compileScenario } from '../scenario/compile.js';
 import { loadScenario } from '../scenario/load.js';
+import type { LoadedScenario } from '../scenario/load.js';
+import { isLoadedScenario } from './plan.js';
 import type { BaseMetricSpec, MetricSpec, TargetSpec } from '../scenario/targets.js';
 import { RunFailure } from './failure.js';
-import { backtestRunsLimit, BatchOptionsError, checkBatchOptions, checkTextLists, missingOption } from './limits.js';
+import { checkBacktestOptions, checkTextLists, missingOption } from './limits.js';
 import { describe } from './statistics.js';
 
 /**
@@ -179,13 +181,13 @@ export function formatShare(share: number): string {
 
 /** What a back-test runs. */
 export interface BacktestOptions {
-  /** The scenario file; its `targets` are the test. */
-  scenario: string;
+  /** The scenario file, or one already loaded (as runBatch takes it); its `targets` are the test. */
+  scenario: string | LoadedScenario;
   /** Runs 0..runs-1 of the baseline (variants are not run). */
   runs: number;
   /** The master seed, as for `computerace run`. */
   seed: number | string;
-  /** Overrides, as `path=value` texts (the `--set` flag), applied before the targets are read. */
+  /** Overrides, as `path=value` texts (the `--set` flag), applied to a file before the targets are read. */
   set?: readonly string[];
   /** Called after each run with the number done. */
   onProgress?: (runsDone: number) => void;
@@ -223,20 +225,21 @@ export class BacktestError extends Error {
 }
 
 /**
- * Loads a scenario (throwing its ScenarioError), runs runs 0..N-1 of its baseline in this thread, and
+ * Loads a scenario file (throwing its ScenarioError), or takes one loaded, runs runs 0..N-1 of its baseline in this thread, and
  * evaluates its targets. A run that throws becomes a RunFailure naming the run and seed. Asynchronous
  * so that a pool of workers can take the runs over without changing callers.
  */
 export async function runBacktest(options: BacktestOptions): Promise<BacktestOutcome> {
   // As a batch's: 0 or NaN runs judged every target on no runs, -1 failed in a typed array, no seed after the work began.
-  checkBatchOptions({ runs: options.runs, seed: options.seed });
-  const limit = backtestRunsLimit();
-  if (options.runs > limit.max) throw new BatchOptionsError({ kind: 'runs', runs: options.runs, reason: limit.reason }, `runs ${options.runs}: ${limit.reason}`);
+  checkBacktestOptions({ runs: options.runs, seed: options.seed });
   if (options.seed === undefined) throw missingOption('seed', 'a back-test needs one (the runs it reads are those of computerace run with that seed)');
   checkTextLists(options, ['set']);
-  const loaded = loadScenario(options.scenario, { set: options.set });
+  if (typeof options.scenario !== 'string' && !isLoadedScenario(options.scenario)) {
+    throw new TypeError(`scenario must be a scenario file's path or loadScenario's result, got ${JSON.stringify(options.scenario) ?? String(options.scenario)}`);
+  }
+  const loaded = typeof options.scenario === 'string' ? loadScenario(options.scenario, { set: options.set }) : options.scenario;
   const targets = loaded.spec.targets ?? [];
-  if (targets.length === 0) throw new BacktestError(`${options.scenario} declares no targets: add a \`targets:\` list to back-test it`);
+  if (targets.length === 0) throw new BacktestError(`${loaded.file} declares no targets: add a \`targets:\` list to back-test it`);
   const compiled = compileScenario(loaded.spec);
   const values = targets.map(() => new Float64Array(options.runs));
   const paths = new PathRecorder(targets, options.runs);
@@ -256,7 +259,7 @@ export async function runBacktest(options: BacktestOptions): Promise<BacktestOut
   }
   return {
     scenario: loaded.spec.name,
-    file: options.scenario,
+    file: loaded.file,
     runs: options.runs,
     seed: options.seed,
     targets: targets.map((target, t) => judge(target, values[t]!)),

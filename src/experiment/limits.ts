@@ -145,6 +145,13 @@ export function checkBatchOptions(options: BatchShape): void {
 }
 
 /** Throws a BatchOptionsError (a RangeError) saying the limit when `runs` is not a whole number of runs the design can have. */
+/** Throws a BatchOptionsError when a back-test's options would be refused: a batch's, and runs past what a back-test keeps. */
+export function checkBacktestOptions(options: BatchShape): void {
+  checkBatchOptions(options);
+  const limit = backtestRunsLimit();
+  if (options.runs > limit.max) throw new BatchOptionsError({ kind: 'runs', runs: options.runs, reason: limit.reason }, `runs ${options.runs}: ${limit.reason}`);
+}
+
 export function checkRuns(runs: number, design: DesignKind = 'independent'): void {
   if (!Number.isSafeInteger(runs) || runs < 1) throw new BatchOptionsError({ kind: 'runs', runs, reason: 'a batch has a whole number of runs, at least 1' }, `runs must be a whole number of at least 1, not ${runs}`);
   const limit = runsLimit(design);

@@ -6,6 +6,7 @@ import type { BatchOutcome } from './batch.js';
 import { Checkpoint } from './checkpoint.js';
 import type { CheckpointIdentity } from './checkpoint.js';
 import { batchDifference } from './differences.js';
+import type { BatchIdentity } from './differences.js';
 import { finishedBatch } from './records.js';
 
 /**
@@ -22,14 +23,11 @@ export async function resumeIn(out: string, identity: CheckpointIdentity, shard:
   const saved = await Checkpoint.savedIdentity(out);
   if (saved !== undefined) {
     if (JSON.stringify(saved) === JSON.stringify(identity)) return undefined;
-    const difference = batchDifference(saved, identity) ?? 'recorded differently, by another version of computerace';
-    throw new OutputError(`'${out}' holds the checkpoint of another batch (${difference}): run without --resume to start this one afresh, or choose another --out`);
+    throw new OutputError(`'${out}' holds the checkpoint of another batch (${differenceInWords(saved, identity)}): run without --resume to start this one afresh, or choose another --out`);
   }
   const manifest = await readManifest(out);
-  if (manifest !== undefined && !sameBatch(manifest, provenance, shard)) {
-    const difference = batchDifference({ provenance: provenanceOf(manifest), shard: manifest.shard }, { provenance, shard }) ?? 'recorded differently, by another version of computerace';
-    throw new OutputError(`'${out}' holds another batch (${difference}): run without --resume to replace it, or choose another --out`);
-  }
+  const difference = manifest && anotherBatch(manifest, provenance, shard);
+  if (difference !== undefined) throw new OutputError(`'${out}' holds another batch (${difference}): run without --resume to replace it, or choose another --out`);
   return undefined;
 }
 
@@ -37,8 +35,17 @@ export async function resumeIn(out: string, identity: CheckpointIdentity, shard:
 export async function replacedBatch(out: string, provenance: Provenance, shard: Manifest['shard']): Promise<string | undefined> {
   // A manifest that cannot be read is the folder checks' to report, not a batch to name.
   const manifest = await readManifest(out).catch(() => undefined);
-  if (manifest === undefined || sameBatch(manifest, provenance, shard)) return undefined;
-  return batchDifference({ provenance: provenanceOf(manifest), shard: manifest.shard }, { provenance, shard }) ?? 'recorded differently, by another version of computerace';
+  return manifest && anotherBatch(manifest, provenance, shard);
+}
+
+/** What differs between the batch a manifest records and this one, in words; undefined when it is this one. */
+function anotherBatch(manifest: Manifest, provenance: Provenance, shard: Manifest['shard']): string | undefined {
+  return sameBatch(manifest, provenance, shard) ? undefined : differenceInWords({ provenance: provenanceOf(manifest), shard: manifest.shard }, { provenance, shard });
+}
+
+/** batchDifference, or, when every field it compares agrees, that the records differ all the same. */
+function differenceInWords(there: BatchIdentity, here: BatchIdentity): string {
+  return batchDifference(there, here) ?? 'recorded differently, by another version of computerace';
 }
 
 function sameBatch(manifest: Manifest, provenance: Provenance, shard: Manifest['shard']): boolean {

@@ -32,7 +32,8 @@ interface ShockEntry {
 /** The markers of a resolved scenario for the batch's variants (the first is the baseline), by date. */
 export function markers(scenario: unknown, variants: readonly string[]): Marker[] {
   const base = (scenario ?? {}) as { timeline?: unknown; shocks?: unknown; variants?: Record<string, Record<string, unknown>> };
-  const byKey = new Map<string, Marker>();
+  // Each marker with the change it marks, by date, kind and change.
+  const byKey = new Map<string, { marker: Marker; change: string }>();
   variants.forEach((variant, v) => {
     const overrides = v === 0 ? {} : (base.variants?.[variant] ?? {});
     const timeline = ('timeline' in overrides ? overrides.timeline : base.timeline) as TimelineEntry[] | undefined;
@@ -50,18 +51,18 @@ export function markers(scenario: unknown, variants: readonly string[]): Marker[
     ];
     for (const { change, ...marker } of found) {
       const key = `${marker.date}\u0000${marker.kind}\u0000${change}`;
-      const known = byKey.get(key);
+      const known = byKey.get(key)?.marker;
       if (known) {
         if (!known.variants.includes(variant)) known.variants.push(variant);
-      } else byKey.set(key, { ...marker, variants: [variant] });
+      } else byKey.set(key, { marker: { ...marker, variants: [variant] }, change });
     }
   });
   // Two changes of a date noted alike are told apart by what they set.
   const worded = (marker: Marker): string => `${marker.date}\u0000${marker.kind}\u0000${marker.text}`;
   const alike = new Map<string, number>();
-  for (const marker of byKey.values()) alike.set(worded(marker), (alike.get(worded(marker)) ?? 0) + 1);
-  for (const [key, marker] of byKey) if (alike.get(worded(marker))! > 1) marker.text = `${marker.text} (${key.split('\u0000')[2]})`;
-  return [...byKey.values()].sort((a, b) => a.date.localeCompare(b.date) || a.kind.localeCompare(b.kind) || a.text.localeCompare(b.text));
+  for (const { marker } of byKey.values()) alike.set(worded(marker), (alike.get(worded(marker)) ?? 0) + 1);
+  for (const { marker, change } of byKey.values()) if (alike.get(worded(marker))! > 1) marker.text = `${marker.text} (${change})`;
+  return [...byKey.values()].map(({ marker }) => marker).sort((a, b) => a.date.localeCompare(b.date) || a.kind.localeCompare(b.kind) || a.text.localeCompare(b.text));
 }
 
 function timelineText(entry: TimelineEntry): string {
