@@ -247,9 +247,3 @@ function scoped(expression: { evaluate(scope: Record<string, number>): number },
     return expression.evaluate(scope);
   };
 }
-
-/** The scenario's start as a fractional calendar year (2025-07-02 is about 2025.5), to turn `t` into `year`. */
-export function startYear(spec: ScenarioSpec): number {
-  const year = Number(spec.start.slice(0, 4));
-  return year + daysBetween(`${year}-01-01`, spec.start) / DAYS_PER_YEAR;
-}

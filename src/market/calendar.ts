@@ -1,3 +1,5 @@
+import { DAYS_PER_YEAR } from '../scenario/time.js';
+
 /** Calendar arithmetic: the model runs in days since the scenario's start, and reports by calendar month. */
 
 const MS_PER_DAY = 86_400_000;
@@ -109,8 +111,8 @@ export function calendarMonths(start: string, end: string): Months {
   return months;
 }
 
-/** Days per year, for converting rates and `t` (years since start). */
-export const DAYS_PER_YEAR = 365.25;
+/** Days per year, for converting rates and `t` (years since start): the scenario language's year. */
+export { DAYS_PER_YEAR };
 /** Hours per day, for converting compute held over time into H100e-hours. */
 export const HOURS_PER_DAY = 24;
 /** Days in an average month (a twelfth of a year), for terms and rates given in months. */

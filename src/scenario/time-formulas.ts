@@ -6,6 +6,7 @@ import { formulaRange } from './limits.js';
 import { formatPath } from './problems.js';
 import type { Finding } from './problems.js';
 import { SCENARIO } from './schema-walk.js';
+import { DAYS_PER_YEAR, fractionalYear } from './time.js';
 
 /**
  * A formula of time alone (`80000 - 30000 * t`) gives the same values in every run: one that leaves its
@@ -14,8 +15,6 @@ import { SCENARIO } from './schema-walk.js';
  * the run, and are checked as each run evaluates them.
  */
 
-/** Days in a year of `t`, as the market counts them (src/market/calendar.ts). */
-const DAYS_PER_YEAR = 365.25;
 const MS_PER_DAY = 86_400_000;
 const TIME = new Set(['t', 'year']);
 
@@ -55,8 +54,7 @@ function firstDayOutOfRange(field: string, source: string, variables: readonly s
   if (!compiled.variables.every((variable) => TIME.has(variable))) return undefined;
   const { min, max, maxInWords } = formulaRange(field);
   const first = Date.parse(start);
-  const year = Number(start.slice(0, 4));
-  const startYear = year + (first - Date.UTC(year, 0, 1)) / MS_PER_DAY / DAYS_PER_YEAR;
+  const startYear = fractionalYear(start);
   const days = Math.floor((Date.parse(end) - first) / MS_PER_DAY);
   // Why the formula fails on `day`, if it does.
   const failure = (day: number): string | undefined => {
