@@ -105,7 +105,7 @@ export function checkSemantics(data: Data, valid: boolean): Finding[] {
     inScenario(field(field(shock, 'arrival'), 'date'), ['shocks', s, 'arrival', 'date']);
   });
 
-  const releases = new Map(list(data.chips).map((chip) => [field(chip, 'id'), dateOf(field(chip, 'release'))]));
+  const releases = chipReleases(data);
   // A back-test target reads a lab's or a chip's monthly records: they must exist, and so must the months.
   const metric = (value: unknown, path: Path): void => {
     const ratio = field(value, 'ratio');
@@ -177,6 +177,11 @@ export function writtenHorizon(data: Data): { start?: string; end?: string; reve
   const start = dateOf(data.start);
   const end = dateOf(data.end);
   return { start, end, reversed: start !== undefined && end !== undefined && end <= start };
+}
+
+/** Each chip's release date as written (undefined where not a date), by the chip's id. */
+export function chipReleases(data: Data): Map<unknown, string | undefined> {
+  return new Map(list(data.chips).map((chip) => [field(chip, 'id'), dateOf(field(chip, 'release'))]));
 }
 
 // The same day `years` later, as YYYY-MM-DD text (compared as text, so 02-29 needs no real date);

@@ -3,7 +3,7 @@
 // take away, and none must pass unsaid.
 import { dateOf, field, isPlainObject, list } from './data.js';
 import type { Data } from './data.js';
-import { writtenHorizon } from './checks.js';
+import { chipReleases, writtenHorizon } from './checks.js';
 import { compileExpression } from './expressions/compile.js';
 import { ExpressionError } from './expressions/language.js';
 import type { Finding } from './problems.js';
@@ -43,7 +43,7 @@ function contractsNeverInForce(data: Data): Finding[] {
 function fleetsBeforeRelease(data: Data): Finding[] {
   const start = dateOf(data.start);
   if (!start) return [];
-  const release = new Map(list(data.chips).map((chip) => [field(chip, 'id'), dateOf(field(chip, 'release'))]));
+  const release = chipReleases(data);
   return list(data.providers).flatMap((provider, p) =>
     Object.entries(objectOrEmpty(field(provider, 'fleet'))).flatMap(([chip, units]): Finding[] => {
       const released = release.get(chip);
