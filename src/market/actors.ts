@@ -476,14 +476,15 @@ export class Lab {
     readonly exposure: ShockExposure,
   ) {}
 
-  /**
-   * The most it pays per H100e-hour at (t, year): its willingness, and its price ceiling if lower. A
-   * lab given no willingness is willing to pay its ceiling, or the default when it has none.
-   */
-  maxPriceAt(t: number, year: number): number {
+  /** What compute it lacks is worth to it per H100e-hour at (t, year); a lab given no willingness is willing to pay its ceiling, or the default when it has none. */
+  willingnessAt(t: number, year: number): number {
     const ceiling = this.procurement.priceCeilingUsdPerGpuHour;
-    const willing = this.willingnessGiven ? this.willingness(t, year) : ceiling < Infinity ? ceiling : DEFAULT_WILLINGNESS_USD_PER_GPU_HOUR;
-    return Math.min(willing, ceiling);
+    return this.willingnessGiven ? this.willingness(t, year) : ceiling < Infinity ? ceiling : DEFAULT_WILLINGNESS_USD_PER_GPU_HOUR;
+  }
+
+  /** The most it pays per H100e-hour at (t, year): its willingness, and its price ceiling if lower. */
+  maxPriceAt(t: number, year: number): number {
+    return Math.min(this.willingnessAt(t, year), this.procurement.priceCeilingUsdPerGpuHour);
   }
 
   /** Providers this lab may buy from now (under exclusivity, the incumbent alone). */

@@ -83,6 +83,7 @@ export class Market {
   private readonly trancheAsk: Float64Array;
   private readonly need: Float64Array;
   private readonly willingness: Float64Array;
+  private readonly ceiling: Float64Array;
   private readonly budget: Float64Array;
   private readonly eligibleMasks: Uint8Array[];
   /** Each provider's share of the compute sold to labs in the month last cleared, by `provider.index`. */
@@ -105,6 +106,7 @@ export class Market {
     this.trancheAsk = new Float64Array(providers.length * SUPPLY_TRANCHES);
     this.need = new Float64Array(labs.length);
     this.willingness = new Float64Array(labs.length);
+    this.ceiling = new Float64Array(labs.length);
     this.budget = new Float64Array(labs.length);
     this.eligibleMasks = labs.map(() => new Uint8Array(0));
     this.marketShares = new Float64Array(providers.length);
@@ -180,7 +182,7 @@ export class Market {
    * contracts leave uncovered, by its willingness to pay, within what its monthly budget has left.
    */
   private sellSpot(demand: ArrayLike<number>, month: MonthContext, hours: number): void {
-    const { labs, providers, positions, delivered, contracted, spot, spend, trancheH100e, trancheAsk, need, willingness, budget, eligibleMasks } = this;
+    const { labs, providers, positions, delivered, contracted, spot, spend, trancheH100e, trancheAsk, need, willingness, ceiling, budget, eligibleMasks } = this;
     let idleProviders = 0;
     for (const p of positions) if (p.idle > 0) idleProviders++;
     // A provider pricing spot competes at least with itself, whoever else has idle capacity.
@@ -202,12 +204,13 @@ export class Market {
     for (let i = 0; i < labs.length; i++) {
       const lab = labs[i]!;
       need[i] = Math.max(0, demand[i]! - contracted[i]!);
-      willingness[i] = lab.maxPriceAt(month.t, month.year);
+      willingness[i] = lab.willingnessAt(month.t, month.year);
+      ceiling[i] = lab.procurement.priceCeilingUsdPerGpuHour;
       budget[i] = Math.max(0, (lab.budgetUsdPerYear * month.days) / DAYS_PER_YEAR - spend[i]!);
       eligibleMasks[i] = lab.eligibleIn(providers).mask;
     }
     const market = this.spotMarket;
-    market.clear({ trancheH100e, trancheAsk, needH100e: need, willingness, budgetUsd: budget, eligible: eligibleMasks, hours, capUsdPerGpuHour: month.spotCapUsdPerGpuHour });
+    market.clear({ trancheH100e, trancheAsk, needH100e: need, willingness, ceiling, budgetUsd: budget, eligible: eligibleMasks, hours, capUsdPerGpuHour: month.spotCapUsdPerGpuHour });
     for (let j = 0; j < positions.length; j++) {
       const p = positions[j]!;
       p.spotPrice = market.price[j]!;

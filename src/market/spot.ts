@@ -3,14 +3,16 @@
  * scarcity shows as price. Providers offer their idle capacity at their reservation price (never
  * below their marginal cost, the cost of running the chips), in a few tranches as their utilisation
  * rises; labs bid by what compute is worth to them: a lab buys all the compute it lacks at up to a
- * half of its willingness to pay, less as the price rises towards it, and none above it.
+ * half of its willingness to pay, less as the price rises towards it, and none above it, nor above its
+ * price ceiling; and no more than its budget buys at the price, so a lab whose budget binds values its
+ * next H100e-hour at what its budget would pay for it.
  *
  * The market clears as a competitive equilibrium would: the compute worth most to the labs goes to
  * the cheapest capacity each lab may buy from (its eligible providers), and each provider sells all
  * it sold at one price: its ask when it has capacity left, and when it sells out, what the buyers it
- * turned away (or its own buyers at their next-best source) would pay. So when supply is short, the
- * price rises to the willingness to pay of the marginal lab, and the labs that value compute least
- * fall short. A price cap, when the scenario sets one, bounds every price; demand above supply at the
+ * turned away (or its own buyers at their next-best source) would pay within their budgets, so that
+ * its buyers can pay for all it sold. So when supply is short, the price rises to the willingness to
+ * pay of the marginal lab, and the labs that value compute least fall short. A price cap, when the scenario sets one, bounds every price; demand above supply at the
  * cap is rationed pro rata. docs/model.md gives the rule and its sources.
  */
 
@@ -29,8 +31,10 @@ export interface SpotInputs {
   trancheAsk: Float64Array;
   /** Each lab's compute not covered by its contracts this month, H100e. */
   needH100e: Float64Array;
-  /** Each lab's willingness to pay (capped by its price ceiling), USD per H100e-hour. */
+  /** Each lab's willingness to pay, USD per H100e-hour. */
   willingness: Float64Array;
+  /** Each lab's price ceiling, USD per H100e-hour (Infinity for none): it buys nothing above it, and below it as if it had none. */
+  ceiling: Float64Array;
   /** What each lab can still spend this month, USD. */
   budgetUsd: Float64Array;
   /** Each lab's eligible providers: 1 at [provider index]. */
@@ -63,6 +67,7 @@ export class SpotMarket {
   private readonly trancheTop: Float64Array;
   private readonly trancheBottom: Float64Array;
   private readonly trancheSize: Float64Array;
+  private readonly trancheStart: Float64Array;
   private readonly slotOrder: Int32Array;
   /** The provider of each supply tranche. */
   private readonly providerOf: Int32Array;
@@ -85,6 +90,7 @@ export class SpotMarket {
     this.trancheTop = new Float64Array(labs * DEMAND_TRANCHES);
     this.trancheBottom = new Float64Array(labs * DEMAND_TRANCHES);
     this.trancheSize = new Float64Array(labs * DEMAND_TRANCHES);
+    this.trancheStart = new Float64Array(labs * DEMAND_TRANCHES);
     this.slotOrder = new Int32Array(labs * DEMAND_TRANCHES);
     this.providerOf = new Int32Array(tranches);
     for (let t = 0; t < tranches; t++) this.providerOf[t] = Math.floor(t / SUPPLY_TRANCHES);
@@ -135,7 +141,7 @@ export class SpotMarket {
     const { labs, providers, left, demandLeft, budgetLeft } = this;
     const cap = input.capUsdPerGpuHour;
     const wants = this.marginal;
-    for (let i = 0; i < labs; i++) wants[i] = Math.min(demandLeft[i]!, demandAt(input.needH100e[i]!, input.willingness[i]!, cap));
+    for (let i = 0; i < labs; i++) wants[i] = Math.min(demandLeft[i]!, labDemandAt(input, i, cap));
     // Two passes: capacity a lab could not use (not eligible, budget spent) goes round again.
     for (let pass = 0; pass < 2; pass++) {
       for (let p = 0; p < providers; p++) {
@@ -161,7 +167,7 @@ export class SpotMarket {
   // Labs' demand in tranches of value, most valuable first, each bought from the cheapest eligible
   // capacity whose ask is below the value of the units bought.
   private fillByValue(input: SpotInputs): void {
-    const { labs, left, order, budgetLeft, demandLeft, trancheOrder, trancheTop, trancheBottom, trancheSize } = this;
+    const { labs, left, order, budgetLeft, demandLeft, trancheOrder, trancheTop, trancheBottom, trancheSize, trancheStart } = this;
     const cap = input.capUsdPerGpuHour;
     let count = 0;
     for (let i = 0; i < labs; i++) {
@@ -175,9 +181,10 @@ export class SpotMarket {
         const to = (need * (k + 1)) / DEMAND_TRANCHES;
         if (!(to > from)) continue;
         const slot = count++;
-        trancheTop[slot] = Math.min(cap, valueAt(need, w, from));
-        trancheBottom[slot] = Math.min(cap, valueAt(need, w, to));
+        trancheTop[slot] = Math.min(cap, labValueAt(input, i, from));
+        trancheBottom[slot] = Math.min(cap, labValueAt(input, i, to));
         trancheSize[slot] = to - from;
+        trancheStart[slot] = from;
         trancheOrder[slot] = i * DEMAND_TRANCHES + k;
       }
     }
@@ -202,7 +209,6 @@ export class SpotMarket {
       const s = slots[n]!;
       const i = (trancheOrder[s]! / DEMAND_TRANCHES) | 0;
       const top = trancheTop[s]!;
-      const bottom = trancheBottom[s]!;
       const size = trancheSize[s]!;
       const eligible = input.eligible[i]!;
       while (first < order.length && !(left[order[first]!]! > 0)) first++;
@@ -213,8 +219,8 @@ export class SpotMarket {
         if (ask > top || !(budgetLeft[i]! > 0)) break;
         const p = providerOf[t]!;
         if (!(left[t]! > 0) || eligible[p] !== 1) continue;
-        // The units of this tranche worth at least the ask.
-        const worth = top > bottom ? size * Math.min(1, (top - ask) / (top - bottom)) : size;
+        // The units of this tranche worth at least the ask: the lab's demand at the ask, past the tranche's start.
+        const worth = Math.min(size, Math.max(0, labDemandAt(input, i, ask) - trancheStart[s]!));
         const take = Math.min(worth - taken, left[t]!, budgetLeft[i]! / (ask * input.hours));
         if (!(take > 0)) continue;
         this.buy(i, p, t, take, ask, input);
@@ -243,7 +249,7 @@ export class SpotMarket {
     for (let i = 0; i < labs; i++) {
       const need = input.needH100e[i]!;
       const unmet = demandLeft[i]! > need * 1e-9 && budgetLeft[i]! > 0;
-      marginal[i] = unmet ? Math.min(cap, valueAt(need, input.willingness[i]!, need - demandLeft[i]!)) : 0;
+      marginal[i] = unmet ? Math.min(cap, labValueAt(input, i, need - demandLeft[i]!)) : 0;
     }
     for (let p = 0; p < providers; p++) {
       if (!(offered[p]! > 0)) {
@@ -300,6 +306,22 @@ export class SpotMarket {
       spentUsd[i] = usd;
     }
   }
+}
+
+/**
+ * What lab `i` would pay for its H100e number `x` this month (its inverse demand): its value of that
+ * unit, bounded by its price ceiling and by what its budget pays a unit when it buys `x` of them.
+ */
+function labValueAt(input: SpotInputs, i: number, x: number): number {
+  const value = Math.min(valueAt(input.needH100e[i]!, input.willingness[i]!, x), input.ceiling[i]!);
+  return x > 0 ? Math.min(value, Math.max(0, input.budgetUsd[i]!) / (x * input.hours)) : value;
+}
+
+/** How many H100e lab `i` buys this month at `price`: none above its ceiling, else its demand at the price within what its budget pays at it. */
+function labDemandAt(input: SpotInputs, i: number, price: number): number {
+  if (price > input.ceiling[i]!) return 0;
+  const wanted = demandAt(input.needH100e[i]!, input.willingness[i]!, price);
+  return price > 0 ? Math.min(wanted, Math.max(0, input.budgetUsd[i]!) / (price * input.hours)) : wanted;
 }
 
 /** The value to a lab of its unit number `x` out of `need`: its willingness at 0, falling linearly to half of it at `need`. */

@@ -259,6 +259,37 @@ describe('the spot market', () => {
     expectAbove(free, capped, shortfall('high'));
   });
 
+  it('a lab whose budget binds is sold the scarce capacity at the price its budget pays: none of it idle while the lab goes short', () => {
+    // 100k H100e asking about 1.14 USD/h; a lab wanting 200k at up to 6 USD/h with 1.8 bn USD a year,
+    // which buys all 100k at about 2.05 USD/h (a competitive market: the price where demand within the
+    // budget meets supply), not a third of it at the 6 USD/h its unmet demand is worth.
+    const budgetUsdPerYear = 1.8e9;
+    const world = staticWorld(
+      [staticProvider('azure', 100_000)],
+      [lab('openai', { strategy: 'multi', providers: ['azure'], coverage: 0 }, { initialH100e: 200_000, growthPerYear: 1, volatility: 0 }, { budgetUsdPerYear })],
+    );
+    const [result] = replicate(world, 1);
+    for (const p of result!.providers) expect(p.utilization).toBeCloseTo(1, 9);
+    const months = result!.market;
+    for (let m = 0; m < months.length; m++) {
+      const days = daysBetween(months[m]!.date, months[m + 1]?.date ?? '2028-01-01');
+      const spent = result!.labs[m]!.spendUsd;
+      expect(spent / (budgetUsdPerYear * (days / DAYS_PER_YEAR))).toBeCloseTo(1, 6);
+      expect(result!.labs[m]!.shortfallH100e / result!.labs[m]!.demandH100e).toBeCloseTo(0.5, 6);
+      expect(months[m]!.spotPriceUsdPerGpuHour).toBeCloseTo(spent / (100_000 * days * HOURS_PER_DAY), 9);
+    }
+  });
+
+  it('a price ceiling above every price a lab meets changes nothing; one below them, that it buys none dearer', () => {
+    // Spot only, from a provider asking about 1.14 USD/h with capacity to spare.
+    const world = (ceiling?: number) =>
+      staticWorld([staticProvider('azure', 2_000_000)], [lab('openai', { strategy: 'multi', providers: ['azure'], coverage: 0, ...(ceiling === undefined ? {} : { priceCeilingUsdPerGpuHour: ceiling }) })]);
+    const free = replicate(world(), 3);
+    expect(replicate(world(2), 3)).toEqual(free);
+    for (const r of free) expect(labSummary(r, 'openai').shortfallShare).toBeCloseTo(0, 12);
+    for (const r of replicate(world(1), 3)) expect(labSummary(r, 'openai').totalSpendUsd).toBe(0);
+  });
+
   it('with capacity to spare, spot sells at the cheapest ask: a flat reservation price is the spot price', () => {
     registerPolicy('pricing', 'flat', () => ({ price: () => 2 }));
     const world = staticWorld([staticProvider('azure', 2_000_000, { policy: 'custom:flat' })], [lab('openai', { strategy: 'multi', providers: ['azure'], coverage: 0 })]);
