@@ -19,7 +19,8 @@ export function formatRunSummary(name: string, result: RunResult, horizon?: Hori
       formatIn(shortfallShare.unit, lab.shortfallShare),
       formatIn(worstYearShortfallShare.unit, lab.worstYearShortfallShare),
       formatIn(totalSpendUsd.unit, lab.totalSpendUsd),
-      formatIn(avgPriceUsdPerGpuHour.unit, lab.avgPriceUsdPerGpuHour),
+      // A lab delivered nothing has no price paid.
+      formatIn(avgPriceUsdPerGpuHour.unit, lab.avgPriceUsdPerGpuHour ?? NaN),
       Object.entries(lab.finalShares)
         .sort((a, b) => b[1] - a[1])
         .map(([provider, share]) => `${provider} ${percent(share)}`)
@@ -32,7 +33,7 @@ export function formatRunSummary(name: string, result: RunResult, horizon?: Hori
     Object.entries(summary.providerShares).map(([provider, share]) => [provider, formatIn(finalMarketShare.unit, share)]),
   ));
   lines.push('');
-  lines.push(`${avgSpotPriceUsdPerGpuHour.label} ${withUnit(avgSpotPriceUsdPerGpuHour.unit, summary.avgSpotPriceUsdPerGpuHour)}, ${avgContractPriceUsdPerGpuHour.label} ${withUnit(avgContractPriceUsdPerGpuHour.unit, summary.avgContractPriceUsdPerGpuHour)}`);
+  lines.push(`${avgSpotPriceUsdPerGpuHour.label} ${withUnit(avgSpotPriceUsdPerGpuHour.unit, summary.avgSpotPriceUsdPerGpuHour)}, ${avgContractPriceUsdPerGpuHour.label} ${summary.avgContractPriceUsdPerGpuHour === null ? 'none (no contract in force)' : withUnit(avgContractPriceUsdPerGpuHour.unit, summary.avgContractPriceUsdPerGpuHour)}`);
   lines.push(`${summary.shocks} shocks, ${summary.contractsSigned} contracts signed, ${summary.events} events of note, ${result.audit.eventsFired} simulation events`);
   const sampled = Object.entries(result.sampled);
   if (sampled.length > 0) {

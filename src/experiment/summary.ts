@@ -1,4 +1,4 @@
-import { OPTIONAL_LAB_FIGURES } from '../io/layout.js';
+import { OPTIONAL_FIGURES } from '../io/layout.js';
 import { RISK, WORST_RUNS } from '../io/vocabulary.js';
 import type { BatchDescription } from '../io/layout.js';
 import type { MetricSeries } from './metrics.js';
@@ -79,10 +79,10 @@ export function summariseBatch(description: BatchDescription, series: MetricSeri
   };
 }
 
-// A metric a run may not have (OPTIONAL_LAB_FIGURES) is summarised over the runs that have it, and
+// A metric a run may not have (OPTIONAL_FIGURES) is summarised over the runs that have it, and
 // compared over the runs where both variants have it; any other metric keeps its NaN, which shows.
 function isOptional(name: string): boolean {
-  return OPTIONAL_LAB_FIGURES.has(name.slice(name.lastIndexOf('.') + 1));
+  return OPTIONAL_FIGURES.has(name.slice(name.lastIndexOf('.') + 1));
 }
 
 /** The values of key metric `name` a summary describes: those of the runs that have it (all runs, for a metric every run has). */

@@ -64,13 +64,13 @@ function runsAppender(description: BatchDescription, expected: BlockSize = { row
     for (const path of description.parameters) table.nextNumber(result.sampled[path]);
     for (const lab of description.labs) {
       const figures = summary.labs.find((candidate) => candidate.lab === lab);
-      // A figure the run does not have (OPTIONAL_LAB_FIGURES, null in the summary) is a missing cell, not NaN.
+      // A figure the run does not have (OPTIONAL_FIGURES, null in the summary) is a missing cell, not NaN.
       for (const figure of LAB_FIGURES) table.nextNumber(figures === undefined ? NaN : (figures[figure] ?? undefined));
       // A provider the lab holds nothing from has a share of 0, not an unknown one.
       for (const provider of description.providers) table.nextNumber(figures?.finalShares[provider] ?? 0);
     }
     for (const provider of description.providers) table.nextNumber(summary.providerShares[provider] ?? 0);
-    for (const figure of MARKET_FIGURES) table.nextNumber(summary[figure]);
+    for (const figure of MARKET_FIGURES) table.nextNumber(summary[figure] ?? undefined);
     table.endRow();
   };
   return { append, finish: () => table.finish() };

@@ -79,7 +79,7 @@ export function batchTables(description: Pick<BatchDescription, 'timeseriesKinds
 }
 
 /** The fields of a record that hold a number. */
-type NumberField<Record> = { [Field in keyof Record]: Record[Field] extends number ? Field : never }[keyof Record] & string;
+type NumberField<Record> = { [Field in keyof Record]: Record[Field] extends number | null ? Field : never }[keyof Record] & string;
 
 /** The fields of a record that hold a number or, where the month has nothing to measure, null. */
 type MetricField<Record> = { [Field in keyof Record]: Record[Field] extends number | null ? Field : never }[keyof Record] & string;
@@ -191,10 +191,20 @@ export const TENDER_OUTCOMES = everyOf<TenderRecord['outcome']>()(['awarded', 'm
 
 /** The per-lab figures of the runs table, by column suffix. */
 export const LAB_FIGURES = ['shortfallShare', 'worstYearShortfallShare', 'totalSpendUsd', 'avgPriceUsdPerGpuHour', 'tenderPriceUsdPerGpuHour', 'biddersPerTender', 'incumbentBlockShare'] as const;
-/** The per-lab figures a run may not have (a lab that won no tender has no tender price): null in the runs table, left out of summaries. */
-export const OPTIONAL_LAB_FIGURES: ReadonlySet<string> = new Set<(typeof LAB_FIGURES)[number]>(['tenderPriceUsdPerGpuHour', 'biddersPerTender', 'incumbentBlockShare']);
 /** The market-wide figures of the runs table: fields of a run's summary, in column order. */
 export const MARKET_FIGURES = ['avgSpotPriceUsdPerGpuHour', 'avgContractPriceUsdPerGpuHour', 'shocks', 'contractsSigned', 'events'] as const satisfies readonly NumberField<RunSummary>[];
+/**
+ * The figures of the runs table a run may not have (a lab that won no tender has no tender price, one
+ * delivered nothing no price paid; a run with no contract in force no contract price): null in the
+ * runs table, left out of summaries. Lab and market figures alike, by name.
+ */
+export const OPTIONAL_FIGURES: ReadonlySet<string> = new Set<(typeof LAB_FIGURES)[number] | (typeof MARKET_FIGURES)[number]>([
+  'avgPriceUsdPerGpuHour',
+  'tenderPriceUsdPerGpuHour',
+  'biddersPerTender',
+  'incumbentBlockShare',
+  'avgContractPriceUsdPerGpuHour',
+]);
 
 /** Column name of a sampled parameter in the runs table. */
 export const parameterColumn = (path: string): string => `param.${path}`;
@@ -208,11 +218,11 @@ export function runsLayout(description: BatchDescription): ColumnSpec[] {
     { name: 'variant', type: 'dictionary', dictionary: description.variants, description: 'the variant (common random numbers across variants)' },
     ...description.parameters.map((path): ColumnSpec => ({ name: parameterColumn(path), type: 'float64', nullable: true, description: `value drawn for ${path} (null when the variant does not sample it)` })),
     ...labs.flatMap((lab) => [
-      ...LAB_FIGURES.map((figure): ColumnSpec => ({ name: `labs.${lab}.${figure}`, type: 'float64', nullable: OPTIONAL_LAB_FIGURES.has(figure), description: LAB_FIGURE_DESCRIPTIONS[figure] })),
+      ...LAB_FIGURES.map((figure): ColumnSpec => ({ name: `labs.${lab}.${figure}`, type: 'float64', nullable: OPTIONAL_FIGURES.has(figure), description: LAB_FIGURE_DESCRIPTIONS[figure] })),
       ...providers.map((provider): ColumnSpec => ({ name: `labs.${lab}.finalShare.${provider}`, type: 'float64', description: `share of ${lab}'s compute held by ${provider} in the last month of the horizon, 0 to 1` })),
     ]),
     ...providers.map((provider): ColumnSpec => ({ name: `providers.${provider}.finalMarketShare`, type: 'float64', description: columnDescription('finalMarketShare') })),
-    ...MARKET_FIGURES.map((figure): ColumnSpec => ({ name: `market.${figure}`, type: 'float64', description: MARKET_FIGURE_DESCRIPTIONS[figure] })),
+    ...MARKET_FIGURES.map((figure): ColumnSpec => ({ name: `market.${figure}`, type: 'float64', nullable: OPTIONAL_FIGURES.has(figure), description: MARKET_FIGURE_DESCRIPTIONS[figure] })),
   ];
 }
 

@@ -76,7 +76,7 @@ export const FIGURES = {
     definition: 'the total paid for reserved contracts and spot compute over the horizon',
   },
   avgPriceUsdPerGpuHour: {
-    label: 'price paid', unit: UNITS.price, stored: USD_PER_H100E_HOUR,
+    label: 'price paid', unit: UNITS.price, stored: USD_PER_H100E_HOUR, missing: 'null when nothing was delivered',
     definition: 'spend over the horizon divided by the H100e-hours delivered',
   },
   tenderPriceUsdPerGpuHour: {
@@ -100,8 +100,8 @@ export const FIGURES = {
     definition: 'the mean over the months of the horizon of the spot price index',
   },
   avgContractPriceUsdPerGpuHour: {
-    label: 'contract price', unit: UNITS.price, stored: USD_PER_H100E_HOUR,
-    definition: 'the mean over the months of the horizon of the price of reserved contracts in force',
+    label: 'contract price', unit: UNITS.price, stored: USD_PER_H100E_HOUR, missing: 'null when no contract was ever in force',
+    definition: 'the mean, over the months of the horizon with a contract in force, of the price of the reserved contracts in force',
   },
   shocks: { label: 'shocks', unit: UNITS.shocks, stored: 'shocks', definition: 'shocks that started during the horizon' },
   contractsSigned: { label: 'contracts signed', unit: UNITS.contracts, stored: 'contracts', definition: 'contracts signed during the horizon' },

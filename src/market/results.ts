@@ -219,7 +219,8 @@ export interface LabSummary {
   /** Largest share of demand unmet in any calendar year. */
   worstYearShortfallShare: number;
   totalSpendUsd: number;
-  avgPriceUsdPerGpuHour: number;
+  /** Spend over the H100e-hours delivered (contracted, used or not, plus spot), USD per H100e-hour (null when nothing was delivered). */
+  avgPriceUsdPerGpuHour: number | null;
   /** Volume-weighted price of the blocks it won in tenders, USD per H100e-hour (null when it won none). */
   tenderPriceUsdPerGpuHour: number | null;
   /** Mean number of bids per tender (null when it held none). */
@@ -236,7 +237,8 @@ export interface RunSummary {
   /** Final market share of compute sold to labs, by provider. */
   providerShares: Record<string, number>;
   avgSpotPriceUsdPerGpuHour: number;
-  avgContractPriceUsdPerGpuHour: number;
+  /** The mean over the months with a contract in force of the contract price index (null when no month had one). */
+  avgContractPriceUsdPerGpuHour: number | null;
   shocks: number;
   contractsSigned: number;
   events: number;

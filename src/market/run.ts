@@ -180,7 +180,7 @@ class MarketRun {
         providerShares: Object.fromEntries(this.market.length > 0 ? this.world.providers.map((p) => [p.id, this.clearing.marketShares[p.index]!]) : []),
         avgSpotPriceUsdPerGpuHour: mean(this.market.map((m) => m.spotPriceUsdPerGpuHour)),
         // Over the months with a contract in force: a month without one has no contract price.
-        avgContractPriceUsdPerGpuHour: mean(this.market.map((m) => m.contractPriceUsdPerGpuHour).filter((price) => price !== null)),
+        avgContractPriceUsdPerGpuHour: meanOrNull(this.market.map((m) => m.contractPriceUsdPerGpuHour).filter((price) => price !== null)),
         shocks: this.shocksStarted,
         contractsSigned: this.contracts.length - this.spec.contracts.length,
         events: this.events.length,
@@ -530,7 +530,7 @@ class LabTally {
       // The year in progress counts too.
       worstYearShortfallShare: this.year !== '' ? worseYear(this.worstYear, this.yearDemand, this.yearShortfall) : this.worstYear,
       totalSpendUsd: spend,
-      avgPriceUsdPerGpuHour: hours > 0 ? spend / hours : 0,
+      avgPriceUsdPerGpuHour: hours > 0 ? spend / hours : null,
       tenderPriceUsdPerGpuHour: won > 0 ? paid / won : null,
       biddersPerTender: held > 0 ? bids / held : null,
       incumbentBlockShare: withIncumbent > 0 ? byIncumbent / withIncumbent : null,
@@ -551,4 +551,9 @@ function worseYear(worst: number, demand: number, shortfall: number): number {
 
 function mean(values: number[]): number {
   return values.length > 0 ? values.reduce((a, b) => a + b, 0) / values.length : 0;
+}
+
+// A mean of nothing is no price, not a price of 0.
+function meanOrNull(values: number[]): number | null {
+  return values.length > 0 ? mean(values) : null;
 }

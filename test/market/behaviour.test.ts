@@ -502,6 +502,15 @@ describe('reserved contracts and the market records', () => {
     for (const month of openai) expect(month.contractedH100e).toBeCloseTo(100000, 6);
   });
 
+  it('a run with nothing to price has no price: no contract price without a contract, no price paid without a delivery', () => {
+    // Spot only, under a ceiling below every ask: no contract is ever in force and nothing is delivered.
+    const world = staticWorld([staticProvider('azure', 2_000_000)], [lab('openai', { strategy: 'multi', providers: ['azure'], coverage: 0, priceCeilingUsdPerGpuHour: 1 })]);
+    const [result] = replicate(world, 1);
+    expect(result!.summary.avgContractPriceUsdPerGpuHour).toBeNull();
+    expect(labSummary(result!, 'openai').totalSpendUsd).toBe(0);
+    expect(labSummary(result!, 'openai').avgPriceUsdPerGpuHour).toBeNull();
+  });
+
   it('the contract price index is the price of the contracts, however small they are next to spot', () => {
     const raw = staticWorld(
       [staticProvider('azure', 800000, { policy: 'costPlus', margin: 0.5 })],

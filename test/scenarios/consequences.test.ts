@@ -52,7 +52,7 @@ const spotOver = (...years: string[]) => (r: RunResult) => mean(r.market.filter(
 /** The highest monthly spot price index of the run, USD per H100e-hour. */
 const spotPeak = (r: RunResult) => Math.max(...r.market.map((m) => m.spotPriceUsdPerGpuHour));
 /** The labs' shortfall shares, averaged over the labs. */
-const labsPricePaid = (r: RunResult) => mean(r.summary.labs.map((l) => l.avgPriceUsdPerGpuHour));
+const labsPricePaid = (r: RunResult) => mean(r.summary.labs.map((l) => l.avgPriceUsdPerGpuHour ?? NaN));
 
 describe('consequences at the scale of the shipped scenarios (paired differences, seed 7)', () => {
   describe('openai-multicloud-2025.yaml: more demand', () => {

@@ -122,7 +122,7 @@ describe('the shipped scenarios', () => {
     const exclusive = runs('exclusive-azure.yaml', 10);
     const multi = runs('openai-multicloud-2025.yaml', 10);
     const openai = (r: RunResult) => r.summary.labs.find((l) => l.lab === 'openai')!;
-    const price = (rs: RunResult[]) => mean(rs.map((r) => openai(r).avgPriceUsdPerGpuHour));
+    const price = (rs: RunResult[]) => mean(rs.map((r) => openai(r).avgPriceUsdPerGpuHour ?? NaN));
     expect(price(exclusive)).toBeGreaterThan(price(multi));
     for (const r of exclusive) {
       const signed = r.events.flatMap((e) => ((e.kind === 'contract' || e.kind === 'matched') && e.lab === 'openai' ? [e] : []));

@@ -1,4 +1,4 @@
-import { ACTOR_KINDS, METRICS_OF, OPTIONAL_LAB_FIGURES, tendersLayout } from '../../src/io/layout.js';
+import { ACTOR_KINDS, METRICS_OF, OPTIONAL_FIGURES, tendersLayout } from '../../src/io/layout.js';
 import type { BatchDescription } from '../../src/io/layout.js';
 
 /**
@@ -11,6 +11,6 @@ const NO_ACTORS = { variants: [], labs: [], providers: [], suppliers: [], chips:
 /** The names of the fields of a run's records that may be null. */
 export const NULLABLE_FIELDS: ReadonlySet<string> = new Set([
   ...ACTOR_KINDS.flatMap((kind) => METRICS_OF[kind].filter((metric) => 'nullable' in metric && metric.nullable).map((metric) => metric.name)),
-  ...OPTIONAL_LAB_FIGURES,
+  ...OPTIONAL_FIGURES,
   ...tendersLayout(NO_ACTORS).filter((column) => column.nullable && column.type === 'float64').map((column) => column.name),
 ]);
