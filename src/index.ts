@@ -132,4 +132,4 @@ export { ReportError } from './report/results.js';
 export { compareBatches, writeComparisonReport } from './report/compare.js';
 export type { Arm, ComparedFigure, ComparedRow, Comparison } from './report/compare.js';
 export type { Unit } from './io/vocabulary.js';
-export { ENGINE_VERSION } from './version.js';
+export { ENGINE_BUILD, ENGINE_VERSION } from './version.js';

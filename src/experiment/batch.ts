@@ -21,7 +21,7 @@ import { horizonOf } from '../io/vocabulary.js';
 import type { Horizon } from '../io/vocabulary.js';
 import { isLoadedScenario, loadedSource } from './plan.js';
 import type { BatchSettings } from './plan.js';
-import { ENGINE_VERSION } from '../version.js';
+import { ENGINE_BUILD, ENGINE_VERSION } from '../version.js';
 import type { BlockOutput } from './replicate.js';
 import { stoppingRule, summariseBatch } from './summary.js';
 import { Checkpoint, removeCheckpoint } from './checkpoint.js';
@@ -188,6 +188,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchOutcome> {
     if (options.out !== undefined) lock = await prepareOutputDirectory(options.out);
     const provenance: Provenance = {
       engineVersion: ENGINE_VERSION,
+      engineBuild: ENGINE_BUILD,
       scenarioName: identity.name,
       scenarioHash: identity.hash,
       scenario: identity.resolved,

@@ -19,7 +19,7 @@ export interface BatchIdentity {
 export function batchDifference(there: BatchIdentity, here: BatchIdentity): string | undefined {
   const [a, b] = [there.provenance as unknown as Record<string, unknown>, here.provenance as unknown as Record<string, unknown>];
   // The scenario first: it is what a --set, a sweep or an edited file changes.
-  for (const field of ['engineVersion', 'scenarioName', 'scenario', 'scenarioHash', 'variants', 'seed', 'runs', 'design', 'timeseries', 'blockSize', 'untilPrecision', 'sobol']) {
+  for (const field of ['engineVersion', 'engineBuild', 'scenarioName', 'scenario', 'scenarioHash', 'variants', 'seed', 'runs', 'design', 'timeseries', 'blockSize', 'untilPrecision', 'sobol']) {
     if (field === 'scenario') {
       const found = firstDifference(a.scenario, b.scenario, []);
       if (found) return `scenario field ${found.path.join('.') || '(root)'}: ${words(found.there)} there, ${words(found.here)} here`;
@@ -36,6 +36,7 @@ export function batchDifference(there: BatchIdentity, here: BatchIdentity): stri
 
 const LABELS: Record<string, string> = {
   engineVersion: 'computerace version',
+  engineBuild: 'computerace build',
   scenarioName: 'scenario',
   scenarioHash: 'scenario hash',
   variants: 'variants',

@@ -36,7 +36,7 @@ export class ShardMismatch extends Error {
 }
 
 /** What every shard of a batch must agree on. */
-const SHARED_FIELDS = ['scenarioHash', 'seed', 'runs', 'variants', 'engineVersion', 'design', 'sobol', 'timeseries', 'blockSize'] as const;
+const SHARED_FIELDS = ['scenarioHash', 'seed', 'runs', 'variants', 'engineVersion', 'engineBuild', 'design', 'sobol', 'timeseries', 'blockSize'] as const;
 
 /** What a shard whose files are not what its manifest says should do. */
 const RUN_AGAIN = 'run that shard again';

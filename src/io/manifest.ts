@@ -53,6 +53,8 @@ export function manifestProblem(value: unknown): string | undefined {
   for (const field of ['engineVersion', 'scenarioName', 'scenarioHash', 'seed', 'design', 'timeseries', 'startedAt', 'finishedAt'] as const) {
     if (typeof value[field] !== 'string') return `no '${field}' text`;
   }
+  // Recorded since 0.3.0: a manifest before it has none.
+  if (value.engineBuild !== undefined && typeof value.engineBuild !== 'string') return `no 'engineBuild' text`;
   for (const field of ['runs', 'blockSize', 'runsDone', 'workers'] as const) {
     if (!Number.isSafeInteger(value[field]) || (value[field] as number) < 0) return `no '${field}' count`;
   }

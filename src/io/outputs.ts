@@ -17,6 +17,8 @@ export { OutputError, WriteFailure } from './errors.js';
 /** What determines a batch's results. */
 export interface Provenance {
   engineVersion: string;
+  /** The engine's build (a digest of its sources and locked packages): two builds may compute different numbers under one version. */
+  engineBuild: string;
   scenarioName: string;
   /** Content hash of the resolved scenario: the scenario's identity. */
   scenarioHash: string;
@@ -71,8 +73,8 @@ export interface FileRecord extends FileDigest {
 
 /** The provenance part of a manifest, in the order `arrowMetadata` writes it (so merged files carry the same bytes). */
 export function provenanceOf(manifest: Provenance): Provenance {
-  const { engineVersion, scenarioName, scenarioHash, scenario, seed, runs, variants, design, sobol, timeseries, blockSize, untilPrecision } = manifest;
-  return { engineVersion, scenarioName, scenarioHash, scenario, seed, runs, variants, design, ...(sobol !== undefined ? { sobol } : {}), timeseries, blockSize, ...(untilPrecision !== undefined ? { untilPrecision } : {}) };
+  const { engineVersion, engineBuild, scenarioName, scenarioHash, scenario, seed, runs, variants, design, sobol, timeseries, blockSize, untilPrecision } = manifest;
+  return { engineVersion, engineBuild, scenarioName, scenarioHash, scenario, seed, runs, variants, design, ...(sobol !== undefined ? { sobol } : {}), timeseries, blockSize, ...(untilPrecision !== undefined ? { untilPrecision } : {}) };
 }
 
 /** Writes JSON to `dir/name` under a temporary name first, so a reader never sees half a file. */

@@ -127,12 +127,15 @@ export async function compareBatches(dirs: readonly string[]): Promise<Compariso
     const said: string[] = [];
     // Figures over the horizon (totals, shares, means) are not alike over different horizons.
     if (horizon(arm) !== horizon(reference)) said.push(`over another horizon: ${horizon(reference)} against ${horizon(arm)}, so its figures over the horizon are not alike`);
+    // Another build may draw other numbers from the same seed: pairs by run index are then not common random numbers.
+    const [buildA, buildB] = [batches[reference.batch]!.manifest, batches[arm.batch]!.manifest].map((manifest) => `${manifest.engineVersion} build ${manifest.engineBuild ?? 'unrecorded'}`);
+    if (buildA !== buildB) said.push(`written by another computerace (${buildB}, the reference by ${buildA}): its runs may not share the reference's random numbers`);
     const lacking: string[] = [];
     for (const figure of figures.values()) {
       const [a, b] = [values(reference, figure.column), values(arm, figure.column)];
-      // A lab one of the two batches does not have.
+      // A lab one of the two batches does not have; one neither has is no figure of this pair.
       if (a === undefined || b === undefined) {
-        lacking.push(figure.label);
+        if (a !== undefined || b !== undefined) lacking.push(figure.label);
         continue;
       }
       const [ra, rb] = [describe(observed(figure.column, a)).mean, describe(observed(figure.column, b)).mean];

@@ -384,6 +384,7 @@ function provenance(manifest: Manifest): string {
     ['scenario', manifest.scenarioName],
     ['scenario hash (sha256 of the resolved scenario)', manifest.scenarioHash],
     ['engine version', manifest.engineVersion],
+    ['engine build', manifest.engineBuild ?? 'not recorded (before 0.3.0)'],
     ['seed', manifest.seed],
     ['runs', `${manifest.runsDone} of ${manifest.runs} asked`],
     ['variants', manifest.variants.join(', ')],

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,6 +88,21 @@ describe('computerace compare', () => {
       'not compared, as one of the two batches has no such lab: others shortfall, others spend, others price paid',
     ]);
     expect((await compareBatches([multicloud, exclusive])).notes['exclusive']).toEqual([]);
+    // A lab neither arm has is no figure of theirs: the variants of one batch say nothing of the other batch's labs.
+    const withOthers = await compareBatches([variants, backtest]);
+    expect(withOthers.notes['variants:rofr-to-2030']).toEqual([]);
+    expect(withOthers.notes['backtest']).toContain('not compared, as one of the two batches has no such lab: others shortfall, others spend, others price paid');
+  });
+
+  it('says when an arm was written by another build of computerace: the same seed may not give it the same random numbers', async () => {
+    const other = join(temp, 'other-build');
+    cpSync(exclusive, other, { recursive: true });
+    const manifest = JSON.parse(readFileSync(join(other, 'manifest.json'), 'utf8'));
+    const ours = `${manifest.engineVersion} build ${manifest.engineBuild}`;
+    writeFileSync(join(other, 'manifest.json'), JSON.stringify({ ...manifest, engineBuild: 'fedcba9876543210' }));
+    expect((await compareBatches([multicloud, other])).notes['other-build']).toEqual([
+      `written by another computerace (${manifest.engineVersion} build fedcba9876543210, the reference by ${ours}): its runs may not share the reference's random numbers`,
+    ]);
   });
 
   it('compares the variants of one batch with its baseline exactly as the batch\'s own summary does', async () => {

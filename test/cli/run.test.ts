@@ -108,21 +108,21 @@ describe('computerace run', () => {
 
   it('names the run and seed that reproduce a failure, and leaves no output files behind', async () => {
     const base = join(temp, 'fragile.yaml');
-    writeFileSync(base, `extends: ${scenario}\nproviders:\n  - id: azure\n    pricing: { policy: 'custom:fragile', params: { failAboveSpot: 7.5 }, margin: null, scarcityMarkup: null }\n`);
+    writeFileSync(base, `extends: ${scenario}\nproviders:\n  - id: azure\n    pricing: { policy: 'custom:fragile', params: { failAboveSpot: 6.3 }, margin: null, scarcityMarkup: null }\n`);
     const out = join(temp, 'failed');
     const { status, stdout, stderr } = await computerace('run', base, '--runs', '12', '--seed', '42', '--out', out, '--workers', '2', '--import', fragile);
     expect(stdout).toBe('');
     expect(status).toBe(1);
-    // Of the twelve runs, only run 6 sees Azure's spot price above 7.5 USD/h.
-    expect(stderr).toMatch(/^computerace: run 6 \(variant baseline, seed 42\) failed: spot price 7\.\d+ is above 7\.5\n/);
-    expect(stderr).toContain(`reproduce it with: computerace run ${base} --import ${fragile} --seed 42 --only-run 6 --debug\n`);
+    // Of the twelve runs, only run 9 sees Azure's spot price above 6.3 USD/h.
+    expect(stderr).toMatch(/^computerace: run 9 \(variant baseline, seed 42\) failed: spot price 6\.\d+ is above 6\.3\n/);
+    expect(stderr).toContain(`reproduce it with: computerace run ${base} --import ${fragile} --seed 42 --only-run 9 --debug\n`);
     expect(stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(out) ? readdirSync(out) : []).toEqual([]);
-    const replay = await computerace('run', base, '--seed', '42', '--only-run', '6', '--import', fragile);
+    const replay = await computerace('run', base, '--seed', '42', '--only-run', '9', '--import', fragile);
     expect(replay.status).toBe(1);
-    expect(replay.stderr).toMatch(/^computerace: run 6 \(variant baseline, seed 42\) failed: spot price 7\.\d+ is above 7\.5\n$/);
+    expect(replay.stderr).toMatch(/^computerace: run 9 \(variant baseline, seed 42\) failed: spot price 6\.\d+ is above 6\.3\n$/);
     // --debug, as the hint says, adds where the run threw.
-    expect((await computerace('run', base, '--seed', '42', '--only-run', '6', '--import', fragile, '--debug')).stderr).toMatch(/\n\s+at /);
+    expect((await computerace('run', base, '--seed', '42', '--only-run', '9', '--import', fragile, '--debug')).stderr).toMatch(/\n\s+at /);
     expect((await computerace('run', base, '--seed', '42', '--only-run', '7', '--import', fragile)).status).toBe(0);
     // A module named by its URL, as runBatch's modules may be ("cannot load the module: not found" before).
     expect(await computerace('run', base, '--seed', '42', '--only-run', '7', '--import', pathToFileURL(fragile).href)).toMatchObject({ status: 0, stderr: '' });

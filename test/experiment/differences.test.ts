@@ -7,6 +7,7 @@ import type { Provenance } from '../../src/io/outputs.js';
 
 const provenance: Provenance = {
   engineVersion: '0.1.0',
+  engineBuild: '0123456789abcdef',
   scenarioName: 'two-labs',
   scenarioHash: 'a1',
   scenario: { name: 'two-labs', labs: [{ id: 'openai', demand: { growthPerYear: 0.5 } }, { id: 'xai', demand: { growthPerYear: 0.9 } }], end: '2030-12-31' },
@@ -43,6 +44,8 @@ describe('the difference between two batches', () => {
     expect(batchDifference(batch({ seed: '2', runs: 10 }), batch())).toBe('seed: 2 there, 1 here');
     expect(batchDifference(batch({ untilPrecision: 0.01 }), batch())).toBe('until-precision: 0.01 there, none here');
     expect(batchDifference(batch({ engineVersion: '0.0.9' }), batch())).toBe('computerace version: 0.0.9 there, 0.1.0 here');
+    // Under one version number, another build of the engine may compute other numbers.
+    expect(batchDifference(batch({ engineBuild: 'fedcba9876543210', seed: '2' }), batch())).toBe('computerace build: fedcba9876543210 there, 0123456789abcdef here');
   });
 
   it('names another shard, or another range of runs', () => {

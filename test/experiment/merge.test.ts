@@ -83,6 +83,15 @@ describe('merge', () => {
     expect(error.message).toBe(`${join(edited, 'runs.arrow')}: its seed is "8", but the manifest says "7": the file and the manifest are of different batches`);
   });
 
+  it('refuses a shard another build of the engine wrote, though its version is the same', async () => {
+    // What another build writes, as its manifest records it (its tables' metadata would say so too).
+    const other = copy(shard(1), 'other-build');
+    editManifest(other, (manifest) => ({ ...manifest, engineBuild: 'fedcba9876543210' }));
+    const ours = readJson(join(shard(0), 'manifest.json')).engineBuild;
+    expect(ours).toMatch(/^[0-9a-f]{16}$/);
+    expect((await refusal([shard(0), other, shard(2)])).message).toBe(`${other}: engineBuild is "fedcba9876543210", but ${shard(0)} has "${ours}": not a shard of the same batch`);
+  });
+
   it('refuses shard 0 copied in as shard 1: its runs are not shard 1\'s', async () => {
     const copied = copy(shard(0), 'shard-0-as-1');
     editManifest(copied, (manifest) => ({ ...manifest, shard: { ...manifest.shard, index: 1 } }));

@@ -26,7 +26,7 @@ function batchFolder(name: string): { dir: string; manifest: Manifest } {
     writeFileSync(join(dir, `${table}.arrow`), bytes);
     files[`${table}.arrow`] = { rows: i, bytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') };
   }
-  const manifest = { engineVersion: '0.1.0', scenarioName: 's', scenarioHash: 'h', scenario: {}, seed: '1', runs: 1, variants: ['baseline'], design: 'independent', timeseries: 'none', blockSize: 1, commandLine: [], workers: 0, startedAt: 't', finishedAt: 't', runsDone: 1, files, node: 'v', platform: 'p', description: DESCRIPTION } as Manifest;
+  const manifest = { engineVersion: '0.1.0', engineBuild: '0123456789abcdef', scenarioName: 's', scenarioHash: 'h', scenario: {}, seed: '1', runs: 1, variants: ['baseline'], design: 'independent', timeseries: 'none', blockSize: 1, commandLine: [], workers: 0, startedAt: 't', finishedAt: 't', runsDone: 1, files, node: 'v', platform: 'p', description: DESCRIPTION } as Manifest;
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
   return { dir, manifest };
 }
