@@ -121,14 +121,14 @@ const PROVIDER_METRICS = [
   { name: 'fleetH100e', description: `the provider's installed chips' throughput, ${H100E}` },
   { name: 'usableH100e', description: `what its power allows of the fleet, ${H100E}` },
   { name: 'internalH100e', description: `compute used for its own models, ${H100E}` },
-  { name: 'contractedH100e', description: `compute it delivered under reserved contracts, ${H100E}` },
+  { name: 'contractedH100e', description: `compute its capacity delivered under reserved contracts: its own contracts it served itself, and others' it served under leases (leasedOutH100e); its contracts a lessor served are leasedInH100e, not here, ${H100E}` },
   { name: 'spotH100e', description: `compute it sold on the spot market, ${H100E}` },
   { name: 'utilization', description: 'internal, contracted and spot compute as a share of usable capacity, 0 to 1' },
   { name: 'leasedOutH100e', description: `of the contracted compute, what its capacity served under leases to other providers, ${H100E}` },
   { name: 'leasedInH100e', description: `compute other providers' capacity served under its contracts, leased from them, ${H100E}` },
   { name: 'revenueUsd', description: 'what labs (contracts and spot) and lessees paid it in the month, USD' },
   { name: 'leaseCostUsd', description: 'what it paid lessors for leased capacity in the month, USD' },
-  { name: 'avgPriceUsdPerGpuHour', nullable: true, description: `revenue per H100e-hour sold to labs and lessees, ${PRICE}; null when it sold nothing` },
+  { name: 'avgPriceUsdPerGpuHour', nullable: true, description: `revenue per H100e-hour sold to labs and lessees (its contracts a lessor served count as sold), ${PRICE}; null when it sold nothing` },
   { name: 'spotPriceUsdPerGpuHour', nullable: true, description: `its spot price (its ask when it had capacity left, else what the marginal buyer would pay), ${PRICE}; null when it offered nothing` },
   { name: 'costUsdPerGpuHour', description: `its cost of an hour of compute: the fleet's chip capital per hour plus operations, ${PRICE}` },
   { name: 'backlogH100e', description: `chips ordered from suppliers and not yet delivered, ${H100E}` },
@@ -145,6 +145,7 @@ const SUPPLIER_METRICS = [
 ] as const satisfies readonly Metric<SupplierMonth>[];
 /** The market's monthly metrics. */
 const MARKET_METRICS = [
+  { name: 'days', description: 'the days of the month within the horizon (the first and last may be part months): the weights of the figures over the horizon' },
   { name: 'spotPriceUsdPerGpuHour', description: `the spot price index: volume-weighted spot price (the cheapest ask when nothing traded), ${PRICE}` },
   { name: 'contractPriceUsdPerGpuHour', nullable: true, description: `the volume-weighted price of the reserved contracts in force, ${PRICE}; null when none is` },
   { name: 'spotArmsLengthUsdPerGpuHour', description: `the spot price of sales between independent parties (a provider's sales to the lab that owns it left out), ${PRICE}` },
@@ -245,14 +246,15 @@ const ACTOR_COLUMN: Record<Exclude<ActorKind, 'market'>, { list: (description: B
 /**
  * Columns of an actor kind's table (`market.arrow`, `labs.arrow`, ...): one row per (run, variant,
  * month, actor), the actor's id in a column named by its kind (`lab`, `provider`, ...), then the
- * kind's own monthly metrics, none of them ever null.
+ * kind's own monthly metrics, null only where a metric is marked nullable (a price or lead time with
+ * nothing to measure).
  */
 export function actorLayout(kind: ActorKind, description: BatchDescription): ColumnSpec[] {
   const actor = kind === 'market' ? [] : [{ name: kind, type: 'dictionary', dictionary: ACTOR_COLUMN[kind].list(description), description: ACTOR_COLUMN[kind].description } satisfies ColumnSpec];
   return [
     ...runAndVariant(description),
     { name: 'month', type: 'int32', description: 'month index from the scenario start (0-based)' },
-    { name: 'date', type: 'date', description: 'the first day of the month' },
+    { name: 'date', type: 'date', description: 'the first day of the month within the horizon (the start, when the horizon starts mid-month)' },
     ...actor,
     ...METRICS_OF[kind].map((metric): ColumnSpec => ({ name: metric.name, type: 'float64', nullable: metric.nullable, description: metric.description })),
   ];
@@ -268,7 +270,7 @@ export function eventsLayout(description: BatchDescription): ColumnSpec[] {
   const providers = description.providers;
   return [
     ...runAndVariant(description),
-    { name: 'day', type: 'int32', description: 'days since the scenario start' },
+    { name: 'day', type: 'int32', description: 'whole days since the scenario start when it happened (its time cut to the day: a shock ending during the last day of a month was still in force when the month closed)' },
     { name: 'date', type: 'date', description: 'the date of the event' },
     { name: 'kind', type: 'dictionary', dictionary: EVENT_KINDS, description: 'contract (signed in a tender), matched (won by the incumbent matching the best rival bid), lease (capacity one provider lets another to serve a contract), shock-start, shock-end or policy (a timeline change)' },
     { name: 'lab', type: 'dictionary', dictionary: description.labs, nullable: true, description: 'a contract\'s buyer, the lab whose contract a lease serves, the lab whose demand a shock strikes or whose field a policy change sets; null when none' },

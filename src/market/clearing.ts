@@ -500,6 +500,7 @@ function marketMonth(
   return {
     month: month.month,
     date: month.date,
+    days: month.days,
     spotPriceUsdPerGpuHour: spotHours > 0 ? spotRevenue / spotHours : unquoted,
     contractPriceUsdPerGpuHour: contractHours > 0 ? contractRevenue / contractHours : null,
     spotArmsLengthUsdPerGpuHour: armsSpotHours > 0 ? armsSpotRevenue / armsSpotHours : unquoted,

@@ -75,7 +75,10 @@ export interface SupplierMonth {
 /** The market in one month. */
 export interface MarketMonth {
   month: number;
+  /** The month's first day within the horizon (the start, for a horizon that starts mid-month). */
   date: string;
+  /** The month's days within the horizon: the first and last months may be part months. */
+  days: number;
   /** Volume-weighted spot price (or the cheapest spot ask when nothing traded). */
   spotPriceUsdPerGpuHour: number;
   /** Volume-weighted price of the reserved contracts in force; null when none is. */
