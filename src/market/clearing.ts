@@ -44,6 +44,8 @@ interface Position {
   idle: number;
   spotPrice: number;
   spotSold: number;
+  /** Earned on the spot market this month, USD: its price from others, its ask from its owner. */
+  spotRevenue: number;
   /** Earned from contracts with labs this month, and the part of it from labs that do not own it. */
   contractRevenue: number;
   armsLengthContractRevenue: number;
@@ -84,6 +86,7 @@ export class Market {
   private readonly need: Float64Array;
   private readonly willingness: Float64Array;
   private readonly ceiling: Float64Array;
+  private readonly ownerLab: Int32Array;
   private readonly budget: Float64Array;
   private readonly eligibleMasks: Uint8Array[];
   /** Each provider's share of the compute sold to labs in the month last cleared, by `provider.index`. */
@@ -110,6 +113,8 @@ export class Market {
     this.budget = new Float64Array(labs.length);
     this.eligibleMasks = labs.map(() => new Uint8Array(0));
     this.marketShares = new Float64Array(providers.length);
+    // Fixed for the run: who owns each provider.
+    this.ownerLab = Int32Array.from(providers, (provider) => labs.findIndex((lab) => lab.id === provider.owner));
   }
 
   /**
@@ -159,7 +164,7 @@ export class Market {
     for (let i = 0; i < positions.length; i++) {
       const p = positions[i]!;
       const provider = p.provider;
-      const revenue = revenueOf(p, hours);
+      const revenue = revenueOf(p);
       marketShares[i] = sold > 0 ? provider.lastSoldH100e / sold : 0;
       provider.lastSpotH100e = p.spotSold;
       provider.lastSpotOfferedH100e = p.idle;
@@ -210,11 +215,12 @@ export class Market {
       eligibleMasks[i] = lab.eligibleIn(providers).mask;
     }
     const market = this.spotMarket;
-    market.clear({ trancheH100e, trancheAsk, needH100e: need, willingness, ceiling, budgetUsd: budget, eligible: eligibleMasks, hours, capUsdPerGpuHour: month.spotCapUsdPerGpuHour });
+    market.clear({ trancheH100e, trancheAsk, needH100e: need, willingness, ceiling, budgetUsd: budget, eligible: eligibleMasks, ownerLab: this.ownerLab, hours, capUsdPerGpuHour: month.spotCapUsdPerGpuHour });
     for (let j = 0; j < positions.length; j++) {
       const p = positions[j]!;
       p.spotPrice = market.price[j]!;
       p.spotSold = market.sold[j]!;
+      p.spotRevenue = market.revenueUsd[j]!;
     }
     for (let i = 0; i < labs.length; i++) {
       const row = i * providers.length;
@@ -315,8 +321,8 @@ function soldToLabs(p: Position): number {
 }
 
 /** What a provider earned this month: from labs (contracts and spot) and from lessees. */
-function revenueOf(p: Position, hours: number): number {
-  return p.contractRevenue + p.leaseRevenue + p.spotSold * p.spotPrice * hours;
+function revenueOf(p: Position): number {
+  return p.contractRevenue + p.leaseRevenue + p.spotRevenue;
 }
 
 /** The share of its usable capacity a provider used this month: its own models, what it delivered under contracts and leases, and spot. */
@@ -337,6 +343,7 @@ function emptyPosition(provider: Provider): Position {
     idle: 0,
     spotPrice: 0,
     spotSold: 0,
+    spotRevenue: 0,
     contractRevenue: 0,
     armsLengthContractRevenue: 0,
     contractHours: 0,
@@ -370,6 +377,7 @@ function openPosition(position: Position, usable: number, month: MonthContext, e
   position.idle = Math.max(0, usable - internal - Math.max(0, deliverable));
   position.spotPrice = 0;
   position.spotSold = 0;
+  position.spotRevenue = 0;
   position.armsLengthSpotSold = 0;
 }
 
@@ -477,7 +485,7 @@ function marketMonth(
   // The cheapest ask of a provider with idle capacity, for a month without spot trades.
   let cheapestAsk = Infinity;
   for (const p of positions) {
-    spotRevenue += p.spotSold * p.spotPrice * hours;
+    spotRevenue += p.spotRevenue;
     spotHours += p.spotSold * hours;
     armsSpotRevenue += p.armsLengthSpotSold * p.spotPrice * hours;
     armsSpotHours += p.armsLengthSpotSold * hours;

@@ -39,6 +39,8 @@ export interface SpotInputs {
   budgetUsd: Float64Array;
   /** Each lab's eligible providers: 1 at [provider index]. */
   eligible: readonly Uint8Array[];
+  /** The lab that owns each provider (its own data centre), by index; -1 for an independent provider. */
+  ownerLab: Int32Array;
   /** The month's hours. */
   hours: number;
   /** A price cap, USD per H100e-hour (Infinity for none). */
@@ -57,6 +59,8 @@ export class SpotMarket {
   /** What each lab bought and spent. */
   readonly boughtH100e: Float64Array;
   readonly spentUsd: Float64Array;
+  /** What each provider earned: its price from the labs that do not own it, its ask from the one that does, USD. */
+  readonly revenueUsd: Float64Array;
   private readonly left: Float64Array;
   private readonly order: Int32Array;
   private readonly lastSoldTranche: Int32Array;
@@ -80,6 +84,7 @@ export class SpotMarket {
     this.offered = new Float64Array(providers);
     this.boughtH100e = new Float64Array(labs);
     this.spentUsd = new Float64Array(labs);
+    this.revenueUsd = new Float64Array(providers);
     this.left = new Float64Array(tranches);
     this.order = new Int32Array(tranches);
     this.lastSoldTranche = new Int32Array(providers);
@@ -266,45 +271,54 @@ export class SpotMarket {
       for (let k = last; k < SUPPLY_TRANCHES; k++) if (left[base + k]! > offered[p]! * 1e-12) spare = true;
       price[p] = input.trancheAsk[base + last]!;
       if (spare) continue;
-      for (let i = 0; i < labs; i++) if (input.eligible[i]![p] === 1 && marginal[i]! > price[p]!) price[p] = marginal[i]!;
+      for (let i = 0; i < labs; i++) if (input.eligible[i]![p] === 1 && input.ownerLab[p] !== i && marginal[i]! > price[p]!) price[p] = marginal[i]!;
     }
     // A sold-out provider's buyers would pay it what their dearest other source charges.
     for (let pass = 0; pass < 2; pass++) {
       for (let p = 0; p < providers; p++) {
         if (!(sold[p]! >= offered[p]! * (1 - 1e-12)) || !(sold[p]! > 0)) continue;
         for (let i = 0; i < labs; i++) {
-          if (!(bought[i * providers + p]! > 0)) continue;
+          if (!(bought[i * providers + p]! > 0) || input.ownerLab[p] === i) continue;
           for (let q = 0; q < providers; q++) if (bought[i * providers + q]! > 0 && price[q]! > price[p]!) price[p] = Math.min(cap, price[q]!);
         }
       }
     }
   }
 
-  // What each lab pays at the clearing prices; a lab that cannot pay for all it bought keeps the share it can.
+  // What each lab pays at the clearing prices, its own data centre at its ask (a transfer within one
+  // firm, at cost, not a price set by others' scarcity); a lab that cannot pay for all it bought keeps
+  // the share it can.
   private settle(input: SpotInputs): void {
-    const { providers, labs, bought, price, sold, boughtH100e, spentUsd } = this;
+    const { providers, labs, bought, sold, boughtH100e, spentUsd, revenueUsd } = this;
+    revenueUsd.fill(0);
     for (let i = 0; i < labs; i++) {
       let h100e = 0;
       let usd = 0;
       for (let p = 0; p < providers; p++) {
         const x = bought[i * providers + p]!;
         h100e += x;
-        usd += x * price[p]! * input.hours;
+        usd += x * this.pricePaid(input, i, p) * input.hours;
       }
       const budget = Math.max(0, input.budgetUsd[i]!);
-      if (usd > budget && usd > 0) {
-        const keep = budget / usd;
-        for (let p = 0; p < providers; p++) {
-          const x = bought[i * providers + p]!;
+      const keep = usd > budget && usd > 0 ? budget / usd : 1;
+      for (let p = 0; p < providers; p++) {
+        const x = bought[i * providers + p]!;
+        if (keep < 1) {
           sold[p]! -= x * (1 - keep);
           bought[i * providers + p] = x * keep;
         }
-        h100e *= keep;
-        usd = budget;
+        revenueUsd[p]! += x * keep * this.pricePaid(input, i, p) * input.hours;
       }
-      boughtH100e[i] = h100e;
-      spentUsd[i] = usd;
+      boughtH100e[i] = h100e * keep;
+      spentUsd[i] = keep < 1 ? budget : usd;
     }
+  }
+
+  // The price lab `i` pays provider `p`: the provider's one price, or its ask (that of the last tranche it sold from) to the lab that owns it.
+  private pricePaid(input: SpotInputs, i: number, p: number): number {
+    if (input.ownerLab[p] !== i) return this.price[p]!;
+    const last = this.lastSoldTranche[p]!;
+    return input.trancheAsk[p * SUPPLY_TRANCHES + Math.max(0, last)]!;
   }
 }
 

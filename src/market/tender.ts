@@ -70,6 +70,8 @@ interface Candidate {
   serverFreeH100e: number;
   /** The provider whose capacity it leases, at its floor, when it has too little of its own. */
   lessor: Provider | undefined;
+  /** The lab's own data centre: it sells to its owner at its reservation price, with no markup. */
+  own: boolean;
 }
 
 /** An award of (part of) a block. */
@@ -227,7 +229,9 @@ function candidatesFor(invited: readonly Provider[], lab: Lab, size: number, fre
   for (const provider of invited) {
     const own = free.of(provider);
     let volume = partial ? Math.min(size, Math.max(0, own)) : own >= size ? size : 0;
-    let floor = volume > 0 ? floorOf(provider, volume, own, free.capacity(provider), context, bidders, expectedSpot) : Infinity;
+    // A lab's own data centre supplies it at cost: no spot market it forgoes, no markup, no draw.
+    const captive = provider.owner === lab.id;
+    let floor = volume > 0 ? floorOf(provider, volume, own, free.capacity(provider), context, bidders, captive ? 0 : expectedSpot) : Infinity;
     let lessor: Provider | undefined;
     let serverFree = own;
     if (!(volume > 0) && context.rules.leasing) {
@@ -246,13 +250,15 @@ function candidatesFor(invited: readonly Provider[], lab: Lab, size: number, fre
     }
     if (!(volume > 0)) continue;
     const u = context.draws.at(context.labIndex, provider.index, Math.max(0, Math.round(context.day)), block);
+    const atCost = captive && lessor === undefined;
     candidates.push({
       provider,
       floorUsdPerGpuHour: floor,
-      costUsdPerGpuHour: floor * (1 + context.rules.costSpread * u),
+      costUsdPerGpuHour: atCost ? floor : floor * (1 + context.rules.costSpread * u),
       volumeH100e: volume,
       serverFreeH100e: serverFree,
       lessor,
+      own: atCost,
     });
   }
   return candidates;
@@ -308,6 +314,13 @@ function sealedBids(
   const terms: AuctionTerms = { ...auction, rivals: Math.max(0, bidders.length - 1), matchers: matcher !== undefined && bidders.length > 0 ? 1 : 0 };
   const threshold = entryThreshold(terms);
   for (const c of bidders) {
+    // The lab's own data centre offers at cost whatever its rivals do; the others bid as the auction's equilibrium says.
+    if (c.own) {
+      if (!(c.costUsdPerGpuHour <= terms.reserve)) continue;
+      bids.push({ provider: c.provider.id, priceUsdPerGpuHour: c.costUsdPerGpuHour, volumeH100e: c.volumeH100e, leasedFrom: '' });
+      byProvider.set(c.provider.id, c);
+      continue;
+    }
     if (!(c.costUsdPerGpuHour <= threshold)) continue;
     bids.push({ provider: c.provider.id, priceUsdPerGpuHour: bidPrice(c.costUsdPerGpuHour, terms, threshold), volumeH100e: c.volumeH100e, leasedFrom: c.lessor?.id ?? '' });
     byProvider.set(c.provider.id, c);

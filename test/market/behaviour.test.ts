@@ -539,4 +539,27 @@ describe('reserved contracts and the market records', () => {
     // The price of an H100-hour is the arm's-length one.
     for (const c of result.chips) expect(c.spotPriceUsdPerChipHour).toBeCloseTo(H100_COST * 1.5, 9);
   });
+
+  it('a lab\'s own data centre supplies it at cost, however scarce its capacity: on the spot market and in its tenders', () => {
+    // Meta's own 100k H100e against its demand of 200k, with a budget that would pay 6 USD/h for them:
+    // a transfer within one firm, at the data centre's cost, not at what Meta's unmet demand is worth.
+    const spotOnly = staticWorld(
+      [staticProvider('meta-dc', 100_000, { policy: 'costPlus', margin: 0 }, { owner: 'meta' })],
+      [lab('meta', { strategy: 'multi', providers: ['meta-dc'], coverage: 0 }, { initialH100e: 200_000, growthPerYear: 1, volatility: 0 }, { budgetUsdPerYear: 1e11 })],
+    );
+    const [spot] = replicate(spotOnly, 1);
+    for (const l of spot!.labs) expect(l.avgPriceUsdPerGpuHour).toBeCloseTo(H100_COST, 9);
+    for (const p of spot!.providers) expect(p.utilization).toBeCloseTo(1, 9);
+    // Tendering, against a cloud at cost x 1.5: the blocks go to its own data centre at its cost.
+    const tendered = staticWorld(
+      [staticProvider('meta-dc', 2_000_000, { policy: 'costPlus', margin: 0 }, { owner: 'meta' }), staticProvider('coreweave', 2_000_000, { policy: 'costPlus', margin: 0.5 })],
+      [lab('meta', { strategy: 'multi', providers: ['meta-dc', 'coreweave'], maxShare: 1 })],
+    );
+    const awarded = replicate(tendered, 3).flatMap((r) => r.tenders.filter((t) => t.priceUsdPerGpuHour !== null));
+    expect(awarded.length).toBeGreaterThan(0);
+    for (const t of awarded) {
+      expect(t.winner).toBe('meta-dc');
+      expect(t.priceUsdPerGpuHour).toBeCloseTo(H100_COST, 9);
+    }
+  });
 });
