@@ -104,4 +104,40 @@ describe('the last defence', () => {
     absent.summary.labs[0]!.tenderPriceUsdPerGpuHour = null;
     expect(firstNonFinite(absent)).toBeUndefined();
   });
+
+  it('finds a NaN or an infinity in every number of every kind of record a run writes, nested ones too', () => {
+    const result = runScenario(compiled(smallScenario()), 3, 0);
+    const parts = ['labs', 'providers', 'suppliers', 'market', 'chips', 'tenders', 'events'] as const;
+    let checked = 0;
+    for (const part of parts) {
+      const records = result[part] as unknown as Record<string, unknown>[];
+      expect(records.length, part).toBeGreaterThan(0);
+      // Every number of the first record of each kind, and of the objects it holds (a lab's shares, a tender's bids).
+      const record = records.find((r) => part !== 'tenders' || (r.bids as unknown[]).length > 0)!;
+      for (const path of numberPaths(record)) {
+        for (const bad of [Number.NaN, -Infinity]) {
+          const broken = structuredClone(result);
+          setAt((broken[part] as unknown as Record<string, unknown>[])[records.indexOf(record)]!, path, bad);
+          const found = firstNonFinite(broken);
+          expect(found, `${part} ${path.join('.')}`).toMatch(new RegExp(`^${part}\\[${records.indexOf(record)}\\]`));
+          expect(found).toContain(`${path.at(-1)} = ${bad}`);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
+  });
 });
+
+/** The paths of every number in `value`, as lists of keys and indices. */
+function numberPaths(value: unknown, path: (string | number)[] = []): (string | number)[][] {
+  if (typeof value === 'number') return [path];
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([key, item]) => numberPaths(item, [...path, Array.isArray(value) ? Number(key) : key]));
+}
+
+function setAt(target: Record<string, unknown>, path: (string | number)[], value: number): void {
+  let at: any = target;
+  for (const key of path.slice(0, -1)) at = at[key];
+  at[path.at(-1)!] = value;
+}
