@@ -19,7 +19,7 @@ export function formatRunSummary(name: string, result: RunResult, horizon?: Hori
       formatIn(shortfallShare.unit, lab.shortfallShare),
       formatIn(worstYearShortfallShare.unit, lab.worstYearShortfallShare),
       formatIn(totalSpendUsd.unit, lab.totalSpendUsd),
-      // A lab delivered nothing has no price paid.
+      // A lab that was delivered nothing has no price paid.
       formatIn(avgPriceUsdPerGpuHour.unit, lab.avgPriceUsdPerGpuHour ?? NaN),
       Object.entries(lab.finalShares)
         .sort((a, b) => b[1] - a[1])
