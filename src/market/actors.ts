@@ -213,6 +213,11 @@ export class Provider {
   lastSpotH100e = 0;
   lastSoldH100e = 0;
   lastUnmetH100e = 0;
+  /**
+   * What its own capacity served last month: its contracts, those of others it served under leases, and
+   * spot. It builds for this, not for what it sold: a contract a lessor serves is the lessor's load.
+   */
+  lastServedH100e = 0;
   capexSpentUsd = 0;
   capexYear = -1;
   /** Usable capacity, integrated over the month since the last `takeAverageUsable`: set after every change to the fleet or its power. */

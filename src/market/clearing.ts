@@ -158,6 +158,7 @@ export class Market {
     let sold = 0;
     for (const p of positions) {
       p.provider.lastSoldH100e = soldToLabs(p);
+      p.provider.lastServedH100e = p.load * p.deliveryRatio + p.spotSold;
       sold += p.provider.lastSoldH100e;
     }
     const { marketShares, money } = this;

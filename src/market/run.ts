@@ -280,13 +280,15 @@ class MarketRun {
     const growth = this.demandGrowthPerYear();
     for (const provider of providers) {
       // The load it expects at `horizon`: its own models' needs then, and its business with labs, which
-      // it projects at the growth of the labs' demand from what it sold them last month and the demand
-      // it saw go unmet, or what it has signed for then, whichever is more.
+      // it projects at the growth of the labs' demand from what its capacity served last month and the
+      // demand it saw go unmet, or what it has signed for then, whichever is more. What a lessor served
+      // under its contracts is the lessor's to build for, not its own (it was, and a lessee built chips
+      // its power could not run while its lessors built less).
       const expected = (horizon: number): number => {
         // Its own models' needs are read on the month grid: a formula's values there are kept across
         // runs (build.ts), where horizons that depend on sampled lead times would each be new.
         const tInternal = Math.round((horizon / DAYS_PER_YEAR) * 12) / 12;
-        const projected = (provider.lastSoldH100e + provider.lastUnmetH100e) * libm.pow(growth, (horizon - day) / DAYS_PER_YEAR);
+        const projected = (provider.lastServedH100e + provider.lastUnmetH100e) * libm.pow(growth, (horizon - day) / DAYS_PER_YEAR);
         return provider.internalDemandH100e(tInternal, this.firstYear + tInternal) + Math.max(provider.loadOn(horizon), projected);
       };
       // Power first: it takes longest to build, and chips cannot run without it (orders are bounded by the power there will be).

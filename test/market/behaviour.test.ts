@@ -167,6 +167,28 @@ describe('scarce capacity: the cost of exclusivity, and leases', () => {
   });
 });
 
+describe('a lessee\'s investment', () => {
+  it('builds for what its own capacity serves, not for the contracts its lessors serve', () => {
+    // Azure, the exclusive incumbent, has 150,000 H100e and the capex and power to grow; the others
+    // have plenty and lease it to Azure. What they serve under Azure's contracts is theirs to build for.
+    const world = (leasing: boolean) => {
+      const raw = symmetric('exclusive', 4, { leasing });
+      raw.providers[0] = staticProvider('azure', 150_000, { policy: 'costPlus', margin: 0.1 }, { capexUsdPerYear: 5e10, powerBuildMwPerYear: 3000 });
+      // Chips enough for whatever Azure orders: what it builds is its own decision.
+      raw.suppliers[0].capacityUnitsPerMonth = 500_000;
+      return raw;
+    };
+    const fleetAtEnd = (r: RunResult): number => r.providers.filter((p) => p.provider === 'azure').at(-1)!.fleetH100e;
+    const leasing = replicate(world(true), 10);
+    for (const r of leasing) expect(r.audit.leases.length).toBeGreaterThan(0);
+    // Serving the lab itself, Azure builds what it needs; with its lessors serving part of it, it builds less,
+    // by at least a fifth (it built as much or more when it counted their load as its own).
+    const alone = replicate(world(false), 10);
+    expectAbove(leasing, alone, fleetAtEnd);
+    for (let i = 0; i < 10; i++) expect(fleetAtEnd(leasing[i]!)).toBeLessThan(0.8 * fleetAtEnd(alone[i]!));
+  });
+});
+
 describe('the right of first refusal, tender by tender', () => {
   const tenders = replicate(symmetric('rightOfFirstRefusal'), 10).flatMap((r) => r.tenders);
 

