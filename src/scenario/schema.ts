@@ -235,7 +235,7 @@ export const Procurement = z.strictObject({
   providers: field(z.array(Id).min(1), { description: 'Provider ids the lab may buy from (the incumbent first).', examples: [['azure', 'oracle']] }),
   incumbent: field(Id.optional(), { description: 'The provider with exclusivity or the right of first refusal.', examples: ['azure'] }),
   maxShare: field(share.default(1), { description: 'With multi: the most of the lab\'s compute one provider may hold.', examples: [0.5] }),
-  priceCeilingUsdPerGpuHour: field(within(positive, LIMITS.priceCeilingUsdPerGpuHour).optional(), { description: 'The most the lab pays.', unit: 'USD per H100e-hour', examples: [4] }),
+  priceCeilingUsdPerGpuHour: field(within(positive, LIMITS.priceCeilingUsdPerGpuHour).optional(), { description: 'The most the lab pays: it bids no higher in tenders and buys no spot dearer, and below it buys as if it had none.', unit: 'USD per H100e-hour', examples: [4] }),
   intervalDays: field(within(positive, LIMITS.intervalDays).default(90), { description: 'Time between procurement rounds.', unit: 'days' }),
   contractMonths: field(within(positive, LIMITS.contractMonths).default(24), { description: 'Length of the contracts the lab signs.', unit: 'months' }),
   coverage: field(share.default(0.9), { description: 'Share of the forecast need the lab covers with reserved contracts; the rest goes to spot.' }),
