@@ -12,8 +12,10 @@
  * it sold at one price: its ask when it has capacity left, and when it sells out, what the buyers it
  * turned away (or its own buyers at their next-best source) would pay within their budgets, so that
  * its buyers can pay for all it sold. So when supply is short, the price rises to the willingness to
- * pay of the marginal lab, and the labs that value compute least fall short. A price cap, when the scenario sets one, bounds every price; demand above supply at the
- * cap is rationed pro rata. docs/model.md gives the rule and its sources.
+ * pay of the marginal lab, and the labs that value compute least fall short. A lab's own data centre
+ * sells to it at its ask, within one firm. A price cap, when the scenario sets one, bounds every
+ * price; demand above supply at the cap is rationed pro rata. docs/model.md gives the rule and its
+ * sources.
  */
 
 /** Tranches a provider's idle capacity is offered in, each at the reservation price for the utilisation it brings. */
