@@ -8,4 +8,12 @@ import { main } from './main.js';
 // With `--workers 0` the runs happen on this thread, as they do on each worker's.
 stopPretenuring();
 
+// A reader that stops early (`computerace run --help | head -1`) closes the pipe: what it did not read
+// is not an error of ours, and the command goes on to its end (a batch still writes its files whole).
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
 process.exitCode = await main(process.argv);

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,4 +42,16 @@ describe('--help', () => {
       }
     });
   }
+});
+
+describe('a reader that stops early', () => {
+  it('ends the command as if it had read everything: exit 0 and nothing on stderr, no stack trace', () => {
+    // `true` reads nothing and exits, so every line the command writes meets a closed pipe (EPIPE).
+    const bin = join(root, 'dist', 'cli', 'bin.js');
+    for (const args of ['run --help', '--version']) {
+      const result = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${bin}" ${args} | true`], { encoding: 'utf8' });
+      expect(result.stderr, args).toBe('');
+      expect(result.status, args).toBe(0);
+    }
+  });
 });
