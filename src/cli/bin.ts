@@ -10,9 +10,10 @@ stopPretenuring();
 
 // A reader that stops early (`computerace run --help | head -1`) closes the pipe: what it did not read
 // is not an error of ours, and the command goes on to its end (a batch still writes its files whole).
+// Any other failure is the command's watcher's to report (cli/output.ts), or, with none, thrown.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
+    if (error.code !== 'EPIPE' && stream.listenerCount('error') === 1) throw error;
   });
 }
 
