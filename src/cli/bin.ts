@@ -4,17 +4,10 @@
 // takes them only at start. `npm start` and the Slurm scripts give the same flags.
 import { stopPretenuring } from '../experiment/pretenuring.js';
 import { main } from './main.js';
+import { tolerateClosedPipes } from './output.js';
 
 // With `--workers 0` the runs happen on this thread, as they do on each worker's.
 stopPretenuring();
-
-// A reader that stops early (`computerace run --help | head -1`) closes the pipe: what it did not read
-// is not an error of ours, and the command goes on to its end (a batch still writes its files whole).
-// Any other failure is the command's watcher's to report (cli/output.ts), or, with none, thrown.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE' && stream.listenerCount('error') === 1) throw error;
-  });
-}
+tolerateClosedPipes();
 
 process.exitCode = await main(process.argv);

@@ -8,6 +8,19 @@ export interface WatchedOutput {
 }
 
 /**
+ * Lets a reader stop early (`computerace run --help | head -1`): a closed pipe is not an error of
+ * ours, and the command goes on to its end (a batch still writes its files whole). Any other failure
+ * is the watcher's to report (below), or, with none watching, thrown.
+ */
+export function tolerateClosedPipes(streams: readonly NodeJS.WriteStream[] = [process.stdout, process.stderr]): void {
+  for (const stream of streams) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE' && stream.listenerCount('error') === 1) throw error;
+    });
+  }
+}
+
+/**
  * Watches standard output for a write that fails. console.log drops such errors, so `computerace
  * schema > /dev/full` printed nothing and exited 0; the stream reports them a tick after the write.
  */

@@ -158,7 +158,7 @@ export class Market {
     let sold = 0;
     for (const p of positions) {
       p.provider.lastSoldH100e = soldToLabs(p);
-      p.provider.lastServedH100e = p.load * p.deliveryRatio + p.spotSold;
+      p.provider.lastServedH100e = servedByOwnCapacity(p);
       sold += p.provider.lastSoldH100e;
     }
     const { marketShares, money } = this;
@@ -329,7 +329,13 @@ function revenueOf(p: Position): number {
 /** The share of its usable capacity a provider used this month: its own models, what it delivered under contracts and leases, and spot. */
 function utilizationOf(p: Position): number {
   // At most 1: loads are bounded by the usable capacity, and the division's rounding must not say otherwise.
+  // (Summed left to right, as ever: another order rounds otherwise, and the outputs' bytes would move.)
   return p.usable > 0 ? Math.min(1, (p.internal + p.load * p.deliveryRatio + p.spotSold) / p.usable) : 0;
+}
+
+/** What a provider's own capacity served labs and lessees this month: its contracts, others' it serves under leases, and spot. */
+function servedByOwnCapacity(p: Position): number {
+  return p.load * p.deliveryRatio + p.spotSold;
 }
 
 function emptyPosition(provider: Provider): Position {
